@@ -182,7 +182,7 @@ class _Cells:
 # words that make a column a value derived from counts in tables named by people, not by saferstats
 # (NHS England's CrudeRate / StdRate, "Rate per 100,000", "% of total", "LCL"): not counts
 _DERIVED_WORDS = {"rate", "rates", "ratio", "ratios", "percent", "percentage", "pct", "proportion", "share", "lcl",
-                  "ucl", "ci", "interval"}
+                  "ucl", "ci", "interval", "fitted", "predicted", "expected", "mean", "average", "median"}
 
 
 def _name_words(name: str) -> list[str]:
@@ -196,6 +196,28 @@ def _is_derived_name(name: str) -> bool:
         return True
     words = _name_words(name)
     return any(w in _DERIVED_WORDS for w in words) or ("per" in words and any(w.isdigit() for w in words))
+
+
+# the last word of a column counting something in a wide table (Defra's ``highway_incidents``,
+# ``single_black_bag_incidents`` beside ``incidents``): a count, as ``incidents`` is
+_COUNT_WORDS = {"incidents", "offences", "detentions", "searches", "cases", "count", "counts", "events", "arrests",
+                "stops", "crimes", "admissions"}
+
+
+def _is_count_name(name: str) -> bool:
+    """A name ending in a counted noun (``highway_incidents``), not a rate or share of it.
+
+    >>> _is_count_name("highway_incidents"), _is_count_name("incidents_per_1_000_people"), _is_count_name("rate")
+    (True, False, False)
+    """
+    words = _name_words(name)
+    return bool(words) and words[-1] in _COUNT_WORDS and not _is_derived_name(name)
+
+
+def _is_other_name(name: str) -> bool:
+    """A number that is not a count nor derived from one: ``population``, ``year``, ``source_line``
+    ..., or a population by another name (Defra's ``mid_population_estimates``)."""
+    return name.lower() in _OTHER_NAMES or ("population" in _name_words(name) and not _is_derived_name(name))
 
 
 _NUM = r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?\s*%?"
@@ -250,8 +272,13 @@ def column_roles(
     touched: labels, populations, confidence levels, methods).
 
     Without ``columns``, counts are the numeric columns saferstats' own tables use for counts
-    (``count``, ``n``, ``hits``, ``searches``, ``successes``, ``trials``, ``count_from``, ...);
-    a table with none of those treats every numeric column as a count (a plain table of counts).
+    (``count``, ``n``, ``hits``, ``searches``, ``successes``, ``trials``, ``count_from``, ...) and
+    those named for what they count (Defra's ``highway_incidents`` beside ``incidents``,
+    NHS England's ``mhsds_count`` beside ``count``: else derived values, never hidden themselves);
+    a table with none of those (or only ``total``: the row total of a table of counts, as NHS England
+    and ONS publish a "Total" column) treats every numeric column as a count (a plain table of counts).
+    The bookkeeping columns saferstats' readers add (``source_line``, the census year ``census``,
+    ``latitude``/``longitude``) are never counts; names ending ``_cost``/``_costs`` are derived.
     Numbers stored as text count as numbers; a column named as a rate, ratio, percentage, share or
     limit (``CrudeRate``, ``Rate per 100,000``, ``% of total``, ``LCL``) is never taken for a count.
     Text columns holding confidence intervals (``"0.2 - 3.5"``, ``"24.7 (19.3–31.2)"``, as NHS
@@ -290,14 +317,15 @@ def column_roles(
     der = as_list(derived, "derived")
     numeric = [c for c in names if _numeric(table[c])]
     if cols is None:
-        cols = [c for c in numeric if str(c).lower() in _COUNT_NAMES and c not in oth and c not in (der or [])]
+        cols = [c for c in numeric if (str(c).lower() in _COUNT_NAMES or _is_count_name(str(c))) and c not in oth
+                and c not in (der or [])]
         # a "Total" column alone among saferstats' count names is the row total of a table of counts
         # (NHS England, ONS), not the count of a saferstats table: its parts are counts too (taken for
         # derived values they were never hidden: a Black 2 published beside its row's Total)
         if [str(c).lower() for c in cols] == ["total"]:
             cols = []
         if not cols:
-            cols = [c for c in numeric if str(c).lower() not in _OTHER_NAMES and not _is_derived_name(str(c))
+            cols = [c for c in numeric if not _is_other_name(str(c)) and not _is_derived_name(str(c))
                     and c not in oth and c not in (der or [])]
         if not cols:
             raise InvalidInputError(f"table has no count columns to suppress (columns: {names}); pass columns=[...]",
@@ -308,7 +336,7 @@ def column_roles(
                                 "columns")
     if der is None:
         der = [c for c in names if c not in cols and c not in oth and (
-            (c in numeric and str(c).lower() not in _OTHER_NAMES) or (c not in numeric and _interval_text(table[c])))]
+            (c in numeric and not _is_other_name(str(c))) or (c not in numeric and _interval_text(table[c])))]
     rest = [c for c in names if c not in cols and c not in der]
     return {"counts": cols, "derived": der, "other": rest}
 
@@ -365,6 +393,14 @@ def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any]) -> tuple[l
     >>> _column_sums(v, ["a", "b", "ab", "c"])
     ([('ab', ['a', 'b'])], [])
     """
+    # the rows where every column has a value; a column missing in many rows (read_mha_annual's
+    # acute_count, present for providers only) is left out, most missing first, while fewer than two
+    cols = list(cols)
+    while len(cols) >= 2:
+        present = np.column_stack([np.isfinite(np.asarray(vals[c], dtype=np.float64)) for c in cols])
+        if int(present.all(axis=1).sum()) >= 2 or present.all():
+            break
+        cols.pop(int(np.argmin(present.sum(axis=0))))
     if len(cols) < 2:
         return [], []
     mat = np.column_stack([np.asarray(vals[c], dtype=np.float64) for c in cols])
@@ -409,7 +445,11 @@ def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any]) -> tuple[l
                 for r in range(int(lo[i]), int(hi[i])):
                     pick = ([left[k] for k in range(len(left)) if int(lm[i]) >> k & 1]
                             + [right[k] for k in range(len(right)) if int(rm[r]) >> k & 1])
-                    if pick and bool((m[:, pick].sum(axis=1) == target).all()):
+                    # exact on the rows checked, and on every other row where its columns have values
+                    whole = np.column_stack([np.asarray(vals[cols[j]], dtype=np.float64) for j in (t, *pick)])
+                    rows = np.isfinite(whole).all(axis=1)
+                    if pick and bool((m[:, pick].sum(axis=1) == target).all()) \
+                            and bool((whole[rows, 1:].sum(axis=1) == whole[rows, 0]).all()):
                         ways.append(pick)
                 if len(ways) > _SUM_WAYS_MAX:
                     break
@@ -718,6 +758,14 @@ def suppress(
       period columns identifying a row, inferred when not given — e.g. by force and by ethnic
       group in a :func:`disproportionality` table; the column total when rows have no key);
     - the row totals across the counts of a plain table of counts;
+    - a count column equal to another, or to the sum of two or more others, in every row where they
+      have values (at least two with a non-zero sum; a column missing in most rows left out): tied to its parts in each row, listed in ``.attrs["roles"]["sums"]`` and
+      said in ``.attrs["rule"]`` (use of force's ``mental_health`` = ``mental`` +
+      ``physical_and_mental``; a "Total" column, which is then the row total: no other is assumed).
+      Taken for a count of its own, Hertfordshire's less lethal weapons' ``mental_health`` 71 was
+      published beside ``mental`` 69 and the hidden 2 (:func:`saferstats.read_use_of_force`). A column
+      that is such a sum more than four ways, or a table of more than 40 count columns, is warned of
+      (name the sums in ``derived=``);
     - totals the table carries: a denominator that sums its group (``total`` in :func:`shares`,
       ``assessed`` in an outcomes table), a numerator within its denominator (``hits`` of ``n``,
       ``successes`` of ``trials``: the difference is protected too when small), a period's
@@ -827,7 +875,9 @@ def suppress(
     numeric). A missing count (NaN, e.g. suppressed at source) is outside every total: neither
     protected nor protection; a :class:`SaferstatsWarning` names it (``.attrs["missing_counts"]``),
     since published totals that include it give it back. ``.attrs["suppression"]`` lists each hidden cell and the rule (primary, secondary,
-    derived), ``.attrs["roles"]`` the column roles and ``.attrs["rule"]`` the rule. A small count
+    derived), ``.attrs["roles"]`` the column roles (and ``"sums"``, the sum columns found) and
+    ``.attrs["rule"]`` the rule; the result's ``.attrs`` are these only (a reader's, which describe
+    the table as read and its counts, are not carried over). A small count
     that cannot be protected (a total equal to one cell, or whose partners are known zeros)
     raises a :class:`SaferstatsWarning` and is listed in ``.attrs["unprotected"]``.
 

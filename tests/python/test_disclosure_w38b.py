@@ -183,3 +183,57 @@ def test_attrs_keep_rows_still_there():
     s.attrs["from_reader"] = {"rows": 8}
     out = suppress(s, keys=["area", "group"], keep={"group": "White"})
     assert out.attrs["keep"]["applied"] is True and "from_reader" not in out.attrs
+
+
+def test_columns_named_for_what_they_count_are_counts(shared_data):
+    """Defra's fly-tipping table: ``incidents`` is a saferstats count name, so it alone was the count
+    and every ``*_incidents`` column (land and waste types, sizes) a derived value, published whatever
+    its size unless the row's incidents were hidden; its population a derived value too. One year
+    (2021/22): incidents = the land types = the waste types in every row (raw CSV, pandas), both tied."""
+    path = shared_path(shared_data, "fly_tipping/defra_la_2012-13_to_2021-22/DERIVED_Flytipping_LA_incidents.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = saferstats.read_flytipping(path)
+    roles = column_roles(t)
+    assert {"incidents", "highway_incidents", "green_incidents", "single_item_incidents"} <= set(roles["counts"])
+    assert "mid_population_estimates" in roles["other"]
+    assert {"incidents_per_1_000_people", "total_incidents_clearance_costs"} <= set(roles["derived"])
+    raw = pd.read_csv(path)
+    land = ["highway_incidents", "footpath_bridleway_incidents", "back_alleyway_incidents", "railway_incidents",
+            "council_land_incidents", "agricultural_incidents", "private_residential_incidents",
+            "commercial_industrial_incidents", "watercourse_bank_incidents", "other_unidentified_incidents"]
+    year = t[t["period"] == "2021/22"].reset_index(drop=True)
+    full = year[[*land, "incidents"]].notna().all(axis=1)
+    assert full.sum() > 300 and (year.loc[full, land].sum(axis=1) == year.loc[full, "incidents"]).all()
+    las = raw[(raw["Year"] == "2021-22") & ~raw["ONS Code"].astype(str).str.startswith("*")]
+    raw_land = las.loc[:, "Highway Incidents":"Other (unidentified) Incidents"].apply(pd.to_numeric, errors="coerce")
+    whole = raw_land.notna().all(axis=1)
+    assert raw_land.shape[1] == len(land) and whole.sum() == full.sum()
+    assert (raw_land[whole].sum(axis=1) == pd.to_numeric(las.loc[whole, "Total Incidents"], errors="coerce")).all()
+    assert year["incidents"].sum() == pd.to_numeric(las["Total Incidents"], errors="coerce").sum()
+    from saferstats.disclosure import _as_counts, _column_sums
+    found, unsure = _column_sums({c: _as_counts(year, c, "[c]") for c in roles["counts"]}, roles["counts"])
+    ways = [parts for total, parts in found if total == "incidents"]
+    assert sorted(land) in [sorted(w) for w in ways] and len(ways) == 2 and unsure == []
+
+
+def test_mha_count_and_mhsds_count_are_counts_tied(shared_data):
+    """read_mha_annual's ICBs by ethnicity: mhsds_count (equal to count where both are published) was a
+    derived value, published beside a hidden count; now a count tied to it, hidden with it. (NHS England
+    publishes these rounded to 5, none under 5: threshold 10 hides the 5s.)"""
+    path = shared_path(shared_data, MHA)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = saferstats.read_mha_annual(path)
+    sel = ((t.measure == "All detentions") & (t.subcategory == "All") & (t.organisation_level == "ICB")
+           & (t.demographic == "Ethnicity"))
+    x = t[sel][["org_name", "breakdown", "count", "mhsds_count"]].reset_index(drop=True)
+    both = x[["count", "mhsds_count"]].dropna()
+    assert len(both) > 100 and (both["count"] == both["mhsds_count"]).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = suppress(x, keys=["org_name", "breakdown"], totals={}, threshold=10)
+    assert out.attrs["roles"]["counts"] == ["count", "mhsds_count"]
+    assert out.attrs["roles"]["sums"] == [{"total": "mhsds_count", "parts": ["count"]}]
+    hid = out["count"].astype(str) == "[c]"
+    assert hid.any() and (out.loc[hid, "mhsds_count"].astype(str) == "[c]").all()
