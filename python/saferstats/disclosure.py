@@ -40,6 +40,10 @@ _OTHER_NAMES = {
     "confidence", "multiplier", "target", "year", "period", "month", "quarter", "n_periods", "period_from",
     "period_to",
     "dispersion_ratio", "break_index", "denominator", "order", "rank", "id",
+    # bookkeeping the readers add (the file line of each row, read_census_ethnicity's census year) and
+    # coordinates: no counts (a line number taken for one was hidden and used as protection)
+    "source_line", "source_row", "line_number", "census", "latitude", "longitude", "lat", "lon", "lng",
+    "easting", "northing",
 }
 _DERIVED_EXACT = {
     "rate", "value", "lower", "upper", "share", "percent", "ratio", "rr", "diff", "difference", "z",
@@ -50,7 +54,7 @@ _DERIVED_EXACT = {
 _DERIVED_PREFIXES = ("rate_", "ratio_", "rr_", "diff_", "pct_", "percent_", "p1_", "p2_", "share_", "apc_",
                      "lower_", "upper_", "odds_ratio_")
 _DERIVED_SUFFIXES = ("_rate", "_lower", "_upper", "_percent", "_ratio", "_pct", "_share", "_per_100k",
-                     "_per_1000", "_hours")
+                     "_per_1000", "_hours", "_cost", "_costs")
 # (numerator, denominator) count pairs: the numerator is part of the denominator
 _PAIRS = [("successes", "trials"), ("hits", "n"), ("count", "assessed"), ("count", "known"), ("count", "total"),
           ("pre_count", "pre_n"), ("post_count", "post_n"), ("x1", "n1"), ("x2", "n2")]
@@ -178,7 +182,7 @@ class _Cells:
 # words that make a column a value derived from counts in tables named by people, not by saferstats
 # (NHS England's CrudeRate / StdRate, "Rate per 100,000", "% of total", "LCL"): not counts
 _DERIVED_WORDS = {"rate", "rates", "ratio", "ratios", "percent", "percentage", "pct", "proportion", "share", "lcl",
-                  "ucl", "ci", "interval"}
+                  "ucl", "ci", "interval", "fitted", "predicted", "expected", "mean", "average", "median"}
 
 
 def _name_words(name: str) -> list[str]:
@@ -192,6 +196,28 @@ def _is_derived_name(name: str) -> bool:
         return True
     words = _name_words(name)
     return any(w in _DERIVED_WORDS for w in words) or ("per" in words and any(w.isdigit() for w in words))
+
+
+# the last word of a column counting something in a wide table (Defra's ``highway_incidents``,
+# ``single_black_bag_incidents`` beside ``incidents``): a count, as ``incidents`` is
+_COUNT_WORDS = {"incidents", "offences", "detentions", "searches", "cases", "count", "counts", "events", "arrests",
+                "stops", "crimes", "admissions"}
+
+
+def _is_count_name(name: str) -> bool:
+    """A name ending in a counted noun (``highway_incidents``), not a rate or share of it.
+
+    >>> _is_count_name("highway_incidents"), _is_count_name("incidents_per_1_000_people"), _is_count_name("rate")
+    (True, False, False)
+    """
+    words = _name_words(name)
+    return bool(words) and words[-1] in _COUNT_WORDS and not _is_derived_name(name)
+
+
+def _is_other_name(name: str) -> bool:
+    """A number that is not a count nor derived from one: ``population``, ``year``, ``source_line``
+    ..., or a population by another name (Defra's ``mid_population_estimates``)."""
+    return name.lower() in _OTHER_NAMES or ("population" in _name_words(name) and not _is_derived_name(name))
 
 
 _NUM = r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?\s*%?"
@@ -246,8 +272,13 @@ def column_roles(
     touched: labels, populations, confidence levels, methods).
 
     Without ``columns``, counts are the numeric columns saferstats' own tables use for counts
-    (``count``, ``n``, ``hits``, ``searches``, ``successes``, ``trials``, ``count_from``, ...);
-    a table with none of those treats every numeric column as a count (a plain table of counts).
+    (``count``, ``n``, ``hits``, ``searches``, ``successes``, ``trials``, ``count_from``, ...) and
+    those named for what they count (Defra's ``highway_incidents`` beside ``incidents``,
+    NHS England's ``mhsds_count`` beside ``count``: else derived values, never hidden themselves);
+    a table with none of those (or only ``total``: the row total of a table of counts, as NHS England
+    and ONS publish a "Total" column) treats every numeric column as a count (a plain table of counts).
+    The bookkeeping columns saferstats' readers add (``source_line``, the census year ``census``,
+    ``latitude``/``longitude``) are never counts; names ending ``_cost``/``_costs`` are derived.
     Numbers stored as text count as numbers; a column named as a rate, ratio, percentage, share or
     limit (``CrudeRate``, ``Rate per 100,000``, ``% of total``, ``LCL``) is never taken for a count.
     Text columns holding confidence intervals (``"0.2 - 3.5"``, ``"24.7 (19.3–31.2)"``, as NHS
@@ -286,9 +317,15 @@ def column_roles(
     der = as_list(derived, "derived")
     numeric = [c for c in names if _numeric(table[c])]
     if cols is None:
-        cols = [c for c in numeric if str(c).lower() in _COUNT_NAMES and c not in oth and c not in (der or [])]
+        cols = [c for c in numeric if (str(c).lower() in _COUNT_NAMES or _is_count_name(str(c))) and c not in oth
+                and c not in (der or [])]
+        # a "Total" column alone among saferstats' count names is the row total of a table of counts
+        # (NHS England, ONS), not the count of a saferstats table: its parts are counts too (taken for
+        # derived values they were never hidden: a Black 2 published beside its row's Total)
+        if [str(c).lower() for c in cols] == ["total"]:
+            cols = []
         if not cols:
-            cols = [c for c in numeric if str(c).lower() not in _OTHER_NAMES and not _is_derived_name(str(c))
+            cols = [c for c in numeric if not _is_other_name(str(c)) and not _is_derived_name(str(c))
                     and c not in oth and c not in (der or [])]
         if not cols:
             raise InvalidInputError(f"table has no count columns to suppress (columns: {names}); pass columns=[...]",
@@ -299,7 +336,7 @@ def column_roles(
                                 "columns")
     if der is None:
         der = [c for c in names if c not in cols and c not in oth and (
-            (c in numeric and str(c).lower() not in _OTHER_NAMES) or (c not in numeric and _interval_text(table[c])))]
+            (c in numeric and not _is_other_name(str(c))) or (c not in numeric and _interval_text(table[c])))]
     rest = [c for c in names if c not in cols and c not in der]
     return {"counts": cols, "derived": der, "other": rest}
 
@@ -332,6 +369,98 @@ def _as_counts(table: pd.DataFrame, col: Any, marker: str | None) -> np.ndarray:
         raise _at_row(InvalidInputError(f"count column {col!r} row {label_of(s, row)!r}: {float(v[row]):g} is not a "
                                         "count (finite and non-negative)", str(col), label_of(s, row)), row)
     return np.asarray(v)
+
+
+#: most count columns :func:`_column_sums` checks for sums (two halves of 2**20 subset sums at most)
+_SUM_COLUMNS_MAX = 40
+#: most decompositions of one sum column tied before it is called ambiguous
+_SUM_WAYS_MAX = 4
+_HASH_PRIME = (1 << 61) - 1
+
+
+def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any]) -> tuple[list[tuple[Any, list[Any]]], list[str]]:
+    """Count columns equal in every row to the sum of other count columns of the table (use of
+    force's ``mental_health`` = ``mental`` + ``physical_and_mental``; a "Total" column beside its
+    parts), checked on the rows where every column has a value, at least two of them with a non-zero
+    sum. Columns are taken from the smallest (summed over the rows) up; a column that is a sum of
+    the columns already taken as parts (one or more, none all zero) is a sum, else a part. Returns
+    ``(sum column, its parts)`` for each way found (a column can be a sum two ways, as fly-tipping
+    incidents by land type and by waste type) and what could not be decided (for a warning).
+    Each subset sum of the parts is matched on a random projection of the rows (exact integers
+    modulo a prime; meet in the middle), every match checked exactly on the rows.
+
+    >>> v = {"a": np.array([1., 5, 2]), "b": np.array([3., 0, 4]), "ab": np.array([4., 5, 6]), "c": np.array([7., 8, 9])}
+    >>> _column_sums(v, ["a", "b", "ab", "c"])
+    ([('ab', ['a', 'b'])], [])
+    """
+    # the rows where every column has a value; a column missing in many rows (read_mha_annual's
+    # acute_count, present for providers only) is left out, most missing first, while fewer than two
+    cols = list(cols)
+    while len(cols) >= 2:
+        present = np.column_stack([np.isfinite(np.asarray(vals[c], dtype=np.float64)) for c in cols])
+        if int(present.all(axis=1).sum()) >= 2 or present.all():
+            break
+        cols.pop(int(np.argmin(present.sum(axis=0))))
+    if len(cols) < 2:
+        return [], []
+    mat = np.column_stack([np.asarray(vals[c], dtype=np.float64) for c in cols])
+    ok = np.isfinite(mat).all(axis=1)
+    m = mat[ok]
+    if len(m) < 2 or not bool((m == np.round(m)).all()) or float(np.abs(m).max()) >= 2.0**53:
+        return [], []
+    if len(cols) > _SUM_COLUMNS_MAX:
+        return [], [f"{len(cols)} count columns (more than {_SUM_COLUMNS_MAX}): not checked for columns that are sums "
+                    "of others"]
+    rng = np.random.default_rng(20250601)
+    weights = [int(w) for w in rng.integers(1, 1 << 40, size=len(m))]
+    ints = m.astype(np.int64)
+    hashes = [sum(w * int(x) for w, x in zip(weights, ints[:, j])) % _HASH_PRIME for j in range(len(cols))]
+    order = sorted(range(len(cols)), key=lambda j: (float(m[:, j].sum()), j))
+    parts: list[int] = []
+    found: list[tuple[Any, list[Any]]] = []
+    unsure: list[str] = []
+    for t in order:
+        target = m[:, t]
+        cand = [j for j in parts if m[:, j].any() and bool((m[:, j] <= target).all())]
+        ways: list[list[int]] = []
+        if cand and int((target != 0).sum()) >= 2:
+            half = len(cand) // 2
+            left, right = cand[:half], cand[half:]
+
+            def subset_sums(items: list[int]) -> tuple[np.ndarray, np.ndarray]:
+                sums = np.zeros(1, dtype=np.int64)
+                masks = np.zeros(1, dtype=np.int64)
+                for k, j in enumerate(items):
+                    sums = np.concatenate([sums, (sums + hashes[j]) % _HASH_PRIME])
+                    masks = np.concatenate([masks, masks | (1 << k)])
+                return sums, masks
+
+            ls, lm = subset_sums(left)
+            rs, rm = subset_sums(right)
+            sort = np.argsort(rs, kind="stable")
+            rs, rm = rs[sort], rm[sort]
+            want = (hashes[t] - ls) % _HASH_PRIME
+            lo, hi = np.searchsorted(rs, want, "left"), np.searchsorted(rs, want, "right")
+            for i in np.flatnonzero(hi > lo).tolist():
+                for r in range(int(lo[i]), int(hi[i])):
+                    pick = ([left[k] for k in range(len(left)) if int(lm[i]) >> k & 1]
+                            + [right[k] for k in range(len(right)) if int(rm[r]) >> k & 1])
+                    # exact on the rows checked, and on every other row where its columns have values
+                    whole = np.column_stack([np.asarray(vals[cols[j]], dtype=np.float64) for j in (t, *pick)])
+                    rows = np.isfinite(whole).all(axis=1)
+                    if pick and bool((m[:, pick].sum(axis=1) == target).all()) \
+                            and bool((whole[rows, 1:].sum(axis=1) == whole[rows, 0]).all()):
+                        ways.append(pick)
+                if len(ways) > _SUM_WAYS_MAX:
+                    break
+        if not ways:
+            parts.append(t)
+            continue
+        if len(ways) > _SUM_WAYS_MAX:
+            unsure.append(f"{cols[t]!r} is the sum of other count columns in more than {_SUM_WAYS_MAX} ways (e.g. "
+                          + "; ".join(" + ".join(repr(cols[j]) for j in w) for w in ways[:2]) + ")")
+        found.extend((cols[t], [cols[j] for j in sorted(w)]) for w in ways[:_SUM_WAYS_MAX])
+    return found, unsure
 
 
 def _at_row(err: InvalidInputError, row: int) -> InvalidInputError:
@@ -629,6 +758,14 @@ def suppress(
       period columns identifying a row, inferred when not given — e.g. by force and by ethnic
       group in a :func:`disproportionality` table; the column total when rows have no key);
     - the row totals across the counts of a plain table of counts;
+    - a count column equal to another, or to the sum of two or more others, in every row where they
+      have values (at least two with a non-zero sum; a column missing in most rows left out): tied to its parts in each row, listed in ``.attrs["roles"]["sums"]`` and
+      said in ``.attrs["rule"]`` (use of force's ``mental_health`` = ``mental`` +
+      ``physical_and_mental``; a "Total" column, which is then the row total: no other is assumed).
+      Taken for a count of its own, Hertfordshire's less lethal weapons' ``mental_health`` 71 was
+      published beside ``mental`` 69 and the hidden 2 (:func:`saferstats.read_use_of_force`). A column
+      that is such a sum more than four ways, or a table of more than 40 count columns, is warned of
+      (name the sums in ``derived=``);
     - totals the table carries: a denominator that sums its group (``total`` in :func:`shares`,
       ``assessed`` in an outcomes table), a numerator within its denominator (``hits`` of ``n``,
       ``successes`` of ``trials``: the difference is protected too when small), a period's
@@ -740,7 +877,9 @@ def suppress(
     numeric). A missing count (NaN, e.g. suppressed at source) is outside every total: neither
     protected nor protection; a :class:`SaferstatsWarning` names it (``.attrs["missing_counts"]``),
     since published totals that include it give it back. ``.attrs["suppression"]`` lists each hidden cell and the rule (primary, secondary,
-    derived), ``.attrs["roles"]`` the column roles and ``.attrs["rule"]`` the rule. A small count
+    derived), ``.attrs["roles"]`` the column roles (and ``"sums"``, the sum columns found) and
+    ``.attrs["rule"]`` the rule; the result's ``.attrs`` are these only (a reader's, which describe
+    the table as read and its counts, are not carried over). A small count
     that cannot be protected (a total equal to one cell, or whose partners are known zeros)
     raises a :class:`SaferstatsWarning` and is listed in ``.attrs["unprotected"]``.
 
@@ -966,10 +1105,28 @@ def suppress(
         _measure_totals(table, rest, cell_of, cells)
     if totals is not None:
         _label_totals(table, key_cols, totals, [c for c in counts if c in cell_of], cell_of, cells)
-    # row totals across the counts of a plain table of counts
-    if len(plain) > 1 and not pairs and not yoy:
+    # a count column that is the sum of others in every row (use of force's mental_health = mental +
+    # physical_and_mental, a "Total" column) is tied to its parts: taken for a count of its own it was
+    # published beside a hidden part (Hertfordshire's less lethal weapons: 71 beside mental 69 gave
+    # back physical and mental, 2)
+    sums, unsure = ([], []) if yoy else _column_sums(vals, plain)
+    for total, parts in sums:
         for i in range(n):
-            cells.margin([int(cell_of[c][i]) for c in plain])
+            if all(np.isfinite(vals[c][i]) for c in (total, *parts)):
+                cells.sum_to([int(cell_of[c][i]) for c in parts], int(cell_of[total][i]))
+    if unsure:
+        warn_user(f"suppress: {'; '.join(unsure)}. A count column that is a sum of others gives a hidden part back "
+                  "where it is published: name the sums in `derived=` (blanked with the counts of their row) or leave "
+                  "them out")
+    # row totals across the counts of a plain table of counts (over the parts: a sum column is tied to
+    # them above); none where a sum column is the row total (it is a cell of the table, hidden or not)
+    summed = {t for t, _ in sums}
+    base = [c for c in plain if c not in summed]
+    zero_cols = {c for c in base if not np.nan_to_num(vals[c]).any()}
+    whole_row = any(set(base) <= set(parts) | zero_cols for _, parts in sums)
+    if len(base) > 1 and not pairs and not yoy and not whole_row:
+        for i in range(n):
+            cells.margin([int(cell_of[c][i]) for c in base])
 
     if within_cols is None:  # a table by force: each force may publish its own rows
         within_cols = ["force"] if "force" in key_cols and table["force"].nunique(dropna=False) > 1 else []
@@ -986,6 +1143,9 @@ def suppress(
     hidden_cell = reason > 0
     hidden = {c: hidden_cell[cell_of[c]] for c in counts}
     out = table.copy()
+    # the result's .attrs are its own: a reader's (read_mha_annual's dropped cells and summary of the whole
+    # file, read_use_of_force's national totals) describe the table as read, with the counts it hides
+    out.attrs = {}
     log: list[dict[str, Any]] = []
     for c in counts:
         cv = np.asarray(vals[c]).copy()
@@ -1027,9 +1187,6 @@ def suppress(
                     blank[c] = np.full(n, gone.get(period, False) if period else any(gone.values()))
                 elif (gone.get(period, False) if period else any(gone.values())):
                     out[c] = pd.Series(marker if marker is not None else np.nan, index=table.index, dtype=object)
-        if any(gone.values()):
-            for k in ("detention_rates", "rate_ratio"):
-                out.attrs.pop(k, None)
     for c in roles["derived"]:
         b = blank[c] & out[c].notna().to_numpy()
         if b.any():
@@ -1094,7 +1251,7 @@ def suppress(
                   "totals; listed in .attrs['missing_counts']")
     out.attrs["missing_counts"] = absent
     out.attrs["suppression"] = log
-    out.attrs["roles"] = roles
+    out.attrs["roles"] = {**roles, "sums": [{"total": t, "parts": list(p)} for t, p in sums]}
     out.attrs["unprotected"] = exposed
     # zero counts hidden as protection (E6 last resort, or `keep`): a reader can then not take a hidden
     # count as at least 1, and should not (a hidden count may be 0)
@@ -1108,6 +1265,8 @@ def suppress(
         + ("; secondary suppression until no hidden count can be recovered from totals" if secondary
            else "; no secondary suppression (hidden counts may be recoverable from totals)")
         + ("; derived values of hidden counts blanked" if roles["derived"] else "")
+        + ("; count columns that are sums of others tied to their parts ("
+           + "; ".join(f"{t} = {' + '.join(str(c) for c in p)}" for t, p in sums) + ")" if sums else "")
         + (f"; published counts rounded to base {round_to:g}" if round_to else "")
         + (f"; marker {marker!r}" if marker is not None else "; hidden cells missing")
         + (f"; {len(unprotected)} cell(s) could not be protected" if unprotected else "")

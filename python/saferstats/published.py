@@ -1846,10 +1846,12 @@ def read_use_of_force(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     ``saferstats.suppress(t, columns=["mental", "physical", "physical_and_mental", "none",
     "not_reported"], derived=["tactics", "mental_health", "condition_reported"],
     other=["source_line"])``, so that a sum is hidden with the counts it would give back. Left to
-    infer them, :func:`saferstats.suppress` takes every number for a count of its own:
-    Hertfordshire's types of force, 2019/20, then published less lethal weapons' ``mental_health``
-    71 beside ``mental`` 69, giving back the hidden 2 (physical and mental), and ``tactics`` 421 the
-    hidden 3 (physical). Nested rows are subtotals: name them in ``totals=`` (``part_of`` says which).
+    infer them, :func:`saferstats.suppress` keeps ``source_line`` as no count and ties each sum to
+    its parts (found equal in every row; ``.attrs["roles"]["sums"]``): taking every number for a
+    count of its own, it published Hertfordshire's less lethal weapons' ``mental_health`` 71 (types
+    of force, 2019/20) beside ``mental`` 69, giving back the hidden 2 (physical and mental), and
+    ``tactics`` 421 the hidden 3 (physical). Nested rows are subtotals: name them in ``totals=``
+    (``part_of`` says which).
 
     Rows of England and Wales (``Total England and Wales``) are aggregates: left out, counted in
     ``.attrs["summary"]["aggregate_rows"]`` and kept as published in ``.attrs["totals"]``. Empty
