@@ -171,7 +171,7 @@ def test_result_attrs_are_its_own(shared_data):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         out = suppress(x, keys=["org_name", "breakdown"], totals={})
-    assert set(out.attrs) == {"missing_counts", "suppression", "roles", "unprotected", "zeros_hidden", "rule"}
+    assert set(out.attrs) == {"missing_counts", "suppression", "roles", "unprotected", "zeros_hidden", "rule", "within"}
     assert "dropped" in x.attrs and "summary" in x.attrs  # the caller's table is untouched
     assert len(out) == len(x) > 0
 
