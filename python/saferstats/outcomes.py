@@ -16,7 +16,8 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._confidence import single_confidence as _confidence
-from ._frames import Records, accepts_frames, aligned, core_errors, label_of, plain, require_columns, translates_core_errors
+from ._frames import (Records, accepts_frames, aligned, core_errors, label_of, plain, require_columns,
+                      translates_core_errors)
 from ._results import Result
 from .exceptions import InvalidInputError, MissingValueError, warn_user
 from .io import read_mha_annual  # noqa: F401 - defined with the other readers, re-exported here
@@ -634,6 +635,14 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
     (1.078, 0.568, 1.869, 'exact (zero count)')
     >>> r.test, round(float(r.p_value), 2)
     ('fisher', 0.61)
+
+    Hertfordshire's use-of-force tactics on people perceived to have a mental health condition,
+    2019/20 (2,065 of 14,497), against England and Wales (109,517 of 686,436) that includes them:
+    compared with the rest (107,452 of 671,939):
+
+    >>> r = saferstats.compare_proportions(2065, 14497, 109517, 686436, subtract=True).iloc[0]
+    >>> round(float(r.p1), 4), round(float(r.p2), 4), round(float(r.z), 2)
+    (0.1424, 0.1599, -5.68)
     """
     conf = _confidence(confidence)
     subtract = _flag("subtract", subtract)

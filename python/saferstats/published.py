@@ -2043,7 +2043,8 @@ def read_use_of_force(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     notes = _uof_recording_notes(out[out["row_type"] == "all tactics"])
     out["recording_note"] = out["force"].map(lambda f: notes.get(f, ""))
     out["comparable"] = out["recording_note"] == ""
-    like = out[(out["row_type"] == "all tactics") & out["comparable"]].dropna(subset=["mental_health", "condition_reported"])
+    like = out[(out["row_type"] == "all tactics") & out["comparable"]]
+    like = like.dropna(subset=["mental_health", "condition_reported"])
     pooled = {"forces": int(like["force"].nunique()), "mental_health": int(like["mental_health"].sum()),
               "condition_reported": int(like["condition_reported"].sum()),
               "percent": (float(100 * like["mental_health"].sum() / like["condition_reported"].sum())
@@ -2074,8 +2075,8 @@ def read_use_of_force(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
                   + "; ".join(f"{f} ({n})" for f, n in notes.items())
                   + ". Their shares of tactics used on people with a mental health condition cannot be compared with "
                   "the other forces' (nor their counts added to them): they are flagged in `comparable` (False) and "
-                  "`recording_note`; compare the others (t[t.comparable]) and show these apart. The England and Wales row "
-                  "includes them: a funnel's target is the comparable forces' pooled share "
+                  "`recording_note`; compare the others (t[t.comparable]) and show these apart. The England and "
+                  "Wales row includes them: a funnel's target is the comparable forces' pooled share "
                   f"({pooled['percent']:.1f}%, .attrs['summary']['comparable']), not its")
     if rows_off or parts_off:
         eg = [f"{r['force']} {r['tactic']} (line {r['source_line']})" for r in [*rows_off, *parts_off][:4]]
