@@ -699,7 +699,7 @@ def _warn_one_inside(arrays: dict[str, np.ndarray]) -> None:
     if ok.sum() < 2 or np.unique(x2[ok]).size != 1 or np.unique(n2[ok]).size != 1:
         return
     a, b, c, d = x1[ok], n1[ok], float(x2[ok][0]), float(n2[ok][0])
-    if a.sum() <= c and (b - a).sum() <= d - c and b.sum() < d and b.sum() >= _PARTS_OF_SECOND * d:
+    if a.sum() <= c and (b - a).sum() <= d - c and _PARTS_OF_SECOND * d <= b.sum() <= d:
         warn_user(f"compare_proportions: the {int(ok.sum())} rows are all compared with one proportion ({c:,.0f} of "
                   f"{d:,.0f}) and together ({a.sum():,.0f} of {b.sum():,.0f}) could be parts of it, as areas of a "
                   "total are: if it includes them (the national total), its proportion moves with each and the "

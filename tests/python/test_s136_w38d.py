@@ -159,6 +159,13 @@ def test_one_force_against_the_national_total_that_contains_it(uof):
     msg = [str(w.message) for w in seen if "parts of it" in str(w.message)]
     assert len(msg) == 1 and "the 37 rows are all compared with one proportion (109,517 of 686,436)" in msg[0]
     assert "pass subtract=True" in msg[0]
+    # all the forces: together exactly the national total
+    every = t[(t.row_type == "all tactics") & (t.condition_reported > 0)]  # not Wiltshire (none reported)
+    assert every["condition_reported"].sum() == n2 and every["mental_health"].sum() == x2
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        saferstats.compare_proportions(every["mental_health"], every["condition_reported"], x2, n2)
+    assert [w for w in seen if "the 42 rows are all compared with one proportion" in str(w.message)]
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
         each = saferstats.compare_proportions(forces["mental_health"], forces["condition_reported"], x2, n2,
