@@ -836,7 +836,22 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     sheets, such as pivot tables, are ignored), and its lines are counted as in the sheet.
 
     Counts suppressed in the source (``*`` or empty) are missing, not zero (in ``mhsds_count`` and
-    ``acute_count`` too); ``.attrs["suppressed"]`` counts the suppressed ``count`` cells. Parsed by the Rust reader with the guarantees of :mod:`saferstats.io`: a line with
+    ``acute_count`` too); ``.attrs["suppressed"]`` counts the suppressed ``count`` cells.
+
+    **Rounded counts beside exact totals.** The counts of organisations (ICBs, sub-ICBs, NHS trusts,
+    independent providers) are rounded to a multiple of 5 and left blank when small: in 2023-24 all
+    3,997 published are multiples of 5, none below 5. The "All providers" totals (``org_id``
+    ``"All prov"``: England's, and the total of a level such as independent providers) are not
+    rounded (Section 136: 16,837 and 377; 171 of the 697 below 5). So a total less the published
+    counts is not the sum of the blank ones: rounded to the nearest 5 (NHS England's usual rule;
+    the file does not say), each published count is off by up to 2. Section 136, independent
+    providers: 377 less Navigo's 160 and Livewell Southwest's 215 leaves 2, but the two were 158 to
+    162 and 213 to 217, so the 21 blank providers (19 of them MHSDS) had 0 to 6 detentions between
+    them, not exactly 2 (a bound the exact total gives away: each had at most 6). Take a share or a
+    sum of organisations' counts as of rounded counts (each ±2), and an exact total beside them as
+    a total, not as their sum.
+
+    Parsed by the Rust reader with the guarantees of :mod:`saferstats.io`: a line with
     the wrong number of fields or an unterminated quote is left out and listed in
     ``.attrs["dropped"]`` with its line (the columns of the other lines never shift), and so is a
     number that cannot be read (e.g. ``"12a"``: missing, not silently "suppressed");

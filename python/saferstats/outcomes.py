@@ -16,7 +16,8 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._confidence import single_confidence as _confidence
-from ._frames import Records, accepts_frames, aligned, core_errors, label_of, require_columns, translates_core_errors
+from ._frames import (Records, accepts_frames, aligned, core_errors, label_of, plain, require_columns,
+                      translates_core_errors)
 from ._results import Result
 from .exceptions import InvalidInputError, MissingValueError, warn_user
 from .io import read_mha_annual  # noqa: F401 - defined with the other readers, re-exported here
@@ -571,7 +572,8 @@ def _period_labels(counts: Any, n: int) -> Any:
 
 @confidence_levels("diff_lower", "diff_upper", "rr_lower", "rr_upper", "p1_lower", "p1_upper", "p2_lower", "p2_upper")
 @translates_core_errors("x1", "n1", "x2", "n2")
-def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float = 0.95) -> pd.DataFrame:
+def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float = 0.95,
+                        subtract: bool = False) -> pd.DataFrame:
     """Compare proportions x1/n1 and x2/n2, element by element: **first against second**
     (``diff = p1 - p2``, ``rr = p1 / p2``).
 
@@ -592,6 +594,20 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
     Counts above 2**53 are refused. Series with different row labels (two periods filtered from
     one table) are paired by position: a :class:`~saferstats.SaferstatsWarning` says so, as
     :func:`rate_ratio` does.
+
+    **One inside the other.** The tests are of two independent samples. A force against the
+    England and Wales total that includes it is not: the total moves with the force, so ``diff``
+    is (1 − f) times the force's difference from the rest and its standard error too large by
+    about √((1 + f) / (1 − f)), f = n1 / n2 (Hertfordshire's 14,497 of 686,436 use-of-force tactics,
+    f = 0.02: 2%; the Metropolitan Police's 205,135, f = 0.30: 36%, and ``diff`` a third short).
+    ``subtract=True`` compares the first with the second less the first (``x2 − x1`` of
+    ``n2 − n1``: the rest), as :func:`saferstats.compare_trends` does for trends; ``p2`` and its
+    interval are then the rest's, and ``.attrs["second"]`` says so. It is refused
+    (:class:`~saferstats.InvalidInputError` naming ``subtract`` and the row) where the second
+    cannot contain the first. Two numbers cannot show that one contains the other (a later period
+    beside an earlier one fits inside it as well); where several rows are compared with one same
+    second proportion and could, all together, be parts of it, half of it or more (forces against
+    their national total), a :class:`~saferstats.SaferstatsWarning` says so.
 
     Returns
     -------
@@ -619,10 +635,23 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
     (1.078, 0.568, 1.869, 'exact (zero count)')
     >>> r.test, round(float(r.p_value), 2)
     ('fisher', 0.61)
+
+    Hertfordshire's use-of-force tactics on people perceived to have a mental health condition,
+    2019/20 (2,065 of 14,497), against England and Wales (109,517 of 686,436) that includes them:
+    compared with the rest (107,452 of 671,939):
+
+    >>> r = saferstats.compare_proportions(2065, 14497, 109517, 686436, subtract=True).iloc[0]
+    >>> round(float(r.p1), 4), round(float(r.p2), 4), round(float(r.z), 2)
+    (0.1424, 0.1599, -5.68)
     """
     conf = _confidence(confidence)
+    subtract = _flag("subtract", subtract)
     _warn_pairs_by_position(x1, n1, x2, n2)
     arrays, index = aligned(x1=x1, n1=n1, x2=x2, n2=n2)
+    if subtract:
+        arrays = _the_rest(arrays, index)
+    else:
+        _warn_one_inside(arrays)
     res = _ext.two_by_two(arrays["x1"], arrays["n1"], arrays["x2"], arrays["n2"], confidence=conf)
     w2 = proportion_ci(arrays["x2"], arrays["n2"], confidence=conf)
     out = pd.DataFrame({
@@ -636,7 +665,46 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
         "chi2": res["chi2"], "chi2_yates": res["chi2_yates"], "p_chi2_yates": res["p_chi2_yates"],
         "odds_ratio": res["odds_ratio"], "confidence": conf,
     }, index=index)
+    out.attrs["second"] = "x2/n2 less x1/n1 (subtract=True): the rest" if subtract else "x2/n2"
     return out
+
+
+#: Rows compared with one same second proportion are warned of as its parts when, all together, they
+#: could be in it and are this share of its denominator or more.
+_PARTS_OF_SECOND = 0.5
+
+
+def _the_rest(arrays: dict[str, np.ndarray], index: Any) -> dict[str, np.ndarray]:
+    """``compare_proportions(subtract=True)``: the second less the first (``x2 - x1`` of ``n2 - n1``),
+    refused at the first row where the second cannot contain the first."""
+    x1, n1, x2, n2 = (arrays[k] for k in ("x1", "n1", "x2", "n2"))
+    with np.errstate(invalid="ignore"):
+        bad = (x1 > x2) | (n1 - x1 > n2 - x2) | (n1 >= n2)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        row = plain(index[k]) if index is not None else k
+        raise InvalidInputError(
+            f"subtract=True: the second proportion ({x2[k]:g} of {n2[k]:g}) cannot contain the first ({x1[k]:g} of "
+            f"{n1[k]:g}) at row {row!r}: subtract=True takes the first out of a total that includes it; pass "
+            "subtract=False for two separate samples", "subtract")
+    return {"x1": x1, "n1": n1, "x2": x2 - x1, "n2": n2 - n1}
+
+
+def _warn_one_inside(arrays: dict[str, np.ndarray]) -> None:
+    """Warn where several rows are compared with one same second proportion that they could be parts
+    of: each fits in it, all together fit in it, and together they are :data:`_PARTS_OF_SECOND` of its
+    denominator or more (the forces against the England and Wales total)."""
+    x1, n1, x2, n2 = (arrays[k] for k in ("x1", "n1", "x2", "n2"))
+    ok = ~(np.isnan(x1) | np.isnan(n1) | np.isnan(x2) | np.isnan(n2))
+    if ok.sum() < 2 or np.unique(x2[ok]).size != 1 or np.unique(n2[ok]).size != 1:
+        return
+    a, b, c, d = x1[ok], n1[ok], float(x2[ok][0]), float(n2[ok][0])
+    if a.sum() <= c and (b - a).sum() <= d - c and _PARTS_OF_SECOND * d <= b.sum() <= d:
+        warn_user(f"compare_proportions: the {int(ok.sum())} rows are all compared with one proportion ({c:,.0f} of "
+                  f"{d:,.0f}) and together ({a.sum():,.0f} of {b.sum():,.0f}) could be parts of it, as areas of a "
+                  "total are: if it includes them (the national total), its proportion moves with each and the "
+                  "tests, which are of independent samples, understate the differences; pass subtract=True to "
+                  "compare each with the rest. Samples beside it, not inside it, need nothing")
 
 
 def _warn_pairs_by_position(x1: Any, n1: Any, x2: Any, n2: Any) -> None:

@@ -1761,6 +1761,25 @@ _UOF_COUNTS = ["mental", "physical", "physical_and_mental", "none", "not_reporte
 #: A force whose health condition is not reported for this share of its tactics or more is flagged (as
 #: disproportionality flags a force with a fifth or more of its searches of no stated ethnicity).
 _UOF_NOT_REPORTED = 0.2
+#: A kind of health condition that none of a force's tactics has is read as not recorded (a category the
+#: force did not use) when the other forces' pooled share would give it this many tactics or more:
+#: by chance, no such tactic has a Poisson probability of e**-10 (4.5e-5), and at most about e**-6.9
+#: (0.001) counted in incidents (715,276 tactics in 492,000 incidents in 2019/20, 1.45 a incident).
+_UOF_ABSENT_EXPECTED = 10.0
+#: The kinds of condition checked for absence: columns summed, and the note said when absent.
+_UOF_KINDS: dict[str, tuple[list[str], str]] = {
+    "none": (["none"], "no tactic recorded as used on a person with no health condition ('None' is 0 of {n:,.0f}, "
+                       "where the other forces' share, {pct:.1f}%, gives {e:,.0f}): a condition seems recorded only "
+                       "where there was one"),
+    "physical": (["physical", "physical_and_mental"],
+                 "no physical health condition recorded ('Physical' and 'Physical and mental' are 0 of {n:,.0f}, "
+                 "where the other forces' share, {pct:.1f}%, gives {e:,.0f}): the force did not record that "
+                 "category, so a person perceived to have both conditions is in its 'Mental' or its 'None', and "
+                 "its mental_health is not counted as the others' is"),
+    "mental": (["mental", "physical_and_mental"],
+               "no mental health condition recorded ('Mental' and 'Physical and mental' are 0 of {n:,.0f}, where "
+               "the other forces' share, {pct:.1f}%, gives {e:,.0f}): the force did not record that category"),
+}
 _UOF_AGGREGATE = re.compile(r"^\s*(\*|total\b|england(\s+and\s+wales)?\s*$)", re.IGNORECASE)
 
 
@@ -1796,6 +1815,34 @@ def _uof_row_types(tactics: list[str]) -> tuple[list[str], list[str | None]]:
         kinds.append(kind)
         parents.append(parent)
     return kinds, parents
+
+
+def _uof_recording_notes(forces: pd.DataFrame) -> dict[str, str]:
+    """What makes each force's ``*Total Tactics`` row (``forces``: one a force) not like for like,
+    by force: the health condition reported for none of its tactics; reported for too few
+    (:data:`_UOF_NOT_REPORTED`); or a kind of condition that every tactic lacks where the other
+    forces' pooled share would give it :data:`_UOF_ABSENT_EXPECTED` tactics or more (a category the
+    force did not record, not chance: see :func:`read_use_of_force`)."""
+    ok = forces[forces["tactics"].notna() & forces["not_reported"].notna() & (forces["tactics"] > 0)]
+    sums = {g: ok[cols].sum(axis=1) for g, (cols, _) in _UOF_KINDS.items()}
+    all_reported = float(ok["condition_reported"].sum())
+    notes: dict[str, str] = {}
+    for i, r in zip(ok.index, ok.itertuples()):
+        said = []
+        if r.condition_reported == 0:
+            said.append(f"health condition not reported for any of its {r.tactics:,.0f} tactics")
+        else:
+            others = all_reported - r.condition_reported
+            for g, (cols, text) in _UOF_KINDS.items():
+                rate = (float(sums[g].sum()) - float(sums[g][i])) / others if others > 0 else 0.0
+                expected = rate * r.condition_reported
+                if sums[g][i] == 0 and expected >= _UOF_ABSENT_EXPECTED:
+                    said.append(text.format(n=r.condition_reported, pct=100 * rate, e=expected))
+            if r.not_reported / r.tactics >= _UOF_NOT_REPORTED:
+                said.append(f"health condition not reported for {100 * r.not_reported / r.tactics:.0f}% of its tactics")
+        if said:
+            notes[r.force] = "; ".join(said)
+    return notes
 
 
 def read_use_of_force(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
@@ -1834,12 +1881,41 @@ def read_use_of_force(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     **Not like for like.** Forces did not all record the health condition the same way. A force
     is flagged (``comparable`` False on all its rows, ``recording_note`` says why, a
     :class:`~saferstats.SaferstatsWarning` names it, ``.attrs["summary"]["not_comparable"]`` lists
-    it) where, in its ``*Total Tactics`` row, the condition was reported for no tactic (2019/20:
-    Wiltshire), no tactic was recorded as used on a person with no condition (``none`` is 0:
-    West Mercia and Warwickshire, whose "shares" are then 92.7% and 91.2% against 16.0% for England
-    and Wales — the condition seems recorded only where there was one), or the condition was not
-    reported for a fifth or more of its tactics (Cleveland, 77%). Leave them out of a comparison
-    (``t[t.comparable]``) or show them apart; the England and Wales row includes them.
+    it) where its ``*Total Tactics`` row shows that it recorded the condition otherwise, read from
+    the file alone: (a) the condition was reported for no tactic (2019/20: Wiltshire); (b) it was not
+    reported for a fifth or more of its tactics (Cleveland, 77%); (c) a kind of condition — no
+    condition (``none``), a physical one (``physical + physical_and_mental``) or a mental one
+    (``mental + physical_and_mental``) — is 0 for all its tactics where the other forces' pooled share
+    would give it 10 or more (by chance that has a Poisson probability of e⁻¹⁰, 4.5e-5; at most about
+    0.001 counted in incidents, 1.45 tactics each in 2019/20): a category the force did not use. So
+    West Mercia and Warwickshire (``none`` 0 of 2,439 and of 476 where 2,041 and 397 were due:
+    their "shares" would be 92.7% and 91.2% against 16.0% for England and Wales — the condition
+    seems recorded only where there was one), and Avon & Somerset and North Wales (no physical
+    health condition in 21,093 and 2,361 tactics, where 239 and 26 were due: their ``mental``
+    then holds people perceived to have both, or their ``none`` does, so their ``mental_health``
+    is not counted as the others' is). A share far from the others' with every category in use
+    is no sign of another recording in the file, and is not flagged: Derbyshire (5,085 + 70 of
+    7,956, 64.8%, ``none`` 2,755) is left to the funnel, where it is the one force outside the
+    99.8% limits widened for over-dispersion (``overdispersion=True``); whether its officers record
+    otherwise only the force can say. Leave the flagged forces out of a comparison
+    (``t[t.comparable]``) or show them apart.
+
+    **A funnel of the forces.** The England and Wales row includes the flagged forces (and
+    their counts recorded otherwise): its 16.0% is no target for the others. The target is the
+    pooled share of the comparable forces (2019/20: 104,131 of 657,348, 15.8%, in
+    ``.attrs["summary"]["comparable"]``), which :func:`saferstats.funnel_significance` and
+    :func:`saferstats.funnel_target` give by default from their ``*Total Tactics`` rows::
+
+        forces = t[(t.row_type == "all tactics") & t.comparable]
+        target = saferstats.funnel_target("mental_health", "condition_reported", data=forces, kind="proportion")
+        limits = saferstats.funnel_limits("condition_reported", data=forces, target=target, kind="proportion")
+        labels = saferstats.funnel_significance("mental_health", "condition_reported", data=forces,
+                                                kind="proportion", overdispersion=True)
+
+    (the forces vary far more than chance allows, φ ≈ 818: without ``overdispersion=True`` 35 of
+    37 are outside the 99.8% limits). One force against the rest of England and Wales:
+    :func:`saferstats.compare_proportions` with ``subtract=True`` (the national total contains the
+    force).
 
     **Publishing a table of these counts.** ``tactics``, ``mental_health`` and ``condition_reported``
     are sums of the five health-condition counts, and ``source_line`` is no count: name the roles,
@@ -1892,6 +1968,11 @@ def read_use_of_force(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     (0.21, 0.142, 0.3)
     >>> t.attrs["summary"]["aggregate_rows"], t.attrs["totals"][0]["tactics"]
     (1, 150.0)
+    >>> forces = t[(t.row_type == "all tactics") & t.comparable]
+    >>> saferstats.funnel_target("mental_health", "condition_reported", data=forces, kind="proportion")
+    21.0
+    >>> t.attrs["summary"]["comparable"]
+    {'forces': 1, 'mental_health': 21, 'condition_reported': 100, 'percent': 21.0}
     """
     src = _one_file(path, "path")
     rows = _read_sheet(src, sheet, "path")
@@ -1961,23 +2042,15 @@ def read_use_of_force(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
                                   "published": float(whole[col]), "sum_of_parts": float(kids[col].sum())})
     out["mental_health"] = out["mental"] + out["physical_and_mental"]
     out["condition_reported"] = out["tactics"] - out["not_reported"]
-    notes: dict[str, str] = {}
-    for r in out[out["row_type"] == "all tactics"].itertuples():
-        said = []
-        if pd.notna(r.tactics) and r.tactics > 0 and pd.notna(r.not_reported):
-            if r.condition_reported == 0:
-                said.append(f"health condition not reported for any of its {r.tactics:,.0f} tactics")
-            else:
-                if r.none == 0:
-                    said.append(f"no tactic recorded as used on a person with no health condition ('None' is 0 of "
-                                f"{r.condition_reported:,.0f}): a condition seems recorded only where there was one")
-                if r.not_reported / r.tactics >= _UOF_NOT_REPORTED:
-                    said.append(f"health condition not reported for {100 * r.not_reported / r.tactics:.0f}% of its "
-                                "tactics")
-        if said:
-            notes[r.force] = "; ".join(said)
+    notes = _uof_recording_notes(out[out["row_type"] == "all tactics"])
     out["recording_note"] = out["force"].map(lambda f: notes.get(f, ""))
     out["comparable"] = out["recording_note"] == ""
+    like = out[(out["row_type"] == "all tactics") & out["comparable"]]
+    like = like.dropna(subset=["mental_health", "condition_reported"])
+    pooled = {"forces": int(like["force"].nunique()), "mental_health": int(like["mental_health"].sum()),
+              "condition_reported": int(like["condition_reported"].sum()),
+              "percent": (float(100 * like["mental_health"].sum() / like["condition_reported"].sum())
+                          if like["condition_reported"].sum() > 0 else float("nan"))}
     for col in _UOF_COUNTS + ["mental_health", "condition_reported"]:
         if out[col].notna().all():
             out[col] = out[col].astype("int64")
@@ -1995,6 +2068,7 @@ def read_use_of_force(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
                     "missing_cells": sum(1 for d in dropped if d["reason"] == "no figure published"),
                     "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
                     "not_comparable": Records({"force": f, "note": n} for f, n in notes.items()),
+                    "comparable": pooled,
                     "rows_not_adding_up": rows_off, "parts_not_adding_up": Records(parts_off), "file": src.name},
     })
     if notes:
@@ -2003,7 +2077,9 @@ def read_use_of_force(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
                   + "; ".join(f"{f} ({n})" for f, n in notes.items())
                   + ". Their shares of tactics used on people with a mental health condition cannot be compared with "
                   "the other forces' (nor their counts added to them): they are flagged in `comparable` (False) and "
-                  "`recording_note`; compare the others (t[t.comparable]) and show these apart")
+                  "`recording_note`; compare the others (t[t.comparable]) and show these apart. The England and "
+                  "Wales row includes them: a funnel's target is the comparable forces' pooled share "
+                  f"({pooled['percent']:.1f}%, .attrs['summary']['comparable']), not its")
     if rows_off or parts_off:
         eg = [f"{r['force']} {r['tactic']} (line {r['source_line']})" for r in [*rows_off, *parts_off][:4]]
         warn_user(f"read_use_of_force: {src.name}: {len(rows_off)} row(s) whose five health-condition counts do not add "
