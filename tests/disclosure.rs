@@ -259,6 +259,21 @@ const LEICESTERSHIRE_BY_CSP: [f64; 45] = [
     0.0, 0.0, 0.0, 0.0, 7.0,
 ];
 
+/// Leicestershire's table twice, as two forces' tables in one release, each with its margins.
+fn two_forces() -> (Vec<f64>, Relations) {
+    let v: Vec<f64> = LEICESTERSHIRE_BY_CSP.repeat(2);
+    let mut rel = Relations::new();
+    for base in [0, 45] {
+        for i in 0..9 {
+            rel.push((0..5).map(|j| (base + i * 5 + j, 1.0)));
+        }
+        for j in 0..5 {
+            rel.push((0..9).map(|i| (base + i * 5 + j, 1.0)));
+        }
+    }
+    (v, rel)
+}
+
 #[test]
 fn a_zero_hidden_in_one_block_does_not_protect_another() {
     // Two forces' tables in one release, as the report's searches by force and CSP, each with its
@@ -271,16 +286,7 @@ fn a_zero_hidden_in_one_block_does_not_protect_another() {
     // case was protected only by zeros hidden elsewhere in the table). A reader given only one
     // force's rows does not know of a zero hidden in the other's: each block now gets its own
     // zero, and `check`'s attacker takes hidden counts as at least 1 block by block.
-    let v: Vec<f64> = LEICESTERSHIRE_BY_CSP.repeat(2);
-    let mut rel = Relations::new();
-    for base in [0, 45] {
-        for i in 0..9 {
-            rel.push((0..5).map(|j| (base + i * 5 + j, 1.0)));
-        }
-        for j in 0..5 {
-            rel.push((0..9).map(|i| (base + i * 5 + j, 1.0)));
-        }
-    }
+    let (v, rel) = two_forces();
     let k = [CellKind::Count; 90];
     let opts = DisclosureOptions::default();
     let p = protect(&v, &k, &rel, &opts).unwrap();
@@ -305,16 +311,7 @@ fn a_zero_hidden_in_one_force_does_not_protect_another_linked_by_totals() {
     // takes its two hidden Other 1s, under its known Other total of 2, as 1 each. With the forces
     // given as parts (`Relations::within`), each force gets its own hidden zero, and `check`'s
     // attacker takes hidden counts as at least 1 part by part.
-    let v: Vec<f64> = LEICESTERSHIRE_BY_CSP.repeat(2);
-    let mut rel = Relations::new();
-    for base in [0, 45] {
-        for i in 0..9 {
-            rel.push((0..5).map(|j| (base + i * 5 + j, 1.0)));
-        }
-        for j in 0..5 {
-            rel.push((0..9).map(|i| (base + i * 5 + j, 1.0)));
-        }
-    }
+    let (v, mut rel) = two_forces();
     for j in 0..5 {
         rel.push((0..18).map(|i| (i * 5 + j, 1.0)));
     }

@@ -30,16 +30,9 @@ def _attack(published: pd.DataFrame, truth: pd.DataFrame, totals: list[list[str]
 
 @pytest.fixture(scope="module")
 def seven_forces(shared_data) -> pd.DataFrame:
-    import saferstats
+    from search_tables import seven_forces_by_force_month
 
-    folder = shared_data / "stop_search/policeuk_7forces_2019-12_to_2020-02"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        recs = saferstats.read_stop_search([str(f) for f in sorted(folder.glob("*.csv"))])
-        d = saferstats.disproportionality(recs, None, by=["force", "month"], census=2011)
-    t = d[["force", "month", "group", "searches"]].astype({"month": str}).reset_index(drop=True)
-    assert len(t) == 105 and int(t["searches"].sum()) == 18202  # as test_disclosure_w24a
-    return t
+    return seven_forces_by_force_month(shared_data)
 
 
 def test_default_table_gives_a_force_reader_its_ones_back(seven_forces):
