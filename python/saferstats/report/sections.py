@@ -1125,6 +1125,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         # police.uk API exports name no force (file name nor rows): say which key fixes it
         raise ConfigError("[stop_search] the files name no police force (police.uk API exports do not): set "
                           "[stop_search] force = \"<the force>\" (e.g. \"Leicestershire\")", "stop_search.force")
+    # a search with no value of a `by` column (police.uk's blank legislation: 100 of the City of London's
+    # 2,384 searches in 2023) is a row of its own, said "not recorded" in the tables, the text and the console
+    records, unrecorded = _not_recorded_keys(records, by)
     choice = str(sec.get("census", "auto"))
     pop = pd.read_csv(sec["population"]) if "population" in sec else None
     # the period the searches cover; rates per 1,000 per year when it is not a year
@@ -1385,7 +1388,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                     + (f"; rates are annualised ({'each month' + chr(39) + 's searches × 12' if monthly_rows else f'searches × 12/{n_months}'}) "
                        "so they read as searches per 1,000 residents per year." if per_year != 1.0 else ".") + gap_words + " ")
     s = Section("stop_search", "Stop and search: disproportionality and outcomes",
-                period_words + f"Searches per 1,000 residents{' per year' if per_year != 1.0 else ''} ({disp.attrs.get('denominator', 'population')}) by "
+                period_words + unrecorded + f"Searches per 1,000 residents{' per year' if per_year != 1.0 else ''} ({disp.attrs.get('denominator', 'population')}) by "
                 f"{_ETHNICITY_WORDS.get(str(sec.get('ethnicity_source', 'self')), 'self-defined')} ethnic group (Home "
                 "Office mapping) and the ratio to the White "
                 f"rate with Katz {int(conf*100)}% CIs; {int(ex.get('vehicle_only', 0)):,} vehicle-only searches and "
@@ -1496,6 +1499,37 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                                "not shown (see the text)" if odd.any() else ""), _png(fig)))
     _page_names(s, [str(b) for b in by])
     return s
+
+
+def _not_recorded_keys(records: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFrame, str]:
+    """The records with a missing value of a ``by`` column of theirs said as
+    :func:`saferstats.plotting.not_recorded` says it (police.uk's blank ``legislation``: 100 of the City
+    of London's 2,384 searches in 2023; ``object_of_search``, ``age_range``), and the text's words on
+    it: those searches are a row of their own, counted, neither dropped nor named "nan" (the library
+    keeps them as a stratum whose label is missing, which the forest plot could not name). Not
+    ``force`` (the reader's file names) nor ``month`` (a period: a search with no date is the reader's
+    to refuse).
+
+    >>> recs = pd.DataFrame({"force": ["essex"] * 3, "legislation": pd.Categorical(["Firearms Act 1968 (section 47)", None, ""])})
+    >>> out, words = _not_recorded_keys(recs, ["force", "legislation"])
+    >>> out["legislation"].tolist(), words
+    (['Firearms Act 1968 (section 47)', 'no legislation recorded', 'no legislation recorded'], "Searches with no legislation recorded in the files are in the rows 'no legislation recorded'. ")
+    """
+    from ..plotting import not_recorded
+
+    said = []
+    for b in dict.fromkeys(by):
+        if b in ("force", "month") or b not in records.columns or pd.api.types.is_numeric_dtype(records[b]):
+            continue
+        col = records[b].astype(object)
+        missing = (col.isna() | col.astype(str).str.strip().eq("")).to_numpy()
+        if not missing.any():
+            continue
+        records = records.copy() if not said else records
+        records[b] = col.where(~missing, not_recorded(b)).astype("category")
+        said.append(f"Searches with no {str(b).replace('_', ' ')} recorded in the files are in the rows "
+                    f"'{not_recorded(b)}'. ")
+    return records, "".join(said)
 
 
 #: the counts and tests of an ``outcome_test`` ``.attrs["not_stated_strata"]`` record (its other keys name the stratum)
