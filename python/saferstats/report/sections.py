@@ -925,10 +925,10 @@ def _warn_implausible(table: pd.DataFrame) -> None:
                   "the section's text and the table's note)")
 
 
-def _listed(items: Sequence[str]) -> str:
+def _listed(items: Sequence[str], sep: str = ", ") -> str:
     """Names in a console line: the first eight, then how many more."""
     items = list(dict.fromkeys(items))
-    return ", ".join(items[:8]) + (f" and {len(items) - 8} more" if len(items) > 8 else "")
+    return sep.join(items[:8]) + (f" and {len(items) - 8} more" if len(items) > 8 else "")
 
 
 def _resay_unplaced(disp: pd.DataFrame) -> None:
@@ -1234,9 +1234,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # ... nor the many-comparisons warning: the finding says it from the published rows only (the
     # warning names p-values of rows the tables may suppress)
     # ... nor the searches not placed in an area: said once, in the report's words (_quiet_said_not_stated)
-    _rewarn(_resay_not_stated_outcomes([w for w in seen_finds if not _said_by_finds_caveat(str(w.message), out)
-                                        and not _many_comparisons_warning(str(w.message))
-                                        and not _UNPLACED.match(str(w.message))], out), forces)
+    _rewarn(_resay_no_reference(_resay_not_stated_outcomes([w for w in seen_finds if not _said_by_finds_caveat(
+        str(w.message), out) and not _many_comparisons_warning(str(w.message)) and not _UNPLACED.match(str(w.message))],
+        out), out), forces)
     names_of = _said_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
     # every find comparison withheld as not comparable (police.uk Merseyside, Dec 2019 - Feb 2020: the
     # 'outcome linked' flag blank on 78% of searches): the withheld note points to arrests, so the section
@@ -1248,9 +1248,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
             arrests = ss.outcome_test(records, outcome="arrest", by=by, confidence=conf)
         said = {str(w.message).split(": ", 1)[-1] for w in seen_finds}  # (placement: said once, with the finds)
         # (the forces with no outcome for many searches: said once the tables are protected, _resay_no_outcome)
-        _rewarn(_resay_not_stated_outcomes([w for w in seen_arrests if str(w.message).split(": ", 1)[-1] not in said
-                                            and not _many_comparisons_warning(str(w.message))
-                                            and not _NO_OUTCOME.match(str(w.message))], arrests), forces)
+        _rewarn(_resay_no_reference(_resay_not_stated_outcomes([w for w in seen_arrests if str(w.message).split(
+            ": ", 1)[-1] not in said and not _many_comparisons_warning(str(w.message))
+            and not _NO_OUTCOME.match(str(w.message))], arrests), arrests), forces)
     names: dict[str, str] = {}
     if "force" in by:  # areas by their names, never police.uk slugs
         names = _force_names(pd.concat([disp["force"], out["force"]]).astype(str).unique())
@@ -1678,6 +1678,47 @@ def _resay_not_stated_outcomes(seen: list[Any], out: pd.DataFrame) -> list[Any]:
               f"so the groups' {rate}s there, and the comparisons, may differ from the true ones (say so beside the "
               "comparison); the section's text gives their rates only where the tables allow (not a rate that would "
               "give back a suppressed count)")
+    return [w for w in seen if w not in said]
+
+
+#: ``outcome_test``'s warning of the strata left out as having no search of the reference group
+#: with a known outcome (:func:`_resay_no_reference`)
+_NO_REFERENCE = re.compile(r"outcome_test: [\d,]+ of [\d,]+ strata have no (\w+) searches with a known outcome")
+
+
+def _resay_no_reference(seen: list[Any], out: pd.DataFrame) -> list[Any]:
+    """``seen`` (the warnings of ``outcome_test``, whose table is ``out``) without its warning of the
+    strata left out for want of a White search with a known outcome, said once more as the report
+    names places, by ``out.attrs["no_reference"]``: the area as the text names it, not the
+    library's "Leicestershire / Melton / E22000169" (police.uk, seven forces, Dec 2019 - Feb 2020, by
+    force and CSP: Melton's 15 White searches all have a blank 'outcome linked' flag), and with no
+    count (not "2 of 39 strata").
+
+    >>> import warnings
+    >>> out = pd.DataFrame({"force": ["Essex"]})
+    >>> out.attrs.update(outcome="find", no_reference=[{"force": "leicestershire", "csp": "Melton", "csp_code": "E22000169"}])
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("outcome_test: 1 of 39 strata have no White searches with a known outcome to compare with ...")
+    ...     rest = _resay_no_reference(list(w), out)
+    >>> rest, str(w[-1].message)
+    ([], "stop and search (find rates): Melton has no White searches whose 'outcome linked to the object of the search' flag is recorded to compare with, so it has no rows in the find-rate table")
+    """
+    from ..disproportionality import _RATE_SAID, _named
+
+    said = [w for w in seen if _NO_REFERENCE.match(str(w.message))]
+    if not said:
+        return seen
+    rate = _RATE_SAID.get(str(out.attrs.get("outcome")), "outcome rate")
+    reference = _NO_REFERENCE.match(str(said[0].message))[1]  # type: ignore[index]
+    where = [_stratum_said(r, _named(list(r)), {}) for r in out.attrs.get("no_reference") or []]
+    one = len(where) == 1
+    known = ("whose 'outcome linked to the object of the search' flag is recorded" if out.attrs.get("outcome") == "find"
+             else "with a recorded outcome")
+    # (names joined by "; ": "Oadby and Wigston" is one place)
+    warn_user(f"stop and search ({rate}s): {_listed(where, '; ') or 'some areas'} {'has' if one else 'have'} no "
+              f"{reference} searches {known} to compare with, so {'it has' if one else 'they have'} no rows in the "
+              f"{rate.replace(' ', '-')} table")
     return [w for w in seen if w not in said]
 
 
