@@ -1012,6 +1012,23 @@ def implausible_rows(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[
     return own, ratio, strata
 
 
+def sub_strata(table: pd.DataFrame) -> list[str]:
+    """The ``by`` columns of a stop-and-search table that split an area's searches other than by
+    period (``legislation``, ``age_range``, ``gender``, ``object_of_search``, ``outcome``): a finding
+    from one of its rows names them, as it names the month, and compares with White people's row of
+    the same split (police.uk City of London 2023 by ``["force", "legislation"]``: "In the City of
+    London, Black people were searched at 10.9 times the rate of White people" was the Misuse of
+    Drugs Act searches' ratio).
+
+    >>> sub_strata(pd.DataFrame(columns=["force", "csp", "csp_code", "legislation", "month", "group", "searches"]))
+    ['legislation']
+    """
+    cols = [str(c) for c in table.columns]
+    labels = cols[:cols.index("group")] if "group" in cols else []
+    return [c for c in labels if c not in ("force", "csp", "la", "la_name", "csp_name", "month", "period", "year")
+            and not c.endswith("_code")]
+
+
 def implausible_words(table: pd.DataFrame, skip: Sequence[str] = ()) -> list[str]:
     """The counts and shares a report gives for each published row of ``table`` whose rate per resident
     cannot be a rate of residents searched (:func:`implausible_rows`), instead of its rate and ratio:
@@ -1027,6 +1044,9 @@ def implausible_words(table: pd.DataFrame, skip: Sequence[str] = ()) -> list[str
     ...                                  "population": 233, "per_1000_a_year": 965.7}]
     >>> implausible_words(t)
     ['In the City of London, 225 of the 828 searches with a stated ethnicity (27%) were of Black people, against 233 Black residents']
+    >>> t.attrs["implausible_rates"][0]["gender"] = "Male"
+    >>> implausible_words(t.assign(gender="Male"), skip=["force"])
+    ["among the 'Male' searches, 225 of the 828 searches with a stated ethnicity (27%) were of Black people, against 233 Black residents"]
     """
     from .tables import _num
 
@@ -1046,7 +1066,10 @@ def implausible_words(table: pd.DataFrame, skip: Sequence[str] = ()) -> list[str
         people = "people of Other ethnic groups" if g.lower() == "other" else f"{g} people"
         residents = "residents of Other ethnic groups" if g.lower() == "other" else f"{g} residents"
         where = _stratum_said(r, [k for k in _rate_keys(r) if k not in skip], {})
-        lead = "" if not where else f"{where}, " if where.startswith("in ") else f"In {where}, "
+        # the area named by the sentence (``skip``), another split not: "among the 'Male' searches", not
+        # "In Male" (police.uk City of London 2023 by ["force", "gender"])
+        lead = "" if not where else f"{where}, " if where.startswith("in ") else \
+            f"among the '{where}' searches, " if any(k in skip for k in _rate_keys(r)) else f"In {where}, "
         total = sum(c for c in counts if c is not None) if all(c is not None for c in counts) else None
         of = (f"{n:,.0f} of the {total:,.0f} searches with a stated ethnicity ({whole_percent(100 * n / total)})"
               if total else f"{n:,.0f} searches")
