@@ -22,7 +22,7 @@ import pytest
 
 import saferstats
 from conftest import shared_path
-from test_report_w36a import CITY_2023, _city_config, _report
+from test_report_w36a import CITY_2023, _city_config, _report, city_residents  # noqa: F401  (a fixture)
 from test_report_w37a import _example_stop_search
 
 LEG = "no legislation recorded"
@@ -102,3 +102,46 @@ def test_essex_example_console_names_strata_left_out_as_the_report_does(tmp_path
         assert len(white) == 1 and int(white["searches"].iloc[0]) > 0
         assert not (finds["csp"] == csp).any()
     assert not re.search(r"\d+ of \d+ strata", err)
+
+
+# ------------------------------------------------------------------ 3. findings by area and another split
+
+def _findings(text: str) -> str:
+    return text.split("Stop and search: disproportionality and outcomes", 1)[0].rsplit("Key findings", 1)[1]
+
+
+def test_city_by_age_range_findings_name_the_band_and_compare_within_it(tmp_path, capsys, shared_data, city_raw,
+                                                                        city_residents):
+    """By force and age range the key finding said "In the City of London, Black people were searched
+    at 14.5 times ..." (the 18-24 band's ratio) and "Black people in the City of London (33% against
+    22%, lower)": 18-24's Black find rate against 10-17's White one (the first White row)."""
+    black, white = city_residents["Black"], city_residents["White"]
+    n = city_raw.groupby(["age_range", "broad"]).size()
+    ratio = (n[("18-24", "Black")] / black) / (n[("18-24", "White")] / white)
+    known = city_raw[city_raw["outcome_linked_to_object_of_search"].notna()]
+    find = known.groupby(["age_range", "broad"])["outcome_linked_to_object_of_search"].mean()
+    assert round(100 * find[("10-17", "White")]) == 22  # the rate the finding set beside 18-24's Black one
+
+    text, _, _ = _report(tmp_path, capsys, _city_config(shared_path(shared_data, CITY_2023), '["force", "age_range"]'))
+    said = _findings(text)
+    assert f"In the City of London (18-24), Black people were searched at {ratio:.1f} times the rate of White people" in said
+    for band, way in (("18-24", "lower"), ("25-34", "higher")):
+        assert (f"Black people in the City of London ({band}: {100 * find[(band, 'Black')]:.0f}% against "
+                f"{100 * find[(band, 'White')]:.0f}%, {way})") in said
+    assert "against 22%" not in said
+
+
+def test_city_by_legislation_and_gender_findings_name_the_split(tmp_path, capsys, shared_data, city_raw,
+                                                                  city_residents):
+    n = city_raw.groupby(["legislation", "broad"]).size()
+    drugs = "Misuse of Drugs Act 1971 (section 23)"
+    ratio = (n[(drugs, "Black")] / city_residents["Black"]) / (n[(drugs, "White")] / city_residents["White"])
+    text, _, _ = _report(tmp_path, capsys, _city_config(shared_path(shared_data, CITY_2023), '["force", "legislation"]'))
+    assert f"In the City of London ({drugs}), Black people were searched at {ratio:.1f} times" in _findings(text)
+    # by gender: the Male Black searches (a rate too high to be of residents) were said "In the City of London, In Male"
+    male = int(((city_raw["gender"] == "Male") & (city_raw["broad"] == "Black")).sum())
+    (tmp_path / "g").mkdir()
+    text, _, _ = _report(tmp_path / "g", capsys, _city_config(shared_path(shared_data, CITY_2023), '["force", "gender"]'))
+    said = _findings(text)
+    assert f"In the City of London, among the 'Male' searches, {male} searches were of Black people" in said
+    assert "In Male" not in said and "In the City of London (Male), of the other groups," in said
