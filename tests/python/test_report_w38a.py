@@ -22,10 +22,12 @@ import pytest
 
 import saferstats
 from conftest import shared_path
-from test_report_w36a import CITY_2023, _city_config, _report, city_residents  # noqa: F401  (a fixture)
+import test_report_w36a
+from test_report_w36a import CITY_2023, _city_config, _report
 from test_report_w37a import _example_stop_search
 
 LEG = "no legislation recorded"
+city_residents = test_report_w36a.city_residents  # (a fixture: the City's Census 2021 residents by group)
 
 
 @pytest.fixture(scope="module")
