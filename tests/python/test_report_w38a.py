@@ -147,3 +147,27 @@ def test_city_by_legislation_and_gender_findings_name_the_split(tmp_path, capsys
     said = _findings(text)
     assert f"In the City of London, among the 'Male' searches, {male} searches were of Black people" in said
     assert "In Male" not in said and "In the City of London (Male), of the other groups," in said
+
+
+def test_no_outcome_recorded_is_a_row_of_the_search_rates_not_of_the_arrest_rates(tmp_path, capsys, shared_data):
+    """By force and outcome (police.uk Durham, Dec 2019 - Feb 2020: every find rate withheld, so
+    arrests are compared): the searches with no outcome are the search-rate table's "no outcome
+    recorded" rows, but not the arrest table's (an outcome not recorded is not known to be no arrest)."""
+    files = sorted(shared_path(shared_data, "stop_search/policeuk_7forces_2019-12_to_2020-02").glob("*-durham-*.csv"))
+    raw = pd.concat([pd.read_csv(f, dtype=str) for f in files], ignore_index=True)
+    raw = raw[raw["Type"] != "Vehicle search"]
+    eth = raw["Self-defined ethnicity"].fillna("").str.strip()
+    raw = raw[(eth != "") & ~eth.str.contains("Not stated")]
+    broad = raw["Self-defined ethnicity"].str.extract(r"^(White|Black|Asian|Mixed|Other)")[0]
+    none = broad[raw["Outcome"].isna()].value_counts()
+    assert int(none.sum()) == 189  # the evidence (of 413)
+    listed = ", ".join(f'"{f}"' for f in files)
+    cfg = f'title = "T"\narea = "Durham"\n[stop_search]\nfiles = [{listed}]\nby = ["force", "outcome"]\ncensus = "auto"\n'
+    _report(tmp_path, capsys, cfg)
+    disp = pd.read_csv(tmp_path / "o" / "stop_search_disproportionality.csv", dtype=str)
+    rows = disp[disp["outcome"] == "no outcome recorded"]
+    assert len(rows) == 5 and disp["outcome"].notna().all()
+    for _, r in rows[rows["searches"] != "[c]"].iterrows():
+        assert int(r["searches"]) == int(none.get(r["group"], 0)), r["group"]
+    arrests = pd.read_csv(tmp_path / "o" / "stop_search_arrest_rates.csv", dtype=str)
+    assert "no outcome recorded" not in set(arrests["outcome"].astype(str)) and arrests["outcome"].notna().all()

@@ -1150,7 +1150,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                           "[stop_search] force = \"<the force>\" (e.g. \"Leicestershire\")", "stop_search.force")
     # a search with no value of a `by` column (police.uk's blank legislation: 100 of the City of London's
     # 2,384 searches in 2023) is a row of its own, said "not recorded" in the tables, the text and the console
-    records, unrecorded = _not_recorded_keys(records, by)
+    records, unrecorded = _not_recorded_keys(records, by, skip=_READ_AS_DATA)
     choice = str(sec.get("census", "auto"))
     pop = pd.read_csv(sec["population"]) if "population" in sec else None
     # the period the searches cover; rates per 1,000 per year when it is not a year
@@ -1281,6 +1281,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         out["force"] = out["force"].astype(str).map(names)
         if arrests is not None:
             arrests["force"] = arrests["force"].astype(str).map(lambda f: names.get(f, force_name(f)))
+    if unrecorded:  # (a `by` the analyses read, e.g. "outcome": its missing values said in the tables too)
+        disp, out = _not_recorded_keys(disp, by)[0], _not_recorded_keys(out, by)[0]
+        arrests = None if arrests is None else _not_recorded_keys(arrests, by)[0]
     keys = [*by, "group"]
     # one problem for both tables: searches per group, those with a known outcome link (n) within
     # them, finds (hits) within those; totals by area and by group; small differences protected
@@ -1524,14 +1527,23 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     return s
 
 
-def _not_recorded_keys(records: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFrame, str]:
+#: record columns the analyses read (a missing outcome is not known, not an outcome of its own): a
+#: ``by`` among them is relabelled in the result tables, not in the records (:func:`_not_recorded_keys`)
+_READ_AS_DATA = ("outcome", "outcome_linked_to_object_of_search", "type", "self_defined_ethnicity",
+                 "officer_defined_ethnicity")
+
+
+def _not_recorded_keys(records: pd.DataFrame, by: Sequence[str],
+                       skip: Container[str] = ()) -> tuple[pd.DataFrame, str]:
     """The records with a missing value of a ``by`` column of theirs said as
     :func:`saferstats.plotting.not_recorded` says it (police.uk's blank ``legislation``: 100 of the City
     of London's 2,384 searches in 2023; ``object_of_search``, ``age_range``), and the text's words on
     it: those searches are a row of their own, counted, neither dropped nor named "nan" (the library
     keeps them as a stratum whose label is missing, which the forest plot could not name). Not
     ``force`` (the reader's file names) nor ``month`` (a period: a search with no date is the reader's
-    to refuse).
+    to refuse). Columns ``skip`` are said but not relabelled (:data:`_READ_AS_DATA`, for the records:
+    ``outcome_test(outcome="arrest")`` leaves a search with no outcome out; relabelled, it would be
+    counted as one not ending in arrest); the result tables are relabelled after.
 
     >>> recs = pd.DataFrame({"force": ["essex"] * 3, "legislation": pd.Categorical(["Firearms Act 1968 (section 47)", None, ""])})
     >>> out, words = _not_recorded_keys(recs, ["force", "legislation"])
@@ -1548,8 +1560,9 @@ def _not_recorded_keys(records: pd.DataFrame, by: Sequence[str]) -> tuple[pd.Dat
         missing = (col.isna() | col.astype(str).str.strip().eq("")).to_numpy()
         if not missing.any():
             continue
-        records = records.copy() if not said else records
-        records[b] = col.where(~missing, not_recorded(b)).astype("category")
+        if b not in skip:
+            records = records.copy() if not said else records
+            records[b] = col.where(~missing, not_recorded(b)).astype("category")
         said.append(f"Searches with no {str(b).replace('_', ' ')} recorded in the files are in the rows "
                     f"'{not_recorded(b)}'. ")
     return records, "".join(said)
