@@ -578,9 +578,7 @@ def plot_disproportionality(
     ci = f"{int(round(conf * 100))}% CI"
     xlabel = f"{what}, {ci}, log scale)" if est == "rr" else f"{what} ({ci}, log scale)"
     keys = _label_columns(res)
-    from .disproportionality import _force_said  # forces by name, not police.uk's slugs (session 17)
-
-    said = res.assign(force=res["force"].astype(str).map(_force_said)) if "force" in res.columns else res
+    said = _keys_said(res, [*keys, *([label] if isinstance(label, str) else (label or []))])
     # an outcome_test whose rows pool several forces: the within-force ratio beside the pooled one
     within = _within_forces_of(res, result.attrs.get("within_forces")) if est == "rr" else None
     if period is not None:
@@ -677,6 +675,39 @@ def _within_forces_of(res: pd.DataFrame, records: Any) -> pd.DataFrame | None:
     if not np.isfinite(out["rr"].to_numpy(dtype=float)).any():
         return None
     return out.fillna({"strata": 0})
+
+
+def not_recorded(column: str) -> str:
+    """How a stratum whose ``column`` value is missing is said (police.uk's blank ``legislation``, 100
+    of the City of London's 2,384 searches in 2023): by its absence, not "nan", and not left out.
+
+    >>> not_recorded("object_of_search")
+    'no object of search recorded'
+    """
+    return f"no {str(column).replace('_', ' ')} recorded"
+
+
+def _keys_said(res: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``res`` with its label ``columns`` as a plot says them: forces by name, not police.uk's slugs
+    (session 17), and a missing value as :func:`not_recorded` says it (a row of the results, counted there:
+    the library keeps such searches as their own stratum).
+
+    >>> _keys_said(pd.DataFrame({"force": ["city-of-london"] * 2, "legislation": ["Firearms Act 1968 (section 47)", None]}),
+    ...            ["force", "legislation"]).to_numpy().tolist()
+    [['City of London', 'Firearms Act 1968 (section 47)'], ['City of London', 'no legislation recorded']]
+    """
+    from .disproportionality import _force_said
+
+    said = res.copy()
+    for c in dict.fromkeys(columns):
+        if c not in said.columns:
+            continue
+        v = said[c].astype(object)
+        missing = said[c].isna().to_numpy()
+        if c == "force":
+            v = v.map(lambda f: f if pd.isna(f) else _force_said(f))
+        said[c] = v.where(~missing, not_recorded(c))
+    return said
 
 
 def _label_columns(res: pd.DataFrame) -> list[str]:

@@ -925,10 +925,10 @@ def _warn_implausible(table: pd.DataFrame) -> None:
                   "the section's text and the table's note)")
 
 
-def _listed(items: Sequence[str]) -> str:
+def _listed(items: Sequence[str], sep: str = ", ") -> str:
     """Names in a console line: the first eight, then how many more."""
     items = list(dict.fromkeys(items))
-    return ", ".join(items[:8]) + (f" and {len(items) - 8} more" if len(items) > 8 else "")
+    return sep.join(items[:8]) + (f" and {len(items) - 8} more" if len(items) > 8 else "")
 
 
 def _resay_unplaced(disp: pd.DataFrame) -> None:
@@ -1012,6 +1012,23 @@ def implausible_rows(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[
     return own, ratio, strata
 
 
+def sub_strata(table: pd.DataFrame) -> list[str]:
+    """The ``by`` columns of a stop-and-search table that split an area's searches other than by
+    period (``legislation``, ``age_range``, ``gender``, ``object_of_search``, ``outcome``): a finding
+    from one of its rows names them, as it names the month, and compares with White people's row of
+    the same split (police.uk City of London 2023 by ``["force", "legislation"]``: "In the City of
+    London, Black people were searched at 10.9 times the rate of White people" was the Misuse of
+    Drugs Act searches' ratio).
+
+    >>> sub_strata(pd.DataFrame(columns=["force", "csp", "csp_code", "legislation", "month", "group", "searches"]))
+    ['legislation']
+    """
+    cols = [str(c) for c in table.columns]
+    labels = cols[:cols.index("group")] if "group" in cols else []
+    return [c for c in labels if c not in ("force", "csp", "la", "la_name", "csp_name", "month", "period", "year")
+            and not c.endswith("_code")]
+
+
 def implausible_words(table: pd.DataFrame, skip: Sequence[str] = ()) -> list[str]:
     """The counts and shares a report gives for each published row of ``table`` whose rate per resident
     cannot be a rate of residents searched (:func:`implausible_rows`), instead of its rate and ratio:
@@ -1027,6 +1044,9 @@ def implausible_words(table: pd.DataFrame, skip: Sequence[str] = ()) -> list[str
     ...                                  "population": 233, "per_1000_a_year": 965.7}]
     >>> implausible_words(t)
     ['In the City of London, 225 of the 828 searches with a stated ethnicity (27%) were of Black people, against 233 Black residents']
+    >>> t.attrs["implausible_rates"][0]["gender"] = "Male"
+    >>> implausible_words(t.assign(gender="Male"), skip=["force"])
+    ["among the 'Male' searches, 225 of the 828 searches with a stated ethnicity (27%) were of Black people, against 233 Black residents"]
     """
     from .tables import _num
 
@@ -1046,7 +1066,10 @@ def implausible_words(table: pd.DataFrame, skip: Sequence[str] = ()) -> list[str
         people = "people of Other ethnic groups" if g.lower() == "other" else f"{g} people"
         residents = "residents of Other ethnic groups" if g.lower() == "other" else f"{g} residents"
         where = _stratum_said(r, [k for k in _rate_keys(r) if k not in skip], {})
-        lead = "" if not where else f"{where}, " if where.startswith("in ") else f"In {where}, "
+        # the area named by the sentence (``skip``), another split not: "among the 'Male' searches", not
+        # "In Male" (police.uk City of London 2023 by ["force", "gender"])
+        lead = "" if not where else f"{where}, " if where.startswith("in ") else \
+            f"among the '{where}' searches, " if any(k in skip for k in _rate_keys(r)) else f"In {where}, "
         total = sum(c for c in counts if c is not None) if all(c is not None for c in counts) else None
         of = (f"{n:,.0f} of the {total:,.0f} searches with a stated ethnicity ({whole_percent(100 * n / total)})"
               if total else f"{n:,.0f} searches")
@@ -1125,6 +1148,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         # police.uk API exports name no force (file name nor rows): say which key fixes it
         raise ConfigError("[stop_search] the files name no police force (police.uk API exports do not): set "
                           "[stop_search] force = \"<the force>\" (e.g. \"Leicestershire\")", "stop_search.force")
+    # a search with no value of a `by` column (police.uk's blank legislation: 100 of the City of London's
+    # 2,384 searches in 2023) is a row of its own, said "not recorded" in the tables, the text and the console
+    records, unrecorded = _not_recorded_keys(records, by, skip=_READ_AS_DATA)
     choice = str(sec.get("census", "auto"))
     pop = pd.read_csv(sec["population"]) if "population" in sec else None
     # the period the searches cover; rates per 1,000 per year when it is not a year
@@ -1231,9 +1257,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # ... nor the many-comparisons warning: the finding says it from the published rows only (the
     # warning names p-values of rows the tables may suppress)
     # ... nor the searches not placed in an area: said once, in the report's words (_quiet_said_not_stated)
-    _rewarn(_resay_not_stated_outcomes([w for w in seen_finds if not _said_by_finds_caveat(str(w.message), out)
-                                        and not _many_comparisons_warning(str(w.message))
-                                        and not _UNPLACED.match(str(w.message))], out), forces)
+    _rewarn(_resay_no_reference(_resay_not_stated_outcomes([w for w in seen_finds if not _said_by_finds_caveat(
+        str(w.message), out) and not _many_comparisons_warning(str(w.message)) and not _UNPLACED.match(str(w.message))],
+        out), out), forces)
     names_of = _said_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
     # every find comparison withheld as not comparable (police.uk Merseyside, Dec 2019 - Feb 2020: the
     # 'outcome linked' flag blank on 78% of searches): the withheld note points to arrests, so the section
@@ -1245,9 +1271,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
             arrests = ss.outcome_test(records, outcome="arrest", by=by, confidence=conf)
         said = {str(w.message).split(": ", 1)[-1] for w in seen_finds}  # (placement: said once, with the finds)
         # (the forces with no outcome for many searches: said once the tables are protected, _resay_no_outcome)
-        _rewarn(_resay_not_stated_outcomes([w for w in seen_arrests if str(w.message).split(": ", 1)[-1] not in said
-                                            and not _many_comparisons_warning(str(w.message))
-                                            and not _NO_OUTCOME.match(str(w.message))], arrests), forces)
+        _rewarn(_resay_no_reference(_resay_not_stated_outcomes([w for w in seen_arrests if str(w.message).split(
+            ": ", 1)[-1] not in said and not _many_comparisons_warning(str(w.message))
+            and not _NO_OUTCOME.match(str(w.message))], arrests), arrests), forces)
     names: dict[str, str] = {}
     if "force" in by:  # areas by their names, never police.uk slugs
         names = _force_names(pd.concat([disp["force"], out["force"]]).astype(str).unique())
@@ -1255,6 +1281,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         out["force"] = out["force"].astype(str).map(names)
         if arrests is not None:
             arrests["force"] = arrests["force"].astype(str).map(lambda f: names.get(f, force_name(f)))
+    if unrecorded:  # (a `by` the analyses read, e.g. "outcome": its missing values said in the tables too)
+        disp, out = _not_recorded_keys(disp, by)[0], _not_recorded_keys(out, by)[0]
+        arrests = None if arrests is None else _not_recorded_keys(arrests, by)[0]
     keys = [*by, "group"]
     # one problem for both tables: searches per group, those with a known outcome link (n) within
     # them, finds (hits) within those; totals by area and by group; small differences protected
@@ -1385,7 +1414,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                     + (f"; rates are annualised ({'each month' + chr(39) + 's searches × 12' if monthly_rows else f'searches × 12/{n_months}'}) "
                        "so they read as searches per 1,000 residents per year." if per_year != 1.0 else ".") + gap_words + " ")
     s = Section("stop_search", "Stop and search: disproportionality and outcomes",
-                period_words + f"Searches per 1,000 residents{' per year' if per_year != 1.0 else ''} ({disp.attrs.get('denominator', 'population')}) by "
+                period_words + unrecorded + f"Searches per 1,000 residents{' per year' if per_year != 1.0 else ''} ({disp.attrs.get('denominator', 'population')}) by "
                 f"{_ETHNICITY_WORDS.get(str(sec.get('ethnicity_source', 'self')), 'self-defined')} ethnic group (Home "
                 "Office mapping) and the ratio to the White "
                 f"rate with Katz {int(conf*100)}% CIs; {int(ex.get('vehicle_only', 0)):,} vehicle-only searches and "
@@ -1496,6 +1525,47 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                                "not shown (see the text)" if odd.any() else ""), _png(fig)))
     _page_names(s, [str(b) for b in by])
     return s
+
+
+#: record columns the analyses read (a missing outcome is not known, not an outcome of its own): a
+#: ``by`` among them is relabelled in the result tables, not in the records (:func:`_not_recorded_keys`)
+_READ_AS_DATA = ("outcome", "outcome_linked_to_object_of_search", "type", "self_defined_ethnicity",
+                 "officer_defined_ethnicity")
+
+
+def _not_recorded_keys(records: pd.DataFrame, by: Sequence[str],
+                       skip: Container[str] = ()) -> tuple[pd.DataFrame, str]:
+    """The records with a missing value of a ``by`` column of theirs said as
+    :func:`saferstats.plotting.not_recorded` says it (police.uk's blank ``legislation``: 100 of the City
+    of London's 2,384 searches in 2023; ``object_of_search``, ``age_range``), and the text's words on
+    it: those searches are a row of their own, counted, neither dropped nor named "nan" (the library
+    keeps them as a stratum whose label is missing, which the forest plot could not name). Not
+    ``force`` (the reader's file names) nor ``month`` (a period: a search with no date is the reader's
+    to refuse). Columns ``skip`` are said but not relabelled (:data:`_READ_AS_DATA`, for the records:
+    ``outcome_test(outcome="arrest")`` leaves a search with no outcome out; relabelled, it would be
+    counted as one not ending in arrest); the result tables are relabelled after.
+
+    >>> recs = pd.DataFrame({"force": ["essex"] * 3, "legislation": pd.Categorical(["Firearms Act 1968 (section 47)", None, ""])})
+    >>> out, words = _not_recorded_keys(recs, ["force", "legislation"])
+    >>> out["legislation"].tolist(), words
+    (['Firearms Act 1968 (section 47)', 'no legislation recorded', 'no legislation recorded'], "Searches with no legislation recorded in the files are in the rows 'no legislation recorded'. ")
+    """
+    from ..plotting import not_recorded
+
+    said = []
+    for b in dict.fromkeys(by):
+        if b in ("force", "month") or b not in records.columns or pd.api.types.is_numeric_dtype(records[b]):
+            continue
+        col = records[b].astype(object)
+        missing = (col.isna() | col.astype(str).str.strip().eq("")).to_numpy()
+        if not missing.any():
+            continue
+        if b not in skip:
+            records = records.copy() if not said else records
+            records[b] = col.where(~missing, not_recorded(b)).astype("category")
+        said.append(f"Searches with no {str(b).replace('_', ' ')} recorded in the files are in the rows "
+                    f"'{not_recorded(b)}'. ")
+    return records, "".join(said)
 
 
 #: the counts and tests of an ``outcome_test`` ``.attrs["not_stated_strata"]`` record (its other keys name the stratum)
@@ -1644,6 +1714,47 @@ def _resay_not_stated_outcomes(seen: list[Any], out: pd.DataFrame) -> list[Any]:
               f"so the groups' {rate}s there, and the comparisons, may differ from the true ones (say so beside the "
               "comparison); the section's text gives their rates only where the tables allow (not a rate that would "
               "give back a suppressed count)")
+    return [w for w in seen if w not in said]
+
+
+#: ``outcome_test``'s warning of the strata left out as having no search of the reference group
+#: with a known outcome (:func:`_resay_no_reference`)
+_NO_REFERENCE = re.compile(r"outcome_test: [\d,]+ of [\d,]+ strata have no (\w+) searches with a known outcome")
+
+
+def _resay_no_reference(seen: list[Any], out: pd.DataFrame) -> list[Any]:
+    """``seen`` (the warnings of ``outcome_test``, whose table is ``out``) without its warning of the
+    strata left out for want of a White search with a known outcome, said once more as the report
+    names places, by ``out.attrs["no_reference"]``: the area as the text names it, not the
+    library's "Leicestershire / Melton / E22000169" (police.uk, seven forces, Dec 2019 - Feb 2020, by
+    force and CSP: Melton's 15 White searches all have a blank 'outcome linked' flag), and with no
+    count (not "2 of 39 strata").
+
+    >>> import warnings
+    >>> out = pd.DataFrame({"force": ["Essex"]})
+    >>> out.attrs.update(outcome="find", no_reference=[{"force": "leicestershire", "csp": "Melton", "csp_code": "E22000169"}])
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("outcome_test: 1 of 39 strata have no White searches with a known outcome to compare with ...")
+    ...     rest = _resay_no_reference(list(w), out)
+    >>> rest, str(w[-1].message)
+    ([], "stop and search (find rates): Melton has no White searches whose 'outcome linked to the object of the search' flag is recorded to compare with, so it has no rows in the find-rate table")
+    """
+    from ..disproportionality import _RATE_SAID, _named
+
+    said = [w for w in seen if _NO_REFERENCE.match(str(w.message))]
+    if not said:
+        return seen
+    rate = _RATE_SAID.get(str(out.attrs.get("outcome")), "outcome rate")
+    reference = _NO_REFERENCE.match(str(said[0].message))[1]  # type: ignore[index]
+    where = [_stratum_said(r, _named(list(r)), {}) for r in out.attrs.get("no_reference") or []]
+    one = len(where) == 1
+    known = ("whose 'outcome linked to the object of the search' flag is recorded" if out.attrs.get("outcome") == "find"
+             else "with a recorded outcome")
+    # (names joined by "; ": "Oadby and Wigston" is one place)
+    warn_user(f"stop and search ({rate}s): {_listed(where, '; ') or 'some areas'} {'has' if one else 'have'} no "
+              f"{reference} searches {known} to compare with, so {'it has' if one else 'they have'} no rows in the "
+              f"{rate.replace(' ', '-')} table")
     return [w for w in seen if w not in said]
 
 

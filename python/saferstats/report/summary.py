@@ -28,7 +28,7 @@ import pandas as pd
 
 from .._periods import month_label
 from ..exceptions import warn_user
-from .sections import Section, implausible_rows, implausible_words, whole_percent
+from .sections import Section, implausible_rows, implausible_words, sub_strata, whole_percent
 from .tables import _num, capitalise, place
 
 __all__ = ["MIN_COUNT", "Summary", "describe_change", "describe_ratio", "describe_trend", "fmt_pct",
@@ -1036,8 +1036,11 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                 continue
             # by area and period (e.g. by = ["force", "month"]): the row is one period's, so say which
             when = next((month_label(r[c]) for c in ("month", "period", "year") if c in g.columns and g[c].nunique() > 1), "")
+            # ... and by area and another split (legislation, age range): which searches (w38a)
+            kinds = ", ".join(str(r[c]) for c in sub_strata(g) if c != area_col)
             txt = describe_ratio(r["ratio"], r["ratio_lower"], r["ratio_upper"], count=r["searches"], confidence=conf,
-                                 subject=f"In {name_of(key)}{' in ' + when if when else ''}, "
+                                 subject=f"In {name_of(key)}{f' ({kinds})' if kinds else ''}"
+                                         f"{' in ' + when if when else ''}, "
                                          f"{'of the other groups, ' if also else ''}{_group_people(str(r['group']))} were "
                                          "searched",
                                  reference="White people")
@@ -1064,8 +1067,10 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             if len(higher):
                 higher = higher.iloc[np.argsort(-higher["ratio"].map(lambda v: _num(v) or 0).to_numpy(), kind="stable")]
                 # people, as the sentence's lead group is ("Black people (3.41 times, on 13 searches)"; walk 21)
-                items = [f"{_group_people(str(g))} ({_fmt_ratio(_num(x) or 0)} times, on {int(_num(n) or 0)} searches)"
-                         for g, x, n in zip(higher["group"], higher["ratio"], higher["searches"])]
+                split = [c for c in sub_strata(higher) if c != area_col]
+                items = [f"{_group_people(str(g))} ({''.join(f'{h[c]}, ' for c in split)}{_fmt_ratio(_num(x) or 0)} "
+                         f"times, on {int(_num(n) or 0)} searches)"
+                         for (_, h), g, x, n in zip(higher.iterrows(), higher["group"], higher["ratio"], higher["searches"])]
                 caveats.append(f"higher ratios, also statistically significant, rest on fewer than {MIN_COUNT} searches: "
                                + _names(items))
             out.append(txt + (f" ({'; '.join(caveats)})" if caveats else "") + "." + _on_census_2021(d, r, key, labels, at))
@@ -1354,14 +1359,20 @@ def _find_item(f: pd.DataFrame, r: pd.Series) -> str:
     labels = list(f.columns[:list(f.columns).index("group")]) if "group" in f.columns else []
     when = [c for c in labels if c in ("month", "period", "year") and c not in nested and c != f.columns[0]]
     where += "".join(f" in {r[c]}" for c in when if f[c].nunique() > 1)
+    # by area and another split (legislation, age range): which searches, against White people's of the
+    # same split (the City of London 2023 by age range: "33% against 22%, lower" set 18-24's Black
+    # find rate against 10-17's White one)
+    split = [c for c in sub_strata(f) if c != f.columns[0]]
     white = f[f["group"].astype(str) == "White"]
-    for c in dict.fromkeys([*(nested or ([f.columns[0]] if area else [])), *when]):
+    for c in dict.fromkeys([*(nested or ([f.columns[0]] if area else [])), *when, *split]):
         white = white[white[c].astype(str) == str(r[c])]
     own = _num(r.get("rate"))
     ref = _num(white["rate"].iloc[0]) if len(white) and "rate" in white.columns else None
     rates = (f"{whole_percent(100 * own)} against {whole_percent(100 * ref)}, " if own is not None and ref is not None
              else "")
-    return f"{_group_people(str(r['group']))}{where} ({rates}{'higher' if (_num(r['diff']) or 0) > 0 else 'lower'})"
+    kinds = "".join(f"{r[c]}: " for c in split)
+    return (f"{_group_people(str(r['group']))}{where} ({kinds}{rates}"
+            f"{'higher' if (_num(r['diff']) or 0) > 0 else 'lower'})")
 
 
 def _flytipping(s: Section, cfg: dict) -> list[str]:
