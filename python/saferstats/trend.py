@@ -1601,8 +1601,9 @@ def _others_code(total: Any, *, area: str, period: str, count: str, population: 
     with the areas :func:`saferstats.report.sections.like_for_like_councils` keeps over its periods
     (a count in each, one reporting basis, no recorded change, no step of 2-fold or more), then
     :func:`compare_trends` with quasi-Poisson fits where over-dispersed and Student t
-    (``dispersion="auto", use_t=True``, the report's; the command takes the normal for a Poisson
-    fit, as R's ``summary.glm``). :func:`compare_trends` gives it in its error for such a
+    (``dispersion="auto", use_t=True``; the report and the command then take the normal where both
+    fits are Poisson, as R's ``summary.glm``, :func:`_t_where_quasi`: the same rows for Defra's
+    total incidents, where every council's comparison has a quasi-Poisson side). :func:`compare_trends` gives it in its error for such a
     ``comparator``; it leaves the result in ``out``.
 
     >>> code = _others_code("England", area="la_code", period="period", count="incidents", population=None)
@@ -1779,6 +1780,31 @@ _FEW_DF_TEXT = "are optimistic on few points"
 #: The words of the season warnings of :func:`_warn_season` (:func:`compare_trends` says the
 #: comparator's once, not once per area: :func:`_warn_comparator_season`).
 _NO_SEASON_TEXT = "and the trend has no"
+
+
+def _t_where_quasi(res: pd.DataFrame, fit: Callable[[bool], pd.DataFrame], estimate: str) -> np.ndarray:
+    """R's ``summary.glm`` rule for a table that ``fit(True)`` gave (:func:`poisson_trend` or
+    :func:`compare_trends` with ``use_t=True``; ``estimate``: its ``"apc"`` or ``"ratio"``): a row
+    whose fit is quasi-Poisson (in a comparison, on either side) keeps Student t on the residual df
+    (the dispersion is estimated from the same few points); a row whose fits are all Poisson (or
+    negative binomial: no dispersion estimated) takes the normal's limits, p-value and ``df`` from
+    ``fit(False)``, fitted only when there is such a row. ``res`` is changed in place (and its
+    ``attrs["intervals"]`` says so); returns the rows with t. ``saferstats trend`` and the report's
+    comparison with England both take it: one answer for the same council (East Suffolk's clinical
+    waste fly-tipping against England's other councils, 2019/20 to 2021/22, both fits Poisson:
+    ratio 1.65, 95% CI 0.84 to 3.25 from the normal, where t on 1.03 df gave 0.03 to 100.5)."""
+    est = res[estimate].notna().to_numpy()
+    quasi = res["method"].astype(str).str.contains("quasi-poisson").to_numpy() & est
+    other = ~quasi & est
+    if other.any():
+        with warnings.catch_warnings():  # the same fit (its warnings are said once, by the caller's first)
+            warnings.simplefilter("ignore")
+            again = fit(False)
+        for c in [c for c in res.columns if c in ("p_value", "df") or c.endswith(("_lower", "_upper"))]:
+            res[c] = np.where(other, again[c].to_numpy(dtype=float), res[c].to_numpy(dtype=float))
+        res.attrs["intervals"] = (f"{res.attrs.get('intervals', _T_INTERVALS)} where a fit is quasi-Poisson; "
+                                  f"{_Z_INTERVALS} where every fit is Poisson (R's summary.glm)")
+    return quasi
 
 
 def _flag(name: str, value: Any) -> bool:

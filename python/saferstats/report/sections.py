@@ -2894,7 +2894,7 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
     :func:`like_for_like_councils`). None when no council has a trend, or the table is not
     England's (fewer than :data:`_ENGLAND_COUNCILS` councils: a county's excerpt)."""
     import saferstats as ss
-    from ..trend import like_for_like_others
+    from ..trend import _t_where_quasi, like_for_like_others
 
     if everyone[area].nunique() < _ENGLAND_COUNCILS:  # not Defra's table for England (a county's excerpt)
         return None
@@ -2909,11 +2909,18 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
     n_others = info["other_areas"].to_dict()
     windows = info["window"].to_dict()
     stepped_out = dict(zip(info["window"], info["stepped_left_out"]))
+    def compared(use_t: bool) -> pd.DataFrame:
+        return ss.compare_trends(pairs.assign(_series="council"), by=["_series", "_compared"], comparator=comps,
+                                 count=count, population="population", period=period, dispersion="auto",
+                                 confidence=conf, use_t=use_t)
+
     with warnings.catch_warnings():  # the method (quasi-Poisson where over-dispersed) is said in the text
         warnings.simplefilter("ignore")
-        c = ss.compare_trends(pairs.assign(_series="council"), by=["_series", "_compared"], comparator=comps,
-                              count=count, population="population", period=period, dispersion="auto",
-                              confidence=conf, use_t=True).rename(columns={"_compared": "council"})
+        c = compared(True)
+        # Student t where either trend is quasi-Poisson, the normal where both are Poisson (R's summary.glm):
+        # the rule of `saferstats trend --compare-with England`, so the two give one answer for a council
+        _t_where_quasi(c, compared, "ratio")
+    c = c.rename(columns={"_compared": "council"})
     words = np.where(c["ratio_lower"] > 1, "up relative to England",
                      np.where(c["ratio_upper"] < 1, "down relative to England", "in line with England"))
     spans = {str(a): (g[period].astype(str).min(), g[period].astype(str).max())
@@ -2942,8 +2949,10 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
             "reporting basis, and no step in the count: none that doubled or halved, or more, from one year to the "
             "next, the test applied to the report's own councils above; councils left out for such a step: "
             f"{left}), as the ratio of the two annual rate ratios with its "
-            f"{level} CI (1: in line with England; quasi-Poisson where over-dispersed, each series its own, and Student "
-            f"t on the Welch-Satterthwaite degrees of freedom, as the councils' own trends): {found}. "
+            f"{level} CI (1: in line with England; quasi-Poisson where over-dispersed, each series its own, with Student "
+            "t on the Welch-Satterthwaite degrees of freedom where either trend is quasi-Poisson and the normal where "
+            "both are Poisson, as R's summary.glm and saferstats trend --compare-with England): "
+            f"{found}. "
             "Defra's England total is not used for this: it is not like for like across years (2018/19 is published "
             "both as first counted and on the basis of 2019/20, 11% lower).")
     caption = (f"Annual % change against England's other councils counted like for like over the same years: ratio "
