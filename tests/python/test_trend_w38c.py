@@ -120,3 +120,55 @@ def test_a_comparison_with_a_quasi_poisson_side_keeps_student_t(report_table, cl
     mine = [row["ratio_england"], row["ratio_england_lower"], row["ratio_england_upper"], row["p_value"]]
     assert mine == pytest.approx([float(cli[c]) for c in ("ratio", "ratio_lower", "ratio_upper", "p_value")], rel=1e-9)
     assert [round(v, 3) for v in mine] == [1.343, 0.936, 1.926, 0.097]
+
+
+# --------------------------------------------------------------------------- 2. the step test, vectorised
+def _every_doubling_step_before(data: pd.DataFrame, area: str, period: str, count: str) -> dict[str, list[str]]:
+    """The reference: ``report.sections._every_doubling_step`` as it was at 0d11d06 (a Python loop
+    over the areas), copied here unchanged so that the vectorised one is checked against it."""
+    out: dict[str, list[str]] = {}
+    for a, g in data.groupby(area, observed=True, sort=True):
+        g = g.assign(_p=g[period].astype(str)).sort_values("_p", kind="stable")
+        y = pd.to_numeric(g[count], errors="coerce").to_numpy(dtype=float)
+        p = g["_p"].to_numpy()
+        for i in range(1, len(y)):
+            if not (y[i - 1] > 0 and y[i] > 0):
+                continue
+            if max(y[i] / y[i - 1], y[i - 1] / y[i]) >= 2:
+                out.setdefault(str(a), []).append(f"{p[i - 1]} to {p[i]}: {y[i - 1]:,.0f} to {y[i]:,.0f}")
+    return out
+
+
+def _same_steps(data: pd.DataFrame, area: str, period: str, count: str) -> dict[str, list[str]]:
+    from saferstats.report.sections import _every_doubling_step
+
+    new, old = _every_doubling_step(data, area, period, count), _every_doubling_step_before(data, area, period, count)
+    assert new == old and list(new) == list(old)  # the same steps, and the areas in the same order
+    return new
+
+
+def test_every_doubling_step_is_the_loops_on_defras_workbook(fly):
+    # the total, small counts (many steps, zeros) and a cost column (the old loop is slow: a few columns)
+    counts = ["incidents", "clinical_incidents", "asbestos_incidents", "tyres_incidents", "total_incidents_clearance_costs"]
+    found = {c: _same_steps(fly, "la_code", "period", c) for c in counts}
+    assert sum(len(v) for f in found.values() for v in f.values()) > 1000
+    # by name too (Defra respells councils across years: each spelling its own series), and shuffled
+    _same_steps(fly.sample(frac=1.0, random_state=3), "la_name", "period", "incidents")
+    # the spans the comparison with England cuts: each window's rows, as like_for_like_councils passes them
+    for w in (WINDOW, ["2016/17", "2017/18", "2018/19", "2019/20", "2020/21", "2021/22"]):
+        _same_steps(fly[fly["period"].isin(w)], "la_code", "period", "incidents")
+    # Watford's 612 to 1,815 (2014/15 to 2015/16), the step the report names
+    assert found["incidents"]["E07000103"][0] == "2014/15 to 2015/16: 612 to 1,815"
+
+
+def test_every_doubling_step_edges_are_the_loops():
+    d = pd.DataFrame({"la": ["A", "A", "A", "A", None, None, "B", "B", "B", "C", "C", "C"],
+                      "year": ["2017/18", "2015/16", "2016/17", "2016/17", "2015/16", "2016/17", "2015/16", "2016/17",
+                               "2017/18", "2015/16", "2016/17", "2017/18"],
+                      "n": [100, 10, 40, 9, 1, 100, 0, 50, np.nan, "7", "x", 30]})
+    assert _same_steps(d, "la", "year", "n") == {"A": ["2015/16 to 2016/17: 10 to 40", "2016/17 to 2016/17: 40 to 9",
+                                                       "2016/17 to 2017/18: 9 to 100"]}
+    assert _same_steps(d.assign(la=d["la"].astype("category")), "la", "year", "n")
+    assert _same_steps(d.iloc[:0], "la", "year", "n") == {}
+    assert _same_steps(d.assign(la=d["la"].map({"A": 2, "B": 1, "C": 3})), "la", "year", "n") == {
+        "2.0": ["2015/16 to 2016/17: 10 to 40", "2016/17 to 2016/17: 40 to 9", "2016/17 to 2017/18: 9 to 100"]}

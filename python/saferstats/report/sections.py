@@ -3043,18 +3043,31 @@ def _doubling_steps(data: pd.DataFrame, area: str, period: str, count: str) -> d
 
 def _every_doubling_step(data: pd.DataFrame, area: str, period: str, count: str) -> dict[str, list[str]]:
     """``{area: ["2015/16 to 2016/17: 100 to 400", ...]}``: every step of an area's count that at
-    least doubled or halved between consecutive published years, in time order (the report's step
-    test, for its own councils and for England's others that it compares them with)."""
+    least doubled or halved between consecutive published years (both counts above 0), in time
+    order (the report's step test, for its own councils and for England's others that it compares
+    them with); the areas in the order of ``groupby(area)``. One pass over the table sorted by area
+    and period, not a loop over areas (most of the comparison with England's time: ~300 councils
+    for each of a dozen spans of years).
+
+    >>> d = pd.DataFrame({"la": ["B", "A", "A", "A", "B"], "year": ["2016/17", "2015/16", "2016/17", "2017/18", "2015/16"],
+    ...                   "n": [90, 100, 400, 150, 100]})
+    >>> _every_doubling_step(d, "la", "year", "n")
+    {'A': ['2015/16 to 2016/17: 100 to 400', '2016/17 to 2017/18: 400 to 150']}
+    """
+    group = data.groupby(area, observed=True, sort=True).ngroup().to_numpy(dtype=float, na_value=np.nan)
+    labels = data[period].astype(str).to_numpy()
+    rank = pd.factorize(labels, sort=True)[0]  # the periods' order as text (as sorting them)
+    keep = np.flatnonzero(np.isfinite(group))  # (rows whose area is missing are in no group)
+    order = keep[np.lexsort((keep, rank[keep], group[keep]))]  # by area, then period, then the table's order
+    y = pd.to_numeric(data[count], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[order]
+    g, p, names = group[order], labels[order], data[area].to_numpy()[order]
+    before, after = y[:-1], y[1:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hit = ((g[1:] == g[:-1]) & (before > 0) & (after > 0)
+               & (np.maximum(after / before, before / after) >= 2))
     out: dict[str, list[str]] = {}
-    for a, g in data.groupby(area, observed=True, sort=True):
-        g = g.assign(_p=g[period].astype(str)).sort_values("_p", kind="stable")
-        y = pd.to_numeric(g[count], errors="coerce").to_numpy(dtype=float)
-        p = g["_p"].to_numpy()
-        for i in range(1, len(y)):
-            if not (y[i - 1] > 0 and y[i] > 0):
-                continue
-            if max(y[i] / y[i - 1], y[i - 1] / y[i]) >= 2:
-                out.setdefault(str(a), []).append(f"{p[i - 1]} to {p[i]}: {y[i - 1]:,.0f} to {y[i]:,.0f}")
+    for i in np.flatnonzero(hit):
+        out.setdefault(str(names[i + 1]), []).append(f"{p[i]} to {p[i + 1]}: {before[i]:,.0f} to {after[i]:,.0f}")
     return out
 
 
