@@ -32,6 +32,7 @@ from ._frames import (
     near_column, real_option, renamed_keywords, require_columns, row_of, translates_core_errors,
 )
 from .exceptions import InvalidInputError, MissingValueError, SaferstatsError, warn_user
+from .published import _warn_calendar_year_on_financial_years
 from .rates import percent_change, proportion_ci, rate_ci
 
 __all__ = [
@@ -1183,6 +1184,8 @@ def poisson_trend(
     _warn_recording_changes("poisson_trend", recording, keys)
     touched = _footnoted(data, labels, flat)
     _warn_footnotes("poisson_trend", touched, f"{'the trends run' if keys else 'the trend runs'} over")
+    if population is not None:  # a calendar `year` beside financial years (add_rates and year_on_year say it too)
+        _warn_calendar_year_on_financial_years("poisson_trend", data, population, period)
     out.attrs["same_population"] = _warn_same_population("poisson_trend", data, population, period, keys, trend=True)
     out.attrs["footnotes"] = touched
     out.attrs["excluded"] = n_excluded
@@ -1358,6 +1361,10 @@ def compare_trends(
         cols["population"] = population
     _require_with_population(data, cols, "compare_trends")
     value_cols = [count] + ([population] if population is not None else [])
+    if population is not None:  # a calendar `year` beside financial years, in the areas' table and the comparator's
+        _warn_calendar_year_on_financial_years("compare_trends", data, population, period)
+        if isinstance(comparator, pd.DataFrame) and population in comparator.columns:
+            _warn_calendar_year_on_financial_years("compare_trends (the comparator)", comparator, population, period)
     totals = [str(v) for v in (data.attrs.get("totals") or [])]  # a reader's total rows (read_hate_crime)
     if isinstance(comparator, pd.DataFrame):
         require_columns(comparator, {k: v for k, v in cols.items() if v != area_col}, what="comparator")
@@ -2249,7 +2256,7 @@ def _warn_census_year(fn: str, data: pd.DataFrame, population: str, period: str 
     :func:`_warn_same_population` (with or without a ``census`` column) where a group has one
     population in 3 periods or more; returns its groups (``.attrs["same_population"]``). A calendar
     ``year`` beside financial-year periods is said by :func:`~saferstats.published._warn_calendar_year_on_financial_years`."""
-    from .published import _same_population_note, _warn_calendar_year_on_financial_years
+    from .published import _same_population_note
 
     _warn_calendar_year_on_financial_years(fn, data, population, period)
     if "census" not in data.columns or period is None or period not in data.columns or population not in data.columns:

@@ -172,3 +172,68 @@ def test_every_doubling_step_edges_are_the_loops():
     assert _same_steps(d.iloc[:0], "la", "year", "n") == {}
     assert _same_steps(d.assign(la=d["la"].map({"A": 2, "B": 1, "C": 3})), "la", "year", "n") == {
         "2.0": ["2015/16 to 2016/17: 10 to 40", "2016/17 to 2016/17: 40 to 9", "2016/17 to 2017/18: 9 to 100"]}
+
+
+# --------------------------------------------------------------------------- 3. calendar against financial years
+TRAFFORD = "E08000009"
+YEARS = ["2019/20", "2020/21", "2021/22"]
+
+
+@pytest.fixture(scope="module")
+def joined_on_the_area(fly, shared_data):
+    """Trafford's fly-tipping (Defra, financial years 2019/20 to 2021/22) with ONS's mid-2024
+    estimate (Trafford Data Lab's file) merged on the council's code alone: mid-2024 beside every
+    financial year, where each year's is the estimate of the year it starts (mid-2019 for 2019/20)."""
+    path = shared_path(shared_data, "population/mid_year_greater_manchester/"
+                                    "mid-year_2024_population_estimates_local_authority.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pop = ss.read_mid_year_population(path)
+    own = fly[(fly["la_code"] == TRAFFORD) & fly["period"].isin(YEARS)][["la_code", "la_name", "period", "incidents"]]
+    t = own.merge(pop[["la_code", "population", "year"]], on="la_code").sort_values("period", ignore_index=True)
+    assert t["population"].tolist() == [241025] * 3 and t["year"].tolist() == [2024] * 3  # the raw CSV's all_ages
+    return t
+
+
+def _said(fn, *args, **kw) -> list[str]:
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        fn(*args, **kw)
+    return [str(x.message) for x in w if "is not the year the financial year" in str(x.message)]
+
+
+def _comparator(fly: pd.DataFrame) -> pd.DataFrame:
+    """The North West's other councils (Defra's mid-year populations, published from 2019/20), summed."""
+    nw = fly[(fly["region"] == "North West") & (fly["la_code"] != TRAFFORD) & fly["period"].isin(YEARS)]
+    nw = nw.dropna(subset=["incidents", "mid_population_estimates"])
+    comp = nw.groupby("period", as_index=False)[["incidents", "mid_population_estimates"]].sum()
+    return comp.rename(columns={"mid_population_estimates": "population"}).assign(la_code="North West less Trafford")
+
+
+def test_poisson_trend_and_compare_trends_say_what_add_rates_says(joined_on_the_area, fly):
+    t = joined_on_the_area
+    said = _said(ss.add_rates, t, count="incidents")
+    assert len(said) == 1 and said[0].startswith("add_rates: the column 'year'")
+    assert "(row 0: 2019/20 on mid-2024; row 1: 2020/21 on mid-2024; row 2: 2021/22 on mid-2024)" in said[0]
+    text = said[0].removeprefix("add_rates: ")
+    # before: poisson_trend and compare_trends said nothing of it
+    assert _said(ss.poisson_trend, t, count="incidents", period="period", by="la_code",
+                 dispersion="auto") == [f"poisson_trend: {text}"]
+    comp = _comparator(fly)
+    assert _said(ss.compare_trends, t, comparator=comp, count="incidents", period="period", by="la_code",
+                 dispersion="auto") == [f"compare_trends: {text}"]  # once (not again from each side's fit)
+    # the comparator's own table is judged too, and named
+    wrong = comp.assign(year=2024)
+    both = _said(ss.compare_trends, t, comparator=wrong, count="incidents", period="period", by="la_code",
+                 dispersion="auto")
+    assert len(both) == 2 and both[1].startswith("compare_trends (the comparator): the column 'year'")
+    assert "(row 0: 2019/20 on mid-2024; row 1: 2020/21 on mid-2024; row 2: 2021/22 on mid-2024)" in both[1]
+
+
+def test_the_year_each_financial_year_starts_is_not_warned(joined_on_the_area, fly):
+    right = joined_on_the_area.assign(year=[2019, 2020, 2021])  # (the convention: mid-2019 for 2019/20)
+    assert _said(ss.poisson_trend, right, count="incidents", period="period", by="la_code", dispersion="auto") == []
+    assert _said(ss.compare_trends, right, comparator=_comparator(fly), count="incidents", period="period",
+                 by="la_code", dispersion="auto") == []
+    assert _said(ss.poisson_trend, joined_on_the_area, count="incidents", population=None, period="period",
+                 by="la_code", dispersion="auto") == []  # (no population: no rate, nothing to say)
