@@ -932,7 +932,10 @@ def poisson_trend(
     fly-tipping 2012/13-2021/22 on its 261,334 Census 2021 residents, APC +5.40%), has a constant
     offset, so its APC is the APC of its counts: a :class:`~saferstats.SaferstatsWarning` names those
     groups and ``.attrs["same_population"]`` lists them (the population, in how many periods of how
-    many). The default ``"poisson"`` does
+    many). A table whose ``year`` (the calendar year of :func:`saferstats.read_mid_year_population`'s
+    estimate) beside financial-year periods is not the year each starts (mid-2024 merged onto
+    Trafford's 2019/20 to 2021/22 fly-tipping by code alone) gets the warning of
+    :func:`saferstats.add_rates`, naming the rows. The default ``"poisson"`` does
     not allow for over-dispersion: groups whose χ²/df is above 1.5 are named in a
     :class:`~saferstats.SaferstatsWarning`; read ``dispersion_ratio`` (national
     race hate crime 2011/12-2018/19: 268.9, so the Poisson interval 13.85%-14.16% is √268.9 = 16
@@ -1291,7 +1294,9 @@ def compare_trends(
     above the comparator's, the comparator's name not saying it leaves areas out ("rest of",
     "less", "excluding"), and the table's areas not adding up to more than the comparator in every
     period (Defra's councils against Hartlepool are beside it, not in it: no warning; England's
-    regions against England: London, 33-41% of it, is named).
+    regions against England: London, 33-41% of it, is named). A calendar ``year`` beside
+    financial-year periods that is not the year each starts is said as by :func:`poisson_trend`
+    (of ``data``, and of a ``comparator`` table as "the comparator").
 
     Counts recorded differently over the years (:func:`saferstats.read_flytipping`'s
     ``recording_step`` and ``reporting_basis`` columns, in ``data`` or in a comparator table) are
