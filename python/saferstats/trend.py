@@ -1806,7 +1806,7 @@ def _t_where_quasi(res: pd.DataFrame, fit: Callable[[bool], pd.DataFrame], estim
     waste fly-tipping against England's other councils, 2019/20 to 2021/22, both fits Poisson:
     ratio 1.65, 95% CI 0.84 to 3.25 from the normal, where t on 1.03 df gave 0.03 to 100.5)."""
     est = res[estimate].notna().to_numpy()
-    quasi = res["method"].astype(str).str.contains("quasi-poisson").to_numpy() & est
+    quasi: np.ndarray = res["method"].astype(str).str.contains("quasi-poisson").to_numpy(dtype=bool) & est
     other = ~quasi & est
     if other.any():
         with warnings.catch_warnings():  # the same fit (its warnings are said once, by the caller's first)
