@@ -1076,7 +1076,7 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
     df, a warning gives the t p-value beside it (1 df: the normal p-value is many times too small).
     The groups are fitted once, with t where quasi-Poisson fits can be (``--dispersion auto`` or
     ``quasi``), and again only for rows of the other kind (Poisson fits among quasi-Poisson ones)."""
-    from .trend import compare_trends, poisson_trend
+    from .trend import _t_where_quasi, compare_trends, poisson_trend
 
     def fit(use_t: bool) -> pd.DataFrame:
         if comparator is not None:
@@ -1124,16 +1124,9 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
                  f"narrow (the dispersion is estimated from those few points): {_names(shown)}; without --use-z "
                  "they are from Student t, as R's summary.glm")
     elif not args.use_t:
-        # quasi-Poisson rows from Student t, the others from the normal: the rows the first fit got wrong
-        other = ~quasi & res[estimate].notna().to_numpy() if first_t else quasi
-        if other.any():
-            with warnings.catch_warnings():  # the same fit (its warnings are said once, above)
-                warnings.simplefilter("ignore")
-                again = fit(not first_t)
-            swap = [c for c in res.columns if c == "p_value" or c == "df" or c.endswith(("_lower", "_upper"))]
-            for c in swap:
-                res[c] = np.where(other, again[c].to_numpy(dtype=float), res[c].to_numpy(dtype=float))
-        with_t = quasi
+        # quasi-Poisson rows from Student t, the others from the normal (the report's comparison with
+        # England takes the same rule, trend._t_where_quasi); without a first t fit there is no quasi row
+        with_t = _t_where_quasi(res, fit, estimate) if first_t else quasi
         if quasi.any():
             said = [w for w in said if "intervals and p-values from the normal (z)" not in str(w.message)]
             what = "comparisons with a quasi-Poisson fit" if comparator is not None else "Quasi-Poisson fits"

@@ -32,6 +32,7 @@ from ._frames import (
     near_column, real_option, renamed_keywords, require_columns, row_of, translates_core_errors,
 )
 from .exceptions import InvalidInputError, MissingValueError, SaferstatsError, warn_user
+from .published import _warn_calendar_year_on_financial_years
 from .rates import percent_change, proportion_ci, rate_ci
 
 __all__ = [
@@ -931,7 +932,10 @@ def poisson_trend(
     fly-tipping 2012/13-2021/22 on its 261,334 Census 2021 residents, APC +5.40%), has a constant
     offset, so its APC is the APC of its counts: a :class:`~saferstats.SaferstatsWarning` names those
     groups and ``.attrs["same_population"]`` lists them (the population, in how many periods of how
-    many). The default ``"poisson"`` does
+    many). A table whose ``year`` (the calendar year of :func:`saferstats.read_mid_year_population`'s
+    estimate) beside financial-year periods is not the year each starts (mid-2024 merged onto
+    Trafford's 2019/20 to 2021/22 fly-tipping by code alone) gets the warning of
+    :func:`saferstats.add_rates`, naming the rows. The default ``"poisson"`` does
     not allow for over-dispersion: groups whose χ²/df is above 1.5 are named in a
     :class:`~saferstats.SaferstatsWarning`; read ``dispersion_ratio`` (national
     race hate crime 2011/12-2018/19: 268.9, so the Poisson interval 13.85%-14.16% is √268.9 = 16
@@ -1183,6 +1187,8 @@ def poisson_trend(
     _warn_recording_changes("poisson_trend", recording, keys)
     touched = _footnoted(data, labels, flat)
     _warn_footnotes("poisson_trend", touched, f"{'the trends run' if keys else 'the trend runs'} over")
+    if population is not None:  # a calendar `year` beside financial years (add_rates and year_on_year say it too)
+        _warn_calendar_year_on_financial_years("poisson_trend", data, population, period)
     out.attrs["same_population"] = _warn_same_population("poisson_trend", data, population, period, keys, trend=True)
     out.attrs["footnotes"] = touched
     out.attrs["excluded"] = n_excluded
@@ -1288,7 +1294,9 @@ def compare_trends(
     above the comparator's, the comparator's name not saying it leaves areas out ("rest of",
     "less", "excluding"), and the table's areas not adding up to more than the comparator in every
     period (Defra's councils against Hartlepool are beside it, not in it: no warning; England's
-    regions against England: London, 33-41% of it, is named).
+    regions against England: London, 33-41% of it, is named). A calendar ``year`` beside
+    financial-year periods that is not the year each starts is said as by :func:`poisson_trend`
+    (of ``data``, and of a ``comparator`` table as "the comparator").
 
     Counts recorded differently over the years (:func:`saferstats.read_flytipping`'s
     ``recording_step`` and ``reporting_basis`` columns, in ``data`` or in a comparator table) are
@@ -1358,6 +1366,10 @@ def compare_trends(
         cols["population"] = population
     _require_with_population(data, cols, "compare_trends")
     value_cols = [count] + ([population] if population is not None else [])
+    if population is not None:  # a calendar `year` beside financial years, in the areas' table and the comparator's
+        _warn_calendar_year_on_financial_years("compare_trends", data, population, period)
+        if isinstance(comparator, pd.DataFrame) and population in comparator.columns:
+            _warn_calendar_year_on_financial_years("compare_trends (the comparator)", comparator, population, period)
     totals = [str(v) for v in (data.attrs.get("totals") or [])]  # a reader's total rows (read_hate_crime)
     if isinstance(comparator, pd.DataFrame):
         require_columns(comparator, {k: v for k, v in cols.items() if v != area_col}, what="comparator")
@@ -1601,8 +1613,9 @@ def _others_code(total: Any, *, area: str, period: str, count: str, population: 
     with the areas :func:`saferstats.report.sections.like_for_like_councils` keeps over its periods
     (a count in each, one reporting basis, no recorded change, no step of 2-fold or more), then
     :func:`compare_trends` with quasi-Poisson fits where over-dispersed and Student t
-    (``dispersion="auto", use_t=True``, the report's; the command takes the normal for a Poisson
-    fit, as R's ``summary.glm``). :func:`compare_trends` gives it in its error for such a
+    (``dispersion="auto", use_t=True``; the report and the command then take the normal where both
+    fits are Poisson, as R's ``summary.glm``, :func:`_t_where_quasi`: the same rows for Defra's
+    total incidents, where every council's comparison has a quasi-Poisson side). :func:`compare_trends` gives it in its error for such a
     ``comparator``; it leaves the result in ``out``.
 
     >>> code = _others_code("England", area="la_code", period="period", count="incidents", population=None)
@@ -1779,6 +1792,31 @@ _FEW_DF_TEXT = "are optimistic on few points"
 #: The words of the season warnings of :func:`_warn_season` (:func:`compare_trends` says the
 #: comparator's once, not once per area: :func:`_warn_comparator_season`).
 _NO_SEASON_TEXT = "and the trend has no"
+
+
+def _t_where_quasi(res: pd.DataFrame, fit: Callable[[bool], pd.DataFrame], estimate: str) -> np.ndarray:
+    """R's ``summary.glm`` rule for a table that ``fit(True)`` gave (:func:`poisson_trend` or
+    :func:`compare_trends` with ``use_t=True``; ``estimate``: its ``"apc"`` or ``"ratio"``): a row
+    whose fit is quasi-Poisson (in a comparison, on either side) keeps Student t on the residual df
+    (the dispersion is estimated from the same few points); a row whose fits are all Poisson (or
+    negative binomial: no dispersion estimated) takes the normal's limits, p-value and ``df`` from
+    ``fit(False)``, fitted only when there is such a row. ``res`` is changed in place (and its
+    ``attrs["intervals"]`` says so); returns the rows with t. ``saferstats trend`` and the report's
+    comparison with England both take it: one answer for the same council (East Suffolk's clinical
+    waste fly-tipping against England's other councils, 2019/20 to 2021/22, both fits Poisson:
+    ratio 1.65, 95% CI 0.84 to 3.25 from the normal, where t on 1.03 df gave 0.03 to 100.5)."""
+    est = res[estimate].notna().to_numpy()
+    quasi: np.ndarray = res["method"].astype(str).str.contains("quasi-poisson").to_numpy(dtype=bool) & est
+    other = ~quasi & est
+    if other.any():
+        with warnings.catch_warnings():  # the same fit (its warnings are said once, by the caller's first)
+            warnings.simplefilter("ignore")
+            again = fit(False)
+        for c in [c for c in res.columns if c in ("p_value", "df") or c.endswith(("_lower", "_upper"))]:
+            res[c] = np.where(other, again[c].to_numpy(dtype=float), res[c].to_numpy(dtype=float))
+        res.attrs["intervals"] = (f"{res.attrs.get('intervals', _T_INTERVALS)} where a fit is quasi-Poisson; "
+                                  f"{_Z_INTERVALS} where every fit is Poisson (R's summary.glm)")
+    return quasi
 
 
 def _flag(name: str, value: Any) -> bool:
@@ -2223,7 +2261,7 @@ def _warn_census_year(fn: str, data: pd.DataFrame, population: str, period: str 
     :func:`_warn_same_population` (with or without a ``census`` column) where a group has one
     population in 3 periods or more; returns its groups (``.attrs["same_population"]``). A calendar
     ``year`` beside financial-year periods is said by :func:`~saferstats.published._warn_calendar_year_on_financial_years`."""
-    from .published import _same_population_note, _warn_calendar_year_on_financial_years
+    from .published import _same_population_note
 
     _warn_calendar_year_on_financial_years(fn, data, population, period)
     if "census" not in data.columns or period is None or period not in data.columns or population not in data.columns:

@@ -3005,7 +3005,7 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
     :func:`like_for_like_councils`). None when no council has a trend, or the table is not
     England's (fewer than :data:`_ENGLAND_COUNCILS` councils: a county's excerpt)."""
     import saferstats as ss
-    from ..trend import like_for_like_others
+    from ..trend import _t_where_quasi, like_for_like_others
 
     if everyone[area].nunique() < _ENGLAND_COUNCILS:  # not Defra's table for England (a county's excerpt)
         return None
@@ -3020,11 +3020,18 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
     n_others = info["other_areas"].to_dict()
     windows = info["window"].to_dict()
     stepped_out = dict(zip(info["window"], info["stepped_left_out"]))
+    def compared(use_t: bool) -> pd.DataFrame:
+        return ss.compare_trends(pairs.assign(_series="council"), by=["_series", "_compared"], comparator=comps,
+                                 count=count, population="population", period=period, dispersion="auto",
+                                 confidence=conf, use_t=use_t)
+
     with warnings.catch_warnings():  # the method (quasi-Poisson where over-dispersed) is said in the text
         warnings.simplefilter("ignore")
-        c = ss.compare_trends(pairs.assign(_series="council"), by=["_series", "_compared"], comparator=comps,
-                              count=count, population="population", period=period, dispersion="auto",
-                              confidence=conf, use_t=True).rename(columns={"_compared": "council"})
+        c = compared(True)
+        # Student t where either trend is quasi-Poisson, the normal where both are Poisson (R's summary.glm):
+        # the rule of `saferstats trend --compare-with England`, so the two give one answer for a council
+        _t_where_quasi(c, compared, "ratio")
+    c = c.rename(columns={"_compared": "council"})
     words = np.where(c["ratio_lower"] > 1, "up relative to England",
                      np.where(c["ratio_upper"] < 1, "down relative to England", "in line with England"))
     spans = {str(a): (g[period].astype(str).min(), g[period].astype(str).max())
@@ -3053,8 +3060,10 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
             "reporting basis, and no step in the count: none that doubled or halved, or more, from one year to the "
             "next, the test applied to the report's own councils above; councils left out for such a step: "
             f"{left}), as the ratio of the two annual rate ratios with its "
-            f"{level} CI (1: in line with England; quasi-Poisson where over-dispersed, each series its own, and Student "
-            f"t on the Welch-Satterthwaite degrees of freedom, as the councils' own trends): {found}. "
+            f"{level} CI (1: in line with England; quasi-Poisson where over-dispersed, each series its own, with Student "
+            "t on the Welch-Satterthwaite degrees of freedom where either trend is quasi-Poisson and the normal where "
+            "both are Poisson, as R's summary.glm and saferstats trend --compare-with England): "
+            f"{found}. "
             "Defra's England total is not used for this: it is not like for like across years (2018/19 is published "
             "both as first counted and on the basis of 2019/20, 11% lower).")
     caption = (f"Annual % change against England's other councils counted like for like over the same years: ratio "
@@ -3145,18 +3154,31 @@ def _doubling_steps(data: pd.DataFrame, area: str, period: str, count: str) -> d
 
 def _every_doubling_step(data: pd.DataFrame, area: str, period: str, count: str) -> dict[str, list[str]]:
     """``{area: ["2015/16 to 2016/17: 100 to 400", ...]}``: every step of an area's count that at
-    least doubled or halved between consecutive published years, in time order (the report's step
-    test, for its own councils and for England's others that it compares them with)."""
+    least doubled or halved between consecutive published years (both counts above 0), in time
+    order (the report's step test, for its own councils and for England's others that it compares
+    them with); the areas in the order of ``groupby(area)``. One pass over the table sorted by area
+    and period, not a loop over areas (most of the comparison with England's time: ~300 councils
+    for each of a dozen spans of years).
+
+    >>> d = pd.DataFrame({"la": ["B", "A", "A", "A", "B"], "year": ["2016/17", "2015/16", "2016/17", "2017/18", "2015/16"],
+    ...                   "n": [90, 100, 400, 150, 100]})
+    >>> _every_doubling_step(d, "la", "year", "n")
+    {'A': ['2015/16 to 2016/17: 100 to 400', '2016/17 to 2017/18: 400 to 150']}
+    """
+    group = data.groupby(area, observed=True, sort=True).ngroup().to_numpy(dtype=float, na_value=np.nan)
+    labels = data[period].astype(str).to_numpy()
+    rank = pd.factorize(labels, sort=True)[0]  # the periods' order as text (as sorting them)
+    keep = np.flatnonzero(np.isfinite(group))  # (rows whose area is missing are in no group)
+    order = keep[np.lexsort((keep, rank[keep], group[keep]))]  # by area, then period, then the table's order
+    y = pd.to_numeric(data[count], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[order]
+    g, p, names = group[order], labels[order], data[area].to_numpy()[order]
+    before, after = y[:-1], y[1:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hit = ((g[1:] == g[:-1]) & (before > 0) & (after > 0)
+               & (np.maximum(after / before, before / after) >= 2))
     out: dict[str, list[str]] = {}
-    for a, g in data.groupby(area, observed=True, sort=True):
-        g = g.assign(_p=g[period].astype(str)).sort_values("_p", kind="stable")
-        y = pd.to_numeric(g[count], errors="coerce").to_numpy(dtype=float)
-        p = g["_p"].to_numpy()
-        for i in range(1, len(y)):
-            if not (y[i - 1] > 0 and y[i] > 0):
-                continue
-            if max(y[i] / y[i - 1], y[i - 1] / y[i]) >= 2:
-                out.setdefault(str(a), []).append(f"{p[i - 1]} to {p[i]}: {y[i - 1]:,.0f} to {y[i]:,.0f}")
+    for i in np.flatnonzero(hit):
+        out.setdefault(str(names[i + 1]), []).append(f"{p[i]} to {p[i + 1]}: {before[i]:,.0f} to {after[i]:,.0f}")
     return out
 
 
