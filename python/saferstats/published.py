@@ -1611,7 +1611,9 @@ def read_mid_year_population(path_or_paths: Any, *, sex: str | None = "Persons",
     financial-year ``period`` carries another ``year`` beside the population (a ``year`` made from
     the financial year's end, 2022/23 on mid-2023, or one estimate merged onto every financial
     year) gets a :class:`~saferstats.SaferstatsWarning` naming its rows from
-    :func:`saferstats.add_rates` and :func:`saferstats.year_on_year`.
+    :func:`saferstats.add_rates`, :func:`saferstats.year_on_year`, :func:`saferstats.poisson_trend`
+    and :func:`saferstats.compare_trends` (the last once for the areas' table and once for a
+    comparator table of its own).
     ``sex``: ``"Persons"`` (default), ``"Females"`` or ``"Males"`` as the file labels them (any
     case), or None for every row (then one authority has several rows: choose one before joining).
     ``age_bands``: the first age of each band, from 0 (``[0, 10, 18, 25, 35]`` gives ``"0-9",

@@ -102,8 +102,8 @@ def _methods_appendix(cfg: dict, sections: Sequence[Section] | None = None) -> l
     if trends:
         items.append("Trends: Poisson log-linear regression (IRLS) with population offset; quasi-Poisson when Pearson "
                      "χ²/df > 1.5; intervals and significance from Student's t on the residual degrees of freedom "
-                     "(years − 2), as R's summary.glm for quasi-Poisson models, not the normal, which is optimistic on "
-                     "a few years of figures.")
+                     "(years − 2) where the fit is quasi-Poisson, and from the normal where it is Poisson, as R's "
+                     "summary.glm (the normal is optimistic for a dispersion estimated from a few years of figures).")
     if uses("funnel"):
         items.append("Funnel plots: PHE method, 95% and 99.8% exact Poisson limits around the overall rate, widened for "
                      "over-dispersion between areas (Spiegelhalter 2005) when the areas vary more than chance allows; "
