@@ -30,9 +30,11 @@ import saferstats
 from conftest import shared_path
 import test_report_w36a
 from test_report_w36a import CITY_2023, _city_config, _report
-from test_report_w38a import _findings, city_raw  # noqa: F401  (city_raw: a fixture)
+import test_report_w38a
+from test_report_w38a import _findings
 
-city_residents = test_report_w36a.city_residents  # (a fixture)
+city_residents = test_report_w36a.city_residents  # (fixtures)
+city_raw = test_report_w38a.city_raw
 SEVEN = "stop_search/policeuk_7forces_2019-12_to_2020-02"
 ALL_AGES = "against residents of all ages and both sexes, not of that"
 
