@@ -109,7 +109,17 @@ def _unit_said(unit: Any) -> str:
 
 
 def _key_said(key: Any, value: Any) -> str:
-    """A stratum's value of column ``key`` as a message names it: forces by name (:func:`_force_said`)."""
+    """A stratum's value of column ``key`` as a message names it: forces by name (:func:`_force_said`), a
+    missing value as the tables and the report say it (police.uk City of London 2023 by legislation:
+    "no legislation recorded", not "nan").
+
+    >>> _key_said("legislation", float("nan")), _key_said("force", "city-of-london")
+    ('no legislation recorded', 'City of London')
+    """
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        from .plotting import not_recorded
+
+        return not_recorded(str(key))
     return _force_said(value) if str(key) == "force" else str(value)
 
 

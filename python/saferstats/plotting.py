@@ -643,7 +643,9 @@ def plot_disproportionality(
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
         _fit_left_labels(ax)
     default = "Stop and search disproportionality" if est == "ratio" else "Stop and search outcomes by group"
-    vintage = result["denominator"].dropna().astype(str).unique() if "denominator" in result.columns else []
+    # the Census named before any caution (the City of London's rows by CSP or LA add one after a ";")
+    vintage = result["denominator"].dropna().astype(str).str.split(";").str[0].str.strip().unique() \
+        if "denominator" in result.columns else []
     if est == "ratio" and len(vintage) == 1 and vintage[0].startswith("Census "):
         default += f" ({vintage[0][:11]} denominators)"
     if within is not None:

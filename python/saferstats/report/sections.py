@@ -1051,6 +1051,32 @@ def sub_strata(table: pd.DataFrame) -> list[str]:
             and not c.endswith("_code")]
 
 
+def all_residents_words(table: pd.DataFrame, sentence: bool = False) -> str:
+    """What a stop-and-search table split by age range or sex (``.attrs["all_residents_split"]``, set by
+    the report where the populations have no such column) sets its searches against: residents of all
+    ages and both sexes, so its rates and ratios are not like for like. ``sentence``: the section's
+    sentence (with a trailing space); else the finding's caveat. "" for any other table.
+
+    >>> t = pd.DataFrame(columns=["force", "gender", "group"])
+    >>> t.attrs["all_residents_split"] = ["gender"]
+    >>> all_residents_words(t)
+    'against residents of all ages and both sexes, not of that sex (the Census tables by ethnic group have no age or sex): not like for like'
+    >>> all_residents_words(pd.DataFrame())
+    ''
+    """
+    cols = table.attrs.get("all_residents_split") or []
+    if not cols:
+        return ""
+    what = " and ".join({"age_range": "age range"}.get(str(c), "sex") for c in cols)
+    if not sentence:
+        return (f"against residents of all ages and both sexes, not of that {what} (the Census tables by ethnic group "
+                "have no age or sex): not like for like")
+    return (f"The rates and ratios by {what} set each row's searches against residents of all ages and both sexes, not "
+            f"of that {what} (the Census tables by ethnic group have no age or sex): they are not rates of people of "
+            f"that {what}, and the ratios mix the groups' age and sex structures (minority ethnic populations are "
+            "younger), so they are not like for like. ")
+
+
 def implausible_words(table: pd.DataFrame, skip: Sequence[str] = ()) -> list[str]:
     """The counts and shares a report gives for each published row of ``table`` whose rate per resident
     cannot be a rate of residents searched (:func:`implausible_rows`), instead of its rate and ratio:
@@ -1193,6 +1219,13 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
             raise ConfigError("[stop_search] census = \"auto\" chooses the Census by the searches' months, but the "
                               f"files give no dates: {_CENSUS_FIX}", "stop_search.census") from None
     census = disp.attrs.get("census")
+    # searches by age range or sex set against residents of all ages and both sexes (the Census tables by
+    # ethnic group have neither): the library says so on the console only; the text and the finding say it
+    # (police.uk Essex by ["force", "gender"], Dec 2019 - Feb 2020: the Male searches' ratio, 5.12, read as
+    # a finding like any other)
+    all_ages = [c for c in ("age_range", "gender") if c in by and (pop is None or c not in pop.columns)]
+    if all_ages:
+        disp.attrs["all_residents_split"] = all_ages
     if census == 2011 and "population" not in sec:  # the finding gives the report's area's ratio on Census 2021 too
         disp.attrs["census_2021_ratio"] = _census_2021_ratios(records, disp, by, sec, conf)
     # a force with no searches in some months (a police.uk file not given): its rates are per year
@@ -1436,7 +1469,8 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                     + (f"; rates are annualised ({'each month' + chr(39) + 's searches × 12' if monthly_rows else f'searches × 12/{n_months}'}) "
                        "so they read as searches per 1,000 residents per year." if per_year != 1.0 else ".") + gap_words + " ")
     s = Section("stop_search", "Stop and search: disproportionality and outcomes",
-                period_words + unrecorded + f"Searches per 1,000 residents{' per year' if per_year != 1.0 else ''} ({disp.attrs.get('denominator', 'population')}) by "
+                period_words + unrecorded + all_residents_words(disp, sentence=True)
+                + f"Searches per 1,000 residents{' per year' if per_year != 1.0 else ''} ({disp.attrs.get('denominator', 'population')}) by "
                 f"{_ETHNICITY_WORDS.get(str(sec.get('ethnicity_source', 'self')), 'self-defined')} ethnic group (Home "
                 "Office mapping) and the ratio to the White "
                 f"rate with Katz {int(conf*100)}% CIs; {int(ex.get('vehicle_only', 0)):,} vehicle-only searches and "
@@ -1541,7 +1575,10 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     if own_force is not None:
         level = "local authorities" if any(str(b).startswith("la") for b in by) else "Community Safety Partnerships"
         whose = f", {place(str(pub['force'].iloc[0]))}'s {level} (other forces' are in the table)"
-    s.figures.append(Figure("stop_search_forest", f"Search rate ratio vs White by area{whose} ({int(conf*100)}% CI, log scale; hollow = unreliable)"
+    # by what the rows are: "by area and legislation", not "by area" (police.uk City of London 2023)
+    areas = [b for b in by if str(b) in ("force", "csp", "la", "la_name", "csp_name") or str(b).endswith("_code")]
+    split = (["area"] if areas else []) + [str(b).replace("_", " ") for b in by if b not in areas]
+    s.figures.append(Figure("stop_search_forest", f"Search rate ratio vs White by {' and '.join(split) or 'area'}{whose} ({int(conf*100)}% CI, log scale; hollow = unreliable)"
                             + (f"; {left_out} group(s) with suppressed counts not shown" if left_out else "")
                             + (f"; {int(odd.sum())} ratio(s) of a rate per resident too high to be of residents searched "
                                "not shown (see the text)" if odd.any() else ""), _png(fig)))
@@ -1628,6 +1665,7 @@ def _not_stated_outcome_words(table: pd.DataFrame, strata: Sequence[dict[str, An
     True
     """
     from ..disproportionality import _NOT_STATED_WARN, _p_said
+    from ..plotting import not_recorded
 
     said = []
     for r in strata:
@@ -1635,6 +1673,9 @@ def _not_stated_outcome_words(table: pd.DataFrame, strata: Sequence[dict[str, An
         if not (r.get("differs") and searches >= 10 and ns >= _NOT_STATED_WARN * searches):
             continue
         keys = [c for c in r if c in table.columns and c not in _NOT_STATED_FIELDS]
+        # a key the library keeps missing (Durham by outcome: the searches with no outcome) is the table's
+        # relabelled row, "no outcome recorded" (w38a), not "nan"
+        r = {k: (not_recorded(k) if k in keys and pd.api.types.is_scalar(v) and pd.isna(v) else v) for k, v in r.items()}
         rows = np.ones(len(table), dtype=bool)
         for c in keys:
             v = names.get(str(r[c]), force_name(str(r[c]))) if c == "force" else str(r[c])

@@ -28,7 +28,7 @@ import pandas as pd
 
 from .._periods import month_label
 from ..exceptions import warn_user
-from .sections import Section, implausible_rows, implausible_words, sub_strata, whole_percent
+from .sections import Section, all_residents_words, implausible_rows, implausible_words, sub_strata, whole_percent
 from .tables import _num, capitalise, place
 
 __all__ = ["MIN_COUNT", "Summary", "describe_change", "describe_ratio", "describe_trend", "fmt_pct",
@@ -292,6 +292,33 @@ def _names(items: Sequence[str], limit: int = 5) -> str:
     if len(items) > limit:
         return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _groups_in_splits(rows: pd.DataFrame, mask: np.ndarray, split: Sequence[str]) -> tuple[str, int]:
+    """The groups of ``rows[mask]`` as a caveat names them, each with the split it is in (``split``, the
+    ``by`` columns other than the area: "Asian and Black (Firearms Act 1968 (section 47)), Other (no
+    legislation recorded)"), and how many rows that is; with no split, the groups alone ("Asian and
+    Black"). "" and 0 for none.
+
+    >>> t = pd.DataFrame({"legislation": ["A", "A", "B", "C"], "group": ["Asian", "Black", "Black", "Black"]})
+    >>> _groups_in_splits(t, np.array([True, True, True, True]), ["legislation"])
+    ('Asian and Black (A), Black (B and C)', 4)
+    >>> _groups_in_splits(t, np.array([True, True, True, True]), [])
+    ('Asian and Black', 2)
+    """
+    sel = rows[mask]
+    if not len(sel):
+        return "", 0
+    if not split:
+        groups = list(dict.fromkeys(str(x) for x in sel["group"]))
+        return _names(groups), len(groups)
+    kinds: dict[str, list[str]] = {}
+    for _, r in sel.iterrows():
+        kinds.setdefault(", ".join(str(r[c]) for c in split), []).append(str(r["group"]))
+    alike: dict[tuple[str, ...], list[str]] = {}  # the same groups in several splits: said once
+    for k, gs in kinds.items():
+        alike.setdefault(tuple(dict.fromkeys(gs)), []).append(k)
+    return ", ".join(f"{_names(list(gs), limit=8)} ({_names(ks, limit=8)})" for gs, ks in alike.items()), len(sel)
 
 
 def _conf(df: pd.DataFrame, default: float) -> float:
@@ -979,19 +1006,26 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             # groups whose counts are suppressed: their ratios are not shown, and may be the largest
             gone = others["ratio"].map(_is_hidden).to_numpy(dtype=bool)
             own = others["searches"].map(_is_hidden).to_numpy(dtype=bool) if "searches" in others.columns else gone
-            withheld = list(dict.fromkeys(str(x) for x in others.loc[gone & own, "group"]))
+            # by area and another split (legislation, age range): each group named with the split it is
+            # in, not pooled over them (City of London 2023 by legislation: "Asian, Black and Other: counts
+            # suppressed" beside the Misuse of Drugs Act searches' Black ratio, whose counts are shown)
+            split = [c for c in sub_strata(g) if c != area_col]
+            withheld, n_withheld = _groups_in_splits(others, gone & own, split)
             # a group whose count is published (0 searches, say) loses its ratio only because White's
             # count is hidden: not "counts suppressed" (Derbyshire, Amber Valley: Asian 0, Mixed 0)
-            by_ref = list(dict.fromkeys(str(x) for x in others.loc[gone & ~own, "group"]))
-            caveats = []
+            by_ref, n_by_ref = _groups_in_splits(others, gone & ~own, split)
+            # searches by age range or sex against residents of all ages and both sexes: said first
+            all_res = all_residents_words(d)
+            caveats = [all_res] if all_res else []
             if withheld:
-                caveats.append(f"{_names(withheld)}: counts suppressed, so {'its' if len(withheld) == 1 else 'their'} "
-                               f"{'ratio is' if len(withheld) == 1 else 'ratios are'} not shown")
+                caveats.append(f"{withheld}: counts suppressed, so {'its' if n_withheld == 1 else 'their'} "
+                               f"{'ratio is' if n_withheld == 1 else 'ratios are'} not shown")
             if by_ref:
-                caveats.append(f"{_names(by_ref)}: {'its ratio is' if len(by_ref) == 1 else 'their ratios are'} not shown, "
-                               "as White people's count is suppressed")
+                caveats.append(f"{by_ref}: {'its ratio is' if n_by_ref == 1 else 'their ratios are'} not shown, "
+                               f"as White people's count{' there' if split else ''} is suppressed")
             if skipped:
-                caveats.append(f"{_names(skipped)} left out: officer-defined, not comparable with the Census group")
+                caveats.append(f"{_groups_in_splits(others, skewed & significant, split)[0]} left out: officer-defined, "
+                               "not comparable with the Census group")
             cand = others[~skewed & significant]
             # a group with no searches (a published 0) has a ratio of 0 only because it was not searched:
             # said as such, not as "not searched at a ... higher rate" (police.uk Durham by month, Dec 2019 -
@@ -1073,6 +1107,8 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                          for (_, h), g, x, n in zip(higher.iterrows(), higher["group"], higher["ratio"], higher["searches"])]
                 caveats.append(f"higher ratios, also statistically significant, rest on fewer than {MIN_COUNT} searches: "
                                + _names(items))
+            if all_res:  # the most serious: first
+                caveats.insert(0, caveats.pop(caveats.index(all_res)))
             out.append(txt + (f" ({'; '.join(caveats)})" if caveats else "") + "." + _on_census_2021(d, r, key, labels, at))
         if rest:
             out.append(f"The table also shows the other {len(rest)} police force{'s' if len(rest) != 1 else ''} in the "
