@@ -1076,7 +1076,7 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
     df, a warning gives the t p-value beside it (1 df: the normal p-value is many times too small).
     The groups are fitted once, with t where quasi-Poisson fits can be (``--dispersion auto`` or
     ``quasi``), and again only for rows of the other kind (Poisson fits among quasi-Poisson ones)."""
-    from .trend import _t_where_quasi, compare_trends, poisson_trend
+    from .trend import t_where_quasi, compare_trends, poisson_trend
 
     def fit(use_t: bool) -> pd.DataFrame:
         if comparator is not None:
@@ -1125,8 +1125,8 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
                  "they are from Student t, as R's summary.glm")
     elif not args.use_t:
         # quasi-Poisson rows from Student t, the others from the normal (the report's comparison with
-        # England takes the same rule, trend._t_where_quasi); without a first t fit there is no quasi row
-        with_t = _t_where_quasi(res, fit, estimate) if first_t else quasi
+        # England takes the same rule, trend.t_where_quasi); without a first t fit there is no quasi row
+        with_t = t_where_quasi(res, fit, estimate) if first_t else quasi
         if quasi.any():
             said = [w for w in said if "intervals and p-values from the normal (z)" not in str(w.message)]
             what = "comparisons with a quasi-Poisson fit" if comparator is not None else "Quasi-Poisson fits"

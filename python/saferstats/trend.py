@@ -1614,7 +1614,7 @@ def _others_code(total: Any, *, area: str, period: str, count: str, population: 
     (a count in each, one reporting basis, no recorded change, no step of 2-fold or more), then
     :func:`compare_trends` with quasi-Poisson fits where over-dispersed and Student t
     (``dispersion="auto", use_t=True``; the report and the command then take the normal where both
-    fits are Poisson, as R's ``summary.glm``, :func:`_t_where_quasi`: the same rows for Defra's
+    fits are Poisson, as R's ``summary.glm``, :func:`t_where_quasi`: the same rows for Defra's
     total incidents, where every council's comparison has a quasi-Poisson side). :func:`compare_trends` gives it in its error for such a
     ``comparator``; it leaves the result in ``out``.
 
@@ -1794,7 +1794,7 @@ _FEW_DF_TEXT = "are optimistic on few points"
 _NO_SEASON_TEXT = "and the trend has no"
 
 
-def _t_where_quasi(res: pd.DataFrame, fit: Callable[[bool], pd.DataFrame], estimate: str) -> np.ndarray:
+def t_where_quasi(res: pd.DataFrame, fit: Callable[[bool], pd.DataFrame], estimate: str) -> np.ndarray:
     """R's ``summary.glm`` rule for a table that ``fit(True)`` gave (:func:`poisson_trend` or
     :func:`compare_trends` with ``use_t=True``; ``estimate``: its ``"apc"`` or ``"ratio"``): a row
     whose fit is quasi-Poisson (in a comparison, on either side) keeps Student t on the residual df

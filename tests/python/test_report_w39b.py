@@ -1,7 +1,7 @@
 """Session 25 (w39b): one rule for Student t or the normal in every trend the report fits.
 
 ``saferstats trend`` and the report's comparison with England take R's ``summary.glm`` rule
-(``trend._t_where_quasi``): Student t on the residual df where a fit is quasi-Poisson, the normal
+(``trend.t_where_quasi``): Student t on the residual df where a fit is quasi-Poisson, the normal
 where it is Poisson. The rest of the report fitted every trend with ``use_t=True``: on Defra's
 clinical waste fly-tipping East Suffolk's own trend (2019/20 to 2021/22, Poisson) had t limits on
 1 df in the report (-98.0% to +12,119% a year) and the normal's from the command (-20.6% to +205.1%).

@@ -7,7 +7,7 @@ step test vectorised; the calendar / financial-year population check in the tren
    total incidents every comparison has a quasi-Poisson side and the two agreed; on clinical waste
    fly-tipping (a Defra column of small counts) East Suffolk's comparison (2019/20 to 2021/22, both
    fits Poisson) was 95% CI 0.03 to 100.5 in the report and 0.84 to 3.25 from the command. Both
-   now take the command's rule (``trend._t_where_quasi``); the reference is statsmodels' Poisson
+   now take the command's rule (``trend.t_where_quasi``); the reference is statsmodels' Poisson
    GLM fitted here on Defra's counts, the comparator's summed by hand.
 2. ``_every_doubling_step`` is vectorised: the old loop is kept below as the reference and the
    two give the same steps on the Defra workbook (every count column).

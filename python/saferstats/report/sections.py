@@ -597,19 +597,19 @@ _TREND_INTERVALS = ("intervals from Student's t on the residual degrees of freed
 def _trend(data: pd.DataFrame, **kw: Any) -> pd.DataFrame:
     """:func:`saferstats.poisson_trend` with ``dispersion="auto"`` (``kw``: its other arguments but
     ``use_t``), each row's limits and p-value as R's ``summary.glm`` gives them and as ``saferstats
-    trend`` does (:func:`saferstats.trend._t_where_quasi`, the one rule): a quasi-Poisson fit's from
+    trend`` does (:func:`saferstats.trend.t_where_quasi`, the one rule): a quasi-Poisson fit's from
     Student t on its residual df (the dispersion is estimated from the same few years), a Poisson
     fit's from the normal. East Suffolk's clinical waste fly-tipping, 2019/20 to 2021/22 (3, 4 and 7
     incidents; Poisson): +55.6% a year, 95% CI -20.6% to +205.1% (the normal), where ``use_t=True``
     gave t on 1 df, -98.0% to +12,119%."""
     import saferstats as ss
-    from ..trend import _t_where_quasi
+    from ..trend import t_where_quasi
 
     def fit(use_t: bool) -> pd.DataFrame:
         return ss.poisson_trend(data, dispersion="auto", use_t=use_t, **kw)
 
     res = fit(True)
-    _t_where_quasi(res, fit, "apc")
+    t_where_quasi(res, fit, "apc")
     return res
 
 
@@ -3068,7 +3068,7 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
     :func:`like_for_like_councils`). None when no council has a trend, or the table is not
     England's (fewer than :data:`_ENGLAND_COUNCILS` councils: a county's excerpt)."""
     import saferstats as ss
-    from ..trend import _t_where_quasi, like_for_like_others
+    from ..trend import t_where_quasi, like_for_like_others
 
     if everyone[area].nunique() < _ENGLAND_COUNCILS:  # not Defra's table for England (a county's excerpt)
         return None
@@ -3093,7 +3093,7 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
         c = compared(True)
         # Student t where either trend is quasi-Poisson, the normal where both are Poisson (R's summary.glm):
         # the rule of `saferstats trend --compare-with England`, so the two give one answer for a council
-        _t_where_quasi(c, compared, "ratio")
+        t_where_quasi(c, compared, "ratio")
     c = c.rename(columns={"_compared": "council"})
     words = np.where(c["ratio_lower"] > 1, "up relative to England",
                      np.where(c["ratio_upper"] < 1, "down relative to England", "in line with England"))
