@@ -172,7 +172,7 @@ fn kde_equals_direct_evaluation_and_methods_c4() {
         for j in 0..g.ny {
             for i in 0..g.nx {
                 let (cx, cy) = (g.x(i), g.y(j));
-                let direct: f64 = x
+                let terms: Vec<f64> = x
                     .iter()
                     .zip(&y)
                     .map(|(px, py)| {
@@ -191,11 +191,17 @@ fn kde_equals_direct_evaluation_and_methods_c4() {
                             }
                         }
                     })
-                    .sum();
+                    .collect();
+                let direct: f64 = terms.iter().sum();
                 assert!(
                     (d[j * g.nx + i] - direct).abs() <= 1e-9 * direct.max(1e-300) + 1e-300,
                     "{kernel:?} {i} {j}"
                 );
+                // each point's part of the density there is its direct term
+                let parts = kde_contributions(&x, &y, None, h, kernel, (cx, cy)).unwrap();
+                for (p, t) in parts.iter().zip(&terms) {
+                    assert!((p - t).abs() <= 1e-12 * t.max(1e-300), "{kernel:?} {i} {j}");
+                }
             }
         }
     }
@@ -220,6 +226,10 @@ fn kde_equals_direct_evaluation_and_methods_c4() {
         .unwrap_err()
         .to_string()
         .contains("GB"));
+    let e = kde_contributions(&x, &y, None, 50.0, Kernel::Quartic, (f64::NAN, 0.0)).unwrap_err();
+    assert!(e.to_string().contains("`at`"), "{e}");
+    let e = kde_contributions(&x, &y, Some(&[1.0]), 50.0, Kernel::Quartic, (0.0, 0.0)).unwrap_err();
+    assert!(e.to_string().contains("weights"), "{e}");
 }
 
 #[test]

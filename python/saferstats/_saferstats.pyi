@@ -55,6 +55,7 @@ __all__ = [
     "hotspot_classify",
     "isr_ratio",
     "its_poisson",
+    "kde_contributions",
     "kde_default_bandwidth",
     "kde_grid",
     "knox",
@@ -251,6 +252,16 @@ def protect(
     parts: _I64 | None = ...,
 ) -> _Columns: ...
 def dbscan(lat: _F64, lon: _F64, *, eps_m: float, min_samples: int) -> _Columns: ...
+def kde_contributions(
+    x: _F64,
+    y: _F64,
+    weights: _F64 | None,
+    *,
+    bandwidth: float,
+    kernel: str = ...,
+    at_x: float,
+    at_y: float,
+) -> _F64: ...
 def kde_default_bandwidth(x: _F64, y: _F64) -> float: ...
 def kde_grid(
     x: _F64,

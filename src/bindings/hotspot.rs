@@ -72,6 +72,17 @@ binding! {
     }
 }
 
+binding! {
+    /// Each point's part of the KDE at one location (`at_x`, `at_y`), in the points' order.
+    fn kde_contributions(py, x: &[f64], y: &[f64], weights: Option<&[f64]>, *, bandwidth: f64,
+        kernel: kde::Kernel = kde::Kernel::default(), at_x: f64, at_y: f64) -> Array<'py, f64> {
+        let parts = interruptible(py, |_| {
+            kde::kde_contributions(&x, &y, weights.as_deref(), bandwidth, kernel, (at_x, at_y))
+        })?;
+        Ok(parts.into_pyarray(py))
+    }
+}
+
 /// CSR weights as they cross the boundary: dict of `n`, `offsets`, `neighbors`, `weights`.
 fn weights_dict(py: Python<'_>, w: Weights) -> PyResult<Dict<'_>> {
     Ok(columns!(py;

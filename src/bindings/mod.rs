@@ -275,9 +275,9 @@ mod _saferstats {
     use super::geography::AreaIndex;
     #[pymodule_export]
     use super::hotspot::{
-        clark_evans, cluster_summary, dbscan, hdbscan_labels, hdbscan_mst, kde_default_bandwidth,
-        kde_grid, knox, local_statistic, nnh, nnh_threshold, to_local_metres, weights_adjacency,
-        weights_distance_band, weights_lattice, wgs84_to_bng,
+        clark_evans, cluster_summary, dbscan, hdbscan_labels, hdbscan_mst, kde_contributions,
+        kde_default_bandwidth, kde_grid, knox, local_statistic, nnh, nnh_threshold,
+        to_local_metres, weights_adjacency, weights_distance_band, weights_lattice, wgs84_to_bng,
     };
     #[pymodule_export]
     use super::intel::{

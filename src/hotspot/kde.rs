@@ -162,6 +162,45 @@ uninterruptible! {
     pub fn kde_grid(x: &[f64], y: &[f64], w: Option<&[f64]>, bandwidth: f64, kernel: Kernel, grid: &GridSpec) -> Result<Vec<f64>> = kde_grid_with;
 }
 
+/// Each point's part of the kernel density at one location (`at`): wᵢ·K(dᵢ) per unit², the
+/// terms of the sum [`kde_grid`] gives at a cell centre (same kernels, same Gaussian cut at 9h),
+/// in the order of the points; 0 beyond the kernel's support. For saying how much of a peak comes
+/// from the points at one place (police.uk's anonymised map points).
+///
+/// # Errors
+/// As [`kde_grid`]; a non-finite `at` ("at").
+///
+/// # Examples
+/// ```
+/// use saferstats::hotspot::kde::{kde_contributions, kde_grid, GridSpec, Kernel};
+/// // docs/methods/hotspots.md C4: points (0,0), (30,0), (10,10), r = 50: the parts at (0,0)
+/// // sum to the density there, 8.617285e-4; the point at the location gives 3/(π·50²)
+/// let (x, y) = ([0., 30., 10.], [0., 0., 10.]);
+/// let parts = kde_contributions(&x, &y, None, 50.0, Kernel::Quartic, (0.0, 0.0)).unwrap();
+/// assert!((parts.iter().sum::<f64>() - 8.617285e-4).abs() < 1e-10);
+/// assert!((parts[0] - 3.0 / (std::f64::consts::PI * 2500.0)).abs() < 1e-15);
+/// let g = GridSpec { x0: -0.5, y0: -0.5, cell: 1.0, nx: 1, ny: 1 };
+/// let d = kde_grid(&x, &y, None, 50.0, Kernel::Quartic, &g).unwrap();
+/// assert!((parts.iter().sum::<f64>() - d[0]).abs() < 1e-18);
+/// ```
+pub fn kde_contributions(
+    x: &[f64],
+    y: &[f64],
+    w: Option<&[f64]>,
+    bandwidth: f64,
+    kernel: Kernel,
+    at: (f64, f64),
+) -> Result<Vec<f64>> {
+    if !(at.0.is_finite() && at.1.is_finite()) {
+        return Err(Error::argument(
+            "at",
+            format!("the location must be finite, got ({}, {})", at.0, at.1),
+        ));
+    }
+    let binned = Binned::new(x, y, w, bandwidth, kernel, at, |_| false)?;
+    Ok((0..x.len()).map(|p| binned.part(p, at.0, at.1)).collect())
+}
+
 /// [`kde_grid`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
 ///
 /// # Errors
@@ -211,6 +250,8 @@ pub(crate) struct Binned<'a> {
     support: f64,
     /// bandwidth².
     h2: f64,
+    /// The kernel's constant: 3/(π h²) quartic, 1/(2π h²) Gaussian.
+    norm: f64,
     bins: HashMap<(i64, i64), Vec<u32>>,
 }
 
@@ -252,6 +293,10 @@ impl<'a> Binned<'a> {
             origin,
             support: Self::support(bandwidth, kernel),
             h2: bandwidth * bandwidth,
+            norm: match kernel {
+                Kernel::Quartic => 3.0 / (std::f64::consts::PI * bandwidth * bandwidth),
+                Kernel::Gaussian => 1.0 / (2.0 * std::f64::consts::PI * bandwidth * bandwidth),
+            },
             bins: HashMap::new(),
         };
         for i in 0..x.len() {
@@ -270,12 +315,24 @@ impl<'a> Binned<'a> {
         )
     }
 
+    /// Point `p`'s part of the density at (cx, cy): its weight times the kernel at its
+    /// distance, 0 at or beyond the support.
+    fn part(&self, p: usize, cx: f64, cy: f64) -> f64 {
+        let d2 = (self.x[p] - cx).powi(2) + (self.y[p] - cy).powi(2);
+        if d2 >= self.support * self.support {
+            return 0.0;
+        }
+        self.w.map_or(1.0, |w| w[p])
+            * self.norm
+            * match self.kernel {
+                Kernel::Quartic => (1.0 - d2 / self.h2).powi(2),
+                Kernel::Gaussian => (-d2 / (2.0 * self.h2)).exp(),
+            }
+    }
+
     /// The density at (cx, cy).
     fn at(&self, cx: f64, cy: f64) -> f64 {
         let (bi, bj) = self.key(cx, cy);
-        let s2 = self.support * self.support;
-        let norm_q = 3.0 / (std::f64::consts::PI * self.h2);
-        let norm_g = 1.0 / (2.0 * std::f64::consts::PI * self.h2);
         let mut acc = 0.0;
         for di in -1..=1 {
             for dj in -1..=1 {
@@ -283,16 +340,7 @@ impl<'a> Binned<'a> {
                     continue;
                 };
                 for &p in self.bins.get(&(a, b)).map_or(&[][..], |v| v) {
-                    let p = p as usize;
-                    let d2 = (self.x[p] - cx).powi(2) + (self.y[p] - cy).powi(2);
-                    if d2 >= s2 {
-                        continue;
-                    }
-                    acc += self.w.map_or(1.0, |w| w[p])
-                        * match self.kernel {
-                            Kernel::Quartic => norm_q * (1.0 - d2 / self.h2).powi(2),
-                            Kernel::Gaussian => norm_g * (-d2 / (2.0 * self.h2)).exp(),
-                        };
+                    acc += self.part(p as usize, cx, cy);
                 }
             }
         }

@@ -589,17 +589,16 @@ def _warn_peak_one_location(fn: str, px: float, py: float, xs: np.ndarray, ys: n
     point's count spread by the kernel, not events concentrated around it (the City of London's
     street crime of 2023, kde_grid's automatic 111 m radius: 65% of the peak from one point's 368
     records). Each distinct location's share of the density at the peak (``px``, ``py``) is its
-    records times the kernel at its distance (quartic within the radius; Gaussian of sd
-    ``bandwidth``)."""
+    part of the surface there: its records times the kernel at its distance, from the core's
+    ``kde_contributions`` (the terms of the sum the surface is)."""
     if len(xs) < 10:
         return
     u, n = np.unique(np.column_stack([xs, ys]), axis=0, return_counts=True)
     if len(u) > 0.9 * len(xs):
         return
-    d = np.hypot(u[:, 0] - px, u[:, 1] - py) / bandwidth
-    gaussian = isinstance(kernel, str) and kernel.lower() in ("gaussian", "normal")
-    k = np.exp(-0.5 * d * d) if gaussian else np.where(d < 1, (1 - d * d) ** 2, 0.0)
-    part = k * n
+    with core_errors():
+        part = _ext.kde_contributions(np.ascontiguousarray(u[:, 0]), np.ascontiguousarray(u[:, 1]), n.astype(float),
+                                      bandwidth=bandwidth, kernel=kernel, at_x=px, at_y=py)
     total = float(part.sum())
     if total <= 0:
         return
