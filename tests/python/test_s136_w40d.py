@@ -99,3 +99,103 @@ def test_flytipping_message_keeps_its_filter():
     _, said = _caught(saferstats.funnel_target, "incidents", "population", data=df, kind="rate", multiplier=1000)
     msg = next(m for m in said if "not counted on Defra's" in m)
     assert "leave them out (data[~data['not_all_incidents']])" in msg and "pooled share" not in msg
+
+
+def _raw_flags(raw: pd.DataFrame, share: float, due: float) -> set[str]:
+    """The docstring's rule applied to the raw file with pandas, with the two thresholds given."""
+    f = raw[(raw["Tactic"] == "*Total Tactics") & (raw["Police Force"] != "Total England and Wales")]
+    f = f.set_index("Police Force")
+    reported = f["Number of times tactic reported"] - f["Not reported"]
+    kinds = [["None"], ["Physical", "Physical and mental"], ["Mental", "Physical and mental"]]
+    out = set()
+    for force in f.index:
+        if reported[force] == 0 or f.loc[force, "Not reported"] >= share * f.loc[force, "Number of times tactic reported"]:
+            out.add(force)
+            continue
+        for cols in kinds:
+            others = f.drop(force)
+            rate = others[cols].sum().sum() / reported.drop(force).sum()
+            if f.loc[force, cols].sum() == 0 and rate * reported[force] >= due:
+                out.add(force)
+    return out
+
+
+def test_the_flagging_thresholds_are_keyword_arguments(uof):
+    path, raw, t = uof
+    assert t.attrs["summary"]["rule"] == {"not_reported_share": 0.2, "absent_expected": 10.0}
+    assert set(t.loc[~t["comparable"], "force"]) == _raw_flags(raw, 0.2, 10) == set(FLAGGED)
+    # other thresholds: the reader's flags are the rule applied to the raw file with pandas
+    for share, due in ((0.05, 10.0), (0.8, 10.0), (0.2, 2500.0), (0.2, 20.0), (1.0, 1e9)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got = saferstats.read_use_of_force(path, not_reported_share=share, absent_expected=due)
+        assert set(got.loc[~got["comparable"], "force"]) == _raw_flags(raw, share, due), (share, due)
+        assert got.attrs["summary"]["rule"] == {"not_reported_share": share, "absent_expected": due}
+    # they move the flags: at 0.8 Cleveland (77% not reported) is not flagged, West Mercia and Warwickshire (84% and
+    # 85%) still are; at 30 due North Wales (26 due a physical condition) is not, Avon & Somerset (239) still is
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loose = saferstats.read_use_of_force(path, not_reported_share=0.8, absent_expected=30.0)
+    assert set(loose.loc[~loose["comparable"], "force"]) == {"Avon & Somerset", "Warwickshire", "West Mercia",
+                                                              "Wiltshire"}
+
+
+@pytest.mark.parametrize("arg, bad, said", [
+    ("not_reported_share", 0, "above 0 and at most 1 (default 0.2, a fifth), got 0"),
+    ("not_reported_share", 1.5, "got 1.5"),
+    ("not_reported_share", float("nan"), "got nan"),
+    ("not_reported_share", "0.2", "`not_reported_share` must be a number, got str '0.2'"),
+    ("not_reported_share", True, "`not_reported_share` must be a number, got bool True"),
+    ("absent_expected", 0, "a finite number above 0 (default 10), got 0"),
+    ("absent_expected", -1, "got -1"),
+    ("absent_expected", float("inf"), "got inf"),
+    ("absent_expected", None, "`absent_expected` must be a number, got NoneType None"),
+])
+def test_bad_thresholds_are_refused_by_name(uof, arg, bad, said):
+    path, _, _ = uof
+    with pytest.raises(saferstats.InvalidInputError) as e:
+        saferstats.read_use_of_force(path, **{arg: bad})
+    assert e.value.argument == arg and said in str(e.value)
+
+
+def test_derbyshire_not_reported_row_is_said_to_be_odd(uof):
+    path, raw, t = uof
+    # the row, from the file: 42 tactics not reported (the tactic), all under 'Physical and mental'
+    d = raw[raw["Police Force"] == "Derbyshire"].set_index("Tactic")
+    row = d.loc["*Total Not reported"]
+    assert (row["Mental"], row["Physical"], row["Physical and mental"], row["None"], row["Not reported"]) == (0, 0, 42, 0, 0)
+    whole = d.loc["*Total Tactics"]
+    share = whole["Physical and mental"] / whole[["Mental", "Physical", "Physical and mental", "None"]].sum()
+    assert (whole["Physical and mental"], round(100 * share, 1), round(42 * share, 2)) == (70, 0.9, 0.37)
+    ew = raw[(raw["Police Force"] == "Total England and Wales") & (raw["Tactic"] == "*Total Not reported")].iloc[0]
+    assert ew["Physical and mental"] - 42 == 3  # the other forces' not-reported rows together
+    assert (d["Not reported"].dropna() == 0).all()  # Derbyshire: the condition never "Not reported"
+
+    odd = t[t["row_note"] != ""]
+    assert odd[["force", "tactic", "source_line"]].values.tolist() == [["Derbyshire", "*Total Not reported", 342]]
+    note = odd["row_note"].iloc[0]
+    assert note.startswith(f"42 of its 42 tactics are under 'Physical and mental', where the force's own share of "
+                           f"'Physical and mental' (70 of its 7,956 tactics, {100 * share:.1f}%) gives {42 * share:.2f}")
+    assert "most likely entered under the wrong heading" in note
+    assert t.attrs["summary"]["odd_rows"] == [{"force": "Derbyshire", "tactic": "*Total Not reported",
+                                               "source_line": 342, "note": note}]
+    _, said = _caught(saferstats.read_use_of_force, path)
+    msg = [m for m in said if "far beyond the force's own share" in m]
+    assert len(msg) == 1 and "Derbyshire *Total Not reported (line 342): 42 of its 42" in msg[0]
+    assert "t[t.row_note == '']" in msg[0]
+    # its counts are kept as published, and the force stays comparable (its *Total Tactics is not touched)
+    assert odd[["physical_and_mental", "mental_health", "tactics"]].values.tolist() == [[42, 42, 42]]
+    assert t.loc[t["force"] == "Derbyshire", "comparable"].all()
+    # the rule, applied to every row of the file with pandas, finds this one row only
+    counts = ["Mental", "Physical", "Physical and mental", "None"]
+    forces = raw[raw["Police Force"] != "Total England and Wales"]
+    totals = forces[forces["Tactic"] == "*Total Tactics"].set_index("Police Force")[counts]
+    hits = []
+    for line, r in forces.iterrows():
+        if r["Tactic"] == "*Total Tactics" or r[counts].isna().any() or totals.loc[r["Police Force"]].sum() == 0:
+            continue
+        base = totals.loc[r["Police Force"]]
+        for c in counts:
+            if r[c] >= 10 and r[counts].sum() * base[c] / base.sum() < 1:
+                hits.append((r["Police Force"], r["Tactic"], c, line + 2))
+    assert hits == [("Derbyshire", "*Total Not reported", "Physical and mental", 342)]
