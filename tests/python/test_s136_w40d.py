@@ -199,3 +199,38 @@ def test_derbyshire_not_reported_row_is_said_to_be_odd(uof):
             if r[c] >= 10 and r[counts].sum() * base[c] / base.sum() < 1:
                 hits.append((r["Police Force"], r["Tactic"], c, line + 2))
     assert hits == [("Derbyshire", "*Total Not reported", "Physical and mental", 342)]
+
+
+MHA = "s136_mental_health/nhs_mha_annual_2023_24/DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv"
+
+
+def test_methods_page_says_what_read_mha_annual_reads(shared_data):
+    """docs/methods/s136.md said "`read_mha_annual` reads the Home Office tables": it reads NHS England's
+    Mental Health Act Statistics (providers' records, England), whose figures the page now gives from the file."""
+    from pathlib import Path
+
+    page = " ".join((Path(__file__).resolve().parents[2] / "docs" / "methods" / "s136.md").read_text().split())
+    assert "`read_mha_annual` reads the Home Office tables" not in page
+    raw = pd.read_csv(shared_path(shared_data, MHA), dtype=str)
+    nat = raw[(raw["OrgID"] == "All prov") & (raw["Demographic"] == "All")]
+    s136 = nat[(nat["measureSubcategory"] == "Section 136") & (nat["OrganisationBreakdown"] == "All submissions")].iloc[0]
+    mhsds, acute, total = (int(s136[c]) for c in ("MHSDS_Count", "Acute_Count", "Total_Count"))
+    conv = {k: nat[nat["measureSubcategory"] == f"Section 136 to {k}"] for k in (2, 3)}
+    s2, s3 = (int(conv[k]["Total_Count"].iloc[0]) for k in (2, 3))
+    for k in (2, 3):  # two measures with the same counts, each England and its two parts
+        c = conv[k].assign(n=conv[k]["Total_Count"].astype(int))
+        assert len(c) == 6 and set(c["Datasource"]) == {"MHSDS"}
+        assert set(c["Measure"]) == {f"Uses of section {k}", "Detentions following use of Place of Safety Order"}
+        by = c.pivot(index="OrganisationBreakdown", columns="Measure", values="n")
+        assert (by.nunique(axis=1) == 1).all()
+        lv = by.iloc[:, 0]
+        assert lv["All submissions"] == lv["NHS Trust"] + lv["Independent Health Provider"]
+        assert c["n"].sum() == 4 * lv["All submissions"]
+        if k == 2:
+            assert (f"(NHS trusts {lv['NHS Trust']:,} and independent providers {lv['Independent Health Provider']} "
+                    f"of the {lv['All submissions']:,})") in page
+    assert (raw.loc[raw["measureSubcategory"].isin(["Section 136 to 2", "Section 136 to 3"]), "OrgID"] == "All prov").all()
+    assert (f"{total:,} uses of s136 (MHSDS {mhsds:,} + A&E {acute:,})" in page)
+    assert (f"{s2:,} uses followed by a section 2 and {s3} by a section 3, {100 * (s2 + s3) / mhsds:.1f}% of the "
+            f"{mhsds:,} MHSDS uses (not of {total:,})") in page
+    assert "England only, by provider and ICB, not by police force" in page
