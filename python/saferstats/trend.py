@@ -3374,8 +3374,8 @@ def _warn_unlike(fn: str, numerators: Any, denominators: Any, used: np.ndarray, 
             for k in np.flatnonzero(flag):
                 note = frame["recording_note"].iat[k] if "recording_note" in frame.columns else what
                 found.append({"row": plain(frame.index[k]), "name": shown[k], "column": col, "note": str(note) or what})
-        _warn_found(fn, found, frame_given=True, where=where, pooled=_pooled_without(numerators, denominators, used,
-                                                                                    found, frame))
+        pooled = _pooled_without(numerators, denominators, used, found, frame) if where == "in this funnel" else {}
+        _warn_found(fn, found, frame_given=True, where=where, pooled=pooled)
         _warn_mixed(fn, frame, shown, used, names)
         _warn_population_year(fn, frame, denominators, shown, used)
         return found
@@ -3426,12 +3426,12 @@ def _pooled_without(numerators: Any, denominators: Any, used: np.ndarray, found:
     with the flagged points and without them, as a phrase for the warning."""
     out: dict[str, str] = {}
     cols = {f["column"] for f in found} & _UNLIKE_WHEN_FALSE
-    if not cols:
+    if not cols or numerators is None or denominators is None:
         return out
     try:
         o = as_float_array("numerators", numerators)
         d = as_float_array("denominators", denominators)
-    except SaferstatsError:
+    except (SaferstatsError, TypeError, ValueError):
         return out
     if len(o) != len(frame) or len(d) != len(frame):
         return out
