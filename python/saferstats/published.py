@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
-from ._frames import FrozenColumn, Records, plain
+from ._frames import FrozenColumn, Records, plain, real_option
 from .exceptions import InvalidInputError, SaferstatsWarning, warn_user
 from .io import (_blank_as_missing, _categorical, _field_map, _files, _header, _police_uk_folders, _reason, _snake,
                  _unzip_bounded)
@@ -1761,10 +1761,12 @@ _UOF_COLUMNS = {"police force": "force", "type of force": "type_of_force", "tact
                 "not reported": "not_reported", "number of times tactic reported": "tactics"}
 _UOF_COUNTS = ["mental", "physical", "physical_and_mental", "none", "not_reported", "tactics"]
 #: A force whose health condition is not reported for this share of its tactics or more is flagged (as
-#: disproportionality flags a force with a fifth or more of its searches of no stated ethnicity).
+#: disproportionality flags a force with a fifth or more of its searches of no stated ethnicity): the
+#: default of read_use_of_force's ``not_reported_share``.
 _UOF_NOT_REPORTED = 0.2
 #: A kind of health condition that none of a force's tactics has is read as not recorded (a category the
-#: force did not use) when the other forces' pooled share would give it this many tactics or more:
+#: force did not use) when the other forces' pooled share would give it this many tactics or more (the
+#: default of read_use_of_force's ``absent_expected``):
 #: by chance, no such tactic has a Poisson probability of e**-10 (4.5e-5), and at most about e**-6.9
 #: (0.001) counted in incidents (715,276 tactics in 492,000 incidents in 2019/20, 1.45 a incident).
 _UOF_ABSENT_EXPECTED = 10.0
@@ -1782,6 +1784,11 @@ _UOF_KINDS: dict[str, tuple[list[str], str]] = {
                "no mental health condition recorded ('Mental' and 'Physical and mental' are 0 of {n:,.0f}, where "
                "the other forces' share, {pct:.1f}%, gives {e:,.0f}): the force did not record that category"),
 }
+#: A row is odd where a kind of condition holds this many of its tactics or more although the force's own
+#: share of that kind (its ``*Total Tactics``) gives fewer than :data:`_UOF_ODD_EXPECTED`: by chance 10 or
+#: more where under 1 is expected has a Poisson probability below 1.1e-7.
+_UOF_ODD_COUNT = 10
+_UOF_ODD_EXPECTED = 1.0
 _UOF_AGGREGATE = re.compile(r"^\s*(\*|total\b|england(\s+and\s+wales)?\s*$)", re.IGNORECASE)
 
 
@@ -1819,11 +1826,12 @@ def _uof_row_types(tactics: list[str]) -> tuple[list[str], list[str | None]]:
     return kinds, parents
 
 
-def _uof_recording_notes(forces: pd.DataFrame) -> dict[str, str]:
+def _uof_recording_notes(forces: pd.DataFrame, not_reported_share: float = _UOF_NOT_REPORTED,
+                         absent_expected: float = _UOF_ABSENT_EXPECTED) -> dict[str, str]:
     """What makes each force's ``*Total Tactics`` row (``forces``: one a force) not like for like,
-    by force: the health condition reported for none of its tactics; reported for too few
-    (:data:`_UOF_NOT_REPORTED`); or a kind of condition that every tactic lacks where the other
-    forces' pooled share would give it :data:`_UOF_ABSENT_EXPECTED` tactics or more (a category the
+    by force: the health condition reported for none of its tactics; not reported for
+    ``not_reported_share`` of them or more; or a kind of condition that every tactic lacks where the
+    other forces' pooled share would give it ``absent_expected`` tactics or more (a category the
     force did not record, not chance: see :func:`read_use_of_force`)."""
     ok = forces[forces["tactics"].notna() & forces["not_reported"].notna() & (forces["tactics"] > 0)]
     sums = {g: ok[cols].sum(axis=1) for g, (cols, _) in _UOF_KINDS.items()}
@@ -1838,16 +1846,44 @@ def _uof_recording_notes(forces: pd.DataFrame) -> dict[str, str]:
             for g, (cols, text) in _UOF_KINDS.items():
                 rate = (float(sums[g].sum()) - float(sums[g][i])) / others if others > 0 else 0.0
                 expected = rate * r.condition_reported
-                if sums[g][i] == 0 and expected >= _UOF_ABSENT_EXPECTED:
+                if sums[g][i] == 0 and expected >= absent_expected:
                     said.append(text.format(n=r.condition_reported, pct=100 * rate, e=expected))
-            if r.not_reported / r.tactics >= _UOF_NOT_REPORTED:
+            if r.not_reported / r.tactics >= not_reported_share:
                 said.append(f"health condition not reported for {100 * r.not_reported / r.tactics:.0f}% of its tactics")
         if said:
             notes[r.force] = "; ".join(said)
     return notes
 
 
-def read_use_of_force(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
+def _uof_odd_rows(out: pd.DataFrame) -> list[str]:
+    """Each row's note of a kind of health condition that holds :data:`_UOF_ODD_COUNT` of its
+    tactics or more where its force's own share of that kind (its ``*Total Tactics`` row) gives
+    fewer than :data:`_UOF_ODD_EXPECTED`: a count most likely entered under the wrong heading (2019/20:
+    Derbyshire's ``*Total Not reported``, 42 of 42 under "Physical and mental"); "" elsewhere."""
+    kinds = {"mental": "Mental", "physical": "Physical", "physical_and_mental": "Physical and mental", "none": "None"}
+    totals = out[out["row_type"] == "all tactics"].drop_duplicates("force").set_index("force")
+    notes = [""] * len(out)
+    for at, r in enumerate(out.itertuples()):
+        if r.row_type == "all tactics" or r.force not in totals.index:
+            continue
+        whole = totals.loc[r.force]
+        counts = [getattr(r, k) for k in kinds]
+        base = [whole[k] for k in kinds]
+        if any(pd.isna(v) for v in counts + base) or sum(base) <= 0:
+            continue
+        n = float(sum(counts))
+        for (k, label), x, b in zip(kinds.items(), counts, base):
+            expected = n * float(b) / float(sum(base))
+            if x >= _UOF_ODD_COUNT and expected < _UOF_ODD_EXPECTED:
+                notes[at] = (f"{x:,.0f} of its {n:,.0f} tactics are under '{label}', where the force's own share of "
+                             f"'{label}' ({b:,.0f} of its {sum(base):,.0f} tactics, {100 * b / sum(base):.1f}%) gives "
+                             f"{expected:.2f}: most likely entered under the wrong heading; its counts (and its "
+                             "mental_health) are not to be read as published")
+    return notes
+
+
+def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share: float = _UOF_NOT_REPORTED,
+                      absent_expected: float = _UOF_ABSENT_EXPECTED) -> pd.DataFrame:
     """Read the Home Office *Police use of force statistics* table of tactics by the subject's
     perceived health condition, as published (``Police Force, Type of force, Tactic, Mental,
     Physical, Physical and mental, None, Not reported, Number of times tactic reported``: one row
@@ -1863,7 +1899,8 @@ def read_use_of_force(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     (``tactics``: the published "Number of times tactic reported", the sum of the other five),
     ``mental_health`` (``mental + physical_and_mental``: tactics used on a person the officer
     perceived to have a mental health condition), ``condition_reported`` (``tactics −
-    not_reported``), ``comparable``, ``recording_note`` and ``source_line``.
+    not_reported``), ``comparable``, ``recording_note``, ``row_note`` (what is odd in this row
+    alone, below; ``""`` elsewhere) and ``source_line``.
 
     **What is counted.** Each count is of *tactics*, not incidents or people: one incident
     (one person) is counted once for every tactic used — handcuffing, ground restraint and a
@@ -1900,7 +1937,26 @@ def read_use_of_force(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     7,956, 64.8%, ``none`` 2,755) is left to the funnel, where it is the one force outside the
     99.8% limits widened for over-dispersion (``overdispersion=True``); whether its officers record
     otherwise only the force can say. Leave the flagged forces out of a comparison
-    (``t[t.comparable]``) or show them apart.
+    (``t[t.comparable]``) or show them apart. The funnels (:func:`saferstats.funnel_target`,
+    :func:`saferstats.funnel_significance`, ...) given the table as ``data=`` name the flagged
+    forces in a warning, with the pooled share with them and without them.
+
+    The two thresholds are keyword arguments: ``not_reported_share`` (default 0.2, a fifth; above 0
+    and at most 1) for (b) and ``absent_expected`` (default 10; a finite number above 0) for (c),
+    both in ``.attrs["summary"]["rule"]``; any other value is refused
+    (:class:`~saferstats.InvalidInputError` naming the argument). A lower ``absent_expected``
+    flags a force on weaker evidence (5 gives e⁻⁵, 0.007, by chance).
+
+    **A row odd on its own.** A row in which a kind of condition holds 10 or more tactics where
+    the force's own share of that kind (its ``*Total Tactics``) gives fewer than 1 (by chance: a
+    Poisson probability below 1.1e-7) is said in ``row_note``, listed in
+    ``.attrs["summary"]["odd_rows"]`` and warned of; its counts are kept as published. 2019/20:
+    one of the 1,633 rows, Derbyshire's ``*Total Not reported`` (the times a use of force was
+    reported without the tactic, outside ``*Total Tactics``): all 42 under "Physical and mental",
+    where Derbyshire's own share, 70 of 7,956 tactics (0.9%), gives 0.37, and the other forces'
+    ``*Total Not reported`` rows have 3 of 863; Derbyshire's "Not reported" health condition is 0
+    wherever published.
+    Most likely a count entered under the wrong heading: leave it out (``t[t.row_note == ""]``).
 
     **A funnel of the forces.** The England and Wales row includes the flagged forces (and
     their counts recorded otherwise): its 16.0% is no target for the others. The target is the
@@ -1976,6 +2032,18 @@ def read_use_of_force(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     >>> t.attrs["summary"]["comparable"]
     {'forces': 1, 'mental_health': 21, 'condition_reported': 100, 'percent': 21.0}
     """
+    share = real_option("not_reported_share", not_reported_share)
+    if not 0 < share <= 1:
+        raise InvalidInputError(f"read_use_of_force: `not_reported_share` is the share of a force's tactics with the "
+                                f"health condition not reported from which the force is flagged, above 0 and at most "
+                                f"1 (default {_UOF_NOT_REPORTED}, a fifth), got {not_reported_share!r}",
+                                "not_reported_share")
+    due = real_option("absent_expected", absent_expected)
+    if not (due > 0 and np.isfinite(due)):
+        raise InvalidInputError(f"read_use_of_force: `absent_expected` is the number of tactics the other forces' "
+                                f"pooled share must give a kind of condition that a force never records before the "
+                                f"force is flagged, a finite number above 0 (default {_UOF_ABSENT_EXPECTED:g}), got "
+                                f"{absent_expected!r}", "absent_expected")
     src = _one_file(path, "path")
     rows = _read_sheet(src, sheet, "path")
     wanted = set(_UOF_COLUMNS)
@@ -2044,9 +2112,11 @@ def read_use_of_force(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
                                   "published": float(whole[col]), "sum_of_parts": float(kids[col].sum())})
     out["mental_health"] = out["mental"] + out["physical_and_mental"]
     out["condition_reported"] = out["tactics"] - out["not_reported"]
-    notes = _uof_recording_notes(out[out["row_type"] == "all tactics"])
+    notes = _uof_recording_notes(out[out["row_type"] == "all tactics"], share, due)
     out["recording_note"] = out["force"].map(lambda f: notes.get(f, ""))
     out["comparable"] = out["recording_note"] == ""
+    out["row_note"] = _uof_odd_rows(out)
+    odd = out[out["row_note"] != ""]
     like = out[(out["row_type"] == "all tactics") & out["comparable"]]
     like = like.dropna(subset=["mental_health", "condition_reported"])
     pooled = {"forces": int(like["force"].nunique()), "mental_health": int(like["mental_health"].sum()),
@@ -2058,7 +2128,7 @@ def read_use_of_force(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
             out[col] = out[col].astype("int64")
     first = ["force", "type_of_force", "tactic", "row_type", "part_of"]
     out = out[first + _UOF_COUNTS + ["mental_health", "condition_reported", "comparable", "recording_note",
-                                     "source_line"]]
+                                     "row_note", "source_line"]]
     out.attrs.update({
         "table": "Home Office police use of force statistics: tactics by the subject's perceived health condition",
         "unit": "times a tactic was reported (an incident with several tactics is counted once for each): not incidents, "
@@ -2070,6 +2140,9 @@ def read_use_of_force(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
                     "missing_cells": sum(1 for d in dropped if d["reason"] == "no figure published"),
                     "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
                     "not_comparable": Records({"force": f, "note": n} for f, n in notes.items()),
+                    "odd_rows": Records({"force": r.force, "tactic": r.tactic, "source_line": int(r.source_line),
+                                         "note": r.row_note} for r in odd.itertuples()),
+                    "rule": {"not_reported_share": share, "absent_expected": due},
                     "comparable": pooled,
                     "rows_not_adding_up": rows_off, "parts_not_adding_up": Records(parts_off), "file": src.name},
     })
@@ -2082,6 +2155,12 @@ def read_use_of_force(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
                   "`recording_note`; compare the others (t[t.comparable]) and show these apart. The England and "
                   "Wales row includes them: a funnel's target is the comparable forces' pooled share "
                   f"({pooled['percent']:.1f}%, .attrs['summary']['comparable']), not its")
+    if len(odd):
+        warn_user(f"read_use_of_force: {src.name}: {len(odd)} row(s) with a kind of health condition far beyond the "
+                  "force's own share of it: " + "; ".join(f"{r.force} {r.tactic} (line {r.source_line}): {r.row_note}"
+                                                            for r in odd.head(4).itertuples())
+                  + ". Said in `row_note` and .attrs['summary']['odd_rows']; leave the row out of a comparison "
+                  "(t[t.row_note == ''])")
     if rows_off or parts_off:
         eg = [f"{r['force']} {r['tactic']} (line {r['source_line']})" for r in [*rows_off, *parts_off][:4]]
         warn_user(f"read_use_of_force: {src.name}: {len(rows_off)} row(s) whose five health-condition counts do not add "

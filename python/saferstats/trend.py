@@ -3266,12 +3266,17 @@ def _warn_exact_overdispersed(fn: str, o: np.ndarray, d: np.ndarray, codes: np.n
                   "overdispersion=True) gives limits widened by the between-area variance (Spiegelhalter 2005, as "
                   "FunnelPlotR)") + " (docs/methods/trends.md A7)")
 
-#: Boolean columns of :func:`saferstats.read_flytipping` marking a row that is not like for like with
+#: Boolean columns of :func:`saferstats.read_flytipping` (and ``comparable`` of
+#: :func:`saferstats.read_use_of_force`) marking a row that is not like for like with
 #: the others in one funnel, and what each says.
 _UNLIKE_COLUMNS = {
     "not_all_incidents": "not counted on Defra's 'All incidents' basis (its reporting_basis)",
     "recording_step": "4-fold or more up or down on the year before (a change in recording?)",
+    "comparable": "not recorded like for like (comparable False: forces that read_use_of_force finds recorded the "
+                  "health condition otherwise; see recording_note)",
 }
+#: Columns of :data:`_UNLIKE_COLUMNS` in which False, not True, marks the row that is not like for like.
+_UNLIKE_WHEN_FALSE = frozenset({"comparable"})
 #: Columns whose value names a point in a funnel's warnings, the first one present.
 _NAME_COLUMNS = ("la_name", "area", "name", "csp", "force", "la")
 #: A name that says its row is an aggregate (Defra's "*Total", "Total England", "England").
@@ -3349,7 +3354,9 @@ def _warn_unlike(fn: str, numerators: Any, denominators: Any, used: np.ndarray, 
     """Warn of funnel points that are not like for like with the others, and return them
     (``row``: the row label, ``name``, ``column``, ``note``). From ``frame`` (``data=``): rows
     flagged in :func:`saferstats.read_flytipping`'s ``not_all_incidents`` / ``recording_step``
-    columns, names that read as aggregate rows (England, ``*Total``), and points of more than one
+    columns or :func:`saferstats.read_use_of_force`'s ``comparable`` False (its forces that recorded
+    the health condition otherwise: the warning gives the pooled share with them and without them,
+    the comparable forces' target), names that read as aggregate rows (England, ``*Total``), and points of more than one
     ``period`` or the same area twice. Without it, from a numerator or denominator Series that is
     a column of read_flytipping's table (its ``attrs["not_like_for_like"]``): the flagged rows
     among its labels, checked against their published counts. Points with a missing numerator or
@@ -3362,11 +3369,13 @@ def _warn_unlike(fn: str, numerators: Any, denominators: Any, used: np.ndarray, 
         for col, what in _UNLIKE_COLUMNS.items():
             if col not in frame.columns:
                 continue
-            flag = frame[col].fillna(False).to_numpy(dtype=bool) & used
+            marked = frame[col].fillna(col in _UNLIKE_WHEN_FALSE).to_numpy(dtype=bool)
+            flag = (~marked if col in _UNLIKE_WHEN_FALSE else marked) & used
             for k in np.flatnonzero(flag):
                 note = frame["recording_note"].iat[k] if "recording_note" in frame.columns else what
                 found.append({"row": plain(frame.index[k]), "name": shown[k], "column": col, "note": str(note) or what})
-        _warn_found(fn, found, frame_given=True, where=where)
+        pooled = _pooled_without(numerators, denominators, used, found, frame) if where == "in this funnel" else {}
+        _warn_found(fn, found, frame_given=True, where=where, pooled=pooled)
         _warn_mixed(fn, frame, shown, used, names)
         _warn_population_year(fn, frame, denominators, shown, used)
         return found
@@ -3410,20 +3419,55 @@ def _warn_unlike(fn: str, numerators: Any, denominators: Any, used: np.ndarray, 
     return found
 
 
-def _warn_found(fn: str, found: list[dict[str, Any]], *, frame_given: bool, where: str) -> None:
+def _pooled_without(numerators: Any, denominators: Any, used: np.ndarray, found: list[dict[str, Any]],
+                    frame: pd.DataFrame) -> dict[str, str]:
+    """For each column of :data:`_UNLIKE_WHEN_FALSE` with points in ``found``: the pooled ratio
+    (Σ numerators / Σ denominators, the funnel's target before its multiplier) of the points used,
+    with the flagged points and without them, as a phrase for the warning."""
+    out: dict[str, str] = {}
+    cols = {f["column"] for f in found} & _UNLIKE_WHEN_FALSE
+    if not cols or numerators is None or denominators is None:
+        return out
+    try:
+        o = as_float_array("numerators", numerators)
+        d = as_float_array("denominators", denominators)
+    except (SaferstatsError, TypeError, ValueError):
+        return out
+    if len(o) != len(frame) or len(d) != len(frame):
+        return out
+    for col in cols:
+        keep = used & frame[col].fillna(True).to_numpy(dtype=bool)
+
+        def share(rows: np.ndarray) -> str:
+            top, bottom = float(o[rows].sum()), float(d[rows].sum())
+            ratio = top / bottom if bottom > 0 else float("nan")
+            as_pct = bool(np.all(o[rows] <= d[rows]))
+            return f"{top:,.0f} of {bottom:,.0f}, " + (f"{100 * ratio:.1f}%" if as_pct else f"{ratio:.4g}")
+
+        n_left = int((used & ~keep).sum())
+        out[col] = (f" With them the pooled share is {share(used)}; without them {share(keep)} "
+                    f"({int(keep.sum())} points, {n_left} left out)")
+    return out
+
+
+def _warn_found(fn: str, found: list[dict[str, Any]], *, frame_given: bool, where: str,
+                pooled: dict[str, str] | None = None) -> None:
     for col, what in _UNLIKE_COLUMNS.items():
         these = [f for f in found if f["column"] == col]
         if not these:
             continue
-        names = ", ".join(f["name"] + (f" ({f['note'].split(': ', 1)[1]})" if col == "not_all_incidents"
-                                       and ": " in f["note"] else "") for f in these[:8])
-        more = f" and {len(these) - 8} more" if len(these) > 8 else ""
-        keep = f"data[~data[{col!r}]]" if frame_given else f"df[~df[{col!r}]]"
+        each = list(dict.fromkeys(f["name"] + (f" ({f['note'].split(': ', 1)[1]})" if col == "not_all_incidents"
+                                               and ": " in f["note"] else "") for f in these))
+        names = ", ".join(each[:8]) + (f" and {len(each) - 8} more" if len(each) > 8 else "")
+        more = f" ({len(these)} points under {len(each)} names)" if len(each) < len(these) else ""
+        flip = "" if col in _UNLIKE_WHEN_FALSE else "~"
+        keep = f"data[{flip}data[{col!r}]]" if frame_given else f"df[{flip}df[{col!r}]]"
         warn_user(f"{fn}: {len(these)} point(s) {what} are {where}: {names}{more}. Their counts are not like "
                   "for like with the others', so " + ("the target, the over-dispersion and their own labels"
                                                        if where == "in this funnel" else "the comparisons")
-                  + f" compare unlike with like; leave them out ({keep}) or show them apart, or say why not. "
-                  "They are listed in the result's attrs['not_like_for_like']")
+                  + f" compare unlike with like; leave them out ({keep}) or show them apart, or say why not."
+                  + (pooled or {}).get(col, "") + (". " if (pooled or {}).get(col) else " ")
+                  + "They are listed in the result's attrs['not_like_for_like']")
 
 
 #: Denominators this far (or further) from Defra's own population of the year are warned of.
