@@ -1,0 +1,131 @@
+"""Session 26 (w40e): a CSP analyst's walk through ASB hotspots in one Hertfordshire district
+(Watford, police.uk street files as published, ONS district boundaries).
+
+1. ``StudyArea`` from boundary files as analysts have them: a GeoJSON on the British National Grid
+   whose ``crs`` member says EPSG:27700 (QGIS writes one) was refused as "coordinates are not
+   longitude/latitude degrees", and one without a ``crs`` member too, although the docstring
+   promised such coordinates are read as BNG metres; the path of a GeoJSON file (which
+   ``assign_area(boundaries=...)`` reads) was looked up as an area *name* ("no police force
+   area ... named '/…/boundaries_ltla24.geojson'"); a whole boundary file became one study area of
+   every district in it (244,317 km²) without a word; a district taken from the file lost its name
+   ("the study area polygon: 634 of 5,516 points inside").
+2. Units in the grid headlines: "square cells of 100", "bandwidth 300" said no unit.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import saferstats
+from saferstats import StudyArea
+from saferstats.exceptions import BoundaryError, SaferstatsWarning
+
+from conftest import shared_path
+
+BNG_SQUARE = {"type": "Polygon", "coordinates": [[[510000, 195000], [512000, 195000], [512000, 197000],
+                                                  [510000, 197000], [510000, 195000]]]}
+
+
+def _fc(geom: dict, crs: str | None = None, **props: str) -> dict:
+    fc: dict = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": props, "geometry": geom}]}
+    if crs is not None:
+        fc["crs"] = {"type": "name", "properties": {"name": crs}}
+    return fc
+
+
+# -- 1. StudyArea from boundary files ------------------------------------------------------------
+
+def test_bng_geojson_with_crs_member_is_read_as_bng():
+    # QGIS's GeoJSON export of an EPSG:27700 layer names its CRS; before: BoundaryError "not longitude/latitude"
+    sa = StudyArea(_fc(BNG_SQUARE, "urn:ogc:def:crs:EPSG::27700", LAD24NM="Box"))
+    assert sa.area_m2 == pytest.approx(2000.0 * 2000.0)          # the 2 km square, by hand
+    assert sa.bounds == (510000.0, 512000.0, 195000.0, 197000.0)
+    assert sa.contains_xy([511000, 513000], [196000, 196000]).tolist() == [True, False]
+    # and "EPSG:27700" written plainly
+    assert StudyArea(_fc(BNG_SQUARE, "EPSG:27700")).area_m2 == pytest.approx(4e6)
+
+
+def test_bng_geojson_without_crs_is_read_as_the_docstring_says():
+    # "coordinates without a CRS are ... otherwise British National Grid metres": a GeoJSON dict was the exception
+    assert StudyArea(_fc(BNG_SQUARE)).area_m2 == pytest.approx(4e6)
+    assert StudyArea(BNG_SQUARE).area_m2 == pytest.approx(4e6)
+
+
+def test_geojson_crs_member_other_crs_refused_naming_it():
+    with pytest.raises(BoundaryError, match=r"EPSG::3857.*reproject") as e:
+        StudyArea(_fc(BNG_SQUARE, "urn:ogc:def:crs:EPSG::3857"))
+    assert e.value.argument == "study_area"
+
+
+def test_lonlat_crs_with_bng_coordinates_says_crs_27700():
+    with pytest.raises(BoundaryError, match=r"crs=27700") as e:
+        StudyArea(BNG_SQUARE, crs=4326)
+    assert e.value.argument == "study_area"
+
+
+def test_study_area_from_a_geojson_file_path(tmp_path: Path):
+    p = tmp_path / "box.geojson"
+    p.write_text(json.dumps(_fc(BNG_SQUARE, "urn:ogc:def:crs:EPSG::27700", LAD24NM="Box")))
+    for given in (p, str(p)):
+        sa = StudyArea(given)
+        assert sa.area_m2 == pytest.approx(4e6)
+        assert repr(sa) == "StudyArea(Box (polygon); 4.0 km²)"
+    gz = tmp_path / "box.geojson.gz"
+    gz.write_bytes(gzip.compress(p.read_bytes()))
+    assert StudyArea(str(gz)).area_m2 == pytest.approx(4e6)
+    # the hotspot functions take it as study_area=
+    g = saferstats.hotspot_count([510500, 511500, 515000], [195500, 196500, 196000], cell_size=1000,
+                                 study_area=str(p))
+    assert g.event_counts()[["given", "counted", "outside_study_area"]].iloc[0].tolist() == [3, 2, 1]
+
+
+def test_study_area_file_errors_name_the_file(tmp_path: Path):
+    with pytest.raises(BoundaryError, match=r"nope\.geojson' could not be read as GeoJSON") as e:
+        StudyArea(str(tmp_path / "nope.geojson"))
+    assert e.value.argument == "study_area"
+    shp = tmp_path / "districts.shp"
+    shp.write_bytes(b"\x00")
+    with pytest.raises(BoundaryError, match=r"geopandas\.read_file"):
+        StudyArea(shp)
+    # a name is still a name
+    assert StudyArea("Watford").code == "E22000131"
+
+
+def test_several_named_features_are_warned_and_one_keeps_its_name():
+    a = _fc(BNG_SQUARE, LAD24NM="West")
+    east = {"type": "Polygon", "coordinates": [[[512000, 195000], [514000, 195000], [514000, 197000],
+                                                 [512000, 197000], [512000, 195000]]]}
+    a["features"].append({"type": "Feature", "properties": {"LAD24NM": "East"}, "geometry": east})
+    with pytest.warns(SaferstatsWarning, match=r"the 2 areas of its features \(LAD24NM 'West', 'East'\) are taken "
+                                               r"together as one study area of 8\.0 km²"):
+        sa = StudyArea(a)
+    assert sa.area_m2 == pytest.approx(8e6) and sa.describe() == "polygon"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SaferstatsWarning)
+        one = StudyArea(a["features"][1])
+    assert one.describe() == "East (polygon)"
+    assert one.note(2, StudyArea("Watford").outside([], [])) == "the study area East (polygon): 2 of 2 points inside"
+
+
+def test_watford_from_the_ons_district_file(shared_data: Path):
+    """The real walk: the ONS district boundaries (ultra-generalised, Dec 2024) as published, one district
+    picked from the file; the area against geopandas/pyproj (an independent projection and area)."""
+    gpd = pytest.importorskip("geopandas")
+    path = shared_path(shared_data, "boundaries/boundaries_ltla24.geojson")
+    with pytest.warns(SaferstatsWarning, match=r"the 361 areas of its features \(ltla24_name 'Hartlepool'"):
+        StudyArea(str(path))
+    fc = json.loads(path.read_text())
+    feat = next(f for f in fc["features"] if f["properties"]["ltla24_name"] == "Watford")
+    sa = StudyArea(feat)
+    ref = gpd.read_file(path).query("ltla24_name == 'Watford'").to_crs(27700).area.sum()
+    assert sa.area_m2 == pytest.approx(ref, rel=1e-3)
+    assert repr(sa) == f"StudyArea(Watford (polygon); {ref / 1e6:,.1f} km²)"
+    # the points-left-out warning now names the district
+    with pytest.warns(SaferstatsWarning, match=r"the study area Watford \(polygon\): 1 of 2 points inside"):
+        saferstats.dbscan([51.6565, 51.90], [-0.3960, -0.20], eps_m=100, min_samples=1, study_area=sa)
