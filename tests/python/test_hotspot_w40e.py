@@ -129,3 +129,25 @@ def test_watford_from_the_ons_district_file(shared_data: Path):
     # the points-left-out warning now names the district
     with pytest.warns(SaferstatsWarning, match=r"the study area Watford \(polygon\): 1 of 2 points inside"):
         saferstats.dbscan([51.6565, 51.90], [-0.3960, -0.20], eps_m=100, min_samples=1, study_area=sa)
+
+
+# -- 2. units in the grid headlines -----------------------------------------------------------
+
+def test_grid_headlines_say_metres():
+    g = saferstats.hotspot_count([50, 60, 150], [50, 50, 50], cell_size=100, bounds=(0, 199, 0, 99))
+    assert g.headline().startswith("2 × 1 square cells of 100 m (2 cells)")          # was "cells of 100 (2 cells)"
+    k = saferstats.hotspot_kde([50, 60, 150], [50, 50, 50], cell_size=100, bandwidth=300, bounds=(0, 199, 0, 99))
+    assert "square cells of 100 m (2 cells), bandwidth 300 m;" in k.headline()
+    assert "bandwidth 300 m" in k._repr_html_()
+    # a hexagon's cell_size is the distance between side-by-side centres (its width across the flats): said so
+    h = saferstats.hotspot_count([0, 1000], [0, 1000], cell_size=200, grid_type="hex")
+    assert " hex cells 200 m across (" in h.headline()
+    c = h.cells[["x", "y"]].to_numpy()
+    d = np.hypot(*(c[:, None, :] - c[None, :, :]).transpose(2, 0, 1))
+    assert d[d > 0].min() == pytest.approx(200.0)                                      # by hand: neighbours 200 m apart
+    r = saferstats.kde_grid([500], [500], cell_size=500, bandwidth=800, bounds=(-500, 1500, 0, 1000))
+    assert r.headline().startswith("4 × 2 cells of 500 m; quartic kernel, bandwidth 800 m; peak")
+    # a surface in the caller's own units (per_km2=False) gets no metres
+    u = saferstats.kde_grid([0, 30, 10], [0, 0, 10], cell_size=1, bandwidth=50, bounds=(-0.5, 0.5, -0.5, 0.5),
+                            per_km2=False)
+    assert "cells of 1;" in u.headline() and "bandwidth 50;" in u.headline()
