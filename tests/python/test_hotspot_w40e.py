@@ -10,6 +10,9 @@
    every district in it (244,317 km²) without a word; a district taken from the file lost its name
    ("the study area polygon: 634 of 5,516 points inside").
 2. Units in the grid headlines: "square cells of 100", "bandwidth 300" said no unit.
+3. Knox over a quarter of police.uk months with a "3+ months apart" band: that band holds no pair of
+   events (the months span 61 days), its cells read ratio NaN, p 1.00 without a word, and the headline
+   counted them as tests ("not adjusted for 9 tests: about 0.45 by chance" where 6 can be tested).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import saferstats
@@ -151,3 +155,44 @@ def test_grid_headlines_say_metres():
     u = saferstats.kde_grid([0, 30, 10], [0, 0, 10], cell_size=1, bandwidth=50, bounds=(-0.5, 0.5, -0.5, 0.5),
                             per_km2=False)
     assert "cells of 1;" in u.headline() and "bandwidth 50;" in u.headline()
+
+
+# -- 3. Knox: bands no pair of events can fall in ------------------------------------------------
+
+def test_knox_band_longer_than_the_events_span_is_said_and_not_counted_as_a_test():
+    # hand-checkable: times 0, 3, 5 days -> pairs 3, 5, 2 days apart; nothing 10+ days apart, nothing 5 km apart
+    with pytest.warns(SaferstatsWarning) as rec:
+        k = saferstats.knox([0, 50, 100], [0, 0, 0], [0, 3, 5], distance_bands=[0, 200, 5000, np.inf],
+                            time_bands=[0, 4, 10, np.inf], permutations=19, seed=1)
+    msg = " ".join(str(w.message) for w in rec if "no pair of events" in str(w.message))
+    assert ("no pair of events falls in time band [10, inf) (the events span 5 days: no two are that far apart); "
+            "distance bands [200, 5000), [5000, inf): those 7 of 9 cells have knox_ratio NaN and p_value 1") in msg
+    assert k["observed"].tolist() == [2.0, 1.0, 0.0] + [0.0] * 6
+    assert "0 of 9 cells with p < 0.05 (not adjusted for 2 tests: about 0.1 by chance, 7 cells with no pair of events)" \
+        in k.headline()
+
+
+def test_knox_watford_asb_quarter_has_no_pair_three_months_apart(shared_data: Path):
+    """A quarter of police.uk months (Watford ASB, Oct-Dec 2021) and the 3+ months band: no pair can be there.
+    The pair counts against a numpy enumeration of every pair; the headline counted 9 tests, now 6."""
+    folder = shared_path(shared_data, "street_crime")
+    files = [folder / f"2021-{m}-hertfordshire-street.csv" for m in ("10", "11", "12")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        df = saferstats.read_street_crime(files, crime_type="Anti-social behaviour")
+    df = df[StudyArea("Watford").contains(df["latitude"], df["longitude"])]
+    x, y = saferstats.to_bng(df["latitude"].to_numpy(), df["longitude"].to_numpy())
+    t = pd.to_datetime(df["month"])
+    with pytest.warns(SaferstatsWarning, match=r"no pair of events falls in time band \[63, inf\) \(the events span "
+                                               r"61 days, 2021-10-01 to 2021-12-01"):
+        k = saferstats.knox(x, y, t, distance_bands=[0, 200, 400, np.inf], time_bands=[0, 32, 63, np.inf],
+                            permutations=19, seed=1)
+    days = (t.to_numpy()[:, None] - t.to_numpy()[None, :]).astype("timedelta64[D]").astype(float)
+    dist = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
+    iu = np.triu_indices(len(x), 1)
+    d, tt = dist[iu], np.abs(days[iu])
+    ref = [int(((d >= a) & (d < b) & (tt >= c) & (tt < e)).sum())
+           for a, b in ((0, 200), (200, 400), (400, np.inf)) for c, e in ((0, 32), (32, 63), (63, np.inf))]
+    assert k["observed"].astype(int).tolist() == ref
+    assert ref[2::3] == [0, 0, 0]
+    assert "(not adjusted for 6 tests: about 0.3 by chance, 3 cells with no pair of events)" in k.headline()
