@@ -196,3 +196,14 @@ def test_knox_watford_asb_quarter_has_no_pair_three_months_apart(shared_data: Pa
     assert k["observed"].astype(int).tolist() == ref
     assert ref[2::3] == [0, 0, 0]
     assert "(not adjusted for 6 tests: about 0.3 by chance, 3 cells with no pair of events)" in k.headline()
+
+
+def test_knox_empty_band_within_the_span_is_said_without_the_span():
+    # days 0, 0, 20, 20: nothing 5-10 days apart although the events span 20 days
+    with pytest.warns(SaferstatsWarning, match=r"no pair of events falls in time band \[5, 10\): those 2 of 6 cells "
+                                               r".*drop those bands$"):
+        k = saferstats.knox([0, 10, 100, 110], [0, 0, 0, 0], [0, 0, 20, 20], distance_bands=[0, 50, np.inf],
+                            time_bands=[0, 5, 10, np.inf], permutations=19, seed=1)
+    # by hand: two pairs 10 m and 0 days apart, four 90-110 m and 20 days apart
+    assert k["observed"].tolist() == [2.0, 0.0, 0.0, 0.0, 0.0, 4.0]
+    assert "(not adjusted for 4 tests: about 0.2 by chance, 2 cells with no pair of events)" in k.headline()

@@ -67,12 +67,11 @@ def _warn_empty_bands(out: pd.DataFrame, de: np.ndarray, te: np.ndarray, tt: np.
     empty = _empty_cells(out).reshape(nd, nt)
     if not empty.any():
         return
-    said = []
+    said, why = [], ""
     cols = [j for j in range(nt) if empty[:, j].all()]
     if cols:
         span = float(np.ptp(tt)) if len(tt) else 0.0
         bands = ", ".join(str(out["time_band"].iat[j]) for j in cols)
-        why = ""
         if all(te[j] > span for j in cols):
             dates = _series("t", t)
             when = ""
@@ -89,9 +88,10 @@ def _warn_empty_bands(out: pd.DataFrame, de: np.ndarray, te: np.ndarray, tt: np.
     rest = int(empty.sum()) - len(cols) * nd - len(rows) * nt + len(cols) * len(rows)
     if rest:
         said.append(f"{rest} other cell{'s' if rest > 1 else ''}")
+    longer = ", or give events over a longer period" if cols and why else ""
     warn_user(f"knox: no pair of events falls in {'; '.join(said)}: those {int(empty.sum())} of {nd * nt} cells have "
               "knox_ratio NaN and p_value 1 by construction, not evidence of no near repeats, and are no test (the "
-              "headline leaves them out of its count); drop those bands, or give events over a longer period")
+              f"headline leaves them out of its count); drop those bands{longer}")
 
 
 def _times_in_days(name: str, t: Any) -> np.ndarray:
