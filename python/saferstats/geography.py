@@ -1553,6 +1553,17 @@ def _detect(props: Sequence[str], given: str | None, kind: str, pattern: str) ->
 MAX_BOUNDARY_BYTES = 1 << 30
 
 
+def _geojson_file(p: Path, what: str) -> Any:
+    """The parsed GeoJSON of the file ``p`` (``.geojson``, ``.json``, gzipped or not), refused as a
+    :class:`BoundaryError` on ``what`` when it is too large or cannot be read."""
+    try:
+        return json.loads(_read_bounded(p, MAX_BOUNDARY_BYTES, lambda why: BoundaryError(f"{what} file {str(p)!r}: {why}", what)))
+    except (OSError, ValueError, EOFError, zlib.error) as exc:
+        if isinstance(exc, BoundaryError):
+            raise
+        raise BoundaryError(f"{what} file {str(p)!r} could not be read as GeoJSON: {exc}", what) from exc
+
+
 def _user_areas(boundaries: Any, code: str | None, name: str | None) -> _Areas:
     gj: Any
     if hasattr(boundaries, "geometry") and hasattr(boundaries, "crs") and hasattr(boundaries, "to_crs"):
@@ -1565,14 +1576,7 @@ def _user_areas(boundaries: Any, code: str | None, name: str | None) -> _Areas:
     elif isinstance(boundaries, Mapping):
         gj = boundaries
     elif isinstance(boundaries, (str, Path)):
-        p = Path(boundaries)
-        try:
-            gj = json.loads(_read_bounded(p, MAX_BOUNDARY_BYTES,
-                                          lambda why: BoundaryError(f"boundaries file {str(p)!r}: {why}", "boundaries")))
-        except (OSError, ValueError, EOFError, zlib.error) as exc:
-            if isinstance(exc, BoundaryError):
-                raise
-            raise BoundaryError(f"boundaries file {str(p)!r} could not be read as GeoJSON: {exc}", "boundaries") from exc
+        gj = _geojson_file(Path(boundaries), "boundaries")
     else:
         raise BoundaryError(
             f"boundaries must be a GeoJSON dict, a path to a GeoJSON file or a GeoDataFrame, got {type(boundaries).__name__}",
@@ -1923,6 +1927,28 @@ def _bundled_la_bng() -> tuple[Any, np.ndarray]:
     return idx, la.names
 
 
+def _is_geojson_path(p: str | Path) -> bool:
+    """A study area given as a GeoJSON file's path, not an area's name: it ends in .geojson or
+    .json (gzipped or not)."""
+    name = str(p).strip().lower()
+    return name.endswith((".geojson", ".json", ".geojson.gz", ".json.gz"))
+
+
+def _geojson_crs(gj: Mapping[str, Any]) -> int | None:
+    """The EPSG code a GeoJSON's (2008) ``crs`` member names, 4326 or 27700; None without one. Any
+    other is refused: a study area is read in longitude/latitude or on the British National Grid."""
+    named = ((gj.get("crs") or {}).get("properties") or {}).get("name") if isinstance(gj.get("crs"), Mapping) else None
+    if not named:
+        return None
+    if re.search(r"CRS84$|[:]4326$", str(named)):
+        return 4326
+    if re.search(r"[:]27700$", str(named)):
+        return 27700
+    raise BoundaryError(f"study_area GeoJSON declares CRS {named!r}; saferstats reads longitude/latitude (EPSG:4326) "
+                        "or British National Grid (EPSG:27700) outlines: reproject it (geopandas .to_crs(27700)) "
+                        "or pass a GeoDataFrame", "study_area")
+
+
 def _polygons_of(geom: Mapping[str, Any], what: str) -> list[tuple[np.ndarray, bool]]:
     """(ring, is_hole) of a GeoJSON Polygon/MultiPolygon/Feature/FeatureCollection/GeometryCollection."""
     t = geom.get("type")
@@ -1957,10 +1983,16 @@ class StudyArea:
       as :func:`find_area` refuses it, naming both, and is the force with ``level="force"``;
       ``"Hertfordshire"``, whose force covers the same 10 districts, is the force area) — its outline is the bundled ONS
       generalised boundaries, and a point is inside exactly when :func:`assign_area` puts it there;
-    * a polygon: a shapely (Multi)Polygon, a GeoJSON dict (geometry, Feature or FeatureCollection),
-      a GeoSeries/GeoDataFrame with a CRS (all its shapes together), or an ``(n, 2)`` array of
-      vertices. Coordinates without a CRS are longitude/latitude when every vertex is within
-      ±180/±90, otherwise British National Grid metres; ``crs=4326`` or ``crs=27700`` says so.
+    * a polygon: a shapely (Multi)Polygon, a GeoJSON dict (geometry, Feature or FeatureCollection)
+      or the path of a GeoJSON file (``.geojson``/``.json``, gzipped or not: a boundary file as
+      downloaded or exported from QGIS), a GeoSeries/GeoDataFrame with a CRS (all its shapes
+      together), or an ``(n, 2)`` array of vertices. A GeoJSON's ``crs`` member naming EPSG:27700
+      or 4326 (CRS84) is read (QGIS writes one for British National Grid layers); coordinates
+      without a CRS are longitude/latitude when every vertex is within ±180/±90, otherwise British
+      National Grid metres; ``crs=4326`` or ``crs=27700`` says so. Features with a name property
+      (``LAD24NM``, ``ltla24_name``) name the area when they are one ("Watford (polygon)"); features
+      of several names are taken together with a warning (a whole boundary file is every district
+      in it): pass the rows or feature of the area you mean.
 
     Method: exact point-in-polygon (the even-odd rule, so holes and several parts need no
     orientation) in Rust, in longitude/latitude for lat/lon points and on the British National
@@ -1989,13 +2021,22 @@ class StudyArea:
         self._bng: list[np.ndarray] | None = None
         self._holes: list[bool] = []
         self._idx: dict[str, Any] = {}
-        if isinstance(area, str):
+        if isinstance(area, str) and not _is_geojson_path(area):
             self._named(area, level)
             return
         if level is not None:
             raise InvalidInputError("`level` applies to a study area given by name or code", "level")
+        if isinstance(area, (str, Path)):
+            # a GeoJSON file as an analyst has it (ONS boundaries, a QGIS export), read as assign_area reads one
+            p = Path(area)
+            if not _is_geojson_path(p):
+                raise BoundaryError(f"study_area {str(p)!r}: saferstats reads GeoJSON files (.geojson, .json); read "
+                                    "this one with geopandas.read_file(path), keep the area's rows and pass them",
+                                    "study_area")
+            area = _geojson_file(p, "study_area")
         self.code, self.level = None, "polygon"
         self.name = "the study area polygon"
+        feats: list[Any] = []
         if hasattr(area, "to_crs") and hasattr(area, "crs"):
             if area.crs is None:
                 raise BoundaryError("study_area (a GeoSeries/GeoDataFrame) has no CRS: set it with .set_crs(...)",
@@ -2004,11 +2045,17 @@ class StudyArea:
             crs = 4326 if geoms.crs.to_epsg() == 4326 else 27700
             gj: Mapping[str, Any] = json.loads((geoms if crs == 4326 else geoms.to_crs(crs)).to_json())
             parts = _polygons_of(gj, "study_area")
+            feats = list(json.loads(area.to_json()).get("features") or []) if hasattr(area, "geometry") else []
         elif hasattr(area, "__geo_interface__"):
             parts = _polygons_of(area.__geo_interface__, "study_area")
         elif isinstance(area, Mapping):
             parts = _polygons_of(area, "study_area")
-            crs = 4326 if crs is None else crs
+            # GeoJSON is longitude/latitude (RFC 7946), but a file written on the British National Grid
+            # (QGIS, ONS downloads) says so in its "crs" member: read it (until session 26 it was ignored
+            # and such a file refused as "not longitude/latitude degrees"); without one, as the docstring says
+            crs = _geojson_crs(area) if crs is None else crs
+            feats = ([area] if area.get("type") == "Feature"
+                     else list(area.get("features") or []) if area.get("type") == "FeatureCollection" else [])
         else:
             try:
                 ring = np.asarray(area, dtype=np.float64)
@@ -2025,12 +2072,17 @@ class StudyArea:
         xy = np.concatenate(rings)
         if not np.isfinite(xy).all():
             raise BoundaryError("study_area has non-finite coordinates", "study_area")
-        epsg = None if crs is None else int(str(crs).upper().replace("EPSG:", ""))
+        try:
+            epsg = None if crs is None else int(str(crs).upper().replace("EPSG:", ""))
+        except ValueError:
+            raise InvalidInputError(f"crs must be 4326 (longitude/latitude) or 27700 (British National Grid), got {crs!r}",
+                                    "crs") from None
         if epsg is None:
             epsg = 4326 if (np.abs(xy[:, 0]) <= 180).all() and (np.abs(xy[:, 1]) <= 90).all() else 27700
         if epsg == 4326:
             if (np.abs(xy[:, 0]) > 180).any() or (np.abs(xy[:, 1]) > 90).any():
-                raise BoundaryError("study_area: coordinates are not longitude/latitude degrees", "study_area")
+                raise BoundaryError("study_area: coordinates are not longitude/latitude degrees (crs=4326); for British "
+                                    "National Grid metres pass crs=27700", "study_area")
             self._lonlat = rings
         elif epsg == 27700:
             if not ((xy[:, 0] > -1e5) & (xy[:, 0] < 8e5) & (xy[:, 1] > -1e5) & (xy[:, 1] < 1.3e6)).all():
@@ -2041,6 +2093,30 @@ class StudyArea:
             raise InvalidInputError(f"crs must be 4326 (longitude/latitude) or 27700 (British National Grid), got {crs!r}",
                                     "crs")
         self._holes = [h for _, h in parts]
+        self._name_features(feats)
+
+    def _name_features(self, feats: Sequence[Any]) -> None:
+        """A polygon made of named features (a boundary file's rows) takes their name when they are
+        one area ("Watford (polygon)"), and says when it joins several: a whole boundary file,
+        taken together, is a study area of every district in it."""
+        props = [f.get("properties") or {} for f in feats if isinstance(f, Mapping)]
+        keys = list(dict.fromkeys(k for p in props for k in p))
+        try:
+            col = _detect(keys, None, "name", r"(^|_)(name|nm)$|[a-z]nm$|NM$") or _detect(
+                keys, None, "code", r"(^|_)(code|cd)$|[a-z]cd$|CD$")
+        except BoundaryError:  # several name columns: none chosen
+            col = None
+        if col is None:
+            return
+        names = list(dict.fromkeys(str(p[col]) for p in props if p.get(col) is not None))
+        if len(names) == 1:
+            self.name = names[0]
+        elif len(names) > 1:
+            shown = ", ".join(repr(n) for n in names[:3]) + (f" and {len(names) - 3:,} more" if len(names) > 3 else "")
+            warn_user(f"study_area: the {len(names):,} areas of its features ({col} {shown}) are taken together as "
+                      f"one study area of {self.area_m2 / 1e6:,.1f} km²; for one of them pass only its rows or "
+                      f"feature: gdf[gdf['{col}'] == {names[0]!r}] (geopandas), or the feature of fc['features'] "
+                      f"whose properties['{col}'] is {names[0]!r}")
 
     def _named(self, query: str, level: str | None) -> None:
         levels = [_check_level(level, _POINT_LEVELS)] if level is not None else ["force", "csp", "la"]
@@ -2215,7 +2291,9 @@ class StudyArea:
         'polygon'
         """
         kind = {"force": "police force area", "csp": "CSP", "la": "local authority", "polygon": ""}[self.level]
-        return "polygon" if self.level == "polygon" else f"{self.name} ({kind} {self.code})"
+        if self.level == "polygon":  # a boundary file's feature keeps its name: "Watford (polygon)"
+            return "polygon" if self.name == "the study area polygon" else f"{self.name} (polygon)"
+        return f"{self.name} ({kind} {self.code})"
 
     def note(self, n_in: int, where: pd.DataFrame) -> str:
         """A sentence counting the points inside and where the others are: "the study area
@@ -2235,7 +2313,7 @@ class StudyArea:
 
     def __repr__(self) -> str:
         kind = {"force": "police force area", "csp": "CSP", "la": "local authority", "polygon": "polygon"}[self.level]
-        head = f"{self.name}, {kind} {self.code}" if self.code else "polygon"
+        head = f"{self.name}, {kind} {self.code}" if self.code else self.describe()
         return f"StudyArea({head}; {self.area_m2 / 1e6:,.1f} km²)"
 
 

@@ -66,7 +66,7 @@ class HotspotGrid(Result):
 
     >>> g = hotspot_count([50, 60, 150, 950], [50, 50, 50, 50], cell_size=100, bounds=(0, 299, 0, 99))
     >>> print(g.headline())
-    3 × 1 square cells of 100 (3 cells); count: max 2, 2 cells > 0; events: 3 counted, 1 left out (1 beyond the grid's edge)
+    3 × 1 square cells of 100 m (3 cells); count: max 2, 2 cells > 0; events: 3 counted, 1 left out (1 beyond the grid's edge)
     >>> g.top_cells()
        cell  row  col     x     y  count     share
     0     0    0    0  50.0  50.0    2.0  0.666667
@@ -206,15 +206,23 @@ class HotspotGrid(Result):
                 out[extra] = self.cells[extra].to_numpy()[order]
         return out
 
+    def _cells_text(self) -> str:
+        """"51 × 74 square cells of 100 m" / "… hex cells 200 m across": the size with its unit, the
+        coordinates being metres (until session 26 "cells of 100", no unit; a hexagon's
+        ``cell_size`` is the distance between side-by-side centres, its width across the flats)."""
+        size = (f"cells of {self.cell_size:,.6g} m" if self.grid_type == "square"
+                else f"cells {self.cell_size:,.6g} m across")
+        return f"{self.ncols} × {self.nrows} {self.grid_type} {size}"
+
     def headline(self) -> str:
         """One line: the grid, its cells (those in the study area), its main layer and the events
         counted and left out."""
-        g = f"{self.ncols} × {self.nrows} {self.grid_type} cells of {self.cell_size:,.6g}"
+        g = self._cells_text()
         inside_cells = int(self._inside().sum())
         g += (f" ({len(self.cells):,} cells, {inside_cells:,} in the study area)" if IN_STUDY_AREA in self.cells.columns
               else f" ({len(self.cells):,} cells)")
         if self.bandwidth is not None:
-            g += f", bandwidth {self.bandwidth:,.6g}"
+            g += f", bandwidth {self.bandwidth:,.6g} m"
         if self.value is not None:
             v = self.values
             inside = (self.cells[IN_STUDY_AREA].to_numpy(dtype=bool) if IN_STUDY_AREA in self.cells.columns
@@ -264,8 +272,7 @@ class HotspotGrid(Result):
         not the grid's first cells, which over a study area are its corner, outside it and empty."""
         esc = html.escape
         area = IN_STUDY_AREA in self.cells.columns
-        rows = [("grid", f"{self.ncols} × {self.nrows} {self.grid_type} cells of {self.cell_size:,.6g}"
-                 + (f", bandwidth {self.bandwidth:,.6g}" if self.bandwidth is not None else "")),
+        rows = [("grid", self._cells_text() + (f", bandwidth {self.bandwidth:,.6g} m" if self.bandwidth is not None else "")),
                 ("cells", f"{len(self.cells):,}")]
         if area:
             rows.append(("cells in the study area", f"{int(self._inside().sum()):,}"))

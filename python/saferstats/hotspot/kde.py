@@ -60,6 +60,11 @@ class KdeResult(_ExcelMixin, Result):
         d = self.density if self.in_study_area is None else self.density[self.in_study_area]
         return float((d == 0).mean()) if d.size else float("nan")
 
+    def _metres(self) -> str:
+        """" m" after the cell size and bandwidth of a surface per km² (coordinates in metres; until
+        session 26 no unit was said); nothing for ``per_km2=False``, whose units are the caller's."""
+        return " m" if self.units == "per km²" else ""
+
     def headline(self) -> str:
         """One line: grid size, kernel and bandwidth, peak density and where, share of empty cells
         (over a study area: of its cells)."""
@@ -67,7 +72,8 @@ class KdeResult(_ExcelMixin, Result):
         ny, nx = self.density.shape
         where = "" if self.in_study_area is None else f" ({int(self.in_study_area.sum()):,} in the study area)"
         of = "cells" if self.in_study_area is None else "the study area's cells"
-        return (f"{nx} × {ny} cells of {self.cell_size:g}{where}; {self.kernel} kernel, bandwidth {self.bandwidth:,.6g}; "
+        m = self._metres()
+        return (f"{nx} × {ny} cells of {self.cell_size:g}{m}{where}; {self.kernel} kernel, bandwidth {self.bandwidth:,.6g}{m}; "
                 f"peak {peak:.6g} {self.units} at ({px:,.6g}, {py:,.6g}); {self._zero_share():.0%} of {of} zero")
 
     def __repr__(self) -> str:
@@ -80,8 +86,9 @@ class KdeResult(_ExcelMixin, Result):
         peak, px, py = self._peak()
         q = np.nanpercentile(d[d > 0], [50, 90, 99]) if (d > 0).any() else [np.nan] * 3
         area = "" if self.in_study_area is None else f" ({d.size:,} in the study area; the figures below are of those)"
-        rows = [("grid", f"{self.density.shape[1]} × {self.density.shape[0]} cells of {self.cell_size:g}{area}"),
-                ("kernel, bandwidth", f"{self.kernel}, {self.bandwidth:,.6g}"),
+        m = self._metres()
+        rows = [("grid", f"{self.density.shape[1]} × {self.density.shape[0]} cells of {self.cell_size:g}{m}{area}"),
+                ("kernel, bandwidth", f"{self.kernel}, {self.bandwidth:,.6g}{m}"),
                 ("peak density", f"{peak:.6g} {self.units} at x = {px:,.6g}, y = {py:,.6g}"),
                 ("non-zero cells: median / 90th / 99th percentile", " / ".join(f"{v:.4g}" for v in q)),
                 ("cells with zero density", f"{int((d == 0).sum()):,} of {d.size:,}")]

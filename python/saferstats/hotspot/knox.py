@@ -41,9 +41,57 @@ class KnoxTable(PlainFrame, pd.DataFrame):  # type: ignore[misc]
         else:
             best = ""
         # one test per cell, not adjusted: with many cells some have p < 0.05 by chance (also in the
-        # far-apart / long-apart bands, which say nothing about near repeats)
-        return (f"{head}; {len(sig)} of {len(self)} cells with p < 0.05 (not adjusted for {len(self)} tests: about "
-                f"{0.05 * len(self):.2g} by chance){best}")
+        # far-apart / long-apart bands, which say nothing about near repeats). A cell no pair of events
+        # falls in, in the data or any permutation (a time band longer than the events' span), is no
+        # test: its ratio is NaN and its p 1 by construction (until session 26 counted as a test)
+        empty = _empty_cells(self)
+        tests = len(self) - int(empty.sum())
+        none = f", {int(empty.sum())} cells with no pair of events" if empty.any() else ""
+        return (f"{head}; {len(sig)} of {len(self)} cells with p < 0.05 (not adjusted for {tests} tests: about "
+                f"{0.05 * tests:.2g} by chance{none}){best}")
+
+
+def _empty_cells(table: pd.DataFrame) -> np.ndarray:
+    """The cells no pair of events falls in, in the data or in any permutation (observed and
+    expected 0): no test can be made there."""
+    if not {"observed", "expected"} <= set(table.columns):
+        return np.zeros(len(table), dtype=bool)
+    return np.asarray((table["observed"].to_numpy(dtype=float) == 0) & (table["expected"].to_numpy(dtype=float) == 0))
+
+
+def _warn_empty_bands(out: pd.DataFrame, de: np.ndarray, te: np.ndarray, tt: np.ndarray, t: Any) -> None:
+    """Warn of the distance or time bands that hold no pair of events at all: their cells have no
+    Knox ratio (NaN) and a p-value of 1 by construction, which reads as "no near repeats" where the
+    data cannot say (three police.uk months and a band [63, inf): "3+ months apart")."""
+    nd, nt = len(de) - 1, len(te) - 1
+    empty = _empty_cells(out).reshape(nd, nt)
+    if not empty.any():
+        return
+    said, why = [], ""
+    cols = [j for j in range(nt) if empty[:, j].all()]
+    if cols:
+        span = float(np.ptp(tt)) if len(tt) else 0.0
+        bands = ", ".join(str(out["time_band"].iat[j]) for j in cols)
+        if all(te[j] > span for j in cols):
+            dates = _series("t", t)
+            when = ""
+            if pd.api.types.is_datetime64_any_dtype(dates) and len(tt):
+                base = pd.Timestamp(dates.min())  # tt: days since the earliest time given
+                first, last = (base + pd.Timedelta(days=float(v)) for v in (tt.min(), tt.max()))
+                when = f", {first:%Y-%m-%d} to {last:%Y-%m-%d}"
+            why = f" (the events span {span:,.6g} days{when}: no two are that far apart)"
+        said.append(f"time band{'s' if len(cols) > 1 else ''} {bands}{why}")
+    rows = [i for i in range(nd) if empty[i, :].all()]
+    if rows:
+        bands = ", ".join(str(out["distance_band"].iat[i * nt]) for i in rows)
+        said.append(f"distance band{'s' if len(rows) > 1 else ''} {bands}")
+    rest = int(empty.sum()) - len(cols) * nd - len(rows) * nt + len(cols) * len(rows)
+    if rest:
+        said.append(f"{rest} other cell{'s' if rest > 1 else ''}")
+    longer = ", or give events over a longer period" if cols and why else ""
+    warn_user(f"knox: no pair of events falls in {'; '.join(said)}: those {int(empty.sum())} of {nd * nt} cells have "
+              "knox_ratio NaN and p_value 1 by construction, not evidence of no near repeats, and are no test (the "
+              f"headline leaves them out of its count); drop those bands{longer}")
 
 
 def _times_in_days(name: str, t: Any) -> np.ndarray:
@@ -264,5 +312,6 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
         # police.uk months (one day of each month): a band of days is a span of calendar months
         out.insert(2, "months_apart", [months[i % nt] for i in range(nd * nt)])
     out.attrs["knox"] = {"events": len(xs), "permutations": perms, "metric": metric}
+    _warn_empty_bands(out, de, te, tt, t)
     _warn_same_point(xs, ys, tt, de, te, np.asarray(res["observed"], dtype=float))
     return out
