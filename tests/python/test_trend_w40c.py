@@ -23,9 +23,12 @@ from scipy import stats
 
 import saferstats as ss
 from saferstats.exceptions import InvalidInputError
-from test_report_w39b import EAST_SUFFOLK, IPSWICH, MID_SUFFOLK, _demo_hate_crime, _national_with_a_poisson_strand, \
-    _table, fly, report  # noqa: F401  (fixtures: Defra's workbook and the report's Suffolk section on clinical waste)
+import test_report_w39b as w39b
+from test_report_w39b import EAST_SUFFOLK, _demo_hate_crime, _national_with_a_poisson_strand, _table
 from test_trend_w38c import WINDOW, _others_by_hand
+
+# Defra's workbook, and the report's fly-tipping section for Suffolk on clinical waste (w39b's fixtures)
+fly, report = w39b.fly, w39b.report
 
 BABERGH = "E07000200"
 
