@@ -913,7 +913,7 @@ def poisson_trend(
     confidence: float = 0.95,
     dispersion: Literal["poisson", "quasi", "negbin", "auto"] = "poisson",
     missing: Literal["error", "drop", "propagate"] = "error",
-    use_t: bool = False,
+    use_t: bool | Literal["auto"] = False,
     seasonality: Literal["dummies", "fourier"] | None = None,
     season_length: int | None = None,
     harmonics: int | None = None,
@@ -996,7 +996,14 @@ def poisson_trend(
     ``.attrs["intervals"]`` says which was used. A quasi-Poisson group (requested, or chosen by
     ``"auto"``) with fewer than 30 residual df and ``use_t=False`` gets a
     :class:`~saferstats.SaferstatsWarning` naming it: below 30 df the t quantile is more than 4%
-    above z (2.04 against 1.96 at 30 df, 2.45 at 6, 2.78 at 4).
+    above z (2.04 against 1.96 at 30 df, 2.45 at 6, 2.78 at 4). ``use_t="auto"`` is R's
+    ``summary.glm`` rule for each group (:func:`t_where_quasi`), what ``saferstats report`` and
+    ``saferstats trend`` take: Student t on the residual df where the fit is quasi-Poisson, the
+    normal where it is Poisson (or negative binomial: no dispersion estimated); an ``intervals``
+    column after ``p_value`` says which each group has, ``"t (df=6)"`` or ``"z"`` (``None`` where
+    there is no estimate), and ``.attrs["use_t"]`` is ``"auto"``. Reference: statsmodels
+    ``GLM(...).fit(scale="X2")`` with t on ``df_resid`` for quasi-Poisson, ``GLM(...).fit()`` for
+    Poisson (``tests/python/test_trend_use_t.py``).
 
     Returns
     -------
@@ -1046,6 +1053,15 @@ def poisson_trend(
     >>> tt.attrs["intervals"]
     'Student t on the residual df (n_periods - 2)'
 
+    ``use_t="auto"``: t where quasi-Poisson, the normal where Poisson, as R's ``summary.glm``:
+
+    >>> two = saferstats.datasets.hate_crime_national().query("strand in ['Race', 'Transgender']")
+    >>> saferstats.poisson_trend(two, population=None, period="year", by="strand", dispersion="auto",
+    ...                          use_t="auto")[["strand", "apc_lower", "apc_upper", "intervals"]].round(2)
+            strand  apc_lower  apc_upper intervals
+    0         Race      10.86      17.24  t (df=6)
+    1  Transgender      31.57      39.18  t (df=6)
+
     Racially or religiously aggravated offences by month over two whole years: the straight trend
     reads the season as trend; month-of-year terms give the years' totals' change, +19.25%:
 
@@ -1058,6 +1074,13 @@ def poisson_trend(
     >>> int(s["n_periods"].iloc[0]), int(s["df_resid"].iloc[0])  # 24 months less 13 coefficients
     (24, 11)
     """
+    if _use_t_option(use_t) == "auto":  # R's rule per row: one fit with t, the normal's rows refitted
+        def fit(with_t: bool) -> pd.DataFrame:
+            return poisson_trend(data, count=count, population=population, period=period, by=by,
+                                 confidence=confidence, dispersion=dispersion, missing=missing, use_t=with_t,
+                                 seasonality=seasonality, season_length=season_length, harmonics=harmonics)
+
+        return _t_or_z(fit, "apc")
     keys = _by_list(by)
     dispersion = choice_option("dispersion", dispersion, _DISPERSIONS, _DISPERSION_ALIASES)
     use_t = _flag("use_t", use_t)
@@ -1245,7 +1268,7 @@ def compare_trends(
     confidence: float = 0.95,
     dispersion: Literal["poisson", "quasi", "negbin", "auto"] = "poisson",
     missing: Literal["error", "drop", "propagate"] = "error",
-    use_t: bool = False,
+    use_t: bool | Literal["auto"] = False,
     subtract: bool = False,
     seasonality: Literal["dummies", "fourier"] | None = None,
     season_length: int | None = None,
@@ -1262,7 +1285,11 @@ def compare_trends(
     and the two-sided normal ``p_value`` — or, with ``use_t=True`` (as :func:`poisson_trend`: both
     trends' limits from Student t on their residual df), Student t on the Welch–Satterthwaite df
     of the two fits' residual df (each fit's ``df_resid``: its periods less every coefficient;
-    the ``df`` column; ``inf`` for the normal). ``ratio`` 1.05: the area's rate grows 5% a year faster
+    the ``df`` column; ``inf`` for the normal); ``use_t="auto"`` takes R's ``summary.glm`` rule for
+    each comparison (:func:`t_where_quasi`), as ``saferstats report`` and ``saferstats trend
+    --compare-with`` do: that Student t where either fit is quasi-Poisson, the normal where both
+    are Poisson, with an ``intervals`` column after ``p_value``, ``"t (df=8.64)"`` or ``"z"``
+    (``None`` where there is no estimate). ``ratio`` 1.05: the area's rate grows 5% a year faster
     (relatively) than the comparator's; 1: alike. With Poisson fits this is R's area × time
     interaction, ``glm(count ~ g * t + offset(log(pop)), family = poisson)``; with quasi-Poisson
     each series keeps its own dispersion (a national series is usually far more over-dispersed
@@ -1356,6 +1383,14 @@ def compare_trends(
     >>> f"{c.p_value.iloc[0]:.2g}"
     '4.8e-08'
     """
+    if _use_t_option(use_t) == "auto":  # R's rule per row: one fit with t, the normal's rows refitted
+        def fit(with_t: bool) -> pd.DataFrame:
+            return compare_trends(data, comparator=comparator, by=by, count=count, population=population,
+                                  period=period, confidence=confidence, dispersion=dispersion, missing=missing,
+                                  use_t=with_t, subtract=subtract, seasonality=seasonality,
+                                  season_length=season_length, harmonics=harmonics)
+
+        return _t_or_z(fit, "ratio")
     keys = _by_list(by)
     if not keys:
         raise InvalidInputError("compare_trends needs `by`: the column that names each area", "by")
@@ -1612,11 +1647,13 @@ def _others_code(total: Any, *, area: str, period: str, count: str, population: 
     compute: the areas with 3 or more periods with figures, each paired by :func:`like_for_like_others`
     with the areas :func:`saferstats.report.sections.like_for_like_councils` keeps over its periods
     (a count in each, one reporting basis, no recorded change, no step of 2-fold or more), then
-    :func:`compare_trends` with quasi-Poisson fits where over-dispersed and Student t
-    (``dispersion="auto", use_t=True``; the report and the command then take the normal where both
-    fits are Poisson, as R's ``summary.glm``, :func:`t_where_quasi`: the same rows for Defra's
-    total incidents, where every council's comparison has a quasi-Poisson side). :func:`compare_trends` gives it in its error for such a
-    ``comparator``; it leaves the result in ``out``.
+    :func:`compare_trends` with quasi-Poisson fits where over-dispersed and R's ``summary.glm``
+    rule for the intervals (``dispersion="auto", use_t="auto"``, :func:`t_where_quasi`: Student t
+    where either fit is quasi-Poisson, the normal where both are Poisson, as the report and the
+    command take them; it was ``use_t=True``, t for every row, which gave clinical waste
+    fly-tipping's East Suffolk, both fits Poisson, 0.03 to 100.5 where the report gives 0.84 to
+    3.25). :func:`compare_trends` gives it in its error for such a ``comparator``; it leaves the
+    result in ``out``, whose ``intervals`` column says which each row has.
 
     >>> code = _others_code("England", area="la_code", period="period", count="incidents", population=None)
     >>> "like_for_like_others(d, d, n.index[n >= 3], area='la_code'" in code, code.split("; ")[-1][:40]
@@ -1630,7 +1667,7 @@ def _others_code(total: Any, *, area: str, period: str, count: str, population: 
             "like_for_like=like_for_like_councils); "
             f"out = saferstats.compare_trends(pairs.assign(_series={str(total)!r}), comparator=comps.assign(_series="
             f"{str(total) + ' less the area, its other areas counted like for like'!r}), by=['_series', '_compared'], "
-            f"count={count!r}, population={population!r}, period={period!r}, dispersion='auto', use_t=True)")
+            f"count={count!r}, population={population!r}, period={period!r}, dispersion='auto', use_t='auto')")
 
 
 def total_row_why(comparator: Any) -> str:
@@ -1817,6 +1854,45 @@ def t_where_quasi(res: pd.DataFrame, fit: Callable[[bool], pd.DataFrame], estima
         res.attrs["intervals"] = (f"{res.attrs.get('intervals', _T_INTERVALS)} where a fit is quasi-Poisson; "
                                   f"{_Z_INTERVALS} where every fit is Poisson (R's summary.glm)")
     return quasi
+
+
+def _t_or_z(fit: Callable[[bool], pd.DataFrame], estimate: str) -> pd.DataFrame:
+    """``use_t="auto"`` of :func:`poisson_trend` (``estimate`` ``"apc"``) and :func:`compare_trends`
+    (``"ratio"``): ``fit(True)``, then R's ``summary.glm`` rule per row (:func:`t_where_quasi`: Student
+    t where a fit is quasi-Poisson, the normal where every fit is Poisson or negative binomial), with
+    an ``intervals`` column after ``p_value`` saying which each row has: ``"t (df=k)"`` (k the
+    residual df, ``df_resid``; in a comparison the Welch-Satterthwaite ``df``), ``"z"``, or ``None``
+    where there is no estimate. ``attrs["use_t"]`` is ``"auto"``."""
+    res = fit(True)
+    with_t = t_where_quasi(res, fit, estimate)
+    res.insert(res.columns.get_loc("p_value") + 1, "intervals",
+               _intervals_said(with_t, res["df" if estimate == "ratio" else "df_resid"], res[estimate].notna()))
+    res.attrs["use_t"] = "auto"
+    return res
+
+
+def _intervals_said(with_t: Any, df: Any, estimated: Any) -> list[str | None]:
+    """Each row's ``intervals``, as :func:`poisson_trend` and :func:`compare_trends` with
+    ``use_t="auto"`` and the report's trend tables say them: ``"t (df=k)"`` where ``with_t`` (k the
+    row's residual df, to two decimals where it is not whole: a comparison's Welch-Satterthwaite
+    df), ``"z"`` for the normal, ``None`` where there is no estimate.
+
+    >>> _intervals_said([True, False, True, False], [6, 1, 1.0312, 4], [True, True, True, False])
+    ['t (df=6)', 'z', 't (df=1.03)', None]
+    """
+    return [None if not e else f"t (df={float(round(float(d), 2)):g})" if t else "z"
+            for t, d, e in zip(with_t, df, estimated)]
+
+
+def _use_t_option(value: Any) -> bool | str:
+    """``use_t`` of :func:`poisson_trend` and :func:`compare_trends`: True, False or ``"auto"``
+    (R's ``summary.glm`` rule per row, :func:`t_where_quasi`), or :class:`InvalidInputError` naming it."""
+    if isinstance(value, str) and value == "auto":
+        return "auto"
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidInputError(f"`use_t` must be True, False or 'auto' (t where a fit is quasi-Poisson, the normal "
+                                f"where Poisson, as R's summary.glm), got {value!r}", "use_t")
+    return bool(value)
 
 
 def _flag(name: str, value: Any) -> bool:

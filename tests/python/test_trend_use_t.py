@@ -128,6 +128,60 @@ def test_use_t_matches_statsmodels(name, dispersion):
     assert out["p_value"] == pytest.approx(fit.pvalues[1], rel=1e-5)
 
 
+#: Poisson-only series (Pearson chi2/df at most 1.5, so dispersion="auto" keeps them Poisson): the z branch
+#: of use_t="auto" (R's summary.glm rule: z for a Poisson fit), beside the fixture's series
+POISSON_ONLY = {
+    "steady_7": ([50, 54, 57, 61, 66, 70, 73], [100_000] * 7),
+    "small_falling_5": ([9, 8, 8, 6, 5], [20_000] * 5),
+}
+
+
+def _auto_rows() -> pd.DataFrame:
+    """The fixture's series (two over-dispersed, two not) and the Poisson-only ones, one table by series."""
+    rows = [r for r in FX["rows"] if r["dispersion"] == "quasi" and r["confidence"] == 0.95]
+    own = [pd.DataFrame({"period": np.arange(2015, 2015 + len(c)), "count": c, "population": p}).assign(series=name)
+           for name, (c, p) in POISSON_ONLY.items()]
+    return pd.concat([_frame(r).assign(series=r["name"]) for r in rows] + own, ignore_index=True)
+
+
+def test_use_t_auto_is_rs_rule_per_row_against_statsmodels():
+    """use_t="auto" (session 26): t on the residual df where the fit is quasi-Poisson, the normal where
+    it is Poisson, each row as statsmodels fits it: GLM(...).fit(scale="X2", use_t=True) for the
+    quasi-Poisson series, GLM(...).fit() (z) for the Poisson ones; the intervals column says which."""
+    sm = pytest.importorskip("statsmodels.api")
+    df = _auto_rows()
+    out, msgs = _run(saferstats.poisson_trend, df, by="series", dispersion="auto", use_t="auto")
+    out = out.set_index("series")
+    assert not [m for m in msgs if FEW_DF in m]  # the quasi-Poisson rows have t
+    kinds = {}
+    for name, g in df.groupby("series"):
+        t = g["period"].to_numpy(float)
+        glm = sm.GLM(g["count"].to_numpy(float), sm.add_constant(t - t.mean()), family=sm.families.Poisson(),
+                     offset=np.log(g["population"].to_numpy(float)))
+        plain = glm.fit(tol=1e-12)  # (R glm to epsilon 1e-12: a small p-value is sensitive to it)
+        quasi = plain.pearson_chi2 / plain.df_resid > 1.5  # dispersion="auto"'s test
+        fit = glm.fit(scale="X2", use_t=True, tol=1e-12) if quasi else plain
+        lo, hi = fit.conf_int(alpha=0.05)[1]
+        got = out.loc[name]
+        assert str(got["method"]).startswith("quasi-poisson") == quasi, name
+        assert got["apc_lower"] == pytest.approx(100 * np.expm1(lo), rel=1e-6), name
+        assert got["apc_upper"] == pytest.approx(100 * np.expm1(hi), rel=1e-6), name
+        assert got["p_value"] == pytest.approx(fit.pvalues[1], rel=1e-5), name
+        assert got["intervals"] == (f"t (df={int(fit.df_resid)})" if quasi else "z"), name
+        kinds[name] = got["intervals"]
+    # both branches are taken: the over-dispersed fixture series and the Poisson-only ones
+    assert kinds == {"methods_oracle_1": "z", "methods_oracle_2_overdispersed": "t (df=4)", "falling_small": "z",
+                     "herts_like_8": "t (df=6)", "steady_7": "z", "small_falling_5": "z"}
+    # R's own normal limits and p-value for the fixture's Poisson series (tests/fixtures/audit_trend.json)
+    for r in FX["rows"]:
+        if r["name"] in ("methods_oracle_1", "falling_small") and r["dispersion"] == "poisson" and r["confidence"] == 0.95:
+            got = out.loc[r["name"]]
+            assert (got["apc_lower"], got["apc_upper"]) == pytest.approx((r["apc_lower"], r["apc_upper"]), rel=REL)
+            assert got["p_value"] == pytest.approx(r["p_normal"], rel=1e-5)
+    assert out.attrs["use_t"] == "auto"
+    assert "where every fit is Poisson (R's summary.glm)" in out.attrs["intervals"]
+
+
 def test_quasi_with_normal_limits_on_few_points_warns():
     row = next(r for r in FX["rows"] if r["name"] == "herts_like_8" and r["dispersion"] == "quasi")
     _, msgs = _run(saferstats.poisson_trend, _frame(row), dispersion="quasi")
@@ -165,7 +219,7 @@ def test_use_t_must_be_true_or_false():
     row = FX["rows"][0]
     with pytest.raises(InvalidInputError, match="use_t") as e:
         saferstats.poisson_trend(_frame(row), use_t="yes")
-    assert e.value.argument == "use_t"
+    assert e.value.argument == "use_t" and "True, False or 'auto'" in str(e.value)
     with pytest.raises(InvalidInputError, match="use_t"):
         saferstats.its_poisson(row["count"] * 2, break_index=5, use_t=1)
 
@@ -270,7 +324,10 @@ def test_the_report_asks_for_t_and_says_so(monkeypatch):
         warnings.simplefilter("always")
         s = sections._flytipping(cfg, {"data": data, "area": "la_name", "code": "la_code", "period": "year",
                                        "count": "incidents"})
-    assert calls and all(kw.get("use_t") is True for kw in calls)
+    # R's summary.glm rule per row (session 26: use_t="auto"; it was use_t=True, then trend.t_where_quasi)
+    assert calls and all(kw.get("use_t") == "auto" for kw in calls)
+    table = next(t for t in s.tables if t.name == "flytipping_trend").frame
+    assert set(table["intervals"]) <= {"z", "t (df=4)"} and len(table) == 2
     assert not [w for w in caught if FEW_DF in str(w.message)]
     assert "Student's t on the residual degrees of freedom" in s.intro
     appendix = " ".join(render._methods_appendix({"confidence": 0.95, "disclosure_threshold": 5}))

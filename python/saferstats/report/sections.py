@@ -534,7 +534,8 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
         tr = _trend(strands, population=None, period="year", by="strand", confidence=conf)
         s.tables.append(Table("hate_crime_national_trend", "England and Wales trend by strand, 2011/12-2018/19: annual % change "
                               f"(Poisson GLM; quasi-Poisson where over-dispersed; {_TREND_INTERVALS})",
-                              _round(tr[["strand", "apc", "apc_lower", "apc_upper", "dispersion_ratio", "n_periods", "method"]], 2)))
+                              _round(tr[["strand", "apc", "apc_lower", "apc_upper", "dispersion_ratio", "n_periods", "method",
+                                          "intervals"]], 2)))
         fig, ax = _fig()
         shown_nat = pub_nat.dropna(subset=pub_nat.attrs["roles"]["counts"])
         foot = tr.attrs.get("footnotes") or {}
@@ -601,16 +602,11 @@ def _trend(data: pd.DataFrame, **kw: Any) -> pd.DataFrame:
     Student t on its residual df (the dispersion is estimated from the same few years), a Poisson
     fit's from the normal. East Suffolk's clinical waste fly-tipping, 2019/20 to 2021/22 (3, 4 and 7
     incidents; Poisson): +55.6% a year, 95% CI -20.6% to +205.1% (the normal), where ``use_t=True``
-    gave t on 1 df, -98.0% to +12,119%."""
+    gave t on 1 df, -98.0% to +12,119%. That is ``use_t="auto"``, whose ``intervals`` column (``"t
+    (df=k)"`` or ``"z"``) the report's trend tables and their CSVs carry."""
     import saferstats as ss
-    from ..trend import t_where_quasi
 
-    def fit(use_t: bool) -> pd.DataFrame:
-        return ss.poisson_trend(data, dispersion="auto", use_t=use_t, **kw)
-
-    res = fit(True)
-    t_where_quasi(res, fit, "apc")
-    return res
+    return ss.poisson_trend(data, dispersion="auto", use_t="auto", **kw)
 
 
 def _trend_lines(ax: Any, data: pd.DataFrame, conf: float) -> bool:
@@ -2668,7 +2664,8 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         caption = ("Annual % change in fly-tipping incidents (one population for every year, so this is the change "
                    "in the count)" if fixed else "Annual % change in fly-tipping incidents per resident")
         s.tables.append(Table("flytipping_trend", caption, _round(trend[[area, "apc", "apc_lower", "apc_upper",
-                                                                         "dispersion_ratio", "n_periods", "method"]], 2)))
+                                                                         "dispersion_ratio", "n_periods", "method",
+                                                                         "intervals"]], 2)))
         s.tables[-1].frame.attrs["no_trend"] = no_trend
         # the years each council's trend is over (from a change of reporting basis on, for some)
         s.tables[-1].frame.attrs["spans"] = {str(a): f"{g.min()} to {g.max()}"
@@ -3068,7 +3065,7 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
     :func:`like_for_like_councils`). None when no council has a trend, or the table is not
     England's (fewer than :data:`_ENGLAND_COUNCILS` councils: a county's excerpt)."""
     import saferstats as ss
-    from ..trend import t_where_quasi, like_for_like_others
+    from ..trend import like_for_like_others
 
     if everyone[area].nunique() < _ENGLAND_COUNCILS:  # not Defra's table for England (a county's excerpt)
         return None
@@ -3083,17 +3080,13 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
     n_others = info["other_areas"].to_dict()
     windows = info["window"].to_dict()
     stepped_out = dict(zip(info["window"], info["stepped_left_out"]))
-    def compared(use_t: bool) -> pd.DataFrame:
-        return ss.compare_trends(pairs.assign(_series="council"), by=["_series", "_compared"], comparator=comps,
-                                 count=count, population="population", period=period, dispersion="auto",
-                                 confidence=conf, use_t=use_t)
-
     with warnings.catch_warnings():  # the method (quasi-Poisson where over-dispersed) is said in the text
         warnings.simplefilter("ignore")
-        c = compared(True)
-        # Student t where either trend is quasi-Poisson, the normal where both are Poisson (R's summary.glm):
-        # the rule of `saferstats trend --compare-with England`, so the two give one answer for a council
-        t_where_quasi(c, compared, "ratio")
+        # Student t where either trend is quasi-Poisson, the normal where both are Poisson (R's summary.glm,
+        # use_t="auto"): the rule of `saferstats trend --compare-with England`, so the two give one answer
+        c = ss.compare_trends(pairs.assign(_series="council"), by=["_series", "_compared"], comparator=comps,
+                              count=count, population="population", period=period, dispersion="auto",
+                              confidence=conf, use_t="auto")
     c = c.rename(columns={"_compared": "council"})
     words = np.where(c["ratio_lower"] > 1, "up relative to England",
                      np.where(c["ratio_upper"] < 1, "down relative to England", "in line with England"))
@@ -3105,7 +3098,8 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
                           "apc_england": c["comparator_apc"].to_numpy(), "ratio_england": c["ratio"].to_numpy(),
                           "ratio_england_lower": c["ratio_lower"].to_numpy(),
                           "ratio_england_upper": c["ratio_upper"].to_numpy(),
-                          "p_value": c["p_value"].to_numpy(), "against_england": words,
+                          "p_value": c["p_value"].to_numpy(), "intervals": c["intervals"].to_numpy(),
+                          "against_england": words,
                           "other_councils": [n_others[str(a)] for a in c["council"]],
                           "stepped_councils_left_out": [stepped_out[windows[str(a)]] for a in c["council"]],
                           "n_periods": c["n_periods"].to_numpy()})
@@ -3183,7 +3177,7 @@ def _since_steps(data: pd.DataFrame, trend: pd.DataFrame, steps: dict[str, str],
         method = dict(zip(since[area].astype(str), since["method"]))
         fits["method"] = [method.get(str(a), m) for a, m in zip(fits[area], fits["method"])]
         frame = _round(since[[area, "period_from", "period_to", "apc", "apc_lower", "apc_upper", "dispersion_ratio",
-                              "n_periods", "method"]], 2)
+                              "n_periods", "method", "intervals"]], 2)
         table = Table("flytipping_trend_since_step", "Annual % change since a step in the count (the count doubled or "
                       "halved, or more, in one year: possibly a change in recording), from the first year after it",
                       frame)

@@ -98,6 +98,8 @@ _HEADERS = {
     "incidents": "Incidents", "offences": "Offences", "z": "z", "se": "Standard error",
     "apc_england": "Annual % change, England (other councils)", "ratio_england": "Trend ratio to England",
     "against_england": "Against England", "other_councils": "England councils compared",
+    # a trend's limits and p-value: "t (df=6)", Student t on the residual df (quasi-Poisson), or "z" (Poisson)
+    "intervals": "Intervals",
     "stepped_councils_left_out": "England councils left out (a step in the count)",
     "highway_footpath": "Highways and footpaths", "council_land": "Council land", "private_land": "Private land",
     "other_land": "Other land", "private_percent": "% on private land", "timed": "Detentions timed",
@@ -126,7 +128,8 @@ FUNNEL_WORDS = {"High (0.001)": "Above the 99.8% limit", "High (0.025)": "Above 
 AREA_COLUMNS = ("force", "district", "la", "la_name", "csp", "area")
 
 #: Columns that describe how a table was made: stated once in the caption when constant.
-_META = ("confidence", "method", "ratio_method", "model", "test", "denominator", "comparability", "like_for_like")
+_META = ("confidence", "method", "ratio_method", "model", "test", "denominator", "comparability", "like_for_like",
+         "intervals")
 
 
 #: Area names said with the definite article in running text ("in the City of London", "the Isle of
