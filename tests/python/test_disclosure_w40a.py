@@ -1,0 +1,127 @@
+"""Session 26 (w40a): disclosure follow-ups of ``suppress(within=)``.
+
+Reference: the attacker in ``disclosure_attack.py`` (scipy's ``linprog``, independent of the core's
+programme), given the totals a reader has and hidden counts at least 1 where no zero of their part
+is hidden (docs/methods/disclosure.md E6)."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import saferstats
+from saferstats import disclosure
+from disclosure_attack import Attack
+
+# ------------------------------------------------------------------ 1. the report's area x period tables
+
+#: five districts' hate crimes over three years, small as district counts are (a user config like
+#: test_report_disclosure's): district D4 has 1, 0, 1
+DISTRICTS = pd.DataFrame({"district": np.repeat(["D0", "D1", "D2", "D3", "D4"], 3),
+                          "year": ["2019", "2020", "2021"] * 5,
+                          "count": [9, 6, 2, 1, 3, 6, 2, 0, 0, 0, 0, 2, 1, 0, 1],
+                          "population": np.repeat([9e3, 1e4, 1.2e4, 1.5e4, 2e4], 3)})
+
+
+def _area_attack(published: pd.DataFrame, truth: pd.DataFrame, area: str, period: str, count: str) -> list:
+    """A reader of one area's rows: its published counts, its total over the periods and each
+    period's total over the areas, hidden counts at least 1 unless a zero of that area is hidden."""
+    a = Attack(marker=None)
+    a.table("t", published[[count]].astype(float), truth[[count]].astype(float), [count])
+    for by in (area, period):
+        for rows in truth.groupby(by).groups.values():
+            a.total(("t", r, count) for r in rows)
+    where = truth[area]
+    return a.linear(floor_one=True, part=lambda c: where.loc[c[1]])
+
+
+def _recorded(monkeypatch) -> list:
+    """Every call of ``suppress`` a report section makes: (table, kwargs, result)."""
+    calls: list = []
+    real = disclosure.suppress
+
+    def spy(table, **kw):
+        out = real(table, **kw)
+        calls.append((table, kw, out))
+        return out
+
+    monkeypatch.setattr(disclosure, "suppress", spy)
+    return calls
+
+
+def test_one_part_gives_a_district_reader_its_ones_back():
+    """The evidence: suppressed as one part, the zeros hidden as protection are in D2's and D3's rows,
+    and a reader of D4's rows alone (its total 2, each hidden count at least 1) gets its 1s back."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        one = saferstats.suppress(DISTRICTS, columns=["count"], other=["population"], keys=["district", "year"],
+                                  marker=None, within=[])
+    found = _area_attack(one, DISTRICTS, "district", "year", "count")
+    assert {(DISTRICTS.at[f.cell[1], "district"], DISTRICTS.at[f.cell[1], "year"], f.true) for f in found} \
+        == {("D4", "2019", 1.0), ("D4", "2021", 1.0)}
+
+
+def test_hate_crime_section_judges_the_bound_per_area(monkeypatch):
+    """The hate-crime section prints each area's rows (a CSP extracts its own): its suppression is
+    judged per area (``within=[area]``), and no district reader recovers a count."""
+    from saferstats.report.sections import _hate_crime
+
+    import matplotlib
+    matplotlib.use("Agg", force=True)
+    calls = _recorded(monkeypatch)
+    sec = {"data": DISTRICTS, "area": "district", "period": "year", "count": "count", "population": "population"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _hate_crime({"confidence": 0.95, "disclosure_threshold": 5}, sec)
+    (table, kw, out), = [c for c in calls if "count" in c[1].get("columns", [])]
+    assert _area_attack(out, table, "district", "year", "count") == []
+    assert kw["within"] == ["district"] and out.attrs["within"] == ["district"]
+    assert out.attrs["unprotected"] == []
+
+
+def test_flytipping_section_judges_the_bound_per_council(monkeypatch):
+    """The fly-tipping section likewise (``within=[area]``): the same five councils' counts."""
+    from saferstats.report.sections import _flytipping
+
+    import matplotlib
+    matplotlib.use("Agg", force=True)
+    calls = _recorded(monkeypatch)
+    data = DISTRICTS.rename(columns={"district": "la_name", "year": "period", "count": "incidents"})
+    sec = {"data": data, "area": "la_name", "period": "period", "count": "incidents", "population": "population"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _flytipping({"confidence": 0.95, "disclosure_threshold": 5}, sec)
+    (table, kw, out), = [c for c in calls if kw_columns(c[1]) == ["incidents"] and "period" in c[0].columns]
+    assert _area_attack(out, table, "la_name", "period", "incidents") == []
+    assert kw["within"] == ["la_name"] and out.attrs["within"] == ["la_name"]
+
+
+def kw_columns(kw: dict) -> list:
+    c = kw.get("columns", [])
+    return [c] if isinstance(c, str) else list(c)
+
+
+def test_real_tables_lose_nothing_by_area(shared_data):
+    """On the real tables nothing was recoverable, and judging per area changes nothing: Defra's
+    fly-tipping by council and year (4 counts hidden: Oadby and Wigston's 4 in 2019/20 with Ryedale,
+    no zero hidden), the Home Office's hate crime by force (no count under 5; by force the default is
+    already per force)."""
+    from conftest import defra_flytipping_read
+
+    f = defra_flytipping_read(shared_data).dropna(subset=["incidents"]).reset_index(drop=True)
+    t = f[["la_name", "period", "incidents", "mid_population_estimates"]]
+    outs = []
+    for within in ([], ["la_name"]):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            outs.append(saferstats.suppress(t, columns=["incidents"], other=["mid_population_estimates"],
+                                            keys=["la_name", "period"], marker=None, within=within))
+    assert outs[0]["incidents"].equals(outs[1]["incidents"])
+    hidden = t[outs[1]["incidents"].isna().to_numpy()]
+    assert sorted(zip(hidden["la_name"], hidden["period"], hidden["incidents"])) == [
+        ("Oadby and Wigston", "2018/19", 17.0), ("Oadby and Wigston", "2019/20", 4.0),
+        ("Ryedale", "2018/19", 38.0), ("Ryedale", "2019/20", 101.0)]
+    assert outs[0].attrs["zeros_hidden"] == 0
+    assert _area_attack(outs[0], t, "la_name", "period", "incidents") == []
