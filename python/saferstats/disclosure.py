@@ -60,8 +60,12 @@ _PAIRS = [("successes", "trials"), ("hits", "n"), ("count", "assessed"), ("count
           ("pre_count", "pre_n"), ("post_count", "post_n"), ("x1", "n1"), ("x2", "n2")]
 # columns that compare a row with a reference row of its stratum
 _COMPARISON_PREFIXES = ("ratio", "rr", "diff", "p_value", "z", "chi2", "p_chi2", "p_fisher", "fisher_p", "odds_ratio")
-# labels of a row that do not depend on its counts (never blanked with them)
-_NOT_COUNT_LABELS = {"like_for_like", "comparability", "denominator", "confidence"}
+# labels of a row that do not depend on its counts (never blanked with them); a true/false column is
+# otherwise taken as a flag of its counts (read_flytipping's sizes_not_total, with the sizes, gives a
+# hidden size back; recording_step is the count's step from the year before), but read_use_of_force's
+# comparable is the force's, the same on every row of it, and read_flytipping's not_all_incidents the
+# council's reporting basis: blanked on a row whose counts hide, the force's other rows still said it
+_NOT_COUNT_LABELS = {"like_for_like", "comparability", "denominator", "confidence", "comparable", "not_all_incidents"}
 # notes on a row that are neither keys of the table nor blanked with its counts (outcome_test's
 # reason a find rate is withheld: a key made of it split the totals by force over groups)
 _ROW_NOTES = {"withheld"}
@@ -865,8 +869,11 @@ def suppress(
     too: it shows ``marker`` ("[c] search, ..."), logged with the rule ``note``.
 
     Labels that depend on a row's counts — method labels (``exact (zero count)`` gives a zero
-    away; ``exact``/``byar`` whether the count is under 10), ``test`` and ``reliable`` flags — are
-    blanked with the row's hidden counts.
+    away; ``exact``/``byar`` whether the count is under 10), ``test`` and ``reliable`` flags, other
+    true/false columns (``sizes_not_total``) — are blanked with the row's hidden counts. Flags of the
+    area, not of the row's counts, stay: :func:`saferstats.read_use_of_force`'s ``comparable`` (the
+    force's, on every row of it), :func:`saferstats.read_flytipping`'s ``not_all_incidents``,
+    ``like_for_like``, ``comparability``.
 
     Comparisons with a reference row (``ratio``, ``rr``, ``diff``, ``p_value`` ... in
     :func:`disproportionality` / :func:`outcome_test` tables) are blanked in the whole stratum when

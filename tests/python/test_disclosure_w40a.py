@@ -208,3 +208,31 @@ def test_a_sum_that_fails_in_many_rows_is_not_tied():
         t[good:] += 1
         found, _ = _column_sums({"a": a, "b": b, "t": t}, ["a", "b", "t"])
         assert (found == [("t", ["a", "b"])]) is tied
+
+
+# ------------------------------------------------------------------ 3. a flag of the area, not of the count
+
+UOF = "s136_mental_health/home_office_use_of_force_by_health_condition_2019-20/april2019-march2020.csv"
+
+
+def test_comparable_stays_beside_hidden_counts(shared_data):
+    """read_use_of_force's Hertfordshire, by type of force: ``comparable`` (True: the force's recording,
+    the same on all its rows) was blanked on the four rows whose counts hide, while its other two rows
+    still said True. It stays; the counts hide as before; a flag of the row's counts is still blanked."""
+    from conftest import shared_path
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = saferstats.read_use_of_force(shared_path(shared_data, UOF))
+    h = t[(t["force"] == "Hertfordshire") & (t["row_type"] == "type of force")].reset_index(drop=True)
+    h = h.drop(columns=["recording_note"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = saferstats.suppress(h)
+        flagged = saferstats.suppress(h.assign(sizes_not_total=False))
+    rows = out[out.attrs["roles"]["counts"]].eq("[c]").any(axis=1).to_numpy()
+    assert rows.tolist() == [False, False, True, True, True, True]
+    assert out["comparable"].tolist() == [True] * 6
+    assert not any(e["column"] == "comparable" for e in out.attrs["suppression"])
+    assert flagged["sizes_not_total"].eq("[c]").to_numpy().tolist() == rows.tolist()
+    assert flagged["comparable"].tolist() == [True] * 6
