@@ -1344,12 +1344,17 @@ def _cell_parts(row_part: np.ndarray, cell_of: Mapping[Any, np.ndarray], n_cells
     >>> _cell_parts(np.array([0, 0, 1]), {"n": np.array([0, 1, 2]), "total": np.array([3, 3, 4])}, 6)
     [0, 0, 1, 0, 1, 2]
     """
-    part = np.full(n_cells, -1, dtype=np.int64)
-    for ids in cell_of.values():
-        for cid, g in zip(np.asarray(ids).tolist(), row_part.tolist()):
-            part[cid] = g if part[cid] in (-1, g) else -2
+    rows = np.asarray(row_part, dtype=np.int64)
+    ids = [np.asarray(c, dtype=np.int64) for c in cell_of.values()]
+    cid = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
+    g = np.tile(rows, len(ids))
+    lo = np.full(n_cells, np.iinfo(np.int64).max, dtype=np.int64)
+    hi = np.full(n_cells, -1, dtype=np.int64)
+    np.minimum.at(lo, cid, g)
+    np.maximum.at(hi, cid, g)
+    part = np.where(lo == hi, hi, -1)  # published in rows of one part; else (several, or none) its own
     own = np.flatnonzero(part < 0)
-    part[own] = int(row_part.max(initial=-1)) + 1 + np.arange(own.size)
+    part[own] = int(rows.max(initial=-1)) + 1 + np.arange(own.size)
     return [int(p) for p in part]
 
 

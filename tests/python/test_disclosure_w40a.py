@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import saferstats
 from saferstats import disclosure
@@ -236,3 +237,30 @@ def test_comparable_stays_beside_hidden_counts(shared_data):
     assert not any(e["column"] == "comparable" for e in out.attrs["suppression"])
     assert flagged["sizes_not_total"].eq("[c]").to_numpy().tolist() == rows.tolist()
     assert flagged["comparable"].tolist() == [True] * 6
+
+
+# ------------------------------------------------------------------ 4. _cell_parts vectorised
+
+def _cell_parts_loop(row_part: np.ndarray, cell_of: dict, n_cells: int) -> list[int]:
+    """The loop of session 25 (c392e1f), the reference."""
+    part = np.full(n_cells, -1, dtype=np.int64)
+    for ids in cell_of.values():
+        for cid, g in zip(np.asarray(ids).tolist(), row_part.tolist()):
+            part[cid] = g if part[cid] in (-1, g) else -2
+    own = np.flatnonzero(part < 0)
+    part[own] = int(row_part.max(initial=-1)) + 1 + np.arange(own.size)
+    return [int(p) for p in part]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_cell_parts_as_the_loop(seed):
+    """Random tables: rows in parts, columns whose rows share cells (totals over rows, a period's one
+    cell), cells in no row (latent differences): the same parts as the loop."""
+    from saferstats.disclosure import _cell_parts
+
+    rng = np.random.default_rng(seed)
+    n, n_cols = int(rng.integers(0, 30)), int(rng.integers(0, 4))
+    row_part = rng.integers(0, max(1, int(rng.integers(1, 6))), n)
+    n_cells = int(rng.integers(n * n_cols, n * n_cols + 10)) if n * n_cols else int(rng.integers(0, 5))
+    cell_of = {f"c{k}": rng.integers(0, max(1, n_cells), n) for k in range(n_cols)} if n_cells else {}
+    assert _cell_parts(row_part, cell_of, n_cells) == _cell_parts_loop(row_part, cell_of, n_cells)
