@@ -60,8 +60,12 @@ _PAIRS = [("successes", "trials"), ("hits", "n"), ("count", "assessed"), ("count
           ("pre_count", "pre_n"), ("post_count", "post_n"), ("x1", "n1"), ("x2", "n2")]
 # columns that compare a row with a reference row of its stratum
 _COMPARISON_PREFIXES = ("ratio", "rr", "diff", "p_value", "z", "chi2", "p_chi2", "p_fisher", "fisher_p", "odds_ratio")
-# labels of a row that do not depend on its counts (never blanked with them)
-_NOT_COUNT_LABELS = {"like_for_like", "comparability", "denominator", "confidence"}
+# labels of a row that do not depend on its counts (never blanked with them); a true/false column is
+# otherwise taken as a flag of its counts (read_flytipping's sizes_not_total, with the sizes, gives a
+# hidden size back; recording_step is the count's step from the year before), but read_use_of_force's
+# comparable is the force's, the same on every row of it, and read_flytipping's not_all_incidents the
+# council's reporting basis: blanked on a row whose counts hide, the force's other rows still said it
+_NOT_COUNT_LABELS = {"like_for_like", "comparability", "denominator", "confidence", "comparable", "not_all_incidents"}
 # notes on a row that are neither keys of the table nor blanked with its counts (outcome_test's
 # reason a find rate is withheld: a key made of it split the totals by force over groups)
 _ROW_NOTES = {"withheld"}
@@ -376,18 +380,45 @@ _SUM_COLUMNS_MAX = 40
 #: most decompositions of one sum column tied before it is called ambiguous
 _SUM_WAYS_MAX = 4
 _HASH_PRIME = (1 << 61) - 1
+#: a sum that holds in all but a few rows (Defra's fly-tipping incidents = land types, all but Babergh's
+#: 2014/15): the rows are matched in random blocks of at least this many rows (at most _SUM_BLOCKS), so
+#: a row where it fails spoils its block only ...
+_SUM_BLOCK_ROWS = 10
+_SUM_BLOCKS = 8
+#: ... and the sum is tied where it holds when it holds in at least this share of the rows with values
+_SUM_ROWS_MIN = 0.9
+
+
+def _sum_holds(vals: Mapping[Any, np.ndarray], total: Any, parts: Sequence[Any]) -> np.ndarray:
+    """The rows where ``total`` has a value and is exactly the sum of ``parts`` (all with values).
+
+    >>> v = {"t": np.array([4., 5, np.nan, 7]), "a": np.array([1., 2, 1, 3]), "b": np.array([3., 3, 1, 3])}
+    >>> _sum_holds(v, "t", ["a", "b"]).tolist()
+    [True, True, False, False]
+    """
+    return _sum_rows(np.column_stack([np.asarray(vals[c], dtype=np.float64) for c in (total, *parts)]))
+
+
+def _sum_rows(whole: np.ndarray) -> np.ndarray:
+    """The rows of a matrix (a total's column, then its parts') where all have values and the first
+    is the sum of the others."""
+    return np.asarray(np.isfinite(whole).all(axis=1) & (whole[:, 1:].sum(axis=1) == whole[:, 0]))
 
 
 def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any]) -> tuple[list[tuple[Any, list[Any]]], list[str]]:
-    """Count columns equal in every row to the sum of other count columns of the table (use of
-    force's ``mental_health`` = ``mental`` + ``physical_and_mental``; a "Total" column beside its
-    parts), checked on the rows where every column has a value, at least two of them with a non-zero
-    sum. Columns are taken from the smallest (summed over the rows) up; a column that is a sum of
+    """Count columns equal to the sum of other count columns of the table (use of force's
+    ``mental_health`` = ``mental`` + ``physical_and_mental``; a "Total" column beside its parts), checked
+    on the rows where every column has a value, at least two of them with a non-zero sum, in every row
+    or in all but a few (at least 90% of the rows where its columns have values: Defra's fly-tipping
+    ``incidents`` is the sum of the land types in every council's row but Babergh's of 2014/15, 247
+    against 248): :func:`_sum_holds` gives the rows where it holds, the only rows it is tied in.
+    Columns are taken from the smallest (summed over the rows) up; a column that is a sum of
     the columns already taken as parts (one or more, none all zero) is a sum, else a part. Returns
     ``(sum column, its parts)`` for each way found (a column can be a sum two ways, as fly-tipping
     incidents by land type and by waste type) and what could not be decided (for a warning).
     Each subset sum of the parts is matched on a random projection of the rows (exact integers
-    modulo a prime; meet in the middle), every match checked exactly on the rows.
+    modulo a prime; meet in the middle), in random blocks of rows (a row where the sum fails spoils
+    its own block only), every match checked exactly on the rows.
 
     >>> v = {"a": np.array([1., 5, 2]), "b": np.array([3., 0, 4]), "ab": np.array([4., 5, 6]), "c": np.array([7., 8, 9])}
     >>> _column_sums(v, ["a", "b", "ab", "c"])
@@ -414,43 +445,55 @@ def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any]) -> tuple[l
     rng = np.random.default_rng(20250601)
     weights = [int(w) for w in rng.integers(1, 1 << 40, size=len(m))]
     ints = m.astype(np.int64)
-    hashes = [sum(w * int(x) for w, x in zip(weights, ints[:, j])) % _HASH_PRIME for j in range(len(cols))]
+    n_blocks = max(1, min(_SUM_BLOCKS, len(m) // _SUM_BLOCK_ROWS))
+    block = rng.permutation(len(m)) % n_blocks if n_blocks > 1 else np.zeros(len(m), dtype=np.int64)
+    rows_of = [np.flatnonzero(block == b) for b in range(n_blocks)]
+    hashes = [[sum(weights[i] * int(ints[i, j]) for i in rows.tolist()) % _HASH_PRIME for j in range(len(cols))]
+              for rows in rows_of]
     order = sorted(range(len(cols)), key=lambda j: (float(m[:, j].sum()), j))
     parts: list[int] = []
     found: list[tuple[Any, list[Any]]] = []
     unsure: list[str] = []
+
+    def subset_sums(items: list[int], h: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        sums = np.zeros(1, dtype=np.int64)
+        masks = np.zeros(1, dtype=np.int64)
+        for k, j in enumerate(items):
+            sums = np.concatenate([sums, (sums + h[j]) % _HASH_PRIME])
+            masks = np.concatenate([masks, masks | (1 << k)])
+        return sums, masks
+
+    def holds_enough(t: int, pick: list[int]) -> bool:
+        """Exact on every row where its columns have values, or on all but a few (two or more non-zero)."""
+        rows = np.isfinite(mat[:, [t, *pick]]).all(axis=1)
+        good = _sum_rows(mat[:, [t, *pick]])
+        return bool(good[rows].all()) or (int((good & (mat[:, t] != 0)).sum()) >= 2
+                                          and float(good[rows].mean()) >= _SUM_ROWS_MIN)
+
     for t in order:
-        target = m[:, t]
-        cand = [j for j in parts if m[:, j].any() and bool((m[:, j] <= target).all())]
         ways: list[list[int]] = []
-        if cand and int((target != 0).sum()) >= 2:
+        tried: set[tuple[int, ...]] = set()
+        for b, rows in enumerate(rows_of):
+            target = m[rows, t]
+            cand = [j for j in parts if m[rows, j].any() and bool((m[rows, j] <= target).all())]
+            if not cand or int((target != 0).sum()) < 2 or len(ways) > _SUM_WAYS_MAX:
+                continue
             half = len(cand) // 2
             left, right = cand[:half], cand[half:]
-
-            def subset_sums(items: list[int]) -> tuple[np.ndarray, np.ndarray]:
-                sums = np.zeros(1, dtype=np.int64)
-                masks = np.zeros(1, dtype=np.int64)
-                for k, j in enumerate(items):
-                    sums = np.concatenate([sums, (sums + hashes[j]) % _HASH_PRIME])
-                    masks = np.concatenate([masks, masks | (1 << k)])
-                return sums, masks
-
-            ls, lm = subset_sums(left)
-            rs, rm = subset_sums(right)
+            ls, lm = subset_sums(left, hashes[b])
+            rs, rm = subset_sums(right, hashes[b])
             sort = np.argsort(rs, kind="stable")
             rs, rm = rs[sort], rm[sort]
-            want = (hashes[t] - ls) % _HASH_PRIME
+            want = (hashes[b][t] - ls) % _HASH_PRIME
             lo, hi = np.searchsorted(rs, want, "left"), np.searchsorted(rs, want, "right")
             for i in np.flatnonzero(hi > lo).tolist():
                 for r in range(int(lo[i]), int(hi[i])):
-                    pick = ([left[k] for k in range(len(left)) if int(lm[i]) >> k & 1]
-                            + [right[k] for k in range(len(right)) if int(rm[r]) >> k & 1])
-                    # exact on the rows checked, and on every other row where its columns have values
-                    whole = np.column_stack([np.asarray(vals[cols[j]], dtype=np.float64) for j in (t, *pick)])
-                    rows = np.isfinite(whole).all(axis=1)
-                    if pick and bool((m[:, pick].sum(axis=1) == target).all()) \
-                            and bool((whole[rows, 1:].sum(axis=1) == whole[rows, 0]).all()):
-                        ways.append(pick)
+                    pick = sorted([left[k] for k in range(len(left)) if int(lm[i]) >> k & 1]
+                                  + [right[k] for k in range(len(right)) if int(rm[r]) >> k & 1])
+                    if pick and tuple(pick) not in tried:
+                        tried.add(tuple(pick))
+                        if holds_enough(t, pick):
+                            ways.append(pick)
                 if len(ways) > _SUM_WAYS_MAX:
                     break
         if not ways:
@@ -459,7 +502,7 @@ def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any]) -> tuple[l
         if len(ways) > _SUM_WAYS_MAX:
             unsure.append(f"{cols[t]!r} is the sum of other count columns in more than {_SUM_WAYS_MAX} ways (e.g. "
                           + "; ".join(" + ".join(repr(cols[j]) for j in w) for w in ways[:2]) + ")")
-        found.extend((cols[t], [cols[j] for j in sorted(w)]) for w in ways[:_SUM_WAYS_MAX])
+        found.extend((cols[t], [cols[j] for j in w]) for w in ways[:_SUM_WAYS_MAX])
     return found, unsure
 
 
@@ -759,7 +802,10 @@ def suppress(
       group in a :func:`disproportionality` table; the column total when rows have no key);
     - the row totals across the counts of a plain table of counts;
     - a count column equal to another, or to the sum of two or more others, in every row where they
-      have values (at least two with a non-zero sum; a column missing in most rows left out): tied to its parts in each row, listed in ``.attrs["roles"]["sums"]`` and
+      have values (at least two with a non-zero sum; a column missing in most rows left out), or in
+      all but a few (at least 90% of them: Defra's fly-tipping incidents is the land types' sum in every
+      row but Babergh's of 2014/15, 247 against 248): tied to its parts in each row where it holds (the
+      other rows' cells are counts of their own, those rows in ``"not_in_rows"``), listed in ``.attrs["roles"]["sums"]`` and
       said in ``.attrs["rule"]`` (use of force's ``mental_health`` = ``mental`` +
       ``physical_and_mental``; a "Total" column, which is then the row total: no other is assumed).
       Taken for a count of its own, Hertfordshire's less lethal weapons' ``mental_health`` 71 was
@@ -823,8 +869,11 @@ def suppress(
     too: it shows ``marker`` ("[c] search, ..."), logged with the rule ``note``.
 
     Labels that depend on a row's counts — method labels (``exact (zero count)`` gives a zero
-    away; ``exact``/``byar`` whether the count is under 10), ``test`` and ``reliable`` flags — are
-    blanked with the row's hidden counts.
+    away; ``exact``/``byar`` whether the count is under 10), ``test`` and ``reliable`` flags, other
+    true/false columns (``sizes_not_total``) — are blanked with the row's hidden counts. Flags of the
+    area, not of the row's counts, stay: :func:`saferstats.read_use_of_force`'s ``comparable`` (the
+    force's, on every row of it), :func:`saferstats.read_flytipping`'s ``not_all_incidents``,
+    ``like_for_like``, ``comparability``.
 
     Comparisons with a reference row (``ratio``, ``rr``, ``diff``, ``p_value`` ... in
     :func:`disproportionality` / :func:`outcome_test` tables) are blanked in the whole stratum when
@@ -1110,10 +1159,15 @@ def suppress(
     # published beside a hidden part (Hertfordshire's less lethal weapons: 71 beside mental 69 gave
     # back physical and mental, 2)
     sums, unsure = ([], []) if yoy else _column_sums(vals, plain)
+    # tied in the rows where the sum holds (all but a few may: Defra's fly-tipping incidents is the land
+    # types' sum in every row but Babergh's of 2014/15); elsewhere its cells are counts of their own
+    sums_fail: list[list[Any]] = []  # the rows with values where it does not hold (.attrs["roles"]["sums"])
     for total, parts in sums:
-        for i in range(n):
-            if all(np.isfinite(vals[c][i]) for c in (total, *parts)):
-                cells.sum_to([int(cell_of[c][i]) for c in parts], int(cell_of[total][i]))
+        holds = _sum_holds(vals, total, parts)
+        for i in np.flatnonzero(holds).tolist():
+            cells.sum_to([int(cell_of[c][i]) for c in parts], int(cell_of[total][i]))
+        valued = np.isfinite(np.column_stack([vals[c] for c in (total, *parts)])).all(axis=1)
+        sums_fail.append([table.index[i] for i in np.flatnonzero(valued & ~holds).tolist()])
     if unsure:
         warn_user(f"suppress: {'; '.join(unsure)}. A count column that is a sum of others gives a hidden part back "
                   "where it is published: name the sums in `derived=` (blanked with the counts of their row) or leave "
@@ -1251,7 +1305,8 @@ def suppress(
                   "totals; listed in .attrs['missing_counts']")
     out.attrs["missing_counts"] = absent
     out.attrs["suppression"] = log
-    out.attrs["roles"] = {**roles, "sums": [{"total": t, "parts": list(p)} for t, p in sums]}
+    out.attrs["roles"] = {**roles, "sums": [{"total": t, "parts": list(p)} | ({"not_in_rows": x} if x else {})
+                                            for (t, p), x in zip(sums, sums_fail)]}
     out.attrs["unprotected"] = exposed
     # zero counts hidden as protection (E6 last resort, or `keep`): a reader can then not take a hidden
     # count as at least 1, and should not (a hidden count may be 0)
@@ -1266,7 +1321,9 @@ def suppress(
            else "; no secondary suppression (hidden counts may be recoverable from totals)")
         + ("; derived values of hidden counts blanked" if roles["derived"] else "")
         + ("; count columns that are sums of others tied to their parts ("
-           + "; ".join(f"{t} = {' + '.join(str(c) for c in p)}" for t, p in sums) + ")" if sums else "")
+           + "; ".join(f"{t} = {' + '.join(str(c) for c in p)}"
+                       + (f" where it holds (not in {len(x)} row(s))" if x else "")
+                       for (t, p), x in zip(sums, sums_fail)) + ")" if sums else "")
         + (f"; published counts rounded to base {round_to:g}" if round_to else "")
         + (f"; marker {marker!r}" if marker is not None else "; hidden cells missing")
         + (f"; {len(unprotected)} cell(s) could not be protected" if unprotected else "")
@@ -1287,12 +1344,17 @@ def _cell_parts(row_part: np.ndarray, cell_of: Mapping[Any, np.ndarray], n_cells
     >>> _cell_parts(np.array([0, 0, 1]), {"n": np.array([0, 1, 2]), "total": np.array([3, 3, 4])}, 6)
     [0, 0, 1, 0, 1, 2]
     """
-    part = np.full(n_cells, -1, dtype=np.int64)
-    for ids in cell_of.values():
-        for cid, g in zip(np.asarray(ids).tolist(), row_part.tolist()):
-            part[cid] = g if part[cid] in (-1, g) else -2
+    rows = np.asarray(row_part, dtype=np.int64)
+    ids = [np.asarray(c, dtype=np.int64) for c in cell_of.values()]
+    cid = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
+    g = np.tile(rows, len(ids))
+    lo = np.full(n_cells, np.iinfo(np.int64).max, dtype=np.int64)
+    hi = np.full(n_cells, -1, dtype=np.int64)
+    np.minimum.at(lo, cid, g)
+    np.maximum.at(hi, cid, g)
+    part = np.where(lo == hi, hi, -1)  # published in rows of one part; else (several, or none) its own
     own = np.flatnonzero(part < 0)
-    part[own] = int(row_part.max(initial=-1)) + 1 + np.arange(own.size)
+    part[own] = int(rows.max(initial=-1)) + 1 + np.arange(own.size)
     return [int(p) for p in part]
 
 

@@ -395,8 +395,11 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     keys = [area, period] + [c for c in data.columns if c not in (area, period, count, pop)
                              and not pd.api.types.is_numeric_dtype(data[c])]
     every = pd.concat([data, counts_only], ignore_index=True) if len(counts_only) else data
+    # judged per area (within=): the section prints each area's rows and a CSP extracts its own, so a zero
+    # hidden in one area's rows is no protection for another's (five districts: D4's 1, 0, 1 came back)
     with warnings_as_notes() as notes:
-        sup = suppress(every[keys + [count, pop]], columns=[count], other=[pop], keys=keys, threshold=thr, marker=None)
+        sup = suppress(every[keys + [count, pop]], columns=[count], other=[pop], keys=keys, threshold=thr, marker=None,
+                       within=[area])
     hidden_every = (sup[count].isna() & every[count].notna()).to_numpy()
     hidden = hidden_every[:len(data)]
     hidden_at = {tuple(map(str, k)): h for k, h in zip(every[keys].itertuples(index=False), hidden_every)}
@@ -2561,7 +2564,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     data = data.dropna(subset=[count])
     with warnings_as_notes() as notes:
         sup = suppress(data[[area, period, count, "population"]], columns=[count], other=["population"],
-                       keys=[area, period], threshold=thr, marker=None)
+                       keys=[area, period], threshold=thr, marker=None, within=[area])  # per council (as hate crime)
     hidden = (sup[count].isna() & data[count].notna()).to_numpy()
     last = data[period].astype(str).max()
     is_last = (data[period].astype(str) == last).to_numpy()
