@@ -28,7 +28,8 @@ import pandas as pd
 
 from .._periods import month_label
 from ..exceptions import warn_user
-from .sections import Section, all_residents_words, implausible_rows, implausible_words, sub_strata, whole_percent
+from .sections import Section, implausible_rows, implausible_words, whole_percent
+from .splits import _groups_in_splits, _names, all_residents_words, sub_strata
 from .tables import _num, capitalise, place
 
 __all__ = ["MIN_COUNT", "Summary", "describe_change", "describe_ratio", "describe_trend", "fmt_pct",
@@ -285,40 +286,6 @@ def _table(section: Section, name: str) -> pd.DataFrame | None:
 
 def _col(df: pd.DataFrame, *names: str) -> str | None:
     return next((n for n in names if n in df.columns), None)
-
-
-def _names(items: Sequence[str], limit: int = 5) -> str:
-    items = [place(x) for x in items]  # in a sentence: "Kingston upon Hull", "the City of London" (tables.place)
-    if len(items) > limit:
-        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _groups_in_splits(rows: pd.DataFrame, mask: np.ndarray, split: Sequence[str]) -> tuple[str, int]:
-    """The groups of ``rows[mask]`` as a caveat names them, each with the split it is in (``split``, the
-    ``by`` columns other than the area: "Asian and Black (Firearms Act 1968 (section 47)), Other (no
-    legislation recorded)"), and how many rows that is; with no split, the groups alone ("Asian and
-    Black"). "" and 0 for none.
-
-    >>> t = pd.DataFrame({"legislation": ["A", "A", "B", "C"], "group": ["Asian", "Black", "Black", "Black"]})
-    >>> _groups_in_splits(t, np.array([True, True, True, True]), ["legislation"])
-    ('Asian and Black (A), Black (B and C)', 4)
-    >>> _groups_in_splits(t, np.array([True, True, True, True]), [])
-    ('Asian and Black', 2)
-    """
-    sel = rows[mask]
-    if not len(sel):
-        return "", 0
-    if not split:
-        groups = list(dict.fromkeys(str(x) for x in sel["group"]))
-        return _names(groups), len(groups)
-    kinds: dict[str, list[str]] = {}
-    for _, r in sel.iterrows():
-        kinds.setdefault(", ".join(str(r[c]) for c in split), []).append(str(r["group"]))
-    alike: dict[tuple[str, ...], list[str]] = {}  # the same groups in several splits: said once
-    for k, gs in kinds.items():
-        alike.setdefault(tuple(dict.fromkeys(gs)), []).append(k)
-    return ", ".join(f"{_names(list(gs), limit=8)} ({_names(ks, limit=8)})" for gs, ks in alike.items()), len(sel)
 
 
 def _conf(df: pd.DataFrame, default: float) -> float:
