@@ -22,7 +22,7 @@ from ..published import LSOA_CODES_NOTE
 from ..exceptions import SaferstatsError, SaferstatsWarning, warn_user
 from .config import ConfigError
 from .inputs import ons_la_names, points_in_study_area, population_by_code, read_table, scope_of, stop_search_period
-from .splits import _READ_AS_DATA, _not_recorded_keys, _stratum_said, all_residents_words
+from .splits import _READ_AS_DATA, _not_recorded_keys, _stratum_said, all_residents_words, by_outcome_words
 from .tables import AREA_COLUMNS, capitalise, place
 
 __all__ = ["Table", "Figure", "Section", "MARKER"]
@@ -1437,7 +1437,8 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 f"where an expected cell is below 5). Counts below {thr} are suppressed in both tables together, with the "
                 "counts that would give them back from totals, and every rate, ratio or test computed from them."
                 + _warn_unprotected("stop and search", len(unprotected)) + _finds_caveat(out, names_of, blank_counts)
-                + _not_stated_outcome_words(out, out.attrs.get("not_stated_strata") or [], hn, hh, names, thr, "find rate"),
+                + _not_stated_outcome_words(out, out.attrs.get("not_stated_strata") or [], hn, hh, names, thr, "find rate")
+                + (" " + by_outcome_words(out) if by_outcome_words(out) else ""),  # (by outcome: not findings)
                 sec.get("source", _file_names(sec)))
     s.period = str(span)
     shown_disp, resident_note = _resident_caution(disp)
@@ -1499,7 +1500,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     s.tables.append(Table("stop_search_find_rates", "Find rate: % of searches whose outcome was linked to the object of "
                           "the search (what was searched for was found), and the difference from White people's in "
                           f"percentage points; counts below {thr} suppressed"
-                          + ("; 'withheld': not comparable, see the caution in the text" if "withheld" in find_cols else ""),
+                          + ("; 'withheld': not comparable, see the caution in the text" if "withheld" in find_cols else "")
+                          + ("; split by outcome, so not a comparison of the groups' searches: see the text"
+                             if by_outcome_words(out) else ""),
                           finds, shown=find_page(finds)))
     if arrests is not None:
         a_own = ahn | ahh
@@ -1510,7 +1513,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         _mark_kept_after_adjustment(arrest_t, arrests)
         s.tables.append(Table("stop_search_arrest_rates", "Arrest rate: % of searches with a recorded outcome that ended "
                               "in arrest, and the difference from White people's in percentage points (shown because "
-                              f"every find-rate comparison is withheld); counts below {thr} suppressed",
+                              f"every find-rate comparison is withheld); counts below {thr} suppressed"
+                              + ("; split by outcome, so not a comparison of the groups' searches: see the text"
+                                 if by_outcome_words(arrests) else ""),
                               arrest_t, shown=find_page(arrest_t).rename(columns=_ARREST_PAGE)))
         s.methods.append(_arrest_method(out, names_of, conf, thr))
     # the forest plot shows exactly the published ratios

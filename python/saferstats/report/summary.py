@@ -29,7 +29,7 @@ import pandas as pd
 from .._periods import month_label
 from ..exceptions import warn_user
 from .sections import Section, implausible_rows, implausible_words, whole_percent
-from .splits import _groups_in_splits, _names, all_residents_words, sub_strata
+from .splits import _groups_in_splits, _names, by_outcome_words, caveats_in_order, said_splits, split_label, sub_strata
 from .tables import _num, capitalise, place
 
 __all__ = ["MIN_COUNT", "Summary", "describe_change", "describe_ratio", "describe_trend", "fmt_pct",
@@ -816,16 +816,23 @@ def _on_census_2021(d: pd.DataFrame, r: pd.Series, key: Any, labels: Sequence[st
             f"{_fmt_ratio(got[1])} to {_fmt_ratio(got[2])}).")
 
 
-def _no_searches_said(rows: pd.DataFrame, table: pd.DataFrame, confidence: float) -> str:
+def _no_searches_said(rows: pd.DataFrame, table: pd.DataFrame, confidence: float, split: Sequence[str] = ()) -> str:
     """The groups of ``rows`` (rows of a stop-and-search table, ``table``, with 0 searches) as a
     sentence lists them after "no searches of": a ratio of 0, with its upper limit (the exact interval of a
     zero count, :func:`saferstats.disproportionality`: a rate up to that many times White people's
-    is not ruled out); the month or year when the table has several. "" for no rows.
+    is not ruled out); the month or year when the table has several; the split (``split``, the ``by``
+    columns other than area and period, :func:`.splits.split_label`) when there is one: police.uk Durham
+    by ``["force", "age_range"]``, Dec 2019 - Feb 2020, listed "Mixed people (a ratio of 0; ...), ...,
+    people of Other ethnic groups (a ratio of 0; ...)" twice with no word of which ages. "" for no rows.
 
     >>> t = pd.DataFrame({"month": ["2020-01", "2020-02"], "group": ["Black", "Other"], "searches": [0, 0],
     ...                   "ratio_upper": [15.167, float("nan")]})
     >>> _no_searches_said(t, t, 0.95)
     'Black people in Jan 2020 (a ratio of 0; 95% CI 0 to 15.2) and people of Other ethnic groups in Feb 2020 (a ratio of 0)'
+    >>> a = pd.DataFrame({"age_range": ["18-24", "over 34"], "group": ["Mixed", "Mixed"], "searches": [0, 0],
+    ...                   "ratio_upper": [4.31, 5.53]})
+    >>> _no_searches_said(a, a, 0.95, ["age_range"])
+    'Mixed people (18-24: a ratio of 0; 95% CI 0 to 4.31) and Mixed people (over 34: a ratio of 0; 95% CI 0 to 5.53)'
     """
     said = []
     when_col = next((c for c in ("month", "period", "year") if c in table.columns and table[c].nunique() > 1), None)
@@ -833,7 +840,8 @@ def _no_searches_said(rows: pd.DataFrame, table: pd.DataFrame, confidence: float
         hi = _num(r.get("ratio_upper"))
         when = f" in {month_label(r[when_col])}" if when_col else ""
         limit = f"; {_level(confidence)} CI 0 to {_fmt_ratio(hi)}" if hi is not None else ""
-        said.append(f"{_group_people(str(r['group']))}{when} (a ratio of 0{limit})")
+        which = f"{split_label(r, split)}: " if split else ""
+        said.append(f"{_group_people(str(r['group']))}{when} ({which}a ratio of 0{limit})")
     return ", ".join(said[:-1]) + " and " + said[-1] if len(said) > 1 else "".join(said)
 
 
@@ -976,14 +984,16 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             # by area and another split (legislation, age range): each group named with the split it is
             # in, not pooled over them (City of London 2023 by legislation: "Asian, Black and Other: counts
             # suppressed" beside the Misuse of Drugs Act searches' Black ratio, whose counts are shown)
-            split = [c for c in sub_strata(g) if c != area_col]
+            # ... and by area and month, the month (seven forces by ["force", "month"]: "Mixed and Other: counts
+            # suppressed" beside Essex's Feb 2020 ratio pooled the three months)
+            split = said_splits(g, area_col)
             withheld, n_withheld = _groups_in_splits(others, gone & own, split)
             # a group whose count is published (0 searches, say) loses its ratio only because White's
             # count is hidden: not "counts suppressed" (Derbyshire, Amber Valley: Asian 0, Mixed 0)
             by_ref, n_by_ref = _groups_in_splits(others, gone & ~own, split)
-            # searches by age range or sex against residents of all ages and both sexes: said first
-            all_res = all_residents_words(d)
-            caveats = [all_res] if all_res else []
+            # (searches by age range or sex against residents of all ages and both sexes: said first in every
+            # sentence, caveats_in_order)
+            caveats: list[str] = []
             if withheld:
                 caveats.append(f"{withheld}: counts suppressed, so {'its' if n_withheld == 1 else 'their'} "
                                f"{'ratio is' if n_withheld == 1 else 'ratios are'} not shown")
@@ -999,12 +1009,13 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             # Feb 2020: the ratios shown were Black 0 in Jan 2020, Mixed and Other 0 in Feb 2020)
             zero = others["searches"].map(lambda v: _num(v) == 0).to_numpy(dtype=bool) \
                 if "searches" in others.columns else np.zeros(len(others), dtype=bool)
-            nobody = _no_searches_said(others[zero & ~gone], g, conf)
+            nobody = _no_searches_said(others[zero & ~gone], g, conf, [c for c in split if c not in ("month", "period", "year")])
             if nobody and not len(cand):
                 if not (~gone & ~skewed & ~zero).any():  # every ratio shown is of a group with no searches
+                    said = caveats_in_order(caveats, d)
                     out.append(f"In {name_of(key)}, the only ratios shown are of groups with no searches: {nobody}; "
-                               + ("no other group's ratio to White can be shown (" + "; ".join(caveats) + ")."
-                                  if caveats else "so no ratio compares a searched group with White people."))
+                               + ("no other group's ratio to White can be shown (" + "; ".join(said) + ")."
+                                  if said else "so no ratio compares a searched group with White people."))
                     continue
                 caveats.append(f"no searches of {nobody}")  # beside the searched groups the sentence compares
                 others, gone, skewed = others[~zero], gone[~zero], skewed[~zero]
@@ -1016,13 +1027,17 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                 head = ("" if not shown else f"{_group_people(shown[0])}, the only group whose ratio is shown, were not"
                         if len(shown) == 1 else f"none of the groups whose ratios are shown ({_names(shown)}) was")
                 out.append(f"In {name_of(key)}, "
-                           + (f"{head} searched at a statistically significantly higher rate than White people (or the "
-                              "numbers were too small to say; " + "; ".join(caveats) + ")." if shown else
-                              "no ethnic group's ratio to White can be shown (" + "; ".join(caveats) + ")."))
+                           + (f"{head} searched at a statistically significantly higher rate than White people ("
+                              + "; ".join(caveats_in_order(["or the numbers were too small to say", *caveats], d)) + ")."
+                              if shown else
+                              "no ethnic group's ratio to White can be shown (" + "; ".join(caveats_in_order(caveats, d))
+                              + ")."))
                 continue
             if not len(cand):
+                # the all-ages caveat first, before "or the numbers were too small to say" (as on a ratio)
                 out.append(f"In {name_of(key)}, no {also}ethnic group was searched at a statistically significantly higher "
-                           f"rate than White people (or the numbers were too small to say{''.join('; ' + c for c in caveats)}).")
+                           "rate than White people ("
+                           + "; ".join(caveats_in_order(["or the numbers were too small to say", *caveats], d)) + ").")
                 continue
             enough = cand[cand["searches"].map(lambda v: (_num(v) or 0) >= MIN_COUNT)]
             pick = enough if len(enough) else cand
@@ -1031,14 +1046,17 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                 # not "too few searches of any group": other groups may have had 20 or more (with no
                 # significant difference), and the table's Home Office 'reliable' flag (10 or more)
                 # says yes for some of these (Derby, Dec 2019 - Feb 2020: Mixed 10, Black 9)
-                few = ", ".join(f"{g} {int(_num(n) or 0)}" for g, n in zip(cand["group"], cand["searches"]))
+                few = ", ".join(f"{g} {int(_num(n) or 0)}" + (f" ({split_label(h, split)})" if split else "")
+                                for (_, h), g, n in zip(cand.iterrows(), cand["group"], cand["searches"]))
+                first = caveats_in_order([], d)  # (by age range or sex: against residents of all ages, said here too)
                 out.append(f"{name_of(key)}: the groups searched at a statistically significantly higher rate than White people "
-                           f"had fewer than {MIN_COUNT} searches ({few}): too few to say.")
+                           f"had fewer than {MIN_COUNT} searches ({few}): too few to say"
+                           + (f" ({'; '.join(first)})." if first else "."))
                 continue
             # by area and period (e.g. by = ["force", "month"]): the row is one period's, so say which
             when = next((month_label(r[c]) for c in ("month", "period", "year") if c in g.columns and g[c].nunique() > 1), "")
             # ... and by area and another split (legislation, age range): which searches (w38a)
-            kinds = ", ".join(str(r[c]) for c in sub_strata(g) if c != area_col)
+            kinds = split_label(r, [c for c in sub_strata(g) if c != area_col])
             txt = describe_ratio(r["ratio"], r["ratio_lower"], r["ratio_upper"], count=r["searches"], confidence=conf,
                                  subject=f"In {name_of(key)}{f' ({kinds})' if kinds else ''}"
                                          f"{' in ' + when if when else ''}, "
@@ -1068,20 +1086,22 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             if len(higher):
                 higher = higher.iloc[np.argsort(-higher["ratio"].map(lambda v: _num(v) or 0).to_numpy(), kind="stable")]
                 # people, as the sentence's lead group is ("Black people (3.41 times, on 13 searches)"; walk 21)
-                split = [c for c in sub_strata(higher) if c != area_col]
-                items = [f"{_group_people(str(g))} ({''.join(f'{h[c]}, ' for c in split)}{_fmt_ratio(_num(x) or 0)} "
+                items = [f"{_group_people(str(g))} ({split_label(h, split) + ', ' if split else ''}{_fmt_ratio(_num(x) or 0)} "
                          f"times, on {int(_num(n) or 0)} searches)"
                          for (_, h), g, x, n in zip(higher.iterrows(), higher["group"], higher["ratio"], higher["searches"])]
                 caveats.append(f"higher ratios, also statistically significant, rest on fewer than {MIN_COUNT} searches: "
                                + _names(items))
-            if all_res:  # the most serious: first
-                caveats.insert(0, caveats.pop(caveats.index(all_res)))
+            caveats = caveats_in_order(caveats, d)  # (the all-ages caveat, the most serious, first)
             out.append(txt + (f" ({'; '.join(caveats)})" if caveats else "") + "." + _on_census_2021(d, r, key, labels, at))
         if rest:
             out.append(f"The table also shows the other {len(rest)} police force{'s' if len(rest) != 1 else ''} in the "
                        f"files ({_names([place(x) for x in rest], limit=8)}); this report states findings for "
                        f"{place(groups[0][0])} only")
     f = _table(s, "stop_search_find_rates")
+    if f is not None and by_outcome_words(f):
+        # by outcome the outcome is the split: a find or arrest rate within one is not a finding (police.uk
+        # Durham by ["force", "outcome"], Dec 2019 - Feb 2020: "Arrest rates ... could not be compared")
+        return out + [by_outcome_words(f)]
     if f is not None and len(f) and "diff_lower" in f.columns:
         # by force and CSP (or local authority): the report's force's areas, as the ratio finding above
         # (Essex, Dec 2019 - Feb 2020: its CSPs' differences, read together with every force's)
@@ -1373,7 +1393,7 @@ def _find_item(f: pd.DataFrame, r: pd.Series) -> str:
     ref = _num(white["rate"].iloc[0]) if len(white) and "rate" in white.columns else None
     rates = (f"{whole_percent(100 * own)} against {whole_percent(100 * ref)}, " if own is not None and ref is not None
              else "")
-    kinds = "".join(f"{r[c]}: " for c in split)
+    kinds = f"{split_label(r, split)}: " if split else ""
     return (f"{_group_people(str(r['group']))}{where} ({kinds}{rates}"
             f"{'higher' if (_num(r['diff']) or 0) > 0 else 'lower'})")
 
