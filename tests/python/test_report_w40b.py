@@ -112,6 +112,22 @@ def test_no_group_higher_says_the_all_ages_caveat_first():
             f"significantly higher rate than White people ({first}; Black (Female): counts suppressed") in said, said
 
 
+def test_overview_of_areas_by_gender_says_the_all_ages_caveat():
+    """A force's report by force, CSP and sex: the overview of its CSPs said nothing of the all-ages caveat."""
+    from search_tables import search_section
+
+    from saferstats.report import summary
+
+    t = _gender_table(False)
+    t = pd.concat([t.assign(csp="Darlington"), t.assign(csp="Chester-le-Street")], ignore_index=True)[
+        ["force", "csp", "gender", "group", "searches", "ratio", "ratio_lower", "ratio_upper", "reliable"]]
+    t.attrs["all_residents_split"] = ["gender"]
+    said = " ".join(summary._stop_search(search_section(t), {"area": "Durham", "confidence": 0.95}))
+    assert re.search(r"no ethnic group was searched at a statistically significantly higher rate than White people "
+                     rf"\({ALL_AGES} sex \(the Census tables by ethnic group have no age or sex\): not like for like\) "
+                     r"where there were enough searches to say", said), said
+
+
 def test_derbyshire_by_age_range_too_few_says_the_split_and_the_all_ages_caveat(tmp_path, capsys, shared_data):
     files = _files(shared_data, "derbyshire")
     n = _raw(files).groupby(["Age range", "broad"]).size()

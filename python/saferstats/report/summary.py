@@ -930,15 +930,17 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                 else "areas"
             across = (f"Across the {len(groups)} {kind} of {place(in_force)} in the table (other forces' areas: see the table)"
                       if in_force else f"Across the {len(groups)} {kind} in the table")
+            # by age range or sex, the all-ages caveat here too, first (caveats_in_order)
+            ages = "".join(f" ({c})" for c in caveats_in_order([], d))
             if sig_areas:
                 out.append(f"{across}, at least one ethnic group was searched at a "
-                           f"statistically significantly higher rate than White people in {_names(sig_areas, limit=8)} "
+                           f"statistically significantly higher rate than White people{ages} in {_names(sig_areas, limit=8)} "
                            f"({len(sig_areas)} of {len(groups)}; by area below)")
             else:
                 n_gone = sum(int(g.loc[g["group"].astype(str) != "White", "ratio"].map(_is_hidden).sum())
                              for _, g in groups)
                 out.append(f"{across}, no ethnic group was searched at a statistically "
-                           f"significantly higher rate than White people where there were enough searches to say "
+                           f"significantly higher rate than White people{ages} where there were enough searches to say "
                            f"({MIN_COUNT} or more)"
                            + (f" and the ratio is shown ({n_gone} ratio{'s' if n_gone != 1 else ''} withheld to protect "
                               "small numbers)" if n_gone else "") + "; by area below")
