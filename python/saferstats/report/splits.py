@@ -40,17 +40,24 @@ def _groups_in_splits(rows: pd.DataFrame, mask: np.ndarray, split: Sequence[str]
     """The groups of ``rows[mask]`` as a caveat names them, each with the split it is in (``split``,
     :func:`said_splits`: the ``by`` columns other than the area, and the month by month; said by
     :func:`split_label`): "Asian and Black (Firearms Act 1968 (section 47)), Other (no legislation
-    recorded)", and how many rows that is; with no split, the groups alone ("Asian and Black"). ""
-    and 0 for none.
+    recorded)", and how many rows that is; with no split, or the same groups in every split, the groups
+    alone ("Asian and Black"). "" and 0 for none.
 
     >>> t = pd.DataFrame({"legislation": ["A", "A", "B", "C"], "group": ["Asian", "Black", "Black", "Black"]})
     >>> _groups_in_splits(t, np.array([True, True, True, True]), ["legislation"])
     ('Asian and Black (A), Black (B and C)', 4)
     >>> _groups_in_splits(t, np.array([True, True, True, True]), [])
     ('Asian and Black', 2)
-    >>> m = pd.DataFrame({"month": ["2019-12", "2020-01"], "gender": ["Male", "Male"], "group": ["Mixed", "Mixed"]})
-    >>> _groups_in_splits(m, np.array([True, True]), ["month", "gender"])
+    >>> m = pd.DataFrame({"month": ["2019-12", "2020-01", "2020-01"], "gender": ["Male", "Male", "Female"],
+    ...                   "group": ["Mixed", "Mixed", "Mixed"]})
+    >>> _groups_in_splits(m, np.array([True, True, False]), ["month", "gender"])
     ('Mixed (Dec 2019 / Male and Jan 2020 / Male)', 2)
+
+    The same groups in every split of ``rows`` are said alone (by month, each month's Mixed and Other):
+
+    >>> e = pd.DataFrame({"month": ["2019-12", "2019-12", "2020-01", "2020-01"], "group": ["Mixed", "Other"] * 2})
+    >>> _groups_in_splits(e, np.array([True] * 4), ["month"]), _groups_in_splits(e, np.array([True, True, False, True]), ["month"])
+    (('Mixed and Other', 4), ('Mixed and Other (Dec 2019), Other (Jan 2020)', 3))
     """
     sel = rows[mask]
     if not len(sel):
@@ -64,6 +71,9 @@ def _groups_in_splits(rows: pd.DataFrame, mask: np.ndarray, split: Sequence[str]
     alike: dict[tuple[str, ...], list[str]] = {}  # the same groups in several splits: said once
     for k, gs in kinds.items():
         alike.setdefault(tuple(dict.fromkeys(gs)), []).append(k)
+    if len(alike) == 1 and len(kinds) == len({split_label(r, split) for _, r in rows.iterrows()}) > 1:
+        # the same groups in every split of the rows: said once, as the groups alone
+        return _names(list(next(iter(alike)))), len(sel)
     return ", ".join(f"{_names(list(gs), limit=8)} ({_names(ks, limit=8)})" for gs, ks in alike.items()), len(sel)
 
 
