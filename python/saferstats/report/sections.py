@@ -22,6 +22,7 @@ from ..published import LSOA_CODES_NOTE
 from ..exceptions import SaferstatsError, SaferstatsWarning, warn_user
 from .config import ConfigError
 from .inputs import ons_la_names, points_in_study_area, population_by_code, read_table, scope_of, stop_search_period
+from .splits import _READ_AS_DATA, _not_recorded_keys, _stratum_said, all_residents_words, by_outcome_words
 from .tables import AREA_COLUMNS, capitalise, place
 
 __all__ = ["Table", "Figure", "Section", "MARKER"]
@@ -1033,49 +1034,6 @@ def implausible_rows(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[
     return own, ratio, strata
 
 
-def sub_strata(table: pd.DataFrame) -> list[str]:
-    """The ``by`` columns of a stop-and-search table that split an area's searches other than by
-    period (``legislation``, ``age_range``, ``gender``, ``object_of_search``, ``outcome``): a finding
-    from one of its rows names them, as it names the month, and compares with White people's row of
-    the same split (police.uk City of London 2023 by ``["force", "legislation"]``: "In the City of
-    London, Black people were searched at 10.9 times the rate of White people" was the Misuse of
-    Drugs Act searches' ratio).
-
-    >>> sub_strata(pd.DataFrame(columns=["force", "csp", "csp_code", "legislation", "month", "group", "searches"]))
-    ['legislation']
-    """
-    cols = [str(c) for c in table.columns]
-    labels = cols[:cols.index("group")] if "group" in cols else []
-    return [c for c in labels if c not in ("force", "csp", "la", "la_name", "csp_name", "month", "period", "year")
-            and not c.endswith("_code")]
-
-
-def all_residents_words(table: pd.DataFrame, sentence: bool = False) -> str:
-    """What a stop-and-search table split by age range or sex (``.attrs["all_residents_split"]``, set by
-    the report where the populations have no such column) sets its searches against: residents of all
-    ages and both sexes, so its rates and ratios are not like for like. ``sentence``: the section's
-    sentence (with a trailing space); else the finding's caveat. "" for any other table.
-
-    >>> t = pd.DataFrame(columns=["force", "gender", "group"])
-    >>> t.attrs["all_residents_split"] = ["gender"]
-    >>> all_residents_words(t)
-    'against residents of all ages and both sexes, not of that sex (the Census tables by ethnic group have no age or sex): not like for like'
-    >>> all_residents_words(pd.DataFrame())
-    ''
-    """
-    cols = table.attrs.get("all_residents_split") or []
-    if not cols:
-        return ""
-    what = " and ".join({"age_range": "age range"}.get(str(c), "sex") for c in cols)
-    if not sentence:
-        return (f"against residents of all ages and both sexes, not of that {what} (the Census tables by ethnic group "
-                "have no age or sex): not like for like")
-    return (f"The rates and ratios by {what} set each row's searches against residents of all ages and both sexes, not "
-            f"of that {what} (the Census tables by ethnic group have no age or sex): they are not rates of people of "
-            f"that {what}, and the ratios mix the groups' age and sex structures (minority ethnic populations are "
-            "younger), so they are not like for like. ")
-
-
 def implausible_words(table: pd.DataFrame, skip: Sequence[str] = ()) -> list[str]:
     """The counts and shares a report gives for each published row of ``table`` whose rate per resident
     cannot be a rate of residents searched (:func:`implausible_rows`), instead of its rate and ratio:
@@ -1478,7 +1436,8 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 f"where an expected cell is below 5). Counts below {thr} are suppressed in both tables together, with the "
                 "counts that would give them back from totals, and every rate, ratio or test computed from them."
                 + _warn_unprotected("stop and search", len(unprotected)) + _finds_caveat(out, names_of, blank_counts)
-                + _not_stated_outcome_words(out, out.attrs.get("not_stated_strata") or [], hn, hh, names, thr, "find rate"),
+                + _not_stated_outcome_words(out, out.attrs.get("not_stated_strata") or [], hn, hh, names, thr, "find rate")
+                + (" " + by_outcome_words(out) if by_outcome_words(out) else ""),  # (by outcome: not findings)
                 sec.get("source", _file_names(sec)))
     s.period = str(span)
     shown_disp, resident_note = _resident_caution(disp)
@@ -1540,7 +1499,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     s.tables.append(Table("stop_search_find_rates", "Find rate: % of searches whose outcome was linked to the object of "
                           "the search (what was searched for was found), and the difference from White people's in "
                           f"percentage points; counts below {thr} suppressed"
-                          + ("; 'withheld': not comparable, see the caution in the text" if "withheld" in find_cols else ""),
+                          + ("; 'withheld': not comparable, see the caution in the text" if "withheld" in find_cols else "")
+                          + ("; split by outcome, so not a comparison of the groups' searches: see the text"
+                             if by_outcome_words(out) else ""),
                           finds, shown=find_page(finds)))
     if arrests is not None:
         a_own = ahn | ahh
@@ -1551,7 +1512,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         _mark_kept_after_adjustment(arrest_t, arrests)
         s.tables.append(Table("stop_search_arrest_rates", "Arrest rate: % of searches with a recorded outcome that ended "
                               "in arrest, and the difference from White people's in percentage points (shown because "
-                              f"every find-rate comparison is withheld); counts below {thr} suppressed",
+                              f"every find-rate comparison is withheld); counts below {thr} suppressed"
+                              + ("; split by outcome, so not a comparison of the groups' searches: see the text"
+                                 if by_outcome_words(arrests) else ""),
                               arrest_t, shown=find_page(arrest_t).rename(columns=_ARREST_PAGE)))
         s.methods.append(_arrest_method(out, names_of, conf, thr))
     # the forest plot shows exactly the published ratios
@@ -1583,47 +1546,6 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                                "not shown (see the text)" if odd.any() else ""), _png(fig)))
     _page_names(s, [str(b) for b in by])
     return s
-
-
-#: record columns the analyses read (a missing outcome is not known, not an outcome of its own): a
-#: ``by`` among them is relabelled in the result tables, not in the records (:func:`_not_recorded_keys`)
-_READ_AS_DATA = ("outcome", "outcome_linked_to_object_of_search", "type", "self_defined_ethnicity",
-                 "officer_defined_ethnicity")
-
-
-def _not_recorded_keys(records: pd.DataFrame, by: Sequence[str],
-                       skip: Container[str] = ()) -> tuple[pd.DataFrame, str]:
-    """The records with a missing value of a ``by`` column of theirs said as
-    :func:`saferstats.plotting.not_recorded` says it (police.uk's blank ``legislation``: 100 of the City
-    of London's 2,384 searches in 2023; ``object_of_search``, ``age_range``), and the text's words on
-    it: those searches are a row of their own, counted, neither dropped nor named "nan" (the library
-    keeps them as a stratum whose label is missing, which the forest plot could not name). Not
-    ``force`` (the reader's file names) nor ``month`` (a period: a search with no date is the reader's
-    to refuse). Columns ``skip`` are said but not relabelled (:data:`_READ_AS_DATA`, for the records:
-    ``outcome_test(outcome="arrest")`` leaves a search with no outcome out; relabelled, it would be
-    counted as one not ending in arrest); the result tables are relabelled after.
-
-    >>> recs = pd.DataFrame({"force": ["essex"] * 3, "legislation": pd.Categorical(["Firearms Act 1968 (section 47)", None, ""])})
-    >>> out, words = _not_recorded_keys(recs, ["force", "legislation"])
-    >>> out["legislation"].tolist(), words
-    (['Firearms Act 1968 (section 47)', 'no legislation recorded', 'no legislation recorded'], "Searches with no legislation recorded in the files are in the rows 'no legislation recorded'. ")
-    """
-    from ..plotting import not_recorded
-
-    said = []
-    for b in dict.fromkeys(by):
-        if b in ("force", "month") or b not in records.columns or pd.api.types.is_numeric_dtype(records[b]):
-            continue
-        col = records[b].astype(object)
-        missing = (col.isna() | col.astype(str).str.strip().eq("")).to_numpy()
-        if not missing.any():
-            continue
-        if b not in skip:
-            records = records.copy() if not said else records
-            records[b] = col.where(~missing, not_recorded(b)).astype("category")
-        said.append(f"Searches with no {str(b).replace('_', ' ')} recorded in the files are in the rows "
-                    f"'{not_recorded(b)}'. ")
-    return records, "".join(said)
 
 
 #: the counts and tests of an ``outcome_test`` ``.attrs["not_stated_strata"]`` record (its other keys name the stratum)
@@ -1709,25 +1631,6 @@ def _not_stated_outcome_words(table: pd.DataFrame, strata: Sequence[dict[str, An
     return ("".join(said[:8]) + (f" The same holds in {more} more of the table's areas or months." if more > 0 else "")
             + f" Those searches are in no group's {rate}, so the groups' {rate}s there may differ from what they would be "
             "if every searched person's ethnicity were recorded.")
-
-
-def _stratum_said(r: dict[str, Any], keys: Sequence[str], names: dict[str, str]) -> str:
-    """A stratum of an ``outcome_test`` ``.attrs["not_stated_strata"]`` record ``r`` (its values of
-    ``keys``) as a sentence names it: the force by its name, a month as a reader reads it ("the City
-    of London in Jan 2020", not "the City of London (2020-01)"), other keys in brackets.
-
-    >>> _stratum_said({"force": "city-of-london", "month": "2020-01"}, ["force", "month"], {})
-    'the City of London in Jan 2020'
-    >>> _stratum_said({"force": "derbyshire", "csp": "Derby", "month": "2019-12"}, ["force", "csp", "month"], {})
-    'Derbyshire (Derby) in Dec 2019'
-    """
-    from .._periods import is_month_text, month_label
-
-    said = [place(names.get(str(r[c]), force_name(str(r[c])))) if c == "force" else place(r[c])
-            for c in keys if not is_month_text(r[c])]
-    months = [month_label(r[c]) for c in keys if is_month_text(r[c])]
-    name = (said[0] + (f" ({', '.join(said[1:])})" if len(said) > 1 else "")) if said else ""
-    return " ".join([name, *(f"in {m}" for m in months)]).strip()
 
 
 #: ``outcome_test``'s warnings naming the strata whose searches have no stated ethnicity, with the

@@ -28,7 +28,8 @@ import pandas as pd
 
 from .._periods import month_label
 from ..exceptions import warn_user
-from .sections import Section, all_residents_words, implausible_rows, implausible_words, sub_strata, whole_percent
+from .sections import Section, implausible_rows, implausible_words, whole_percent
+from .splits import _groups_in_splits, _names, by_outcome_words, caveats_in_order, said_splits, split_label, sub_strata
 from .tables import _num, capitalise, place
 
 __all__ = ["MIN_COUNT", "Summary", "describe_change", "describe_ratio", "describe_trend", "fmt_pct",
@@ -285,40 +286,6 @@ def _table(section: Section, name: str) -> pd.DataFrame | None:
 
 def _col(df: pd.DataFrame, *names: str) -> str | None:
     return next((n for n in names if n in df.columns), None)
-
-
-def _names(items: Sequence[str], limit: int = 5) -> str:
-    items = [place(x) for x in items]  # in a sentence: "Kingston upon Hull", "the City of London" (tables.place)
-    if len(items) > limit:
-        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _groups_in_splits(rows: pd.DataFrame, mask: np.ndarray, split: Sequence[str]) -> tuple[str, int]:
-    """The groups of ``rows[mask]`` as a caveat names them, each with the split it is in (``split``, the
-    ``by`` columns other than the area: "Asian and Black (Firearms Act 1968 (section 47)), Other (no
-    legislation recorded)"), and how many rows that is; with no split, the groups alone ("Asian and
-    Black"). "" and 0 for none.
-
-    >>> t = pd.DataFrame({"legislation": ["A", "A", "B", "C"], "group": ["Asian", "Black", "Black", "Black"]})
-    >>> _groups_in_splits(t, np.array([True, True, True, True]), ["legislation"])
-    ('Asian and Black (A), Black (B and C)', 4)
-    >>> _groups_in_splits(t, np.array([True, True, True, True]), [])
-    ('Asian and Black', 2)
-    """
-    sel = rows[mask]
-    if not len(sel):
-        return "", 0
-    if not split:
-        groups = list(dict.fromkeys(str(x) for x in sel["group"]))
-        return _names(groups), len(groups)
-    kinds: dict[str, list[str]] = {}
-    for _, r in sel.iterrows():
-        kinds.setdefault(", ".join(str(r[c]) for c in split), []).append(str(r["group"]))
-    alike: dict[tuple[str, ...], list[str]] = {}  # the same groups in several splits: said once
-    for k, gs in kinds.items():
-        alike.setdefault(tuple(dict.fromkeys(gs)), []).append(k)
-    return ", ".join(f"{_names(list(gs), limit=8)} ({_names(ks, limit=8)})" for gs, ks in alike.items()), len(sel)
 
 
 def _conf(df: pd.DataFrame, default: float) -> float:
@@ -849,16 +816,23 @@ def _on_census_2021(d: pd.DataFrame, r: pd.Series, key: Any, labels: Sequence[st
             f"{_fmt_ratio(got[1])} to {_fmt_ratio(got[2])}).")
 
 
-def _no_searches_said(rows: pd.DataFrame, table: pd.DataFrame, confidence: float) -> str:
+def _no_searches_said(rows: pd.DataFrame, table: pd.DataFrame, confidence: float, split: Sequence[str] = ()) -> str:
     """The groups of ``rows`` (rows of a stop-and-search table, ``table``, with 0 searches) as a
     sentence lists them after "no searches of": a ratio of 0, with its upper limit (the exact interval of a
     zero count, :func:`saferstats.disproportionality`: a rate up to that many times White people's
-    is not ruled out); the month or year when the table has several. "" for no rows.
+    is not ruled out); the month or year when the table has several; the split (``split``, the ``by``
+    columns other than area and period, :func:`.splits.split_label`) when there is one: police.uk Durham
+    by ``["force", "age_range"]``, Dec 2019 - Feb 2020, listed "Mixed people (a ratio of 0; ...), ...,
+    people of Other ethnic groups (a ratio of 0; ...)" twice with no word of which ages. "" for no rows.
 
     >>> t = pd.DataFrame({"month": ["2020-01", "2020-02"], "group": ["Black", "Other"], "searches": [0, 0],
     ...                   "ratio_upper": [15.167, float("nan")]})
     >>> _no_searches_said(t, t, 0.95)
     'Black people in Jan 2020 (a ratio of 0; 95% CI 0 to 15.2) and people of Other ethnic groups in Feb 2020 (a ratio of 0)'
+    >>> a = pd.DataFrame({"age_range": ["18-24", "over 34"], "group": ["Mixed", "Mixed"], "searches": [0, 0],
+    ...                   "ratio_upper": [4.31, 5.53]})
+    >>> _no_searches_said(a, a, 0.95, ["age_range"])
+    'Mixed people (18-24: a ratio of 0; 95% CI 0 to 4.31) and Mixed people (over 34: a ratio of 0; 95% CI 0 to 5.53)'
     """
     said = []
     when_col = next((c for c in ("month", "period", "year") if c in table.columns and table[c].nunique() > 1), None)
@@ -866,7 +840,8 @@ def _no_searches_said(rows: pd.DataFrame, table: pd.DataFrame, confidence: float
         hi = _num(r.get("ratio_upper"))
         when = f" in {month_label(r[when_col])}" if when_col else ""
         limit = f"; {_level(confidence)} CI 0 to {_fmt_ratio(hi)}" if hi is not None else ""
-        said.append(f"{_group_people(str(r['group']))}{when} (a ratio of 0{limit})")
+        which = f"{split_label(r, split)}: " if split else ""
+        said.append(f"{_group_people(str(r['group']))}{when} ({which}a ratio of 0{limit})")
     return ", ".join(said[:-1]) + " and " + said[-1] if len(said) > 1 else "".join(said)
 
 
@@ -955,15 +930,17 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                 else "areas"
             across = (f"Across the {len(groups)} {kind} of {place(in_force)} in the table (other forces' areas: see the table)"
                       if in_force else f"Across the {len(groups)} {kind} in the table")
+            # by age range or sex, the all-ages caveat here too, first (caveats_in_order)
+            ages = "".join(f" ({c})" for c in caveats_in_order([], d))
             if sig_areas:
                 out.append(f"{across}, at least one ethnic group was searched at a "
-                           f"statistically significantly higher rate than White people in {_names(sig_areas, limit=8)} "
+                           f"statistically significantly higher rate than White people{ages} in {_names(sig_areas, limit=8)} "
                            f"({len(sig_areas)} of {len(groups)}; by area below)")
             else:
                 n_gone = sum(int(g.loc[g["group"].astype(str) != "White", "ratio"].map(_is_hidden).sum())
                              for _, g in groups)
                 out.append(f"{across}, no ethnic group was searched at a statistically "
-                           f"significantly higher rate than White people where there were enough searches to say "
+                           f"significantly higher rate than White people{ages} where there were enough searches to say "
                            f"({MIN_COUNT} or more)"
                            + (f" and the ratio is shown ({n_gone} ratio{'s' if n_gone != 1 else ''} withheld to protect "
                               "small numbers)" if n_gone else "") + "; by area below")
@@ -1009,14 +986,16 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             # by area and another split (legislation, age range): each group named with the split it is
             # in, not pooled over them (City of London 2023 by legislation: "Asian, Black and Other: counts
             # suppressed" beside the Misuse of Drugs Act searches' Black ratio, whose counts are shown)
-            split = [c for c in sub_strata(g) if c != area_col]
+            # ... and by area and month, the month (seven forces by ["force", "month"]: "Mixed and Other: counts
+            # suppressed" beside Essex's Feb 2020 ratio pooled the three months)
+            split = said_splits(g, area_col)
             withheld, n_withheld = _groups_in_splits(others, gone & own, split)
             # a group whose count is published (0 searches, say) loses its ratio only because White's
             # count is hidden: not "counts suppressed" (Derbyshire, Amber Valley: Asian 0, Mixed 0)
             by_ref, n_by_ref = _groups_in_splits(others, gone & ~own, split)
-            # searches by age range or sex against residents of all ages and both sexes: said first
-            all_res = all_residents_words(d)
-            caveats = [all_res] if all_res else []
+            # (searches by age range or sex against residents of all ages and both sexes: said first in every
+            # sentence, caveats_in_order)
+            caveats: list[str] = []
             if withheld:
                 caveats.append(f"{withheld}: counts suppressed, so {'its' if n_withheld == 1 else 'their'} "
                                f"{'ratio is' if n_withheld == 1 else 'ratios are'} not shown")
@@ -1032,12 +1011,13 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             # Feb 2020: the ratios shown were Black 0 in Jan 2020, Mixed and Other 0 in Feb 2020)
             zero = others["searches"].map(lambda v: _num(v) == 0).to_numpy(dtype=bool) \
                 if "searches" in others.columns else np.zeros(len(others), dtype=bool)
-            nobody = _no_searches_said(others[zero & ~gone], g, conf)
+            nobody = _no_searches_said(others[zero & ~gone], g, conf, [c for c in split if c not in ("month", "period", "year")])
             if nobody and not len(cand):
                 if not (~gone & ~skewed & ~zero).any():  # every ratio shown is of a group with no searches
+                    said = caveats_in_order(caveats, d)
                     out.append(f"In {name_of(key)}, the only ratios shown are of groups with no searches: {nobody}; "
-                               + ("no other group's ratio to White can be shown (" + "; ".join(caveats) + ")."
-                                  if caveats else "so no ratio compares a searched group with White people."))
+                               + ("no other group's ratio to White can be shown (" + "; ".join(said) + ")."
+                                  if said else "so no ratio compares a searched group with White people."))
                     continue
                 caveats.append(f"no searches of {nobody}")  # beside the searched groups the sentence compares
                 others, gone, skewed = others[~zero], gone[~zero], skewed[~zero]
@@ -1049,13 +1029,17 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                 head = ("" if not shown else f"{_group_people(shown[0])}, the only group whose ratio is shown, were not"
                         if len(shown) == 1 else f"none of the groups whose ratios are shown ({_names(shown)}) was")
                 out.append(f"In {name_of(key)}, "
-                           + (f"{head} searched at a statistically significantly higher rate than White people (or the "
-                              "numbers were too small to say; " + "; ".join(caveats) + ")." if shown else
-                              "no ethnic group's ratio to White can be shown (" + "; ".join(caveats) + ")."))
+                           + (f"{head} searched at a statistically significantly higher rate than White people ("
+                              + "; ".join(caveats_in_order(["or the numbers were too small to say", *caveats], d)) + ")."
+                              if shown else
+                              "no ethnic group's ratio to White can be shown (" + "; ".join(caveats_in_order(caveats, d))
+                              + ")."))
                 continue
             if not len(cand):
+                # the all-ages caveat first, before "or the numbers were too small to say" (as on a ratio)
                 out.append(f"In {name_of(key)}, no {also}ethnic group was searched at a statistically significantly higher "
-                           f"rate than White people (or the numbers were too small to say{''.join('; ' + c for c in caveats)}).")
+                           "rate than White people ("
+                           + "; ".join(caveats_in_order(["or the numbers were too small to say", *caveats], d)) + ").")
                 continue
             enough = cand[cand["searches"].map(lambda v: (_num(v) or 0) >= MIN_COUNT)]
             pick = enough if len(enough) else cand
@@ -1064,14 +1048,17 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                 # not "too few searches of any group": other groups may have had 20 or more (with no
                 # significant difference), and the table's Home Office 'reliable' flag (10 or more)
                 # says yes for some of these (Derby, Dec 2019 - Feb 2020: Mixed 10, Black 9)
-                few = ", ".join(f"{g} {int(_num(n) or 0)}" for g, n in zip(cand["group"], cand["searches"]))
+                few = ", ".join(f"{g} {int(_num(n) or 0)}" + (f" ({split_label(h, split)})" if split else "")
+                                for (_, h), g, n in zip(cand.iterrows(), cand["group"], cand["searches"]))
+                first = caveats_in_order([], d)  # (by age range or sex: against residents of all ages, said here too)
                 out.append(f"{name_of(key)}: the groups searched at a statistically significantly higher rate than White people "
-                           f"had fewer than {MIN_COUNT} searches ({few}): too few to say.")
+                           f"had fewer than {MIN_COUNT} searches ({few}): too few to say"
+                           + (f" ({'; '.join(first)})." if first else "."))
                 continue
             # by area and period (e.g. by = ["force", "month"]): the row is one period's, so say which
             when = next((month_label(r[c]) for c in ("month", "period", "year") if c in g.columns and g[c].nunique() > 1), "")
             # ... and by area and another split (legislation, age range): which searches (w38a)
-            kinds = ", ".join(str(r[c]) for c in sub_strata(g) if c != area_col)
+            kinds = split_label(r, [c for c in sub_strata(g) if c != area_col])
             txt = describe_ratio(r["ratio"], r["ratio_lower"], r["ratio_upper"], count=r["searches"], confidence=conf,
                                  subject=f"In {name_of(key)}{f' ({kinds})' if kinds else ''}"
                                          f"{' in ' + when if when else ''}, "
@@ -1101,20 +1088,22 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             if len(higher):
                 higher = higher.iloc[np.argsort(-higher["ratio"].map(lambda v: _num(v) or 0).to_numpy(), kind="stable")]
                 # people, as the sentence's lead group is ("Black people (3.41 times, on 13 searches)"; walk 21)
-                split = [c for c in sub_strata(higher) if c != area_col]
-                items = [f"{_group_people(str(g))} ({''.join(f'{h[c]}, ' for c in split)}{_fmt_ratio(_num(x) or 0)} "
+                items = [f"{_group_people(str(g))} ({split_label(h, split) + ', ' if split else ''}{_fmt_ratio(_num(x) or 0)} "
                          f"times, on {int(_num(n) or 0)} searches)"
                          for (_, h), g, x, n in zip(higher.iterrows(), higher["group"], higher["ratio"], higher["searches"])]
                 caveats.append(f"higher ratios, also statistically significant, rest on fewer than {MIN_COUNT} searches: "
                                + _names(items))
-            if all_res:  # the most serious: first
-                caveats.insert(0, caveats.pop(caveats.index(all_res)))
+            caveats = caveats_in_order(caveats, d)  # (the all-ages caveat, the most serious, first)
             out.append(txt + (f" ({'; '.join(caveats)})" if caveats else "") + "." + _on_census_2021(d, r, key, labels, at))
         if rest:
             out.append(f"The table also shows the other {len(rest)} police force{'s' if len(rest) != 1 else ''} in the "
                        f"files ({_names([place(x) for x in rest], limit=8)}); this report states findings for "
                        f"{place(groups[0][0])} only")
     f = _table(s, "stop_search_find_rates")
+    if f is not None and by_outcome_words(f):
+        # by outcome the outcome is the split: a find or arrest rate within one is not a finding (police.uk
+        # Durham by ["force", "outcome"], Dec 2019 - Feb 2020: "Arrest rates ... could not be compared")
+        return out + [by_outcome_words(f)]
     if f is not None and len(f) and "diff_lower" in f.columns:
         # by force and CSP (or local authority): the report's force's areas, as the ratio finding above
         # (Essex, Dec 2019 - Feb 2020: its CSPs' differences, read together with every force's)
@@ -1406,7 +1395,7 @@ def _find_item(f: pd.DataFrame, r: pd.Series) -> str:
     ref = _num(white["rate"].iloc[0]) if len(white) and "rate" in white.columns else None
     rates = (f"{whole_percent(100 * own)} against {whole_percent(100 * ref)}, " if own is not None and ref is not None
              else "")
-    kinds = "".join(f"{r[c]}: " for c in split)
+    kinds = f"{split_label(r, split)}: " if split else ""
     return (f"{_group_people(str(r['group']))}{where} ({kinds}{rates}"
             f"{'higher' if (_num(r['diff']) or 0) > 0 else 'lower'})")
 
