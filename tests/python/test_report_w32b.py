@@ -152,6 +152,6 @@ def test_by_force_and_month_a_find_is_set_against_white_in_the_same_month(shared
         found = summary._stop_search(s, CFG)
     find = next(x for x in found if x.startswith("Find rates"))
     assert find.startswith("Find rates (the share of searches that found what was searched for) differed statistically "
-                           "significantly from White people's for Asian people in South Yorkshire in 2020-01 (25% against "
-                           "11%, higher) and Asian people in South Yorkshire in 2020-02 (19% against 10%, higher).")
+                           "significantly from White people's for Asian people in South Yorkshire in Jan 2020 (25% against "
+                           "11%, higher) and Asian people in South Yorkshire in Feb 2020 (19% against 10%, higher).")
     assert "against 12%" not in find and "Essex" not in find

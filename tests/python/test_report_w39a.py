@@ -95,7 +95,7 @@ def test_city_by_legislation_caveats_name_the_split(tmp_path, capsys, shared_dat
         assert (leg in by_white.group(1)) == bool(white_hidden and (~rows["searches"].eq("[c]")
                                                                    & (rows["group"] != "White")).any()), leg
     assert drugs not in suppressed.group(1) and drugs not in by_white.group(1)
-    assert "Black and Other (Criminal Justice and Public Order Act 1994 (section 60) and no legislation recorded)" \
+    assert "Black and Other ('Criminal Justice and Public Order Act 1994 (section 60)' and 'no legislation recorded')" \
         in suppressed.group(1)  # the same groups in two splits: said once
 
 

@@ -22,7 +22,7 @@ from ..published import LSOA_CODES_NOTE
 from ..exceptions import SaferstatsError, SaferstatsWarning, warn_user
 from .config import ConfigError
 from .inputs import ons_la_names, points_in_study_area, population_by_code, read_table, scope_of, stop_search_period
-from .splits import _READ_AS_DATA, _not_recorded_keys, _stratum_said, all_residents_words, by_outcome_words
+from .splits import _READ_AS_DATA, _is_area, _not_recorded_keys, _stratum_said, all_residents_words, by_outcome_words
 from .tables import AREA_COLUMNS, capitalise, place
 
 __all__ = ["Table", "Figure", "Section", "MARKER"]
@@ -1386,6 +1386,10 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         # people's 398 searches less their 392 with an outcome); the audit protected those, so none is small
         shown = []
         searches = disp["searches"].to_numpy(dtype=float)
+        # each group's stratum as the text names it: the area (the last area column of by) and the split
+        # (police.uk Leicestershire by ["force", "gender"]: White people's 351 searches were the men's)
+        area_by = [c for c in by if _is_area(c)][-1:]
+        split_by = [c for c in by if not _is_area(c)]
         for j, k in enumerate(arrests[keys].itertuples(index=False)):
             i = where.get(tuple(map(str, k)))
             unit = str(arrests["force"].iloc[j]) if "force" in by else ""
@@ -1393,8 +1397,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 continue
             miss = int(searches[i] - float(arrests["n"].iloc[j]))
             if miss >= thr:
-                shown.append((str(k[-2]) if len(k) > 1 else "", str(k[-1]), miss, int(searches[i])))
-        no_outcome_words = _no_outcome_words(lacking, said, shown)
+                label = _stratum_said(dict(zip(keys, map(str, k))), [*area_by, *split_by], names)
+                shown.append((label, str(k[-1]), miss, int(searches[i])))
+        no_outcome_words = _no_outcome_words(lacking, said, shown, split=bool(split_by))
         one = len(forces) == 1  # not by force: the text's one number is the force's where the files are of one force
         _resay_no_outcome(arrests, said, lambda f: names.get(f, force_name(f)) if "force" in by else "" if one else None)
         unprotected = sorted(set(unprotected) | set(more))
@@ -1918,13 +1923,15 @@ def _no_outcome(arrests: pd.DataFrame, disp: pd.DataFrame, keys: list[str], wher
 
 
 def _no_outcome_words(lacking: dict[str, tuple[int, int, np.ndarray | None]], said: dict[str, Any],
-                      shown: Sequence[tuple[str, str, int, int]] = ()) -> str:
+                      shown: Sequence[tuple[str, str, int, int]] = (), split: bool = False) -> str:
     """The arrest paragraph's sentence on the searches with no recorded outcome (``lacking``, from
     :func:`_no_outcome`, by force as the table names it), which the arrest rates leave out: the
     number of each force in ``said`` (a total protected with the tables), or else the groups' numbers
-    ``shown`` (``(area, group, no outcome, searches)``: the difference of two published counts),
+    ``shown`` (``(stratum, group, no outcome, searches)``: the difference of two published counts;
+    the stratum as :func:`.splits._stratum_said` names it, said where there are several or ``split``,
+    the searches split by more than area: "Leicestershire (Male)", not "Male" alone nor nothing),
     and for the rest that it is withheld. Leicestershire (police.uk, Dec 2019 - Feb 2020): 10 of its
-    578 searches, 6 of them White people's (of 398).
+    578 searches, 6 of them White people's (of 398); by ``["force", "gender"]``, of White men's 351.
 
     >>> rows = np.ones(5, bool)
     >>> _no_outcome_words({"Durham": (189, 413, rows)}, {"Durham": 1})[:101]
@@ -1932,6 +1939,8 @@ def _no_outcome_words(lacking: dict[str, tuple[int, int, np.ndarray | None]], sa
     >>> t = _no_outcome_words({"Leicestershire": (10, 578, rows)}, {}, [("Leicestershire", "White", 6, 398)])
     >>> print(t[:75], "...", t[-54:])
      Some searches had no recorded outcome: 6 of White people's 398 searches (a ... so the arrest table counts only the searches with one.
+    >>> _no_outcome_words({"Leicestershire": (10, 578, rows)}, {}, [("Leicestershire (Male)", "White", 6, 351)], split=True)[:97]
+    " Some searches had no recorded outcome: 6 of White people's 351 searches in Leicestershire (Male)"
     >>> print(_no_outcome_words({"London, City of": (0, 96, rows), "Essex": (12, 900, rows)}, {"London, City of": 1})[:86])
      Searches with no recorded outcome (the City of London: 0 of 96; the others' numbers w
     """
@@ -1947,7 +1956,7 @@ def _no_outcome_words(lacking: dict[str, tuple[int, int, np.ndarray | None]], sa
         if not any(v[2] is not None and v[0] > 0 for v in lacking.values()):
             return f" Searches with no recorded outcome {treated.removeprefix('they ')}."
         areas = {a for a, _, _, _ in shown}
-        items = [f"{m:,} of {_group_people(g)}'s {n:,} searches" + (f" in {place(a)}" if len(areas) > 1 and a else "")
+        items = [f"{m:,} of {_group_people(g)}'s {n:,} searches" + (f" in {a}" if (len(areas) > 1 or split) and a else "")
                  for a, g, m, n in shown[:5]]
         items += [f"and {len(shown) - 5} more groups'"] if len(shown) > 5 else []
         listed = (": " + ("; " if len(items) > 2 else " and ").join(items)) if items else ""

@@ -36,6 +36,24 @@ def _names(items: Sequence[str], limit: int = 5) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def split_names(labels: Sequence[str], limit: int = 8) -> str:
+    """A list of splits (:func:`split_label`) as a sentence joins it, one rule for every list of them:
+    as :func:`_names`, but when any label has an " and " of its own (police.uk's legislation "Criminal
+    Justice and Public Order Act 1994 (section 60)", "Police and Criminal Evidence Act 1984 (section
+    1)"), every label is quoted, so that the "and" joining them cannot be read as part of one (the City
+    of London 2023 by ``["force", "legislation"]`` read "(Criminal Justice and Public Order Act 1994
+    (section 60) and no legislation recorded)").
+
+    >>> split_names(["Criminal Justice and Public Order Act 1994 (section 60)", "no legislation recorded"])
+    "'Criminal Justice and Public Order Act 1994 (section 60)' and 'no legislation recorded'"
+    >>> split_names(["18-24 / Male", "25-34 / Female"])
+    '18-24 / Male and 25-34 / Female'
+    """
+    if any(" and " in str(x) for x in labels):
+        labels = [f"'{x}'" for x in labels]
+    return _names(labels, limit=limit)
+
+
 def _groups_in_splits(rows: pd.DataFrame, mask: np.ndarray, split: Sequence[str]) -> tuple[str, int]:
     """The groups of ``rows[mask]`` as a caveat names them, each with the split it is in (``split``,
     :func:`said_splits`: the ``by`` columns other than the area, and the month by month; said by
@@ -52,6 +70,13 @@ def _groups_in_splits(rows: pd.DataFrame, mask: np.ndarray, split: Sequence[str]
     ...                   "group": ["Mixed", "Mixed", "Mixed"]})
     >>> _groups_in_splits(m, np.array([True, True, False]), ["month", "gender"])
     ('Mixed (Dec 2019 / Male and Jan 2020 / Male)', 2)
+
+    A split whose values have an "and" of their own is quoted (:func:`split_names`):
+
+    >>> c = pd.DataFrame({"legislation": ["Police and Criminal Evidence Act 1984 (section 1)", "no legislation recorded",
+    ...                                   "Misuse of Drugs Act 1971 (section 23)"], "group": ["Other"] * 3})
+    >>> _groups_in_splits(c, np.array([True, True, False]), ["legislation"])[0]
+    "Other ('Police and Criminal Evidence Act 1984 (section 1)' and 'no legislation recorded')"
 
     The same groups in every split of ``rows`` are said alone (by month, each month's Mixed and Other):
 
@@ -74,7 +99,7 @@ def _groups_in_splits(rows: pd.DataFrame, mask: np.ndarray, split: Sequence[str]
     if len(alike) == 1 and len(kinds) == len({split_label(r, split) for _, r in rows.iterrows()}) > 1:
         # the same groups in every split of the rows: said once, as the groups alone
         return _names(list(next(iter(alike)))), len(sel)
-    return ", ".join(f"{_names(list(gs), limit=8)} ({_names(ks, limit=8)})" for gs, ks in alike.items()), len(sel)
+    return ", ".join(f"{_names(list(gs), limit=8)} ({split_names(ks)})" for gs, ks in alike.items()), len(sel)
 
 
 def sub_strata(table: pd.DataFrame) -> list[str]:

@@ -1361,7 +1361,8 @@ def _after_adjustment(f: pd.DataFrame, sig_at: list[Any], scope: str = "", alpha
 
 
 def _find_item(f: pd.DataFrame, r: pd.Series) -> str:
-    """One group's significant find-rate difference as the finding says it: the people, where, their
+    """One group's significant find-rate difference as the finding says it: the people, where (a month
+    as the rest of the report says it, "Jan 2020", :func:`saferstats._periods.month_label`), their
     find rate and White people's there, as percentages (the table's proportions), and which way.
 
     >>> f = pd.DataFrame({"force": ["Essex", "Essex"], "group": ["Asian", "White"], "rate": [0.383, 0.279],
@@ -1375,7 +1376,7 @@ def _find_item(f: pd.DataFrame, r: pd.Series) -> str:
     >>> m = pd.DataFrame({"force": ["South Yorkshire"] * 4, "month": ["2019-12", "2019-12", "2020-01", "2020-01"],
     ...                   "group": ["Asian", "White"] * 2, "rate": [0.15, 0.12, 0.246, 0.108], "diff": [0.03, 0, 0.138, 0]})
     >>> _find_item(m, m.iloc[2])
-    'Asian people in South Yorkshire in 2020-01 (25% against 11%, higher)'
+    'Asian people in South Yorkshire in Jan 2020 (25% against 11%, higher)'
     """
     nested = _area_columns(f)  # by force and CSP: the CSP's name, and White people's there (not the force's first)
     area = bool(nested) or r.index[0] != "group"
@@ -1383,7 +1384,7 @@ def _find_item(f: pd.DataFrame, r: pd.Series) -> str:
     # the row's other labels (a month, a period): said, and White people's row taken from the same
     labels = list(f.columns[:list(f.columns).index("group")]) if "group" in f.columns else []
     when = [c for c in labels if c in ("month", "period", "year") and c not in nested and c != f.columns[0]]
-    where += "".join(f" in {r[c]}" for c in when if f[c].nunique() > 1)
+    where += "".join(f" in {month_label(r[c])}" for c in when if f[c].nunique() > 1)
     # by area and another split (legislation, age range): which searches, against White people's of the
     # same split (the City of London 2023 by age range: "33% against 22%, lower" set 18-24's Black
     # find rate against 10-17's White one)
