@@ -26,6 +26,7 @@ import test_report_w36a
 from test_report_w36a import CITY_2023, _city_config, _report
 import test_report_w38a
 from test_report_w38a import _findings
+from test_report_w40b import _raw  # (searches with a stated ethnicity, their broad group and month)
 from saferstats.report import summary
 from saferstats.report.sections import _stop_search
 import saferstats.report.splits as _splits
@@ -34,16 +35,6 @@ city_residents = test_report_w36a.city_residents  # (fixtures)
 city_raw = test_report_w38a.city_raw
 SEVEN = "stop_search/policeuk_7forces_2019-12_to_2020-02"
 CFG = {"confidence": 0.95, "disclosure_threshold": 5}
-
-
-def _raw(files: list[str]) -> pd.DataFrame:
-    """Searches of people (not vehicles only) with a stated self-defined ethnicity, their broad group."""
-    raw = pd.concat([pd.read_csv(f, dtype=str) for f in files], ignore_index=True)
-    raw = raw[raw["Type"] != "Vehicle search"]
-    eth = raw["Self-defined ethnicity"].fillna("").str.strip()
-    raw = raw[(eth != "") & ~eth.str.contains("Not stated")]
-    return raw.assign(broad=raw["Self-defined ethnicity"].str.extract(r"^(White|Black|Asian|Mixed|Other)")[0],
-                      month=raw["Date"].str[:7])
 
 
 # ------------------------------------------------------------------ 1. no outcome: the force and the split
