@@ -851,8 +851,9 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     "All" row's 26.4 is the MHSDS 15,212 per the same population, and a band's rate is per the
     people of that band (18 to 34: 62.9, 7,917 detentions, 12.6 million people), a gender's per
     that gender, an ethnic group's per that group (``std_rate``: age-standardised, with
-    ``std_rate_ci`` its published half-width). Organisations' rows have no rate, except the ICBs'
-    Section 135/136 conversions, per the ICB's population; the ICB level's "All providers" rates
+    ``std_rate_ci`` its published half-width). Of the Section 135/136 rows, those of trusts and
+    independent providers and England's conversions have no rate; the ICBs' Section 135/136
+    conversions have one, per the ICB's population, and the ICB level's "All providers" rates
     (5.2 for 2,925, 0.7 for 347) fit no one population (55.7 to 56.8 and 46.3 to 53.4 million):
     do not divide by them.
 
