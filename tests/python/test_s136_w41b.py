@@ -230,3 +230,41 @@ def test_a_zero_in_a_tactic_few_forces_use_is_left_alone(tmp_path):
     # F0's tactical communication: 9 of 9 others report it, median 100 of 1,000 gives 100 >= 10
     assert flagged == [["F0", "Tactical communication"]]
     assert "gives 100 of the force's 1,000" in t.loc[t["row_note"] != "", "row_note"].iloc[0]
+
+
+# 4. the report's Section 136 section from the NHS statistics, as a Panel member reads it
+
+MHA_BOOK = "s136_mental_health/nhs_mha_annual_2023_24/mha_annual_suppressed_2023_24 (version 1).xlsx"
+
+
+def _section_words(shared_data, area):
+    from saferstats.report.sections import _s136_mha
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _flat(_s136_mha({"confidence": 0.95, "area": area}, shared_path(shared_data, MHA_BOOK))[1])
+
+
+def test_report_section_does_not_send_a_panel_to_an_icb_figure(shared_data, mha_raw):
+    """A Hertfordshire report said the statistics are "published by NHS provider and commissioner": Section
+    136 uses are published for no commissioner (ICB), and the conversions for no provider either; and it
+    gave 16,837 "Section 136 uses recorded by providers" with nothing to say that it is not every detention."""
+    raw = mha_raw
+    s136 = raw[raw["measureSubcategory"] == "Section 136"]
+    assert set(s136["OrganisationBreakdown"]) == {"All submissions", "NHS Trust", "Independent Health Provider"}
+    conv = raw[raw["measureSubcategory"].isin(["Section 136 to 2", "Section 136 to 3"])]
+    assert set(conv["OrgID"]) == {"All prov"}
+    words = _section_words(shared_data, "Hertfordshire")
+    assert "provider and commissioner" not in words
+    assert ("These are figures for England, not Hertfordshire: Section 136 uses are published for England and by NHS "
+            "provider (a trust or an independent provider, where the person was taken), not by commissioner (ICB), "
+            "police force area or Community Safety Partnership, and the conversions to section 2 or 3 for England "
+            "only") in words
+    total = int(s136[(s136["OrganisationBreakdown"] == "All submissions") & (s136["Demographic"] == "All")]
+                ["Total_Count"].iloc[0])
+    assert f"{total:,} Section 136 uses recorded by providers" in words
+    assert ("not every Section 136 detention: the police's own count (Home Office, England and Wales) is another "
+            "number; set the two side by side as two sources, not as one count") in words
+    # an England report keeps the caveat on the sources, without the area sentence
+    eng = _section_words(shared_data, "England")
+    assert "not every Section 136 detention" in eng and "These are figures for England" not in eng
