@@ -189,8 +189,8 @@ def test_west_midlands_tactical_communication_is_flagged_as_unrecorded(shared_da
     assert zero[["force", "tactic", "source_line"]].values.tolist() == [[f, tac, line] for f, tac, line, _ in expected]
     note = zero.set_index("force").loc["West Midlands", "row_note"]
     e_wm = dict(((f, tac), e) for f, tac, _, e in expected)[("West Midlands", "Tactical communication")]
-    assert note.startswith(f"0 in every column, where 41 of the 41 other forces publishing this tactic report it "
-                           f"(their median, ")
+    assert note.startswith("0 in every column, where 41 of the 41 other forces publishing this tactic report it "
+                           "(their median, ")
     assert f"gives {e_wm:,.0f} of the force's 18,458)" in note and "(it is not in *Total Tactics)" in note
     notts = zero.set_index("force").loc["Nottinghamshire", "row_note"]
     assert "the rows it is part of (*Total Restraint, *Total Tactics) lack these tactics" in notts
