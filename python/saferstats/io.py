@@ -831,6 +831,32 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     ``mhsds_count``, not its ``count``: 18-34 is 52.0% of 15,212, not 47.0% of 16,837. Files
     without these columns (older years, cut-down exports) give them missing in every row.
 
+    **Conversions: England and the two provider levels only.** The Section 136 uses followed by a
+    detention under section 2 or 3 (subcategories ``"Section 136 to 2"`` and ``"Section 136 to 3"``,
+    under the measures "Uses of section 2/3" and again under "Detentions following use of Place of
+    Safety Order") are published for England (``organisation_level`` "All submissions") and as the
+    "All providers" totals of the NHS Trust and Independent Health Provider levels (2023-24: 2,485 =
+    2,447 + 38 and 240 = 237 + 3), never per provider, ICB or sub-ICB, and not by age, gender or
+    ethnicity: there is no conversion rate of one trust or one ICB in the file. The ICB rows that
+    look like them, ``"Section 135/136 to 2"`` and ``"Section 135/136 to 3"``, add the conversions
+    after a Section 135 warrant (a magistrate's warrant to enter premises, not a police detention
+    under Section 136): England's 2,925 and 347 against Section 136's 2,485 and 240 (Section 135's 441
+    and 107 make 2,926 and 347). An ICB's Section 135/136 count over Section 136 uses is no
+    Section 136 conversion rate; Section 136 uses themselves are not published by ICB either.
+
+    **What ``crude_rate`` is per.** Per 100,000 people, of the population of the row's group in
+    England (the file gives no population; NHS England uses ONS estimates): the "All" row's 29.2
+    for Section 136 is of its ``count`` 16,837 (MHSDS and A&E), which makes the population 57.6 to
+    57.8 million, all of England at every age (not adults, not a police force's area); the Age
+    "All" row's 26.4 is the MHSDS 15,212 per the same population, and a band's rate is per the
+    people of that band (18 to 34: 62.9, 7,917 detentions, 12.6 million people), a gender's per
+    that gender, an ethnic group's per that group (``std_rate``: age-standardised, with
+    ``std_rate_ci`` its published half-width). Of the Section 135/136 rows, those of trusts and
+    independent providers and England's conversions have no rate; the ICBs' Section 135/136
+    conversions have one, per the ICB's population, and the ICB level's "All providers" rates
+    (5.2 for 2,925, 0.7 for 347) fit no one population (55.7 to 56.8 and 46.3 to 53.4 million):
+    do not divide by them.
+
     ``path`` is the main-sheet CSV as published, or a workbook (``.xlsx``/``.ods``) holding it:
     the sheet whose first row has the main sheet's columns is read (``sheet=`` names it; other
     sheets, such as pivot tables, are ignored), and its lines are counted as in the sheet.

@@ -1882,6 +1882,43 @@ def _uof_odd_rows(out: pd.DataFrame) -> list[str]:
     return notes
 
 
+#: A tactic row published as 0 in every column is said to be unrecorded where at least this share of the
+#: other forces that publish the tactic report it (more than 0) and their median share of it (of their
+#: ``*Total Tactics``) gives the force ``absent_expected`` or more (:func:`_uof_unrecorded_rows`).
+_UOF_ZERO_ROW_OTHERS = 0.9
+
+
+def _uof_unrecorded_rows(out: pd.DataFrame, absent_expected: float = _UOF_ABSENT_EXPECTED) -> list[str]:
+    """Each row's note where the force published a tactic as 0 in every column although nearly every
+    other force reports it (:data:`_UOF_ZERO_ROW_OTHERS` of those publishing it) and their median
+    share of it, times the force's ``*Total Tactics``, gives ``absent_expected`` tactics or more: a
+    tactic the force most likely did not record, not a true 0 (2019/20: West Midlands' "Tactical
+    communication", line 1597, where the others' median gives 7,387); "" elsewhere."""
+    totals = out[out["row_type"] == "all tactics"].drop_duplicates("force").set_index("force")["tactics"]
+    rows = out[out["row_type"].isin(["tactic", "type of force", "tactical communication"])]
+    whole = rows["force"].map(totals)
+    share = (rows["tactics"] / whole).where(whole > 0)
+    notes = [""] * len(out)
+    zero = rows[(rows[_UOF_COUNTS].fillna(-1) == 0).all(axis=1) & (whole > 0)]
+    for at, r in zip(zero.index, zero.itertuples()):
+        same = (rows["type_of_force"] == r.type_of_force) & (rows["tactic"] == r.tactic) & (rows["force"] != r.force)
+        others = share[same].dropna()
+        if not len(others) or (others > 0).mean() < _UOF_ZERO_ROW_OTHERS:
+            continue
+        n = float(totals[r.force])
+        expected = float(others.median()) * n
+        if expected >= absent_expected:
+            lacking = (f"; the row{'s' if r.row_type == 'tactic' else ''} it is part of "
+                       f"({r.part_of}{', *Total Tactics' if r.row_type == 'tactic' else ''}) lack these tactics"
+                       if isinstance(r.part_of, str) else " (it is not in *Total Tactics)")
+            notes[out.index.get_loc(at)] = (
+                f"0 in every column, where {int((others > 0).sum())} of the {len(others)} other forces publishing this "
+                f"tactic report it (their median, {1000 * float(others.median()):,.1f} per 1,000 of their tactics, "
+                f"gives {expected:,.0f} of the force's {n:,.0f}): most likely not recorded, not a true 0; do not read "
+                f"its counts as 0{lacking}")
+    return notes
+
+
 def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share: float = _UOF_NOT_REPORTED,
                       absent_expected: float = _UOF_ABSENT_EXPECTED) -> pd.DataFrame:
     """Read the Home Office *Police use of force statistics* table of tactics by the subject's
@@ -1957,6 +1994,17 @@ def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share
     ``*Total Not reported`` rows have 3 of 863; Derbyshire's "Not reported" health condition is 0
     wherever published.
     Most likely a count entered under the wrong heading: leave it out (``t[t.row_note == ""]``).
+
+    **A tactic published as 0 that looks unrecorded.** A tactic row that is 0 in every column
+    although at least nine in ten of the other forces publishing the tactic report it, and their
+    median share of it (of their ``*Total Tactics``) gives the force ``absent_expected`` tactics or
+    more (10 by default), is said in ``row_note`` too (listed in ``.attrs["summary"]["odd_rows"]``
+    and warned of): most likely not recorded, not a true 0; the totals it is part of lack it.
+    2019/20: West Midlands' "Tactical communication" (line 1597; the other 41 forces publishing it
+    all report it, their median 400.2 per 1,000 tactics giving 7,387 of West Midlands' 18,458),
+    Nottinghamshire's and Wiltshire's "Ground restraint" (950 and 294 due), Cheshire's "Other /
+    improvised" (374) and Avon & Somerset's "Shield" (21). A 0 in a tactic that fewer forces use
+    (AEP: 35 of 42) or in a "not stated" part is left as published.
 
     **A funnel of the forces.** The England and Wales row includes the flagged forces (and
     their counts recorded otherwise): its 16.0% is no target for the others. The target is the
@@ -2115,7 +2163,8 @@ def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share
     notes = _uof_recording_notes(out[out["row_type"] == "all tactics"], share, due)
     out["recording_note"] = out["force"].map(lambda f: notes.get(f, ""))
     out["comparable"] = out["recording_note"] == ""
-    out["row_note"] = _uof_odd_rows(out)
+    unrecorded = _uof_unrecorded_rows(out, due)
+    out["row_note"] = ["; ".join(n for n in pair if n) for pair in zip(_uof_odd_rows(out), unrecorded)]
     odd = out[out["row_note"] != ""]
     like = out[(out["row_type"] == "all tactics") & out["comparable"]]
     like = like.dropna(subset=["mental_health", "condition_reported"])
@@ -2155,12 +2204,20 @@ def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share
                   "`recording_note`; compare the others (t[t.comparable]) and show these apart. The England and "
                   "Wales row includes them: a funnel's target is the comparable forces' pooled share "
                   f"({pooled['percent']:.1f}%, .attrs['summary']['comparable']), not its")
-    if len(odd):
-        warn_user(f"read_use_of_force: {src.name}: {len(odd)} row(s) with a kind of health condition far beyond the "
+    heading = odd[odd["row_note"].str.contains("wrong heading", regex=False)]
+    if len(heading):
+        warn_user(f"read_use_of_force: {src.name}: {len(heading)} row(s) with a kind of health condition far beyond the "
                   "force's own share of it: " + "; ".join(f"{r.force} {r.tactic} (line {r.source_line}): {r.row_note}"
-                                                            for r in odd.head(4).itertuples())
+                                                            for r in heading.head(4).itertuples())
                   + ". Said in `row_note` and .attrs['summary']['odd_rows']; leave the row out of a comparison "
                   "(t[t.row_note == ''])")
+    zeros = out[[bool(n) for n in unrecorded]]
+    if len(zeros):
+        warn_user(f"read_use_of_force: {src.name}: {len(zeros)} tactic row(s) published as 0 in every column although "
+                  "nearly every other force reports the tactic: " + "; ".join(
+                      f"{r.force} {r.tactic} (line {r.source_line}): {r.row_note}" for r in zeros.head(5).itertuples())
+                  + ". Said in `row_note` and .attrs['summary']['odd_rows']; leave these rows out "
+                  "(t[t.row_note == '']) rather than compare a 0")
     if rows_off or parts_off:
         eg = [f"{r['force']} {r['tactic']} (line {r['source_line']})" for r in [*rows_off, *parts_off][:4]]
         warn_user(f"read_use_of_force: {src.name}: {len(rows_off)} row(s) whose five health-condition counts do not add "

@@ -480,7 +480,10 @@ def _mha_conversion_hint(t: pd.DataFrame) -> str:
              "['Section 136 to 2', 'Section 136 to 3', 'Section 136']")
     text = (f". Take one row of each, the national ones: t.query(\"{query}\") (each conversion count is also "
             "published under 'Detentions following use of Place of Safety Order' and for NHS trusts and independent "
-            "providers: a filter on the subcategory alone counts it several times)")
+            "providers: a filter on the subcategory alone counts it several times). The conversions are published for "
+            "England and the NHS trust and independent provider totals only, never per provider or ICB; the ICB rows "
+            "'Section 135/136 to 2' and 'Section 135/136 to 3' add the conversions after a Section 135 warrant, so "
+            "they are no Section 136 conversion rate of an ICB")
     try:
         nat = t[(t["organisation_level"].astype(str) == "All submissions") & (t["demographic"].astype(str) == "All")
                 & (t["breakdown"].astype(str) == "All")]

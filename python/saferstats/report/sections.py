@@ -3751,12 +3751,17 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
     words = (f" NHS England Mental Health Act statistics {year}: {int(total.iloc[0]) if len(total) else 0:,} Section 136 uses "
              f"recorded by providers{split}; rates per 100,000 by ethnic group are the published crude and age-standardised rates "
              "(rates for Not Stated / Not Known are not published)." + no_group
-             + " NHS figures are rounded and suppressed at source." + slips)
+             + " NHS figures are rounded and suppressed at source. They count the uses NHS providers recorded, not "
+             "every Section 136 detention: the police's own count (Home Office, England and Wales) is another "
+             "number; set the two side by side as two sources, not as one count." + slips)
     area = str(cfg.get("area") or "").strip()
     if area and area.lower() != "england":
         # a force or CSP report: say that these are not the area's own figures
-        words += (f" These are figures for England, not {place(area)}: the statistics are published by NHS "
-                  "provider and commissioner, not by police force area or Community Safety Partnership.")
+        words += (f" These are figures for England, not {place(area)}: Section 136 uses are published for England and "
+                  "by NHS provider (a trust or an independent provider, where the person was taken), not by "
+                  "commissioner (ICB), police force area or Community Safety Partnership, and the conversions to "
+                  "section 2 or 3 for England only (an ICB's 'Section 135/136' conversions add Section 135 "
+                  "warrants).")
     return tables, words, year
 
 
