@@ -564,11 +564,12 @@ def _one_file(path: Any, arg: str) -> Path:
 
 _HO_FORCE_COLUMNS = {"force": "force", "year": "period", "race": "race", "total_religion": "religion",
                      "religion": "religion", "sexual_orientation": "sexual_orientation", "disability": "disability",
-                     "transgender": "transgender", "total_number_of_motivating_factors": "motivating_factors",
+                     "transgender": "transgender", "transgender_identity": "transgender",
+                     "total_number_of_motivating_factors": "motivating_factors",
                      "total_number_of_offences": "offences", "population": "population",
                      "offences_per_100_000_pop": "published_rate"}
 _HO_STRANDS = {"race": "race", "religion": "religion", "sexual orientation": "sexual_orientation",
-               "disability": "disability", "transgender": "transgender",
+               "disability": "disability", "transgender": "transgender", "transgender identity": "transgender",
                "total number of motivating factors": "motivating_factors",
                "total number of offences": "offences"}
 
@@ -714,7 +715,9 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
       ``df.attrs["notes"]``;
     - **the bulletin's strand series** (a title, then ``Hate crime strand, 2011/12, ...,
       2017/18³, 2018/19, % change ...`` and one row per strand) -> long: ``strand, period,
-      count`` (the "% change" column, notes and source lines are not data);
+      count`` (the "% change" column, notes and source lines are not data; "Transgender identity",
+      as later bulletins name the strand, is ``transgender``; a row with figures whose label is no
+      strand or total is left out, in ``df.attrs["dropped"]`` and a warning, never silently);
     - **the bulletin's monthly figures** (calendar years across, ``January`` ... ``December``
       down, e.g. Figure 2: racially or religiously aggravated offences by month) -> one row per
       month from the first figure to the last: ``month`` (``"YYYY-MM"``), ``count``; a month
@@ -815,11 +818,16 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
         periods = [(_period_label(h), h, k) for k, h in enumerate(header) if k > 0]
         periods = [(p, h, k) for p, h, k in periods if p is not None]  # at least one (_ho_layout)
         records = []
+        unknown: list[tuple[int, str]] = []
         for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
             label = " ".join(str(row[0] or "").split()) if row else ""
             key = re.sub(r"[\d\u00b9\u00b2\u00b3,]+$", "", label).strip().lower()
-            if key not in _HO_STRANDS:
-                continue  # blank, source and footnote lines
+            if key not in _HO_STRANDS:  # blank, source and footnote lines; a row with figures is reported
+                if label and any(_number(row[k] if k < len(row) else None)[1] == "ok" for _p, _h, k in periods):
+                    unknown.append((i, label))
+                    dropped.append({"source_file": src.name, "source_line": i, "column": header[0] or None,
+                                    "value": label, "reason": "not a strand or total this reader knows (row left out)"})
+                continue
             for p, h, k in periods:
                 cell = row[k] if k < len(row) else None
                 v, status = _number(cell)
@@ -828,6 +836,14 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
                     dropped.append({"source_file": src.name, "source_line": i, "column": h, "value": cell,
                                     "reason": "no figure published" if status == "missing" else "unparsable count"})
                 records.append({"strand": _HO_STRANDS[key], "period": p, "count": v, "source_line": i})
+        if unknown:  # a strand this reader does not know would otherwise vanish without a word
+            shown = "; ".join(f"{lab!r} (line {ln})" for ln, lab in unknown[:6])
+            warn_user(f"read_hate_crime: {src.name}: {len(unknown)} row(s) with figures under the strand header are "
+                      f"not a strand or total this reader knows (Race, Religion, Sexual orientation, Disability, "
+                      f"Transgender, Total number of motivating factors, Total number of offences), so they are left "
+                      f"out (listed in .attrs['dropped']): {shown}{' ...' if len(unknown) > 6 else ''}. The strands "
+                      "read no longer add up to the table's total of motivating factors; read the table with "
+                      "pandas.read_csv to keep them")
         if not records:
             raise InvalidInputError(f"{src}: the strand table has no strand rows (Race, Religion, ...)", "path")
         out = pd.DataFrame.from_records(records)

@@ -1,0 +1,83 @@
+"""Walk-through w41c (a CSP analyst's hate crime trends): what the walk found wrong.
+
+Worked on the Home Office hate crime files in ../shared/data exactly as published (PROVENANCE §3);
+references from the file's own cells (csv module) and scipy, never from saferstats' output.
+
+- ``read_hate_crime`` on the bulletin's strand table skipped every row whose label was not one of
+  the seven it knows, without a word: a strand named as later bulletins name it ("Transgender
+  identity") or one a force monitors locally ("Alternative subculture") vanished from the table,
+  breaking "rows read + rows reported = rows in the file". "Transgender identity" is now the
+  ``transgender`` strand; any other row with figures is in ``attrs["dropped"]`` and a warning.
+"""
+from __future__ import annotations
+
+import csv
+import warnings
+from pathlib import Path
+
+import pytest
+
+import saferstats
+from saferstats import SaferstatsWarning
+
+from conftest import shared_path
+
+HATE = "hate_crime/home_office_by_force_2017-18_2018-19"
+
+
+def _rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def _write(rows: list[list[str]], path: Path) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+def _figures(row: list[str]) -> list[float]:
+    return [float(c.replace(",", "")) for c in row[1:9]]
+
+
+@pytest.fixture
+def table_2(shared_data: Path) -> Path:
+    return shared_path(shared_data, f"{HATE}/DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv")
+
+
+def test_strand_named_transgender_identity_is_read(table_2: Path, tmp_path: Path) -> None:
+    rows = _rows(table_2)
+    at = next(i for i, r in enumerate(rows) if r and r[0] == "Transgender")
+    expected = _figures(rows[at])  # 313, 364, ..., 2,333 as published
+    rows[at][0] = "Transgender identity"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SaferstatsWarning)  # nothing left out, nothing to say
+        s = saferstats.read_hate_crime(_write(rows, tmp_path / "table_2.csv"))
+    got = s[s.strand == "transgender"].sort_values("period")["count"].tolist()
+    assert got == expected
+    assert got[-1] == 2333.0
+
+
+def test_unknown_strand_row_is_reported_not_silently_dropped(table_2: Path, tmp_path: Path) -> None:
+    rows = _rows(table_2)
+    at = next(i for i, r in enumerate(rows) if r and r[0] == "Disability")
+    extra = ["Alternative subculture", "12", "15", "20", "25", "30", "41", "52", "60", "15"]
+    rows.insert(at + 1, extra)
+    path = _write(rows, tmp_path / "table_2.csv")
+    with pytest.warns(SaferstatsWarning, match=r"1 row\(s\) with figures .* 'Alternative subculture' \(line "
+                                               rf"{at + 2}\)"):
+        s = saferstats.read_hate_crime(path)
+    left_out = [d for d in s.attrs["dropped"] if d["value"] == "Alternative subculture"]
+    assert len(left_out) == 1 and left_out[0]["source_line"] == at + 2
+    assert "row left out" in left_out[0]["reason"]
+    # the strands the reader knows are all still read, as published
+    assert sorted(set(s.strand)) == sorted(["race", "religion", "sexual_orientation", "disability", "transgender",
+                                            "motivating_factors", "offences"])
+
+
+def test_table_as_published_reads_without_a_left_out_row(table_2: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SaferstatsWarning)
+        s = saferstats.read_hate_crime(table_2)
+    assert [d["reason"] for d in s.attrs["dropped"]] == ["no figure published"]  # offences 2011/12, N/A
+    assert len(s) == 56
