@@ -8,6 +8,9 @@ references from the file's own cells (csv module) and scipy, never from safersta
   identity") or one a force monitors locally ("Alternative subculture") vanished from the table,
   breaking "rows read + rows reported = rows in the file". "Transgender identity" is now the
   ``transgender`` strand; any other row with figures is in ``attrs["dropped"]`` and a warning.
+- ``shares`` on the bulletin's Table 3 as read (religions and its two totals) warned that 'Unknown'
+  was 5.5% of the total: 1,255 over the sum of the religions *and* both totals. The totals are the
+  rows it says to leave out; the share it states is now of the religions, 1,255 / 7,717 = 16.3%.
 """
 from __future__ import annotations
 
@@ -81,3 +84,27 @@ def test_table_as_published_reads_without_a_left_out_row(table_2: Path) -> None:
         s = saferstats.read_hate_crime(table_2)
     assert [d["reason"] for d in s.attrs["dropped"]] == ["no figure published"]  # offences 2011/12, N/A
     assert len(s) == 56
+
+
+def test_unknown_share_in_the_warning_is_of_the_religions_not_of_the_totals_too(shared_data: Path) -> None:
+    path = shared_path(shared_data, f"{HATE}/DERIVED_hate-crime-1819-hosb2419-tables_Table_3.csv")
+    religions = ["Buddhist", "Christian", "Hindu", "Jewish", "Muslim", "Sikh", "Other", "No religion", "Unknown"]
+    cells = {r[0]: float(r[1].replace(",", "")) for r in _rows(path)
+             if r and (r[0] in religions or r[0].startswith("Total number"))}
+    targeted = sum(cells[k] for k in religions)
+    assert targeted == cells["Total number of targeted religions"] == 7717
+    expected = f"'Unknown' {100 * cells['Unknown'] / targeted:.1f}%"  # 16.3%
+    t3 = saferstats.read_hate_crime(path)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        saferstats.shares(t3, count="count", category="religion")
+    said = " | ".join(str(m.message) for m in w)
+    assert "are totals of the others" in said  # the two total rows, named with the filter
+    assert expected in said and expected == "'Unknown' 16.3%"
+    # filtered as the warning says: the same share, and no word of the totals
+    kept = t3[~t3["religion"].isin(t3.attrs["totals"])]
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        out = saferstats.shares(kept, count="count", category="religion")
+    assert [expected in str(m.message) for m in w] == [True]
+    assert out.loc[out.religion == "Unknown", "share"].iloc[0] == pytest.approx(100 * 1255 / 7717)
