@@ -698,7 +698,8 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
       Disability, Transgender, Total number of motivating factors, Total number of offences,
       Population, Offences per 100,000 pop``) -> one row per force and year: ``force, force_code,
       period, race, religion, sexual_orientation, disability, transgender, motivating_factors,
-      offences, population, published_rate``. ``force_code`` is the ONS police force area code
+      offences, population, published_rate`` ("Transgender identity" is ``transgender``; another
+      column of figures is named in a warning, not read). ``force_code`` is the ONS police force area code
       (E23.../W15...), matched as :func:`saferstats.force_id` matches names: join Census
       populations on it, never on the name (the Home Office writes "Devon and Cornwall", ONS
       "Devon & Cornwall", so a merge on the name silently gives that force no population):
@@ -807,6 +808,7 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
                 continue
             rec["source_line"] = i
             records.append(rec)
+        _warn_unknown_force_columns(header, names, rows[header_at + 1:], src.name)
         out = pd.DataFrame.from_records(records)
         cols = [c for c in dict.fromkeys(_HO_FORCE_COLUMNS.values()) if c in out.columns] + ["source_line"]
         out = out[cols]
@@ -906,6 +908,25 @@ def _read_religion(rows: list[list[Any]], header_at: int, src: Path) -> pd.DataF
     if notes:  # numbered notes of the whole table, not of a period (so not attrs["footnotes"])
         out.attrs["notes"] = notes
     return out
+
+
+def _warn_unknown_force_columns(header: list[str], names: list[str | None], body: list[list[Any]], name: str) -> None:
+    """Name the columns of a force table that :func:`read_hate_crime` does not read although they
+    hold figures (a strand it does not know, "Alternative subculture", or a rate per 1,000), which
+    were left out without a word; text columns (a region, a code) are left out unsaid."""
+    unknown = []
+    for k, (h, n) in enumerate(zip(header, names)):
+        if n is not None or not h.strip():
+            continue
+        figures = sum(1 for row in body if k < len(row) and _number(row[k])[1] == "ok")
+        if figures:
+            unknown.append(f"{h.strip()!r} ({figures} figure(s))")
+    if unknown:
+        warn_user(f"read_hate_crime: {name}: {len(unknown)} column(s) with figures are not ones this reader knows, so "
+                  f"they are not in the table read: {', '.join(unknown[:8])}{' ...' if len(unknown) > 8 else ''}. "
+                  "It reads Force, Year, the five monitored strands (Race, Total Religion, Sexual orientation, "
+                  "Disability, Transgender), the totals of motivating factors and offences, Population and the "
+                  "published rate; read the file with pandas.read_csv to keep the others")
 
 
 def _add_force_codes(table: pd.DataFrame, name: str) -> None:

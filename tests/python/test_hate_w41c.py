@@ -8,6 +8,9 @@ references from the file's own cells (csv module) and scipy, never from safersta
   identity") or one a force monitors locally ("Alternative subculture") vanished from the table,
   breaking "rows read + rows reported = rows in the file". "Transgender identity" is now the
   ``transgender`` strand; any other row with figures is in ``attrs["dropped"]`` and a warning.
+- the by-force table's reader likewise read only the columns it knows and left any other column
+  of figures out unsaid (a strand column "Transgender identity", or "Alternative subculture"): the
+  first is now ``transgender``, the others are named in a warning.
 - ``shares`` on the bulletin's Table 3 as read (religions and its two totals) warned that 'Unknown'
   was 5.5% of the total: 1,255 over the sum of the religions *and* both totals. The totals are the
   rows it says to leave out; the share it states is now of the religions, 1,255 / 7,717 = 16.3%.
@@ -108,3 +111,36 @@ def test_unknown_share_in_the_warning_is_of_the_religions_not_of_the_totals_too(
         out = saferstats.shares(kept, count="count", category="religion")
     assert [expected in str(m.message) for m in w] == [True]
     assert out.loc[out.religion == "Unknown", "share"].iloc[0] == pytest.approx(100 * 1255 / 7717)
+
+
+@pytest.fixture
+def by_force(shared_data: Path) -> Path:
+    return shared_path(shared_data, f"{HATE}/Hate crime.csv")
+
+
+def test_by_force_transgender_identity_column_and_unknown_column(by_force: Path, tmp_path: Path) -> None:
+    rows = _rows(by_force)
+    header = rows[0]
+    k = header.index("Transgender")
+    published = {(r[0], r[1]): float(r[k]) for r in rows[1:] if r}  # the file's own cells
+    header[k] = "Transgender identity"
+    header.insert(k + 1, "Alternative subculture")
+    for r in rows[1:]:
+        if r:
+            r.insert(k + 1, "2")
+    path = _write(rows, tmp_path / "hate.csv")
+    with pytest.warns(SaferstatsWarning, match=r"1 column\(s\) with figures are not ones this reader knows.*"
+                                               r"'Alternative subculture' \(86 figure\(s\)\)"):
+        df = saferstats.read_hate_crime(path)
+    got = {(f, p.replace("/", "-")): v for f, p, v in zip(df.force, df.period, df.transgender)}
+    assert got == published
+    assert got[("Hertfordshire", "2018-19")] == published[("Hertfordshire", "2018-19")]
+    assert "alternative_subculture" not in df.columns and len(df) == 86
+
+
+def test_by_force_as_published_has_no_unknown_column(by_force: Path) -> None:
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        df = saferstats.read_hate_crime(by_force)
+    assert not [m for m in w if "not ones this reader knows" in str(m.message)]
+    assert df.loc[(df.force == "Hertfordshire") & (df.period == "2018/19"), "offences"].tolist() == [1600.0]
