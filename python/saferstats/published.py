@@ -827,8 +827,8 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
             if key not in _HO_STRANDS:  # blank, source and footnote lines; a row with figures is reported
                 if label and any(_number(row[k] if k < len(row) else None)[1] == "ok" for _p, _h, k in periods):
                     unknown.append((i, label))
-                    dropped.append({"source_file": src.name, "source_line": i, "column": header[0] or None,
-                                    "value": label, "reason": "not a strand or total this reader knows (row left out)"})
+                    dropped.append({"source_file": src.name, "source_line": i, "column": None, "value": label,
+                                    "reason": "not a strand or total this reader knows (row left out)"})
                 continue
             for p, h, k in periods:
                 cell = row[k] if k < len(row) else None

@@ -75,6 +75,7 @@ def test_unknown_strand_row_is_reported_not_silently_dropped(table_2: Path, tmp_
         s = saferstats.read_hate_crime(path)
     left_out = [d for d in s.attrs["dropped"] if d["value"] == "Alternative subculture"]
     assert len(left_out) == 1 and left_out[0]["source_line"] == at + 2
+    assert left_out[0]["column"] is None  # a whole row, as the reader reports a row without a force name
     assert "row left out" in left_out[0]["reason"]
     # the strands the reader knows are all still read, as published
     assert sorted(set(s.strand)) == sorted(["race", "religion", "sexual_orientation", "disability", "transgender",
