@@ -591,8 +591,14 @@ def _year_columns(row: list[Any]) -> list[tuple[int, int]]:
 
 
 def _month_name(row: list[Any]) -> int | None:
+    """The month (1-12) a grid row is named by: ``"June"``, ``"Jun"``, ``"Sept"``, or with a footnote
+    marker (``"June3"``, ``"June³"``, as a CSV export flattens it); None for any other row."""
     first = next((str(c).strip().lower() for c in row if c is not None and str(c).strip()), "")
-    return _MONTHS.index(first) + 1 if first in _MONTHS else None
+    first = re.sub(r"[\d\u00b9\u00b2\u00b3\u2070-\u2079*]+$", "", first).strip().rstrip(".")
+    if first in _MONTHS:
+        return _MONTHS.index(first) + 1
+    short = [m[:3] for m in _MONTHS]
+    return short.index(first) + 1 if first in short else 9 if first == "sept" else None
 
 
 def _month_grid_header(rows: list[list[Any]], i: int) -> bool:
@@ -721,7 +727,8 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
       strand or total is left out, in ``df.attrs["dropped"]`` and a warning, never silently);
     - **the bulletin's monthly figures** (calendar years across, ``January`` ... ``December``
       down, e.g. Figure 2: racially or religiously aggravated offences by month) -> one row per
-      month from the first figure to the last: ``month`` (``"YYYY-MM"``), ``count``; a month
+      month from the first figure to the last: ``month`` (``"YYYY-MM"``), ``count`` (month rows named
+      in full, short, ``"Sept"``, or with a footnote marker, ``"June3"``); a month
       without a figure inside the series is kept as missing and reported.
 
     Published cells are taken as they are: thousands separators (``"567,700"``), footnote

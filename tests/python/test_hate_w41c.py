@@ -11,6 +11,10 @@ references from the file's own cells (csv module) and scipy, never from safersta
 - the by-force table's reader likewise read only the columns it knows and left any other column
   of figures out unsaid (a strand column "Transgender identity", or "Alternative subculture"): the
   first is now ``transgender``, the others are named in a warning.
+- the monthly figures' reader (Figure 2) knew a month row only by its full name: a month with a
+  footnote marker ("June3", as a CSV export flattens "June³") or abbreviated ("Jun", "Sept") was
+  skipped, and its six published figures came out as NaN "no figure published (a gap in the
+  series)". They are now read.
 - ``shares`` on the bulletin's Table 3 as read (religions and its two totals) warned that 'Unknown'
   was 5.5% of the total: 1,255 over the sum of the religions *and* both totals. The totals are the
   rows it says to leave out; the share it states is now of the religions, 1,255 / 7,717 = 16.3%.
@@ -145,3 +149,22 @@ def test_by_force_as_published_has_no_unknown_column(by_force: Path) -> None:
         df = saferstats.read_hate_crime(by_force)
     assert not [m for m in w if "not ones this reader knows" in str(m.message)]
     assert df.loc[(df.force == "Hertfordshire") & (df.period == "2018/19"), "offences"].tolist() == [1600.0]
+
+
+@pytest.mark.parametrize("label", ["June3", "June\u00b3", "Jun", "JUNE"])
+def test_monthly_figures_read_a_footnoted_or_short_month_name(shared_data: Path, tmp_path: Path, label: str) -> None:
+    path = shared_path(shared_data, f"{HATE}/DERIVED_hate-crime-1819-hosb2419-tables_Figure_2.csv")
+    rows = _rows(path)
+    years = [(k, int(c)) for k, c in enumerate(next(r for r in rows if "2013" in r)) if c.strip().isdigit()]
+    at = next(i for i, r in enumerate(rows) if r and r[0] == "June")
+    expected = {f"{y}-06": float(rows[at][k].replace(",", "")) for k, y in years
+                if k < len(rows[at]) and rows[at][k].strip()}
+    assert expected["2016-06"] == 4190.0 and len(expected) == 6
+    rows[at][0] = label
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SaferstatsWarning)
+        m = saferstats.read_hate_crime(_write(rows, tmp_path / "figure_2.csv"))
+    assert m.attrs["dropped"] == []
+    got = dict(zip(m.month, m["count"]))
+    assert {k: got[k] for k in expected} == expected
+    assert len(m) == 72 and m["count"].notna().all()
