@@ -7,7 +7,8 @@ references from the file's own cells (csv module) and scipy, never from safersta
   the seven it knows, without a word: a strand named as later bulletins name it ("Transgender
   identity") or one a force monitors locally ("Alternative subculture") vanished from the table,
   breaking "rows read + rows reported = rows in the file". "Transgender identity" is now the
-  ``transgender`` strand; any other row with figures is in ``attrs["dropped"]`` and a warning.
+  ``transgender`` strand; any other row with figures is in ``attrs["dropped"]`` and a warning, which
+  ``saferstats trend`` / ``rates`` on the CSV now print too (they silenced the reader's warnings).
 - the by-force table's reader likewise read only the columns it knows and left any other column
   of figures out unsaid (a strand column "Transgender identity", or "Alternative subculture"): the
   first is now ``transgender``, the others are named in a warning.
@@ -84,6 +85,22 @@ def test_unknown_strand_row_is_reported_not_silently_dropped(table_2: Path, tmp_
     # the strands the reader knows are all still read, as published
     assert sorted(set(s.strand)) == sorted(["race", "religion", "sexual_orientation", "disability", "transgender",
                                             "motivating_factors", "offences"])
+
+
+def test_cli_trend_says_the_row_left_out(table_2: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from saferstats.__main__ import main
+
+    rows = _rows(table_2)
+    at = next(i for i, r in enumerate(rows) if r and r[0] == "Disability")
+    rows.insert(at + 1, ["Alternative subculture", "12", "15", "20", "25", "30", "41", "52", "60", "15"])
+    path = _write(rows, tmp_path / "table_2.csv")
+    assert main(["trend", str(path), "--missing", "drop", "--out", str(tmp_path / "out.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "saferstats: warning: read_hate_crime: table_2.csv: 1 row(s) with figures" in err
+    assert f"'Alternative subculture' (line {at + 2})" in err
+    # the as-published table: nothing of the kind said
+    assert main(["trend", str(table_2), "--missing", "drop", "--out", str(tmp_path / "out2.csv")]) == 0
+    assert "read_hate_crime" not in capsys.readouterr().err
 
 
 def test_table_as_published_reads_without_a_left_out_row(table_2: Path) -> None:
