@@ -813,13 +813,16 @@ def _strand_table(path: Path, layouts: tuple[str, ...] = ("strand",)) -> pd.Data
     if path.suffix.lower() != ".csv" and not path.name.lower().endswith(".csv.gz"):
         return None
     try:
-        with warnings.catch_warnings(), _as_plain_csv(path) as plain_path:
-            warnings.simplefilter("ignore", SaferstatsWarning)
+        with warnings.catch_warnings(record=True) as said, _as_plain_csv(path) as plain_path:
+            warnings.simplefilter("always", SaferstatsWarning)
             t = read_hate_crime(plain_path)
     except (SaferstatsError, ValueError, OSError):  # (a workbook saved as .csv: _read_csv says what to do)
         return None
     if t.attrs.get("summary", {}).get("layout") not in layouts:
         return None
+    for w in said:  # what the reader says of the table it read (a row it left out), said as for a workbook
+        if issubclass(w.category, SaferstatsWarning):
+            warnings.warn(w.message)
     return t.set_index(pd.Index(t["source_line"].to_numpy(), name="line"))  # an error names the file's line
 
 

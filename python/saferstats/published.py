@@ -564,11 +564,12 @@ def _one_file(path: Any, arg: str) -> Path:
 
 _HO_FORCE_COLUMNS = {"force": "force", "year": "period", "race": "race", "total_religion": "religion",
                      "religion": "religion", "sexual_orientation": "sexual_orientation", "disability": "disability",
-                     "transgender": "transgender", "total_number_of_motivating_factors": "motivating_factors",
+                     "transgender": "transgender", "transgender_identity": "transgender",
+                     "total_number_of_motivating_factors": "motivating_factors",
                      "total_number_of_offences": "offences", "population": "population",
                      "offences_per_100_000_pop": "published_rate"}
 _HO_STRANDS = {"race": "race", "religion": "religion", "sexual orientation": "sexual_orientation",
-               "disability": "disability", "transgender": "transgender",
+               "disability": "disability", "transgender": "transgender", "transgender identity": "transgender",
                "total number of motivating factors": "motivating_factors",
                "total number of offences": "offences"}
 
@@ -590,8 +591,14 @@ def _year_columns(row: list[Any]) -> list[tuple[int, int]]:
 
 
 def _month_name(row: list[Any]) -> int | None:
+    """The month (1-12) a grid row is named by: ``"June"``, ``"Jun"``, ``"Sept"``, or with a footnote
+    marker (``"June3"``, ``"June³"``, as a CSV export flattens it); None for any other row."""
     first = next((str(c).strip().lower() for c in row if c is not None and str(c).strip()), "")
-    return _MONTHS.index(first) + 1 if first in _MONTHS else None
+    first = re.sub(r"[\d\u00b9\u00b2\u00b3\u2070-\u2079*]+$", "", first).strip().rstrip(".")
+    if first in _MONTHS:
+        return _MONTHS.index(first) + 1
+    short = [m[:3] for m in _MONTHS]
+    return short.index(first) + 1 if first in short else 9 if first == "sept" else None
 
 
 def _month_grid_header(rows: list[list[Any]], i: int) -> bool:
@@ -697,7 +704,8 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
       Disability, Transgender, Total number of motivating factors, Total number of offences,
       Population, Offences per 100,000 pop``) -> one row per force and year: ``force, force_code,
       period, race, religion, sexual_orientation, disability, transgender, motivating_factors,
-      offences, population, published_rate``. ``force_code`` is the ONS police force area code
+      offences, population, published_rate`` ("Transgender identity" is ``transgender``; another
+      column of figures is named in a warning, not read). ``force_code`` is the ONS police force area code
       (E23.../W15...), matched as :func:`saferstats.force_id` matches names: join Census
       populations on it, never on the name (the Home Office writes "Devon and Cornwall", ONS
       "Devon & Cornwall", so a merge on the name silently gives that force no population):
@@ -714,10 +722,13 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
       ``df.attrs["notes"]``;
     - **the bulletin's strand series** (a title, then ``Hate crime strand, 2011/12, ...,
       2017/18³, 2018/19, % change ...`` and one row per strand) -> long: ``strand, period,
-      count`` (the "% change" column, notes and source lines are not data);
+      count`` (the "% change" column, notes and source lines are not data; "Transgender identity",
+      as later bulletins name the strand, is ``transgender``; a row with figures whose label is no
+      strand or total is left out, in ``df.attrs["dropped"]`` and a warning, never silently);
     - **the bulletin's monthly figures** (calendar years across, ``January`` ... ``December``
       down, e.g. Figure 2: racially or religiously aggravated offences by month) -> one row per
-      month from the first figure to the last: ``month`` (``"YYYY-MM"``), ``count``; a month
+      month from the first figure to the last: ``month`` (``"YYYY-MM"``), ``count`` (month rows named
+      in full, short, ``"Sept"``, or with a footnote marker, ``"June3"``); a month
       without a figure inside the series is kept as missing and reported.
 
     Published cells are taken as they are: thousands separators (``"567,700"``), footnote
@@ -804,6 +815,7 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
                 continue
             rec["source_line"] = i
             records.append(rec)
+        _warn_unknown_force_columns(header, names, rows[header_at + 1:], src.name)
         out = pd.DataFrame.from_records(records)
         cols = [c for c in dict.fromkeys(_HO_FORCE_COLUMNS.values()) if c in out.columns] + ["source_line"]
         out = out[cols]
@@ -815,11 +827,16 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
         periods = [(_period_label(h), h, k) for k, h in enumerate(header) if k > 0]
         periods = [(p, h, k) for p, h, k in periods if p is not None]  # at least one (_ho_layout)
         records = []
+        unknown: list[tuple[int, str]] = []
         for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
             label = " ".join(str(row[0] or "").split()) if row else ""
             key = re.sub(r"[\d\u00b9\u00b2\u00b3,]+$", "", label).strip().lower()
-            if key not in _HO_STRANDS:
-                continue  # blank, source and footnote lines
+            if key not in _HO_STRANDS:  # blank, source and footnote lines; a row with figures is reported
+                if label and any(_number(row[k] if k < len(row) else None)[1] == "ok" for _p, _h, k in periods):
+                    unknown.append((i, label))
+                    dropped.append({"source_file": src.name, "source_line": i, "column": None, "value": label,
+                                    "reason": "not a strand or total this reader knows (row left out)"})
+                continue
             for p, h, k in periods:
                 cell = row[k] if k < len(row) else None
                 v, status = _number(cell)
@@ -828,6 +845,14 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
                     dropped.append({"source_file": src.name, "source_line": i, "column": h, "value": cell,
                                     "reason": "no figure published" if status == "missing" else "unparsable count"})
                 records.append({"strand": _HO_STRANDS[key], "period": p, "count": v, "source_line": i})
+        if unknown:  # a strand this reader does not know would otherwise vanish without a word
+            shown = "; ".join(f"{lab!r} (line {ln})" for ln, lab in unknown[:6])
+            warn_user(f"read_hate_crime: {src.name}: {len(unknown)} row(s) with figures under the strand header are "
+                      f"not a strand or total this reader knows (Race, Religion, Sexual orientation, Disability, "
+                      f"Transgender, Total number of motivating factors, Total number of offences), so they are left "
+                      f"out (listed in .attrs['dropped']): {shown}{' ...' if len(unknown) > 6 else ''}. The strands "
+                      "read no longer add up to the table's total of motivating factors; read the table with "
+                      "pandas.read_csv to keep them")
         if not records:
             raise InvalidInputError(f"{src}: the strand table has no strand rows (Race, Religion, ...)", "path")
         out = pd.DataFrame.from_records(records)
@@ -890,6 +915,25 @@ def _read_religion(rows: list[list[Any]], header_at: int, src: Path) -> pd.DataF
     if notes:  # numbered notes of the whole table, not of a period (so not attrs["footnotes"])
         out.attrs["notes"] = notes
     return out
+
+
+def _warn_unknown_force_columns(header: list[str], names: list[str | None], body: list[list[Any]], name: str) -> None:
+    """Name the columns of a force table that :func:`read_hate_crime` does not read although they
+    hold figures (a strand it does not know, "Alternative subculture", or a rate per 1,000), which
+    were left out without a word; text columns (a region, a code) are left out unsaid."""
+    unknown = []
+    for k, (h, n) in enumerate(zip(header, names)):
+        if n is not None or not h.strip():
+            continue
+        figures = sum(1 for row in body if k < len(row) and _number(row[k])[1] == "ok")
+        if figures:
+            unknown.append(f"{h.strip()!r} ({figures} figure(s))")
+    if unknown:
+        warn_user(f"read_hate_crime: {name}: {len(unknown)} column(s) with figures are not ones this reader knows, so "
+                  f"they are not in the table read: {', '.join(unknown[:8])}{' ...' if len(unknown) > 8 else ''}. "
+                  "It reads Force, Year, the five monitored strands (Race, Total Religion, Sexual orientation, "
+                  "Disability, Transgender), the totals of motivating factors and offences, Population and the "
+                  "published rate; read the file with pandas.read_csv to keep the others")
 
 
 def _add_force_codes(table: pd.DataFrame, name: str) -> None:
