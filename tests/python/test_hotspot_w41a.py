@@ -51,3 +51,121 @@ def test_report_study_area_whole_boundary_file_is_refused(shared_data):
     msg = str(e.value)
     assert "is a boundary file" in msg and "several areas" in msg
     assert f"saferstats.StudyArea('{g}')" in msg
+
+
+# --- 2. the grid headline's unit -------------------------------------------------------------
+
+def test_grid_kde_headline_says_per_km2_as_kde_result_does():
+    """"kde: max 429.75" had no unit; KdeResult says "per km²". The value is checked against the
+    quartic kernel summed by hand: one point, bandwidth 30 m, at its own cell centre 3/(π h²)."""
+    g = ss.hotspot_kde([5.0], [5.0], cell_size=10, bandwidth=30, bounds=(0, 20, 0, 20))
+    peak = 3 / (np.pi * 30.0 ** 2) * 1e6  # per m² -> per km²
+    m = re.search(r"kde: max ([0-9.e+-]+) per km², 9 cells > 0", g.headline())
+    assert m, g.headline()
+    assert float(m.group(1)) == pytest.approx(peak, rel=1e-5)
+    r = ss.kde_grid([5.0], [5.0], cell_size=10, bandwidth=30, bounds=(0, 20, 0, 20))
+    assert "per km²" in r.headline()
+
+
+def test_dual_kde_ratio_has_no_unit_and_difference_is_per_km2():
+    a, b = ([0.0, 10.0], [0.0, 0.0]), ([0.0], [0.0])
+    ratio = ss.hotspot_dual_kde(*a, *b, cell_size=10, bandwidth=30, bounds=(-5, 5, -5, 5), method="ratio")
+    diff = ss.hotspot_dual_kde(*a, *b, cell_size=10, bandwidth=30, bounds=(-5, 5, -5, 5), method="difference")
+    assert "per km²" not in ratio.headline() and "kde: max " in ratio.headline()
+    assert re.search(r"kde: max [0-9.e+-]+ per km²", diff.headline()), diff.headline()
+    assert "per km²" not in ratio.layer("count_a").headline()
+    # a KDE on the dual's cells is a density again
+    again = ss.hotspot_kde([0.0], [0.0], bandwidth=30, grid=ratio)
+    assert re.search(r"kde: max [0-9.e+-]+ per km²", again.headline()), again.headline()
+
+
+# --- 3. missing= on the grid functions ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def herts_asb_2021(shared_data):
+    """Hertfordshire's police.uk ASB records of 2021 as published (twelve monthly files joined with
+    pd.concat, so row labels repeat), projected with to_bng keeping the rows without a location."""
+    files = [shared_path(shared_data, f"street_crime/2021-{m:02d}-hertfordshire-street.csv") for m in range(1, 13)]
+    d = pd.concat([pd.read_csv(f) for f in files])
+    asb = d[d["Crime type"] == "Anti-social behaviour"]
+    x, y = ss.to_bng(asb["Latitude"], asb["Longitude"], missing="propagate")
+    return asb, x, y
+
+
+def _first_missing(asb):
+    pos = int(np.flatnonzero(asb["Longitude"].isna().to_numpy())[0])
+    return pos, asb.index[pos]
+
+
+def test_grid_functions_refuse_missing_by_default_and_say_missing_drop(herts_asb_2021):
+    asb, x, y = herts_asb_2021
+    assert int(asb["Longitude"].isna().sum()) == 10
+    pos, label = _first_missing(asb)
+    for fn in (lambda **k: ss.hotspot_kde(x, y, cell_size=500, bandwidth=1000, **k),
+               lambda **k: ss.grid_counts(x, y, cell_size=1000, **k),
+               lambda **k: ss.kde_grid(x, y, cell_size=1000, bandwidth=1000, **k),
+               lambda **k: ss.hotspot_classify(x, y, asb["Month"], cell_size=1000, permutations=0, **k)):
+        with pytest.raises(ss.MissingValueError) as e:
+            fn()
+        assert e.value.argument == "x" and e.value.position == pos and e.value.index == label
+        assert "pass missing='drop'" in str(e.value) and "10 missing value(s)" in str(e.value)
+        with pytest.raises(ss.InvalidInputError, match="unknown missing 'skip'"):
+            fn(missing="skip")
+
+
+def _dropped_warning(rec, fn, n_total):
+    said = [str(w.message) for w in rec if str(w.message).startswith(f"{fn}: ")
+            and "missing coordinates" in str(w.message)]
+    assert said == [f"{fn}: 10 of {n_total:,} point(s) have missing coordinates and are left out "
+                    f"(first at {said[0].split('(first at ')[1][:-1]})"], said
+    return said[0]
+
+
+def test_hotspot_kde_and_count_drop_and_count_the_rows(herts_asb_2021):
+    asb, x, y = herts_asb_2021
+    pos, label = _first_missing(asb)
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        g = ss.hotspot_kde(x, y, cell_size=1000, bandwidth=1500, missing="drop")
+    said = _dropped_warning(rec, "hotspot_kde", len(asb))
+    assert f"first at row {label}" in said
+    t = g.event_counts()
+    have = int(asb["Longitude"].notna().sum())  # pandas, from the file
+    assert t["missing_coordinates"].tolist() == [10] and t["given"].tolist() == [len(asb)]
+    assert t["counted"].tolist() == [have] and t["outside_study_area"].tolist() == [0]
+    assert "10 without coordinates" in g.headline()
+    # the counts are those of the rows with a location (numpy's histogram on pandas' dropna)
+    ok = asb["Longitude"].notna().to_numpy()
+    c = ss.hotspot_count(x[ok], y[ok], grid=g)
+    np.testing.assert_array_equal(g.cells["count"].to_numpy(), c.cells["count"].to_numpy())
+
+
+def test_grid_counts_and_kde_grid_drop(herts_asb_2021):
+    asb, x, y = herts_asb_2021
+    ok = asb["Longitude"].notna().to_numpy()
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        counts, cx, cy = ss.grid_counts(x, y, cell_size=2000, missing="drop")
+        r = ss.kde_grid(x, y, cell_size=2000, bandwidth=2000, missing="drop")
+    _dropped_warning(rec, "grid_counts", len(asb))
+    _dropped_warning(rec, "kde_grid", len(asb))
+    xs, ys = x.to_numpy()[ok], y.to_numpy()[ok]
+    ex = np.r_[cx - 1000, cx[-1] + 1000]
+    ey = np.r_[cy - 1000, cy[-1] + 1000]
+    want, _, _ = np.histogram2d(ys, xs, bins=[ey, ex])
+    np.testing.assert_array_equal(counts, want.astype(np.int64))
+    assert int(counts.sum()) == int(ok.sum())
+    assert r.missing_coordinates == 10 and "10 points without coordinates left out" in r.headline()
+
+
+def test_hotspot_classify_drops_and_says(herts_asb_2021):
+    asb, x, y = herts_asb_2021
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        r = ss.hotspot_classify(x, y, asb["Month"], cell_size=2000, permutations=0, missing="drop")
+    _dropped_warning(rec, "hotspot_classify", len(asb))
+    assert r.cells.attrs["missing_coordinates"] == 10
+    assert "10 events without coordinates left out" in r.headline()
+    per_month = asb[asb["Longitude"].notna()].groupby("Month").size()
+    got = r.periods.groupby("period")["count"].sum()
+    assert got.to_dict() == per_month.to_dict()

@@ -82,14 +82,56 @@ def _finite_xy(x: Any, y: Any, names: tuple[str, str] = ("x", "y")) -> tuple[np.
     for name, v, given in zip(names, (xs, ys), (x, y)):
         nan = np.isnan(v)
         if nan.any():
-            raise _row_error(MissingValueError, name, given, int(np.flatnonzero(nan)[0]),
-                             f"`{name}` has {int(nan.sum())} missing value(s) (first at {{row}}): points "
-                             "without coordinates (police.uk publishes some records without a location) "
-                             f"cannot be placed; leave them out (np.isfinite({name})) and report how many")
+            raise _missing_error(name, given, nan, f"leave them out (np.isfinite({name})) and report how many")
         if not np.isfinite(v).all():
             row = int(np.flatnonzero(~np.isfinite(v))[0])
             raise _row_error(InvalidInputError, name, given, row, f"`{name}` at {{row}}: {v[row]} is not a finite coordinate")
     return xs, ys
+
+
+def _missing_error(name: str, given: Any, nan: np.ndarray, fix: str) -> InvalidInputError:
+    """The :class:`~saferstats.MissingValueError` of coordinate ``name`` missing where ``nan``,
+    naming the first row by its label in ``given`` and saying ``fix``."""
+    return _row_error(MissingValueError, name, given, int(np.flatnonzero(nan)[0]),
+                      f"`{name}` has {int(nan.sum())} missing value(s) (first at {{row}}): points without coordinates "
+                      f"(police.uk publishes some records without a location) cannot be placed; {fix}")
+
+
+def _drop_missing(what: str, missing: str, x: Any, y: Any, *aligned: Any,
+                  names: tuple[str, str] = ("x", "y")) -> tuple[Any, Any, list[Any], int]:
+    """``missing=`` of the grid functions, with :func:`dbscan`'s values: ``"error"`` refuses points
+    without coordinates (a :class:`~saferstats.MissingValueError` naming the coordinate and the
+    row, and saying ``missing='drop'``); ``"drop"`` leaves them out, with a warning naming how many
+    and the first row by its label, as dbscan's. Returns ``x``, ``y`` and the arrays ``aligned``
+    with them (weights, periods, times) without those rows, each a Series that keeps the caller's
+    row labels (a plain array's positions as given), and how many were left out. A GeoSeries given
+    as ``x`` (``y=None``) comes back as its British National Grid x and y."""
+    _choice("missing", missing, ("error", "drop"))
+    if y is None and hasattr(x, "crs") and hasattr(x, "to_crs"):
+        x, y = _geo_points(x, names, "bng")
+    if y is None:
+        return x, y, list(aligned), 0  # the function's own checks say what is missing
+    xs, ys = as_float_array(names[0], x), as_float_array(names[1], y)
+    if len(xs) != len(ys):
+        return x, y, list(aligned), 0  # a length mismatch is reported by the function's own checks
+    bad = np.isnan(xs) | np.isnan(ys)
+    if not bad.any():
+        return x, y, list(aligned), 0
+    if missing != "drop":
+        name, v, given = next((n, v, g) for n, v, g in zip(names, (xs, ys), (x, y)) if np.isnan(v).any())
+        raise _missing_error(name, given, np.isnan(v), "pass missing='drop' to leave them out (counted in a warning "
+                                                       "and in the result)")
+    _say_dropped(what, bad, _given(x, y))
+    keep = ~bad
+
+    def take(v: Any) -> Any:
+        if v is None or len(v) != len(keep):
+            return v  # a length mismatch is reported by the function's own checks
+        if isinstance(v, pd.Series):
+            return v[keep]
+        return pd.Series(list(v) if not isinstance(v, np.ndarray) else v, index=np.arange(len(keep)))[keep]
+
+    return take(x), take(y), [take(v) for v in aligned], int(bad.sum())
 
 
 def _row_error(cls: type[InvalidInputError], name: str, given: Any, pos: int, message: str) -> InvalidInputError:
@@ -207,10 +249,15 @@ def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[n
 def _warn_dropped(fill: np.ndarray, what: str, given: Any = None) -> None:
     """Say how many points ``missing="drop"`` left out (label -2 in ``fill`` of :func:`_latlon`),
     as every other function that drops rows does (the first by its row label in ``given``)."""
-    gone = np.flatnonzero(fill == -2)
+    _say_dropped(what, fill == -2, given, "label -2; ")
+
+
+def _say_dropped(what: str, bad: np.ndarray, given: Any = None, label: str = "") -> None:
+    """"<what>: 10 of 8,533 point(s) have missing coordinates and are left out (first at row 'x')"."""
+    gone = np.flatnonzero(bad)
     if gone.size:
-        warn_user(f"{what}: {gone.size:,} of {len(fill):,} point(s) have missing coordinates and are left out "
-                  f"(label -2; first at {_row(given, int(gone[0]))})")
+        warn_user(f"{what}: {gone.size:,} of {len(bad):,} point(s) have missing coordinates and are left out "
+                  f"({label}first at {_row(given, int(gone[0]))})")
 
 
 def _warn_swapped(a: np.ndarray, b: np.ndarray, given: Any = None, rows: Any = None) -> None:

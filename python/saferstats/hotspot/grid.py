@@ -19,7 +19,7 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, warn_user
-from ._common import (_bounds, _choice, _distinct_points, _finite_xy, _float_arg, _given, _int_arg, _points_in,
+from ._common import (_bounds, _choice, _distinct_points, _drop_missing, _finite_xy, _float_arg, _given, _int_arg, _points_in,
                       _row_error, _seed, _series, _warn_map_points, _warn_peak_one_location, _warn_stretched,
                       _warn_wide_bandwidth, _weighted_points)
 
@@ -138,22 +138,25 @@ class HotspotGrid(Result):
         area's cells; every cell without one), and those left out: ``outside_study_area`` (left out
         by ``study_area=``), ``beyond_grid`` (outside a given ``grid`` or ``bounds``) and
         ``beyond_edge`` (counted in cells of a given grid beyond its study area's edge, which
-        :func:`saferstats.pai`, :func:`hotspot_classify` and :func:`hotspot_change` leave out).
+        :func:`saferstats.pai`, :func:`hotspot_classify` and :func:`hotspot_change` leave out), and
+        ``missing_coordinates`` (rows without coordinates left out by ``missing="drop"``).
 
         >>> hotspot_count([50, 60, 150, 950], [50, 50, 50, 50], cell_size=100, bounds=(0, 299, 0, 99)).event_counts()
-           layer  given  counted  left_out  outside_study_area  beyond_grid  beyond_edge
-        0  count      4        3         1                   0            1            0
+           layer  given  counted  left_out  outside_study_area  beyond_grid  beyond_edge  missing_coordinates
+        0  count      4        3         1                   0            1            0                    0
         """
         inside, rows = self._inside(), []
         for layer, rec in (self.events or {}).items():
             if layer not in self.cells.columns:
                 continue
             v = np.nan_to_num(self.cells[layer].to_numpy(dtype=float))
-            given, kept = int(rec["given"]), int(rec["in_study_area"])
+            given, kept, gone = int(rec["given"]), int(rec["in_study_area"]), int(rec.get("missing_coordinates", 0))
             counted, edge = int(round(float(v[inside].sum()))), int(round(float(v[~inside].sum())))
             rows.append({"layer": layer, "given": given, "counted": counted, "left_out": given - counted,
-                         "outside_study_area": given - kept, "beyond_grid": kept - counted - edge, "beyond_edge": edge})
-        cols = ["layer", "given", "counted", "left_out", "outside_study_area", "beyond_grid", "beyond_edge"]
+                         "outside_study_area": given - gone - kept, "beyond_grid": kept - counted - edge,
+                         "beyond_edge": edge, "missing_coordinates": gone})
+        cols = ["layer", "given", "counted", "left_out", "outside_study_area", "beyond_grid", "beyond_edge",
+                "missing_coordinates"]
         return pd.DataFrame(rows, columns=cols)
 
     def _events_text(self) -> str:
@@ -164,7 +167,8 @@ class HotspotGrid(Result):
         area = IN_STUDY_AREA in self.cells.columns
         parts = []
         for r in table.itertuples(index=False):
-            why = [f"{n:,} {w}" for n, w in ((r.outside_study_area, "outside the study area"),
+            why = [f"{n:,} {w}" for n, w in ((r.missing_coordinates, "without coordinates"),
+                                             (r.outside_study_area, "outside the study area"),
                                              (r.beyond_grid, "beyond the grid's edge"),
                                              (r.beyond_edge, "in cells beyond the study area's edge")) if n]
             text = (f"{r.counted:,} counted{' in the study area' if area else ''}, {r.left_out:,} left out"
@@ -214,6 +218,14 @@ class HotspotGrid(Result):
                 else f"cells {self.cell_size:,.6g} m across")
         return f"{self.ncols} × {self.nrows} {self.grid_type} {size}"
 
+    def _unit(self, layer: str) -> str:
+        """" per km²" after the values of a density layer: ``kde`` of :func:`hotspot_kde`, ``kde_a``
+        and ``kde_b`` of :func:`hotspot_dual_kde` and its ``kde`` of ``method="difference"``, the
+        coordinates being metres (until session 26 "kde: max 429.75", no unit, as
+        :class:`KdeResult` says it); nothing for a ratio or log ratio, or a layer of counts."""
+        dual = self.cells.attrs.get(DUAL_TAG)
+        return " per km²" if layer in ("kde_a", "kde_b") or (layer == "kde" and dual in (None, "difference")) else ""
+
     def headline(self) -> str:
         """One line: the grid, its cells (those in the study area), its main layer and the events
         counted and left out."""
@@ -231,7 +243,7 @@ class HotspotGrid(Result):
             # cells beyond it, whose densities are no place of the area's (leave them out with
             # cells[in_study_area]; pai and hotspot_classify do)
             finite = v[inside & np.isfinite(v)]
-            top = f"max {finite.max():.6g}" if finite.size else "no finite values"
+            top = f"max {finite.max():.6g}{self._unit(self.value)}" if finite.size else "no finite values"
             where = " in the study area" if not inside.all() else ""
             if self.value == "change" and finite.size:
                 # a change goes both ways: "max 17, 123 cells > 0" left out the falls and which
@@ -278,7 +290,8 @@ class HotspotGrid(Result):
             rows.append(("cells in the study area", f"{int(self._inside().sum()):,}"))
         for r in self.event_counts().itertuples(index=False):
             tag = f" ({r.layer})" if len(self.events or {}) > 1 else ""
-            why = [f"{n:,} {w}" for n, w in ((r.outside_study_area, "outside the study area"),
+            why = [f"{n:,} {w}" for n, w in ((r.missing_coordinates, "without coordinates"),
+                                             (r.outside_study_area, "outside the study area"),
                                              (r.beyond_grid, "beyond the grid's edge"),
                                              (r.beyond_edge, "in cells beyond the study area's edge")) if n]
             rows.append((f"events counted{' in the study area' if area else ''}{tag}", f"{r.counted:,} of {r.given:,}"))
@@ -415,6 +428,14 @@ def _tag_cells(g: HotspotGrid) -> None:
                              IN_STUDY_AREA: bits, "layers": layers}
 
 
+#: Key of ``ClassifyResult.cells.attrs`` holding how many events without coordinates
+#: ``missing="drop"`` left out.
+MISSING_TAG = "missing_coordinates"
+
+#: Key of ``HotspotGrid.cells.attrs`` holding the ``method`` of :func:`hotspot_dual_kde` whose ``kde``
+#: layer it is ("ratio", "log_ratio": no unit; "difference": per km²).
+DUAL_TAG = "saferstats_dual_method"
+
 #: Key of ``HotspotGrid.cells.attrs`` holding the window of the events a prediction was made from
 #: (first and last day used, ISO dates): :func:`saferstats.pai` checks it against ``test=``.
 WINDOW_TAG = "saferstats_train_window"
@@ -465,6 +486,7 @@ def _new_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type
         # events counted on its cells, and pai would take it as the map's own (until session 19 a
         # count of January on a prospective grid's cells, scored on January, read as trained on May-November)
         cells.attrs.pop(WINDOW_TAG, None)
+        cells.attrs.pop(DUAL_TAG, None)  # nor is a dual KDE's method the next layer's
         return dataclasses.replace(grid, cells=cells, value=None, bandwidth=None, events=None)
     if bounds is None:
         if len(xs) == 0:
@@ -504,9 +526,12 @@ def _two_sets(study_area: Any, bounds: Any, grid: Any, *sets: tuple[Any, Any, st
     return (*out, bounds, area)
 
 
-def _events(**layers: tuple[int, int]) -> dict[str, dict[str, int]]:
-    """``HotspotGrid.events``: per count layer, the points given and those in the study area."""
-    return {k: {"given": int(g), "in_study_area": int(n)} for k, (g, n) in layers.items()}
+def _events(missing: int = 0, **layers: tuple[int, int]) -> dict[str, dict[str, int]]:
+    """``HotspotGrid.events``: per count layer, the points given (with the ``missing`` rows
+    without coordinates that ``missing="drop"`` left out), those in the study area and those
+    ``missing_coordinates``."""
+    return {k: {"given": int(g) + int(missing), "in_study_area": int(n), "missing_coordinates": int(missing)}
+            for k, (g, n) in layers.items()}
 
 
 def _period_present(period: Any, periods: Any = None) -> None:
@@ -524,7 +549,8 @@ def _period_present(period: Any, periods: Any = None) -> None:
 
 
 def hotspot_grid(x: Any, y: Any = None, *, cell_size: float | None = None, grid_type: Literal["square", "hex"] = "square",
-                 bounds: tuple[float, float, float, float] | None = None, study_area: Any = None) -> HotspotGrid:
+                 bounds: tuple[float, float, float, float] | None = None, study_area: Any = None,
+                 missing: Literal["error", "drop"] = "error") -> HotspotGrid:
     """A square or hexagonal grid covering the points (or ``bounds`` = (xmin, xmax, ymin, ymax),
     a study area's extent).
 
@@ -540,17 +566,21 @@ def hotspot_grid(x: Any, y: Any = None, *, cell_size: float | None = None, grid_
     and the grid covers the area's extent. Without it (and without ``bounds``/``grid``) the grid
     covers the points, with a warning when a few far-away points stretch it.
 
+    ``missing``: ``"error"`` (default) refuses points without coordinates, naming the row;
+    ``"drop"`` leaves them out with a warning (as :func:`hotspot_count`).
+
     >>> g = hotspot_grid([0, 1000], [0, 500], cell_size=100)
     >>> g.ncols, g.nrows, len(g.cells)
     (11, 6, 66)
     """
+    x, y, _, _ = _drop_missing("hotspot_grid", missing, x, y)
     xs, ys, _, bounds, area = _points_in(x, y, study_area, bounds)
     return _make_grid(xs, ys, cell_size, grid_type, bounds, None, area, _given(x, y))
 
 
 def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid_type: Literal["square", "hex"] = "square",
                   bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
-                  weights: Any = None, study_area: Any = None) -> HotspotGrid:
+                  weights: Any = None, study_area: Any = None, missing: Literal["error", "drop"] = "error") -> HotspotGrid:
     """Points (or their ``weights``) per cell: layer ``count``. Points outside a given ``grid`` or
     ``bounds`` are not counted; a :class:`~saferstats.SaferstatsWarning` says how many.
 
@@ -567,10 +597,18 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
     (the City of London's street crime of 2023 on the automatic 30.7 m cells: 99% of 8,086 events,
     the busiest cell's 368 at one point; on 100 m cells, 52%, no warning). The counts stand.
 
+    ``missing``: ``"error"`` (default) refuses points without coordinates with a
+    :class:`~saferstats.MissingValueError` naming the coordinate and the row (police.uk publishes
+    some records without a location: 10 of Hertfordshire's 2021 ASB records); ``"drop"`` leaves
+    them out, as :func:`saferstats.dbscan` does, with a :class:`~saferstats.SaferstatsWarning`
+    naming how many and the first row, and counts them in ``events`` (``event_counts()``
+    ``missing_coordinates``) and the headline ("1 left out (1 without coordinates)").
+
     >>> g = hotspot_count([50, 60, 150], [50, 50, 50], cell_size=100, bounds=(0, 199, 0, 99))
     >>> g.cells["count"].tolist()
     [2.0, 1.0]
     """
+    x, y, (weights,), gone = _drop_missing("hotspot_count", missing, x, y, weights)
     xs, ys, w, bounds, area, given = _weighted_points(x, y, weights, study_area, bounds, fixed=grid is not None)
     g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area, _given(x, y))
     r = _ext.grid_counts(g._args(), xs, ys, w)
@@ -582,7 +620,7 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
         ux, uy = _distinct_points(xs, ys)
         _warn_map_points("hotspot_count", g.cell_size, np.asarray(c, dtype=float), len(xs), ux.size,
                          lambda: _ext.grid_counts(g._args(), ux, uy, None)["count"])
-    return dataclasses.replace(g, value="count", events=None if w is not None else _events(count=(given, len(xs))))
+    return dataclasses.replace(g, value="count", events=None if w is not None else _events(gone, count=(given, len(xs))))
 
 
 def _bandwidth(xs: np.ndarray, ys: np.ndarray, bandwidth: float | None, adjust: float, cell: float,
@@ -618,7 +656,7 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
                 bandwidth_adjust: float = 1.0, grid_type: Literal["square", "hex"] = "square",
                 bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
                 kernel: Literal["quartic", "gaussian"] = "quartic", weights: Any = None,
-                study_area: Any = None) -> HotspotGrid:
+                study_area: Any = None, missing: Literal["error", "drop"] = "error") -> HotspotGrid:
     """Counts and kernel density per cell: layers ``count`` and ``kde`` (events per km² for
     coordinates in metres).
 
@@ -657,10 +695,14 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
     location (police.uk's anonymised points), a :class:`~saferstats.SaferstatsWarning` names it (as
     :func:`kde_grid`).
 
+    ``missing``: ``"error"`` (default) refuses points without coordinates, naming the row;
+    ``"drop"`` leaves them out with a warning and counts them in ``events`` (as :func:`hotspot_count`).
+
     >>> g = hotspot_kde([0.0], [0.0], cell_size=10, bandwidth=30, bounds=(-50, 50, -50, 50))
     >>> round(float(g.cells["kde"].sum() * g.cell_area / 1e6), 2)   # one point: integrates to ~1
     1.0
     """
+    x, y, (weights,), gone = _drop_missing("hotspot_kde", missing, x, y, weights)
     xs, ys, w, bounds, area, given = _weighted_points(x, y, weights, study_area, bounds, fixed=grid is not None)
     if len(xs) == 0:
         raise InvalidInputError("no points to smooth", "x")
@@ -677,7 +719,7 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
         _warn_peak_one_location("hotspot_kde", float(g.cells["x"].iat[top]), float(g.cells["y"].iat[top]), xs, ys, h,
                                 kernel)
     return dataclasses.replace(g, value="kde", bandwidth=h,
-                               events=None if w is not None else _events(count=(given, len(xs))))
+                               events=None if w is not None else _events(gone, count=(given, len(xs))))
 
 
 def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
@@ -720,6 +762,7 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
         g.cells[f"count_{tag}"] = r["count"]
         g.cells[f"kde_{tag}"] = _ext.grid_kde(g._args(), px, py, None, bandwidth=h, kernel=kernel) * 1e6
     g.cells["kde"] = _ext.grid_dual(g.cells["kde_a"].to_numpy(), g.cells["kde_b"].to_numpy(), method=method)
+    g.cells.attrs[DUAL_TAG] = str(method)
     if method in ("ratio", "log_ratio"):
         _warn_thin_denominator(g)
     return dataclasses.replace(g, value="kde", bandwidth=h, events=_events(count_a=(na, len(xa)), count_b=(nb, len(xb))))
@@ -785,8 +828,10 @@ class ClassifyResult(Result):
         what = ", ".join(f"{v:,} {k}" for k, v in sorted(c.items(), key=lambda kv: -kv[1])) or "no hot or cold spots"
         cells = (f"{len(self.cells) - out:,} cells in the study area ({out:,} outside it not classified)" if out
                  else f"{len(self.cells):,} cells")
+        gone = int(self.cells.attrs.get(MISSING_TAG, 0))
         return (f"{what} of {cells}; {len(self.period_labels)} periods "
-                f"({self.recent} recent), {self.permutations} permutations, p adjusted: {self.p_adjust}")
+                f"({self.recent} recent), {self.permutations} permutations, p adjusted: {self.p_adjust}"
+                + (f"; {gone:,} events without coordinates left out" if gone else ""))
 
     def _period_names(self) -> list[str]:
         """The period labels as text: police.uk months (datetimes on the 1st, or one day of each
@@ -1043,7 +1088,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
                      hotspot_prop: float = 0.1, persistent_prop: float = 0.8, recent_prop: float = 0.2,
                      critical_p: float = 0.05, permutations: int = 999,
                      p_adjust: Literal["holm", "none"] = "holm", seed: int | None = None,
-                     study_area: Any = None) -> ClassifyResult:
+                     study_area: Any = None, missing: Literal["error", "drop"] = "error") -> ClassifyResult:
     """Emerging hotspot classification: persistent, emerging, former and intermittent hot and
     cold spots (Chainey 2020; sfhotspot ``hotspot_classify``).
 
@@ -1101,10 +1146,17 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     >>> rng = np.random.default_rng(1)
     >>> x = rng.uniform(0, 1000, 600); y = rng.uniform(0, 1000, 600); m = np.repeat([1, 2, 3, 4, 5], 120)
     >>> x[-60:], y[-60:] = rng.normal(500, 20, 60), rng.normal(500, 20, 60)   # a new cluster in period 5
+    ``missing``: ``"error"`` (default) refuses events without coordinates with a
+    :class:`~saferstats.MissingValueError` naming the coordinate and the row (10 of Hertfordshire's
+    2021 ASB records); ``"drop"`` leaves them out, as :func:`saferstats.dbscan` does, with a
+    :class:`~saferstats.SaferstatsWarning` naming how many and the first row, and says them in
+    ``cells.attrs["missing_coordinates"]`` and the headline.
+
     >>> r = hotspot_classify(x, y, m, cell_size=100, seed=1)
     >>> r.cells.loc[r.cells["hotspot_category"] == "emerging hotspot", "cell"].size > 0
     True
     """
+    x, y, (period,), gone = _drop_missing("hotspot_classify", missing, x, y, period)
     area = None
     if study_area is not None:
         x, y = _finite_xy(x, y)
@@ -1199,6 +1251,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     per = pd.DataFrame({"cell": np.repeat(np.arange(n), t_count),
                         "period": np.tile(np.array(order, dtype=object), n),
                         "count": counts.reshape(t_count, n).T.ravel(), **stats, "significant": sig.ravel()})
+    cells.attrs[MISSING_TAG] = gone
     return ClassifyResult(dataclasses.replace(g, cells=cells, value=None), cells, per, order, int(r["recent"]), perms,
                           p_adjust)
 
