@@ -169,3 +169,66 @@ def test_hotspot_classify_drops_and_says(herts_asb_2021):
     per_month = asb[asb["Longitude"].notna()].groupby("Month").size()
     got = r.periods.groupby("period")["count"].sum()
     assert got.to_dict() == per_month.to_dict()
+
+
+# --- 4. latitude/longitude swapped in the clustering functions ---------------------------------
+
+@pytest.fixture(scope="module")
+def watford_asb(shared_data):
+    d = pd.read_csv(shared_path(shared_data, "street_crime/2021-10-hertfordshire-street.csv"))
+    d = d[(d["Crime type"] == "Anti-social behaviour") & d["Longitude"].notna()]
+    return d
+
+
+CALLS = {
+    "dbscan": lambda a, b: ss.dbscan(a, b, eps_m=150, min_samples=5),
+    "hdbscan": lambda a, b: ss.hdbscan(a, b, min_cluster_size=15),
+    "cluster_summary": lambda a, b: ss.cluster_summary(a, b, np.zeros(len(a), int)),
+}
+
+
+@pytest.mark.parametrize("name", list(CALLS))
+def test_swapped_police_uk_columns_are_refused(watford_asb, name):
+    """police.uk's Longitude passed as lat: every point lies in Great Britain only with the two
+    exchanged (checked here with the published bounds of GB, not with saferstats). Until session 26
+    a warning, then clusters computed on the swapped points."""
+    d = watford_asb
+    lat, lon = d["Longitude"], d["Latitude"]  # swapped
+    in_gb_swapped = ((lon > 49) & (lon < 61.5) & (lat > -9) & (lat < 2.5)).to_numpy()
+    assert in_gb_swapped.all()
+    with pytest.raises(ss.CoordinateError) as e:
+        CALLS[name](lat, lon)
+    msg = str(e.value)
+    assert e.value.argument == "lat" and e.value.index == d.index[0] and e.value.position == 0
+    assert f"{len(d)} of {len(d)} points fall in Great Britain only with latitude and longitude exchanged" in msg
+    assert f"(row {d.index[0]}: lat={d['Longitude'].iloc[0]}, lon={d['Latitude'].iloc[0]})" in msg
+    assert "none are computed" in msg
+
+
+def test_swapped_refused_before_the_study_area(watford_asb):
+    d = watford_asb
+    with pytest.raises(ss.CoordinateError, match="look swapped"):
+        ss.dbscan(d["Longitude"], d["Latitude"], eps_m=150, study_area="Hertfordshire")
+
+
+def test_a_few_swapped_rows_are_warned_about_not_refused(watford_asb):
+    """Three rows swapped among 2,157 (ambiguous: points could really lie in East Africa): clustered,
+    with a warning naming how many and the first row; the clusters of the rest are those without them."""
+    d = watford_asb.copy()
+    rows = d.index[[5, 50, 500]]
+    d.loc[rows, ["Latitude", "Longitude"]] = d.loc[rows, ["Longitude", "Latitude"]].to_numpy()
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        labels = ss.dbscan(d["Latitude"], d["Longitude"], eps_m=150, min_samples=5)
+    said = [str(w.message) for w in rec if "exchanged" in str(w.message)]
+    assert len(said) == 1 and said[0].startswith(f"3 of {len(d):,} points fall in Great Britain only")
+    assert f"first at row {rows[0]}:" in said[0]
+    assert (labels[[5, 50, 500]] == -1).all()  # alone at sea: noise
+
+
+def test_a_latitude_beyond_90_is_refused_naming_the_row(watford_asb):
+    d = watford_asb.copy()
+    d.loc[d.index[7], "Latitude"] = 95.0
+    with pytest.raises(ss.InvalidInputError, match=r"latitude must be within \[-90, 90\]") as e:
+        ss.dbscan(d["Latitude"], d["Longitude"], eps_m=150)
+    assert e.value.index == d.index[7]

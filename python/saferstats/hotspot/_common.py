@@ -233,6 +233,8 @@ def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[n
                          "to leave them out (their label is -2)")
     ok = ~bad
     fill = np.where(bad, -2, 0).astype(np.int64)
+    # before the study area: swapped points would all lie outside it and be refused as "no points inside"
+    _check_latlon(la[ok], lo[ok], given, np.flatnonzero(ok))
     if study_area is not None:
         area = _study_area(study_area)
         inside = np.zeros(len(la), dtype=bool)
@@ -242,7 +244,6 @@ def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[n
         fill[outside] = -3
         ok = inside
     a, b = la[ok], lo[ok]
-    _warn_swapped(a, b, given, np.flatnonzero(ok))
     return np.ascontiguousarray(a), np.ascontiguousarray(b), ok, fill
 
 
@@ -260,22 +261,41 @@ def _say_dropped(what: str, bad: np.ndarray, given: Any = None, label: str = "")
                   f"({label}first at {_row(given, int(gone[0]))})")
 
 
-def _warn_swapped(a: np.ndarray, b: np.ndarray, given: Any = None, rows: Any = None) -> None:
-    """Warn (a :class:`~saferstats.SaferstatsWarning`, a ``UserWarning``) when latitude and
-    longitude look swapped — the one check :func:`saferstats.assign_area` raises on: most points
-    fall in Great Britain only with the two exchanged. ``rows[i]`` is the position in ``given``
-    (whose index names the row) of ``a[i]``."""
-    from ..geography import _check_swapped
+def _check_latlon(a: np.ndarray, b: np.ndarray, given: Any = None, rows: Any = None) -> None:
+    """Refuse latitude and longitude that are clearly swapped; warn where it is ambiguous. ``rows[i]`` is the position in ``given`` (whose index names the row) of
+    ``a[i]``. Until session 26 dbscan, hdbscan and cluster_summary only warned on swapped columns
+    and then returned clusters of the swapped points (distances in metres wrong).
+
+    * (a latitude beyond ±90° is refused by the core, naming ``lat`` and the row;)
+    * most points in Great Britain only with the two exchanged (the check
+      :func:`saferstats.assign_area` raises on: half or more, and more than fall in it as given):
+      a :class:`~saferstats.CoordinateError` naming ``lat`` and the first such row;
+    * fewer such points (a few records swapped among the others, or points really in East Africa
+      or the Indian Ocean, where lat -9 to 2.5 and lon 49 to 61.5 lie): a
+      :class:`~saferstats.SaferstatsWarning` naming how many and the first row."""
+    from ..exceptions import CoordinateError
+    from ..geography import _GB_LAT, _GB_LON, _check_swapped
+
+    def at(i: int) -> int:
+        return i if rows is None else int(rows[i])
 
     try:
         _check_swapped(a, b)
-    except SaferstatsError as exc:
-        pos = exc.position if rows is None or exc.position is None else int(rows[exc.position])
+    except CoordinateError as exc:
+        pos = at(exc.position) if exc.position is not None else None
         where = _row(given, pos) if pos is not None else None
         # the row by its label, with its position when the index repeats the label (pd.concat)
         text = str(exc) if where is None else re.sub(r"\(row \d+:", lambda _: f"({where}:", str(exc), count=1)
-        warn_user(f"{text} — latitude and longitude swapped? Distances in metres and clusters are wrong until "
-                  "the column order (lat, lon) is fixed")
+        raise CoordinateError(f"{text} — latitude and longitude swapped? Distances in metres and clusters on them "
+                              "would be wrong, so none are computed", "lat", label_of(given, pos) if pos is not None
+                              else None, position=pos) from None
+    swapped = np.flatnonzero((a > _GB_LON[0]) & (a < _GB_LON[1]) & (b > _GB_LAT[0]) & (b < _GB_LAT[1]))
+    if swapped.size:
+        i = int(swapped[0])
+        warn_user(f"{swapped.size:,} of {len(a):,} points fall in Great Britain only with latitude and longitude "
+                  f"exchanged (first at {_row(given, at(i))}: lat={a[i]}, lon={b[i]}); the others do not — those "
+                  "rows' latitude and longitude swapped? Their distances and clusters are wrong until they are "
+                  "fixed (points really in East Africa or the Indian Ocean are where they are given)")
 
 
 def _geo_points(points: Any, names: tuple[str, str], kind: str) -> tuple[Any, Any]:
