@@ -120,7 +120,8 @@ def _drop_missing(what: str, missing: str, x: Any, y: Any, *aligned: Any,
     if missing != "drop":
         name, v, given = next((n, v, g) for n, v, g in zip(names, (xs, ys), (x, y)) if np.isnan(v).any())
         raise _missing_error(name, given, np.isnan(v), "pass missing='drop' to leave them out (counted in a warning "
-                                                       "and in the result)")
+                                                       f"and in the result), or leave them out (np.isfinite({name})) "
+                                                       "and report how many")
     _say_dropped(what, bad, _given(x, y))
     keep = ~bad
 

@@ -529,9 +529,9 @@ def _two_sets(study_area: Any, bounds: Any, grid: Any, *sets: tuple[Any, Any, st
 def _events(missing: int = 0, **layers: tuple[int, int]) -> dict[str, dict[str, int]]:
     """``HotspotGrid.events``: per count layer, the points given (with the ``missing`` rows
     without coordinates that ``missing="drop"`` left out), those in the study area and those
-    ``missing_coordinates``."""
-    return {k: {"given": int(g) + int(missing), "in_study_area": int(n), "missing_coordinates": int(missing)}
-            for k, (g, n) in layers.items()}
+    ``missing_coordinates`` (that key only when some were)."""
+    return {k: {"given": int(g) + int(missing), "in_study_area": int(n),
+                **({"missing_coordinates": int(missing)} if missing else {})} for k, (g, n) in layers.items()}
 
 
 def _period_present(period: Any, periods: Any = None) -> None:
