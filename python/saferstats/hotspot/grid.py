@@ -1142,16 +1142,16 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     the box's 448 cells, against 6 persistent, 6 intermittent, 2 former and 1 emerging over
     Watford's 349; until session 20 silently).
 
-    >>> import numpy as np
-    >>> rng = np.random.default_rng(1)
-    >>> x = rng.uniform(0, 1000, 600); y = rng.uniform(0, 1000, 600); m = np.repeat([1, 2, 3, 4, 5], 120)
-    >>> x[-60:], y[-60:] = rng.normal(500, 20, 60), rng.normal(500, 20, 60)   # a new cluster in period 5
     ``missing``: ``"error"`` (default) refuses events without coordinates with a
     :class:`~saferstats.MissingValueError` naming the coordinate and the row (10 of Hertfordshire's
     2021 ASB records); ``"drop"`` leaves them out, as :func:`saferstats.dbscan` does, with a
     :class:`~saferstats.SaferstatsWarning` naming how many and the first row, and says them in
     ``cells.attrs["missing_coordinates"]`` and the headline.
 
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(1)
+    >>> x = rng.uniform(0, 1000, 600); y = rng.uniform(0, 1000, 600); m = np.repeat([1, 2, 3, 4, 5], 120)
+    >>> x[-60:], y[-60:] = rng.normal(500, 20, 60), rng.normal(500, 20, 60)   # a new cluster in period 5
     >>> r = hotspot_classify(x, y, m, cell_size=100, seed=1)
     >>> r.cells.loc[r.cells["hotspot_category"] == "emerging hotspot", "cell"].size > 0
     True
