@@ -232,3 +232,38 @@ def test_a_latitude_beyond_90_is_refused_naming_the_row(watford_asb):
     with pytest.raises(ss.InvalidInputError, match=r"latitude must be within \[-90, 90\]") as e:
         ss.dbscan(d["Latitude"], d["Longitude"], eps_m=150)
     assert e.value.index == d.index[7]
+
+
+def test_two_set_and_prospective_grids_drop_too(herts_asb_2021):
+    """hotspot_dual_kde and hotspot_change count each set's dropped rows in its own layer;
+    prospective_hotspots and a weighted count (no events table) say them in the headline."""
+    asb, x, y = herts_asb_2021
+    month = asb["Month"].to_numpy()
+    h1, h2 = month <= "2021-06", month > "2021-06"
+    miss = asb["Longitude"].isna().to_numpy()
+    n1, n2 = int((h1 & miss).sum()), int((h2 & miss).sum())
+    assert n1 + n2 == 10 and n1 and n2
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        ch = ss.hotspot_change(x[h1], y[h1], x[h2], y[h2], cell_size=2000, missing="drop")
+        du = ss.hotspot_dual_kde(x[h2], y[h2], x[h1], y[h1], cell_size=2000, bandwidth=2000, method="difference",
+                                 missing="drop")
+    said = [str(w.message) for w in rec if "missing coordinates" in str(w.message)]
+    assert f"hotspot_change (x_before/y_before): {n1} of {int(h1.sum()):,} point(s)" in said[0]
+    assert f"hotspot_dual_kde (x_a/y_a): {n2} of {int(h2.sum()):,} point(s)" in said[2]
+    t = ch.event_counts().set_index("layer")
+    assert t.loc["count_before", "missing_coordinates"] == n1 and t.loc["count_after", "missing_coordinates"] == n2
+    assert t.loc["count_before", "counted"] == int((h1 & ~miss).sum())
+    assert t.loc["count_after", "counted"] == int((h2 & ~miss).sum())
+    assert du.event_counts().set_index("layer").loc["count_a", "missing_coordinates"] == n2
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        pr = ss.prospective_hotspots(x, y, pd.to_datetime(asb["Month"] + "-15"), predict_time="2022-01-01",
+                                     cell_size=2000, time_unit=30, missing="drop")
+        wc = ss.hotspot_count(x, y, cell_size=2000, weights=np.ones(len(x)), missing="drop")
+    assert pr.cells.attrs["missing_coordinates"] == 10 and "10 points without coordinates left out" in pr.headline()
+    assert "10 points without coordinates left out" in wc.headline()
+    assert float(wc.cells["count"].sum()) == float((~miss).sum())
+    # a new layer on the same cells is not said to have left them out
+    again = ss.hotspot_count(x[~miss], y[~miss], grid=wc)
+    assert "without coordinates" not in again.headline()

@@ -269,6 +269,10 @@ class HotspotGrid(Result):
                 # a dual KDE's ratio where the second density is 0: not a value of 0, and not in max/count
                 g += f"; {gaps:,} cells{where} have no value (NaN{', e.g. a ratio over a zero density' if self.value == 'kde' and 'kde_b' in self.cells.columns else ''})"
         events = self._events_text()
+        gone = int(self.cells.attrs.get(MISSING_TAG, 0) or 0)
+        if gone and not any(r.get("missing_coordinates") for r in (self.events or {}).values()):
+            # a layer whose events are not counted in ``events`` (weights, a risk map): said here
+            g += f"; {gone:,} points without coordinates left out"
         window = self.cells.attrs.get(WINDOW_TAG) if self.value == "risk" else None
         if isinstance(window, list) and len(window) == 2:
             # a prospective map says which events it was made from (pai reads the same window as its train)
@@ -428,8 +432,8 @@ def _tag_cells(g: HotspotGrid) -> None:
                              IN_STUDY_AREA: bits, "layers": layers}
 
 
-#: Key of ``ClassifyResult.cells.attrs`` holding how many events without coordinates
-#: ``missing="drop"`` left out.
+#: Key of ``HotspotGrid.cells.attrs`` / ``ClassifyResult.cells.attrs`` holding how many events
+#: without coordinates ``missing="drop"`` left out.
 MISSING_TAG = "missing_coordinates"
 
 #: Key of ``HotspotGrid.cells.attrs`` holding the ``method`` of :func:`hotspot_dual_kde` whose ``kde``
@@ -487,6 +491,7 @@ def _new_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type
         # count of January on a prospective grid's cells, scored on January, read as trained on May-November)
         cells.attrs.pop(WINDOW_TAG, None)
         cells.attrs.pop(DUAL_TAG, None)  # nor is a dual KDE's method the next layer's
+        cells.attrs.pop(MISSING_TAG, None)  # nor the rows its points left out
         return dataclasses.replace(grid, cells=cells, value=None, bandwidth=None, events=None)
     if bounds is None:
         if len(xs) == 0:
@@ -526,12 +531,16 @@ def _two_sets(study_area: Any, bounds: Any, grid: Any, *sets: tuple[Any, Any, st
     return (*out, bounds, area)
 
 
-def _events(missing: int = 0, **layers: tuple[int, int]) -> dict[str, dict[str, int]]:
-    """``HotspotGrid.events``: per count layer, the points given (with the ``missing`` rows
-    without coordinates that ``missing="drop"`` left out), those in the study area and those
-    ``missing_coordinates`` (that key only when some were)."""
-    return {k: {"given": int(g) + int(missing), "in_study_area": int(n),
-                **({"missing_coordinates": int(missing)} if missing else {})} for k, (g, n) in layers.items()}
+def _events(missing: int = 0, **layers: tuple[int, ...]) -> dict[str, dict[str, int]]:
+    """``HotspotGrid.events``: per count layer (given, in study area[, missing]), the points given
+    (with the rows without coordinates that ``missing="drop"`` left out: ``missing``, or the
+    layer's own third number), those in the study area and those ``missing_coordinates`` (that key
+    only when some were)."""
+    out = {}
+    for k, (g, n, *m) in layers.items():
+        gone = int(m[0]) if m else int(missing)
+        out[k] = {"given": int(g) + gone, "in_study_area": int(n), **({"missing_coordinates": gone} if gone else {})}
+    return out
 
 
 def _period_present(period: Any, periods: Any = None) -> None:
@@ -620,6 +629,8 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
         ux, uy = _distinct_points(xs, ys)
         _warn_map_points("hotspot_count", g.cell_size, np.asarray(c, dtype=float), len(xs), ux.size,
                          lambda: _ext.grid_counts(g._args(), ux, uy, None)["count"])
+    if gone:
+        g.cells.attrs[MISSING_TAG] = gone
     return dataclasses.replace(g, value="count", events=None if w is not None else _events(gone, count=(given, len(xs))))
 
 
@@ -718,6 +729,8 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
         top = int(np.flatnonzero(area_cells)[np.argmax(kde[area_cells])])
         _warn_peak_one_location("hotspot_kde", float(g.cells["x"].iat[top]), float(g.cells["y"].iat[top]), xs, ys, h,
                                 kernel)
+    if gone:
+        g.cells.attrs[MISSING_TAG] = gone
     return dataclasses.replace(g, value="kde", bandwidth=h,
                                events=None if w is not None else _events(gone, count=(given, len(xs))))
 
@@ -727,7 +740,8 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
                      bandwidth: float | None = None, bandwidth_adjust: float = 1.0,
                      grid_type: Literal["square", "hex"] = "square",
                      bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
-                     kernel: Literal["quartic", "gaussian"] = "quartic", study_area: Any = None) -> HotspotGrid:
+                     kernel: Literal["quartic", "gaussian"] = "quartic", study_area: Any = None,
+                     missing: Literal["error", "drop"] = "error") -> HotspotGrid:
     """Compare two densities on one grid (e.g. this year vs last, incidents vs households):
     layers ``count_a, count_b, kde_a, kde_b`` and ``kde`` = ratio a/b, log ratio ln(a/b) or
     difference a − b (NaN where a ratio is undefined).
@@ -746,10 +760,16 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
     and the grid covers the area's extent. Without it (and without ``bounds``/``grid``) the grid
     covers the points, with a warning when a few far-away points stretch it.
 
+    ``missing``: ``"error"`` (default) refuses points without coordinates, naming the row;
+    ``"drop"`` leaves them out of each set with a warning and counts them in ``events`` (as
+    :func:`hotspot_count`).
+
     >>> g = hotspot_dual_kde([0, 1], [0, 1], [0], [0], cell_size=10, bandwidth=30, bounds=(-5, 5, -5, 5))
     >>> round(float(g.cells["kde"].iloc[0]), 3)   # twice the points: about twice the density
     1.996
     """
+    x_a, y_a, _, gone_a = _drop_missing("hotspot_dual_kde (x_a/y_a)", missing, x_a, y_a, names=("x_a", "y_a"))
+    x_b, y_b, _, gone_b = _drop_missing("hotspot_dual_kde (x_b/y_b)", missing, x_b, y_b, names=("x_b", "y_b"))
     (xa, ya, na), (xb, yb, nb), bounds, area = _two_sets(study_area, bounds, grid, (x_a, y_a, "_a"), (x_b, y_b, "_b"))
     if len(xa) == 0 or len(xb) == 0:
         raise InvalidInputError("both point sets need at least one point", "x_a" if len(xa) == 0 else "x_b")
@@ -765,7 +785,8 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
     g.cells.attrs[DUAL_TAG] = str(method)
     if method in ("ratio", "log_ratio"):
         _warn_thin_denominator(g)
-    return dataclasses.replace(g, value="kde", bandwidth=h, events=_events(count_a=(na, len(xa)), count_b=(nb, len(xb))))
+    return dataclasses.replace(g, value="kde", bandwidth=h, events=_events(count_a=(na, len(xa), gone_a),
+                                                                      count_b=(nb, len(xb), gone_b)))
 
 
 #: A dual KDE's ratio is "over a thin density" where b's density is below this share of b's median
@@ -1260,7 +1281,8 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
                    grid_type: Literal["square", "hex"] = "square",
                    bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
                    length_before: float = 1.0, length_after: float = 1.0, study_area: Any = None,
-                   baseline: Literal["equal_rates", "area"] = "equal_rates") -> HotspotGrid:
+                   baseline: Literal["equal_rates", "area"] = "equal_rates",
+                   missing: Literal["error", "drop"] = "error") -> HotspotGrid:
     """Change in each cell's count between two periods, with a Poisson test of each cell's change
     (sfhotspot ``hotspot_change`` plus the test): layers ``count_before, count_after, change``
     (after − before), ``ratio`` (rate ratio after/before, adjusted for the periods' lengths) and
@@ -1297,10 +1319,18 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
     without ``bounds``/``grid``) the grid covers the points, with a warning when a few far-away
     points stretch it.
 
+    ``missing``: ``"error"`` (default) refuses events without coordinates, naming the row;
+    ``"drop"`` leaves them out of each period with a warning and counts them in ``events`` (as
+    :func:`hotspot_count`).
+
     >>> g = hotspot_change([5] * 10, [5] * 10, [5, 5], [5, 5], cell_size=10, bounds=(0, 9, 0, 9))
     >>> g.cells[["count_before", "count_after", "change"]].iloc[0].tolist(), round(float(g.cells["p_value"].iloc[0]), 6)
     ([10.0, 2.0, -8.0], 0.038574)
     """
+    x_before, y_before, _, gone_b = _drop_missing("hotspot_change (x_before/y_before)", missing, x_before, y_before,
+                                                  names=("x_before", "y_before"))
+    x_after, y_after, _, gone_a = _drop_missing("hotspot_change (x_after/y_after)", missing, x_after, y_after,
+                                                names=("x_after", "y_after"))
     (xb, yb, given_b), (xa, ya, given_a), bounds, area = _two_sets(study_area, bounds, grid,
                                                                    (x_before, y_before, "_before"),
                                                                    (x_after, y_after, "_after"))
@@ -1360,7 +1390,8 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
     g.cells["p_adjusted"] = padj
     _blank_outside(g, ("change", "ratio", "p_value", "p_adjusted"), held)
     return dataclasses.replace(g, value="change",
-                               events=_events(count_before=(given_b, len(xb)), count_after=(given_a, len(xa))))
+                               events=_events(count_before=(given_b, len(xb), gone_b),
+                                              count_after=(given_a, len(xa), gone_a)))
 
 
 def _days(name: str, t: Any) -> np.ndarray:
@@ -1478,7 +1509,7 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
                          cell_size: float | None = None, bounds: tuple[float, float, float, float] | None = None,
                          grid: HotspotGrid | None = None, space_bandwidth: float = 8, time_bandwidth: float = 8,
                          time_unit: float = 7, distance: Literal["chebyshev", "manhattan"] = "chebyshev",
-                         study_area: Any = None) -> HotspotGrid:
+                         study_area: Any = None, missing: Literal["error", "drop"] = "error") -> HotspotGrid:
     """Prospective hotspotting (Bowers, Johnson & Pease 2004; open_cp ``prohotspot``): the risk
     of each square cell at ``predict_time`` from the events up to ``cutoff_time`` (default
     ``predict_time``): layer ``risk``.
@@ -1510,10 +1541,15 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     a warning). Without it (and without ``bounds``/``grid``) the grid covers the points, with a warning when a few far-away points
     stretch it.
 
+    ``missing``: ``"error"`` (default) refuses events without coordinates, naming the row;
+    ``"drop"`` leaves them out (with their times) with a warning, and the headline and
+    ``cells.attrs["missing_coordinates"]`` say how many.
+
     >>> g = prospective_hotspots([50], [50], [1.0], predict_time=8.0, cell_size=50, bounds=(0, 149, 0, 149))
     >>> g.cells["risk"].tolist()   # open_cp prohotspot_test: a week later, half the weight
     [0.25, 0.25, 0.25, 0.25, 0.5, 0.25, 0.25, 0.25, 0.25]
     """
+    x, y, (t,), gone = _drop_missing("prospective_hotspots", missing, x, y, t)
     xs, ys = _finite_xy(x, y)
     ts = _days("t", t)
     if len(ts) != len(xs):
@@ -1566,4 +1602,6 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
         g.cells.attrs[WINDOW_TAG] = [iso(used.min()), iso(used.max())]
         if _month_day(t) is not None:   # police.uk months: the window is of whole months (2021-05 to 2021-11)
             g.cells.attrs[WINDOW_TAG] = [w[:7] for w in g.cells.attrs[WINDOW_TAG]]
+    if gone:
+        g.cells.attrs[MISSING_TAG] = gone
     return dataclasses.replace(g, value="risk")
