@@ -263,9 +263,10 @@ def _say_dropped(what: str, bad: np.ndarray, given: Any = None, label: str = "")
 
 
 def _check_latlon(a: np.ndarray, b: np.ndarray, given: Any = None, rows: Any = None) -> None:
-    """Refuse latitude and longitude that are clearly swapped; warn where it is ambiguous. ``rows[i]`` is the position in ``given`` (whose index names the row) of
-    ``a[i]``. Until session 26 dbscan, hdbscan and cluster_summary only warned on swapped columns
-    and then returned clusters of the swapped points (distances in metres wrong).
+    """Refuse latitude and longitude that are clearly swapped; warn where it is ambiguous.
+    ``rows[i]`` is the position in ``given`` (whose index names the row) of ``a[i]``. Until
+    session 26 dbscan, hdbscan and cluster_summary only warned on swapped columns and then
+    returned clusters of the swapped points (distances in metres wrong).
 
     * (a latitude beyond ±90° is refused by the core, naming ``lat`` and the row;)
     * most points in Great Britain only with the two exchanged (the check

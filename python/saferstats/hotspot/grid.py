@@ -19,8 +19,8 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, warn_user
-from ._common import (_bounds, _choice, _distinct_points, _drop_missing, _finite_xy, _float_arg, _given, _int_arg, _points_in,
-                      _row_error, _seed, _series, _warn_map_points, _warn_peak_one_location, _warn_stretched,
+from ._common import (_bounds, _choice, _distinct_points, _drop_missing, _finite_xy, _float_arg, _given, _int_arg,
+                      _points_in, _row_error, _seed, _series, _warn_map_points, _warn_peak_one_location, _warn_stretched,
                       _warn_wide_bandwidth, _weighted_points)
 
 __all__ = [
@@ -589,7 +589,8 @@ def hotspot_grid(x: Any, y: Any = None, *, cell_size: float | None = None, grid_
 
 def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid_type: Literal["square", "hex"] = "square",
                   bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
-                  weights: Any = None, study_area: Any = None, missing: Literal["error", "drop"] = "error") -> HotspotGrid:
+                  weights: Any = None, study_area: Any = None,
+                  missing: Literal["error", "drop"] = "error") -> HotspotGrid:
     """Points (or their ``weights``) per cell: layer ``count``. Points outside a given ``grid`` or
     ``bounds`` are not counted; a :class:`~saferstats.SaferstatsWarning` says how many.
 
