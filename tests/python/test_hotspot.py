@@ -37,7 +37,7 @@ def test_dbscan_missing_and_bad_input():
         saferstats.dbscan(s["lat"], s["lon"], eps_m=5, min_samples=0)
     with pytest.raises(InvalidInputError, match="latitude must be within"):
         saferstats.dbscan([91.0, 51.0], [0.0, 0.0], eps_m=5)
-    with pytest.warns(UserWarning, match="swapped"):
+    with pytest.raises(saferstats.CoordinateError, match="swapped"):  # session 26 (w41a): was a warning
         saferstats.dbscan(s["lon"], s["lat"], eps_m=60, min_samples=3)
 
 

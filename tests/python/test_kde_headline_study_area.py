@@ -32,7 +32,7 @@ def test_kde_headline_counts_the_study_area_cells():
     kde = c["kde"].to_numpy()
     assert kde[~inside].max() > 0  # the kernel reaches beyond the edge
     head = repr(g)
-    m = re.search(r"kde: max ([0-9.e+-]+), ([0-9,]+) cells > 0 in the study area \(([0-9,]+) cells outside it also > 0", head)
+    m = re.search(r"kde: max ([0-9.e+-]+) per km², ([0-9,]+) cells > 0 in the study area \(([0-9,]+) cells outside it also > 0", head)
     assert m, head
     assert float(m.group(1)) == pytest.approx(kde[inside].max(), rel=1e-5)
     assert int(m.group(2).replace(",", "")) == int((kde[inside] > 0).sum())

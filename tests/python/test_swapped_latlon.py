@@ -15,12 +15,14 @@ LON = np.array([-0.2020, -0.2005, -0.2011, -0.2030, -0.2016, -0.2025])
 
 
 def test_dbscan_swapped_is_a_saferstats_warning():
-    with pytest.warns(SaferstatsWarning, match="latitude and longitude swapped"):
+    # session 26 (w41a): refused, no longer warned about and clustered
+    with pytest.raises(saferstats.CoordinateError, match="latitude and longitude swapped"):
         saferstats.dbscan(LON, LAT, eps_m=150, min_samples=3)
 
 
 def test_cluster_summary_swapped_is_warned_about():
-    with pytest.warns(SaferstatsWarning, match="latitude and longitude swapped"):
+    # session 26 (w41a): refused, no longer warned about and summarised
+    with pytest.raises(saferstats.CoordinateError, match="latitude and longitude swapped"):
         saferstats.cluster_summary(LON, LAT, np.zeros(6, int))
 
 

@@ -150,10 +150,11 @@ def test_mostly_swapped_latlon_is_found_by_the_same_check_as_assign_area(call):
     with pytest.raises(CoordinateError) as ref:
         saferstats.assign_area(a, b)  # the one check: 12 of 20 look swapped
     assert "12 of 20 points" in str(ref.value)
-    _, msgs = warning_messages(call, a, b)
-    hit = [m for m in msgs if "look swapped" in m]
+    with pytest.raises(CoordinateError, match="look swapped") as e:  # session 26 (w41a): refused, was a warning
+        call(a, b)
+    hit = [str(e.value)]
     assert len(hit) == 1 and "12 of 20 points" in hit[0] and "(row 'p0': lat=-0.12, lon=51.5)" in hit[0]
-    assert "latitude and longitude swapped" in hit[0]
+    assert "latitude and longitude swapped" in hit[0] and e.value.index == "p0" and e.value.argument == "lat"
 
 
 def test_right_way_round_is_not_called_swapped():

@@ -82,14 +82,57 @@ def _finite_xy(x: Any, y: Any, names: tuple[str, str] = ("x", "y")) -> tuple[np.
     for name, v, given in zip(names, (xs, ys), (x, y)):
         nan = np.isnan(v)
         if nan.any():
-            raise _row_error(MissingValueError, name, given, int(np.flatnonzero(nan)[0]),
-                             f"`{name}` has {int(nan.sum())} missing value(s) (first at {{row}}): points "
-                             "without coordinates (police.uk publishes some records without a location) "
-                             f"cannot be placed; leave them out (np.isfinite({name})) and report how many")
+            raise _missing_error(name, given, nan, f"leave them out (np.isfinite({name})) and report how many")
         if not np.isfinite(v).all():
             row = int(np.flatnonzero(~np.isfinite(v))[0])
             raise _row_error(InvalidInputError, name, given, row, f"`{name}` at {{row}}: {v[row]} is not a finite coordinate")
     return xs, ys
+
+
+def _missing_error(name: str, given: Any, nan: np.ndarray, fix: str) -> InvalidInputError:
+    """The :class:`~saferstats.MissingValueError` of coordinate ``name`` missing where ``nan``,
+    naming the first row by its label in ``given`` and saying ``fix``."""
+    return _row_error(MissingValueError, name, given, int(np.flatnonzero(nan)[0]),
+                      f"`{name}` has {int(nan.sum())} missing value(s) (first at {{row}}): points without coordinates "
+                      f"(police.uk publishes some records without a location) cannot be placed; {fix}")
+
+
+def _drop_missing(what: str, missing: str, x: Any, y: Any, *aligned: Any,
+                  names: tuple[str, str] = ("x", "y")) -> tuple[Any, Any, list[Any], int]:
+    """``missing=`` of the grid functions, with :func:`dbscan`'s values: ``"error"`` refuses points
+    without coordinates (a :class:`~saferstats.MissingValueError` naming the coordinate and the
+    row, and saying ``missing='drop'``); ``"drop"`` leaves them out, with a warning naming how many
+    and the first row by its label, as dbscan's. Returns ``x``, ``y`` and the arrays ``aligned``
+    with them (weights, periods, times) without those rows, each a Series that keeps the caller's
+    row labels (a plain array's positions as given), and how many were left out. A GeoSeries given
+    as ``x`` (``y=None``) comes back as its British National Grid x and y."""
+    _choice("missing", missing, ("error", "drop"))
+    if y is None and hasattr(x, "crs") and hasattr(x, "to_crs"):
+        x, y = _geo_points(x, names, "bng")
+    if y is None:
+        return x, y, list(aligned), 0  # the function's own checks say what is missing
+    xs, ys = as_float_array(names[0], x), as_float_array(names[1], y)
+    if len(xs) != len(ys):
+        return x, y, list(aligned), 0  # a length mismatch is reported by the function's own checks
+    bad = np.isnan(xs) | np.isnan(ys)
+    if not bad.any():
+        return x, y, list(aligned), 0
+    if missing != "drop":
+        name, v, given = next((n, v, g) for n, v, g in zip(names, (xs, ys), (x, y)) if np.isnan(v).any())
+        raise _missing_error(name, given, np.isnan(v), "pass missing='drop' to leave them out (counted in a warning "
+                                                       f"and in the result), or leave them out (np.isfinite({name})) "
+                                                       "and report how many")
+    _say_dropped(what, bad, _given(x, y))
+    keep = ~bad
+
+    def take(v: Any) -> Any:
+        if v is None or len(v) != len(keep):
+            return v  # a length mismatch is reported by the function's own checks
+        if isinstance(v, pd.Series):
+            return v[keep]
+        return pd.Series(list(v) if not isinstance(v, np.ndarray) else v, index=np.arange(len(keep)))[keep]
+
+    return take(x), take(y), [take(v) for v in aligned], int(bad.sum())
 
 
 def _row_error(cls: type[InvalidInputError], name: str, given: Any, pos: int, message: str) -> InvalidInputError:
@@ -191,6 +234,8 @@ def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[n
                          "to leave them out (their label is -2)")
     ok = ~bad
     fill = np.where(bad, -2, 0).astype(np.int64)
+    # before the study area: swapped points would all lie outside it and be refused as "no points inside"
+    _check_latlon(la[ok], lo[ok], given, np.flatnonzero(ok))
     if study_area is not None:
         area = _study_area(study_area)
         inside = np.zeros(len(la), dtype=bool)
@@ -200,35 +245,59 @@ def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[n
         fill[outside] = -3
         ok = inside
     a, b = la[ok], lo[ok]
-    _warn_swapped(a, b, given, np.flatnonzero(ok))
     return np.ascontiguousarray(a), np.ascontiguousarray(b), ok, fill
 
 
 def _warn_dropped(fill: np.ndarray, what: str, given: Any = None) -> None:
     """Say how many points ``missing="drop"`` left out (label -2 in ``fill`` of :func:`_latlon`),
     as every other function that drops rows does (the first by its row label in ``given``)."""
-    gone = np.flatnonzero(fill == -2)
+    _say_dropped(what, fill == -2, given, "label -2; ")
+
+
+def _say_dropped(what: str, bad: np.ndarray, given: Any = None, label: str = "") -> None:
+    """"<what>: 10 of 8,533 point(s) have missing coordinates and are left out (first at row 'x')"."""
+    gone = np.flatnonzero(bad)
     if gone.size:
-        warn_user(f"{what}: {gone.size:,} of {len(fill):,} point(s) have missing coordinates and are left out "
-                  f"(label -2; first at {_row(given, int(gone[0]))})")
+        warn_user(f"{what}: {gone.size:,} of {len(bad):,} point(s) have missing coordinates and are left out "
+                  f"({label}first at {_row(given, int(gone[0]))})")
 
 
-def _warn_swapped(a: np.ndarray, b: np.ndarray, given: Any = None, rows: Any = None) -> None:
-    """Warn (a :class:`~saferstats.SaferstatsWarning`, a ``UserWarning``) when latitude and
-    longitude look swapped — the one check :func:`saferstats.assign_area` raises on: most points
-    fall in Great Britain only with the two exchanged. ``rows[i]`` is the position in ``given``
-    (whose index names the row) of ``a[i]``."""
-    from ..geography import _check_swapped
+def _check_latlon(a: np.ndarray, b: np.ndarray, given: Any = None, rows: Any = None) -> None:
+    """Refuse latitude and longitude that are clearly swapped; warn where it is ambiguous.
+    ``rows[i]`` is the position in ``given`` (whose index names the row) of ``a[i]``. Until
+    session 26 dbscan, hdbscan and cluster_summary only warned on swapped columns and then
+    returned clusters of the swapped points (distances in metres wrong).
+
+    * (a latitude beyond ±90° is refused by the core, naming ``lat`` and the row;)
+    * most points in Great Britain only with the two exchanged (the check
+      :func:`saferstats.assign_area` raises on: half or more, and more than fall in it as given):
+      a :class:`~saferstats.CoordinateError` naming ``lat`` and the first such row;
+    * fewer such points (a few records swapped among the others, or points really in East Africa
+      or the Indian Ocean, where lat -9 to 2.5 and lon 49 to 61.5 lie): a
+      :class:`~saferstats.SaferstatsWarning` naming how many and the first row."""
+    from ..exceptions import CoordinateError
+    from ..geography import _GB_LAT, _GB_LON, _check_swapped
+
+    def at(i: int) -> int:
+        return i if rows is None else int(rows[i])
 
     try:
         _check_swapped(a, b)
-    except SaferstatsError as exc:
-        pos = exc.position if rows is None or exc.position is None else int(rows[exc.position])
+    except CoordinateError as exc:
+        pos = at(exc.position) if exc.position is not None else None
         where = _row(given, pos) if pos is not None else None
         # the row by its label, with its position when the index repeats the label (pd.concat)
         text = str(exc) if where is None else re.sub(r"\(row \d+:", lambda _: f"({where}:", str(exc), count=1)
-        warn_user(f"{text} — latitude and longitude swapped? Distances in metres and clusters are wrong until "
-                  "the column order (lat, lon) is fixed")
+        raise CoordinateError(f"{text} — latitude and longitude swapped? Distances in metres and clusters on them "
+                              "would be wrong, so none are computed", "lat", label_of(given, pos) if pos is not None
+                              else None, position=pos) from None
+    swapped = np.flatnonzero((a > _GB_LON[0]) & (a < _GB_LON[1]) & (b > _GB_LAT[0]) & (b < _GB_LAT[1]))
+    if swapped.size:
+        i = int(swapped[0])
+        warn_user(f"{swapped.size:,} of {len(a):,} points fall in Great Britain only with latitude and longitude "
+                  f"exchanged (first at {_row(given, at(i))}: lat={a[i]}, lon={b[i]}); the others do not — those "
+                  "rows' latitude and longitude swapped? Their distances and clusters are wrong until they are "
+                  "fixed (points really in East Africa or the Indian Ocean are where they are given)")
 
 
 def _geo_points(points: Any, names: tuple[str, str], kind: str) -> tuple[Any, Any]:

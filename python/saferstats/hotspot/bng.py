@@ -117,7 +117,8 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error",
                              "NaN for them, then leave those rows out")
         warn_user(f"{int(absent.sum()):,} of {len(la):,} point(s) have no coordinates and get NaN (first at "
                   f"{_row(given, row)}); leave them out (np.isfinite(x)) before the hotspot functions, and "
-                  "report how many")
+                  "report how many, or pass missing='drop' to the grid functions (hotspot_kde, grid_counts, ...), "
+                  "which do both")
     e = np.full(len(la), np.nan)
     n = np.full(len(la), np.nan)
     if outside == "error" or len(la) == 0:

@@ -14,8 +14,8 @@ from .._periods import month_texts
 from .._periods import months_as_dates as _months_as_dates
 from .._results import PlainFrame
 from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, warn_user
-from ._common import (EARTH_RADIUS_M, _choice, _core_terms, _excel_safe, _float_arg, _latlon, _row_error, _series,
-                      _warn_swapped)
+from ._common import (EARTH_RADIUS_M, _check_latlon, _choice, _core_terms, _excel_safe, _float_arg, _latlon, _row_error,
+                      _series)
 
 __all__ = ["cluster_summary", "ClusterTable"]
 
@@ -353,7 +353,7 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
         _, _, kept, fill = _latlon(la, lo, "drop", study_area)
         lab = np.ascontiguousarray(np.where(kept | (fill == -2), lab, -3))
     else:
-        _warn_swapped(la[lab >= 0], lo[lab >= 0], given, np.flatnonzero(lab >= 0))
+        _check_latlon(la[lab >= 0], lo[lab >= 0], given, np.flatnonzero(lab >= 0))
     tt, is_dates, tz, months_given = None, False, None, False
     if times is not None:
         ts, months_given = _months_as_dates(_series("times", times))

@@ -37,6 +37,14 @@ def dbscan(lat: Any, lon: Any = None, *, eps_m: float, min_samples: int = 5, mis
     ``missing="drop"`` those points are left out and labelled −2. ``lat`` may be a GeoSeries or
     GeoDataFrame of points in any CRS, with ``lon`` omitted (needs the ``geo`` extra).
 
+    Latitude and longitude given the wrong way round (police.uk's ``Longitude`` as ``lat``) are
+    refused with a :class:`~saferstats.CoordinateError` naming ``lat`` and the first row when half
+    or more of the points lie in Great Britain only with the two exchanged (the check
+    :func:`saferstats.assign_area` makes); fewer such points give a warning naming how many and
+    the first row. A latitude beyond ±90° is refused naming the row. (Until session 26 swapped
+    columns gave a warning and clusters of the swapped points; :func:`hdbscan` and
+    :func:`saferstats.cluster_summary` check the same.)
+
     ``study_area``: a police force area, CSP or local authority (name or code), or a polygon —
     see :class:`saferstats.StudyArea`. Points outside it are left out, labelled −3, and a
     :class:`~saferstats.SaferstatsWarning` counts them and says where they are.

@@ -19,8 +19,8 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, warn_user
-from ._common import (_bounds, _choice, _distinct_points, _finite_xy, _float_arg, _given, _int_arg, _points_in,
-                      _row_error, _seed, _series, _warn_map_points, _warn_peak_one_location, _warn_stretched,
+from ._common import (_bounds, _choice, _distinct_points, _drop_missing, _finite_xy, _float_arg, _given, _int_arg,
+                      _points_in, _row_error, _seed, _series, _warn_map_points, _warn_peak_one_location, _warn_stretched,
                       _warn_wide_bandwidth, _weighted_points)
 
 __all__ = [
@@ -138,22 +138,25 @@ class HotspotGrid(Result):
         area's cells; every cell without one), and those left out: ``outside_study_area`` (left out
         by ``study_area=``), ``beyond_grid`` (outside a given ``grid`` or ``bounds``) and
         ``beyond_edge`` (counted in cells of a given grid beyond its study area's edge, which
-        :func:`saferstats.pai`, :func:`hotspot_classify` and :func:`hotspot_change` leave out).
+        :func:`saferstats.pai`, :func:`hotspot_classify` and :func:`hotspot_change` leave out), and
+        ``missing_coordinates`` (rows without coordinates left out by ``missing="drop"``).
 
         >>> hotspot_count([50, 60, 150, 950], [50, 50, 50, 50], cell_size=100, bounds=(0, 299, 0, 99)).event_counts()
-           layer  given  counted  left_out  outside_study_area  beyond_grid  beyond_edge
-        0  count      4        3         1                   0            1            0
+           layer  given  counted  left_out  outside_study_area  beyond_grid  beyond_edge  missing_coordinates
+        0  count      4        3         1                   0            1            0                    0
         """
         inside, rows = self._inside(), []
         for layer, rec in (self.events or {}).items():
             if layer not in self.cells.columns:
                 continue
             v = np.nan_to_num(self.cells[layer].to_numpy(dtype=float))
-            given, kept = int(rec["given"]), int(rec["in_study_area"])
+            given, kept, gone = int(rec["given"]), int(rec["in_study_area"]), int(rec.get("missing_coordinates", 0))
             counted, edge = int(round(float(v[inside].sum()))), int(round(float(v[~inside].sum())))
             rows.append({"layer": layer, "given": given, "counted": counted, "left_out": given - counted,
-                         "outside_study_area": given - kept, "beyond_grid": kept - counted - edge, "beyond_edge": edge})
-        cols = ["layer", "given", "counted", "left_out", "outside_study_area", "beyond_grid", "beyond_edge"]
+                         "outside_study_area": given - gone - kept, "beyond_grid": kept - counted - edge,
+                         "beyond_edge": edge, "missing_coordinates": gone})
+        cols = ["layer", "given", "counted", "left_out", "outside_study_area", "beyond_grid", "beyond_edge",
+                "missing_coordinates"]
         return pd.DataFrame(rows, columns=cols)
 
     def _events_text(self) -> str:
@@ -164,7 +167,8 @@ class HotspotGrid(Result):
         area = IN_STUDY_AREA in self.cells.columns
         parts = []
         for r in table.itertuples(index=False):
-            why = [f"{n:,} {w}" for n, w in ((r.outside_study_area, "outside the study area"),
+            why = [f"{n:,} {w}" for n, w in ((r.missing_coordinates, "without coordinates"),
+                                             (r.outside_study_area, "outside the study area"),
                                              (r.beyond_grid, "beyond the grid's edge"),
                                              (r.beyond_edge, "in cells beyond the study area's edge")) if n]
             text = (f"{r.counted:,} counted{' in the study area' if area else ''}, {r.left_out:,} left out"
@@ -214,6 +218,14 @@ class HotspotGrid(Result):
                 else f"cells {self.cell_size:,.6g} m across")
         return f"{self.ncols} × {self.nrows} {self.grid_type} {size}"
 
+    def _unit(self, layer: str) -> str:
+        """" per km²" after the values of a density layer: ``kde`` of :func:`hotspot_kde`, ``kde_a``
+        and ``kde_b`` of :func:`hotspot_dual_kde` and its ``kde`` of ``method="difference"``, the
+        coordinates being metres (until session 26 "kde: max 429.75", no unit, as
+        :class:`KdeResult` says it); nothing for a ratio or log ratio, or a layer of counts."""
+        dual = self.cells.attrs.get(DUAL_TAG)
+        return " per km²" if layer in ("kde_a", "kde_b") or (layer == "kde" and dual in (None, "difference")) else ""
+
     def headline(self) -> str:
         """One line: the grid, its cells (those in the study area), its main layer and the events
         counted and left out."""
@@ -231,7 +243,7 @@ class HotspotGrid(Result):
             # cells beyond it, whose densities are no place of the area's (leave them out with
             # cells[in_study_area]; pai and hotspot_classify do)
             finite = v[inside & np.isfinite(v)]
-            top = f"max {finite.max():.6g}" if finite.size else "no finite values"
+            top = f"max {finite.max():.6g}{self._unit(self.value)}" if finite.size else "no finite values"
             where = " in the study area" if not inside.all() else ""
             if self.value == "change" and finite.size:
                 # a change goes both ways: "max 17, 123 cells > 0" left out the falls and which
@@ -257,6 +269,10 @@ class HotspotGrid(Result):
                 # a dual KDE's ratio where the second density is 0: not a value of 0, and not in max/count
                 g += f"; {gaps:,} cells{where} have no value (NaN{', e.g. a ratio over a zero density' if self.value == 'kde' and 'kde_b' in self.cells.columns else ''})"
         events = self._events_text()
+        gone = int(self.cells.attrs.get(MISSING_TAG, 0) or 0)
+        if gone and not any(r.get("missing_coordinates") for r in (self.events or {}).values()):
+            # a layer whose events are not counted in ``events`` (weights, a risk map): said here
+            g += f"; {gone:,} points without coordinates left out"
         window = self.cells.attrs.get(WINDOW_TAG) if self.value == "risk" else None
         if isinstance(window, list) and len(window) == 2:
             # a prospective map says which events it was made from (pai reads the same window as its train)
@@ -278,7 +294,8 @@ class HotspotGrid(Result):
             rows.append(("cells in the study area", f"{int(self._inside().sum()):,}"))
         for r in self.event_counts().itertuples(index=False):
             tag = f" ({r.layer})" if len(self.events or {}) > 1 else ""
-            why = [f"{n:,} {w}" for n, w in ((r.outside_study_area, "outside the study area"),
+            why = [f"{n:,} {w}" for n, w in ((r.missing_coordinates, "without coordinates"),
+                                             (r.outside_study_area, "outside the study area"),
                                              (r.beyond_grid, "beyond the grid's edge"),
                                              (r.beyond_edge, "in cells beyond the study area's edge")) if n]
             rows.append((f"events counted{' in the study area' if area else ''}{tag}", f"{r.counted:,} of {r.given:,}"))
@@ -415,6 +432,14 @@ def _tag_cells(g: HotspotGrid) -> None:
                              IN_STUDY_AREA: bits, "layers": layers}
 
 
+#: Key of ``HotspotGrid.cells.attrs`` / ``ClassifyResult.cells.attrs`` holding how many events
+#: without coordinates ``missing="drop"`` left out.
+MISSING_TAG = "missing_coordinates"
+
+#: Key of ``HotspotGrid.cells.attrs`` holding the ``method`` of :func:`hotspot_dual_kde` whose ``kde``
+#: layer it is ("ratio", "log_ratio": no unit; "difference": per km²).
+DUAL_TAG = "saferstats_dual_method"
+
 #: Key of ``HotspotGrid.cells.attrs`` holding the window of the events a prediction was made from
 #: (first and last day used, ISO dates): :func:`saferstats.pai` checks it against ``test=``.
 WINDOW_TAG = "saferstats_train_window"
@@ -465,6 +490,8 @@ def _new_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type
         # events counted on its cells, and pai would take it as the map's own (until session 19 a
         # count of January on a prospective grid's cells, scored on January, read as trained on May-November)
         cells.attrs.pop(WINDOW_TAG, None)
+        cells.attrs.pop(DUAL_TAG, None)  # nor is a dual KDE's method the next layer's
+        cells.attrs.pop(MISSING_TAG, None)  # nor the rows its points left out
         return dataclasses.replace(grid, cells=cells, value=None, bandwidth=None, events=None)
     if bounds is None:
         if len(xs) == 0:
@@ -504,9 +531,16 @@ def _two_sets(study_area: Any, bounds: Any, grid: Any, *sets: tuple[Any, Any, st
     return (*out, bounds, area)
 
 
-def _events(**layers: tuple[int, int]) -> dict[str, dict[str, int]]:
-    """``HotspotGrid.events``: per count layer, the points given and those in the study area."""
-    return {k: {"given": int(g), "in_study_area": int(n)} for k, (g, n) in layers.items()}
+def _events(missing: int = 0, **layers: tuple[int, ...]) -> dict[str, dict[str, int]]:
+    """``HotspotGrid.events``: per count layer (given, in study area[, missing]), the points given
+    (with the rows without coordinates that ``missing="drop"`` left out: ``missing``, or the
+    layer's own third number), those in the study area and those ``missing_coordinates`` (that key
+    only when some were)."""
+    out = {}
+    for k, (g, n, *m) in layers.items():
+        gone = int(m[0]) if m else int(missing)
+        out[k] = {"given": int(g) + gone, "in_study_area": int(n), **({"missing_coordinates": gone} if gone else {})}
+    return out
 
 
 def _period_present(period: Any, periods: Any = None) -> None:
@@ -524,7 +558,8 @@ def _period_present(period: Any, periods: Any = None) -> None:
 
 
 def hotspot_grid(x: Any, y: Any = None, *, cell_size: float | None = None, grid_type: Literal["square", "hex"] = "square",
-                 bounds: tuple[float, float, float, float] | None = None, study_area: Any = None) -> HotspotGrid:
+                 bounds: tuple[float, float, float, float] | None = None, study_area: Any = None,
+                 missing: Literal["error", "drop"] = "error") -> HotspotGrid:
     """A square or hexagonal grid covering the points (or ``bounds`` = (xmin, xmax, ymin, ymax),
     a study area's extent).
 
@@ -540,17 +575,22 @@ def hotspot_grid(x: Any, y: Any = None, *, cell_size: float | None = None, grid_
     and the grid covers the area's extent. Without it (and without ``bounds``/``grid``) the grid
     covers the points, with a warning when a few far-away points stretch it.
 
+    ``missing``: ``"error"`` (default) refuses points without coordinates, naming the row;
+    ``"drop"`` leaves them out with a warning (as :func:`hotspot_count`).
+
     >>> g = hotspot_grid([0, 1000], [0, 500], cell_size=100)
     >>> g.ncols, g.nrows, len(g.cells)
     (11, 6, 66)
     """
+    x, y, _, _ = _drop_missing("hotspot_grid", missing, x, y)
     xs, ys, _, bounds, area = _points_in(x, y, study_area, bounds)
     return _make_grid(xs, ys, cell_size, grid_type, bounds, None, area, _given(x, y))
 
 
 def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid_type: Literal["square", "hex"] = "square",
                   bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
-                  weights: Any = None, study_area: Any = None) -> HotspotGrid:
+                  weights: Any = None, study_area: Any = None,
+                  missing: Literal["error", "drop"] = "error") -> HotspotGrid:
     """Points (or their ``weights``) per cell: layer ``count``. Points outside a given ``grid`` or
     ``bounds`` are not counted; a :class:`~saferstats.SaferstatsWarning` says how many.
 
@@ -567,10 +607,18 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
     (the City of London's street crime of 2023 on the automatic 30.7 m cells: 99% of 8,086 events,
     the busiest cell's 368 at one point; on 100 m cells, 52%, no warning). The counts stand.
 
+    ``missing``: ``"error"`` (default) refuses points without coordinates with a
+    :class:`~saferstats.MissingValueError` naming the coordinate and the row (police.uk publishes
+    some records without a location: 10 of Hertfordshire's 2021 ASB records); ``"drop"`` leaves
+    them out, as :func:`saferstats.dbscan` does, with a :class:`~saferstats.SaferstatsWarning`
+    naming how many and the first row, and counts them in ``events`` (``event_counts()``
+    ``missing_coordinates``) and the headline ("1 left out (1 without coordinates)").
+
     >>> g = hotspot_count([50, 60, 150], [50, 50, 50], cell_size=100, bounds=(0, 199, 0, 99))
     >>> g.cells["count"].tolist()
     [2.0, 1.0]
     """
+    x, y, (weights,), gone = _drop_missing("hotspot_count", missing, x, y, weights)
     xs, ys, w, bounds, area, given = _weighted_points(x, y, weights, study_area, bounds, fixed=grid is not None)
     g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area, _given(x, y))
     r = _ext.grid_counts(g._args(), xs, ys, w)
@@ -582,7 +630,9 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
         ux, uy = _distinct_points(xs, ys)
         _warn_map_points("hotspot_count", g.cell_size, np.asarray(c, dtype=float), len(xs), ux.size,
                          lambda: _ext.grid_counts(g._args(), ux, uy, None)["count"])
-    return dataclasses.replace(g, value="count", events=None if w is not None else _events(count=(given, len(xs))))
+    if gone:
+        g.cells.attrs[MISSING_TAG] = gone
+    return dataclasses.replace(g, value="count", events=None if w is not None else _events(gone, count=(given, len(xs))))
 
 
 def _bandwidth(xs: np.ndarray, ys: np.ndarray, bandwidth: float | None, adjust: float, cell: float,
@@ -618,7 +668,7 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
                 bandwidth_adjust: float = 1.0, grid_type: Literal["square", "hex"] = "square",
                 bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
                 kernel: Literal["quartic", "gaussian"] = "quartic", weights: Any = None,
-                study_area: Any = None) -> HotspotGrid:
+                study_area: Any = None, missing: Literal["error", "drop"] = "error") -> HotspotGrid:
     """Counts and kernel density per cell: layers ``count`` and ``kde`` (events per km² for
     coordinates in metres).
 
@@ -657,10 +707,14 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
     location (police.uk's anonymised points), a :class:`~saferstats.SaferstatsWarning` names it (as
     :func:`kde_grid`).
 
+    ``missing``: ``"error"`` (default) refuses points without coordinates, naming the row;
+    ``"drop"`` leaves them out with a warning and counts them in ``events`` (as :func:`hotspot_count`).
+
     >>> g = hotspot_kde([0.0], [0.0], cell_size=10, bandwidth=30, bounds=(-50, 50, -50, 50))
     >>> round(float(g.cells["kde"].sum() * g.cell_area / 1e6), 2)   # one point: integrates to ~1
     1.0
     """
+    x, y, (weights,), gone = _drop_missing("hotspot_kde", missing, x, y, weights)
     xs, ys, w, bounds, area, given = _weighted_points(x, y, weights, study_area, bounds, fixed=grid is not None)
     if len(xs) == 0:
         raise InvalidInputError("no points to smooth", "x")
@@ -676,8 +730,10 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
         top = int(np.flatnonzero(area_cells)[np.argmax(kde[area_cells])])
         _warn_peak_one_location("hotspot_kde", float(g.cells["x"].iat[top]), float(g.cells["y"].iat[top]), xs, ys, h,
                                 kernel)
+    if gone:
+        g.cells.attrs[MISSING_TAG] = gone
     return dataclasses.replace(g, value="kde", bandwidth=h,
-                               events=None if w is not None else _events(count=(given, len(xs))))
+                               events=None if w is not None else _events(gone, count=(given, len(xs))))
 
 
 def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
@@ -685,7 +741,8 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
                      bandwidth: float | None = None, bandwidth_adjust: float = 1.0,
                      grid_type: Literal["square", "hex"] = "square",
                      bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
-                     kernel: Literal["quartic", "gaussian"] = "quartic", study_area: Any = None) -> HotspotGrid:
+                     kernel: Literal["quartic", "gaussian"] = "quartic", study_area: Any = None,
+                     missing: Literal["error", "drop"] = "error") -> HotspotGrid:
     """Compare two densities on one grid (e.g. this year vs last, incidents vs households):
     layers ``count_a, count_b, kde_a, kde_b`` and ``kde`` = ratio a/b, log ratio ln(a/b) or
     difference a − b (NaN where a ratio is undefined).
@@ -704,10 +761,16 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
     and the grid covers the area's extent. Without it (and without ``bounds``/``grid``) the grid
     covers the points, with a warning when a few far-away points stretch it.
 
+    ``missing``: ``"error"`` (default) refuses points without coordinates, naming the row;
+    ``"drop"`` leaves them out of each set with a warning and counts them in ``events`` (as
+    :func:`hotspot_count`).
+
     >>> g = hotspot_dual_kde([0, 1], [0, 1], [0], [0], cell_size=10, bandwidth=30, bounds=(-5, 5, -5, 5))
     >>> round(float(g.cells["kde"].iloc[0]), 3)   # twice the points: about twice the density
     1.996
     """
+    x_a, y_a, _, gone_a = _drop_missing("hotspot_dual_kde (x_a/y_a)", missing, x_a, y_a, names=("x_a", "y_a"))
+    x_b, y_b, _, gone_b = _drop_missing("hotspot_dual_kde (x_b/y_b)", missing, x_b, y_b, names=("x_b", "y_b"))
     (xa, ya, na), (xb, yb, nb), bounds, area = _two_sets(study_area, bounds, grid, (x_a, y_a, "_a"), (x_b, y_b, "_b"))
     if len(xa) == 0 or len(xb) == 0:
         raise InvalidInputError("both point sets need at least one point", "x_a" if len(xa) == 0 else "x_b")
@@ -720,9 +783,11 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
         g.cells[f"count_{tag}"] = r["count"]
         g.cells[f"kde_{tag}"] = _ext.grid_kde(g._args(), px, py, None, bandwidth=h, kernel=kernel) * 1e6
     g.cells["kde"] = _ext.grid_dual(g.cells["kde_a"].to_numpy(), g.cells["kde_b"].to_numpy(), method=method)
+    g.cells.attrs[DUAL_TAG] = str(method)
     if method in ("ratio", "log_ratio"):
         _warn_thin_denominator(g)
-    return dataclasses.replace(g, value="kde", bandwidth=h, events=_events(count_a=(na, len(xa)), count_b=(nb, len(xb))))
+    return dataclasses.replace(g, value="kde", bandwidth=h, events=_events(count_a=(na, len(xa), gone_a),
+                                                                      count_b=(nb, len(xb), gone_b)))
 
 
 #: A dual KDE's ratio is "over a thin density" where b's density is below this share of b's median
@@ -785,8 +850,10 @@ class ClassifyResult(Result):
         what = ", ".join(f"{v:,} {k}" for k, v in sorted(c.items(), key=lambda kv: -kv[1])) or "no hot or cold spots"
         cells = (f"{len(self.cells) - out:,} cells in the study area ({out:,} outside it not classified)" if out
                  else f"{len(self.cells):,} cells")
+        gone = int(self.cells.attrs.get(MISSING_TAG, 0))
         return (f"{what} of {cells}; {len(self.period_labels)} periods "
-                f"({self.recent} recent), {self.permutations} permutations, p adjusted: {self.p_adjust}")
+                f"({self.recent} recent), {self.permutations} permutations, p adjusted: {self.p_adjust}"
+                + (f"; {gone:,} events without coordinates left out" if gone else ""))
 
     def _period_names(self) -> list[str]:
         """The period labels as text: police.uk months (datetimes on the 1st, or one day of each
@@ -1043,7 +1110,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
                      hotspot_prop: float = 0.1, persistent_prop: float = 0.8, recent_prop: float = 0.2,
                      critical_p: float = 0.05, permutations: int = 999,
                      p_adjust: Literal["holm", "none"] = "holm", seed: int | None = None,
-                     study_area: Any = None) -> ClassifyResult:
+                     study_area: Any = None, missing: Literal["error", "drop"] = "error") -> ClassifyResult:
     """Emerging hotspot classification: persistent, emerging, former and intermittent hot and
     cold spots (Chainey 2020; sfhotspot ``hotspot_classify``).
 
@@ -1097,6 +1164,12 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     the box's 448 cells, against 6 persistent, 6 intermittent, 2 former and 1 emerging over
     Watford's 349; until session 20 silently).
 
+    ``missing``: ``"error"`` (default) refuses events without coordinates with a
+    :class:`~saferstats.MissingValueError` naming the coordinate and the row (10 of Hertfordshire's
+    2021 ASB records); ``"drop"`` leaves them out, as :func:`saferstats.dbscan` does, with a
+    :class:`~saferstats.SaferstatsWarning` naming how many and the first row, and says them in
+    ``cells.attrs["missing_coordinates"]`` and the headline.
+
     >>> import numpy as np
     >>> rng = np.random.default_rng(1)
     >>> x = rng.uniform(0, 1000, 600); y = rng.uniform(0, 1000, 600); m = np.repeat([1, 2, 3, 4, 5], 120)
@@ -1105,6 +1178,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     >>> r.cells.loc[r.cells["hotspot_category"] == "emerging hotspot", "cell"].size > 0
     True
     """
+    x, y, (period,), gone = _drop_missing("hotspot_classify", missing, x, y, period)
     area = None
     if study_area is not None:
         x, y = _finite_xy(x, y)
@@ -1199,6 +1273,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     per = pd.DataFrame({"cell": np.repeat(np.arange(n), t_count),
                         "period": np.tile(np.array(order, dtype=object), n),
                         "count": counts.reshape(t_count, n).T.ravel(), **stats, "significant": sig.ravel()})
+    cells.attrs[MISSING_TAG] = gone
     return ClassifyResult(dataclasses.replace(g, cells=cells, value=None), cells, per, order, int(r["recent"]), perms,
                           p_adjust)
 
@@ -1207,7 +1282,8 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
                    grid_type: Literal["square", "hex"] = "square",
                    bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
                    length_before: float = 1.0, length_after: float = 1.0, study_area: Any = None,
-                   baseline: Literal["equal_rates", "area"] = "equal_rates") -> HotspotGrid:
+                   baseline: Literal["equal_rates", "area"] = "equal_rates",
+                   missing: Literal["error", "drop"] = "error") -> HotspotGrid:
     """Change in each cell's count between two periods, with a Poisson test of each cell's change
     (sfhotspot ``hotspot_change`` plus the test): layers ``count_before, count_after, change``
     (after − before), ``ratio`` (rate ratio after/before, adjusted for the periods' lengths) and
@@ -1244,10 +1320,18 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
     without ``bounds``/``grid``) the grid covers the points, with a warning when a few far-away
     points stretch it.
 
+    ``missing``: ``"error"`` (default) refuses events without coordinates, naming the row;
+    ``"drop"`` leaves them out of each period with a warning and counts them in ``events`` (as
+    :func:`hotspot_count`).
+
     >>> g = hotspot_change([5] * 10, [5] * 10, [5, 5], [5, 5], cell_size=10, bounds=(0, 9, 0, 9))
     >>> g.cells[["count_before", "count_after", "change"]].iloc[0].tolist(), round(float(g.cells["p_value"].iloc[0]), 6)
     ([10.0, 2.0, -8.0], 0.038574)
     """
+    x_before, y_before, _, gone_b = _drop_missing("hotspot_change (x_before/y_before)", missing, x_before, y_before,
+                                                  names=("x_before", "y_before"))
+    x_after, y_after, _, gone_a = _drop_missing("hotspot_change (x_after/y_after)", missing, x_after, y_after,
+                                                names=("x_after", "y_after"))
     (xb, yb, given_b), (xa, ya, given_a), bounds, area = _two_sets(study_area, bounds, grid,
                                                                    (x_before, y_before, "_before"),
                                                                    (x_after, y_after, "_after"))
@@ -1307,7 +1391,8 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
     g.cells["p_adjusted"] = padj
     _blank_outside(g, ("change", "ratio", "p_value", "p_adjusted"), held)
     return dataclasses.replace(g, value="change",
-                               events=_events(count_before=(given_b, len(xb)), count_after=(given_a, len(xa))))
+                               events=_events(count_before=(given_b, len(xb), gone_b),
+                                              count_after=(given_a, len(xa), gone_a)))
 
 
 def _days(name: str, t: Any) -> np.ndarray:
@@ -1425,7 +1510,7 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
                          cell_size: float | None = None, bounds: tuple[float, float, float, float] | None = None,
                          grid: HotspotGrid | None = None, space_bandwidth: float = 8, time_bandwidth: float = 8,
                          time_unit: float = 7, distance: Literal["chebyshev", "manhattan"] = "chebyshev",
-                         study_area: Any = None) -> HotspotGrid:
+                         study_area: Any = None, missing: Literal["error", "drop"] = "error") -> HotspotGrid:
     """Prospective hotspotting (Bowers, Johnson & Pease 2004; open_cp ``prohotspot``): the risk
     of each square cell at ``predict_time`` from the events up to ``cutoff_time`` (default
     ``predict_time``): layer ``risk``.
@@ -1457,10 +1542,15 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     a warning). Without it (and without ``bounds``/``grid``) the grid covers the points, with a warning when a few far-away points
     stretch it.
 
+    ``missing``: ``"error"`` (default) refuses events without coordinates, naming the row;
+    ``"drop"`` leaves them out (with their times) with a warning, and the headline and
+    ``cells.attrs["missing_coordinates"]`` say how many.
+
     >>> g = prospective_hotspots([50], [50], [1.0], predict_time=8.0, cell_size=50, bounds=(0, 149, 0, 149))
     >>> g.cells["risk"].tolist()   # open_cp prohotspot_test: a week later, half the weight
     [0.25, 0.25, 0.25, 0.25, 0.5, 0.25, 0.25, 0.25, 0.25]
     """
+    x, y, (t,), gone = _drop_missing("prospective_hotspots", missing, x, y, t)
     xs, ys = _finite_xy(x, y)
     ts = _days("t", t)
     if len(ts) != len(xs):
@@ -1513,4 +1603,6 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
         g.cells.attrs[WINDOW_TAG] = [iso(used.min()), iso(used.max())]
         if _month_day(t) is not None:   # police.uk months: the window is of whole months (2021-05 to 2021-11)
             g.cells.attrs[WINDOW_TAG] = [w[:7] for w in g.cells.attrs[WINDOW_TAG]]
+    if gone:
+        g.cells.attrs[MISSING_TAG] = gone
     return dataclasses.replace(g, value="risk")

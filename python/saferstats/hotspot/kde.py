@@ -12,9 +12,9 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._results import Result
 from ..exceptions import InvalidInputError, warn_user
-from ._common import (_area_named, _bounds, _choice, _distinct_points, _ExcelMixin, _finite_xy, _float_arg, _given,
-                      _points_in, _row_error, _warn_map_points, _warn_peak_one_location, _warn_stretched,
-                      _warn_wide_bandwidth, _weighted_points)
+from ._common import (_area_named, _bounds, _choice, _distinct_points, _drop_missing, _ExcelMixin, _finite_xy,
+                      _float_arg, _given, _points_in, _row_error, _warn_map_points, _warn_peak_one_location,
+                      _warn_stretched, _warn_wide_bandwidth, _weighted_points)
 
 __all__ = ["kde_grid", "KdeResult", "grid_counts"]
 
@@ -41,8 +41,9 @@ class KdeResult(_ExcelMixin, Result):
     cell_size: float
     units: str
     in_study_area: np.ndarray | None = None
+    missing_coordinates: int = 0
 
-    _summary_fields = ("bandwidth", "kernel", "cell_size", "units")
+    _summary_fields = ("bandwidth", "kernel", "cell_size", "units", "missing_coordinates")
 
     def _cells(self) -> np.ndarray:
         """The densities the headline is of: the study area's cells, or every cell."""
@@ -74,7 +75,9 @@ class KdeResult(_ExcelMixin, Result):
         of = "cells" if self.in_study_area is None else "the study area's cells"
         m = self._metres()
         return (f"{nx} × {ny} cells of {self.cell_size:g}{m}{where}; {self.kernel} kernel, bandwidth {self.bandwidth:,.6g}{m}; "
-                f"peak {peak:.6g} {self.units} at ({px:,.6g}, {py:,.6g}); {self._zero_share():.0%} of {of} zero")
+                f"peak {peak:.6g} {self.units} at ({px:,.6g}, {py:,.6g}); {self._zero_share():.0%} of {of} zero"
+                + (f"; {self.missing_coordinates:,} points without coordinates left out"
+                   if self.missing_coordinates else ""))
 
     def __repr__(self) -> str:
         return f"KdeResult({self.headline()})"
@@ -141,6 +144,7 @@ def kde_grid(
     weights: Any = None,
     per_km2: bool = True,
     study_area: Any = None,
+    missing: Literal["error", "drop"] = "error",
 ) -> KdeResult:
     """Kernel density of points on a regular grid.
 
@@ -172,10 +176,16 @@ def kde_grid(
     names it: the peak is that point's count spread by the kernel (the City of London's street crime
     of 2023 at the default 111 m: 65% from one point's 368 records; at 300 m, not said).
 
+    ``missing``: ``"error"`` (default) refuses points without coordinates with a
+    :class:`~saferstats.MissingValueError` naming the coordinate and the row; ``"drop"`` leaves
+    them out, as :func:`saferstats.dbscan` does, with a :class:`~saferstats.SaferstatsWarning`
+    naming how many and the first row, counted in ``missing_coordinates`` and the headline.
+
     >>> r = kde_grid([0, 30, 10], [0, 0, 10], cell_size=1, bandwidth=50, bounds=(-0.5, 0.5, -0.5, 0.5), per_km2=False)
     >>> float(r.density[0, 0].round(10))
     0.0008617285
     """
+    x, y, (weights,), gone = _drop_missing("kde_grid", missing, x, y, weights)
     xs, ys, w, bounds, area, _ = _weighted_points(x, y, weights, study_area, bounds, fixed=True)
     if study_area is not None and bounds is None:
         bounds = area.bounds
@@ -205,7 +215,7 @@ def kde_grid(
         np.add.at(held, (row[on], col[on]), 1)
         inside = np.asarray(area.grid_mask(cx, cy, held), dtype=bool)
     out = KdeResult(density=dens, x=cx, y=cy, bandwidth=h, kernel=kernel, cell_size=cs,
-                    units="per km²" if per_km2 else "per unit²", in_study_area=inside)
+                    units="per km²" if per_km2 else "per unit²", in_study_area=inside, missing_coordinates=gone)
     if w is None and np.isfinite(dens).any() and np.nanmax(dens) > 0:  # a peak of one anonymised point: said
         _, px, py = out._peak()
         _warn_peak_one_location("kde_grid", px, py, xs, ys, h, kernel)
@@ -213,14 +223,17 @@ def kde_grid(
 
 
 def grid_counts(x: Any, y: Any = None, *, cell_size: float, bounds: tuple[float, float, float, float] | None = None,
-                outside: Literal["warn", "error"] = "warn", study_area: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                outside: Literal["warn", "error"] = "warn", study_area: Any = None,
+                missing: Literal["error", "drop"] = "error") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Counts of points per square cell: ``(counts[nrows, ncols], x_centres, y_centres)``, rows
     south to north — the lattice for :meth:`Weights.lattice` and :func:`gi_star`.
 
     Cells are left-closed [a, a + cell_size) with the last row and column closed (numpy
     ``histogram2d``). Points outside ``bounds`` are not counted: a
     :class:`~saferstats.SaferstatsWarning` gives how many (``outside="error"`` refuses instead).
-    Missing or infinite coordinates raise an error naming the row; a grid of more than 50 million
+    Missing or infinite coordinates raise an error naming the row (``missing="drop"``: points
+    without coordinates are left out, as :func:`saferstats.dbscan` does, with a
+    :class:`~saferstats.SaferstatsWarning` naming how many and the first row); a grid of more than 50 million
     cells is refused with its size. ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` then on the British National Grid): points outside
     it are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`; the grid covers the study area's extent.
@@ -238,6 +251,7 @@ def grid_counts(x: Any, y: Any = None, *, cell_size: float, bounds: tuple[float,
     """
 
     _choice("outside", outside, ("warn", "error"))
+    x, y, _, _ = _drop_missing("grid_counts", missing, x, y)
     xs, ys = _finite_xy(x, y)
     given = _given(x, y)  # its index names the rows; rows[i] is the position there of point i
     xs, ys, (rows,), bounds, area = _points_in(xs, ys, study_area, bounds, np.arange(len(xs)))

@@ -233,7 +233,10 @@ def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, le
     together, and never a single one, whose count the total would give back."""
     import saferstats as ss
     from ..exceptions import AmbiguousAreaError, UnknownAreaError
+    from ..geography import _is_geojson_path
 
+    if _is_geojson_path(area):
+        raise ConfigError(_boundary_file_refused(area), "hotspots.study_area")
     try:
         sa = ss.StudyArea(area, level=level)  # type: ignore[arg-type]
     except AmbiguousAreaError as exc:  # (an UnknownAreaError too: said as the choice it is, in the config's words)
@@ -273,6 +276,36 @@ def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, le
                 + (f" with fewer than {threshold}{' each' if rest != 1 else ''}" if left and max(left) < threshold else ""))
         note += " Outside: " + (f"{top} and {more}." if top and rest else f"{top}." if top else f"{more}.")
     return points[inside.to_numpy()], note, bool(small)
+
+
+def _boundary_file_refused(area: str) -> str:
+    """Why the report's ``study_area`` is not a boundary file's path, and what to give: the
+    report names its study area in its text, its summary and its limitations by the config's
+    ``study_area`` (a path would read "the squares in /…/boundaries_ltla24.geojson") and finds the
+    area's force from it, so it takes the area's name or code. The file's one feature name, when it
+    is a force, CSP or local authority, is offered as that name."""
+    import saferstats as ss
+    from ..exceptions import SaferstatsError
+
+    said = (f"[hotspots] study_area = '{area}' is a boundary file; the report's study_area is the name or code of a "
+            "police force area, CSP or local authority (study_area = \"Watford\"), which it names in its text and "
+            "whose outline it takes from the ONS boundaries")
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            sa = ss.StudyArea(area)
+    except (SaferstatsError, OSError) as exc:
+        return f"{said} (the file could not be read as one: {exc})"
+    if sa.name != "the study area polygon" and not caught:
+        try:
+            hit = ss.find_area(sa.name)
+        except SaferstatsError:
+            hit = None
+        if hit is not None:
+            return f"{said}: the file's feature is {sa.name}, so give study_area = \"{hit['name']}\""
+    many = " (its features are several areas, taken together)" if caught else ""
+    return (f"{said}{many}; for an area of your own outline, map the points in Python with "
+            f"saferstats.StudyArea('{area}') as study_area= of the hotspot functions")
 
 
 def stop_search_period(records: pd.DataFrame) -> tuple[str, int]:
