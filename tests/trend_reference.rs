@@ -179,8 +179,11 @@ fn mann_kendall_rows_equal_single_calls() {
     let b = arr(&rows[2]["values"]);
     let flat: Vec<f64> = a.iter().chain(&b).copied().collect();
     let many = mann_kendall_rows(&flat, a.len(), 0.95, false).unwrap();
-    assert_eq!(many[0], mann_kendall(&a, 0.95, false).unwrap());
-    assert_eq!(many[1], mann_kendall(&b, 0.95, false).unwrap());
+    // compared as printed: a NaN field (exact_p with ties) is never == itself
+    let same = |m: &MannKendall, x: &[f64]| {
+        format!("{m:?}") == format!("{:?}", mann_kendall(x, 0.95, false).unwrap())
+    };
+    assert!(same(&many[0], &a) && same(&many[1], &b));
 }
 
 #[test]
@@ -343,4 +346,46 @@ fn mann_kendall_with_gaps_matches_scipy_theilslopes_on_real_times() {
             mann_kendall_rows_at(&[x.clone(), x].concat(), t.len(), Some(&t), 0.95, false).unwrap();
         assert_eq!(rows[0], mk);
     }
+}
+
+#[test]
+fn mann_kendall_exact_p_matches_scipy_kendalltau_exact() {
+    // scipy 1.17.1: scipy.stats.kendalltau(numpy.arange(n), x, method="exact").pvalue
+    let mut forty: Vec<f64> = (0..40).rev().map(f64::from).collect();
+    forty.swap(3, 20);
+    let cases: [(Vec<f64>, f64); 4] = [
+        (
+            vec![12., 15., 14., 18., 21., 19., 24., 26., 25., 30.],
+            0.000_115_189_594_356_261_02,
+        ),
+        (vec![3., 1., 4., 2., 5.], 0.483_333_333_333_333_34),
+        (vec![5., 4., 3., 2., 1., 0., 6.], 0.238_888_888_888_888_9),
+        (forty, 5.651_749_396_339_944e-28),
+    ];
+    for (x, want) in cases {
+        let mk = mann_kendall(&x, 0.95, false).unwrap();
+        let rel = ((mk.exact_p - want) / want).abs();
+        assert!(
+            rel < 1e-10,
+            "n={} exact p {} against {want}",
+            x.len(),
+            mk.exact_p
+        );
+    }
+    // ties: no exact p (the distribution is another); the seasonal test: none either
+    let tied = mann_kendall(&[1., 2., 2., 3., 4.], 0.95, false).unwrap();
+    assert!(tied.exact_p.is_nan() && tied.p_value.is_finite());
+    let monthly: Vec<f64> = (0..36).map(|i| f64::from(i % 12 + i / 12)).collect();
+    assert!(seasonal_mann_kendall(&monthly, 12, 0.95, false)
+        .unwrap()
+        .exact_p
+        .is_nan());
+    // a missing value left out: the exact p of the values used (n = 9)
+    let mut gap = vec![12., 15., 14., 18., 21., 19., 24., 26., 25., 30.];
+    gap[4] = f64::NAN;
+    let mk = mann_kendall(&gap, 0.95, true).unwrap();
+    assert_eq!(mk.n, 9);
+    close(mk.exact_p, kendall_exact_p(9, mk.s), 0.0, "n=9");
+    assert!(kendall_exact_p(EXACT_MAX_N + 1, 0.0).is_nan() && kendall_exact_p(4, 1.0).is_nan());
+    assert_eq!(kendall_exact_p(4, 0.0), 1.0);
 }

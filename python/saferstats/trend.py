@@ -2686,7 +2686,7 @@ def mann_kendall(
     test (pymannkendall ``seasonal_test(period=12)``: S and Var(S) summed over seasons, slope per
     cycle; no slope CI). ``missing="drop"`` leaves NaNs out (the count used is ``n``; their
     positions still count as steps; ``"skip"``, its old name, still works with a ``FutureWarning``). Fewer than 10 values: a warning, since the normal
-    approximation is rough.
+    approximation is rough; it gives the exact p-value (``exact_p``) where the values are untied.
 
     Gaps in time: Sen's slope is per *step* of the series. When observations are not equally
     spaced (2012, 2013, 2014, 2016, …) pass ``times=`` (one period per column: numbers or labels
@@ -2713,8 +2713,12 @@ def mann_kendall(
 
     Returns
     -------
-    DataFrame with ``s, var_s, z, p_value, tau, slope, slope_lower, slope_upper, intercept, n``
-    and ``confidence, method``.
+    DataFrame with ``s, var_s, z, p_value, tau, slope, slope_lower, slope_upper, intercept, n``,
+    ``exact_p`` and ``confidence, method``. ``exact_p`` is the two-sided exact p-value of S where the
+    values used are untied (every order equally likely under no trend: ``scipy.stats.kendalltau(...,
+    method="exact")``; the core's ``kendall_exact_p``), up to 100 values; NaN with ties and for the
+    seasonal test. Below 10 values it is the p-value to quote: the normal approximation (``p_value``,
+    pymannkendall's) is then too cautious (the race strand's 8 years: 0.00198 against 0.000397).
 
     Examples
     --------
@@ -2771,7 +2775,9 @@ def mann_kendall(
                   f"{last}): each test runs across the columns ({cols}) within one period, not over time — "
                   "pass values.T to test each column over the periods")
     if n_cols and n_cols < 10:
-        warn_user(f"Mann-Kendall on {n_cols} values: the normal approximation is rough below 10")
+        warn_user(f"Mann-Kendall on {n_cols} values: the normal approximation is rough below 10"
+                  + ("; exact_p gives the exact p-value of S where the values are untied (quote it)" if period is None
+                     else ""))
     flat = np.ascontiguousarray(arr.ravel())
     skip = missing == "drop"
     try:
@@ -2811,7 +2817,8 @@ def mann_kendall(
         raise InvalidInputError(str(exc).replace(m.group(0), f"row {m.group(1)}{label}:", 1), exc.argument,
                                   plain(index[int(m.group(1))]), position=int(m.group(1))) from None
     out = pd.DataFrame(
-        {k: res[k] for k in ["s", "var_s", "z", "p_value", "tau", "slope", "slope_lower", "slope_upper", "intercept", "n"]},
+        {k: res[k] for k in ["s", "var_s", "z", "p_value", "tau", "slope", "slope_lower", "slope_upper", "intercept", "n",
+                             "exact_p"]},
         index=index,
     )
     out["confidence"] = float(confidence)

@@ -76,7 +76,7 @@ binding! {
 
 fn mk_dict<'py>(py: Python<'py>, rows: &[core::MannKendall]) -> PyResult<Dict<'py>> {
     Ok(columns!(py, rows;
-        [s, var_s, z, p_value, tau, slope, slope_lower, slope_upper, intercept],
+        [s, var_s, z, p_value, exact_p, tau, slope, slope_lower, slope_upper, intercept],
         "n" => |m| m.n as i64,
     ))
 }

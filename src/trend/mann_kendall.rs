@@ -18,6 +18,9 @@ pub struct MannKendall {
     pub z: f64,
     /// Two-sided normal p-value.
     pub p_value: f64,
+    /// Two-sided exact p-value of S ([`kendall_exact_p`]): untied values only, n ≤
+    /// [`EXACT_MAX_N`]; NaN otherwise and for the seasonal test.
+    pub exact_p: f64,
     /// Kendall's tau-a = S / (n(n−1)/2).
     pub tau: f64,
     /// Sen's slope per step (median pairwise slope over index spacing).
@@ -30,6 +33,53 @@ pub struct MannKendall {
     pub intercept: f64,
     /// Number of non-missing values used.
     pub n: usize,
+}
+
+/// Largest n for which [`MannKendall::exact_p`] is given (beyond it the normal p agrees to three
+/// significant figures, and the exact sum costs O(n³)).
+pub const EXACT_MAX_N: usize = 100;
+
+/// Two-sided exact p-value of Kendall's S for `n` values with no ties: P(|S′| ≥ |S|) when every
+/// order of the values is equally likely (no trend), from the distribution of the number of
+/// discordant pairs C = (n(n−1)/2 − S)/2 (the Mahonian numbers, by the recurrence
+/// P_n(c) = (1/n) Σ_{j=0}^{min(c, n−1)} P_{n−1}(c − j)); twice the smaller tail, at most 1.
+/// The same as `scipy.stats.kendalltau(t, x, method="exact")` (docs/methods/trends.md A6). NaN
+/// for n < 2, n > [`EXACT_MAX_N`], or an S that is not a possible value.
+///
+/// # Examples
+/// ```
+/// // scipy 1.17.1: kendalltau(range(10), [12, 15, 14, 18, 21, 19, 24, 26, 25, 30], method="exact")
+/// let p = saferstats::trend::kendall_exact_p(10, 39.0);
+/// assert!((p - 0.00011518959435626102).abs() < 1e-15);
+/// ```
+pub fn kendall_exact_p(n: usize, s: f64) -> f64 {
+    if !(2..=EXACT_MAX_N).contains(&n) {
+        return f64::NAN;
+    }
+    let total = n * (n - 1) / 2;
+    let twice_c = total as f64 - s;
+    if !(twice_c >= 0.0 && twice_c <= 2.0 * total as f64 && twice_c % 2.0 == 0.0) {
+        return f64::NAN;
+    }
+    let c = (twice_c / 2.0) as usize;
+    let c = c.min(total - c);
+    // P_m over 0..=c for m = 1..n (only the lower tail up to c is needed)
+    let mut p = vec![0.0; c + 1];
+    p[0] = 1.0;
+    for m in 2..=n {
+        // P_m(k) = (1/m) Σ_{j=0}^{min(k, m-1)} P_{m-1}(k - j), by a running sum
+        let mut next = vec![0.0; c + 1];
+        let mut run = 0.0;
+        for k in 0..=c {
+            run += p[k];
+            if k >= m {
+                run -= p[k - m];
+            }
+            next[k] = run / m as f64;
+        }
+        p = next;
+    }
+    (2.0 * p.iter().sum::<f64>()).min(1.0)
 }
 
 fn median_in_place(v: &mut [f64]) -> f64 {
@@ -227,11 +277,21 @@ fn mann_kendall_impl(
     let (slope_lower, slope_upper) = (at(rl), at(ru));
     let mut vv = v.clone();
     let mut tt = t.clone();
+    let untied = {
+        let mut sorted = v.clone();
+        sorted.sort_unstable_by(f64::total_cmp);
+        sorted.windows(2).all(|w| w[0] != w[1])
+    };
     Ok(MannKendall {
         s,
         var_s,
         z,
         p_value: p_two_sided(z),
+        exact_p: if untied {
+            kendall_exact_p(n, s)
+        } else {
+            f64::NAN
+        },
         tau: s / (nf * (nf - 1.0) / 2.0),
         slope,
         slope_lower,
@@ -397,6 +457,7 @@ pub fn seasonal_mann_kendall(
         var_s,
         z,
         p_value: p_two_sided(z),
+        exact_p: f64::NAN,
         tau: s / denom,
         slope,
         slope_lower: f64::NAN,

@@ -8,7 +8,7 @@
 //!
 //! - [`poisson`] — [`poisson_trend`], [`poisson_trend_many`].
 //! - [`mann_kendall`](mod@mann_kendall) — [`mann_kendall()`], [`mann_kendall_at`],
-//!   [`seasonal_mann_kendall`] and their `_rows` variants.
+//!   [`seasonal_mann_kendall`] and their `_rows` variants; [`kendall_exact_p`].
 //! - [`compare`] — [`trend_ratio`], [`trend_ratios`]: is one area's rate changing faster than
 //!   another's?
 //! - [`funnel`] — [`funnel_limits`], [`funnel_significance`].
