@@ -2407,8 +2407,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="Student t limits and p-values on the residual df (df_resid: n_periods - 2, less the seasonal "
                         "terms with --seasonality) for every fit "
                         "(statsmodels' use_t=True); by default quasi-Poisson fits have t and the others the normal "
-                        "(z), as R's summary.glm (with --compare-with: t where either side is quasi-Poisson, the "
-                        "ratio on the Welch-Satterthwaite df); the intervals column says which each row has")
+                        "(z), as R's summary.glm and poisson_trend(use_t='auto') (with --compare-with: t where "
+                        "either side is quasi-Poisson, the ratio on the Welch-Satterthwaite df); the intervals column "
+                        "says which each row has, as the library and the report: 't (df=8)', 't (df=8.64)' or 'z'")
     p.add_argument("--use-z", action="store_true",
                    help="normal (z) limits and p-values for every fit, also quasi-Poisson (statsmodels' default; "
                         "too small a p-value on few periods: a warning gives the t one below 5 residual df)")

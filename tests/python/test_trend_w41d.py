@@ -286,3 +286,10 @@ def test_compare_trends_few_df_warning_recommends_auto():
     _, msgs = _said(ss.compare_trends, data, comparator="B", by="area", population=None, dispersion="quasi",
                     use_t="auto")
     assert not [m for m in msgs if "are optimistic on few points" in m]
+
+
+def test_the_commands_help_says_the_labels(capsys):
+    with pytest.raises(SystemExit):
+        main(["trend", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "as the library and the report: 't (df=8)', 't (df=8.64)' or 'z'" in out
