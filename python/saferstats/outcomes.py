@@ -432,8 +432,8 @@ def its_poisson(
     df = len(y) - len(res["beta"])
     if not use_t and dispersion in ("quasi", "quasipoisson") and df < _FEW_DF:
         warn_user(f"its_poisson: quasi-Poisson limits from the normal (z) are optimistic on few points: the fit has "
-                  f"{df} residual degrees of freedom (fewer than {_FEW_DF}); use_t='auto' (or True) gives Student t on "
-                  "the residual df, R's summary.glm intervals")
+                  f"{df} residual degrees of freedom (fewer than {_FEW_DF}); use_t='auto' (or use_t=True) gives Student t "
+                  "on the residual df, R's summary.glm intervals")
     if dispersion not in ("quasi", "quasipoisson") and df > 0 and res["dispersion_ratio"] >= _OVERDISPERSED:
         # recorded crime a month varies far more than Poisson counts: Poisson SEs then give intervals and
         # p-values too narrow by about sqrt(chi2/df) (Watford 2021: chi2/df 4.1, SEs half what they should be)

@@ -246,7 +246,7 @@ def test_its_poisson_refuses_other_strings_by_name():
 
 
 def test_its_poisson_few_df_warning_recommends_auto():
-    with pytest.warns(ss.SaferstatsWarning, match=r"use_t='auto' \(or True\) gives Student t"):
+    with pytest.warns(ss.SaferstatsWarning, match=r"use_t='auto' \(or use_t=True\) gives Student t on the residual df"):
         ss.its_poisson(ANNUAL, break_index=5, population=POP, dispersion="quasi")
 
 
