@@ -177,7 +177,8 @@ def test_quasi_poisson_rows_are_fitted_once(shared_data, tmp_path, monkeypatch):
     out = tmp_path / "t.csv"
     assert main(["trend", str(path), "--count", "Total Incidents", "--population", "none", "--period", "Year",
                  "--missing", "drop", "--by", "ONS Code", "--out", str(out)]) == 0
-    assert calls == [("poisson_trend", True)]
+    # the command calls use_t="auto" (session 26), which fits once with t: one fit, as before
+    assert calls == [("poisson_trend", "auto"), ("poisson_trend", True)]
     res = pd.read_csv(out, keep_default_na=False)
     fitted = res[res["method"] != "not estimable"]
     assert fitted["method"].str.startswith("quasi-poisson").all() and len(fitted) > 300
@@ -200,7 +201,7 @@ def test_mixed_rows_take_z_or_t_as_before(tmp_path, monkeypatch):
     calls = _fits(monkeypatch)
     out = tmp_path / "m.csv"
     assert main(["trend", path, "--population", "none", "--by", "area", "--out", str(out)]) == 0
-    assert calls == [("poisson_trend", True), ("poisson_trend", False)]
+    assert calls == [("poisson_trend", "auto"), ("poisson_trend", True), ("poisson_trend", False)]
     res = pd.read_csv(out).set_index("area")
     quasi = res["method"].str.startswith("quasi-poisson")
     assert 0 < quasi.sum() < len(res)
@@ -231,4 +232,4 @@ def test_compare_with_fits_once_with_t_for_quasi_poisson(tmp_path, monkeypatch, 
     calls = _fits(monkeypatch, "compare_trends")
     out = tmp_path / "c.csv"
     assert main(["trend", str(strands), "--compare-with", "race", "--missing", "drop", "--out", str(out)]) == 0
-    assert calls == [("compare_trends", True)]
+    assert calls == [("compare_trends", "auto"), ("compare_trends", True)]  # "auto" fits once with t
