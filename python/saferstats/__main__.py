@@ -28,7 +28,7 @@ import sys
 import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -1068,20 +1068,20 @@ FEW_DF = 5
 def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
                comparator: str | pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`saferstats.poisson_trend` (or, with ``comparator``, :func:`saferstats.compare_trends`)
-    as R's ``summary.glm`` reports each model: a quasi-Poisson fit's limits and p-value from Student
-    t on its residual df (``df_resid``, ``n_periods - 2`` less any seasonal terms: the dispersion is
-    estimated from the same few points),
-    a Poisson or negative binomial fit's from the normal (z), unless ``--use-t`` (t for every fit,
-    statsmodels' ``use_t=True``) or ``--use-z`` (the normal for every fit, statsmodels' default). A
-    comparison with a quasi-Poisson fit on either side takes the library's ``use_t=True`` row (each
-    APC on its residual df, the ratio on the Welch-Satterthwaite df). The ``intervals`` column says
-    which each row has. With ``--use-z`` on a quasi-Poisson fit of fewer than :data:`FEW_DF` residual
-    df, a warning gives the t p-value beside it (1 df: the normal p-value is many times too small).
-    The groups are fitted once, with t where quasi-Poisson fits can be (``--dispersion auto`` or
-    ``quasi``), and again only for rows of the other kind (Poisson fits among quasi-Poisson ones)."""
-    from .trend import t_where_quasi, compare_trends, poisson_trend
+    with ``use_t="auto"``, R's ``summary.glm`` rule per row (:func:`saferstats.trend.t_where_quasi`,
+    as the library and the report): a quasi-Poisson fit's limits and p-value from Student t on its
+    residual df (``df_resid``, ``n_periods - 2`` less any seasonal terms: the dispersion is
+    estimated from the same few points), a Poisson or negative binomial fit's from the normal (z);
+    a comparison with a quasi-Poisson fit on either side has t (each APC on its residual df, the
+    ratio on the Welch-Satterthwaite df). ``--use-t`` gives t for every fit (``use_t=True``),
+    ``--use-z`` the normal for every fit (``use_t=False``, statsmodels' default). The ``intervals``
+    column says which each row has, in the library's words (:func:`saferstats.trend.intervals_said`):
+    ``"t (df=6)"``, ``"t (df=3.08)"`` (a comparison's Welch-Satterthwaite df) or ``"z"``. With
+    ``--use-z`` on a quasi-Poisson fit of fewer than :data:`FEW_DF` residual df, a warning gives
+    the t p-value beside it (1 df: the normal p-value is many times too small)."""
+    from .trend import compare_trends, intervals_said, poisson_trend
 
-    def fit(use_t: bool) -> pd.DataFrame:
+    def fit(use_t: bool | Literal["auto"]) -> pd.DataFrame:
         if comparator is not None:
             return compare_trends(df, comparator=comparator, by=args.by, count=args.count, population=pop,
                                   period=args.period, confidence=args.confidence, dispersion=args.dispersion,
@@ -1095,14 +1095,11 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
         raise InvalidInputError("--use-t and --use-z ask for opposite intervals: give one (neither: t for quasi-Poisson "
                                 "fits, the normal for the others, as R's summary.glm)", "use_t")
     estimate = "ratio" if comparator is not None else "apc"
-    # one fit with the intervals most rows take: Student t where quasi-Poisson fits are possible (the
-    # t fit's rows are the z fit's but for the limits, p-value and df, and its warnings the z fit's
-    # less the few-df warning, said of z intervals); a second only for rows that take the other
-    first_t = bool(args.use_t) or (not args.use_z and args.dispersion in ("quasi", "auto"))
+    use_t: bool | Literal["auto"] = True if args.use_t else False if args.use_z else "auto"
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always", SaferstatsWarning)
         try:
-            res = fit(first_t)
+            res = fit(use_t)
         except InvalidInputError as exc:
             if exc.argument != "seasonality" or "season_length" not in str(exc):
                 raise
@@ -1113,7 +1110,6 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
     quasi = res["method"].astype(str).str.contains("quasi-poisson").to_numpy() & res[estimate].notna().to_numpy()
     # the residual df: the periods less every coefficient (n_periods - 2 without seasonal terms)
     rdf = res["n_periods"].to_numpy(dtype=float) - 2 if comparator is not None else res["df_resid"].to_numpy(float)
-    with_t = np.full(len(res), first_t)
     if args.use_z:
         few = np.flatnonzero(quasi & (rdf < FEW_DF)) if comparator is None else np.empty(0, dtype=int)
         if few.size:
@@ -1126,33 +1122,27 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
                  f"residual degrees of freedom, where a p-value from the normal is too small and the interval too "
                  f"narrow (the dispersion is estimated from those few points): {_names(shown)}; without --use-z "
                  "they are from Student t, as R's summary.glm")
-    elif not args.use_t:
-        # quasi-Poisson rows from Student t, the others from the normal (the report's comparison with
-        # England takes the same rule, trend.t_where_quasi); without a first t fit there is no quasi row
-        with_t = t_where_quasi(res, fit, estimate) if first_t else quasi
-        if quasi.any():
-            said = [w for w in said if "intervals and p-values from the normal (z)" not in str(w.message)]
-            what = "comparisons with a quasi-Poisson fit" if comparator is not None else "Quasi-Poisson fits"
-            _say(f"{what[0].upper()}{what[1:]} ({int(quasi.sum())} of {len(res)}): limits and p-values from Student t "
-                 "on the residual df ("
-                 + ("each trend's: n_periods - 2" + (", less the seasonal terms" if args.seasonality else "")
-                    + "; the ratio's on the Welch-Satterthwaite df" if comparator is not None
-                    else "the df_resid column: n_periods - 2, less the seasonal terms" if args.seasonality
-                    else "n_periods - 2")
-                 + "), as R's summary.glm for glm(family = quasipoisson)"
-                 + ("; the others from the normal (z)" if quasi.sum() < res[estimate].notna().sum() else "")
-                 + "; the intervals column says which (--use-z: the normal for all; --use-t: t for all)")
+    elif not args.use_t and quasi.any():
+        what = "comparisons with a quasi-Poisson fit" if comparator is not None else "Quasi-Poisson fits"
+        _say(f"{what[0].upper()}{what[1:]} ({int(quasi.sum())} of {len(res)}): limits and p-values from Student t "
+             "on the residual df ("
+             + ("each trend's: n_periods - 2" + (", less the seasonal terms" if args.seasonality else "")
+                + "; the ratio's on the Welch-Satterthwaite df" if comparator is not None
+                else "the df_resid column: n_periods - 2, less the seasonal terms" if args.seasonality
+                else "n_periods - 2")
+             + "), as R's summary.glm for glm(family = quasipoisson)"
+             + ("; the others from the normal (z)" if quasi.sum() < res[estimate].notna().sum() else "")
+             + "; the intervals column says which (--use-z: the normal for all; --use-t: t for all)")
     for w in said:  # re-issued to main's recording: printed as the command's warnings
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        # the library's advice use_t='auto' is the command's default: said as leaving --use-z out
+        text = str(w.message).replace("use_t='auto'", "leaving out --use-z")
+        warnings.warn_explicit(w.category(text) if text != str(w.message) else w.message, w.category, w.filename,
+                               w.lineno)
     out = res.copy()
-    est = out[estimate].notna().to_numpy()
-    if comparator is not None:
-        dfs = out["df"].to_numpy(dtype=float)
-        label = [None if not e else f"Student t, ratio on {d:.3g} df" if wt else "normal (z)"
-                 for e, wt, d in zip(est, with_t, dfs)]
-    else:
-        label = [None if not e else f"Student t, {int(d)} df" if wt else "normal (z)" for e, wt, d in zip(est, with_t, rdf)]
-    out.insert(out.columns.get_loc("p_value") + 1, "intervals", label)
+    if "intervals" not in out.columns:  # --use-t / --use-z: every row the same, in use_t="auto"'s words
+        out.insert(out.columns.get_loc("p_value") + 1, "intervals",
+                   intervals_said(np.full(len(out), use_t is True), out["df" if comparator is not None else "df_resid"],
+                                  out[estimate].notna()))
     out.attrs = dict(res.attrs)
     return out
 
@@ -2420,8 +2410,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="Student t limits and p-values on the residual df (df_resid: n_periods - 2, less the seasonal "
                         "terms with --seasonality) for every fit "
                         "(statsmodels' use_t=True); by default quasi-Poisson fits have t and the others the normal "
-                        "(z), as R's summary.glm (with --compare-with: t where either side is quasi-Poisson, the "
-                        "ratio on the Welch-Satterthwaite df); the intervals column says which each row has")
+                        "(z), as R's summary.glm and poisson_trend(use_t='auto') (with --compare-with: t where "
+                        "either side is quasi-Poisson, the ratio on the Welch-Satterthwaite df); the intervals column "
+                        "says which each row has, as the library and the report: 't (df=8)', 't (df=8.64)' or 'z'")
     p.add_argument("--use-z", action="store_true",
                    help="normal (z) limits and p-values for every fit, also quasi-Poisson (statsmodels' default; "
                         "too small a p-value on few periods: a warning gives the t one below 5 residual df)")

@@ -24,7 +24,7 @@ from .io import read_mha_annual  # noqa: F401 - defined with the other readers, 
 from .rates import _methods, _warn_paired_by_position, proportion_ci, rate_ci, rate_ratio
 from .s136 import (_DEFAULT_COLUMNS, OUTCOMES, PLACES_OF_SAFETY, S136Summary, _canonical, _refuse_published_counts,
                    _times, s136_summary)
-from .trend import _FEW_DF, _flag
+from .trend import _FEW_DF, _flag, _use_t_option
 
 __all__ = [
     "OUTCOMES",
@@ -289,7 +289,7 @@ def its_poisson(
     seasonality: None | Literal["fourier", "dummies"] = None,
     season_length: int | None = None,
     harmonics: int | None = None,
-    use_t: bool = False,
+    use_t: bool | Literal["auto"] = False,
 ) -> ItsResult:
     """Interrupted time series: segmented Poisson regression with a population offset.
 
@@ -333,6 +333,9 @@ def its_poisson(
     residual degrees of freedom (periods minus coefficients, ``df_resid``): R's ``summary.glm``
     for ``glm(family = quasipoisson)``, with the t quantile in ``confint.default``'s place, and
     statsmodels' ``use_t=True`` for either model; ``model`` then ends ", t intervals on N df".
+    ``"auto"`` is R's ``summary.glm`` rule, as in :func:`saferstats.poisson_trend`: Student t
+    when the fit is quasi-Poisson (``dispersion="quasi"``: the dispersion is estimated), the normal
+    when it is Poisson; :attr:`ItsResult.use_t` says which was used (True / False).
     The quasi-Poisson dispersion is estimated from the same points, so on a short series (annual
     figures) the normal limits are optimistic: a quasi-Poisson fit with fewer than 30 residual df
     and ``use_t=False`` gets a :class:`~saferstats.SaferstatsWarning`.
@@ -367,6 +370,13 @@ def its_poisson(
     >>> a.model
     'segmented Poisson, quasi-Poisson SEs (x Pearson chi2/df), t intervals on 5 df'
 
+    ``use_t="auto"`` gives the same t fit for it, and the normal for the Poisson fit of the pilot:
+
+    >>> saferstats.its_poisson([52, 71, 48, 75, 60, 41, 55, 36, 47], break_index=5,
+    ...                        population=[150_000 + 1000 * i for i in range(9)], dispersion="quasi",
+    ...                        use_t="auto").use_t, saferstats.its_poisson(y, break_index=24, use_t="auto").use_t
+    (True, False)
+
     The monthly pilot with two Fourier pairs on the yearly cycle (12 months):
 
     >>> s = saferstats.its_poisson(y, break_index=24, seasonality="fourier", season_length=12, harmonics=2)
@@ -394,7 +404,8 @@ def its_poisson(
             "position of the first post-intervention period", "break_index")
     if not isinstance(dispersion, str):
         raise InvalidInputError(f"`dispersion` must be \"poisson\" or \"quasi\", got {dispersion!r}", "dispersion")
-    use_t = _flag("use_t", use_t)
+    # "auto": R's summary.glm, t where the dispersion is estimated (quasi-Poisson), else the normal
+    use_t = dispersion in ("quasi", "quasipoisson") if _use_t_option(use_t) == "auto" else _flag("use_t", use_t)
     kind, period, k = _its_seasonality(seasonality, season_length, harmonics, len(y))
     label = kind if kind == "none" else f"{kind}({period})"
     if kind == "fourier" and 2 * k == period:
@@ -421,8 +432,8 @@ def its_poisson(
     df = len(y) - len(res["beta"])
     if not use_t and dispersion in ("quasi", "quasipoisson") and df < _FEW_DF:
         warn_user(f"its_poisson: quasi-Poisson limits from the normal (z) are optimistic on few points: the fit has "
-                  f"{df} residual degrees of freedom (fewer than {_FEW_DF}); use_t=True gives Student t on the residual "
-                  "df, R's summary.glm intervals")
+                  f"{df} residual degrees of freedom (fewer than {_FEW_DF}); use_t='auto' (or use_t=True) gives Student t "
+                  "on the residual df, R's summary.glm intervals")
     if dispersion not in ("quasi", "quasipoisson") and df > 0 and res["dispersion_ratio"] >= _OVERDISPERSED:
         # recorded crime a month varies far more than Poisson counts: Poisson SEs then give intervals and
         # p-values too narrow by about sqrt(chi2/df) (Watford 2021: chi2/df 4.1, SEs half what they should be)

@@ -241,7 +241,7 @@ def plot_trend(
     confidence: float = 0.95,
     fit: bool = True,
     dispersion: Literal["poisson", "quasi", "negbin", "auto"] = "auto",
-    use_t: bool = False,
+    use_t: bool | Literal["auto"] = False,
     missing: Literal["error", "drop"] = "error",
     ax: Any = None,
     title: str | None = None,
@@ -250,8 +250,12 @@ def plot_trend(
     fitted log-linear trend (:func:`saferstats.poisson_trend`) with the APC in the legend.
     ``by`` draws one line per group on the same axes. ``population=None`` plots counts.
     ``dispersion`` and ``use_t`` are passed to :func:`saferstats.poisson_trend`: ``use_t=True``
-    gives the APC limits from Student's t on the residual degrees of freedom (R's ``summary.glm``),
-    better on the few years of a local series than the normal default.
+    gives the APC limits from Student's t on the residual degrees of freedom, better on the few
+    years of a local series than the normal default; ``use_t="auto"`` is R's ``summary.glm`` rule
+    per line, as ``saferstats trend`` and the report take it: t where the fit is quasi-Poisson, the
+    normal where it is Poisson (so each line's limits are its row of
+    ``poisson_trend(..., use_t="auto")``); anything else raises
+    :class:`~saferstats.InvalidInputError` naming ``use_t``.
 
     The x axis is labelled with the periods as written (``2017/18``, not ``2017.0``; a financial
     year is placed at its starting year). A period missing from a series (2015/16, 2017/18) breaks
@@ -284,11 +288,13 @@ def plot_trend(
     6
     >>> [t.get_text() for t in ax.get_xticklabels()][:3]
     ['2011/12', '2012/13', '2013/14']
+    >>> ax = plot_trend(nat, population=None, period="year", by="strand", use_t="auto")
     """
     from .exceptions import MissingValueError, warn_user
     from ._frames import choice_option, plain
-    from .trend import _footnoted, _period_key
+    from .trend import _footnoted, _period_key, _use_t_option
 
+    _use_t_option(use_t)  # True, False or "auto", checked before anything is drawn
     level = normalise_confidence(confidence)
     if not isinstance(level, float):
         raise InvalidInputError("plot_trend draws one confidence band: give one level, e.g. 0.95", "confidence")

@@ -1873,18 +1873,19 @@ def _t_or_z(fit: Callable[[bool], pd.DataFrame], estimate: str) -> pd.DataFrame:
     res = fit(True)
     with_t = t_where_quasi(res, fit, estimate)
     res.insert(res.columns.get_loc("p_value") + 1, "intervals",
-               _intervals_said(with_t, res["df" if estimate == "ratio" else "df_resid"], res[estimate].notna()))
+               intervals_said(with_t, res["df" if estimate == "ratio" else "df_resid"], res[estimate].notna()))
     res.attrs["use_t"] = "auto"
     return res
 
 
-def _intervals_said(with_t: Any, df: Any, estimated: Any) -> list[str | None]:
+def intervals_said(with_t: Any, df: Any, estimated: Any) -> list[str | None]:
     """Each row's ``intervals``, as :func:`poisson_trend` and :func:`compare_trends` with
-    ``use_t="auto"`` and the report's trend tables say them: ``"t (df=k)"`` where ``with_t`` (k the
+    ``use_t="auto"``, the report's trend tables and ``saferstats trend`` (also with ``--use-t`` /
+    ``--use-z``) say them: ``"t (df=k)"`` where ``with_t`` (k the
     row's residual df, to two decimals where it is not whole: a comparison's Welch-Satterthwaite
     df), ``"z"`` for the normal, ``None`` where there is no estimate.
 
-    >>> _intervals_said([True, False, True, False], [6, 1, 1.0312, 4], [True, True, True, False])
+    >>> intervals_said([True, False, True, False], [6, 1, 1.0312, 4], [True, True, True, False])
     ['t (df=6)', 'z', 't (df=1.03)', None]
     """
     return [None if not e else f"t (df={float(round(float(d), 2)):g})" if t else "z"
@@ -1912,7 +1913,8 @@ def _flag(name: str, value: Any) -> bool:
 def _warn_few_df(fn: str, groups: list[Any], grouped: bool, quasi: np.ndarray, df: np.ndarray) -> None:
     """Name the quasi-Poisson fits with fewer than 30 residual df whose limits and
     p-values use the normal: the dispersion is estimated from those few points, so z is
-    optimistic there (R's ``summary.glm`` uses t on the residual df; ``use_t=True``)."""
+    optimistic there (R's ``summary.glm`` uses t on the residual df: ``use_t="auto"``, t where the
+    fit is quasi-Poisson and the normal where it is Poisson; ``use_t=True`` gives t to every fit)."""
     few = np.flatnonzero(quasi & (df < _FEW_DF))
     if not few.size:
         return
@@ -1920,7 +1922,8 @@ def _warn_few_df(fn: str, groups: list[Any], grouped: bool, quasi: np.ndarray, d
     more = f" (and {few.size - 5} more)" if few.size > 5 else ""
     warn_user(f"{fn}: quasi-Poisson intervals and p-values from the normal (z) {_FEW_DF_TEXT}: "
               f"{few.size} fit(s) have fewer than {_FEW_DF} residual degrees of freedom ({names}{more}); "
-              "use_t=True gives Student t on the residual df, R's summary.glm intervals")
+              "use_t='auto' gives them Student t on the residual df and the Poisson fits the normal, "
+              "R's summary.glm intervals (use_t=True: t for every fit)")
 
 
 def _warn_few_df_compared(groups: list[Any], method_a: np.ndarray, df_a: np.ndarray, method_b: np.ndarray,
@@ -1938,8 +1941,9 @@ def _warn_few_df_compared(groups: list[Any], method_a: np.ndarray, df_a: np.ndar
     warn_user(f"compare_trends: quasi-Poisson intervals and p-values from the normal (z) {_FEW_DF_TEXT}: "
               f"{hit.size} of {len(groups)} comparison(s) rest on a fit with fewer than {_FEW_DF} residual degrees "
               f"of freedom ({int(few_a.sum())} fit(s) of the areas and {int(few_b.sum())} of the comparator, {name}, "
-              f"fitted beside each area): {shown}; use_t=True gives Student t on the residual df (the ratio on the "
-              "Welch-Satterthwaite df)")
+              f"fitted beside each area): {shown}; use_t='auto' gives those Student t (the ratio on the "
+              "Welch-Satterthwaite df) and the comparisons of two Poisson fits the normal, R's summary.glm "
+              "intervals (use_t=True: t for every comparison)")
 
 
 def _warn_overdispersed(ratio: np.ndarray, groups: list[Any], grouped: bool) -> None:

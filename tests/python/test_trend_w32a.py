@@ -72,7 +72,7 @@ def test_cli_seasonality_fits_the_month_of_year(monthly_csv, tmp_path, capsys):
     assert got["apc"].iloc[0] == pytest.approx(12.9257, abs=1e-3)  # the season check's APC with the terms
     assert got["apc_lower"].iloc[0] == pytest.approx(lib["apc_lower"].iloc[0], rel=1e-9)
     assert got["df_resid"].tolist() == [59]
-    assert got["intervals"].tolist() == ["Student t, 59 df"]  # before: 70 df (n_periods - 2)
+    assert got["intervals"].tolist() == ["t (df=59)"]  # before: 70 df (n_periods - 2)
     assert got["season"].tolist() == ["month-of-year terms fitted (dummies (12 a year)): this row's APC is the "
                                       "trend net of the season"]
     assert "seasonality" not in got.columns and "fitted_first_period" not in got.columns
@@ -85,7 +85,7 @@ def test_cli_seasonality_fourier_harmonics(monthly_csv, tmp_path):
     assert main(_cli(monthly_csv, out, "--seasonality", "fourier", "--harmonics", "2")) == 0
     got = pd.read_csv(out)
     assert got["apc"].iloc[0] == pytest.approx(_trend(seasonality="fourier", harmonics=2)["apc"].iloc[0], rel=1e-9)
-    assert got["intervals"].tolist() == ["Student t, 66 df"]
+    assert got["intervals"].tolist() == ["t (df=66)"]
     assert got["season"].iloc[0].startswith("seasonal terms fitted (fourier (2 pairs a year))")
 
 
@@ -94,7 +94,7 @@ def test_cli_straight_trend_says_how_to_fit_the_season(monthly_csv, tmp_path, ca
     assert main(_cli(monthly_csv, out)) == 0
     err = capsys.readouterr().err
     got = pd.read_csv(out)
-    assert got["df_resid"].tolist() == [70] and got["intervals"].tolist() == ["Student t, 70 df"]
+    assert got["df_resid"].tolist() == [70] and got["intervals"].tolist() == ["t (df=70)"]
     assert got["season"].iloc[0].endswith("this row's APC has none (--seasonality dummies fits them)")
     # another function's call in the advice stays Python (was "its_poisson(..., --seasonality dummies, ...)")
     assert "saferstats.its_poisson(..., seasonality='dummies', season_length=12)" in err

@@ -99,7 +99,7 @@ def test_the_errors_code_gives_the_commands_comparison(fly, cli_rows, shared_dat
     assert mine["p_value"] == pytest.approx(float(cli["p_value"]), rel=1e-10)  # both Student t (quasi-Poisson)
     assert [mine["ratio_lower"], mine["ratio_upper"], mine["df"]] == pytest.approx(
         [float(cli["ratio_lower"]), float(cli["ratio_upper"]), float(cli["df"])], rel=1e-10)
-    assert round(float(cli["ratio"]), 4) == 1.0074 and cli["intervals"].startswith("Student t, ratio on")
+    assert round(float(cli["ratio"]), 4) == 1.0074 and cli["intervals"].startswith("t (df=")
     # every council the command compares, the same comparison
     assert sorted(out.index) == sorted(cli_rows.index) and len(out) == 331  # (Isles of Scilly: all zero, no ratio)
     cli_ratio = pd.to_numeric(cli_rows.loc[out.index, "ratio"]).to_numpy(float)
@@ -177,7 +177,8 @@ def test_quasi_poisson_rows_are_fitted_once(shared_data, tmp_path, monkeypatch):
     out = tmp_path / "t.csv"
     assert main(["trend", str(path), "--count", "Total Incidents", "--population", "none", "--period", "Year",
                  "--missing", "drop", "--by", "ONS Code", "--out", str(out)]) == 0
-    assert calls == [("poisson_trend", True)]
+    # the command calls use_t="auto" (session 26), which fits once with t: one fit, as before
+    assert calls == [("poisson_trend", "auto"), ("poisson_trend", True)]
     res = pd.read_csv(out, keep_default_na=False)
     fitted = res[res["method"] != "not estimable"]
     assert fitted["method"].str.startswith("quasi-poisson").all() and len(fitted) > 300
@@ -200,7 +201,7 @@ def test_mixed_rows_take_z_or_t_as_before(tmp_path, monkeypatch):
     calls = _fits(monkeypatch)
     out = tmp_path / "m.csv"
     assert main(["trend", path, "--population", "none", "--by", "area", "--out", str(out)]) == 0
-    assert calls == [("poisson_trend", True), ("poisson_trend", False)]
+    assert calls == [("poisson_trend", "auto"), ("poisson_trend", True), ("poisson_trend", False)]
     res = pd.read_csv(out).set_index("area")
     quasi = res["method"].str.startswith("quasi-poisson")
     assert 0 < quasi.sum() < len(res)
@@ -212,7 +213,7 @@ def test_mixed_rows_take_z_or_t_as_before(tmp_path, monkeypatch):
     for c in ("apc_lower", "apc_upper", "p_value"):
         assert res.loc[quasi, c].tolist() == pytest.approx(lib[True].loc[quasi[quasi].index, c].tolist(), rel=1e-12)
         assert res.loc[~quasi, c].tolist() == pytest.approx(lib[False].loc[quasi[~quasi].index, c].tolist(), rel=1e-12)
-    assert set(res.loc[~quasi, "intervals"]) == {"normal (z)"}
+    assert set(res.loc[~quasi, "intervals"]) == {"z"}
 
 
 @pytest.mark.parametrize("flag, expected", [("--use-t", [True]), ("--use-z", [False])])
@@ -231,4 +232,4 @@ def test_compare_with_fits_once_with_t_for_quasi_poisson(tmp_path, monkeypatch, 
     calls = _fits(monkeypatch, "compare_trends")
     out = tmp_path / "c.csv"
     assert main(["trend", str(strands), "--compare-with", "race", "--missing", "drop", "--out", str(out)]) == 0
-    assert calls == [("compare_trends", True)]
+    assert calls == [("compare_trends", "auto"), ("compare_trends", True)]  # "auto" fits once with t
