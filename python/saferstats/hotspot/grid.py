@@ -761,9 +761,8 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
     and the grid covers the area's extent. Without it (and without ``bounds``/``grid``) the grid
     covers the points, with a warning when a few far-away points stretch it.
 
-    ``missing``: ``"error"`` (default) refuses points without coordinates, naming the row;
-    ``"drop"`` leaves them out of each set with a warning and counts them in ``events`` (as
-    :func:`hotspot_count`).
+    ``missing``: as :func:`hotspot_count` (``"drop"`` leaves the points without coordinates out of
+    each set with a warning and counts them in ``events``; ``"error"``, the default, refuses them).
 
     >>> g = hotspot_dual_kde([0, 1], [0, 1], [0], [0], cell_size=10, bandwidth=30, bounds=(-5, 5, -5, 5))
     >>> round(float(g.cells["kde"].iloc[0]), 3)   # twice the points: about twice the density
