@@ -71,9 +71,13 @@ BROAD_GROUPS = ("White", "Black", "Asian", "Mixed", "Other")
 
 _LEVELS = ("force", "la", "csp", "ward", "lsoa", "former_la")
 _POINT_LEVELS = ("la", "csp", "force")
-#: Great Britain, generously (longitude, latitude): used to detect swapped coordinates.
-_GB_LON = (-9.0, 2.5)
-_GB_LAT = (49.0, 61.5)
+#: Great Britain's longitudes, generously (degrees, open interval): with :data:`GB_LAT`, the box
+#: :func:`check_swapped` (and the hotspot functions' check of swapped coordinates) tests points
+#: against, as given and with latitude and longitude exchanged. Public since session 27 (was ``_GB_LON``).
+GB_LON = (-9.0, 2.5)
+#: Great Britain's latitudes, generously (degrees, open interval): see :data:`GB_LON`. Public since
+#: session 27 (was ``_GB_LAT``).
+GB_LAT = (49.0, 61.5)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1632,13 +1636,25 @@ def _points(lat: Any, lon: Any) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     return la, lo, index
 
 
-def _check_swapped(la: np.ndarray, lo: np.ndarray) -> None:
+def check_swapped(la: np.ndarray, lo: np.ndarray) -> None:
+    """Refuse latitude and longitude that are swapped: a :class:`~saferstats.CoordinateError`
+    (argument ``lat``, the first such position) when half or more of the points with coordinates
+    fall in Great Britain (:data:`GB_LAT`, :data:`GB_LON`) only with the two exchanged, and more
+    than fall in it as given. Used by :func:`assign_area` and the hotspot clustering functions.
+    Public since session 27 (was ``_check_swapped``).
+
+    >>> import numpy as np
+    >>> check_swapped(np.array([51.75]), np.array([-0.34]))            # St Albans, as given
+    >>> check_swapped(np.array([-0.34]), np.array([51.75]))            # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    saferstats.exceptions.CoordinateError: `lat` and `lon` look swapped: 1 of 1 points ...
+    """
     ok = np.isfinite(la) & np.isfinite(lo)
     n = int(ok.sum())
     if n == 0:
         return
-    in_gb = (lo > _GB_LON[0]) & (lo < _GB_LON[1]) & (la > _GB_LAT[0]) & (la < _GB_LAT[1])
-    swapped = (la > _GB_LON[0]) & (la < _GB_LON[1]) & (lo > _GB_LAT[0]) & (lo < _GB_LAT[1])
+    in_gb = (lo > GB_LON[0]) & (lo < GB_LON[1]) & (la > GB_LAT[0]) & (la < GB_LAT[1])
+    swapped = (la > GB_LON[0]) & (la < GB_LON[1]) & (lo > GB_LAT[0]) & (lo < GB_LAT[1])
     n_gb, n_sw = int(in_gb.sum()), int(swapped.sum())
     if n_sw > n_gb and n_sw >= 0.5 * n:
         first = int(np.flatnonzero(swapped)[0])
@@ -1729,7 +1745,7 @@ def assign_area(
     if code is not None or name is not None:
         raise InvalidInputError("`code`/`name` name the columns of your own boundaries= only", "code" if code else "name")
     lvl = _check_level("la" if level is None else level, _POINT_LEVELS)
-    _check_swapped(la, lo)
+    check_swapped(la, lo)
     bundle = _bundled_la()
     x, y = np.ascontiguousarray(lo), np.ascontiguousarray(la)
     ids = bundle.index.locate(x, y)
@@ -1927,9 +1943,14 @@ def _bundled_la_bng() -> tuple[Any, np.ndarray]:
     return idx, la.names
 
 
-def _is_geojson_path(p: str | Path) -> bool:
+def is_geojson_path(p: str | Path) -> bool:
     """A study area given as a GeoJSON file's path, not an area's name: it ends in .geojson or
-    .json (gzipped or not)."""
+    .json (gzipped or not), in any case. :class:`StudyArea` reads such a path as a polygon, and the
+    report's ``[hotspots] study_area`` refuses one. Public since session 27 (was ``_is_geojson_path``).
+
+    >>> is_geojson_path("boundaries_ltla24.GeoJSON"), is_geojson_path("b.json.gz"), is_geojson_path("Watford")
+    (True, True, False)
+    """
     name = str(p).strip().lower()
     return name.endswith((".geojson", ".json", ".geojson.gz", ".json.gz"))
 
@@ -2021,7 +2042,7 @@ class StudyArea:
         self._bng: list[np.ndarray] | None = None
         self._holes: list[bool] = []
         self._idx: dict[str, Any] = {}
-        if isinstance(area, str) and not _is_geojson_path(area):
+        if isinstance(area, str) and not is_geojson_path(area):
             self._named(area, level)
             return
         if level is not None:
@@ -2029,7 +2050,7 @@ class StudyArea:
         if isinstance(area, (str, Path)):
             # a GeoJSON file as an analyst has it (ONS boundaries, a QGIS export), read as assign_area reads one
             p = Path(area)
-            if not _is_geojson_path(p):
+            if not is_geojson_path(p):
                 raise BoundaryError(f"study_area {str(p)!r}: saferstats reads GeoJSON files (.geojson, .json); read "
                                     "this one with geopandas.read_file(path), keep the area's rows and pass them",
                                     "study_area")

@@ -276,13 +276,13 @@ def _check_latlon(a: np.ndarray, b: np.ndarray, given: Any = None, rows: Any = N
       or the Indian Ocean, where lat -9 to 2.5 and lon 49 to 61.5 lie): a
       :class:`~saferstats.SaferstatsWarning` naming how many and the first row."""
     from ..exceptions import CoordinateError
-    from ..geography import _GB_LAT, _GB_LON, _check_swapped
+    from ..geography import GB_LAT, GB_LON, check_swapped
 
     def at(i: int) -> int:
         return i if rows is None else int(rows[i])
 
     try:
-        _check_swapped(a, b)
+        check_swapped(a, b)
     except CoordinateError as exc:
         pos = at(exc.position) if exc.position is not None else None
         where = _row(given, pos) if pos is not None else None
@@ -291,7 +291,7 @@ def _check_latlon(a: np.ndarray, b: np.ndarray, given: Any = None, rows: Any = N
         raise CoordinateError(f"{text} — latitude and longitude swapped? Distances in metres and clusters on them "
                               "would be wrong, so none are computed", "lat", label_of(given, pos) if pos is not None
                               else None, position=pos) from None
-    swapped = np.flatnonzero((a > _GB_LON[0]) & (a < _GB_LON[1]) & (b > _GB_LAT[0]) & (b < _GB_LAT[1]))
+    swapped = np.flatnonzero((a > GB_LON[0]) & (a < GB_LON[1]) & (b > GB_LAT[0]) & (b < GB_LAT[1]))
     if swapped.size:
         i = int(swapped[0])
         warn_user(f"{swapped.size:,} of {len(a):,} points fall in Great Britain only with latitude and longitude "

@@ -351,13 +351,16 @@ class HotspotGrid(Result):
         return self.cells.copy()
 
 
-def auto_cell_size(x: Any, y: Any) -> float:
+def auto_cell_size(x: Any, y: Any, *, missing: Literal["error", "drop"] = "error") -> float:
     """sfhotspot's rule: 1/50 of the shorter side of the points' bounding box, floored to a
-    multiple of 100 (metres) when that is at least 100.
+    multiple of 100 (metres) when that is at least 100. ``missing``: points without coordinates are
+    refused (``"error"``, the default) or, with ``"drop"``, left out as the grid functions do (a
+    warning names how many and the first row).
 
     >>> auto_cell_size([0, 40_000], [0, 12_345])
     200.0
     """
+    x, y, _, _ = _drop_missing("auto_cell_size", missing, x, y)
     xs, ys = _finite_xy(x, y)
     return float(_ext.grid_auto_cell_size(xs, ys))
 
@@ -371,13 +374,16 @@ def bandwidth_nrd(x: Any) -> float:
     return float(_ext.grid_bandwidth_nrd(as_float_array("x", x)))
 
 
-def auto_bandwidth(x: Any, y: Any) -> float:
+def auto_bandwidth(x: Any, y: Any, *, missing: Literal["error", "drop"] = "error") -> float:
     """The automatic KDE bandwidth: the mean of ``bandwidth_nrd`` of x and of y (both axes;
-    sfhotspot's own code uses x only).
+    sfhotspot's own code uses x only). ``missing``: points without coordinates are refused
+    (``"error"``, the default) or, with ``"drop"``, left out as the grid functions do (a warning
+    names how many and the first row).
 
     >>> round(auto_bandwidth([1, 2, 3, 4, 10], [1, 2, 3, 4, 10]), 6)
     4.586665
     """
+    x, y, _, _ = _drop_missing("auto_bandwidth", missing, x, y)
     xs, ys = _finite_xy(x, y)
     return float(_ext.grid_auto_bandwidth(xs, ys))
 

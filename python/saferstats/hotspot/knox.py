@@ -13,7 +13,7 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import PlainFrame
 from ..exceptions import InvalidInputError, MissingValueError, warn_user
-from ._common import _finite_xy, _int_arg, _points_in, _row_error, _seed, _series, _warn_degrees
+from ._common import _drop_missing, _finite_xy, _int_arg, _points_in, _row_error, _seed, _series, _warn_degrees
 
 __all__ = ["knox", "KnoxTable"]
 
@@ -27,7 +27,9 @@ class KnoxTable(PlainFrame, pd.DataFrame):  # type: ignore[misc]
         """One line: events and permutations, significant cells, the cell with the largest ratio."""
         info = self.attrs.get("knox", {})
         n, perms = info.get("events"), info.get("permutations")
-        head = f"Knox test: {n} events, {perms} permutations"
+        gone = int(self.attrs.get("missing_coordinates", 0) or 0)
+        head = f"Knox test: {n} events, {perms} permutations" + (
+            f" ({gone:,} points without coordinates left out)" if gone else "")
         if {"knox_ratio", "p_value", "distance_band", "time_band"} - set(self.columns) or len(self) == 0:
             return head
         sig = self[self["p_value"] < 0.05]
@@ -256,7 +258,7 @@ def _edges(name: str, v: Any) -> np.ndarray:
 
 def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permutations: int = 99,
          seed: int | None = None, metric: Literal["euclidean", "manhattan"] = "euclidean",
-         study_area: Any = None) -> KnoxTable:
+         study_area: Any = None, missing: Literal["error", "drop"] = "error") -> KnoxTable:
     """Knox space-time test / near-repeat table.
 
     Method (``docs/methods/hotspots.md`` C8): every pair of events is classed by distance band × time band;
@@ -271,6 +273,11 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
     ``[63, inf)``: "3+ months apart"), and the headline names it.
     Memory stays O(events + cells): close pairs are enumerated again per permutation when there are
     too many to keep, and permuted tables are accumulated, not stored. Ctrl-C stops it.
+    ``missing``: events without coordinates (police.uk publishes some records without a location)
+    are refused (``"error"``, the default: a :class:`~saferstats.MissingValueError` naming ``x`` and
+    the row) or, with ``"drop"``, left out with their times, as the grid functions do: a warning
+    names how many and the first row, ``attrs["missing_coordinates"]`` and the headline count them,
+    and the table is that of the events with coordinates.
 
     >>> import numpy as np, saferstats
     >>> k = saferstats.knox([0, 0, 50, 400, 410, 0], [0, 100, 50, 400, 400, 20], [0, 3, 1, 2, 30, 40],
@@ -284,6 +291,7 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
     2    [200, inf)    [0, 8)       3.0
     3    [200, inf)  [8, inf)       5.0
     """
+    x, y, (t,), gone = _drop_missing("knox", missing, x, y, t)
     xs, ys = _finite_xy(x, y)
     tt = _times_in_days("t", t)
     if study_area is not None and len(tt) == len(xs):
@@ -312,6 +320,7 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
         # police.uk months (one day of each month): a band of days is a span of calendar months
         out.insert(2, "months_apart", [months[i % nt] for i in range(nd * nt)])
     out.attrs["knox"] = {"events": len(xs), "permutations": perms, "metric": metric}
+    out.attrs["missing_coordinates"] = gone
     _warn_empty_bands(out, de, te, tt, t)
     _warn_same_point(xs, ys, tt, de, te, np.asarray(res["observed"], dtype=float))
     return out

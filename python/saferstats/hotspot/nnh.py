@@ -4,7 +4,7 @@ docs/methods/hotspots.md (C3)."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -12,7 +12,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._results import Result
 from ..exceptions import InvalidInputError, warn_user
-from ._common import _ExcelMixin, _float_arg, _int_arg, _points_in
+from ._common import _drop_missing, _ExcelMixin, _float_arg, _int_arg, _points_in
 from .nni import _shared_locations
 
 __all__ = ["nnh_threshold", "nnh", "NnhResult"]
@@ -40,7 +40,8 @@ class NnhResult(_ExcelMixin, Result):
     ``df.loc[df.index[r.rows], "cluster"] = r.order(1)`` (or pass ``lat.iloc[r.rows],
     lon.iloc[r.rows]`` to :func:`cluster_summary`: ``rows`` are positions, and ``lat[r.rows]`` on a
     Series picks rows by index label — a KeyError on a filtered frame's column, other records on
-    a sorted one; until session 16 this said ``lat[r.rows]``).
+    a sorted one; until session 16 this said ``lat[r.rows]``); ``missing_coordinates``: points
+    without coordinates that ``missing="drop"`` left out (their rows are not in ``rows``).
     """
 
     labels: np.ndarray
@@ -48,6 +49,7 @@ class NnhResult(_ExcelMixin, Result):
     thresholds: list[float]
     min_points: int
     rows: np.ndarray | None = None
+    missing_coordinates: int = 0
 
     def headline(self) -> str:
         """One line: clusters per order, points clustered at order 1, the largest cluster."""
@@ -61,7 +63,9 @@ class NnhResult(_ExcelMixin, Result):
             r = first.sort_values("n_points", ascending=False, kind="stable").iloc[0]
             big = f"; largest: cluster {int(r['cluster'])}, {int(r['n_points'])} points at ({r['x']:,.6g}, {r['y']:,.6g})"
         return (f"points={n}, clusters by order={per}, {in1} points in first-order clusters, "
-                f"thresholds=[{t}], min_points={self.min_points}{big}")
+                f"thresholds=[{t}], min_points={self.min_points}{big}"
+                + (f"; {self.missing_coordinates:,} points without coordinates left out"
+                   if self.missing_coordinates else ""))
 
     def __repr__(self) -> str:
         return f"NnhResult({self.headline()})"
@@ -97,7 +101,8 @@ class NnhResult(_ExcelMixin, Result):
 
 
 def nnh(x: Any, y: Any = None, *, area: float | None = None, p: float = 0.5, threshold: float | None = None,
-        min_points: int = 10, max_order: int = 3, study_area: Any = None) -> NnhResult:
+        min_points: int = 10, max_order: int = 3, study_area: Any = None,
+        missing: Literal["error", "drop"] = "error") -> NnhResult:
     """Nearest-neighbour hierarchical clustering, as CrimeStat's NNH (``docs/methods/hotspots.md`` C3).
 
     Points (projected metres, e.g. :func:`to_bng`) closer than the threshold distance are linked;
@@ -116,7 +121,11 @@ def nnh(x: Any, y: Any = None, *, area: float | None = None, p: float = 0.5, thr
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` then on the British National Grid): points outside
     it are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`; its area is the default ``area``, and the labels
-    are those of the points inside.
+    are those of the points inside. ``missing``: points without coordinates (police.uk publishes
+    some records without a location) are refused (``"error"``, the default: a
+    :class:`~saferstats.MissingValueError` naming ``x`` and the row) or, with ``"drop"``, left out
+    as the grid functions do: a warning names how many and the first row, ``missing_coordinates``
+    and the headline count them, and ``rows`` are the input rows of the points labelled.
 
     >>> import numpy as np
     >>> x = np.r_[np.arange(12.0), 500 + np.arange(12.0), 2000.0]
@@ -128,7 +137,8 @@ def nnh(x: Any, y: Any = None, *, area: float | None = None, p: float = 0.5, thr
     0      1        0        12    5.5
     1      1        1        12  505.5
     """
-    xs, ys, (rows,), _, sa = _points_in(x, y, study_area, None, np.arange(_n_points(x)), fixed=True)
+    x, y, (rows,), gone = _drop_missing("nnh", missing, x, y, np.arange(_n_points(x)))
+    xs, ys, (rows,), _, sa = _points_in(x, y, study_area, None, rows, fixed=True)
     if area is None and sa is not None:
         area = sa.area_m2
     if threshold is None and area is None:
@@ -159,7 +169,7 @@ def nnh(x: Any, y: Any = None, *, area: float | None = None, p: float = 0.5, thr
                   "threshold; read such a cluster as a count at one map point, not as a spread of nearby events")
     res = _ext.nnh(xs, ys, area=ar, p=pp, min_points=mp, max_order=mo, threshold=th)
     return NnhResult(labels=res["labels"], clusters=pd.DataFrame(res["clusters"]), thresholds=list(res["thresholds"]),
-                     min_points=mp, rows=np.asarray(rows, dtype=np.int64))
+                     min_points=mp, rows=np.asarray(rows, dtype=np.int64), missing_coordinates=gone)
 
 
 def _n_points(x: Any) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -13,7 +13,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._results import Result
 from ..exceptions import InvalidInputError, warn_user
-from ._common import _finite_xy, _float_arg, _points_in
+from ._common import _drop_missing, _finite_xy, _float_arg, _points_in
 
 __all__ = ["clark_evans", "ClarkEvansResult"]
 
@@ -34,6 +34,8 @@ class ClarkEvansResult(Result, Mapping[str, float]):
     z: float
     p_value: float
     r_donnelly: float
+    #: Points without coordinates that ``missing="drop"`` left out (not a key of the mapping).
+    missing_coordinates: int = 0
 
     def __getitem__(self, key: str) -> float:
         if key not in _KEYS:
@@ -52,7 +54,7 @@ class ClarkEvansResult(Result, Mapping[str, float]):
 
 
 def clark_evans(x: Any, y: Any = None, *, area: float | None = None, perimeter: float | None = None,
-                study_area: Any = None) -> ClarkEvansResult:
+                study_area: Any = None, missing: Literal["error", "drop"] = "error") -> ClarkEvansResult:
     """Clark-Evans nearest-neighbour index (spatstat ``clarkevans`` / ``clarkevans.test``).
 
     R = mean nearest-neighbour distance / 0.5·√(A/n): below 1 clustered, above 1 dispersed;
@@ -65,7 +67,11 @@ def clark_evans(x: Any, y: Any = None, *, area: float | None = None, perimeter: 
     to anonymised map points) a :class:`~saferstats.SaferstatsWarning` says so. ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` then on the British National Grid): points outside
     it are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`; its area and perimeter (m², m)
-    are the defaults of ``area`` and ``perimeter``.
+    are the defaults of ``area`` and ``perimeter``. ``missing``: points without coordinates
+    (police.uk publishes some records without a location) are refused (``"error"``, the default: a
+    :class:`~saferstats.MissingValueError` naming ``x`` and the row) or, with ``"drop"``, left out
+    as the grid functions do: a warning names how many and the first row, ``missing_coordinates``
+    counts them, and n is the number of points with coordinates.
 
     Returns a :class:`ClarkEvansResult` (before issue 19 a plain dict; it still reads like one).
 
@@ -74,6 +80,7 @@ def clark_evans(x: Any, y: Any = None, *, area: float | None = None, perimeter: 
     >>> round(r["r"], 7), round(r["z"], 6), round(r["p_value"], 6), round(r["r_donnelly"], 7)
     (1.1772572, 1.072339, 0.283568, 1.0122652)
     """
+    x, y, _, gone = _drop_missing("clark_evans", missing, x, y)
     xs, ys, _, _, sa = _points_in(x, y, study_area, None, fixed=True)
     if sa is not None:
         area = sa.area_m2 if area is None else area
@@ -88,7 +95,7 @@ def clark_evans(x: Any, y: Any = None, *, area: float | None = None, perimeter: 
                   f"dispersed pattern possible): the points cannot fit in area = {area:g} (units of x, y squared) - "
                   "is it in other units (km² for coordinates in metres: multiply by 1,000,000)?")
     _warn_shared_locations(xs, ys)
-    return ClarkEvansResult(**{k: float(v) for k, v in values.items()})
+    return ClarkEvansResult(**{k: float(v) for k, v in values.items()}, missing_coordinates=gone)
 
 
 #: Share of points at a location shared with another point above which clark_evans warns.

@@ -233,9 +233,9 @@ def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, le
     together, and never a single one, whose count the total would give back."""
     import saferstats as ss
     from ..exceptions import AmbiguousAreaError, UnknownAreaError
-    from ..geography import _is_geojson_path
+    from ..geography import is_geojson_path
 
-    if _is_geojson_path(area):
+    if is_geojson_path(area):
         raise ConfigError(_boundary_file_refused(area), "hotspots.study_area")
     try:
         sa = ss.StudyArea(area, level=level)  # type: ignore[arg-type]
