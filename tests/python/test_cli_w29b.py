@@ -30,12 +30,20 @@ MAIN = Path(saferstats.__file__).with_name("__main__.py")
 
 
 # --------------------------------------------------------------------------- 1. a thin CLI
-def test_the_cli_imports_no_private_name_of_another_module() -> None:
+# The rule covers the CLI and (session 27, w42d) the modules that imported private names of
+# geography: the report's inputs and the hotspot helpers. ``_saferstats`` is the compiled core every
+# wrapper calls, not a private name of another Python module. (The whole package does not pass yet:
+# 126 such imports remain, mostly between the modules of one subpackage.)
+PRIVATE_IMPORT_RULE = [MAIN, MAIN.with_name("report") / "inputs.py", MAIN.with_name("hotspot") / "_common.py"]
+
+
+@pytest.mark.parametrize("path", PRIVATE_IMPORT_RULE, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_cli_imports_no_private_name_of_another_module(path: Path) -> None:
     private = []
-    for node in ast.walk(ast.parse(MAIN.read_text())):
+    for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom) and node.level:
             private += [f"{node.module}.{a.name}" for a in node.names
-                        if a.name.startswith("_") and not a.name.startswith("__")]
+                        if a.name.startswith("_") and not a.name.startswith("__") and a.name != "_saferstats"]
     assert private == []
 
 
