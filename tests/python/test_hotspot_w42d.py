@@ -75,6 +75,7 @@ FUNCS = {
     "nnh": lambda x, y, **k: ss.nnh(x, y, threshold=50, min_points=30, max_order=1, **k),
     "auto_cell_size": lambda x, y, **k: ss.auto_cell_size(x, y, **k),
     "auto_bandwidth": lambda x, y, **k: ss.auto_bandwidth(x, y, **k),
+    "Weights.distance_band": lambda x, y, **k: ss.Weights.distance_band(x, y, threshold=20, **k),
 }
 
 
@@ -212,6 +213,25 @@ def test_auto_cell_size_and_bandwidth_drop_by_hand(herts_asb_2021):
     b, rec = _run(ss.auto_bandwidth, x=x, y=y, missing="drop")
     _dropped(rec, "auto_bandwidth", len(asb))
     assert b == pytest.approx((nrd(xs) + nrd(ys)) / 2, rel=1e-12)
+
+
+def test_distance_band_drop_equals_scipy_pairs_and_the_prefiltered_frame(herts_asb_2021):
+    asb, x, y = herts_asb_2021
+    jan = (asb["Month"] == "2021-01").to_numpy()  # 1,583 records, 2 without a location
+    xj, yj = x[jan], y[jan]
+    w, rec = _run(ss.Weights.distance_band, x=xj, y=yj, threshold=100, missing="drop")
+    _dropped(rec, "Weights.distance_band", int(jan.sum()), 2)
+    ok = asb["Longitude"].notna().to_numpy()[jan]
+    assert w.n == int(ok.sum()) and w.missing_coordinates == 2 and "missing_coordinates=2" in repr(w)
+    np.testing.assert_array_equal(w.rows, np.flatnonzero(ok))
+    pts = np.column_stack([xj.to_numpy()[ok], yj.to_numpy()[ok]])
+    pairs = cKDTree(pts).query_pairs(100.0, output_type="ndarray")  # distance <= r, as the band
+    want = np.bincount(pairs.ravel(), minlength=len(pts))
+    np.testing.assert_array_equal(w.cardinalities, want)
+    f = ss.Weights.distance_band(xj[ok], yj[ok], threshold=100)
+    for a in ("offsets", "neighbors", "weights"):
+        np.testing.assert_array_equal(getattr(w, a), getattr(f, a))
+    assert f.rows is None and f.missing_coordinates == 0
 
 
 # --- 2. public geography names -----------------------------------------------------------------

@@ -10,7 +10,7 @@ import numpy as np
 from .. import _saferstats as _ext
 from .._frames import as_float_array
 from ..exceptions import InvalidInputError, MissingValueError, warn_user
-from ._common import _choice, _finite_xy, _float_arg, _int_arg, _row_error
+from ._common import _choice, _drop_missing, _finite_xy, _float_arg, _int_arg, _row_error
 
 __all__ = ["Weights"]
 
@@ -35,6 +35,10 @@ class Weights:
         self.cells: np.ndarray | None = None
         #: (nrows, ncols) for weights of :meth:`lattice` (checked against the grid of the values), else None
         self.shape: tuple[int, int] | None = None
+        #: for :meth:`distance_band` with ``missing="drop"``: the input row (position) of each unit, and
+        #: how many points without coordinates were left out; None and 0 otherwise
+        self.rows: np.ndarray | None = None
+        self.missing_coordinates = 0
 
     @property
     def cardinalities(self) -> np.ndarray:
@@ -48,7 +52,9 @@ class Weights:
 
     def __repr__(self) -> str:
         c = self.cardinalities
-        return f"Weights(n={self.n}, mean_neighbours={c.mean() if len(c) else 0:.2f}, islands={len(self.islands)})"
+        gone = f", missing_coordinates={self.missing_coordinates}" if self.missing_coordinates else ""
+        return (f"Weights(n={self.n}, mean_neighbours={c.mean() if len(c) else 0:.2f}, islands={len(self.islands)}"
+                f"{gone})")
 
     @classmethod
     def lattice(cls, nrows: int, ncols: int, *, contiguity: Literal["queen", "rook"] = "queen",
@@ -113,16 +119,34 @@ class Weights:
         return cls(**_ext.weights_adjacency(f.astype(np.uint32), nb.astype(np.uint32), wt, n=size))
 
     @classmethod
-    def distance_band(cls, x: Any, y: Any, *, threshold: float, binary: bool = True) -> Weights:
+    def distance_band(cls, x: Any, y: Any, *, threshold: float, binary: bool = True,
+                      missing: Literal["error", "drop"] = "error") -> Weights:
         """Every pair within ``threshold`` (Euclidean, inclusive), binary or inverse-distance
         (libpysal ``DistanceBand``). With ``binary=False`` two points at the same location would get
         an infinite weight: that is refused, naming both rows (merge or remove duplicates first).
-        At most 100 million neighbour pairs (a larger threshold is refused with the size)."""
+        At most 100 million neighbour pairs (a larger threshold is refused with the size).
+        ``missing``: points without coordinates are refused (``"error"``, the default: a
+        :class:`~saferstats.MissingValueError` naming ``x`` and the row) or, with ``"drop"``, left out
+        as the grid functions do (a warning names how many and the first row): the units are then
+        the points with coordinates, ``rows`` their input positions (give the statistic
+        ``values.iloc[w.rows]``; values of another length are refused) and ``missing_coordinates``
+        how many were left out.
+
+        >>> w = Weights.distance_band([0, 1, float("nan"), 5], [0, 0, 0, 0], threshold=1.5, missing="drop")
+        >>> w.n, w.rows.tolist(), w.cardinalities.tolist(), w.missing_coordinates
+        (3, [0, 1, 3], [1, 1, 0], 1)
+        """
+        n_given = len(x) if hasattr(x, "__len__") else None
+        x, y, (rows,), gone = _drop_missing("Weights.distance_band", missing, x, y,
+                                            None if n_given is None else np.arange(n_given))
         xs, ys = _finite_xy(x, y)
         if not isinstance(binary, (bool, np.bool_)):
             raise InvalidInputError(f"`binary` must be True or False, got {binary!r}", "binary")
-        return cls(**_ext.weights_distance_band(xs, ys, threshold=_float_arg("threshold", threshold, positive=True),
-                                                binary=bool(binary)))
+        w = cls(**_ext.weights_distance_band(xs, ys, threshold=_float_arg("threshold", threshold, positive=True),
+                                             binary=bool(binary)))
+        if missing == "drop" and rows is not None:
+            w.rows, w.missing_coordinates = np.asarray(rows, dtype=np.int64), gone
+        return w
 
     def _args(self) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
         return self.n, self.offsets, self.neighbors, self.weights
