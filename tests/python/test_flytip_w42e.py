@@ -81,3 +81,58 @@ def test_peer_list_without_one_area_says_how(defra_2122):
         saferstats.peer_compare(defra_2122, area="la_name", areas=["Dacorm"], peers=PEERS, numerator="incidents",
                                 denominator="population")
     assert e.value.argument == "areas"
+
+
+# 2. read_flytipping on interim.csv (no Reporting basis column) warned "0 authority-year(s) are not
+#    counted on Defra's 'All incidents' basis and 16 count(s) changed ...", right after warning that
+#    the basis cannot be told from the file: "0" read as "none" where the workbook has 99.
+
+
+def test_interim_csv_does_not_say_zero_not_on_the_basis(shared_data):
+    path = shared_path(shared_data, f"{DEFRA}/interim.csv")
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        ft = saferstats.read_flytipping(path)
+    msgs = [str(x.message) for x in w]
+    assert not any("0 authority-year(s)" in m for m in msgs), msgs
+    assert any("has no 'Reporting basis' column" in m for m in msgs)
+    step = [m for m in msgs if "4-fold or more" in m]
+    assert len(step) == 1 and step[0].startswith("read_flytipping: 16 count(s) changed 4-fold")
+    # Defra's own figures, read here with pandas: Plymouth 6,316 in 2015-16, 718 in 2016-17
+    raw = pd.read_csv(path)
+    ply = raw[raw["LA Name"] == "Plymouth"].set_index("Year")["Total Incidents"]
+    assert "Plymouth 6,316 to 718 in 2016/17" in step[0]
+    assert {int(ply["2015-16"]), int(ply["2016-17"])} == {6316, 718}
+    assert ft.attrs["summary"]["not_all_incidents"] == [] and not ft.attrs["summary"]["reporting_basis_published"]
+
+
+def test_workbook_still_counts_both(shared_data):
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        ft = saferstats.read_flytipping(shared_path(shared_data, f"{DEFRA}/Flytipping.xlsx"))
+    msgs = [str(x.message) for x in w]
+    assert any(m.startswith("read_flytipping: 99 authority-year(s) are not counted on Defra's 'All incidents' basis "
+                            "and 16 count(s) changed 4-fold") for m in msgs), msgs
+    assert len(ft.attrs["summary"]["not_all_incidents"]) == 99
+
+
+# 3. read_flytipping given one of FixMyStreet's fly-tipping count files (the other source of the
+#    assessment's "which neighbourhoods report most") said only "not the Defra fly-tipping LA table:
+#    no header row with 'ONS Code' ...": the error now says what the file is and how to read it.
+
+
+@pytest.mark.parametrize("rel, level", [("fly_tipping/fixmystreet_LAD_yearly/2019.csv", "lad"),
+                                        ("fly_tipping/fixmystreet_LSOA_yearly/2019.csv", "lsoa")])
+def test_fixmystreet_file_is_named(shared_data, rel, level):
+    path = shared_path(shared_data, rel)
+    with pytest.raises(InvalidInputError, match="is a FixMyStreet count file") as e:
+        saferstats.read_flytipping(path)
+    msg = str(e.value)
+    assert f"column {level!r}" in msg and "SHEF_A_CODE == 'A29'" in msg and "not incidents" in msg
+    assert ("assign_lsoa21" in msg) == (level == "lsoa") and e.value.argument == "path"
+    # what it says holds: the A29 rows of the file are reports, listed only where there is one
+    raw = pd.read_csv(path)
+    a29 = raw[raw["SHEF_A_CODE"] == "A29"]
+    assert (a29["reports"] >= 1).all() and (a29["reports"] >= a29["unique_users"]).all()
+    if level == "lsoa":  # PROVENANCE.md: 9,121 LSOAs with A29 reports, 64,400 reports in 2019
+        assert len(a29) == 9121 and int(a29["reports"].sum()) == 64_400
