@@ -1088,7 +1088,9 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
                 f"per {'local authority district' if level == 'lad' else 'LSOA'} and category, column {level!r}), not "
                 "Defra's fly-tipping table, which read_flytipping reads. Read it with pandas.read_csv and keep "
                 "SHEF_A_CODE == 'A29' (fly-tipping): its counts are reports by FixMyStreet users (unique_users says "
-                "how many made them), not incidents, and only the areas with a report are listed (add the others as 0"
+                "how many made them; one user can make many: Dacorum's LSOA with the most in 2019, 20, had one), not "
+                "incidents, so rank areas on unique_users beside reports, and only the areas with a report are "
+                "listed (add the others as 0"
                 + ("; its LSOA codes are LSOAs 2011, and saferstats.assign_lsoa21 gives their LSOAs 2021 and "
                    "districts" if level == "lsoa" else "") + ")", "path")
         raise InvalidInputError(f"{src}: not the Defra fly-tipping LA table: no header row with 'ONS Code' and "

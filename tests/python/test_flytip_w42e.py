@@ -136,3 +136,7 @@ def test_fixmystreet_file_is_named(shared_data, rel, level):
     assert (a29["reports"] >= 1).all() and (a29["reports"] >= a29["unique_users"]).all()
     if level == "lsoa":  # PROVENANCE.md: 9,121 LSOAs with A29 reports, 64,400 reports in 2019
         assert len(a29) == 9121 and int(a29["reports"].sum()) == 64_400
+        # Dacorum (LSOAs 2011 E01023345-E01023438): the LSOA with the most reports has one user
+        dac = a29[a29["lsoa"].between("E01023345", "E01023438")].sort_values("reports", ascending=False)
+        assert (dac["reports"].iat[0], dac["unique_users"].iat[0]) == (20, 1)
+        assert "20, had one" in msg and "unique_users" in msg
