@@ -1999,8 +1999,17 @@ def _peer_groups(data: pd.DataFrame, area: str, peers: Any, areas: Any) -> dict[
                 raise InvalidInputError(f"`peers[{a!r}]` names {missing[0]!r}, which is not in column {area!r}", "peers")
             groups[a] = ms
     else:
+        want1 = [plain(a) for a in ([areas] if isinstance(areas, str) else areas)] if areas is not None else []
+        if hasattr(peers, "__iter__") and not isinstance(peers, bytes) and len(want1) == 1:
+            # areas=["Dacorum"], peers=[...]: one area's peers given as a list (as the area-name hint suggests)
+            if want1[0] not in known:
+                raise InvalidInputError(f"`areas`: {want1[0]!r} is not in column {area!r}", "areas")
+            return _peer_groups(data, area, {want1[0]: list(peers)}, None)
+        eg = f"{{{want1[0]!r}: [...]}}" if len(want1) == 1 else "{area: [peer areas]}"
         raise InvalidInputError(
-            "`peers` must be a mapping {area: [peer areas]} or the name of a column of peer-group labels", "peers")
+            f"`peers` must be a mapping {eg} or the name of a column of peer-group labels"
+            + (f" (got a {type(peers).__name__}: a list of peers needs one area named in `areas`, e.g. "
+               "areas=['Dacorum'], or a mapping for several)" if hasattr(peers, "__iter__") else ""), "peers")
     if areas is not None:
         want = [plain(a) for a in ([areas] if isinstance(areas, str) else areas)]
         for a in want:
@@ -2037,7 +2046,8 @@ def peer_compare(
 
     ``data`` has one row per area. ``peers`` is a mapping ``{area: [peer areas]}`` or the name of
     a column of group labels (areas with the same label are each other's peers; the area itself
-    is never its own peer). The indicator is either a **rate** (``numerator``, ``denominator``;
+    is never its own peer), or, with one area named in ``areas``, a list of
+    its peers (``areas=["Dacorum"], peers=["St Albans", ...]``). The indicator is either a **rate** (``numerator``, ``denominator``;
     per ``multiplier``) or any **ratio-type estimate with a CI** (``value``, ``lower``,
     ``upper``; e.g. disproportionality ratios), whose log-scale standard error is read off the
     interval: (log upper − log lower)/(2·z) at ``confidence``, so the intervals given must be at
@@ -2094,7 +2104,8 @@ def peer_compare(
         if holder is not None:
             raise InvalidInputError(
                 f"`area` names the column of area names, and {area!r} is a value in column {holder!r}: pass "
-                f"area={holder!r}, areas=[{area!r}] to compare {area} with its peers", "area")
+                f"area={holder!r}, areas=[{area!r}] to compare {area} with its peers (`peers` a list of the peers' "
+                f"names in {holder!r}, or {{{area!r}: [...]}})", "area")
     require_columns(data, cols)
     groups = _peer_groups(data, area, peers, areas)
     names = [plain(a) for a in data[area].tolist()]

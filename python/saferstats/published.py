@@ -1079,6 +1079,20 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
                 "actions table (LA_actions: 'Total Actions'); read_flytipping reads the incidents table: the workbook's "
                 "sheet 'LA_incidents' (the default) or its CSV export, DERIVED_Flytipping_LA_incidents.csv",
                 "sheet" if src.suffix.lower() != ".csv" else "path")
+        first = [_snake(str(c)) if c is not None else "" for c in rows[0]] if rows else []
+        if "shef_a_code" in first and "reports" in first and ("lad" in first or "lsoa" in first):
+            # mySociety's FixMyStreet counts (fms_geographic_data): reports, not Defra's incidents
+            level = "lad" if "lad" in first else "lsoa"
+            raise InvalidInputError(
+                f"{src.name} is a FixMyStreet count file (mySociety fms_geographic_data: reports made on FixMyStreet "
+                f"per {'local authority district' if level == 'lad' else 'LSOA'} and category, column {level!r}), not "
+                "Defra's fly-tipping table, which read_flytipping reads. Read it with pandas.read_csv and keep "
+                "SHEF_A_CODE == 'A29' (fly-tipping): its counts are reports by FixMyStreet users (unique_users says "
+                "how many made them; one user can make many: Dacorum's LSOA with the most in 2019, 20, had one), not "
+                "incidents, so rank areas on unique_users beside reports, and only the areas with a report are "
+                "listed (add the others as 0"
+                + ("; its LSOA codes are LSOAs 2011, and saferstats.assign_lsoa21 gives their LSOAs 2021 and "
+                   "districts" if level == "lsoa" else "") + ")", "path")
         raise InvalidInputError(f"{src}: not the Defra fly-tipping LA table: no header row with 'ONS Code' and "
                                 "'Total Incidents' in the first 30 rows", "path")
     header = [_snake(str(c)) if c is not None else "" for c in rows[header_at]]
@@ -1169,14 +1183,14 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
                   "what they count, cannot be named (not_all_incidents is False for every row), and their figures are "
                   "not like for like with the others; read Defra's workbook (sheet LA_incidents) instead")
     if basis or steps:
-        warn_user(f"read_flytipping: {len(basis)} authority-year(s) are not counted on Defra's 'All incidents' basis "
-                  f"and {len(steps)} count(s) changed {_STEP:g}-fold or more on the previous year published "
-                  f"(e.g. {steps[0]['la_name']} {steps[0]['previous']:,.0f} to {steps[0]['incidents']:,.0f} in "
-                  f"{steps[0]['period']}) — recording changes, not trends, until the council says otherwise. "
-                  "They are named in the recording_note column, listed in .attrs['summary']; compare them with care"
-                  if steps else
-                  f"read_flytipping: {len(basis)} authority-year(s) are not counted on Defra's 'All incidents' basis "
-                  "(named in the recording_note column, listed in .attrs['summary']); compare them with care")
+        # a file without the Reporting basis column (interim.csv) cannot say how many are not on the
+        # 'All incidents' basis: "0 authority-year(s) are not counted ..." would read as none
+        said = ([f"{len(basis)} authority-year(s) are not counted on Defra's 'All incidents' basis"] if basis else []) + (
+            [f"{len(steps)} count(s) changed {_STEP:g}-fold or more on the previous year published "
+             f"(e.g. {steps[0]['la_name']} {steps[0]['previous']:,.0f} to {steps[0]['incidents']:,.0f} in "
+             f"{steps[0]['period']}) — recording changes, not trends, until the council says otherwise"] if steps else [])
+        warn_user(f"read_flytipping: {' and '.join(said)}. They are named in the recording_note column, listed in "
+                  ".attrs['summary']; compare them with care")
     if short:
         size = short.get("size", [])
         latest = max(out["period"]) if len(out) else ""
