@@ -68,3 +68,90 @@ def test_resident_rate_limitation_stays_for_sections_with_resident_rates():
         assert not any(x.startswith(line) for x in executive_summary(alone, {**CFG, "area": "A"}).limitations)
     lim = executive_summary([nhs], {**CFG, "area": "A"}).limitations
     assert not any(x.startswith("The Section 136 rates by ethnic group") for x in lim)  # no rates shown
+
+
+# ----------------------------------------------------------------------------- 1: totals lacking an unrecorded tactic
+
+UOF = "s136_mental_health/home_office_use_of_force_by_health_condition_2019-20/april2019-march2020.csv"
+SIX = ["Mental", "Physical", "Physical and mental", "None", "Not reported", "Number of times tactic reported"]
+
+
+def _raw_unrecorded(raw: pd.DataFrame) -> set[tuple[str, str]]:
+    """The rows the docstring's rule flags, from the raw file: a tactic row 0 in all six columns,
+    reported (above 0) by at least 9 in 10 of the other forces publishing it, whose median share of
+    it (of their *Total Tactics) gives the force 10 or more; with the totals it is part of (its
+    type's "*Total <type>" and "*Total Tactics")."""
+    raw = raw[~raw["Police Force"].str.startswith("Total England")].copy()
+    for c in SIX:
+        raw[c] = pd.to_numeric(raw[c], errors="coerce")
+    whole = raw[raw["Tactic"].eq("*Total Tactics")].set_index("Police Force")["Number of times tactic reported"]
+    rows = raw[~raw["Tactic"].isin(["*Total Tactics", "*Total Not reported"])].copy()
+    rows["share"] = rows["Number of times tactic reported"] / rows["Police Force"].map(whole)
+    out: set[tuple[str, str]] = set()
+    for _, r in rows[(rows[SIX] == 0).all(axis=1)].iterrows():
+        same = rows[(rows["Type of force"] == r["Type of force"]) & (rows["Tactic"] == r["Tactic"])
+                    & (rows["Police Force"] != r["Police Force"])]["share"].dropna()
+        if len(same) and (same > 0).mean() >= 0.9 and same.median() * whole[r["Police Force"]] >= 10:
+            out.add((r["Police Force"], r["Tactic"]))
+            force = raw[raw["Police Force"] == r["Police Force"]]
+            typed = f"*Total {r['Type of force']}"
+            if (force["Tactic"] == typed).any():
+                out |= {(r["Police Force"], typed), (r["Police Force"], "*Total Tactics")}
+    return out
+
+
+def test_totals_lacking_an_unrecorded_tactic_are_marked_and_named_by_the_funnel(shared_data):
+    """Nottinghamshire and Wiltshire publish "Ground restraint" as 0 in every column (950 and 294
+    due), said in row_note since w41b, but their *Total Restraint and *Total Tactics, which lack
+    it, stayed like for like: a funnel of the comparable forces' totals took Nottinghamshire in
+    without a word. By the rule that flags a kind of condition a force never records, those rows
+    are now `tactic_unrecorded` and the funnel names them."""
+    import warnings
+
+    import saferstats
+
+    raw = pd.read_csv(shared_data / UOF)
+    want = _raw_unrecorded(raw)
+    assert {("Nottinghamshire", "Ground restraint"), ("Nottinghamshire", "*Total Restraint"),
+            ("Nottinghamshire", "*Total Tactics"), ("Wiltshire", "*Total Tactics")} <= want
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        t = saferstats.read_use_of_force(shared_data / UOF)
+    assert set(map(tuple, t.loc[t["tactic_unrecorded"], ["force", "tactic"]].values.tolist())) == want
+    said = [str(w.message) for w in seen if "0 in every column" in str(w.message)]
+    assert "Nottinghamshire *Total Restraint" in said[0] and "t[~t.tactic_unrecorded]" in said[0]
+    lacks = {(r["force"], r["tactic"]): r["lacks"] for r in t.attrs["summary"]["tactic_unrecorded"]}
+    line = int(raw.index[(raw["Police Force"] == "Nottinghamshire") & (raw["Tactic"] == "Ground restraint")][0]) + 2
+    assert lacks[("Nottinghamshire", "*Total Tactics")] == f"Ground restraint (line {line})"
+    # comparable stays the force's (Nottinghamshire's other tactics are recorded like the others')
+    assert t.loc[t["force"] == "Nottinghamshire", "comparable"].all()
+
+    forces = t[(t["row_type"] == "all tactics") & t["comparable"]]
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        saferstats.funnel_target("mental_health", "condition_reported", data=forces, kind="proportion")
+    msg = [str(w.message) for w in seen if "tactic_unrecorded True" in str(w.message)]
+    assert len(msg) == 1 and "2 point(s)" in msg[0] and "Cheshire, Nottinghamshire" in msg[0]
+    assert "data[~data['tactic_unrecorded']]" in msg[0]
+    # the target without them, as the docstring gives it: the pooled share of those forces in the raw file
+    tot = raw[raw["Tactic"].eq("*Total Tactics") & ~raw["Police Force"].str.startswith("Total")].copy()
+    for c in SIX:
+        tot[c] = pd.to_numeric(tot[c], errors="coerce")
+    keep = tot[tot["Police Force"].isin(forces.loc[~forces["tactic_unrecorded"], "force"])]
+    mh = float((keep["Mental"] + keep["Physical and mental"]).sum())
+    rep = float((keep["Number of times tactic reported"] - keep["Not reported"]).sum())
+    assert (len(keep), mh, rep) == (35, 102359.0, 635629.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = saferstats.funnel_target("mental_health", "condition_reported",
+                                       data=forces[~forces["tactic_unrecorded"]], kind="proportion")
+    assert got == pytest.approx(100 * mh / rep)
+    doc = saferstats.read_use_of_force.__doc__ or ""
+    assert "102,359 of 635,629, 16.1% (35 forces)" in doc
+    # the docstring's 18.0%: the other forces' ground restraint, from the raw file
+    g = raw[raw["Tactic"].eq("Ground restraint") & ~raw["Police Force"].str.startswith("Total")
+            & ~raw["Police Force"].isin(["Nottinghamshire", "Wiltshire"])].copy()
+    for c in SIX:
+        g[c] = pd.to_numeric(g[c], errors="coerce")
+    share = 100 * (g["Mental"] + g["Physical and mental"]).sum() / (g[SIX[-1]] - g["Not reported"]).sum()
+    assert f"{share:.1f}%" == "18.0%" and "ground restraint has 18.0%" in " ".join(doc.split())
