@@ -843,6 +843,15 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     under Section 136): England's 2,925 and 347 against Section 136's 2,485 and 240 (Section 135's 441
     and 107 make 2,926 and 347). An ICB's Section 135/136 count over Section 136 uses is no
     Section 136 conversion rate; Section 136 uses themselves are not published by ICB either.
+    England's "Section 135/136 to 2", 2,925 in both its rows (the "All submissions" row and the ICB
+    level's "All providers", lines 3287 and 3288), is one less than its parts as published (2,485 +
+    441 = 2,926): the published file's own inconsistency, not the reading's (the CSV and the
+    workbook both hold 2,925, and no row is left out). The file does not say why: 2,925 is a multiple
+    of 5, as the organisations' rounded counts are, but England's other counts here (347, 441, 107,
+    240) are not rounded, so a rounded total cannot be told from a detention counted once after both
+    sections. Such a row is listed in ``.attrs["totals_not_adding_up"]`` (its line, ``published``,
+    ``parts`` and ``sum_of_parts``) and kept as published; add Section 135's and Section 136's
+    conversions for the parts, and take the 2,925 as the file's.
 
     **What ``crude_rate`` is per.** Per 100,000 people, of the population of the row's group in
     England (the file gives no population; NHS England uses ONS estimates): the "All" row's 29.2
@@ -1036,7 +1045,41 @@ def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
     out.attrs["national_mislabelled"] = _national_mislabelled(out, lines, name)
     out.attrs["repeated_labels"] = _repeated_labels(out, lines, name)
     out.attrs["breakdown_mislabelled"] = _breakdown_mislabelled(out, lines, name)
+    out.attrs["totals_not_adding_up"] = _mha_totals_not_adding_up(out, lines)
     return out
+
+
+def _mha_totals_not_adding_up(out: pd.DataFrame, lines: np.ndarray) -> list[dict[str, Any]]:
+    """England's "Section 135/136 to 2" and "to 3" rows (all ages and groups; the "All submissions"
+    row and the ICB level's "All providers" row) whose published count is not the sum of England's
+    "Section 135 to k" and "Section 136 to k" under the same measure, as published (NHS England
+    2023-24: 2,925 where Section 136's 2,485 and Section 135's 441 make 2,926, lines 3287 and 3288;
+    347 = 240 + 107 adds up). Listed (``source_line``, the labels, ``published``, ``parts``,
+    ``sum_of_parts``); the counts are kept as published."""
+    need = {"measure", "subcategory", "demographic", "organisation_level", "org_id", "count"}
+    if not len(out) or not need <= set(out.columns):
+        return []
+    level, org = out["organisation_level"].astype(str), out["org_id"].astype(str)
+    national = set(org[level == "All submissions"]) - {"None", "nan", ""}
+    sub, measure = out["subcategory"].astype(str), out["measure"].astype(str)
+    every = (out["demographic"].astype(str) == "All").to_numpy()
+    count = out["count"].to_numpy(dtype=float)
+    found: list[dict[str, Any]] = []
+    for i in np.flatnonzero(every & org.isin(national).to_numpy() & sub.str.startswith("Section 135/136 to ").to_numpy()):
+        k = sub.iloc[i].rsplit(" ", 1)[-1]
+        parts: dict[str, float | None] = {}
+        for part in (f"Section 136 to {k}", f"Section 135 to {k}"):
+            at = np.flatnonzero(every & (level == "All submissions").to_numpy() & (measure == measure.iloc[i]).to_numpy()
+                                & (sub == part).to_numpy())
+            parts[part] = float(count[at[0]]) if len(at) == 1 and not np.isnan(count[at[0]]) else None
+        if np.isnan(count[i]) or any(v is None for v in parts.values()):
+            continue
+        total = float(sum(v for v in parts.values() if v is not None))
+        if total != float(count[i]):
+            found.append({"source_line": int(lines[i]), "measure": measure.iloc[i], "subcategory": sub.iloc[i],
+                          "organisation_level": level.iloc[i], "org_id": org.iloc[i], "published": float(count[i]),
+                          "parts": parts, "sum_of_parts": total})
+    return found
 
 
 #: The gender breakdowns of the MHA main sheet (NHS England 2023-24), which are no label of the

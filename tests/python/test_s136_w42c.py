@@ -155,3 +155,49 @@ def test_totals_lacking_an_unrecorded_tactic_are_marked_and_named_by_the_funnel(
         g[c] = pd.to_numeric(g[c], errors="coerce")
     share = 100 * (g["Mental"] + g["Physical and mental"]).sum() / (g[SIX[-1]] - g["Not reported"]).sum()
     assert f"{share:.1f}%" == "18.0%" and "ground restraint has 18.0%" in " ".join(doc.split())
+
+
+# ----------------------------------------------------------------------------- 2: England's 135/136 to 2
+
+MHA_CSV = "s136_mental_health/nhs_mha_annual_2023_24/DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv"
+
+
+@pytest.mark.parametrize("name", [MHA_CSV, MHA])
+def test_englands_135_136_to_2_is_published_one_less_than_its_parts(shared_data, name):
+    """England's "Section 135/136 to 2" is 2,925 where Section 136's 2,485 and Section 135's 441 make
+    2,926: the raw file holds 2,925 (no reader slip, no row dropped); the result now says so."""
+    import warnings
+
+    import saferstats
+
+    path = shared_data / name
+    raw = (pd.read_csv(path, dtype=str, keep_default_na=False) if name.endswith(".csv")
+           else pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False))
+    nat = raw[raw["OrgID"].eq("All prov") & raw["Demographic"].eq("All")
+              & raw["Measure"].eq("Detentions following use of Place of Safety Order")]
+
+    def one(sub: str, level: str = "All submissions") -> int:
+        cell = nat.loc[nat["measureSubcategory"].eq(sub) & nat["OrganisationBreakdown"].eq(level), "Total_Count"]
+        assert len(cell) == 1
+        return int(cell.iloc[0])
+
+    assert (one("Section 135/136 to 2"), one("Section 135/136 to 2", "ICB")) == (2925, 2925)
+    assert one("Section 136 to 2") + one("Section 135 to 2") == 2926
+    assert one("Section 136 to 3") + one("Section 135 to 3") == one("Section 135/136 to 3") == 347
+    lines = sorted(int(i) + 2 for i in nat.index[nat["measureSubcategory"].eq("Section 135/136 to 2")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = saferstats.read_mha_annual(path)
+    # read as published: every 135/136 row of the file is in the result, with its count
+    rows = t[t["subcategory"].eq("Section 135/136 to 2")]
+    assert len(rows) == int(raw["measureSubcategory"].eq("Section 135/136 to 2").sum())
+    eng = rows[rows["org_id"].eq("All prov") & rows["demographic"].eq("All")]
+    assert eng["count"].tolist() == [2925.0, 2925.0]
+    got = t.attrs["totals_not_adding_up"]
+    assert [d["source_line"] for d in got] == lines
+    for d in got:
+        assert (d["published"], d["sum_of_parts"]) == (2925.0, 2926.0)
+        assert d["parts"] == {"Section 136 to 2": 2485.0, "Section 135 to 2": 441.0}
+    doc = " ".join((saferstats.read_mha_annual.__doc__ or "").split())
+    assert "is one less than its parts as published (2,485 + 441 = 2,926)" in doc
+    assert 'attrs["totals_not_adding_up"]' in doc
