@@ -201,3 +201,50 @@ def test_englands_135_136_to_2_is_published_one_less_than_its_parts(shared_data,
     doc = " ".join((saferstats.read_mha_annual.__doc__ or "").split())
     assert "is one less than its parts as published (2,485 + 441 = 2,926)" in doc
     assert 'attrs["totals_not_adding_up"]' in doc
+
+
+# ----------------------------------------------------------------------------- 3: what an ICB's crude_rate is per
+
+def test_icb_rates_say_per_what_and_the_all_providers_rates_fit_no_population(shared_data):
+    """w41b: the ICB level's "All providers" rates fit no one population, and nothing said so in the
+    result. Each row now says in `rate_per` what its rate is per; the ICB level's "All providers" rows
+    say they fit no one population (do not compare). Populations from the raw file: count / (rate ±
+    0.05), an organisation's count ± 2 (rounded to 5)."""
+    import warnings
+
+    import numpy as np
+
+    import saferstats
+
+    raw = pd.read_csv(shared_data / MHA_CSV)
+    icb = raw[raw["OrganisationBreakdown"].eq("ICB") & raw["Demographic"].eq("All") & raw["CrudeRate"].notna()
+              & raw["Total_Count"].notna()].copy()
+    total = icb["OrgID"].eq("All prov")
+    slack = np.where(total, 0.0, 2.0)
+    icb["lo"] = (icb["Total_Count"] - slack) / (icb["CrudeRate"] + 0.05) * 1e5
+    icb["hi"] = (icb["Total_Count"] + slack) / (icb["CrudeRate"] - 0.05) * 1e5
+    fits = icb.groupby("OrgID").apply(lambda g: g["lo"].max() <= g["hi"].min(), include_groups=False)
+    assert not fits["All prov"] and fits.drop("All prov").all() and len(fits) - 1 == 42
+    ap = icb[total]
+    assert len(ap) == 14 and round(ap["lo"].min() / 1e6, 1) == 24.2 and round(ap["hi"].max() / 1e6, 1) == 57.6
+    gm = icb[icb["OrgID"].eq("QOP")]
+    assert gm["OrgName"].iloc[0] == "NHS GREATER MANCHESTER INTEGRATED CARE BOARD" and len(gm) == 13
+    assert round(float((gm["Total_Count"] / gm["CrudeRate"] * 1e5).median()) / 1e6, 2) == 2.91
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = saferstats.read_mha_annual(shared_data / MHA_CSV)
+    at_icb = t[t["organisation_level"].eq("ICB") & t["crude_rate"].notna()]
+    bad = at_icb[at_icb["org_id"].eq("All prov")]
+    assert len(bad) == 14 and bad["rate_per"].str.startswith("no one population").all()
+    assert bad["rate_per"].str.contains("do not compare it with other organisations' rates").all()
+    good = at_icb[~at_icb["org_id"].eq("All prov")]
+    assert set(good.loc[good["demographic"].eq("All"), "rate_per"]) == {"100,000 people of the ICB's population"}
+    assert set(good.loc[~good["demographic"].eq("All"), "rate_per"]) == {
+        "100,000 people of the ICB's population in the row's group"}
+    assert (t.loc[t["crude_rate"].isna(), "rate_per"] == "").all()
+    listed = t.attrs["rates_fit_no_population"]
+    assert [(d["organisation_level"], d["org_id"]) for d in listed] == [("ICB", "All prov")]
+    assert sorted(listed[0]["source_lines"]) == sorted(int(i) + 2 for i in ap.index)
+    doc = " ".join((saferstats.read_mha_annual.__doc__ or "").split())
+    assert "each of the 42 ICBs does" in doc and 'attrs["rates_fit_no_population"]' in doc
