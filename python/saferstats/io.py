@@ -819,7 +819,7 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     """Read NHS England's *Mental Health Act Statistics, Annual Figures* main sheet (suppressed
     publication) into a tidy table: ``year, measure, subcategory, demographic, breakdown,
     organisation_level, datasource, org_id, org_name, mhsds_count, acute_count, count, crude_rate,
-    std_rate, std_rate_ci``.
+    std_rate, std_rate_ci, rate_per`` (what ``crude_rate`` is per, below).
 
     **Which source a count comes from.** ``datasource`` is the sheet's ``Datasource`` as published:
     ``"MHSDS"`` (mental health services), ``"ECDS"`` (A&E, the Emergency Care Data Set) or
@@ -843,6 +843,15 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     under Section 136): England's 2,925 and 347 against Section 136's 2,485 and 240 (Section 135's 441
     and 107 make 2,926 and 347). An ICB's Section 135/136 count over Section 136 uses is no
     Section 136 conversion rate; Section 136 uses themselves are not published by ICB either.
+    England's "Section 135/136 to 2", 2,925 in both its rows (the "All submissions" row and the ICB
+    level's "All providers", lines 3287 and 3288), is one less than its parts as published (2,485 +
+    441 = 2,926): the published file's own inconsistency, not the reading's (the CSV and the
+    workbook both hold 2,925, and no row is left out). The file does not say why: 2,925 is a multiple
+    of 5, as the organisations' rounded counts are, but England's other counts here (347, 441, 107,
+    240) are not rounded, so a rounded total cannot be told from a detention counted once after both
+    sections. Such a row is listed in ``.attrs["totals_not_adding_up"]`` (its line, ``published``,
+    ``parts`` and ``sum_of_parts``) and kept as published; add Section 135's and Section 136's
+    conversions for the parts, and take the 2,925 as the file's.
 
     **What ``crude_rate`` is per.** Per 100,000 people, of the population of the row's group in
     England (the file gives no population; NHS England uses ONS estimates): the "All" row's 29.2
@@ -855,7 +864,17 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     independent providers and England's conversions have no rate; the ICBs' Section 135/136
     conversions have one, per the ICB's population, and the ICB level's "All providers" rates
     (5.2 for 2,925, 0.7 for 347) fit no one population (55.7 to 56.8 and 46.3 to 53.4 million):
-    do not divide by them.
+    do not divide by them. Each row says which in ``rate_per``: at the ICB and sub-ICB levels an
+    organisation's rates are taken as per its population when its "All" rows give one population
+    (count / rate × 100,000, within the rounding: rate ± 0.05, an organisation's count ± 2), so
+    "100,000 people of the ICB's population" (in the row's group for a breakdown); 2023-24: each of
+    the 42 ICBs does (NHS Greater Manchester's 13 rates: about 2.91 million). Where they do not, every
+    rate of that organisation at that level says "no one population: ... do not compare it with
+    other organisations' rates or divide by it", and ``.attrs["rates_fit_no_population"]`` lists it
+    (lines and populations): 2023-24, the ICB level's "All providers" (its 14 rates give from 24.2
+    to 57.6 million: 0.4 for 109 detentions after a CTO revocation, 24.2 to 31.1; 0.7 for 347, 46.3
+    to 53.4; 88.3 for 50,437 detentions, 57.1). England's rows say "100,000 people in England" (of the
+    row's group), as NHS England publishes them; ``""`` where no rate is published.
 
     ``path`` is the main-sheet CSV as published, or a workbook (``.xlsx``/``.ods``) holding it:
     the sheet whose first row has the main sheet's columns is read (``sheet=`` names it; other
@@ -1036,7 +1055,91 @@ def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
     out.attrs["national_mislabelled"] = _national_mislabelled(out, lines, name)
     out.attrs["repeated_labels"] = _repeated_labels(out, lines, name)
     out.attrs["breakdown_mislabelled"] = _breakdown_mislabelled(out, lines, name)
+    out.attrs["totals_not_adding_up"] = _mha_totals_not_adding_up(out, lines)
+    out["rate_per"], out.attrs["rates_fit_no_population"] = _mha_rate_per(out, lines)
     return out
+
+
+#: The organisation levels of the MHA main sheet whose rates are per a commissioner's population.
+_MHA_AREA_LEVELS = ("ICB", "Sub ICB")
+
+
+def _mha_rate_per(out: pd.DataFrame, lines: np.ndarray) -> tuple[list[str], list[dict[str, Any]]]:
+    """What each row's ``crude_rate`` is per (``""`` where there is none), and the organisations of
+    an ICB or sub-ICB level whose rates fit no one population. A rate's population is its count
+    over it (times 100,000): an organisation's "All" rows at one level must give one population,
+    within the published rounding (rate ± 0.05, an organisation's count ± 2; the level's "All
+    providers" total counted exact). 2023-24: each of the 42 ICBs' rates fits one population
+    (NHS Greater Manchester ICB about 2.91 million from its 13 rates); the ICB level's "All providers"
+    rows do not (5.9 for 3,272 detentions after a place of safety order, 5.2 for 2,925 and 0.7 for
+    347 give 55.0 to 55.9, 55.7 to 56.8 and 46.3 to 53.4 million; its "All detentions" 88.3 for
+    50,437 gives 57.1 million): no one population, so not to be compared with the ICBs' rates."""
+    n = len(out)
+    said = [""] * n
+    if not n or not {"crude_rate", "count", "organisation_level", "org_id", "demographic"} <= set(out.columns):
+        return said, []
+    level, org = out["organisation_level"].astype(str), out["org_id"].astype(str)
+    national = set(org[level == "All submissions"]) - {"None", "nan", ""}
+    rate, count = out["crude_rate"].to_numpy(dtype=float), out["count"].to_numpy(dtype=float)
+    every = (out["demographic"].astype(str) == "All").to_numpy()
+    has = ~np.isnan(rate)
+    area = level.isin(_MHA_AREA_LEVELS).to_numpy()
+    for i in np.flatnonzero(has & ~area):
+        said[i] = ("100,000 people in England" if every[i] else "100,000 people of the row's group in England") \
+            + " (NHS England's population; the file gives none)"
+    found: list[dict[str, Any]] = []
+    keyed = pd.DataFrame({"level": level, "org": org}).iloc[np.flatnonzero(has & area)]
+    for (lev, code), rows in keyed.groupby(["level", "org"], sort=False):
+        at = rows.index.to_numpy()
+        total = code in national
+        fit = at[every[at] & ~np.isnan(count[at]) & (rate[at] > 0.05)]
+        slack = 0.0 if total else 2.0
+        lo = (count[fit] - slack) / (rate[fit] + 0.05) * 1e5
+        hi = (count[fit] + slack) / (rate[fit] - 0.05) * 1e5
+        one = not len(fit) or float(lo.max()) <= float(hi.min())
+        whose = f"the {lev} level's total (all its organisations)" if total else f"the {lev}'s"
+        for i in at:
+            said[i] = (f"100,000 people of {whose} population" + ("" if every[i] else " in the row's group")
+                       if one else f"no one population: {whose} rates give {len(fit)} populations that do not agree "
+                       "(count / crude_rate); do not compare it with other organisations' rates or divide by it")
+        if not one:
+            found.append({"organisation_level": lev, "org_id": code, "org_name": str(out["org_name"].iat[at[0]]),
+                          "source_lines": [int(lines[i]) for i in fit],
+                          "populations": [[float(a), float(b)] for a, b in zip(lo, hi)]})
+    return said, found
+
+
+def _mha_totals_not_adding_up(out: pd.DataFrame, lines: np.ndarray) -> list[dict[str, Any]]:
+    """England's "Section 135/136 to 2" and "to 3" rows (all ages and groups; the "All submissions"
+    row and the ICB level's "All providers" row) whose published count is not the sum of England's
+    "Section 135 to k" and "Section 136 to k" under the same measure, as published (NHS England
+    2023-24: 2,925 where Section 136's 2,485 and Section 135's 441 make 2,926, lines 3287 and 3288;
+    347 = 240 + 107 adds up). Listed (``source_line``, the labels, ``published``, ``parts``,
+    ``sum_of_parts``); the counts are kept as published."""
+    need = {"measure", "subcategory", "demographic", "organisation_level", "org_id", "count"}
+    if not len(out) or not need <= set(out.columns):
+        return []
+    level, org = out["organisation_level"].astype(str), out["org_id"].astype(str)
+    national = set(org[level == "All submissions"]) - {"None", "nan", ""}
+    sub, measure = out["subcategory"].astype(str), out["measure"].astype(str)
+    every = (out["demographic"].astype(str) == "All").to_numpy()
+    count = out["count"].to_numpy(dtype=float)
+    found: list[dict[str, Any]] = []
+    for i in np.flatnonzero(every & org.isin(national).to_numpy() & sub.str.startswith("Section 135/136 to ").to_numpy()):
+        k = sub.iloc[i].rsplit(" ", 1)[-1]
+        parts: dict[str, float | None] = {}
+        for part in (f"Section 136 to {k}", f"Section 135 to {k}"):
+            at = np.flatnonzero(every & (level == "All submissions").to_numpy() & (measure == measure.iloc[i]).to_numpy()
+                                & (sub == part).to_numpy())
+            parts[part] = float(count[at[0]]) if len(at) == 1 and not np.isnan(count[at[0]]) else None
+        if np.isnan(count[i]) or any(v is None for v in parts.values()):
+            continue
+        total = float(sum(v for v in parts.values() if v is not None))
+        if total != float(count[i]):
+            found.append({"source_line": int(lines[i]), "measure": measure.iloc[i], "subcategory": sub.iloc[i],
+                          "organisation_level": level.iloc[i], "org_id": org.iloc[i], "published": float(count[i]),
+                          "parts": parts, "sum_of_parts": total})
+    return found
 
 
 #: The gender breakdowns of the MHA main sheet (NHS England 2023-24), which are no label of the

@@ -1977,6 +1977,29 @@ def _uof_unrecorded_rows(out: pd.DataFrame, absent_expected: float = _UOF_ABSENT
     return notes
 
 
+def _uof_lacking_rows(out: pd.DataFrame, unrecorded: list[str]) -> list[str]:
+    """For each row, what it lacks of a tactic :func:`_uof_unrecorded_rows` finds published as 0 but
+    most likely not recorded: ``"itself"`` on that row, ``"<tactic> (line n)"`` on each row whose
+    count it is part of (its ``part_of``, then that row's, up to ``*Total Tactics``); ``""``
+    elsewhere. 2019/20: Nottinghamshire's and Wiltshire's ``*Total Restraint`` and ``*Total
+    Tactics`` lack their "Ground restraint" (950 and 294 due)."""
+    said: list[list[str]] = [[] for _ in range(len(out))]
+    at = {(r.force, r.tactic): k for k, r in enumerate(out.itertuples())}
+    for k, note in enumerate(unrecorded):
+        if not note:
+            continue
+        r = out.iloc[k]
+        said[k].append("itself")
+        what = f"{r['tactic']} (line {int(r['source_line'])})"
+        parent, seen = r["part_of"], set()
+        while isinstance(parent, str) and (r["force"], parent) in at and parent not in seen:
+            seen.add(parent)
+            up = at[(r["force"], parent)]
+            said[up].append(what)
+            parent = out["part_of"].iat[up]
+    return ["; ".join(x) for x in said]
+
+
 def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share: float = _UOF_NOT_REPORTED,
                       absent_expected: float = _UOF_ABSENT_EXPECTED) -> pd.DataFrame:
     """Read the Home Office *Police use of force statistics* table of tactics by the subject's
@@ -1995,7 +2018,8 @@ def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share
     ``mental_health`` (``mental + physical_and_mental``: tactics used on a person the officer
     perceived to have a mental health condition), ``condition_reported`` (``tactics −
     not_reported``), ``comparable``, ``recording_note``, ``row_note`` (what is odd in this row
-    alone, below; ``""`` elsewhere) and ``source_line``.
+    alone, below; ``""`` elsewhere), ``tactic_unrecorded`` (True on a row that is, or whose count
+    includes, a tactic published as 0 but most likely not recorded, below) and ``source_line``.
 
     **What is counted.** Each count is of *tactics*, not incidents or people: one incident
     (one person) is counted once for every tactic used — handcuffing, ground restraint and a
@@ -2062,22 +2086,36 @@ def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share
     all report it, their median 400.2 per 1,000 tactics giving 7,387 of West Midlands' 18,458),
     Nottinghamshire's and Wiltshire's "Ground restraint" (950 and 294 due), Cheshire's "Other /
     improvised" (374) and Avon & Somerset's "Shield" (21). A 0 in a tactic that fewer forces use
-    (AEP: 35 of 42) or in a "not stated" part is left as published.
+    (AEP: 35 of 42) or in a "not stated" part is left as published. By the rule that flags a kind of
+    condition a force never records (the others' share gives it ``absent_expected`` or more), such a
+    row and every total it is part of (its ``part_of``, up to ``*Total Tactics``) are not like for
+    like with the other forces' rows: ``tactic_unrecorded`` is True on them, they are listed in
+    ``.attrs["summary"]["tactic_unrecorded"]`` (``lacks``: the tactic and its line, or "itself"),
+    and the funnels given the table as ``data=`` name them in a warning, as for ``comparable``.
+    2019/20: Nottinghamshire's and Wiltshire's ``*Total Restraint`` and ``*Total Tactics`` (no ground
+    restraint: the other forces' ground restraint has 18.0% of its tactics with a health condition
+    reported on people with a mental health condition, England and Wales' ``*Total Tactics`` 16.0%),
+    Cheshire's ``*Total Other`` and ``*Total
+    Tactics``, Avon & Somerset's ``*Total Other equipment`` and ``*Total Tactics``; West Midlands'
+    "Tactical communication" is in no total. ``comparable`` stays the force's, on all its rows (its
+    other tactics are recorded like the others').
 
     **A funnel of the forces.** The England and Wales row includes the flagged forces (and
     their counts recorded otherwise): its 16.0% is no target for the others. The target is the
     pooled share of the comparable forces (2019/20: 104,131 of 657,348, 15.8%, in
     ``.attrs["summary"]["comparable"]``), which :func:`saferstats.funnel_significance` and
-    :func:`saferstats.funnel_target` give by default from their ``*Total Tactics`` rows::
+    :func:`saferstats.funnel_target` give by default from their ``*Total Tactics`` rows; leaving
+    out too the totals that lack a tactic not recorded (Cheshire and Nottinghamshire:
+    ``tactic_unrecorded``), 102,359 of 635,629, 16.1% (35 forces)::
 
-        forces = t[(t.row_type == "all tactics") & t.comparable]
+        forces = t[(t.row_type == "all tactics") & t.comparable & ~t.tactic_unrecorded]
         target = saferstats.funnel_target("mental_health", "condition_reported", data=forces, kind="proportion")
         limits = saferstats.funnel_limits("condition_reported", data=forces, target=target, kind="proportion")
         labels = saferstats.funnel_significance("mental_health", "condition_reported", data=forces,
                                                 kind="proportion", overdispersion=True)
 
-    (the forces vary far more than chance allows, φ ≈ 818: without ``overdispersion=True`` 35 of
-    37 are outside the 99.8% limits). One force against the rest of England and Wales:
+    (the forces vary far more than chance allows, φ ≈ 841 for these 35, 818 for the 37 comparable
+    forces: without ``overdispersion=True`` 34 of 35, and 35 of 37, are outside the 99.8% limits). One force against the rest of England and Wales:
     :func:`saferstats.compare_proportions` with ``subtract=True`` (the national total contains the
     force).
 
@@ -2223,6 +2261,8 @@ def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share
     out["comparable"] = out["recording_note"] == ""
     unrecorded = _uof_unrecorded_rows(out, due)
     out["row_note"] = ["; ".join(n for n in pair if n) for pair in zip(_uof_odd_rows(out), unrecorded)]
+    lacking = _uof_lacking_rows(out, unrecorded)
+    out["tactic_unrecorded"] = [bool(x) for x in lacking]
     odd = out[out["row_note"] != ""]
     like = out[(out["row_type"] == "all tactics") & out["comparable"]]
     like = like.dropna(subset=["mental_health", "condition_reported"])
@@ -2235,7 +2275,7 @@ def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share
             out[col] = out[col].astype("int64")
     first = ["force", "type_of_force", "tactic", "row_type", "part_of"]
     out = out[first + _UOF_COUNTS + ["mental_health", "condition_reported", "comparable", "recording_note",
-                                     "row_note", "source_line"]]
+                                     "row_note", "tactic_unrecorded", "source_line"]]
     out.attrs.update({
         "table": "Home Office police use of force statistics: tactics by the subject's perceived health condition",
         "unit": "times a tactic was reported (an incident with several tactics is counted once for each): not incidents, "
@@ -2249,6 +2289,9 @@ def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share
                     "not_comparable": Records({"force": f, "note": n} for f, n in notes.items()),
                     "odd_rows": Records({"force": r.force, "tactic": r.tactic, "source_line": int(r.source_line),
                                          "note": r.row_note} for r in odd.itertuples()),
+                    "tactic_unrecorded": Records({"force": r.force, "tactic": r.tactic,
+                                                  "source_line": int(r.source_line), "lacks": why}
+                                                 for r, why in zip(out.itertuples(), lacking) if why),
                     "rule": {"not_reported_share": share, "absent_expected": due},
                     "comparable": pooled,
                     "rows_not_adding_up": rows_off, "parts_not_adding_up": Records(parts_off), "file": src.name},
@@ -2275,7 +2318,12 @@ def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share
                   "nearly every other force reports the tactic: " + "; ".join(
                       f"{r.force} {r.tactic} (line {r.source_line}): {r.row_note}" for r in zeros.head(5).itertuples())
                   + ". Said in `row_note` and .attrs['summary']['odd_rows']; leave these rows out "
-                  "(t[t.row_note == '']) rather than compare a 0")
+                  "(t[t.row_note == '']) rather than compare a 0. The totals they are part of lack them, so are not "
+                  "like for like either: " + "; ".join(
+                      f"{r['force']} {r['tactic']}" for r in out.attrs["summary"]["tactic_unrecorded"]
+                      if not r["lacks"].startswith("itself"))
+                  + " (`tactic_unrecorded` True on them and on the rows themselves, which the funnels name; "
+                  "t[~t.tactic_unrecorded] leaves them out)")
     if rows_off or parts_off:
         eg = [f"{r['force']} {r['tactic']} (line {r['source_line']})" for r in [*rows_off, *parts_off][:4]]
         warn_user(f"read_use_of_force: {src.name}: {len(rows_off)} row(s) whose five health-condition counts do not add "

@@ -3368,6 +3368,9 @@ _UNLIKE_COLUMNS = {
     "recording_step": "4-fold or more up or down on the year before (a change in recording?)",
     "comparable": "not recorded like for like (comparable False: forces that read_use_of_force finds recorded the "
                   "health condition otherwise; see recording_note)",
+    "tactic_unrecorded": "lacking a tactic the force most likely did not record (tactic_unrecorded True: "
+                         "read_use_of_force finds it published as 0 where nearly every other force reports it; see "
+                         "row_note and attrs['summary']['tactic_unrecorded'])",
 }
 #: Columns of :data:`_UNLIKE_COLUMNS` in which False, not True, marks the row that is not like for like.
 _UNLIKE_WHEN_FALSE = frozenset({"comparable"})
@@ -3466,7 +3469,8 @@ def _warn_unlike(fn: str, numerators: Any, denominators: Any, used: np.ndarray, 
             marked = frame[col].fillna(col in _UNLIKE_WHEN_FALSE).to_numpy(dtype=bool)
             flag = (~marked if col in _UNLIKE_WHEN_FALSE else marked) & used
             for k in np.flatnonzero(flag):
-                note = frame["recording_note"].iat[k] if "recording_note" in frame.columns else what
+                note = (frame["recording_note"].iat[k] if "recording_note" in frame.columns
+                        and col != "tactic_unrecorded" else what)  # (the force's note is not of the tactic)
                 found.append({"row": plain(frame.index[k]), "name": shown[k], "column": col, "note": str(note) or what})
         pooled = _pooled_without(numerators, denominators, used, found, frame) if where == "in this funnel" else {}
         _warn_found(fn, found, frame_given=True, where=where, pooled=pooled)

@@ -1773,8 +1773,12 @@ def _limitations(sections: Sequence[Section], cfg: dict) -> list[str]:
     names = {t.name for s in sections for t in s.tables}
     # the police line for the sections of police records (a Section 136 report from NHS England's statistics
     # alone said "Police-recorded crime ... reflect what is ... recorded by the police" of NHS figures)
-    police = bool(keys & {"hate_crime", "stop_search", "hotspots"}) or (
-        "s136" in keys and any(n.startswith("s136_") and not n.startswith("s136_mha") for n in names))
+    s136_records = "s136" in keys and any(n.startswith("s136_") and not n.startswith("s136_mha") for n in names)
+    police = bool(keys & {"hate_crime", "stop_search", "hotspots"}) or s136_records
+    # rates the report works out over resident populations: not the NHS statistics' own rates for England's
+    # groups, nor the hotspot maps (a Section 136 report from the NHS statistics alone said "Rates use
+    # resident population estimates ... town centres, night-time economies" of England's figures)
+    resident = bool(keys & {"hate_crime", "stop_search", "flytipping"}) or s136_records
     out = [
         "Police-recorded crime and incidents reflect what is reported to and recorded by the police: changes in "
         "reporting, recording practice or police activity move the figures as well as changes in offending."] if police else []
@@ -1782,6 +1786,9 @@ def _limitations(sections: Sequence[Section], cfg: dict) -> list[str]:
         out.append("NHS England's Mental Health Act statistics are what NHS providers record and submit: they "
                    "are rounded and suppressed at source, and a change in what providers submit moves the figures as "
                    "well as a change in the use of the Act.")
+        if "s136_mha_ethnicity" in names:
+            out.append("The Section 136 rates by ethnic group are NHS England's own, per 100,000 of each group's "
+                       "people in England: they are England's figures, not rates for an area's residents.")
     if "flytipping" in keys:
         out.append("Fly-tipping figures are what councils record: a change in what a council counts or how moves "
                    "its figures as well as a change in fly-tipping.")
@@ -1791,9 +1798,10 @@ def _limitations(sections: Sequence[Section], cfg: dict) -> list[str]:
         "Confidence intervals allow for chance variation only, not for errors or changes in the data; a statistically "
         "significant result is not necessarily an important one, and a non-significant one does not show that "
         "nothing changed.",
-        "Rates use resident population estimates as denominators: areas with many visitors, commuters or students "
-        "(town centres, night-time economies) can show high rates per resident.",
     ]
+    if resident:
+        out.append("Rates use resident population estimates as denominators: areas with many visitors, commuters or "
+                   "students (town centres, night-time economies) can show high rates per resident.")
     for s in sections:
         if "SYNTHETIC" in s.source.upper():
             out.append(f"{s.title.split(':')[0]}: some of the data are synthetic (see the section's source) and "
