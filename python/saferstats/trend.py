@@ -1081,13 +1081,13 @@ def poisson_trend(
     >>> int(s["n_periods"].iloc[0]), int(s["df_resid"].iloc[0])  # 24 months less 13 coefficients
     (24, 11)
     """
-    if _use_t_option(use_t) == "auto":  # R's rule per row: one fit with t, the normal's rows refitted
+    if _use_t_option(use_t) == "auto":  # R's rule per row: one fit where the dispersion decides (_t_or_z)
         def fit(with_t: bool) -> pd.DataFrame:
             return poisson_trend(data, count=count, population=population, period=period, by=by,
                                  confidence=confidence, dispersion=dispersion, missing=missing, use_t=with_t,
                                  seasonality=seasonality, season_length=season_length, harmonics=harmonics)
 
-        return _t_or_z(fit, "apc")
+        return _t_or_z(fit, "apc", dispersion)
     keys = _by_list(by)
     dispersion = choice_option("dispersion", dispersion, _DISPERSIONS, _DISPERSION_ALIASES)
     use_t = _flag("use_t", use_t)
@@ -1390,14 +1390,14 @@ def compare_trends(
     >>> f"{c.p_value.iloc[0]:.2g}"
     '4.8e-08'
     """
-    if _use_t_option(use_t) == "auto":  # R's rule per row: one fit with t, the normal's rows refitted
+    if _use_t_option(use_t) == "auto":  # R's rule per row: one fit where the dispersion decides (_t_or_z)
         def fit(with_t: bool) -> pd.DataFrame:
             return compare_trends(data, comparator=comparator, by=by, count=count, population=population,
                                   period=period, confidence=confidence, dispersion=dispersion, missing=missing,
                                   use_t=with_t, subtract=subtract, seasonality=seasonality,
                                   season_length=season_length, harmonics=harmonics)
 
-        return _t_or_z(fit, "ratio")
+        return _t_or_z(fit, "ratio", dispersion)
     keys = _by_list(by)
     if not keys:
         raise InvalidInputError("compare_trends needs `by`: the column that names each area", "by")
@@ -1863,17 +1863,33 @@ def t_where_quasi(res: pd.DataFrame, fit: Callable[[bool], pd.DataFrame], estima
     return quasi
 
 
-def _t_or_z(fit: Callable[[bool], pd.DataFrame], estimate: str) -> pd.DataFrame:
+#: ``use_t="auto"`` where the ``dispersion`` asked for decides every row (:func:`_t_or_z`): Student t
+#: for quasi-Poisson, the normal for Poisson and negative binomial (no dispersion estimated);
+#: ``"auto"`` (each group's own choice) is not here: its rows are decided one by one.
+_T_BY_DISPERSION = {"quasi": True, "quasipoisson": True, "quasi-poisson": True,
+                    "poisson": False, "negbin": False, "nb": False, "nb2": False}
+
+
+def _t_or_z(fit: Callable[[bool], pd.DataFrame], estimate: str, dispersion: Any = "auto") -> pd.DataFrame:
     """``use_t="auto"`` of :func:`poisson_trend` (``estimate`` ``"apc"``) and :func:`compare_trends`
-    (``"ratio"``): ``fit(True)``, then R's ``summary.glm`` rule per row (:func:`t_where_quasi`: Student
-    t where a fit is quasi-Poisson, the normal where every fit is Poisson or negative binomial), with
-    an ``intervals`` column after ``p_value`` saying which each row has: ``"t (df=k)"`` (k the
-    residual df, ``df_resid``; in a comparison the Welch-Satterthwaite ``df``), ``"z"``, or ``None``
-    where there is no estimate. ``attrs["use_t"]`` is ``"auto"``."""
-    res = fit(True)
-    with_t = t_where_quasi(res, fit, estimate)
+    (``"ratio"``): R's ``summary.glm`` rule per row (Student t where a fit is quasi-Poisson, the normal
+    where every fit is Poisson or negative binomial), with an ``intervals`` column after ``p_value``
+    saying which each row has: ``"t (df=k)"`` (k the residual df, ``df_resid``; in a comparison the
+    Welch-Satterthwaite ``df``), ``"z"``, or ``None`` where there is no estimate. ``attrs["use_t"]``
+    is ``"auto"``.
+
+    One fit where the ``dispersion`` asked for already decides every row: ``fit(False)`` for
+    ``"poisson"`` and ``"negbin"`` (z throughout; ``attrs["intervals"]`` is then the normal's),
+    ``fit(True)`` for ``"quasi"`` (t throughout). With ``dispersion="auto"`` each group's fit is chosen
+    from its data, so it is ``fit(True)`` and then :func:`t_where_quasi`, which refits for the normal
+    only when some row's fits are all Poisson."""
+    with_t = _T_BY_DISPERSION.get(dispersion, True) if isinstance(dispersion, str) else True
+    res = fit(with_t)
+    est = res[estimate].notna().to_numpy()
+    # quasi-Poisson and "auto": t where a fit is quasi-Poisson (every row of a quasi fit: no refit)
+    with_t_rows = t_where_quasi(res, fit, estimate) if with_t else np.zeros(len(res), dtype=bool)
     res.insert(res.columns.get_loc("p_value") + 1, "intervals",
-               intervals_said(with_t, res["df" if estimate == "ratio" else "df_resid"], res[estimate].notna()))
+               intervals_said(with_t_rows, res["df" if estimate == "ratio" else "df_resid"], est))
     res.attrs["use_t"] = "auto"
     return res
 
