@@ -121,3 +121,37 @@ def test_compare_trends_auto_fits_once_where_the_dispersion_decides(monkeypatch,
     assert (row["ratio_lower"], row["ratio_upper"]) == pytest.approx((np.exp(diff - q * se), np.exp(diff + q * se)),
                                                                      rel=1e-6)
     assert row["p_value"] == pytest.approx(p, rel=1e-5)
+
+
+# ------------------------------------------------------------------ 2. plot_trend says t or z
+def _legend(use_t, dispersion="auto"):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ax = _quiet(saferstats.plot_trend, _table(), population=None, by="area", dispersion=dispersion, use_t=use_t)
+    texts = [t.get_text().replace("\n", " ") for t in ax.get_legend().get_texts()]
+    plt.close(ax.figure)
+    return texts
+
+
+def test_plot_trend_legend_says_t_or_z_per_line_with_auto():
+    sm = pytest.importorskip("statsmodels.api")
+    legend = _legend("auto")
+    # statsmodels: the over-dispersed series is quasi-Poisson (t on 6 df), the steady one Poisson (z)
+    for name, quasi in (("noisy", True), ("steady", False)):
+        fit = _glm(sm, SERIES[name], quasi)
+        lo, hi = 100 * np.expm1(fit.conf_int(alpha=0.05)[1])
+        apc = 100 * np.expm1(fit.params[1])
+        assert f"{name} trend {apc:+.1f}%/yr ({lo:+.1f} to {hi:+.1f})" in legend, legend
+    assert legend[-1] == ("95% limits of the trends: t (df=6) noisy; z steady (use_t='auto', R's summary.glm: "
+                          "t where quasi-Poisson, z where Poisson)")
+
+
+@pytest.mark.parametrize("use_t, said", [(True, "t (df=6)"), (False, "z")])
+def test_plot_trend_legend_says_t_or_z(use_t, said):
+    legend = _legend(use_t, dispersion="quasi")
+    assert legend[-1] == f"95% limits of the trends: {said}"
+    # as the library says it for these rows
+    rows = _quiet(saferstats.poisson_trend, _table(), population=None, by="area", dispersion="quasi", use_t=use_t)
+    assert set(trend.intervals_said([use_t] * 2, rows["df_resid"], [True, True])) == {said}
