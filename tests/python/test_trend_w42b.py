@@ -155,3 +155,88 @@ def test_plot_trend_legend_says_t_or_z(use_t, said):
     # as the library says it for these rows
     rows = _quiet(saferstats.poisson_trend, _table(), population=None, by="area", dispersion="quasi", use_t=use_t)
     assert set(trend.intervals_said([use_t] * 2, rows["df_resid"], [True, True])) == {said}
+
+
+# ------------------------------------------------------------------ 3. months into financial years
+def _fy_by_hand(month_text: pd.Series) -> pd.Series:
+    """'2021-03' -> '2020/21', '2021-04' -> '2021/22': April to March, by hand."""
+    y, m = month_text.str[:4].astype(int), month_text.str[5:7].astype(int)
+    start = np.where(m >= 4, y, y - 1)
+    return pd.Series([f"{s}/{(s + 1) % 100:02d}" for s in start], index=month_text.index)
+
+
+def _warned(fn, *a, **k):
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        out = fn(*a, **k)
+    return out, [str(x.message) for x in w if issubclass(x.category, saferstats.SaferstatsWarning)]
+
+
+def test_financial_years_hertfordshire_street_files_against_pandas(shared_data):
+    from conftest import herts_street_files
+
+    files = herts_street_files(shared_data)
+    if len(files) != 13:
+        pytest.skip("the 13 Hertfordshire street files are not in ../shared/data")
+    raw = pd.concat([pd.read_csv(f, usecols=["Month", "Crime type"]) for f in files], ignore_index=True)
+    out, said = _warned(saferstats.financial_years, raw, date="Month", by="Crime type")
+    # by hand: each record's financial year from its month, counted by crime type
+    ref = raw.assign(fy=_fy_by_hand(raw["Month"])).groupby(["Crime type", "fy"]).size()
+    got = out.set_index(["Crime type", "period"])["count"]
+    assert got.to_dict() == ref.to_dict()
+    assert out["count"].sum() == len(raw) == 108_465
+    # Jan-Mar 2021 in 2020/21, Apr 2021 - Jan 2022 in 2021/22: neither a whole year
+    months = raw.assign(fy=_fy_by_hand(raw["Month"])).groupby("fy")["Month"].nunique().to_dict()
+    assert months == {"2020/21": 3, "2021/22": 10}
+    assert dict(zip(out["period"], out["months"])) == months
+    assert not out["complete"].any()
+    assert set(zip(out["period"], out["first_month"], out["last_month"])) == {
+        ("2020/21", "2021-01", "2021-03"), ("2021/22", "2021-04", "2022-01")}
+    assert out.attrs["part_years"] == ["2020/21", "2021/22"]
+    assert len(said) == 1 and ("2 financial year(s) with fewer than 12 months" in said[0]
+                               and "2020/21 (3 months, 2021-01 to 2021-03)" in said[0]
+                               and "2021/22 (10 months, 2021-04 to 2022-01)" in said[0]), said
+    # the same records read by the package (police.uk's month as read_street_crime gives it)
+    read = _quiet(saferstats.read_street_crime, files)
+    again = _quiet(saferstats.financial_years, read, date="month")
+    by_hand = read.assign(fy=_fy_by_hand(read["month"].astype(str))).groupby("fy").size()
+    assert dict(zip(again["period"], again["count"])) == by_hand.to_dict()
+
+
+def test_financial_years_exact_small_frame():
+    # area A: April 2021 to April 2022, counts 1..13; area B: the same year without July 2021
+    months = pd.period_range("2021-04", "2022-04", freq="M").strftime("%Y-%m")
+    a = pd.DataFrame({"area": "A", "month": months, "n": np.arange(1, 14)})
+    b = a.assign(area="B", n=a["n"] * 10)
+    b = b[b["month"] != "2021-07"]
+    data = pd.concat([a, b], ignore_index=True)
+    out, said = _warned(saferstats.financial_years, data, count="n", by="area")
+    assert out.columns.tolist() == ["area", "period", "n", "months", "complete", "first_month", "last_month"]
+    assert out[["area", "period", "n", "months", "complete"]].values.tolist() == [
+        ["A", "2021/22", 78, 12, True],          # 1 + ... + 12
+        ["A", "2022/23", 13, 1, False],
+        ["B", "2021/22", 780 - 40, 11, False],   # July 2021's 40 missing
+        ["B", "2022/23", 130, 1, False],
+    ]
+    assert out.attrs["part_years"] == ["2021/22", "2022/23"]
+    assert len(said) == 1 and "'B': 2021/22 (11 months, 2021-04 to 2022-03)" in said[0] and "'A': 2021/22" not in said[0]
+    # the labels are the ones poisson_trend and year_on_year read as financial years
+    assert saferstats.parse_periods(out["period"].tolist()[:2]).tolist() == [2021.0, 2022.0]
+    # dates (daily records) and monthly Periods give the same years
+    days = pd.DataFrame({"when": pd.to_datetime(["2022-03-31", "2022-04-01", "2022-04-30"])})
+    got = _quiet(saferstats.financial_years, days, date="when")
+    assert got[["period", "count", "months"]].values.tolist() == [["2021/22", 1, 1], ["2022/23", 2, 1]]
+    per = _quiet(saferstats.financial_years, a.assign(month=pd.PeriodIndex(a["month"], freq="M")), count="n")
+    assert per["n"].tolist() == [78, 13]
+
+
+def test_financial_years_refuses_what_it_cannot_total():
+    data = pd.DataFrame({"month": ["2021-04", "2021-13", "2021-06"], "n": [1, 2, 3]}, index=[10, 11, 12])
+    with pytest.raises(saferstats.InvalidInputError, match=r"column 'month' .* row 11: cannot be read .*'2021-13'") as e:
+        saferstats.financial_years(data, count="n")
+    assert e.value.argument == "month"
+    gap = data.assign(month=["2021-04", "2021-05", "2021-06"], n=[1.0, np.nan, 3.0])
+    with pytest.raises(saferstats.MissingValueError, match=r"column 'n' .* row 11"):
+        saferstats.financial_years(gap, count="n")
+    with pytest.raises(saferstats.InvalidInputError, match="date"):
+        saferstats.financial_years(data.rename(columns={"month": "m"}), count="n")
