@@ -57,6 +57,7 @@ from . import synthetic
 from . import trend as _trend
 from .trend import (
     add_rates,
+    financial_years,
     funnel_limits,
     funnel_significance,
     funnel_target,
@@ -122,6 +123,7 @@ __all__ = [
     "S136Summary",
     "before_after",
     "monthly_counts",
+    "financial_years",
     "read_mha_annual",
     "read_street_crime",
     "is_street_crime_file",

@@ -255,7 +255,9 @@ def plot_trend(
     per line, as ``saferstats trend`` and the report take it: t where the fit is quasi-Poisson, the
     normal where it is Poisson (so each line's limits are its row of
     ``poisson_trend(..., use_t="auto")``); anything else raises
-    :class:`~saferstats.InvalidInputError` naming ``use_t``.
+    :class:`~saferstats.InvalidInputError` naming ``use_t``. The legend's last entry says which the
+    trends' limits are, in the words of :func:`saferstats.trend.intervals_said` (``"95% limits of the
+    trends: z"``; with ``use_t="auto"`` each line's, e.g. ``"t (df=6) Race; z Disability"``, and the rule).
 
     The x axis is labelled with the periods as written (``2017/18``, not ``2017.0``; a financial
     year is placed at its starting year). A period missing from a series (2015/16, 2017/18) breaks
@@ -289,6 +291,9 @@ def plot_trend(
     >>> [t.get_text() for t in ax.get_xticklabels()][:3]
     ['2011/12', '2012/13', '2013/14']
     >>> ax = plot_trend(nat, population=None, period="year", by="strand", use_t="auto")
+    >>> print(ax.get_legend().get_texts()[-1].get_text())
+    95% limits of the trends: t (df=6) (use_t='auto', R's
+    summary.glm: t where quasi-Poisson, z where Poisson)
     """
     from .exceptions import MissingValueError, warn_user
     from ._frames import choice_option, plain
@@ -448,10 +453,38 @@ def plot_trend(
         from matplotlib.lines import Line2D
 
         handles += [Line2D([], [], ls="none", label=text) for text in season_notes]
+    if drawn:  # whether the trends' limits are t or z, in the library's words (a note, as the season's)
+        from matplotlib.lines import Line2D
+
+        handles.append(Line2D([], [], ls="none", label=_intervals_note(trends, by, use_t, confidence)))
     handles = [h for h in handles if not str(h.get_label()).startswith("_")]
     if handles:
         ax.legend(handles=handles, fontsize=7)
     return ax
+
+
+def _intervals_note(trends: pd.DataFrame, by: str | None, use_t: Any, confidence: float) -> str:
+    """:func:`plot_trend`'s legend note on its trends' limits: Student t on the residual df or the
+    normal, said as :func:`saferstats.trend.intervals_said` says them (``"t (df=6)"``, ``"z"``; the
+    ``intervals`` column of ``poisson_trend(..., use_t="auto")``), once where every line has the same,
+    else each followed by the lines that have it: ``"95% limits of the trends: t (df=6) Race; z
+    Disability (use_t='auto', R's summary.glm: t where quasi-Poisson, z where Poisson)"``, wrapped
+    at 60 characters as the legend's other notes."""
+    from .trend import intervals_said
+
+    est = trends["apc"].notna().to_numpy()
+    if "intervals" in trends.columns:  # use_t="auto": each row's own
+        said = list(trends["intervals"])
+    else:
+        said = intervals_said([bool(use_t)] * len(trends), trends["df_resid"].fillna(0), est)
+    kinds: dict[str, list[str]] = {}
+    for i in np.flatnonzero(est):
+        kinds.setdefault(str(said[i]), []).append(str(plain(trends[by].iloc[i])) if by is not None else "")
+    import textwrap
+
+    how = " (use_t='auto', R's summary.glm: t where quasi-Poisson, z where Poisson)" if use_t == "auto" else ""
+    parts = [k if len(kinds) == 1 else f"{k} {', '.join(names)}" for k, names in kinds.items()]
+    return textwrap.fill(f"{confidence * 100:g}% limits of the trends: {'; '.join(parts)}{how}", 60)
 
 
 def _season_notes(checks: Any, by: str | None, confidence: float) -> list[str]:

@@ -37,6 +37,7 @@ from .rates import percent_change, proportion_ci, rate_ci
 
 __all__ = [
     "parse_periods",
+    "financial_years",
     "short_group_labels",
     "add_rates",
     "shares",
@@ -234,6 +235,104 @@ def parse_periods(periods: Any, *, column: str = "period") -> np.ndarray:
     saferstats.exceptions.InvalidInputError: column 'period' row 2: cannot read period '2017/183' as a financial year like '2016/17' (rows 0-1 are financial years)
     """
     return _parse_periods(periods, column)[0]
+
+
+@accepts_frames("data")
+def financial_years(data: pd.DataFrame, *, date: str = "month", count: str | None = None,
+                    by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Monthly counts (or records) totalled into financial years, April to March, as CSP strategic
+    assessments and the Home Office's tables give them, each year labelled as the package labels
+    a financial year elsewhere (``"2021/22"``: :func:`saferstats._periods.period_text`, the
+    period that :func:`poisson_trend` and :func:`year_on_year` read).
+
+    Method: each row's ``date`` (police.uk's ``month`` text ``"2021-06"``, as
+    :func:`saferstats.read_street_crime` gives it, monthly pandas Periods, or dates; times with a
+    zone in UK local time) is put in its month and the month in the financial year it falls in
+    (April 2021 to March 2022 is 2021/22); ``count`` is summed by ``by`` and financial year, or with
+    ``count=None`` the rows (records, one a crime) are counted. ``months`` is the number of the
+    year's months there are figures for: with ``count`` the months each group has a row for (a
+    month missing from a table of counts is a month without a figure); with ``count=None`` the
+    months the table has any record in (a month with no record of one group is a 0 for it, not a
+    gap). ``first_month`` and ``last_month`` say which. A year with fewer than 12 months is not a
+    whole year and must not be compared as one: its ``complete`` is False, and a
+    :class:`~saferstats.SaferstatsWarning` names it (also in ``.attrs["part_years"]``).
+
+    Columns: the ``by`` columns, ``period`` (``"2021/22"``), the total (named ``count``, or
+    ``"count"`` with ``count=None``), ``months``, ``complete``, ``first_month``, ``last_month``;
+    one row per group and financial year, in order. A missing or unreadable ``date``, or a missing
+    or non-numeric ``count``, is refused naming the column and the row.
+
+    >>> import pandas as pd, saferstats, warnings
+    >>> m = pd.DataFrame({"month": ["2021-01", "2021-02", "2021-03", "2021-04", "2021-05"],
+    ...                   "count": [10, 12, 9, 11, 14]})
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     fy = saferstats.financial_years(m, count="count")
+    >>> fy
+        period  count  months  complete first_month last_month
+    0  2020/21     31       3     False     2021-01    2021-03
+    1  2021/22     25       2     False     2021-04    2021-05
+    >>> fy.attrs["part_years"]
+    ['2020/21', '2021/22']
+    """
+    from ._periods import month_texts, months_as_dates, period_text
+
+    keys = column_list("by", by)
+    cols = {"date": date, **({"count": count} if count is not None else {}),
+            **{f"by[{i}]": k for i, k in enumerate(keys)}}
+    require_columns(data, cols)
+    raw = data[date]
+    dates, _ = months_as_dates(raw.astype(object) if isinstance(raw.dtype, pd.CategoricalDtype) else raw)
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        with warnings.catch_warnings():  # (pandas' "could not infer format": the rows are named below)
+            warnings.simplefilter("ignore")
+            dates = pd.to_datetime(dates, errors="coerce")
+    if getattr(dates.dt, "tz", None) is not None:  # the month of UK local time
+        dates = dates.dt.tz_convert("Europe/London").dt.tz_localize(None)
+    bad = dates.isna().to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        said = "missing" if pd.isna(raw.iloc[i]) else f"cannot be read as a month or date: {plain(raw.iloc[i])!r}"
+        err = MissingValueError if pd.isna(raw.iloc[i]) else InvalidInputError
+        raise err(f"financial_years: column {date!r} (keyword `date`) row {label_of(data, i)!r}: {said} "
+                  f"({int(bad.sum())} row(s) in all); months look like '2021-06'", date, label_of(data, i))
+    n = np.ones(len(data)) if count is None else _column_array(data, count, "count")
+    if np.isnan(n).any():
+        i = int(np.flatnonzero(np.isnan(n))[0])
+        raise MissingValueError(f"financial_years: missing value (NaN) in column {count!r} (keyword `count`) at row "
+                                f"{label_of(data, i)!r} ({int(np.isnan(n).sum())} row(s) in all): a financial year "
+                                "with a month's figure missing has no total; fill or leave out those rows first",
+                                str(count), label_of(data, i))
+    month = dates.dt.to_period("M").to_numpy()
+    frame = pd.DataFrame({**{f"_by{i}": data[k].to_numpy() for i, k in enumerate(keys)},
+                          "_fy": dates.dt.to_period("Y-MAR").to_numpy(), "_month": month, "_n": n})
+    gcols = [*[f"_by{i}" for i in range(len(keys))], "_fy"]
+    grouped = frame.groupby(gcols, sort=True, dropna=False)
+    out = grouped["_n"].sum().reset_index()
+    cover = (grouped if count is not None else frame.groupby("_fy", sort=True))["_month"].agg(["nunique", "min", "max"])
+    cover = cover.reset_index() if count is not None else cover.reindex(out["_fy"]).reset_index(drop=True)
+    total = out["_n"].to_numpy()
+    name = count if count is not None else "count"
+    res = pd.DataFrame({k: out[f"_by{i}"] for i, k in enumerate(keys)})
+    res["period"] = [period_text(p) for p in out["_fy"]]
+    res[name] = total.astype(np.int64) if np.all(total == np.round(total)) else total
+    res["months"] = cover["nunique"].to_numpy(dtype=np.int64)
+    res["complete"] = res["months"] == 12
+    res["first_month"] = month_texts(pd.Series(cover["min"].to_numpy())).to_numpy()
+    res["last_month"] = month_texts(pd.Series(cover["max"].to_numpy())).to_numpy()
+    part = res[~res["complete"]]
+    res.attrs["part_years"] = sorted(set(part["period"]))
+    res.attrs["date_column"] = date
+    if len(part):
+        def _who(r: pd.Series) -> str:  # the group, where the months are each group's own
+            return f"{_key_text(tuple(r[k] for k in keys))}: " if keys and count is not None else ""
+
+        years = list(dict.fromkeys(f"{_who(r)}{r['period']} ({r['months']} month{'s' if r['months'] != 1 else ''}, "
+                                   f"{r['first_month']} to {r['last_month']})" for _, r in part.iterrows()))
+        warn_user(f"financial_years: {len(years)} financial year(s) with fewer than 12 months, not whole years "
+                  f"(complete False): {'; '.join(years[:8])}{' ...' if len(years) > 8 else ''}; compare whole years "
+                  "only (out[out['complete']]), or the same months of each year")
+    return res
 
 
 def _check_no_duplicates(data: pd.DataFrame, keys: list[Any], t: np.ndarray, period: str) -> None:
@@ -1081,13 +1180,13 @@ def poisson_trend(
     >>> int(s["n_periods"].iloc[0]), int(s["df_resid"].iloc[0])  # 24 months less 13 coefficients
     (24, 11)
     """
-    if _use_t_option(use_t) == "auto":  # R's rule per row: one fit with t, the normal's rows refitted
+    if _use_t_option(use_t) == "auto":  # R's rule per row: one fit where the dispersion decides (_t_or_z)
         def fit(with_t: bool) -> pd.DataFrame:
             return poisson_trend(data, count=count, population=population, period=period, by=by,
                                  confidence=confidence, dispersion=dispersion, missing=missing, use_t=with_t,
                                  seasonality=seasonality, season_length=season_length, harmonics=harmonics)
 
-        return _t_or_z(fit, "apc")
+        return _t_or_z(fit, "apc", dispersion)
     keys = _by_list(by)
     dispersion = choice_option("dispersion", dispersion, _DISPERSIONS, _DISPERSION_ALIASES)
     use_t = _flag("use_t", use_t)
@@ -1390,14 +1489,14 @@ def compare_trends(
     >>> f"{c.p_value.iloc[0]:.2g}"
     '4.8e-08'
     """
-    if _use_t_option(use_t) == "auto":  # R's rule per row: one fit with t, the normal's rows refitted
+    if _use_t_option(use_t) == "auto":  # R's rule per row: one fit where the dispersion decides (_t_or_z)
         def fit(with_t: bool) -> pd.DataFrame:
             return compare_trends(data, comparator=comparator, by=by, count=count, population=population,
                                   period=period, confidence=confidence, dispersion=dispersion, missing=missing,
                                   use_t=with_t, subtract=subtract, seasonality=seasonality,
                                   season_length=season_length, harmonics=harmonics)
 
-        return _t_or_z(fit, "ratio")
+        return _t_or_z(fit, "ratio", dispersion)
     keys = _by_list(by)
     if not keys:
         raise InvalidInputError("compare_trends needs `by`: the column that names each area", "by")
@@ -1863,17 +1962,33 @@ def t_where_quasi(res: pd.DataFrame, fit: Callable[[bool], pd.DataFrame], estima
     return quasi
 
 
-def _t_or_z(fit: Callable[[bool], pd.DataFrame], estimate: str) -> pd.DataFrame:
+#: ``use_t="auto"`` where the ``dispersion`` asked for decides every row (:func:`_t_or_z`): Student t
+#: for quasi-Poisson, the normal for Poisson and negative binomial (no dispersion estimated);
+#: ``"auto"`` (each group's own choice) is not here: its rows are decided one by one.
+_T_BY_DISPERSION = {"quasi": True, "quasipoisson": True, "quasi-poisson": True,
+                    "poisson": False, "negbin": False, "nb": False, "nb2": False}
+
+
+def _t_or_z(fit: Callable[[bool], pd.DataFrame], estimate: str, dispersion: Any = "auto") -> pd.DataFrame:
     """``use_t="auto"`` of :func:`poisson_trend` (``estimate`` ``"apc"``) and :func:`compare_trends`
-    (``"ratio"``): ``fit(True)``, then R's ``summary.glm`` rule per row (:func:`t_where_quasi`: Student
-    t where a fit is quasi-Poisson, the normal where every fit is Poisson or negative binomial), with
-    an ``intervals`` column after ``p_value`` saying which each row has: ``"t (df=k)"`` (k the
-    residual df, ``df_resid``; in a comparison the Welch-Satterthwaite ``df``), ``"z"``, or ``None``
-    where there is no estimate. ``attrs["use_t"]`` is ``"auto"``."""
-    res = fit(True)
-    with_t = t_where_quasi(res, fit, estimate)
+    (``"ratio"``): R's ``summary.glm`` rule per row (Student t where a fit is quasi-Poisson, the normal
+    where every fit is Poisson or negative binomial), with an ``intervals`` column after ``p_value``
+    saying which each row has: ``"t (df=k)"`` (k the residual df, ``df_resid``; in a comparison the
+    Welch-Satterthwaite ``df``), ``"z"``, or ``None`` where there is no estimate. ``attrs["use_t"]``
+    is ``"auto"``.
+
+    One fit where the ``dispersion`` asked for already decides every row: ``fit(False)`` for
+    ``"poisson"`` and ``"negbin"`` (z throughout; ``attrs["intervals"]`` is then the normal's),
+    ``fit(True)`` for ``"quasi"`` (t throughout). With ``dispersion="auto"`` each group's fit is chosen
+    from its data, so it is ``fit(True)`` and then :func:`t_where_quasi`, which refits for the normal
+    only when some row's fits are all Poisson."""
+    with_t = _T_BY_DISPERSION.get(dispersion, True) if isinstance(dispersion, str) else True
+    res = fit(with_t)
+    est = res[estimate].notna().to_numpy()
+    # quasi-Poisson and "auto": t where a fit is quasi-Poisson (every row of a quasi fit: no refit)
+    with_t_rows = t_where_quasi(res, fit, estimate) if with_t else np.zeros(len(res), dtype=bool)
     res.insert(res.columns.get_loc("p_value") + 1, "intervals",
-               intervals_said(with_t, res["df" if estimate == "ratio" else "df_resid"], res[estimate].notna()))
+               intervals_said(with_t_rows, res["df" if estimate == "ratio" else "df_resid"], est))
     res.attrs["use_t"] = "auto"
     return res
 

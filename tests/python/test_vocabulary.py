@@ -144,7 +144,7 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
         area="force", peers={"E": ["A", "B", "C", "D"]}, numerator="offences", denominator="population")),
     # no example call: checked for their keywords only (the kind says what they return)
     **_kind_only("helper", "funnel_target", "parse_periods", "short_group_labels", "force_name",
-                 "monthly_counts", "is_street_crime_file",
+                 "monthly_counts", "financial_years", "is_street_crime_file",
                  "auto_cell_size", "auto_bandwidth", "bandwidth_nrd", "grid_counts", "to_local_metres", "to_bng",
                  "nnh_threshold", "e_test", "funnel_overdispersion", "p_adjust",
                  "latlon", "bng", "to_geodataframe", "write_ascii_grid"),  # the last four: saferstats.geo
