@@ -1833,7 +1833,16 @@ _UOF_KINDS: dict[str, tuple[list[str], str]] = {
 #: more where under 1 is expected has a Poisson probability below 1.1e-7.
 _UOF_ODD_COUNT = 10
 _UOF_ODD_EXPECTED = 1.0
-_UOF_AGGREGATE = re.compile(r"^\s*(\*|total\b|england(\s+and\s+wales)?\s*$)", re.IGNORECASE)
+#: A name that says its row is an aggregate, not a force or an area: Defra's "*Total", "Total England",
+#: "England"; "All forces" / "All areas"; a national row ("England and Wales", "England & Wales",
+#: "E&W", "National", each alone or followed by "total"). Used by :func:`read_use_of_force` (its
+#: ``*Total`` rows are set aside) and by the funnels' warnings (``saferstats.trend._AGGREGATE``). Not
+#: matched: "Wales" or a region alone (a point in a funnel of nations or regions), ONS codes of
+#: England or Wales (E92000001, W92000004), and a national name with more after it ("England and
+#: Wales (excluding BTP)").
+_AGGREGATE_NAME = re.compile(r"^\s*(\*|total\b|all\s+(authorities|areas|forces)\b|"
+                             r"(england(\s*(and|&)\s*wales)?|e\s*&\s*w|national)(\s+totals?)?\s*$)", re.IGNORECASE)
+_UOF_AGGREGATE = _AGGREGATE_NAME
 
 
 def _uof_row_types(tactics: list[str]) -> tuple[list[str], list[str | None]]:
