@@ -159,3 +159,37 @@ def test_cli_rates_says_the_unit(tmp_path: Any, capsys: Any) -> None:
     assert "rate, lower and upper are 'offences' per 1,000 of 'population' (--multiplier 1000)" in err
     got = pd.read_csv(tmp_path / "o.csv")
     assert got["rate"].iloc[0] == pytest.approx(1600 / 1_184_400 * 1000)
+
+
+# --- 5. read_census_ethnicity on a Census 2011 table points to census_population(census=2011) ----
+
+@pytest.mark.parametrize("name, level", [("force-demographics.csv", "force"), ("la-ethnic-groups.csv", "la"),
+                                         ("local-authorities-demographics-with-police-force.csv", "la")])
+def test_census_2011_table_refusal_says_what_to_call(shared_data: Any, name: str, level: str) -> None:
+    from pathlib import Path
+
+    from conftest import shared_path
+
+    path = shared_path(Path(shared_data), f"population/{name}")
+    with pytest.raises(saferstats.SaferstatsError) as err:
+        saferstats.read_census_ethnicity(path)
+    msg = str(err.value)
+    assert "This is a Census 2011 table (ONS QS201EW's labels" in msg
+    assert f"call saferstats.census_population({level!r}, census=2011)" in msg
+    if level == "force":  # the call named gives the file's own 2011 figures (Hertfordshire, Black)
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            rows = {r["PFA16NM"]: r for r in csv.DictReader(fh)}
+        black = int(rows["Hertfordshire"]["Ethnic Group: Black; measures: Value"])
+        old = saferstats.census_population("force", census=2011)
+        ours = old.query("force == 'hertfordshire' and ethnicity == 'Black'")["population"].iloc[0]
+        assert int(ours) == black == 31401
+
+
+def test_census_2011_labels_in_a_long_table(tmp_path: Any) -> None:
+    f = tmp_path / "old.csv"
+    f.write_text("area_code,area_name,ethnic_group,value\n"
+                 "E07000098,Hertsmere,White: English/Welsh/Scottish/Northern Irish/British,80000\n", encoding="utf-8")
+    with pytest.raises(saferstats.SaferstatsError) as err:
+        saferstats.read_census_ethnicity(f)
+    assert "is not one of the 19 Census 2021 groups" in str(err.value)
+    assert "call saferstats.census_population('la', census=2011)" in str(err.value)
