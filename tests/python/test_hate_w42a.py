@@ -193,3 +193,24 @@ def test_census_2011_labels_in_a_long_table(tmp_path: Any) -> None:
         saferstats.read_census_ethnicity(f)
     assert "is not one of the 19 Census 2021 groups" in str(err.value)
     assert "call saferstats.census_population('la', census=2011)" in str(err.value)
+
+
+# --- 6. plot_funnel(highlight=) with data= and no labels= ---------------------------------------
+
+def test_plot_funnel_highlight_uses_the_tables_names() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    df = datasets.hate_crime_by_force().query("year == '2018-19'").dropna(subset=["population"])
+    ax, msgs = _messages(saferstats.plot_funnel, "offences", "population", data=df, kind="rate",
+                         highlight=["Hertfordshire"], overdispersion=False)
+    try:
+        assert not [m for m in msgs if "highlight" in m]
+        marks = [(t.get_text(), t.xy) for t in ax.texts]
+        assert len(marks) == 1 and marks[0][0] == "Hertfordshire"
+        # at the file's own cells: 1,600 offences over 1,184,400 people, per 100,000
+        assert marks[0][1][0] == 1_184_400 and marks[0][1][1] == pytest.approx(1600 / 1_184_400 * 100_000)
+    finally:
+        plt.close("all")
