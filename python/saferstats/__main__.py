@@ -674,6 +674,9 @@ def _rates(args: argparse.Namespace) -> int:
         rest = rest.rename(columns=clash)
         _say(f"{args.file.name}: column(s) {', '.join(map(repr, clash))} of the file written as "
              f"{', '.join(map(repr, clash.values()))}, beside this command's")
+    per = f"{out.attrs['multiplier']:,.10g}"
+    _say(f"saferstats: rates: rate, lower and upper are {args.count!r} per {per} of {args.population!r} "
+         f"(--multiplier {args.multiplier:.10g})")
     _write(pd.concat([rest, out], axis=1), args.out, keep=tuple(str(c) for c in rest.columns), sig=args.sig_figures)
     return 0
 

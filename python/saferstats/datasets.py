@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from .published import _same_population_note
+
 __all__ = [
     "hate_crime_by_force",
     "hate_crime_national",
@@ -49,7 +51,9 @@ def hate_crime_by_force(*, long: bool = False) -> pd.DataFrame:
     (``hate-crime-1819-hosb2419-tables.ods``, whose tables have no population): it is rounded to
     hundreds, it is neither Census (Hertfordshire: 1,116,062 residents in 2011, 1,198,832 in 2021),
     and the published rate of both years is on it. Say so beside rates from it, or give each year
-    its ONS mid-year estimate. The 43 territorial forces leave out the British
+    its ONS mid-year estimate. ``df.attrs["population_note"]`` says so, as
+    :func:`saferstats.read_hate_crime` says it of the same file, and :func:`saferstats.add_rates`
+    and :func:`saferstats.year_on_year` repeat it as a warning. The 43 territorial forces leave out the British
     Transport Police, so they add up to less than the England and Wales totals of the bulletin's
     strand table (:func:`hate_crime_national`): 99,821 offences in 2018-19 against 103,379. Force
     names are the Home Office's ("Avon and Somerset", "London, City of", "Metropolitan Police");
@@ -80,12 +84,21 @@ def hate_crime_by_force(*, long: bool = False) -> pd.DataFrame:
     )
     df["force"] = df["force"].str.strip()
     df["population"] = df["population"].astype("Int64")
+    note = _same_population_note(df, "hate_crime_by_force() (the Home Office table by force, 2017-18 and 2018-19)",
+                                 period="year")
+    if note:  # as read_hate_crime says it of the same file, repeated by add_rates / year_on_year
+        df.attrs["population_note"] = (
+            note + ". Which year's mid-year estimate it is is stated neither in the file nor in the bulletin's "
+            "tables: rounded to hundreds, it is neither Census (Hertfordshire 1,184,400 here; 1,116,062 residents in "
+            "2011, 1,198,832 in 2021)")
     if not long:
         return df
     out = df.melt(
         id_vars=["force", "year", "population"], value_vars=list(STRANDS), var_name="strand", value_name="count"
     )
-    return out[["force", "year", "strand", "count", "population"]]
+    out = out[["force", "year", "strand", "count", "population"]]
+    out.attrs = dict(df.attrs)
+    return out
 
 
 def hate_crime_national() -> pd.DataFrame:

@@ -105,7 +105,8 @@ def plot_funnel(
     :func:`saferstats.funnel_significance`); ``overdispersion=False`` draws them without it.
 
     ``data=`` (a DataFrame): ``numerators``, ``denominators`` and ``labels`` are the names of its
-    columns. Points not like for like with the others (:func:`saferstats.read_flytipping`'s
+    columns; without ``labels=`` the points are named by its name column (``force``, ``la_name``, ...,
+    or an index of names), which ``highlight=`` then matches. Points not like for like with the others (:func:`saferstats.read_flytipping`'s
     ``not_all_incidents`` / ``recording_step`` rows: a council counting only the public's
     reports) are named in a :class:`~saferstats.SaferstatsWarning`, as in
     :func:`saferstats.funnel_significance`, and drawn as open black rings, counted in the legend;
@@ -129,6 +130,12 @@ def plot_funnel(
                      **({"labels": labels} if isinstance(labels, pd.Series) else {}))
     arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
+    if labels is None and frame is not None:
+        from .trend import _frame_names
+
+        # data= without labels=: the points are named by the table (its force / la_name column, or an index of
+        # names), as in the warnings, so that highlight= finds them; not by row numbers
+        labels = _frame_names(frame)
     if labels is None and index is not None and not isinstance(index, pd.RangeIndex):
         labels = list(index)  # Series indexed by area (set_index("force")): their labels name the points
     if labels is not None:

@@ -1350,6 +1350,27 @@ def _census_layout(header: list[str], labels: list[str]) -> tuple[str, dict[str,
     return None
 
 
+#: Labels of the Census 2011 ethnic group table (ONS QS201EW), which Census 2021 spells otherwise
+#: ("English, Welsh, Scottish, Northern Irish or British", "Mixed or Multiple ethnic groups", ...).
+_CENSUS_2011_LABELS = re.compile(r"English/Welsh/Scottish/Northern Irish/British|Mixed/multiple ethnic group|"
+                                 r"Asian/Asian British|Black/African/Caribbean/Black British", re.IGNORECASE)
+
+
+def _census_2011_hint(cells: list[Any]) -> str:
+    """What to call for a Census 2011 table (its QS201EW labels among ``cells``), as a sentence
+    for :func:`read_census_ethnicity`'s refusal; "" when nothing reads as 2011."""
+    said = next((str(c) for c in cells if c is not None and _CENSUS_2011_LABELS.search(str(c))), None)
+    if said is None:
+        return ""
+    heads = [str(c or "").strip().lower() for c in cells]
+    by_la = any(h.startswith(("geography", "lad", "la_", "local authority")) or h in ("la", "area_code") for h in heads)
+    level = "force" if not by_la and any(re.search(r"\bpfa|force", h) for h in heads) else "la"
+    return (f". This is a Census 2011 table (ONS QS201EW's labels: {said!r}), and read_census_ethnicity reads Census "
+            f"2021 (TS021) only: for Census 2011 residents by ethnic group call "
+            f"saferstats.census_population({level!r}, census=2011) (the 2011 table bundled, by 'force', 'la' or "
+            "'csp'), or saferstats.census_population() for Census 2021")
+
+
 def _refuse_cell(src: Path, line: int, column: str, value: Any, why: str) -> InvalidInputError:
     return InvalidInputError(f"{src}, line {line}, column {column!r}: {value!r} {why}", column, line)
 
@@ -1401,7 +1422,9 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
 
     A table of any other layout is refused (:class:`~saferstats.SaferstatsError` naming the file,
     its columns and the columns expected), and so is anything that would make a denominator
-    silently wrong: a group label that is none of the 19 (a 2011 table, or a typo), a count that is
+    silently wrong: a group label that is none of the 19 (a 2011 table, or a typo; a Census 2011
+    table, known by ONS QS201EW's labels, is refused with the call that gives its residents:
+    ``census_population("force", census=2011)``, or ``"la"``), a count that is
     not a whole number of at least 0, an authority and group given twice, an authority missing
     any of the 19 groups, or a ``period`` that is not 2021. A total row ("Total: All usual
     residents") is an aggregate: left out and counted in ``.attrs["summary"]["aggregate_rows"]``.
@@ -1478,8 +1501,8 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
             f"{src}: not a Census 2021 ethnic group (TS021) table by local authority that read_census_ethnicity "
             f"knows (columns {shown}); expected a long table with columns area_code, ethnic_group and value "
             f"(area_name, period, measure optional; Trafford Data Lab), or a wide one with a code column "
-            f"({', '.join(_CENSUS_CODE_COLUMNS)}), a name column and the 19 ONS group columns ({labels[0]!r}, ...)",
-            "path")
+            f"({', '.join(_CENSUS_CODE_COLUMNS)}), a name column and the 19 ONS group columns ({labels[0]!r}, ...)"
+            + _census_2011_hint(rows[0] if rows else []), "path")
     layout, roles = found
     known = set(labels)
     dropped: list[dict[str, Any]] = []
@@ -1520,7 +1543,8 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
             continue
         if label not in known:
             raise _refuse_cell(src, n, "ethnic_group", label, f"is not one of the 19 Census 2021 groups ({labels[0]!r}, "
-                               "...); a Census 2011 table has other labels")
+                               "...); a Census 2011 table has other labels"
+                               + _census_2011_hint([label, *rows[0]]))
         recs.append((code, name, label, count_of(cell(row, "value"), n, "value"), n))
     if not recs:
         raise InvalidInputError(f"{src}: no counts of usual residents by ethnic group", "path")
@@ -1847,7 +1871,16 @@ _UOF_KINDS: dict[str, tuple[list[str], str]] = {
 #: more where under 1 is expected has a Poisson probability below 1.1e-7.
 _UOF_ODD_COUNT = 10
 _UOF_ODD_EXPECTED = 1.0
-_UOF_AGGREGATE = re.compile(r"^\s*(\*|total\b|england(\s+and\s+wales)?\s*$)", re.IGNORECASE)
+#: A name that says its row is an aggregate, not a force or an area: Defra's "*Total", "Total England",
+#: "England"; "All forces" / "All areas"; a national row ("England and Wales", "England & Wales",
+#: "E&W", "National", each alone or followed by "total"). Used by :func:`read_use_of_force` (its
+#: ``*Total`` rows are set aside) and by the funnels' warnings (``saferstats.trend._AGGREGATE``). Not
+#: matched: "Wales" or a region alone (a point in a funnel of nations or regions), ONS codes of
+#: England or Wales (E92000001, W92000004), and a national name with more after it ("England and
+#: Wales (excluding BTP)").
+_AGGREGATE_NAME = re.compile(r"^\s*(\*|total\b|all\s+(authorities|areas|forces)\b|"
+                             r"(england(\s*(and|&)\s*wales)?|e\s*&\s*w|national)(\s+totals?)?\s*$)", re.IGNORECASE)
+_UOF_AGGREGATE = _AGGREGATE_NAME
 
 
 def _uof_row_types(tactics: list[str]) -> tuple[list[str], list[str | None]]:

@@ -83,11 +83,14 @@ def _two_column_ci(
 ) -> pd.DataFrame:
     """The table of a two-column core kernel (rates, proportions): the core returns copies of
     the inputs beside value, limits and method codes, all fresh arrays, framed without copies."""
+    per = real_option("multiplier", multiplier)
     res, index = _aligned_call(kernel, {names[0]: a, names[1]: b}, missing, confidence=float(confidence),
-                               multiplier=real_option("multiplier", multiplier), method=method)
+                               multiplier=per, method=method)
     columns = {names[0]: res[names[0]], names[1]: res[names[1]], names[2]: res["value"], "lower": res["lower"],
                "upper": res["upper"], "confidence": float(confidence), "method": _methods(res["method"])}
-    return _frame(columns, index)
+    out = _frame(columns, index)
+    out.attrs["multiplier"] = per  # the unit of the value and its limits: per this many
+    return out
 
 
 _MISSING = ("error", "propagate")
@@ -177,7 +180,8 @@ def rate_ci(
     Returns
     -------
     DataFrame with columns ``count, population, rate, lower, upper, confidence, method``
-    (``method`` is the method used for that row: ``"exact"`` or ``"byar"``).
+    (``method`` is the method used for that row: ``"exact"`` or ``"byar"``); ``.attrs["multiplier"]``
+    is the multiplier, the unit of ``rate``, ``lower`` and ``upper`` (per that many people).
 
     Examples
     --------

@@ -32,7 +32,7 @@ from ._frames import (
     near_column, real_option, renamed_keywords, require_columns, row_of, translates_core_errors,
 )
 from .exceptions import InvalidInputError, MissingValueError, SaferstatsError, warn_user
-from .published import _warn_calendar_year_on_financial_years
+from .published import _AGGREGATE_NAME, _warn_calendar_year_on_financial_years
 from .rates import percent_change, proportion_ci, rate_ci
 
 __all__ = [
@@ -437,7 +437,8 @@ def add_rates(
     """Rates with confidence intervals for every row of a tidy table (area × period × strand).
 
     A copy of ``data`` with ``rate, lower, upper, confidence, method`` added, computed by
-    :func:`saferstats.rate_ci` (PHE: exact Poisson below 10, Byar's from 10).
+    :func:`saferstats.rate_ci` (PHE: exact Poisson below 10, Byar's from 10), per ``multiplier``
+    people (recorded in the result's ``.attrs["multiplier"]``).
 
     ``missing`` (as in :func:`~saferstats.rate_ci`): ``"error"`` (default) raises
     :class:`~saferstats.MissingValueError` naming the column and row of a missing count or
@@ -493,6 +494,7 @@ def add_rates(
     for col in ["rate", "lower", "upper", "confidence", "method"]:
         out[col] = r[col].to_numpy() if col != "method" else r[col].array
     out.attrs["same_population"] = same
+    out.attrs["multiplier"] = r.attrs["multiplier"]  # rate, lower and upper are per this many
     return out
 
 
@@ -3491,8 +3493,9 @@ _UNLIKE_COLUMNS = {
 _UNLIKE_WHEN_FALSE = frozenset({"comparable"})
 #: Columns whose value names a point in a funnel's warnings, the first one present.
 _NAME_COLUMNS = ("la_name", "area", "name", "csp", "force", "la")
-#: A name that says its row is an aggregate (Defra's "*Total", "Total England", "England").
-_AGGREGATE = re.compile(r"^\s*(\*|total\b|england\s*$|all\s+(authorities|areas|forces)\b)", re.IGNORECASE)
+#: A name that says its row is an aggregate (Defra's "*Total", "Total England", "England", "England
+#: and Wales", "National"): :data:`saferstats.published._AGGREGATE_NAME`.
+_AGGREGATE = _AGGREGATE_NAME
 
 
 def _funnel_frame(fn: str, data: Any, **named: Any) -> tuple[dict[str, Any], pd.DataFrame | None]:
@@ -3519,15 +3522,30 @@ def _funnel_frame(fn: str, data: Any, **named: Any) -> tuple[dict[str, Any], pd.
     return out, frame
 
 
-def _point_names(frame: pd.DataFrame | None, index: pd.Index | None, names: Any = None) -> list[str]:
-    """How a funnel's warnings name each point: ``names`` (plot labels) or the first name column of
-    ``frame`` (``la_name``, ...), with its ``period`` when the frame has one; else the row label."""
-    n = len(frame) if frame is not None else len(index) if index is not None else 0
+def _frame_names(frame: pd.DataFrame | None, names: Any = None) -> list[str] | None:
+    """The names of a funnel's points: ``names`` (plot labels), the first name column of ``frame``
+    (``la_name``, ..., ``force``), or its row labels when they are names (``set_index("force")``:
+    "London, City of", not "row 'London, City of'"); None when there are none (row numbers)."""
     if names is not None:
-        base = [str(plain(v)) for v in names]
-    elif frame is not None and any(c in frame.columns for c in _NAME_COLUMNS):
-        col = next(c for c in _NAME_COLUMNS if c in frame.columns)
-        base = [str(plain(v)) for v in frame[col].tolist()]
+        return [str(plain(v)) for v in names]
+    if frame is None:
+        return None
+    col = next((c for c in _NAME_COLUMNS if c in frame.columns), None)
+    if col is not None:
+        return [str(plain(v)) for v in frame[col].tolist()]
+    if frame.index.nlevels == 1 and pd.api.types.infer_dtype(frame.index, skipna=False) == "string":
+        return [str(v) for v in frame.index]
+    return None
+
+
+def _point_names(frame: pd.DataFrame | None, index: pd.Index | None, names: Any = None) -> list[str]:
+    """How a funnel's warnings name each point: its name (:func:`_frame_names`: ``names``, a name
+    column of ``frame`` or its row labels when they are names), with its ``period`` when the frame
+    has one ("London, City of 2017/18"); else the row label."""
+    n = len(frame) if frame is not None else len(index) if index is not None else 0
+    named = _frame_names(frame, names)
+    if named is not None:
+        base = named
     else:
         labels = index if index is not None else (frame.index if frame is not None else pd.RangeIndex(n))
         base = [f"row {plain(v)!r}" for v in labels]
@@ -3723,9 +3741,7 @@ def _warn_mixed(fn: str, frame: pd.DataFrame, shown: list[str], used: np.ndarray
                       f"{' ...' if len(periods) > 6 else ''}): a funnel compares areas in one period, and here each "
                       "area is in it once a period and the target mixes the years; filter one period, e.g. "
                       f"data[data['period'] == {periods[-1]!r}]")
-    base = ([str(plain(v)) for v in names] if names is not None else
-            [str(plain(v)) for v in frame[next(c for c in _NAME_COLUMNS if c in frame.columns)].tolist()]
-            if any(c in frame.columns for c in _NAME_COLUMNS) else None)
+    base = _frame_names(frame, names)
     keys = (frame["la_code"].astype(str).tolist() if "la_code" in frame.columns else base)
     if keys is not None:
         seen: dict[str, int] = {}
