@@ -525,10 +525,20 @@ def spc(
     a :class:`SaferstatsWarning` naming the first label out of order. Columns: ``series`` (with
     ``by``), ``period`` (with ``periods`` or a period index), ``value, mean, lpl, upl, lower_2sigma, upper_2sigma, segment, trial_limits,
     outside_limits, trend, two_in_three, shift, special_cause, point_type, variation,
-    assurance``. ``variation`` (the last point's type) and ``assurance`` (``consistent_pass``,
-    ``consistent_fail``, ``inconsistent``) are per series; ``.attrs["summary"]`` holds them one
-    row per series (with ``n, segments, trial_limits, target, improvement, chart, multiplier,
-    trend_points, shift_points, rebase``).
+    assurance``. ``variation`` and ``assurance`` (``consistent_pass``, ``consistent_fail``,
+    ``inconsistent``) are per series; ``.attrs["summary"]`` holds them one row per series (with
+    ``n, segments, trial_limits, target, improvement, chart, multiplier, trend_points,
+    shift_points, rebase``).
+
+    **``variation`` is of the last point only.** It is the ``point_type`` of the series' last
+    point, the *Making Data Count* variation icon as NHSRplotthedots draws it (``geom_ptd_icon``
+    takes the point type of the point at the latest period): it says whether the latest period is
+    a special cause, not whether the series ever had one. An earlier point outside the limits, a
+    trend or a shift that ended before the last point leaves it ``common_cause``: Dacorum's
+    fly-tipping (Defra, 2012/13 to 2021/22, XmR, ``improvement="decrease"``) has 2012/13's 832
+    below the lower limit, ``special_cause_improvement`` in ``point_type``, while ``variation`` is
+    ``common_cause`` (2021/22's 1,587 is inside the limits). Read ``point_type`` or
+    ``special_cause`` for the periods that signal.
 
     Warnings and errors: fewer than 12 points behind a segment's limits gives trial limits (a
     :class:`SaferstatsWarning`, ``trial_limits`` True), and a segment with fewer points than a
@@ -554,6 +564,13 @@ def spc(
     12   6.00  0.726 -2.19  3.642  above upper limit
     >>> out["variation"].iloc[-1]
     'special_cause_improvement'
+
+    ``variation`` is the last point's type: the same low point first is a special cause in
+    ``point_type`` but not in ``variation``.
+
+    >>> first = saferstats.spc([-6.0] + y[:-1], improvement="increase")
+    >>> first["point_type"].iloc[0], first["variation"].iloc[0]
+    ('special_cause_concern', 'common_cause')
     """
     improvement = choice_option("improvement", improvement, ("increase", "decrease", "neutral"))
     chart = choice_option("chart", chart, _CHARTS)
