@@ -137,8 +137,52 @@ def glossary_for(texts: Sequence[str], sections: Sequence[Section] = (), confide
             words += [d.caption, *d.headers]
             words += [c for r in d.rows for c, num in zip(r, d.numeric) if not num]
     text = "\n".join(map(str, words))
-    return [(term, said) for term, said in GLOSSARY
+    worded = _glossary_words(sections)
+    return [(term, worded.get(term, said)) for term, said in GLOSSARY
             if re.search(_GLOSSARY_USED.get(term, re.escape(term)), text, flags=re.IGNORECASE)]
+
+
+#: "Rate per 100,000" where the report's only rates per 100,000 are NHS England's Section 136 rates by
+#: ethnic group (a Merseyside report from the NHS statistics alone defined them as "incidents for every
+#: 100,000 residents, so that areas of different size can be compared": they are of England's groups).
+_RATE_100K_NHS = ("The number of Section 136 uses for every 100,000 people of a group in England (NHS England's "
+                  "rates by ethnic group), so that groups of different size can be compared; they are England's "
+                  "figures, not rates for an area's residents.")
+#: "Rate per 100,000" where the report has both: rates over an area's residents and the NHS rates by group.
+_RATE_100K_BOTH = ("The number of incidents for every 100,000 residents, so that areas of different size can be "
+                   "compared; NHS England's Section 136 rates by ethnic group are per 100,000 people of each group "
+                   "in England, so that groups of different size can be compared (England's figures, not an "
+                   "area's).")
+
+
+def _glossary_words(sections: Sequence[Section]) -> dict[str, str]:
+    """The :data:`GLOSSARY` definitions that depend on the sections present: "Rate per 100,000"
+    where the report shows NHS England's Section 136 rates by ethnic group (``s136_mha_ethnicity``),
+    alone (:data:`_RATE_100K_NHS`) or beside rates over residents (:data:`_RATE_100K_BOTH`, as
+    :func:`_resident_rates` finds them); none without sections.
+
+    >>> from saferstats.report.sections import Section, Table
+    >>> nhs = Section("s136", "S136", "", "", tables=[Table("s136_mha_ethnicity", "", pd.DataFrame())])
+    >>> _glossary_words([nhs])["Rate per 100,000"] == _RATE_100K_NHS
+    True
+    >>> _glossary_words([nhs, Section("hate_crime", "Hate crime", "", "")])["Rate per 100,000"] == _RATE_100K_BOTH
+    True
+    >>> _glossary_words([Section("hate_crime", "Hate crime", "", "")])
+    {}
+    """
+    if not any(t.name == "s136_mha_ethnicity" for s in sections for t in s.tables):
+        return {}
+    return {"Rate per 100,000": _RATE_100K_BOTH if _resident_rates(sections) else _RATE_100K_NHS}
+
+
+def _resident_rates(sections: Sequence[Section]) -> bool:
+    """Whether the report works out rates over resident populations (hate crime, stop and search,
+    fly-tipping, Section 136 detention records): not the NHS statistics' own rates for England's
+    groups, nor the hotspot maps."""
+    keys = {s.key for s in sections}
+    names = {t.name for s in sections for t in s.tables}
+    s136_records = "s136" in keys and any(n.startswith("s136_") and not n.startswith("s136_mha") for n in names)
+    return bool(keys & {"hate_crime", "stop_search", "flytipping"}) or s136_records
 
 
 def fmt_pct(v: float, *, signed: bool = False) -> str:
@@ -1775,10 +1819,10 @@ def _limitations(sections: Sequence[Section], cfg: dict) -> list[str]:
     # alone said "Police-recorded crime ... reflect what is ... recorded by the police" of NHS figures)
     s136_records = "s136" in keys and any(n.startswith("s136_") and not n.startswith("s136_mha") for n in names)
     police = bool(keys & {"hate_crime", "stop_search", "hotspots"}) or s136_records
-    # rates the report works out over resident populations: not the NHS statistics' own rates for England's
-    # groups, nor the hotspot maps (a Section 136 report from the NHS statistics alone said "Rates use
-    # resident population estimates ... town centres, night-time economies" of England's figures)
-    resident = bool(keys & {"hate_crime", "stop_search", "flytipping"}) or s136_records
+    # rates the report works out over resident populations (a Section 136 report from the NHS statistics
+    # alone said "Rates use resident population estimates ... town centres, night-time economies" of
+    # England's figures)
+    resident = _resident_rates(sections)
     out = [
         "Police-recorded crime and incidents reflect what is reported to and recorded by the police: changes in "
         "reporting, recording practice or police activity move the figures as well as changes in offending."] if police else []
