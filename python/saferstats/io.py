@@ -876,6 +876,22 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     to 53.4; 88.3 for 50,437 detentions, 57.1). England's rows say "100,000 people in England" (of the
     row's group), as NHS England publishes them; ``""`` where no rate is published.
 
+    **England's rates do not all fit one population.** England's rows of a whole population (the
+    "All submissions" rows whose breakdown is "All") are checked in the same way, per demographic:
+    each must fit the population most of that demographic's rows give, and its ``rate_per`` says
+    that population ("100,000 people in England (about 57.7 million: count / crude_rate, as the All
+    rows give; ...)"). 2023-24: the All, Age "All" and Section 136 rows give about 57.7 million
+    (Section 136's 29.2 for 16,837, MHSDS and A&E), the Ethnicity "All" rows about 56.4 million and
+    the IMD "All" row 57.1 to 57.2 million, so England's rate of one demographic is not of the same
+    population as another's. Two rows do not fit: "Short term orders" (All: 41.3 for 25,513 gives
+    61.7 to 61.8 million) and "Detentions on admission to hospital" (60.1 for 36,686: 61.0 to 61.1
+    million) are rates of their ``mhsds_count`` (23,820 and 34,665: about 57.7 million), not of
+    ``count``, which adds A&E uses (1,693 and 2,021). Their ``rate_per`` says "of mhsds_count only
+    ...; crude_rate is not count's rate" and ``.attrs["rates_not_of_count"]`` lists them (line,
+    labels, counts, rate, ``population`` from the count, ``england_population``, ``of``); a row
+    fitting neither its count nor its ``mhsds_count`` would say "no one population" and be listed
+    with ``of`` ``""``.
+
     ``path`` is the main-sheet CSV as published, or a workbook (``.xlsx``/``.ods``) holding it:
     the sheet whose first row has the main sheet's columns is read (``sheet=`` names it; other
     sheets, such as pivot tables, are ignored), and its lines are counted as in the sheet.
@@ -1056,7 +1072,9 @@ def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
     out.attrs["repeated_labels"] = _repeated_labels(out, lines, name)
     out.attrs["breakdown_mislabelled"] = _breakdown_mislabelled(out, lines, name)
     out.attrs["totals_not_adding_up"] = _mha_totals_not_adding_up(out, lines)
-    out["rate_per"], out.attrs["rates_fit_no_population"] = _mha_rate_per(out, lines)
+    rate_per, out.attrs["rates_fit_no_population"] = _mha_rate_per(out, lines)
+    out.attrs["rates_not_of_count"] = _mha_england_populations(out, lines, rate_per)
+    out["rate_per"] = rate_per
     return out
 
 
@@ -1107,6 +1125,66 @@ def _mha_rate_per(out: pd.DataFrame, lines: np.ndarray) -> tuple[list[str], list
                           "source_lines": [int(lines[i]) for i in fit],
                           "populations": [[float(a), float(b)] for a, b in zip(lo, hi)]})
     return said, found
+
+
+def _million(lo: float, hi: float) -> str:
+    """A population interval in millions as a rate's label says it: "about 57.7 million", "57.4 to 57.7 million"."""
+    a, b = f"{lo / 1e6:.1f}", f"{hi / 1e6:.1f}"
+    return f"about {a} million" if a == b else f"{a} to {b} million"
+
+
+def _mha_england_populations(out: pd.DataFrame, lines: np.ndarray, said: list[str]) -> list[dict[str, Any]]:
+    """Check England's rates of a whole population (the "All submissions" rows whose breakdown is
+    "All") against one population per demographic, as :func:`_mha_rate_per` checks an ICB's: each
+    row's count / crude_rate × 100,000, within the rounding (rate ± 0.05; England's counts exact),
+    must fit the population most of that demographic's rows give. ``said`` (each row's
+    ``rate_per``) is rewritten in place: a fitting row says the population ("100,000 people in
+    England (about 57.7 million: count / crude_rate ...)"); a row that fits with its
+    ``mhsds_count`` and not its ``count`` says that its rate is of the mental health services'
+    records only; any other says "no one population". Those two are returned (line, labels, counts,
+    rate, the row's population and England's, ``of``: ``"mhsds_count"`` or ``""``). NHS England
+    2023-24: "Short term orders" (All, 41.3 for 25,513: 61.7 to 61.8 million) and "Detentions on
+    admission to hospital" (60.1 for 36,686: 61.0 to 61.1 million) are of their MHSDS counts (23,820
+    and 34,665: 57.6 to 57.8 million), where the demographic's other rows (Section 136: 29.2 for
+    16,837, MHSDS and A&E) give about 57.7 million."""
+    need = {"crude_rate", "count", "organisation_level", "demographic", "breakdown"}
+    if not len(out) or not need <= set(out.columns):
+        return []
+    rate, count = out["crude_rate"].to_numpy(dtype=float), out["count"].to_numpy(dtype=float)
+    mhsds = (out["mhsds_count"].to_numpy(dtype=float) if "mhsds_count" in out.columns
+             else np.full(len(out), np.nan))
+    whole = ((out["organisation_level"].astype(str) == "All submissions") & (out["breakdown"].astype(str) == "All")
+             ).to_numpy() & (rate > 0.05) & ~np.isnan(count)
+    found: list[dict[str, Any]] = []
+    demographic = out["demographic"].astype(str)
+    for dem in dict.fromkeys(demographic[whole]):
+        at = np.flatnonzero(whole & (demographic == dem).to_numpy())
+        lo, hi = count[at] / (rate[at] + 0.05) * 1e5, count[at] / (rate[at] - 0.05) * 1e5
+        cover = [int(((lo <= p) & (p <= hi)).sum()) for p in lo]
+        best = int(np.argmax(cover))
+        fits = (lo <= lo[best]) & (lo[best] <= hi)
+        if 2 * int(fits.sum()) <= len(at):
+            continue  # no population most rows agree on: left as published
+        ref = (float(lo[fits].max()), float(hi[fits].min()))
+        england = _million(*ref)
+        for j, i in enumerate(at):
+            base = "100,000 people in England"  # (a breakdown's "All" row: all of England too)
+            if fits[j]:
+                said[i] = (f"{base} ({england}: count / crude_rate, as the {dem} rows give; NHS England's population, "
+                           "the file gives none)")
+                continue
+            m_lo, m_hi = mhsds[i] / (rate[i] + 0.05) * 1e5, mhsds[i] / (rate[i] - 0.05) * 1e5
+            of_mhsds = not np.isnan(mhsds[i]) and mhsds[i] != count[i] and m_lo <= ref[1] and ref[0] <= m_hi
+            gives = f"count / crude_rate gives {_million(lo[j], hi[j])} where the other {dem} rows give {england}"
+            said[i] = (f"{base}, of mhsds_count only (the mental health services' records, not the A&E uses count "
+                       f"adds): {gives}; crude_rate is not count's rate" if of_mhsds else
+                       f"no one population: {gives}; do not divide by it or compare it with England's other rates")
+            found.append({"source_line": int(lines[i]), "measure": str(out["measure"].iat[i]),
+                          "subcategory": str(out["subcategory"].iat[i]), "demographic": dem,
+                          "count": float(count[i]), "mhsds_count": float(mhsds[i]), "crude_rate": float(rate[i]),
+                          "population": [float(lo[j]), float(hi[j])], "england_population": list(ref),
+                          "of": "mhsds_count" if of_mhsds else ""})
+    return found
 
 
 def _mha_totals_not_adding_up(out: pd.DataFrame, lines: np.ndarray) -> list[dict[str, Any]]:
