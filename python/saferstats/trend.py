@@ -3684,7 +3684,7 @@ def _pooled_without(numerators: Any, denominators: Any, used: np.ndarray, found:
 
     def flagged(col: str) -> np.ndarray:
         when_false = col in _UNLIKE_WHEN_FALSE
-        marked = frame[col].fillna(when_false).to_numpy(dtype=bool)
+        marked: np.ndarray = frame[col].fillna(when_false).to_numpy(dtype=bool)
         return ~marked if when_false else marked
 
     every = np.zeros(len(frame), dtype=bool)
@@ -3724,7 +3724,7 @@ def _warn_found(fn: str, found: list[dict[str, Any]], *, frame_given: bool, wher
         def label(f: dict[str, Any]) -> str:
             notes = [f["note"].split(": ", 1)[1]] if col == "not_all_incidents" and ": " in f["note"] else []
             notes += [f"also {c} {c not in _UNLIKE_WHEN_FALSE}" for c in reasons.get(f["name"], []) if c != col]
-            return f["name"] + (f" ({'; '.join(notes)})" if notes else "")
+            return str(f["name"]) + (f" ({'; '.join(notes)})" if notes else "")
 
         each = list(dict.fromkeys(label(f) for f in these if f["name"] not in named))
         before = list(dict.fromkeys(f["name"] for f in these if f["name"] in named))
