@@ -1147,7 +1147,7 @@ def _mha_england_populations(out: pd.DataFrame, lines: np.ndarray, said: list[st
     admission to hospital" (60.1 for 36,686: 61.0 to 61.1 million) are of their MHSDS counts (23,820
     and 34,665: 57.6 to 57.8 million), where the demographic's other rows (Section 136: 29.2 for
     16,837, MHSDS and A&E) give about 57.7 million."""
-    need = {"crude_rate", "count", "organisation_level", "demographic", "breakdown"}
+    need = {"crude_rate", "count", "organisation_level", "demographic", "breakdown", "measure", "subcategory"}
     if not len(out) or not need <= set(out.columns):
         return []
     rate, count = out["crude_rate"].to_numpy(dtype=float), out["count"].to_numpy(dtype=float)
