@@ -17,33 +17,19 @@ from __future__ import annotations
 
 import csv
 import warnings
-from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
 
 import saferstats
 from conftest import shared_path
+from test_hate_w42a import _cells, _messages  # the file's cells (csv module); warnings caught
 from saferstats import datasets
 
-BY_FORCE = "hate_crime_by_force_2017-18_2018-19.csv"
 UNSTATED = ("Which year's mid-year estimate it is is stated neither in the file nor in the bulletin's tables: "
             "rounded to hundreds, it is neither Census (Hertfordshire 1,184,400 here; 1,116,062 residents in 2011, "
             "1,198,832 in 2021)")
-
-
-def _cells() -> list[dict[str, str]]:
-    with resources.files("saferstats").joinpath("data", BY_FORCE).open("r", encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _messages(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, list[str]]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        out = fn(*args, **kwargs)
-    return out, [str(w.message) for w in caught]
 
 
 def _with_year_only() -> pd.DataFrame:
