@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from .published import _same_population_note
+from .published import _period_label, _same_population_note
 
 __all__ = [
     "hate_crime_by_force",
@@ -38,10 +38,19 @@ def _path(name: str) -> Any:
 def hate_crime_by_force(*, long: bool = False) -> pd.DataFrame:
     """Home Office police-recorded hate crime by police force area, 2017-18 and 2018-19.
 
-    Wide (default): one row per force and year with columns ``force, year, Race, Religion,
+    Wide (default): one row per force and year with columns ``force, year, period, Race, Religion,
     Sexual orientation, Disability, Transgender, motivating_factors, offences, population,
     published_rate`` (``published_rate`` is the Home Office's rounded rate per 100,000).
-    ``long=True``: one row per force, year and strand with ``count`` and ``population``.
+    ``long=True``: one row per force, year and strand with ``force, year, period, strand, count,
+    population``.
+
+    ``year`` is the year as the file prints it (``"2018-19"``), kept for code that uses it;
+    ``period`` is the same year as :func:`saferstats.read_hate_crime` writes it of the same file
+    (``"2018/19"``), the column :func:`saferstats.poisson_trend`, :func:`saferstats.year_on_year`
+    and the library's readers name ``period``: filter or join on ``period`` to match a table read
+    by :func:`saferstats.read_hate_crime`. Both are read as one financial year (2018/19) by
+    :func:`saferstats.parse_periods`; where a table has both, ``period`` is the one the funnels'
+    warnings and the population note name.
     The City of London has no published population (``#N/A`` in the source): its population and
     rate are missing (NaN), not dropped.
 
@@ -64,10 +73,10 @@ def hate_crime_by_force(*, long: bool = False) -> pd.DataFrame:
     >>> int(df.query("year == '2018-19'")["offences"].sum())
     99821
     >>> df = hate_crime_by_force()
-    >>> df.loc[(df.force == "Hertfordshire"), ["year", "offences", "population"]]
-           year  offences  population
-    24  2017-18      1468     1184400
-    67  2018-19      1600     1184400
+    >>> df.loc[(df.force == "Hertfordshire"), ["year", "period", "offences", "population"]]
+           year   period  offences  population
+    24  2017-18  2017/18      1468     1184400
+    67  2018-19  2018/19      1600     1184400
     """
     with _path("hate_crime_by_force_2017-18_2018-19.csv").open("rb") as fh:
         raw = pd.read_csv(fh, thousands=",", na_values=["#N/A"])
@@ -83,6 +92,8 @@ def hate_crime_by_force(*, long: bool = False) -> pd.DataFrame:
         }
     )
     df["force"] = df["force"].str.strip()
+    # the year as the library's readers write it (read_hate_crime's "2018/19"), beside the file's own
+    df.insert(df.columns.get_loc("year") + 1, "period", df["year"].map(_period_label))
     df["population"] = df["population"].astype("Int64")
     note = _same_population_note(df, "hate_crime_by_force() (the Home Office table by force, 2017-18 and 2018-19)",
                                  period="year")
@@ -94,9 +105,10 @@ def hate_crime_by_force(*, long: bool = False) -> pd.DataFrame:
     if not long:
         return df
     out = df.melt(
-        id_vars=["force", "year", "population"], value_vars=list(STRANDS), var_name="strand", value_name="count"
+        id_vars=["force", "year", "period", "population"], value_vars=list(STRANDS), var_name="strand",
+        value_name="count"
     )
-    out = out[["force", "year", "strand", "count", "population"]]
+    out = out[["force", "year", "period", "strand", "count", "population"]]
     out.attrs = dict(df.attrs)
     return out
 

@@ -1371,6 +1371,34 @@ def _census_2011_hint(cells: list[Any]) -> str:
             "'csp'), or saferstats.census_population() for Census 2021")
 
 
+def _police_defined_hint(cells: list[Any]) -> str:
+    """What a table of police-defined ethnic groups is, and what to use instead, as a sentence for
+    :func:`read_census_ethnicity`'s refusal; "" for any other header. Resistance Lab's
+    ``police-defined-demographics.csv`` (``Police force, White, Black (or Black British), Asian (or
+    Asian British), Chinese, Mixed, Other``) is Census 2011 residents by force regrouped into the
+    police's older categories, with Chinese apart from Asian.
+
+    >>> _police_defined_hint(["Police force", "White", "Black (or Black British)", "Chinese"])[:46]
+    '. This is a table of police-defined categories'
+    >>> _police_defined_hint(["area_code", "ethnic_group", "value"])
+    ''
+    """
+    heads = [" ".join(str(c or "").split()) for c in cells]
+    lower = [h.lower() for h in heads]
+    if "chinese" not in lower or not any(h.startswith("black") for h in lower) or _CENSUS_2011_LABELS.search(
+            " ".join(heads)):
+        return ""
+    groups = [h for h in heads if h.lower().startswith(("white", "black", "asian", "chinese", "mixed", "other"))]
+    area = next((h for h in heads if re.search(r"force|pfa", h, re.IGNORECASE)), None)
+    return (f". This is a table of police-defined categories ({', '.join(groups)}{f', by {area!r}' if area else ''}: "
+            "Census 2011 residents regrouped as the police once grouped ethnicity, Chinese apart from Asian), not a "
+            "Census table that read_census_ethnicity reads, and no saferstats reader takes it as it is. For Census 2011 "
+            "residents by force in the five groups police.uk's searches are in (Chinese in Asian) call "
+            "saferstats.census_population('force', census=2011) (the same Census, bundled), or "
+            "saferstats.census_population('force') for Census 2021; to use this file itself, read it with "
+            "pandas.read_csv, add Chinese to Asian and melt it to one row per force and group")
+
+
 def _refuse_cell(src: Path, line: int, column: str, value: Any, why: str) -> InvalidInputError:
     return InvalidInputError(f"{src}, line {line}, column {column!r}: {value!r} {why}", column, line)
 
@@ -1502,7 +1530,7 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
             f"knows (columns {shown}); expected a long table with columns area_code, ethnic_group and value "
             f"(area_name, period, measure optional; Trafford Data Lab), or a wide one with a code column "
             f"({', '.join(_CENSUS_CODE_COLUMNS)}), a name column and the 19 ONS group columns ({labels[0]!r}, ...)"
-            + _census_2011_hint(rows[0] if rows else []), "path")
+            + _census_2011_hint(rows[0] if rows else []) + _police_defined_hint(rows[0] if rows else []), "path")
     layout, roles = found
     known = set(labels)
     dropped: list[dict[str, Any]] = []

@@ -488,7 +488,7 @@ def add_rates(
         raise _row_named(exc, data) from None
     _warn_population_note("add_rates", data, population)
     same = _warn_census_year("add_rates", data, population,
-                             next((c for c in ("period", "year", "month") if c in data.columns), None))
+                             _period_column(data))
     _warn_count_repeated_by_group("add_rates", data, count, population)
     out = data.copy()
     for col in ["rate", "lower", "upper", "confidence", "method"]:
@@ -2380,6 +2380,22 @@ def _warn_recording_changes(fn: str, found: list[dict[str, Any]], keys: list[str
               ".attrs['recording_changes'] (docs/methods/trends.md, 'Counts that change how they are recorded')")
 
 
+#: The columns that hold a table's period, in the order looked for: the readers' ``period``
+#: ("2018/19"), a bundled table's ``year`` (:func:`saferstats.datasets.hate_crime_by_force`'s
+#: "2018-19"), police.uk's ``month``. :func:`add_rates`, the population note and the funnels'
+#: point names and mixed-period check find a table's period by this one rule.
+_PERIOD_COLUMNS = ("period", "year", "month")
+
+
+def _period_column(frame: pd.DataFrame) -> str | None:
+    """The first of :data:`_PERIOD_COLUMNS` that ``frame`` has, or None.
+
+    >>> _period_column(pd.DataFrame(columns=["force", "year", "offences"]))
+    'year'
+    """
+    return next((c for c in _PERIOD_COLUMNS if c in frame.columns), None)
+
+
 def _period_key(v: Any) -> str:
     """A period label compared with a footnote's: "2017-18" and "2017/18" are one financial year."""
     text = " ".join(str(plain(v)).split())
@@ -2415,6 +2431,11 @@ def _warn_footnotes(fn: str, touched: dict[str, str], what: str) -> None:
               "any change in crime); listed in .attrs['footnotes']")
 
 
+#: The last words of :func:`saferstats.published._same_population_note`: what a table's
+#: ``population_note`` says after them is the source's own, kept whole by :func:`_warn_population_note`.
+_SAME_POPULATION_END = "say which year the population is beside the rates"
+
+
 def _warn_population_note(fn: str, data: pd.DataFrame, population: str = "population",
                           period: str | None = None) -> None:
     """Repeat :func:`saferstats.read_hate_crime`'s ``attrs["population_note"]`` (one population
@@ -2422,24 +2443,31 @@ def _warn_population_note(fn: str, data: pd.DataFrame, population: str = "popula
     travels with any subset of the table): one force over both years is "for Hertfordshire
     (1,184,400)", not the whole file's 42 forces; one year says that year's rates are on the one
     estimate; rows whose populations differ between years (the caller's own) get nothing. A table
-    without its force and period columns gets the note as read."""
+    without its force and period columns gets the note as read. What the note adds to those words
+    (:func:`saferstats.datasets.hate_crime_by_force`: that which year's mid-year estimate the
+    population is is stated nowhere) is said of every subset too. The period column is found by
+    :func:`_period_column` (``period``, or the bundled table's ``year``) unless ``period`` is given."""
     from .published import _same_population_note
 
     note = data.attrs.get("population_note") if isinstance(data.attrs, dict) else None
     if not (isinstance(note, str) and note):
         return
-    period = period if period is not None else next((c for c in ("period", "year") if c in data.columns), None)
+    period = period if period is not None else _period_column(data)
     group = next((g for g in ("force", "force_code", "force_name", "area") if g in data.columns), None)
     if period is None or period not in data.columns or group is None or population not in data.columns:
         warn_user(f"{fn}: {note}")
         return
     m = re.match(r"(.*?): the population is the same figure in every year \(([^)]*)\)", note)
     name, years = (m.group(1), m.group(2)) if m else ("the source", "")
+    # what the source adds after the words of _same_population_note (hate_crime_by_force: that which
+    # year's mid-year estimate it is is stated nowhere) is of every subset: kept as it is
+    after = note.split(_SAME_POPULATION_END, 1)
+    added = after[1] if len(after) == 2 else ""
     here = _same_population_note(data, name, population=population, period=period, group=group)
     if here is not None:
         here = re.sub(r"for 1 of 1 (?:forces|[\w ]+ groups) with a population in more than one year \(e\.g\. (.+) "
                       r"([\d,]+)\)", r"for \1 (\2)", here)
-        warn_user(f"{fn}: {here}")
+        warn_user(f"{fn}: {here}{added}")
         return
     known = data[data[population].notna()]
     passed = sorted({str(plain(v)) for v in known[period].dropna()})
@@ -2447,7 +2475,7 @@ def _warn_population_note(fn: str, data: pd.DataFrame, population: str = "popula
         warn_user(f"{fn}: {name}: the population is one figure for every year of the source"
                   f"{f' ({years})' if years else ''}, so these {passed[0]} rates are on that one estimate, which may "
                   f"not be {passed[0]}'s own population: say which year the population is beside the rates, or give "
-                  f"{passed[0]}'s ONS mid-year estimate")
+                  f"{passed[0]}'s ONS mid-year estimate{added}")
 
 
 #: How far (in years) the crime periods may be from the Census whose residents are the population
@@ -3544,8 +3572,9 @@ def _frame_names(frame: pd.DataFrame | None, names: Any = None) -> list[str] | N
 
 def _point_names(frame: pd.DataFrame | None, index: pd.Index | None, names: Any = None) -> list[str]:
     """How a funnel's warnings name each point: its name (:func:`_frame_names`: ``names``, a name
-    column of ``frame`` or its row labels when they are names), with its ``period`` when the frame
-    has one ("London, City of 2017/18"); else the row label."""
+    column of ``frame`` or its row labels when they are names), with its period when the frame
+    has a period column (:func:`_period_column`: ``period``, ``year`` or ``month``; "London, City
+    of 2017/18", "Hertfordshire 2018-19"); else the row label."""
     n = len(frame) if frame is not None else len(index) if index is not None else 0
     named = _frame_names(frame, names)
     if named is not None:
@@ -3553,8 +3582,9 @@ def _point_names(frame: pd.DataFrame | None, index: pd.Index | None, names: Any 
     else:
         labels = index if index is not None else (frame.index if frame is not None else pd.RangeIndex(n))
         base = [f"row {plain(v)!r}" for v in labels]
-    if frame is not None and "period" in frame.columns:
-        base = [f"{b} {plain(p)}" for b, p in zip(base, frame["period"].tolist())]
+    period = _period_column(frame) if frame is not None else None
+    if frame is not None and period is not None:
+        base = [f"{b} {plain(p)}" for b, p in zip(base, frame[period].tolist())]
     return base
 
 
@@ -3775,16 +3805,18 @@ def _warn_population_year(fn: str, frame: pd.DataFrame, denominators: Any, shown
 
 
 def _warn_mixed(fn: str, frame: pd.DataFrame, shown: list[str], used: np.ndarray, names: Any) -> None:
-    """Warn of a funnel table whose points are of several periods, repeat an area, or include an
+    """Warn of a funnel table whose points are of several periods (its period column by
+    :func:`_period_column`: ``period``, ``year`` or ``month``), repeat an area, or include an
     aggregate row (England, a region's ``*Total``)."""
     rows = np.flatnonzero(used)
-    if "period" in frame.columns:
-        periods = sorted({str(plain(v)) for v in frame["period"].to_numpy()[rows]})
+    period = _period_column(frame)
+    if period is not None:
+        periods = sorted({str(plain(v)) for v in frame[period].to_numpy()[rows]})
         if len(periods) > 1:
             warn_user(f"{fn}: the points are of {len(periods)} periods ({', '.join(periods[:6])}"
                       f"{' ...' if len(periods) > 6 else ''}): a funnel compares areas in one period, and here each "
                       "area is in it once a period and the target mixes the years; filter one period, e.g. "
-                      f"data[data['period'] == {periods[-1]!r}]")
+                      f"data[data[{period!r}] == {periods[-1]!r}]")
     base = _frame_names(frame, names)
     keys = (frame["la_code"].astype(str).tolist() if "la_code" in frame.columns else base)
     if keys is not None:
@@ -3796,7 +3828,7 @@ def _warn_mixed(fn: str, frame: pd.DataFrame, shown: list[str], used: np.ndarray
             warn_user(f"{fn}: {len(aggregates)} point(s) read as aggregate rows, not areas: "
                       f"{', '.join(aggregates[:6])}; a total compared with its own parts is no comparison (and "
                       "counts them twice in the target): leave them out")
-        if "period" not in frame.columns or len({str(plain(v)) for v in frame["period"].to_numpy()[rows]}) <= 1:
+        if period is None or len({str(plain(v)) for v in frame[period].to_numpy()[rows]}) <= 1:
             twice = [k for k, c in seen.items() if c > 1]
             if twice:
                 warn_user(f"{fn}: {len(twice)} area(s) are more than one point: {', '.join(twice[:6])}; "
