@@ -1655,6 +1655,9 @@ def disproportionality(
             if isinstance(population, pd.DataFrame) else []
         hint = (f"; it is split by other columns too ({split}): pass them in `by` (e.g. by={split[0]!r}) to join on "
                 "them" if split else "")
+        if {"csp", "csp_code"} & set(join) and {"la", "la_code"} & set(split):  # authorities of a CSP: their sum
+            hint += (", or sum the local authorities into each CSP (read_census_ethnicity(path, level='csp') does, "
+                     "for a Census 2021 TS021 file)")
         raise InvalidInputError(
             f"population table has several rows for {pop[dup].iloc[0][join + [group]].to_dict()}{hint}", "population")
     counts[group] = counts[group].astype(str)
