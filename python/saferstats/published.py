@@ -1478,6 +1478,9 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
     >>> pop = saferstats.read_census_ethnicity(f)
     >>> dict(zip(pop.ethnicity, pop.population)), pop.force.iloc[0], pop.attrs["census"]
     ({'Asian': 5010, 'Black': 3018, 'Mixed': 4038, 'Other': 2025, 'White': 5080}, 'greater-manchester', 2021)
+    >>> csp = saferstats.read_census_ethnicity(f, level="csp")  # Trafford is one CSP on its own
+    >>> csp["csp"].iloc[0], csp["csp_code"].iloc[0], int(csp["population"].sum())
+    ('Trafford', 'E22000107', 19171)
 
     Made-up searches by group in that authority, against those residents (per 1,000, ratio to White):
 
