@@ -1662,20 +1662,28 @@ def _census_csp_sums(det: pd.DataFrame, places: pd.DataFrame, lk: pd.DataFrame, 
     rows = det.assign(csp_code=det["la_code"].map(places["csp_code"]), csp_split=det["la_code"].map(places["csp_split"]))
     touched: dict[str, str] = {}  # csp_code -> why it cannot be summed ("" where it can)
     for code in dict.fromkeys(c for cell in rows["csp_code"] for c in str(cell).split("; ")):
-        lacking = sorted(set(whole.loc[whole["csp_code"] == code, "la"].astype(str))
-                         - set(whole.loc[whole["csp_code"] == code].loc[lambda t: t["la_code"].isin(covered), "la"]))
+        lacking: list[str] = []
+        for la_code, la in whole.loc[(whole["csp_code"] == code) & ~whole["la_code"].isin(covered),
+                                     ["la_code", "la"]].itertuples(index=False):
+            parts = former.loc[(former["successor_code"] == la_code) & ~former["la_code"].isin(given), "la"]
+            lacking.extend(parts.astype(str) if len(parts) else [str(la)])  # North Yorkshire: its districts missing
         for la_code, la in split.loc[split["csp_code"] == code, ["la_code", "la"]].itertuples(index=False):
             part = former[(former["successor_code"] == la_code) & (former["csp_code"] == code)]
-            if part.empty or not set(part["la_code"]) <= given:
-                lacking.append(f"the part of {la} in it" if part.empty else
-                               " and ".join(part["la"].astype(str)) + f" (now part of {la})")
+            if la_code in given:  # given whole, and it spans several CSPs (BCP, West Northamptonshire)
+                lacking.append(f"its part of {la}, which the file gives whole for several CSPs")
+            elif part.empty or not set(part["la_code"]) <= given:
+                lacking.append(f"its part of {la}" + (f" ({' and '.join(part['la'].astype(str))})" if len(part) else ""))
         touched[code] = ", ".join(lacking)
     short = {c: why for c, why in touched.items() if why}
+    names = lk.drop_duplicates("csp_code").set_index("csp_code")["csp"]
+    said = [f"{names.get(c, c)} (lacking {why})" for c, why in short.items()]
+    if short and len(short) == len(touched):
+        raise InvalidInputError(f"{src}: level='csp': no Community Safety Partnership is whole in the file, so every "
+                                f"CSP total would be short: {'; '.join(said[:6])}{' ...' if len(said) > 6 else ''}; "
+                                "census_population('csp') has every CSP from LSOA counts", "level")
     if short:
-        names = lk.drop_duplicates("csp_code").set_index("csp_code")["csp"]
-        said = [f"{names.get(c, c)} (lacking {why})" for c, why in short.items()]
-        warn_user(f"read_census_ethnicity: level='csp': {len(short)} Community Safety Partnership(s) the file covers in "
-                  f"part only are left out, as their totals would be short: {'; '.join(said[:6])}"
+        warn_user(f"read_census_ethnicity: level='csp': {len(short)} Community Safety Partnership(s) that are not whole "
+                  f"authorities of the file are left out, as their totals would be short: {'; '.join(said[:6])}"
                   f"{' ...' if len(said) > 6 else ''}; census_population('csp') has every CSP from LSOA counts")
     keep = rows[~rows["csp_split"].astype(bool) & ~rows["csp_code"].isin(list(short))]
     keep = keep.assign(ethnicity=keep["ethnicity"].map(_broad_of))
