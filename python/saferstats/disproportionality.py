@@ -1657,7 +1657,7 @@ def disproportionality(
                 "them" if split else "")
         if {"csp", "csp_code"} & set(join) and {"la", "la_code"} & set(split):  # authorities of a CSP: their sum
             hint += (", or sum the local authorities into each CSP (read_census_ethnicity(path, level='csp') does, "
-                     "for a Census 2021 TS021 file)")
+                     "for a Census 2021 TS021 file; census_population('csp') has the bundled Census's CSPs)")
         raise InvalidInputError(
             f"population table has several rows for {pop[dup].iloc[0][join + [group]].to_dict()}{hint}", "population")
     counts[group] = counts[group].astype(str)
