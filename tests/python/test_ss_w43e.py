@@ -129,3 +129,51 @@ def test_csp_rates_on_the_published_census_file(shared_data):
     lo, hi = stats.chi2.ppf(0.025, 2 * n) / 2, stats.chi2.ppf(0.975, 2 * n + 2) / 2
     assert (r["rate_lower"], r["rate_upper"]) == pytest.approx((lo / p * 1000, hi / p * 1000), rel=1e-6)
     assert np.isclose(out["searches"].sum(), 808)
+
+
+def _records(shared_data, forces=("derbyshire", "durham", "south-yorkshire")):
+    files = sorted(p for p in shared_path(shared_data, SEARCHES).glob("*.csv")
+                   if any(p.name.endswith(f"-{f}-stop-and-search.csv") for f in forces))
+    return ss.read_stop_search(files), files
+
+
+def test_reference_and_by_in_another_case(shared_data):
+    """Before: reference="white" stopped with "reference group 'white' has no row for {'force':
+    'derbyshire'}" (White was there), and by="CSP" with "searches has no column 'CSP'". Now both are
+    the label and the area they spell, and a reference that is no group names the groups there."""
+    from statsmodels.stats.contingency_tables import Table2x2
+
+    recs, files = _records(shared_data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lower = ss.disproportionality(recs, by="force", reference="white")
+        upper = ss.disproportionality(recs, by="force", reference="White")
+        pd.testing.assert_frame_equal(lower, upper)
+        # Derbyshire, Black against White: self-defined, people searched, counted from the raw files
+        raw = pd.concat([pd.read_csv(f) for f in files if "derbyshire" in f.name])
+        raw = raw[raw["Type"] != "Vehicle search"]
+        broad = raw["Self-defined ethnicity"].str.extract(r"^(\w+)", expand=False)
+        black, white = int((broad == "Black").sum()), int((broad == "White").sum())
+        r = lower[(lower["force"] == "derbyshire") & (lower["group"] == "Black")].iloc[0]
+        w = lower[(lower["force"] == "derbyshire") & (lower["group"] == "White")].iloc[0]
+        assert (r["searches"], w["searches"]) == (black, white) == (13, 359)
+        t = Table2x2(np.array([[black, r["population"] - black], [white, w["population"] - white]]))
+        assert r["ratio"] == pytest.approx(t.riskratio, rel=1e-9)
+        assert (r["ratio_lower"], r["ratio_upper"]) == pytest.approx(t.riskratio_confint(), rel=1e-9)
+        assert w["ratio_method"] == "reference"
+        out = ss.outcome_test(recs, by="force", reference="white")
+        pd.testing.assert_frame_equal(out, ss.outcome_test(recs, by="force"))
+        with pytest.raises(ss.InvalidInputError, match=r"groups there: \['Asian', 'Black', 'Mixed', 'Other', "
+                                                        r"'White'\]"):
+            ss.disproportionality(recs, by="force", reference="Whites")
+        dd = recs[recs["force"] != "south-yorkshire"]
+        csp = ss.disproportionality(dd, by="CSP")
+        pd.testing.assert_frame_equal(csp, ss.disproportionality(dd, by="csp"))
+        arrests = ss.outcome_test(dd, by=["CSP"])
+    derby = csp[(csp["csp"] == "Derby") & (csp["group"] == "Black")].iloc[0]
+    # the bundled Census is LSOA sums: Derby's LSOAs of the raw TS021 LSOA table, by the raw ONS lookup
+    lsoa = pd.read_csv(shared_path(shared_data, "population/census2021_ew/ts021_ethnic_group_lsoa21.csv"))
+    lk = pd.read_csv(shared_path(shared_data, "population/census2021_ew/lookup_lsoa21_ward24_ltla24.csv"))
+    black_derby = lsoa[lsoa["lsoa21_code"].isin(lk.loc[lk["ltla24_name"] == "Derby", "lsoa21_code"])]["black"].sum()
+    assert (derby["searches"], derby["population"]) == (9, black_derby)
+    assert "csp" in arrests.columns and set(arrests["csp"]) == set(csp["csp"])
