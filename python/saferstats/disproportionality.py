@@ -140,6 +140,36 @@ def _by_list(by: str | Sequence[str] | None) -> list[str]:
     return keys
 
 
+def _by_columns(searches: pd.DataFrame, keys: list[str]) -> list[str]:
+    """``by`` as the columns of ``searches`` are spelt: a key that is no column but matches one column,
+    or an area placed by location (``"csp"``, ``"la"``), but for case and spaces is that column or area
+    (``by="CSP"``, as the acronym is written, was "searches has no column 'CSP'")."""
+    cols = [c for c in searches.columns if isinstance(c, str)]
+    out = []
+    for k in keys:
+        if not isinstance(k, str) or k in searches.columns:
+            out.append(k)
+            continue
+        bare = " ".join(k.split()).casefold()
+        same = [c for c in cols if " ".join(c.split()).casefold() == bare]
+        out.append(same[0] if len(same) == 1 else bare if not same and bare in _AREA_LEVELS else k)
+    if len(set(out)) < len(out):
+        raise InvalidInputError(f"`by` names a column twice: {keys}", "by")
+    return out
+
+
+def _reference_label(labels: pd.Series, reference: str) -> str:
+    """The group label ``reference`` names: itself where a row has it, else the one label equal to it
+    but for case and spaces (``reference="white"`` for police.uk's and the Census's "White"), which
+    was "reference group 'white' has no row for {'force': 'derbyshire'}" though White was there."""
+    have = set(labels.astype(str))
+    if reference in have:
+        return reference
+    bare = " ".join(reference.split()).casefold()
+    near = sorted(g for g in have if " ".join(g.split()).casefold() == bare)
+    return near[0] if len(near) == 1 else reference
+
+
 def _check_mapping(mapping: Any) -> Mapping[str, str] | None:
     if mapping is None:
         return None
@@ -449,9 +479,10 @@ def _reference_index(frame: pd.DataFrame, keys: list[str], group: str, reference
     if missing:
         row = frame.iloc[int(np.flatnonzero(strata == missing[0])[0])]
         where = {k: row[k] for k in keys}
+        there = sorted(set(frame.loc[strata == missing[0], group].astype(str)))
         raise InvalidInputError(
-            f"reference group {reference!r} has no row for {where or 'the data'}; choose another `reference`",
-            "reference",
+            f"reference group {reference!r} has no row for {where or 'the data'} (groups there: {there}); choose "
+            "another `reference`", "reference",
         )
     return np.array([ref_of[s] for s in strata], dtype=np.int64)
 
@@ -1513,6 +1544,7 @@ def disproportionality(
         raise InvalidInputError(f"`population_col` must be a column name, not {population_col!r}", "population_col")
     if not isinstance(reference, str):
         raise InvalidInputError(f"`reference` must be a group label, not {reference!r}", "reference")
+    keys = _by_columns(searches, keys)
     mapping = _check_mapping(mapping)
     source = _choice(ethnicity_source, "ethnicity_source", ("self", "officer", "self_then_officer"))
     _choice(unknown, "unknown", ("error", "other"))
@@ -1655,6 +1687,9 @@ def disproportionality(
             if isinstance(population, pd.DataFrame) else []
         hint = (f"; it is split by other columns too ({split}): pass them in `by` (e.g. by={split[0]!r}) to join on "
                 "them" if split else "")
+        if {"csp", "csp_code"} & set(join) and {"la", "la_code"} & set(split):  # authorities of a CSP: their sum
+            hint += (", or sum the local authorities into each CSP (read_census_ethnicity(path, level='csp') does, "
+                     "for a Census 2021 TS021 file; census_population('csp') has the bundled Census's CSPs)")
         raise InvalidInputError(
             f"population table has several rows for {pop[dup].iloc[0][join + [group]].to_dict()}{hint}", "population")
     counts[group] = counts[group].astype(str)
@@ -1706,6 +1741,7 @@ def disproportionality(
         officer_rows = frame[keys + [group]].merge(officer_counts, on=keys + [group], how="left")["from_officer"]
         officer_rows = officer_rows.fillna(0).to_numpy(dtype=float)
     like, note = _comparability(frame, keys, group, source, officer_rows)
+    reference = _reference_label(frame[group], reference)
     ref_idx = _reference_index(frame, keys, group, reference)
     res = _ext.disproportionality(
         np.ascontiguousarray(frame["searches"].to_numpy(dtype=float)),
@@ -2694,6 +2730,7 @@ def outcome_test(
         raise InvalidInputError(f"`group` must be a column name, not {group!r}", "group")
     if not isinstance(reference, str):
         raise InvalidInputError(f"`reference` must be a group label, not {reference!r}", "reference")
+    keys = _by_columns(searches, keys)
     mapping = _check_mapping(mapping)
     _choice(outcome, "outcome", ("arrest", "find", "positive"))
     _choice(ethnicity_source, "ethnicity_source", ("self", "officer", "self_then_officer"))
@@ -2788,6 +2825,7 @@ def outcome_test(
     recs = recs.assign(**{group: recs[group].astype(str)})
     agg = recs.groupby(keys + [group], dropna=False, observed=True)["__hit"].agg(["size", "sum"]).reset_index()
     agg = agg.rename(columns={"size": "n", "sum": "hits"})
+    reference = _reference_label(agg[group], reference)
     if keys:  # a stratum with no search of the reference group has nothing to compare with: left out, said
         is_ref = (agg[group].astype(str) == reference).to_numpy()
         strata = agg.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()

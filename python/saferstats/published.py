@@ -1469,6 +1469,15 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
     * ``detailed=True``: ``la, la_code, force, boundary_note, broad, ethnicity, population,
       census``, the 19 groups as published (``boundary_note`` as :func:`census_population`'s, for
       the file's codes);
+    * ``level="csp"``: ``csp, csp_code, force, ethnicity, population, census``, the authorities
+      summed to their Community Safety Partnership (ONS December 2024 lookup; South Nottinghamshire
+      is Broxtowe, Gedling and Rushcliffe), to set searches placed by ``by="csp"`` against (an
+      authority table has several rows per such CSP). A CSP the file covers in part, or that
+      is part of an authority split across CSPs (BCP, Buckinghamshire, North and West
+      Northamptonshire, East Suffolk at 2021 codes: Dorset, Corby ...), would be short: it is left
+      out and a warning names it (``census_population("csp")`` has it from LSOA counts). The
+      former districts of Cumberland and Westmorland and Furness are in the file, so their CSPs are
+      whole;
     * ``level="force"``: ``force, force_name, force_code, ethnicity, population, census``, the
       authorities summed to their police force area, for forces whose authorities are all in the
       file (a force the file covers in part is refused, naming the authorities missing). The
@@ -1497,6 +1506,9 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
     >>> pop = saferstats.read_census_ethnicity(f)
     >>> dict(zip(pop.ethnicity, pop.population)), pop.force.iloc[0], pop.attrs["census"]
     ({'Asian': 5010, 'Black': 3018, 'Mixed': 4038, 'Other': 2025, 'White': 5080}, 'greater-manchester', 2021)
+    >>> csp = saferstats.read_census_ethnicity(f, level="csp")  # Trafford is one CSP on its own
+    >>> csp["csp"].iloc[0], csp["csp_code"].iloc[0], int(csp["population"].sum())
+    ('Trafford', 'E22000107', 19171)
 
     Made-up searches by group in that authority, against those residents (per 1,000, ratio to White):
 
@@ -1514,7 +1526,7 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
     """
     from .geography import _broad_of, _check_level, _table
 
-    lvl = _check_level(level, ("la", "force"))
+    lvl = _check_level(level, ("la", "csp", "force"))
     if not isinstance(detailed, (bool, np.bool_)):
         raise InvalidInputError(f"detailed must be True or False, got {detailed!r}", "detailed")
     if detailed and lvl != "la":
@@ -1596,16 +1608,24 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
         warn_user(f"read_census_ethnicity: {len(unplaced)} code(s) of {src.name} are no local authority of December "
                   f"2024 nor a district merged into one since 2021 ({', '.join(unplaced[:5])}): their csp and force are "
                   "missing")
-    if lvl == "force":
+    if lvl in ("force", "csp"):
         lk = _table("lookup_la24_csp24_pfa24.csv.gz")
         if unplaced:
-            raise InvalidInputError(f"{src}: level='force' needs every code to be a local authority of 2021 or "
+            raise InvalidInputError(f"{src}: level={lvl!r} needs every code to be a local authority of 2021 or "
                                     f"December 2024; {unplaced[:5]} are not", "level")
         given = set(det["la_code"])
         covered = given | {str(places.loc[c, "successor_code"]) for c in given if places.loc[c, "successor_code"]}
         for succ, parts in _table("census2021_former_la.csv.gz").groupby("successor_code")["la_code"]:
             if succ not in given and not set(parts) <= given:
                 covered.discard(str(succ))  # a merged authority with some of its former districts only
+        moved = sorted({re.sub(r"^2021 boundary:\s*", "", str(n)) for n in places["boundary_note"] if n and "moved" in str(n)})
+        if moved:
+            where = "Cherwell CSP" if lvl == "csp" else "Northamptonshire and Thames Valley force areas"
+            warn_user(f"read_census_ethnicity: {lvl} totals of local authority counts at 2021 boundaries, where {moved[0]} "
+                      f"({where}; census_population({lvl!r}) is at 2024 boundaries)")
+    if lvl == "csp":
+        out = _census_csp_sums(det, places, lk, covered, src)
+    elif lvl == "force":
         forces = sorted({str(f) for f in places["force"]})
         for f in forces:
             want = lk.loc[lk["force"] == f].drop_duplicates("la_code")
@@ -1615,10 +1635,6 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
                     f"{src}: covers {len(want) - len(miss)} of the {len(want)} local authorities of the {f} force area "
                     f"(missing {', '.join(miss['la'].astype(str).tolist()[:6])}); a force total would be short: use "
                     "level='la'", "level")
-        moved = sorted({re.sub(r"^2021 boundary:\s*", "", str(n)) for n in places["boundary_note"] if n and "moved" in str(n)})
-        if moved:
-            warn_user(f"read_census_ethnicity: force totals of local authority counts at 2021 boundaries, where {moved[0]} "
-                      "(Northamptonshire and Thames Valley force areas; census_population('force') is at 2024 boundaries)")
         broad = det.assign(force=det["la_code"].map(places["force"]), ethnicity=det["ethnicity"].map(_broad_of))
         force_rows = lk.drop_duplicates("force").set_index("force")
         out = broad.groupby(["force", "ethnicity"], as_index=False)["population"].sum()
@@ -1642,6 +1658,7 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
         "census": 2021, "source_file": str(src),
         "table": f"ONS Census 2021 TS021 ethnic group, usual residents, 19 groups by local authority ({src.name})",
         "geography": "local authorities as the file codes them (2021 codes)" if lvl == "la" else
+                     "Community Safety Partnerships, December 2024 (sums of the file's authorities)" if lvl == "csp" else
                      "police force areas, December 2024 (sums of the file's authorities)",
         "total": total,
         "total_note": (f"the file's cells sum to {total:,}; ONS perturbed each Census 2021 table for disclosure "
@@ -1652,6 +1669,59 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
                     "aggregate_rows": aggregate, "other_measures": other_measures},
     })
     return out
+
+
+def _census_csp_sums(det: pd.DataFrame, places: pd.DataFrame, lk: pd.DataFrame, covered: set[str],
+                     src: Path) -> pd.DataFrame:
+    """The five broad groups of ``det`` (one row per 2021 authority code and detailed group) summed
+    to Community Safety Partnerships (ONS December 2024 lookup), for the CSPs whose every part is a
+    whole authority of the file: each authority of the CSP (``covered``: the file's codes and the
+    merged authorities all of whose former districts it holds) and, for a CSP that is part of an
+    authority split across CSPs (BCP, Buckinghamshire, Cumberland ...), the former district that was
+    that part (Allerdale for the Allerdale CSP of Cumberland). Any other CSP the file touches
+    would be short (Dorset CSP without Christchurch, inside BCP; South Nottinghamshire without
+    Gedling): left out, named in a warning, with the call that has it from LSOA sums."""
+    from .geography import _broad_of, _table
+
+    former = _table("census2021_former_la.csv.gz")
+    given = set(det["la_code"])
+    split = lk[lk["csp_split"].astype(bool)]
+    whole = lk[~lk["csp_split"].astype(bool)]
+    rows = det.assign(csp_code=det["la_code"].map(places["csp_code"]), csp_split=det["la_code"].map(places["csp_split"]))
+    touched: dict[str, str] = {}  # csp_code -> why it cannot be summed ("" where it can)
+    for code in dict.fromkeys(c for cell in rows["csp_code"] for c in str(cell).split("; ")):
+        lacking: list[str] = []
+        for la_code, la in whole.loc[(whole["csp_code"] == code) & ~whole["la_code"].isin(covered),
+                                     ["la_code", "la"]].itertuples(index=False):
+            parts = former.loc[(former["successor_code"] == la_code) & ~former["la_code"].isin(given), "la"]
+            lacking.extend(parts.astype(str) if len(parts) else [str(la)])  # North Yorkshire: its districts missing
+        for la_code, la in split.loc[split["csp_code"] == code, ["la_code", "la"]].itertuples(index=False):
+            part = former[(former["successor_code"] == la_code) & (former["csp_code"] == code)]
+            if la_code in given:  # given whole, and it spans several CSPs (BCP, West Northamptonshire)
+                lacking.append(f"its part of {la}, which the file gives whole for several CSPs")
+            elif part.empty or not set(part["la_code"]) <= given:
+                lacking.append(f"its part of {la}" + (f" ({' and '.join(part['la'].astype(str))})" if len(part) else ""))
+        touched[code] = ", ".join(lacking)
+    short = {c: why for c, why in touched.items() if why}
+    names = lk.drop_duplicates("csp_code").set_index("csp_code")["csp"]
+    said = [f"{names.get(c, c)} (lacking {why})" for c, why in short.items()]
+    if short and len(short) == len(touched):
+        raise InvalidInputError(f"{src}: level='csp': no Community Safety Partnership is whole in the file, so every "
+                                f"CSP total would be short: {'; '.join(said[:6])}{' ...' if len(said) > 6 else ''}; "
+                                "census_population('csp') has every CSP from LSOA counts", "level")
+    if short:
+        warn_user(f"read_census_ethnicity: level='csp': {len(short)} Community Safety Partnership(s) that are not whole "
+                  f"authorities of the file are left out, as their totals would be short: {'; '.join(said[:6])}"
+                  f"{' ...' if len(said) > 6 else ''}; census_population('csp') has every CSP from LSOA counts")
+    keep = rows[~rows["csp_split"].astype(bool) & ~rows["csp_code"].isin(list(short))]
+    keep = keep.assign(ethnicity=keep["ethnicity"].map(_broad_of))
+    out = keep.groupby(["csp_code", "ethnicity"], as_index=False, sort=False)["population"].sum()
+    info = lk.drop_duplicates("csp_code").set_index("csp_code")
+    former_csp = former.drop_duplicates("csp_code").set_index("csp_code")
+    out.insert(0, "csp", out["csp_code"].map(info["csp"]))
+    out.insert(2, "force", out["csp_code"].map(info["force"]))
+    out["csp"] = out["csp"].fillna(out["csp_code"].map(former_csp["la"]))
+    return out.sort_values(["csp", "csp_code", "ethnicity"], kind="stable")[["csp", "csp_code", "force", "ethnicity", "population"]]
 
 
 #: The single-year-of-age columns of an ONS mid-year estimates table ("90+" the open last one).
