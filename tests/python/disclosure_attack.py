@@ -171,10 +171,12 @@ class Attack:
         zero_roots = {(root(c), where(c)) for c in self.hidden if c not in self.latent and self.truth[c] == 0}
         return {c for c in self.hidden if c not in self.latent and (root(c), where(c)) not in zero_roots}
 
-    def linear(self, floor_one: bool = False, part: Callable[[Any], Any] | None = None) -> list[Finding]:
+    def linear(self, floor_one: bool = False, part: Callable[[Any], Any] | None = None,
+               only: Iterable[Any] | None = None) -> list[Finding]:
         """Pin hidden cells with the known totals (LP bounds with counts >= 0; with ``floor_one``,
         >= 1 for the hidden counts of a block (of a part, with ``part``) that hides no zero,
-        :meth:`blocks_without_hidden_zero`)."""
+        :meth:`blocks_without_hidden_zero`). ``only``: attack just these hidden cells (the rest
+        stay unknowns; two programmes a cell, so a large table's small counts alone)."""
         if not self.hidden:
             return []
         hid = sorted(self.hidden, key=repr)
@@ -198,7 +200,8 @@ class Attack:
         if not rows:
             return out
         a_eq, b_eq = np.array(rows), np.array(rhs)
-        for c in hid:
+        targets = set(hid) if only is None else set(only) & set(hid)
+        for c in (c for c in hid if c in targets):
             if c in self.latent:
                 sens_latent = True
             else:
