@@ -1362,8 +1362,8 @@ def assign_lsoa21(lsoa_code: Any) -> pd.DataFrame:
     own: ``out = df.join(assign_lsoa21(df["lsoa_code"]))``, then
     ``out.groupby(out["lsoa21_code"].astype(object).fillna(out["lsoa_code"]))`` (its parts are in
     ``lsoa21_candidates``; rank it beside the LSOAs 2021, or share it out only with a reason). Not
-    ``dropna=False``, which puts every split LSOA into one group. A split LSOA's ward, district,
-    CSP and force are known: counts by ``la_code`` or ``csp`` keep its rows.
+    ``dropna=False``, which puts every split LSOA into one group. A split LSOA's district, CSP and
+    force are known (its ward where its parts share one): counts by ``la_code`` or ``csp`` keep it.
     """
     codes = _lsoa_input(lsoa_code)
     index = codes.index
