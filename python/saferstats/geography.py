@@ -1357,7 +1357,7 @@ def assign_lsoa21(lsoa_code: Any) -> pd.DataFrame:
     Keep the split LSOAs when ranking or grouping by LSOA: a split LSOA 2011 has no ``lsoa21_code``,
     and a pandas ``groupby("lsoa21_code")`` leaves its rows out with no word (FixMyStreet's 2019
     fly-tipping reports in Dacorum: E01023398's 6 reports, split into E01035562, E01035563 and
-    E01035564, vanish, and the LSOAs sum to 144 of the 150 reports). Group on the LSOA 2021 where
+    E01035564, vanish, and its LSOAs sum to 148 of its 154 reports). Group on the LSOA 2021 where
     there is one and the 2011 code where it was split, so that each split LSOA stays one area of its
     own: ``out = df.join(assign_lsoa21(df["lsoa_code"]))``, then
     ``out.groupby(out["lsoa21_code"].astype(object).fillna(out["lsoa_code"]))`` (its parts are in
