@@ -25,6 +25,7 @@ from scipy import stats
 import saferstats
 from saferstats import InvalidInputError, MissingValueError
 from conftest import shared_path
+from warning_capture import saferstats_messages
 
 LSOA19 = "fly_tipping/fixmystreet_LSOA_yearly/2019.csv"
 LAD = "fly_tipping/fixmystreet_LAD_yearly"
@@ -32,17 +33,7 @@ DACORUM = ("E01023345", "E01023438")  # Dacorum's LSOAs 2011 (as test_flytip_w42
 
 
 def _read(path, **kw):
-    with warnings.catch_warnings(record=True) as rec:
-        warnings.simplefilter("always")
-        out = saferstats.read_fixmystreet(path, **kw)
-    return out, [str(w.message) for w in rec if issubclass(w.category, saferstats.SaferstatsWarning)]
-
-
-def _caught(f, *args, **kw):
-    with warnings.catch_warnings(record=True) as rec:
-        warnings.simplefilter("always")
-        out = f(*args, **kw)
-    return out, [str(w.message) for w in rec]
+    return saferstats_messages(saferstats.read_fixmystreet, path, **kw)
 
 
 # --------------------------------------------------------------------------- 1. the reader
@@ -148,7 +139,7 @@ def dacorum(shared_data):
 def test_funnel_of_reports_warns_one_user_hotspot(dacorum):
     d = dacorum
     assert len(d) == 45
-    sig, msgs = _caught(saferstats.funnel_significance, "reports", "population", data=d, kind="rate",
+    sig, msgs = saferstats_messages(saferstats.funnel_significance, "reports", "population", data=d, kind="rate",
                         multiplier=1000)
     target = d["reports"].sum() / d["population"].sum() * 1000
     assert sig.astype(str).tolist() == _phe_labels(d["reports"], d["population"], target, 1000)
@@ -159,16 +150,16 @@ def test_funnel_of_reports_warns_one_user_hotspot(dacorum):
     assert f"{lone:,} of the 45 areas here" in said[0] and "E01023395 has 20" in said[0]
     assert "Use 'unique_users'" in said[0]
     # on the people who reported: no such warning, and E01023395 (one user) is no longer High
-    users, msgs = _caught(saferstats.funnel_significance, "unique_users", "population", data=d, kind="rate",
+    users, msgs = saferstats_messages(saferstats.funnel_significance, "unique_users", "population", data=d, kind="rate",
                           multiplier=1000)
     assert not any("hotspot" in m for m in msgs)
     t_users = d["unique_users"].sum() / d["population"].sum() * 1000
     assert users.astype(str).tolist() == _phe_labels(d["unique_users"], d["population"], t_users, 1000)
     assert users[d.lsoa_code == "E01023395"].astype(str).tolist() == ["Not significant"]
     # a column of the reader's table passed alone carries its attrs: said too; so does plot_funnel
-    _, msgs = _caught(saferstats.funnel_significance, d["reports"], d["population"], kind="rate", multiplier=1000)
+    _, msgs = saferstats_messages(saferstats.funnel_significance, d["reports"], d["population"], kind="rate", multiplier=1000)
     assert any("one user can make a 'hotspot'" in m for m in msgs)
-    _, msgs = _caught(saferstats.funnel_target, d["reports"], d["population"], kind="rate", multiplier=1000)
+    _, msgs = saferstats_messages(saferstats.funnel_target, d["reports"], d["population"], kind="rate", multiplier=1000)
     assert any(m.startswith("funnel_target: the counts are 'reports'") for m in msgs)
 
 
@@ -178,16 +169,16 @@ def test_trend_of_reports_warns(shared_data):
         t, _ = _read(shared_path(shared_data, f"{LAD}/{year}.csv"))
         parts.append(t[t.la_code == "E07000096"])  # Dacorum
     dac = pd.concat(parts, ignore_index=True)
-    res, msgs = _caught(saferstats.poisson_trend, dac, count="reports", population=None, period="year")
+    res, msgs = saferstats_messages(saferstats.poisson_trend, dac, count="reports", population=None, period="year")
     assert any(m.startswith("poisson_trend: the counts are 'reports'") and "unique_users" in m for m in msgs)
     # the APC itself: a Poisson GLM of the counts on the year (statsmodels, live)
     sm = pytest.importorskip("statsmodels.api")
     fit = sm.GLM(dac["reports"].to_numpy(float), sm.add_constant(dac["year"].to_numpy(float) - 2015),
                  family=sm.families.Poisson()).fit()
     assert res["apc"].iloc[0] == pytest.approx(100 * np.expm1(fit.params[1]), rel=1e-6)
-    _, msgs = _caught(saferstats.year_on_year, dac, count="reports", population=None, period="year")
+    _, msgs = saferstats_messages(saferstats.year_on_year, dac, count="reports", population=None, period="year")
     assert any(m.startswith("year_on_year: the counts are 'reports'") for m in msgs)
-    _, msgs = _caught(saferstats.poisson_trend, dac, count="unique_users", population=None, period="year")
+    _, msgs = saferstats_messages(saferstats.poisson_trend, dac, count="unique_users", population=None, period="year")
     assert not any("hotspot" in m for m in msgs)
 
 
@@ -204,7 +195,7 @@ def test_funnel_significance_missing_option():
         saferstats.funnel_significance("offences", "population", data=last, kind="rate")
     with pytest.raises(InvalidInputError, match="unknown `missing` 'drop'; valid: 'error', 'propagate'"):
         saferstats.funnel_significance(last["offences"], last["population"], kind="rate", missing="drop")
-    sig, msgs = _caught(saferstats.funnel_significance, last["offences"], last["population"], kind="rate",
+    sig, msgs = saferstats_messages(saferstats.funnel_significance, last["offences"], last["population"], kind="rate",
                         missing="propagate", overdispersion=False)
     ok = last["population"].notna()
     assert sig["London, City of"] == "Not applicable" and sig.attrs["excluded"] == 1
