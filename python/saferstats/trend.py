@@ -1509,6 +1509,7 @@ def compare_trends(
     if population is not None:
         cols["population"] = population
     _require_with_population(data, cols, "compare_trends")
+    _warn_reports_by_users("compare_trends", count, data)
     value_cols = [count] + ([population] if population is not None else [])
     if population is not None:  # a calendar `year` beside financial years, in the areas' table and the comparator's
         _warn_calendar_year_on_financial_years("compare_trends", data, population, period)

@@ -167,8 +167,12 @@ def test_trend_of_reports_warns(shared_data):
     parts = []
     for year in range(2015, 2020):
         t, _ = _read(shared_path(shared_data, f"{LAD}/{year}.csv"))
-        parts.append(t[t.la_code == "E07000096"])  # Dacorum
-    dac = pd.concat(parts, ignore_index=True)
+        parts.append(t[t.la_code.isin(["E07000096", "E07000098"])])  # Dacorum, Hertsmere
+    both = pd.concat(parts, ignore_index=True)
+    _, msgs = saferstats_messages(saferstats.compare_trends, both, comparator="E07000098", by="la_code",
+                                  count="reports", population=None, period="year")
+    assert [m for m in msgs if "hotspot" in m][0].startswith("compare_trends: the counts are 'reports'")
+    dac = both[both.la_code == "E07000096"].reset_index(drop=True)
     res, msgs = saferstats_messages(saferstats.poisson_trend, dac, count="reports", population=None, period="year")
     assert any(m.startswith("poisson_trend: the counts are 'reports'") and "unique_users" in m for m in msgs)
     # the APC itself: a Poisson GLM of the counts on the year (statsmodels, live)
