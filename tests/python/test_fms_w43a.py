@@ -29,7 +29,7 @@ from warning_capture import saferstats_messages
 
 LSOA19 = "fly_tipping/fixmystreet_LSOA_yearly/2019.csv"
 LAD = "fly_tipping/fixmystreet_LAD_yearly"
-DACORUM = ("E01023345", "E01023438")  # Dacorum's LSOAs 2011 (as test_flytip_w42e)
+DACORUM = ("E01023345", "E01023438")  # as test_flytip_w42e: most of Dacorum's LSOAs 2011 (not E01033022/3)
 
 
 def _read(path, **kw):
