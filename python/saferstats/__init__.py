@@ -75,8 +75,8 @@ from .io import read_stop_search
 from . import geo, monitoring
 from .monitoring import *  # noqa: F403 - the monitoring API, as listed in monitoring.__all__
 from .io import read_mha_annual
-from .published import (is_street_crime_file, read_census_ethnicity, read_flytipping, read_hate_crime,
-                        read_mid_year_population, read_street_crime)
+from .published import (is_street_crime_file, read_census_ethnicity, read_fixmystreet, read_flytipping,
+                        read_hate_crime, read_mid_year_population, read_street_crime)
 from .published import read_use_of_force
 from .outcomes import (
     ItsResult,
@@ -129,6 +129,7 @@ __all__ = [
     "is_street_crime_file",
     "read_hate_crime",
     "read_flytipping",
+    "read_fixmystreet",
     "read_census_ethnicity",
     "read_mid_year_population",
     "read_use_of_force",

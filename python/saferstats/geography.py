@@ -1353,6 +1353,17 @@ def assign_lsoa21(lsoa_code: Any) -> pd.DataFrame:
     Join a police.uk extract to Census 2021 LSOA populations without losing its LSOA 2011 records
     silently: ``df.join(assign_lsoa21(df["lsoa_code"]))``, then count by ``lsoa21_code``, ``ward_code``
     or ``la_code`` and check ``.attrs["unplaced"]`` for what each level leaves out.
+
+    Keep the split LSOAs when ranking or grouping by LSOA: a split LSOA 2011 has no ``lsoa21_code``,
+    and a pandas ``groupby("lsoa21_code")`` leaves its rows out with no word (FixMyStreet's 2019
+    fly-tipping reports in Dacorum: E01023398's 6 reports, split into E01035562, E01035563 and
+    E01035564, vanish, and its LSOAs sum to 148 of its 154 reports). Group on the LSOA 2021 where
+    there is one and the 2011 code where it was split, so that each split LSOA stays one area of its
+    own: ``out = df.join(assign_lsoa21(df["lsoa_code"]))``, then
+    ``out.groupby(out["lsoa21_code"].astype(object).fillna(out["lsoa_code"]))`` (its parts are in
+    ``lsoa21_candidates``; rank it beside the LSOAs 2021, or share it out only with a reason). Not
+    ``dropna=False``, which puts every split LSOA into one group. A split LSOA's district, CSP and
+    force are known (its ward where its parts share one): counts by ``la_code`` or ``csp`` keep it.
     """
     codes = _lsoa_input(lsoa_code)
     index = codes.index

@@ -164,7 +164,7 @@ def plot_funnel(
     with warnings.catch_warnings(record=True) as caught:  # its warnings said as plot_funnel's
         warnings.simplefilter("always")
         sig = funnel_significance(pd.Series(o, index=names), pd.Series(d, index=names), target=target, kind=kind,
-                                  multiplier=mult, overdispersion=overdispersion)
+                                  multiplier=mult, overdispersion=overdispersion, missing="propagate")
     for w in caught:
         text = str(w.message)
         warnings.warn_explicit(text.replace("funnel_significance: ", "plot_funnel: ", 1) if

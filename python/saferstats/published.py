@@ -8,6 +8,8 @@
   ..., 2017/18³``), as CSV, or the bulletin's ODS/XLSX workbook.
 - :func:`read_flytipping` — Defra *Fly-tipping incidents and actions reported by local
   authorities* (the ``LA_incidents`` sheet of the workbook, or its CSV export).
+- :func:`read_fixmystreet` — mySociety's FixMyStreet report counts per district or LSOA (2011) and
+  category (fly-tipping by default): reports by users, not incidents.
 - :func:`read_census_ethnicity` — Census 2021 TS021 ethnic group by local authority (long, as
   Trafford Data Lab publishes Greater Manchester's; wide, as ONS and Nomis do) in the columns of
   :func:`saferstats.census_population`.
@@ -45,7 +47,8 @@ from .exceptions import InvalidInputError, SaferstatsWarning, warn_user
 from .io import (_blank_as_missing, _categorical, _field_map, _files, _header, _police_uk_folders, _reason, _snake,
                  _unzip_bounded)
 
-__all__ = ["read_street_crime", "is_street_crime_file", "read_hate_crime", "read_flytipping", "read_census_ethnicity",
+__all__ = ["read_street_crime", "is_street_crime_file", "read_hate_crime", "read_flytipping", "read_fixmystreet",
+           "read_census_ethnicity",
            "read_mid_year_population", "STREET_CRIME_COLUMNS", "CRIME_TYPES",
            "NO_FIGURE_MARKS", "NO_FIGURE", "LSOA_CODES_NOTE"]
 
@@ -986,6 +989,133 @@ def _same_population_note(table: pd.DataFrame, name: str, *, population: str = "
             "population is beside the rates")
 
 
+_FMS_LEVELS = {"lad": ("la_code", "local authority district"), "lsoa": ("lsoa_code", "LSOA")}
+
+
+def _fixmystreet_level(first_row: list[Any]) -> str | None:
+    """``"lad"`` or ``"lsoa"`` when ``first_row`` is the header of one of mySociety's FixMyStreet
+    count files (``lad|lsoa, SHEF_A_CODE, reports, unique_users, average_per_user``); else None."""
+    first = [_snake(str(c)) if c is not None else "" for c in first_row]
+    if "shef_a_code" in first and "reports" in first and ("lad" in first or "lsoa" in first):
+        return "lad" if "lad" in first else "lsoa"
+    return None
+
+
+def read_fixmystreet(path: Any, *, category: str = "A29") -> pd.DataFrame:
+    """Read one of mySociety's FixMyStreet count files as published (``fms_geographic_data``:
+    ``LAD/all/SHEF_A/<year>.csv`` or ``LSOA/all/SHEF_A/<year>.csv``; columns ``lad`` or ``lsoa``,
+    ``SHEF_A_CODE``, ``reports``, ``unique_users``, ``average_per_user``), keeping one category:
+    ``"A29"`` (fly-tipping, the default), ``"A28"`` flyposting, ... (mySociety's
+    ``CODES_SHEF_A.csv``).
+
+    Returns one row per area with a report: ``la_code`` (a LAD file) or ``lsoa_code`` (an LSOA
+    file), ``category``, ``year`` (from a file named ``<year>.csv``; missing otherwise),
+    ``reports``, ``unique_users``, ``average_per_user`` (as published) and ``single_user`` (True
+    where every report came from one user). Method: the published counts, filtered; nothing is
+    summed or modelled.
+
+    What the counts are, said in ``df.attrs["fixmystreet"]`` (``counts``, ``users``, ``level``,
+    ``codes``, ``zeros_listed``, ``category``) and in a :class:`~saferstats.SaferstatsWarning`:
+
+    * **reports by FixMyStreet users, not incidents**: one user can make many. Dacorum's LSOA
+      with the most fly-tipping reports in 2019 (E01023395, 20) had one user, and in England 56%
+      of the LSOAs with a 2019 fly-tipping report had one user. Rank or compare areas on
+      ``unique_users`` beside ``reports``; a funnel or trend given ``reports`` with
+      ``unique_users`` beside it says so again (:func:`saferstats.funnel_significance`,
+      :func:`saferstats.poisson_trend`);
+    * **only areas with a report are listed**: the others had none and are absent, not zero
+      (add them as 0 before a rate, a rank or a clustering);
+    * the LSOA files' codes are **LSOAs 2011** (and Scotland's data zones, Northern Ireland's
+      super output areas): :func:`saferstats.assign_lsoa21` gives their LSOAs 2021, wards and
+      districts.
+
+    A row whose ``reports`` or ``unique_users`` is not a whole number, or whose ``unique_users``
+    is above its ``reports``, is left out and listed in ``df.attrs["dropped"]``. A ``category``
+    with no row in the file is an :class:`~saferstats.InvalidInputError` naming the file's
+    categories. Source: mySociety, ``fms_geographic_data`` (ODC-By 1.0).
+
+    >>> import pathlib, tempfile, warnings
+    >>> import saferstats
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "2019.csv"
+    >>> _ = p.write_text("lsoa,SHEF_A_CODE,reports,unique_users,average_per_user\\n"
+    ...                  "E01023395,A29,20,1,20.0\\nE01023398,A29,6,1,6.0\\nE01023400,A29,3,3,1.0\\n"
+    ...                  "E01023400,A28,1,1,1.0\\n")
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     fms = saferstats.read_fixmystreet(p)
+    >>> fms[["lsoa_code", "year", "reports", "unique_users", "single_user"]]
+       lsoa_code  year  reports  unique_users  single_user
+    0  E01023395  2019       20             1         True
+    1  E01023398  2019        6             1         True
+    2  E01023400  2019        3             3        False
+    """
+    src = _one_file(path, "path")
+    rows = _read_sheet(src, None, "path") if src.suffix.lower() == ".csv" else []
+    level = _fixmystreet_level(rows[0] if rows else [])
+    header = [_snake(str(c)) if c is not None else "" for c in rows[0]] if rows else []
+    if level is None or "unique_users" not in header:
+        raise InvalidInputError(
+            f"{src.name}: not a FixMyStreet count file (mySociety fms_geographic_data, a CSV with the columns lad or "
+            f"lsoa, SHEF_A_CODE, reports, unique_users, average_per_user); its first row is {header[:6]}", "path")
+    code_col, what = _FMS_LEVELS[level]
+    at = {h: k for k, h in enumerate(header)}
+    cat = str(category).strip().upper()
+    body = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(str(c).strip() for c in r)]
+
+    def cell(r: list[Any], name: str) -> Any:
+        return r[at[name]] if name in at and at[name] < len(r) else None
+
+    kept = [(i, r) for i, r in body if str(cell(r, "shef_a_code") or "").strip().upper() == cat]
+    if not kept:
+        found = sorted({str(cell(r, "shef_a_code") or "").strip() for _i, r in body} - {""},
+                       key=lambda c: (len(c), c))
+        raise InvalidInputError(f"`category` {category!r} has no row in {src.name}: its SHEF_A_CODE categories are "
+                                f"{', '.join(found[:40])} (A29 is fly-tipping, A28 flyposting: mySociety's "
+                                "CODES_SHEF_A.csv)", "category")
+    m = re.fullmatch(r"(19|20)\d{2}", src.stem)
+    year = int(src.stem) if m else None
+    records: list[dict[str, Any]] = []
+    dropped: list[dict[str, Any]] = []
+    for i, r in kept:
+        rec: dict[str, Any] = {code_col: str(cell(r, level) or "").strip(), "category": cat, "year": year}
+        reason = None
+        for name in ("reports", "unique_users", "average_per_user"):
+            v, status = _number(cell(r, name))
+            rec[name] = v
+            if name != "average_per_user" and (status != "ok" or not float(v).is_integer() or v < 0):
+                reason = reason or f"{name} is not a whole number"
+        if reason is None and rec["unique_users"] > rec["reports"]:
+            reason = "unique_users above reports"
+        if reason is not None:
+            dropped.append({"source_file": src.name, "source_line": i, "column": "reports", "value": cell(r, "reports"),
+                            "reason": reason})
+            continue
+        records.append(rec)
+    out = pd.DataFrame.from_records(records, columns=[code_col, "category", "year", "reports", "unique_users",
+                                                      "average_per_user"])
+    out["year"] = out["year"].astype("Int64")
+    out["reports"] = out["reports"].astype(np.int64)
+    out["unique_users"] = out["unique_users"].astype(np.int64)
+    out["single_user"] = out["unique_users"] == 1
+    codes = "LSOA 2011" if level == "lsoa" else "local authority district (as published)"
+    out.attrs["dropped"] = Records(dropped)
+    out.attrs["summary"] = {"file": src.name, "rows": len(out), "category": cat, "reports": int(out["reports"].sum()),
+                            "single_user_areas": int(out["single_user"].sum()), "dropped_rows": len(dropped)}
+    out.attrs["fixmystreet"] = {"counts": "reports", "users": "unique_users", "level": level, "codes": codes,
+                                "zeros_listed": False, "category": cat}
+    n, one = len(out), int(out["single_user"].sum())
+    lone = out[out["single_user"]].sort_values("reports", ascending=False, kind="stable")
+    eg = (f"; the {what} with the most reports from one user, {lone[code_col].iat[0]}, has {lone['reports'].iat[0]:,}"
+          if len(lone) else "")
+    warn_user(f"read_fixmystreet: {src.name}: {n:,} {what}s with a category {cat} report ({int(out['reports'].sum()):,} "
+              f"reports): these are reports made by FixMyStreet users, not incidents, and one user can make many: "
+              f"{one:,} of the {n:,} ({100 * one / n if n else 0:.0f}%) had one user (single_user){eg}. Rank or compare "
+              "on unique_users beside reports. Only the areas with a report are listed: the others had none (add them "
+              "as 0 before a rate, a rank or a clustering)"
+              + ("; the codes are LSOAs 2011: saferstats.assign_lsoa21 gives their LSOAs 2021" if level == "lsoa" else ""))
+    return out
+
+
 _DEFRA_RENAME = {"year": "period", "ons_code": "la_code", "la_name": "la_name", "region": "region",
                  "total_incidents": "incidents"}
 
@@ -1079,15 +1209,14 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
                 "actions table (LA_actions: 'Total Actions'); read_flytipping reads the incidents table: the workbook's "
                 "sheet 'LA_incidents' (the default) or its CSV export, DERIVED_Flytipping_LA_incidents.csv",
                 "sheet" if src.suffix.lower() != ".csv" else "path")
-        first = [_snake(str(c)) if c is not None else "" for c in rows[0]] if rows else []
-        if "shef_a_code" in first and "reports" in first and ("lad" in first or "lsoa" in first):
+        level = _fixmystreet_level(rows[0] if rows else [])
+        if level is not None:
             # mySociety's FixMyStreet counts (fms_geographic_data): reports, not Defra's incidents
-            level = "lad" if "lad" in first else "lsoa"
             raise InvalidInputError(
                 f"{src.name} is a FixMyStreet count file (mySociety fms_geographic_data: reports made on FixMyStreet "
                 f"per {'local authority district' if level == 'lad' else 'LSOA'} and category, column {level!r}), not "
-                "Defra's fly-tipping table, which read_flytipping reads. Read it with pandas.read_csv and keep "
-                "SHEF_A_CODE == 'A29' (fly-tipping): its counts are reports by FixMyStreet users (unique_users says "
+                "Defra's fly-tipping table, which read_flytipping reads. Read it with saferstats.read_fixmystreet(path) "
+                "(its rows where SHEF_A_CODE == 'A29', fly-tipping, by default): its counts are reports by FixMyStreet users (unique_users says "
                 "how many made them; one user can make many: Dacorum's LSOA with the most in 2019, 20, had one), not "
                 "incidents, so rank areas on unique_users beside reports, and only the areas with a report are "
                 "listed (add the others as 0"

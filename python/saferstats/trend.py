@@ -1196,6 +1196,7 @@ def poisson_trend(
     if population is not None:
         cols["population"] = population
     _require_with_population(data, cols, "poisson_trend")
+    _warn_reports_by_users("poisson_trend", count, data)
     missing = choice_option("missing", missing, ("error", "drop", "propagate"))
     y = _column_array(data, count, "count")
     pop = np.ones(len(y)) if population is None else _column_array(data, population, "population")
@@ -1508,6 +1509,7 @@ def compare_trends(
     if population is not None:
         cols["population"] = population
     _require_with_population(data, cols, "compare_trends")
+    _warn_reports_by_users("compare_trends", count, data)
     value_cols = [count] + ([population] if population is not None else [])
     if population is not None:  # a calendar `year` beside financial years, in the areas' table and the comparator's
         _warn_calendar_year_on_financial_years("compare_trends", data, population, period)
@@ -3150,6 +3152,7 @@ def year_on_year(
     if population is not None:
         cols["population"] = population
     _require_with_population(data, cols, "year_on_year")
+    _warn_reports_by_users("year_on_year", count, data)
     dropped: list[dict[str, Any]] = []
     if missing == "drop":  # leave the rows out: each group's changes run between the periods it has
         y = _column_array(data, count, "count")
@@ -3613,6 +3616,37 @@ def _warn_flags_lost(fn: str, frame: pd.DataFrame | None, **named: Any) -> None:
         return
 
 
+def _warn_reports_by_users(fn: str, count: Any, frame: Any) -> None:
+    """The one rule of the funnels and trends on what a FixMyStreet count is: a count column named
+    ``reports`` with ``unique_users`` beside it (:func:`saferstats.read_fixmystreet`'s table, or a
+    column of it, whose ``attrs["fixmystreet"]`` marks it) counts reports by users, not incidents,
+    and one user can make a "hotspot" (Dacorum's top LSOA of 2019: 20 reports, one user). Warned,
+    with the single-user areas among the points, suggesting ``unique_users`` as the count."""
+    name = count if isinstance(count, str) else count.name if isinstance(count, pd.Series) else None
+    if name != "reports":
+        return
+    table = frame if isinstance(frame, pd.DataFrame) else None
+    beside = table is not None and "unique_users" in table.columns
+    if not beside and not any(isinstance(x, (pd.Series, pd.DataFrame)) and x.attrs.get("fixmystreet")
+                              for x in (count, frame)):
+        return
+    said = ""
+    if beside and table is not None:
+        reports = pd.to_numeric(table[name], errors="coerce").to_numpy(dtype=float)
+        users = pd.to_numeric(table["unique_users"], errors="coerce").to_numpy(dtype=float)
+        lone = np.flatnonzero((users == 1) & (reports > 1))
+        if lone.size:
+            top = int(lone[np.argmax(reports[lone])])
+            code = next((c for c in ("lsoa_code", "la_code", "lsoa", "lad", *_NAME_COLUMNS) if c in table.columns),
+                        None)
+            who = plain(table[code].iat[top]) if code is not None else f"row {plain(table.index[top])!r}"
+            said = (f" ({lone.size:,} of the {len(table):,} areas here have more than one report, all from one user: "
+                    f"{who} has {reports[top]:g})")
+    warn_user(f"{fn}: the counts are {name!r}, FixMyStreet reports (read_fixmystreet), not incidents: one user can "
+              f"make many, so one user can make a 'hotspot'{said}. Use 'unique_users' (the people who reported) as "
+              "the count beside 'reports', or say that the counts are reports")
+
+
 def _warn_unlike(fn: str, numerators: Any, denominators: Any, used: np.ndarray, frame: pd.DataFrame | None,
                  names: Any = None, where: str = "in this funnel") -> list[dict[str, Any]]:
     """Warn of funnel points that are not like for like with the others, and return them
@@ -3627,6 +3661,7 @@ def _warn_unlike(fn: str, numerators: Any, denominators: Any, used: np.ndarray, 
     denominator (``used`` False) are left out: they are in no comparison. Counts named as
     read_flytipping names them that have lost its flags are warned of (:func:`_warn_flags_lost`)."""
     _warn_flags_lost(fn, frame, numerators=numerators, denominators=denominators)
+    _warn_reports_by_users(fn, numerators, frame)
     found: list[dict[str, Any]] = []
     if frame is not None:
         shown = _point_names(frame, None, names)
@@ -3996,12 +4031,18 @@ def funnel_significance(
     kind: Literal["proportion", "rate", "ratio"] | None = None,
     multiplier: float | None = None,
     overdispersion: Any = None,
+    missing: Literal["error", "propagate"] = "error",
     data: Any = None,
 ) -> pd.Series:
     """PHE funnel significance label for each point: ``"Low (0.001)"``, ``"Low (0.025)"``,
-    ``"Not significant"``, ``"High (0.025)"``, ``"High (0.001)"`` (``"Not applicable"`` if missing:
-    such points, e.g. City of London with no population in the Home Office table, are left out of
-    the target, counted in ``.attrs["excluded"]`` and named in a :class:`~saferstats.SaferstatsWarning`).
+    ``"Not significant"``, ``"High (0.025)"``, ``"High (0.001)"``.
+
+    A point with a missing numerator or denominator (NaN: the City of London has no population in
+    the Home Office table) is, as in :func:`funnel_limits`, a
+    :class:`~saferstats.MissingValueError` naming its column and row (``missing="error"``, the
+    default), or (``missing="propagate"``) labelled ``"Not applicable"``, as PHE does: such points
+    are left out of the target, counted in ``.attrs["excluded"]`` and named in a
+    :class:`~saferstats.SaferstatsWarning`.
 
     Method (``docs/methods/trends.md`` A7; ``assign_funnel_significance``): proportions are compared with
     :func:`funnel_limits` at their denominator; rates and ratios compare the point's own exact
@@ -4047,6 +4088,14 @@ def funnel_significance(
     numerators, denominators = cols["numerators"], cols["denominators"]
     arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
+    missing = choice_option("missing", missing, ("error", "propagate"))  # funnel_limits' options and words
+    gaps = np.flatnonzero(np.isnan(o) | np.isnan(d))
+    if missing == "error" and gaps.size:  # (named by its column and row label: translates_core_errors)
+        i = int(gaps[0])
+        arg = "numerators" if np.isnan(o[i]) else "denominators"
+        raise MissingValueError(f"missing value (NaN) in `{arg}` at position {i} ({gaps.size} point(s) in all have a "
+                                "missing numerator or denominator); pass missing=\"propagate\" to label such points "
+                                "'Not applicable' (left out of the target)", arg, i)
     fkind: str = _funnel_kind("funnel_significance", kind, o=o, d=d, multiplier=given_mult,
                         target=target if isinstance(target, numbers.Real) else None,
                         names=index if frame is None else pd.Index(_point_names(frame, None)),

@@ -124,7 +124,8 @@ def test_every_funnel_function_warns_of_lost_flags(latest):
     merged = latest.merge(pd.DataFrame({"la_code": latest.la_code.to_numpy()}), on="la_code")
     merged.attrs.clear()
     merged["incidents"].attrs.clear()
-    calls = ((saferstats.funnel_significance, dict(kind="rate")), (saferstats.funnel_target, dict(kind="rate")),
+    calls = ((saferstats.funnel_significance, dict(kind="rate", missing="propagate")),
+             (saferstats.funnel_target, dict(kind="rate")),
              (saferstats.funnel_overdispersion, dict(kind="rate")))
     for f, kw in calls:
         _, msgs = _caught(f, merged["incidents"], merged["population"], **kw)

@@ -141,7 +141,7 @@ def test_rate_ci_and_add_rates_record_the_multiplier() -> None:
 def test_funnel_warning_names_a_force_index_by_its_name() -> None:
     t = saferstats.read_hate_crime(datasets.hate_crime_table_path()).set_index("force")
     _, msgs = _messages(saferstats.funnel_significance, "offences", "population", data=t, kind="rate",
-                        multiplier=100_000)
+                        multiplier=100_000, missing="propagate")
     missing = [m for m in msgs if "missing numerator or denominator" in m]
     assert len(missing) == 1
     assert "rows 'London, City of 2017/18', 'London, City of 2018/19'" in missing[0]

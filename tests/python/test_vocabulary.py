@@ -151,7 +151,8 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
     **_kind_only("labeller", "funnel_significance", "assign_ethnicity", "assign_area", "assign_lsoa21",
                  "dbscan", "hdbscan", "rate_funnel_significance"),
     **_kind_only("reader", "read_stop_search", "read_mha_annual", "read_street_crime", "read_hate_crime",
-                 "read_flytipping", "read_census_ethnicity", "read_mid_year_population", "read_use_of_force"),
+                 "read_flytipping", "read_fixmystreet", "read_census_ethnicity", "read_mid_year_population",
+                 "read_use_of_force"),
     **_kind_only("data", "census_population", "area_lookup", "s136_pilot_records"),
     **_kind_only("lookup", "force_id", "find_area"),
 }

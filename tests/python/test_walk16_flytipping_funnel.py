@@ -112,7 +112,7 @@ def test_reader_gives_the_reference_inputs(ft):
 
 def test_data_path_names_the_councils_not_counting_all_incidents(latest):
     sig, msgs = _caught(saferstats.funnel_significance, "incidents", "population", data=latest, kind="rate",
-                        multiplier=1000)
+                        multiplier=1000, missing="propagate")
     basis = [m for m in msgs if "not counted on Defra's 'All incidents' basis" in m]
     assert len(basis) == 1
     n = int(latest.not_all_incidents.sum())
@@ -130,7 +130,7 @@ def test_data_path_names_the_councils_not_counting_all_incidents(latest):
     # like for like: nothing to say
     same = latest[~latest.not_all_incidents & ~latest.recording_step]
     sig2, msgs = _caught(saferstats.funnel_significance, "incidents", "population", data=same, kind="rate",
-                         multiplier=1000)
+                         multiplier=1000, missing="propagate")
     assert not any("not like for like" in m for m in msgs) and sig2.attrs["not_like_for_like"] == []
 
 
@@ -146,12 +146,14 @@ def test_overdispersion_and_target_warn_too(latest):
 def test_reader_series_carry_the_flag_by_row_label(ft):
     y = ft[ft.period == "2021/22"].copy()
     y["population"] = y["mid_population_estimates"]  # assignment keeps the reader's attrs
-    sig, msgs = _caught(saferstats.funnel_significance, y["incidents"], y["population"], kind="rate", multiplier=1000)
+    sig, msgs = _caught(saferstats.funnel_significance, y["incidents"], y["population"], kind="rate", multiplier=1000,
+                        missing="propagate")
     assert any("33 point(s) not counted" in m and "Birmingham 2021/22" in m for m in msgs)
     assert len(sig.attrs["not_like_for_like"]) == 35
     # relabelled rows cannot be matched: said so, nothing named wrongly
     z = y.reset_index(drop=True)
-    sig, msgs = _caught(saferstats.funnel_significance, z["incidents"], z["population"], kind="rate", multiplier=1000)
+    sig, msgs = _caught(saferstats.funnel_significance, z["incidents"], z["population"], kind="rate", multiplier=1000,
+                        missing="propagate")
     assert any("cannot be matched" in m and "data=df" in m for m in msgs)
     assert sig.attrs["not_like_for_like"] == []
 
@@ -159,7 +161,7 @@ def test_reader_series_carry_the_flag_by_row_label(ft):
 def test_several_years_and_england_rows_are_warned(ft, latest):
     both = ft[ft.period.isin(["2020/21", "2021/22"])].assign(population=lambda t: t.mid_population_estimates)
     _, msgs = _caught(saferstats.funnel_significance, "incidents", "population", data=both, kind="rate",
-                      multiplier=1000)
+                      multiplier=1000, missing="propagate")
     assert any("the points are of 2 periods (2020/21, 2021/22)" in m for m in msgs)
     england = [t for t in ft.attrs["totals"] if t["period"] == "2021/22" and t["area"] == "England"]
     assert len(england) == 1
@@ -167,7 +169,7 @@ def test_several_years_and_england_rows_are_warned(ft, latest):
                           "incidents": [england[0]["incidents"]], "population": [56_490_048]})
     mixed = pd.concat([latest[["la_code", "la_name", "period", "incidents", "population"]], total], ignore_index=True)
     _, msgs = _caught(saferstats.funnel_significance, "incidents", "population", data=mixed, kind="rate",
-                      multiplier=1000)
+                      multiplier=1000, missing="propagate")
     assert any("1 point(s) read as aggregate rows" in m and "*Total 2021/22" in m for m in msgs)
 
 
@@ -262,7 +264,7 @@ def test_census_2021_residents_for_an_earlier_year_are_warned(ft):
         y = ft[(ft.period == period) & ~ft.not_all_incidents & ~ft.recording_step]
         y = y.merge(pop, left_on="la_code", right_index=True)
         _, msgs = _caught(saferstats.funnel_significance, "incidents", "population", data=y, kind="rate",
-                          multiplier=1000)
+                          multiplier=1000, missing="propagate")
         m = [x for x in msgs if "Defra's own population of the year" in x]
         assert bool(m) is named, period
         if named:

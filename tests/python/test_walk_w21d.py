@@ -87,7 +87,7 @@ def test_funnel_significance_warns_when_most_forces_are_outside_the_exact_limits
     t19 = _hate_2018_19(shared_data)
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")
-        sig = saferstats.funnel_significance("offences", "population", data=t19, kind="rate")
+        sig = saferstats.funnel_significance("offences", "population", data=t19, kind="rate", missing="propagate")
     counts = sig.value_counts()
     assert (int(counts["Low (0.001)"]), int(counts["High (0.001)"])) == (29, 9)
     msgs = [m for m in _messages(rec) if "outside the 99.8% limits" in m]
@@ -97,7 +97,8 @@ def test_funnel_significance_warns_when_most_forces_are_outside_the_exact_limits
     # with over-dispersed limits: one force outside, and no such warning
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")
-        od = saferstats.funnel_significance("offences", "population", data=t19, kind="rate", overdispersion=True)
+        od = saferstats.funnel_significance("offences", "population", data=t19, kind="rate", overdispersion=True,
+                                            missing="propagate")
     assert int(od.isin(["Low (0.001)", "High (0.001)"]).sum()) == 1
     assert not [m for m in _messages(rec) if "outside the 99.8% limits" in m]
 

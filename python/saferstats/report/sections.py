@@ -467,7 +467,8 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     target = ss.funnel_target(latest[count], latest[pop], kind="rate")
     shown = latest[~h_latest]
     od, limits = _funnel_limits(sec.get("funnel", "auto"), shown[count], shown[pop], target, 100_000)
-    sig = ss.funnel_significance(latest[count], latest[pop], kind="rate", target=target, overdispersion=od)
+    sig = ss.funnel_significance(latest[count], latest[pop], kind="rate", target=target, overdispersion=od,
+                                 missing="propagate")
     rates_table = next(t.frame for t in s.tables if t.name == "hate_crime_rates")
     rates_table.insert(rates_table.columns.get_loc("method"), "significance",
                        np.where(h_latest, "", sig.astype(str).to_numpy()))
@@ -2519,7 +2520,8 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         od, limits = _funnel_limits(sec.get("funnel", "auto"), latest[count][~h_latest & ~apart],
                                     latest.population[~h_latest & ~apart], target, 1000)
         latest["significance"] = ss.funnel_significance(latest[count], latest.population, kind="rate", multiplier=1000,
-                                                        target=target, overdispersion=od).to_numpy()
+                                                        target=target, overdispersion=od,
+                                                        missing="propagate").to_numpy()
     latest.loc[basis, "significance"] = "Not comparable (reporting basis)"
     latest.loc[step, "significance"] = "Not comparable (recording change)"
     latest.loc[nonres & ~basis & ~step, "significance"] = "Not comparable (residents)"

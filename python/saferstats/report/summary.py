@@ -688,7 +688,8 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
 
         target = ss.funnel_target(c, p, kind="rate", multiplier=per)
         od, limits = _funnel_limits("auto", c, p, target, per)
-        sig = ss.funnel_significance(c, p, kind="rate", target=target, multiplier=per, overdispersion=od).tolist()
+        sig = ss.funnel_significance(c, p, kind="rate", target=target, multiplier=per, overdispersion=od,
+                                     missing="propagate").tolist()
     high = [str(n) for n, g in zip(shown[lab], sig) if g == "High (0.001)"]
     low = [str(n) for n, g in zip(shown[lab], sig) if g == "Low (0.001)"]
     apart = [str(n) for n, g in zip(shown[lab], sig) if g.startswith("Not comparable")]
