@@ -42,7 +42,7 @@ def _with_year_only() -> pd.DataFrame:
 def test_funnel_of_both_years_says_two_periods_by_the_year_column() -> None:
     df = _with_year_only()
     _, msgs = _messages(saferstats.funnel_significance, "offences", "population", data=df, kind="rate",
-                        multiplier=100_000)
+                        multiplier=100_000, missing="propagate")  # (w43a: missing values refused by default)
     mixed = [m for m in msgs if "periods" in m and "the points are of" in m]
     assert mixed == ["funnel_significance: the points are of 2 periods (2017-18, 2018-19): a funnel compares areas "
                      "in one period, and here each area is in it once a period and the target mixes the years; "
