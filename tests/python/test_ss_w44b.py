@@ -65,7 +65,7 @@ def test_monthly_rates_per_year_by_days(folder):
         lo, hi = stats.chi2.ppf(0.025, 2 * n) / 2, stats.chi2.ppf(0.975, 2 * n + 2) / 2
         assert row["rate_lower"] == pytest.approx(lo / years * 1000, rel=2e-3)
         assert row["rate_upper"] == pytest.approx(hi / years * 1000, rel=2e-3)
-    # Feb 2020 read as a twelfth: 365.25 / 12 = 30.44 days, not 29 (4.96% too low)
+    # Feb 2020 read as a twelfth: 365.25 / 12 = 30.44 days, not 29 (4.7% too low)
     tw = twelfth[twelfth.group == "White"].set_index(["force", "month"])
     sy = ("south-yorkshire", "2020-02")
     assert white.loc[sy, "rate"] / tw.loc[sy, "rate"] == pytest.approx(365.25 / 12 / 29, rel=1e-12)
@@ -94,3 +94,30 @@ def test_per_year_refused_for_aggregate_tables():
     agg = pd.DataFrame({"ethnicity": ["Black", "White"], "searches": [1200, 5400]})
     with pytest.raises(saferstats.SaferstatsError, match="per_year"):
         saferstats.disproportionality(agg, {"Black": 48_000, "White": 1_080_000}, count="searches", per_year=True)
+
+
+def test_plot_by_month_distinct_styles_and_census(tmp_path_factory, shared_data):
+    """Twelve lines (three forces x four groups): ten colours alone gave Derbyshire / Black and South
+    Yorkshire / Other the same orange; each line now has its own colour x marker, and the legend
+    names the Census of the denominators (kept under a caller's title)."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    src = shared_path(shared_data, "stop_search/policeuk_7forces_2019-12_to_2020-02")
+    dst = tmp_path_factory.mktemp("ss_w44b_plot")
+    for f in (*FORCES, "durham"):
+        for p in src.glob(f"*-{f}-stop-and-search.csv"):
+            shutil.copy(p, dst / p.name)
+    recs = saferstats.read_stop_search(dst)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        d = saferstats.disproportionality(recs, by=["force", "month"], census=2011)
+    ax = saferstats.plot_disproportionality(d, period="month", title="mine")
+    lines = [ln for ln in ax.get_lines() if not ln.get_label().startswith("_")]
+    assert len(lines) == 12
+    styles = [(matplotlib.colors.to_hex(ln.get_color()), ln.get_marker()) for ln in lines]
+    assert len(set(styles)) == 12
+    by = {ln.get_label(): s for ln, s in zip(lines, styles)}
+    assert by["Derbyshire / Black"] != by["South Yorkshire / Other"]
+    assert ax.get_legend().get_title().get_text() == "Census 2011 denominators"
+    assert ax.get_title() == "mine"
+    matplotlib.pyplot.close("all")
