@@ -1355,6 +1355,7 @@ def disproportionality(
     min_count: float = 10,
     min_population: float = 1000,
     census: Literal[2011, 2021, "auto"] | None = None,
+    per_year: bool = False,
 ) -> pd.DataFrame:
     """Search rates per 1,000 by group and the ratio of each group's rate to the reference group's.
 
@@ -1363,7 +1364,14 @@ def disproportionality(
     other than 12 months and the default ``multiplier`` a :class:`~saferstats.SaferstatsWarning`
     says so: the Home Office's rates are per year, ``multiplier=1000 * 12 / months`` gives those;
     with ``by`` including ``"month"`` each row's rate is a month's, and a warning says so too:
-    ``multiplier=12000`` gives yearly rates), with PHE exact/Byar's CI;
+    ``multiplier=12000`` gives yearly rates only as if every month were a twelfth of a year), with
+    PHE exact/Byar's CI. ``per_year=True`` (record level) gives rates per ``multiplier`` residents
+    **per year by person-time**: searches / (population × days / 365.25), the days being those of
+    the row's month with ``by`` including ``"month"`` (February 2020: 29, not 365.25 / 12), else
+    of the months with searches, force by force (``.attrs["per_year"]``: basis and days per row).
+    A month read as a twelfth misstates a 29-day February by 6.5% against a 31-day January: the
+    size of a large force's whole interval (police.uk South Yorkshire, White, Feb 2020). Ratios
+    are the same either way (both rates of a stratum share its days);
     ratio = group rate / reference rate from **unrounded** rates, Katz log CI (``ratio_method=
     "poisson"`` for the wald-log CI). ``reliable`` is False when searches < ``min_count`` or
     population < ``min_population`` (HO/ONS suppress such rates).
@@ -1550,6 +1558,9 @@ def disproportionality(
     _choice(unknown, "unknown", ("error", "other"))
     census_arg = _census_arg(census)
     mult, conf = _number(multiplier, "multiplier"), float(confidence)
+    if per_year and count is not None:
+        raise InvalidInputError("per_year=True needs record-level searches (their months give the days); an aggregate "
+                                "table's rates are per `multiplier` over its own period", "per_year")
     min_count, min_population = _number(min_count, "min_count"), _number(min_population, "min_population")
     excluded: dict[str, int] = {}
     officer_counts: pd.DataFrame | None = None
@@ -1818,9 +1829,15 @@ def disproportionality(
         out.attrs["months"] = main
         out.attrs["months_with_searches"] = months_of
         by_period = any(k in ("month", "date", "period", "year") for k in keys)
-        if (set(by_len) | {main}) != {12} and multiplier == 1000 and not by_period and not out.empty:
+        if (set(by_len) | {main}) != {12} and multiplier == 1000 and not by_period and not out.empty and not per_year:
             _warn_months_per_year(main, n_months, by_len, months_span)
-    if "month" in keys and multiplier == 1000 and not out.empty:
+    if per_year and count is None:
+        _per_person_year(out, keys, months_present, periods)
+    if "month" in keys and multiplier == 12000 and not per_year and not out.empty:
+        warn_user("disproportionality: by='month' with multiplier=12000 reads every month as a twelfth of a year, so "
+                  "a 29-day February's rates are 6.5% below a 31-day month's for that reason alone; pass per_year=True "
+                  "for rates per year by the days of each month (the ratios do not change)")
+    if "month" in keys and multiplier == 1000 and not per_year and not out.empty:
         # each row is one month's searches: its rate per 1,000 is a month's, read as the Home Office's
         # yearly one a twelfth of it (the caution above is of rates over the whole span only)
         warn_user("disproportionality: by='month': the rates are searches per 1,000 residents in each month, not per "
@@ -1868,6 +1885,41 @@ def disproportionality(
         out["like_for_like"] = False
         _warn_vintage(check)
     return out
+
+
+def _days_of(months: Sequence[str]) -> int:
+    """The days of the months (``"2020-02"`` labels, or dates): 29 for February 2020.
+
+    >>> _days_of(["2019-12", "2020-01", "2020-02"])
+    91
+    """
+    return int(sum(pd.Period(str(m)[:7], freq="M").days_in_month for m in months))
+
+
+def _per_person_year(out: pd.DataFrame, keys: list[str], present: dict[str, list[str]],
+                     periods: tuple[np.ndarray, np.ndarray, np.ndarray] | None) -> None:
+    """Rates per year by person-time, in place: each row's rate and interval × 365.25 / days, the
+    days of its month (``by`` with ``"month"``), else of its force's months with searches, else of
+    the months the searches cover, first to last. Both rates of a stratum share its days, so the
+    ratios are unchanged. ``.attrs["per_year"]`` says the basis and the days of each row."""
+    if "month" in keys:
+        days = np.asarray([_days_of([m]) for m in out["month"].astype(str)], dtype=float)
+    else:
+        span: list[str] = []
+        if periods is not None and np.isfinite(periods[0]).any():
+            lo, hi = int(np.nanmin(periods[0])), int(np.nanmax(periods[1]))
+            span = [f"{m // 12}-{m % 12 + 1:02d}" for m in range(lo, hi + 1)]
+        whole = _days_of(span) if span else 0
+        if "force" in keys:
+            days = np.asarray([_days_of(present[f]) if present.get(f) else whole for f in out["force"].astype(str)],
+                              dtype=float)
+        else:
+            days = np.full(len(out), float(whole))
+    if not (days > 0).all():
+        raise InvalidInputError("per_year=True needs the searches' months (a 'date' or 'month' column)", "per_year")
+    for c in ("rate", "rate_lower", "rate_upper"):
+        out[c] = out[c].to_numpy(dtype=float) * 365.25 / days
+    out.attrs["per_year"] = {"basis": "person-time: population x days / 365.25", "days": days.astype(int).tolist()}
 
 
 def _warn_months_per_year(main: int, span_months: int, by_len: dict[int, list[str]], span: str) -> None:

@@ -627,12 +627,23 @@ def plot_disproportionality(
     said = _keys_said(res, [*keys, *([label] if isinstance(label, str) else (label or []))])
     # an outcome_test whose rows pool several forces: the within-force ratio beside the pooled one
     within = _within_forces_of(res, result.attrs.get("within_forces")) if est == "rr" else None
+    # the Census named before any caution (the City of London's rows by CSP or LA add one after a ";")
+    vintage = result["denominator"].dropna().astype(str).str.split(";").str[0].str.strip().unique() \
+        if "denominator" in result.columns else []
+    census = vintage[0][:11] if est == "ratio" and len(vintage) == 1 and vintage[0].startswith("Census ") else None
     if period is not None:
         others = [c for c in keys if c != period]
-        for key, g in said.groupby(others + ["group"], sort=True):
+        # colour x marker: ten colours alone repeat from the 11th line (police.uk Derbyshire / Black and
+        # South Yorkshire / Other, both orange, by force and month)
+        from matplotlib import rcParams
+
+        colours = [c["color"] for c in rcParams["axes.prop_cycle"]] or ["C0"]
+        markers = ["o", "s", "^", "D", "v", "P", "X"]
+        for i, (key, g) in enumerate(said.groupby(others + ["group"], sort=True)):
             g = g.sort_values(period)
             name = " / ".join(map(str, key if isinstance(key, tuple) else (key,)))
-            (line,) = ax.plot(g[period].astype(str), g[est], marker="o", ms=3,
+            (line,) = ax.plot(g[period].astype(str), g[est], marker=markers[i % len(markers)], ms=4,
+                              color=colours[i % len(colours)],
                               label=name + (" (pooled over forces)" if within is not None else ""))
             ax.fill_between(g[period].astype(str), g[f"{est}_lower"], g[f"{est}_upper"], color=line.get_color(), alpha=0.15, lw=0)
             if within is not None:
@@ -643,7 +654,8 @@ def plot_disproportionality(
         ax.set_yscale("log")
         ax.set_ylabel(xlabel.replace(", log scale", ""))
         ax.set_xlabel(period)
-        ax.legend(fontsize=7)
+        # the denominators' Census in the legend too: a caller's `title` replaces the default's
+        ax.legend(fontsize=7, title=f"{census} denominators" if census else None, title_fontsize=7)
     else:
         cols = [label] if isinstance(label, str) else (list(label) if label else keys + ["group"])
         names = said[cols].astype(str).agg(" / ".join, axis=1).to_numpy()
@@ -689,11 +701,8 @@ def plot_disproportionality(
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
         _fit_left_labels(ax)
     default = "Stop and search disproportionality" if est == "ratio" else "Stop and search outcomes by group"
-    # the Census named before any caution (the City of London's rows by CSP or LA add one after a ";")
-    vintage = result["denominator"].dropna().astype(str).str.split(";").str[0].str.strip().unique() \
-        if "denominator" in result.columns else []
-    if est == "ratio" and len(vintage) == 1 and vintage[0].startswith("Census "):
-        default += f" ({vintage[0][:11]} denominators)"
+    if census:
+        default += f" ({census} denominators)"
     if within is not None:
         default += ": pooled over forces and within forces"
     if left_out:

@@ -110,7 +110,7 @@ def test_stop_search_tables_and_forest_plot(published_and_truth):
     assert a.derived("d", population="population", derived=["rate", "rate_lower", "rate_upper", "ratio"]) == []
     assert a.derived("f", denominator={"hits": "n"}, derived=["rate", "rate_lower", "diff", "rr", "p_value"]) == []
     assert a.ratios("d", ratio="ratio", rate="rate", population="population", strata=["force"],
-                    reference_rows=d_t.index[d_t.group == "White"], multipliers=(1000, 4000)) == []
+                    reference_rows=d_t.index[d_t.group == "White"], multipliers=(1000, 4000, 1000 * 365.25 / 91)) == []  # w44b: by days
     # issue 18.10: Durham/Black (4 searches) is [c] in the table and must not be in the figure
     durham_black = (d_t.force == "Durham") & (d_t.group == "Black")
     assert is_hidden(d_p.loc[durham_black.idxmax(), "searches"])

@@ -64,9 +64,9 @@ def test_stop_search_names_period_and_annualised_rates(published):
     disp = pd.read_csv(out / "stop_search_disproportionality.csv", dtype={"searches": str})
     assert "Derbyshire" in set(disp.force) and not any("-" in f for f in disp.force)  # names, not slugs
     assert "Searches from Dec 2019 to Feb 2020 (3 months)" in text and "annualised" in text
-    # annualised: rate = searches / population x 1,000 x 12 / 3
+    # annualised by person-time: rate = searches / (population x 91 days / 365.25) x 1,000 (w44b: not x 12/3)
     row = disp[(disp.force == "Derbyshire") & (disp.group == "White")].iloc[0]
-    assert float(row.rate) == pytest.approx(float(row.searches) / row.population * 4000, rel=1e-3)
+    assert float(row.rate) == pytest.approx(float(row.searches) / row.population * 1000 * 365.25 / 91, rel=1e-3)
     n_files = len(list(folder.glob("*.csv")))
     assert n_files == 21
 

@@ -25,6 +25,7 @@ def test_monthly_rows_are_annualised_by_twelve(tmp_path):
     t = pd.read_csv(tmp_path / "o" / "stop_search_disproportionality.csv", dtype=str)
     row = t[(t["force"] == "Derbyshire") & (t["month"] == "2019-12") & (t["group"] == "White")].iloc[0]
     assert int(row["searches"]) == n
-    assert float(row["rate"]) == pytest.approx(n / float(row["population"]) * 1000 * 12, abs=6e-4)
-    assert "each month&#39;s searches × 12" in (tmp_path / "o" / "index.html").read_text() or \
-        "each month's searches × 12" in (tmp_path / "o" / "index.html").read_text()
+    # per year by December's 31 days (w44b: not x 12, which read every month as a twelfth of a year)
+    assert float(row["rate"]) == pytest.approx(n / float(row["population"]) * 1000 * 365.25 / 31, abs=6e-4)
+    assert "each month&#39;s days / 365.25" in (tmp_path / "o" / "index.html").read_text() or \
+        "each month's days / 365.25" in (tmp_path / "o" / "index.html").read_text()

@@ -62,7 +62,7 @@ def test_report_annualises_a_force_over_the_months_it_has(gap_folder, tmp_path):
     white = _white_durham(gap_folder)
     assert int(row["searches"]) == white
     pop = float(row["population"])
-    # per 1,000 residents per year over Durham's two months: x 12/2, not the others' 12/3
-    assert float(row["rate"]) == pytest.approx(white / pop * 1000 * 12 / 2, abs=6e-4)
+    # per 1,000 residents per year over Durham's two months (Dec 31 + Feb 29 days), not the others' 91 days
+    assert float(row["rate"]) == pytest.approx(white / pop * 1000 * 365.25 / 60, abs=6e-4)
     other = table[(table["force"] == "Derbyshire") & (table["group"] == "White")].iloc[0]
-    assert float(other["rate"]) == pytest.approx(int(other["searches"]) / float(other["population"]) * 1000 * 4, abs=6e-4)
+    assert float(other["rate"]) == pytest.approx(int(other["searches"]) / float(other["population"]) * 1000 * 365.25 / 91, abs=6e-4)

@@ -1161,15 +1161,15 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     pop = pd.read_csv(sec["population"]) if "population" in sec else None
     # the period the searches cover; rates per 1,000 per year when it is not a year
     span, n_months = stop_search_period(records)
-    per_year = 12 / n_months if n_months and n_months != 12 and sec.get("annualise", True) else 1.0
-    monthly_rows = "month" in by  # each row is one month's searches: x 12 to read per year
-    if monthly_rows and sec.get("annualise", True):
-        per_year = 12.0
+    monthly_rows = "month" in by  # each row is one month's searches: per year by that month's days
+    # per year by person-time (searches / (population x days / 365.25)), not by twelfths: a 29-day
+    # February read as 365.25/12 days stayed 6.5% below a 31-day month at the same daily rate (29/31)
+    per_year = bool(sec.get("annualise", True) and (monthly_rows or (n_months and n_months != 12)))
     with warnings.catch_warnings(record=True) as seen_disp:  # (the not-stated warning: said below when the text says it)
         warnings.simplefilter("always")
         try:  # the Census by the library's rule (census="auto"), which refuses records with no dates
             disp = ss.disproportionality(records, pop, by=by, census=int(choice) if choice in ("2011", "2021") else "auto",
-                                         confidence=conf, multiplier=1000 * per_year,
+                                         confidence=conf, per_year=per_year,
                                          ethnicity_source=sec.get("ethnicity_source", "self"))
         except SaferstatsError as exc:
             if getattr(exc, "argument", None) != "census":
@@ -1191,7 +1191,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     gaps = disp.attrs.get("months_missing") or {}
     gap_words = ""
     if gaps and n_months and not monthly_rows:  # by month, a missing month is a missing row
-        if "force" in by and sec.get("annualise", True):
+        # (by force, per_year=True takes each force's rates over the days of the months it has; a
+        # year's files, not annualised, are scaled to the months each force has)
+        if "force" in by and sec.get("annualise", True) and not per_year:
             for f, miss in gaps.items():
                 rows = (disp["force"].astype(str) == f).to_numpy()
                 disp.loc[rows, ["rate", "rate_lower", "rate_upper"]] *= n_months / (n_months - len(miss))
@@ -1429,11 +1431,12 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 **{c: compare_mask(out, own) for c in ("diff", "diff_lower", "diff_upper", "rr", "p_value", "test")}}
     ex = disp.attrs["excluded"]
     period_words = (f"Searches from {span} ({n_months} month{'s' if n_months != 1 else ''})"
-                    + (f"; rates are annualised ({'each month' + chr(39) + 's searches × 12' if monthly_rows else f'searches × 12/{n_months}'}) "
-                       "so they read as searches per 1,000 residents per year." if per_year != 1.0 else ".") + gap_words + " ")
+                    + (f"; rates are annualised by person-time (population × {'each month' + chr(39) + 's days' if monthly_rows else 'the days of the months with searches'} / 365.25, so "
+                       "February counts its 28 or 29 days, not a twelfth of a year) so they read as searches per 1,000 "
+                       "residents per year." if per_year else ".") + gap_words + " ")
     s = Section("stop_search", "Stop and search: disproportionality and outcomes",
                 period_words + unrecorded + all_residents_words(disp, sentence=True)
-                + f"Searches per 1,000 residents{' per year' if per_year != 1.0 else ''} ({disp.attrs.get('denominator', 'population')}) by "
+                + f"Searches per 1,000 residents{' per year' if per_year else ''} ({disp.attrs.get('denominator', 'population')}) by "
                 f"{_ETHNICITY_WORDS.get(str(sec.get('ethnicity_source', 'self')), 'self-defined')} ethnic group (Home "
                 "Office mapping) and the ratio to the White "
                 f"rate with Katz {int(conf*100)}% CIs; {int(ex.get('vehicle_only', 0)):,} vehicle-only searches and "
@@ -1451,7 +1454,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # both in the report's data limitations: the caution on resident rates, and the searches not placed in an area
     caution = resident_note.strip().removeprefix("Caution for ")  # "the City of London: most people searched ..."
     s.limitation = " ".join(x for x in (f"Stop and search, {caution}" if resident_note else "", place_limit) if x)
-    s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000{' per year (annualised)' if per_year != 1.0 else ''}, {span}, and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
+    s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000{' per year (annualised by days: population × days / 365.25)' if per_year else ''}, {span}, and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
                           _mark(_round(disp, 3), d_hidden),
                           shown=None if shown_disp is disp else _mark(_round(shown_disp, 3), d_hidden)))
     # the page heads the search rate as what it is, apart from the find rate (%) in the next table
