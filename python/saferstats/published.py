@@ -1001,8 +1001,8 @@ def _unstated_estimate(table: pd.DataFrame, *, population: str = "population", g
     check: 1,184,400 against 1,116,062 in 2011 and 1,198,832 in 2021), else of the rows' own first
     area ("Essex 1,846,400 here", beside Hertfordshire's check).
 
-    >>> _unstated_estimate(pd.DataFrame({"force": ["Essex"], "population": [1846400]}))[-60:]
-    'Essex 1,846,400 here; Hertfordshire 1,184,400 is neither Census)'
+    >>> _unstated_estimate(pd.DataFrame({"force": ["Essex"], "population": [1832800]})).split(": ", 1)[1]
+    'rounded to hundreds (Essex 1,832,800 here; Hertfordshire 1,184,400 is neither Census)'
     """
     herts = "Hertfordshire: 1,116,062 residents in 2011, 1,198,832 in 2021"
     known = table[table[population].notna()] if {population, group} <= set(table.columns) else table.iloc[:0]
