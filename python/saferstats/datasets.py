@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from .published import _period_label, _same_population_note
+from .published import _period_label, _same_population_note, _unstated_estimate
 
 __all__ = [
     "hate_crime_by_force",
@@ -98,10 +98,7 @@ def hate_crime_by_force(*, long: bool = False) -> pd.DataFrame:
     note = _same_population_note(df, "hate_crime_by_force() (the Home Office table by force, 2017-18 and 2018-19)",
                                  period="year")
     if note:  # as read_hate_crime says it of the same file, repeated by add_rates / year_on_year
-        df.attrs["population_note"] = (
-            note + ". Which year's mid-year estimate it is is stated neither in the file nor in the bulletin's "
-            "tables: rounded to hundreds, it is neither Census (Hertfordshire 1,184,400 here; 1,116,062 residents in "
-            "2011, 1,198,832 in 2021)")
+        df.attrs["population_note"] = note + _unstated_estimate(df)
     if not long:
         return df
     out = df.melt(

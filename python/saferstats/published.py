@@ -824,8 +824,8 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
         out = out[cols]
         _add_force_codes(out, src.name)
         note = _same_population_note(out, src.name)
-        if note:
-            out.attrs["population_note"] = note
+        if note:  # as datasets.hate_crime_by_force() says it of the same file
+            out.attrs["population_note"] = note + _unstated_estimate(out)
     else:
         periods = [(_period_label(h), h, k) for k, h in enumerate(header) if k > 0]
         periods = [(p, h, k) for p, h, k in periods if p is not None]  # at least one (_ho_layout)
@@ -1114,6 +1114,37 @@ def read_fixmystreet(path: Any, *, category: str = "A29") -> pd.DataFrame:
               "as 0 before a rate, a rank or a clustering)"
               + ("; the codes are LSOAs 2011: saferstats.assign_lsoa21 gives their LSOAs 2021" if level == "lsoa" else ""))
     return out
+
+#: Hertfordshire's residents at the 2011 and 2021 Censuses (1,116,062 and 1,198,832), against which the
+#: Home Office table by force's population (1,184,400) is neither Census.
+_HERTS_CENSUS = (1116062, 1198832)
+#: How :func:`_unstated_estimate`'s sentence starts (found again in a note by :func:`saferstats.trend.add_rates`).
+UNSTATED_START = ". Which year's mid-year estimate it is is stated neither in the file nor in the bulletin's tables"
+
+
+def _unstated_estimate(table: pd.DataFrame, *, population: str = "population", group: str = "force") -> str:
+    """The sentence that ends the population note of the Home Office table by force (one population
+    for both years; :func:`read_hate_crime`, :func:`saferstats.datasets.hate_crime_by_force`, and
+    any subset of either): which year's mid-year estimate the population is is stated nowhere, and
+    it is neither Census. Of Hertfordshire where the rows have it (its Census residents are the
+    check: 1,184,400 against 1,116,062 in 2011 and 1,198,832 in 2021), else of the rows' own first
+    area ("Essex 1,846,400 here", beside Hertfordshire's check).
+
+    >>> _unstated_estimate(pd.DataFrame({"force": ["Essex"], "population": [1832800]})).split(": ", 1)[1]
+    'rounded to hundreds (Essex 1,832,800 here; Hertfordshire 1,184,400 is neither Census)'
+    """
+    herts = "Hertfordshire: 1,116,062 residents in 2011, 1,198,832 in 2021"
+    known = table[table[population].notna()] if {population, group} <= set(table.columns) else table.iloc[:0]
+    own = known[known[group].astype(str).str.strip() == "Hertfordshire"] if len(known) else known
+    at = own if len(own) else known
+    if not len(at):
+        return f"{UNSTATED_START}: rounded to hundreds, it is neither Census ({herts})"
+    area, pop = str(at[group].iloc[0]).strip(), float(at[population].iloc[0])
+    if area == "Hertfordshire" and pop not in _HERTS_CENSUS:
+        return (f"{UNSTATED_START}: rounded to hundreds, it is neither Census (Hertfordshire {pop:,.0f} here; "
+                "1,116,062 residents in 2011, 1,198,832 in 2021)")
+    return (f"{UNSTATED_START}: rounded to hundreds ({area} {pop:,.0f} here; Hertfordshire 1,184,400 is neither "
+            "Census)")
 
 
 _DEFRA_RENAME = {"year": "period", "ons_code": "la_code", "la_name": "la_name", "region": "region",

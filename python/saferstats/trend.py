@@ -500,14 +500,15 @@ def add_rates(
 
 def _row_named(exc: SaferstatsError, data: pd.DataFrame) -> SaferstatsError:
     """``exc`` (already in the table's terms: ``at row <label>``) with the row's area and period
-    added from ``data``'s first name column and its ``period`` (or ``year``), as
+    added from ``data``'s first name column and its period column (:func:`_period_column`:
+    ``period``, ``year`` or ``month``), as
     :func:`poisson_trend` names a row: "at row 3021 (Hackney, 2021/22)" — a row number alone sends
     the analyst looking for it in a table of 3,222 rows."""
     pos = getattr(exc, "position", None)
     if pos is None or not 0 <= int(pos) < len(data):
         return exc
-    cols = [c for c in (next((c for c in _NAME_COLUMNS if c in data.columns), None),
-                        next((c for c in ("period", "year") if c in data.columns), None)) if c is not None]
+    cols = [c for c in (next((c for c in _NAME_COLUMNS if c in data.columns), None), _period_column(data))
+            if c is not None]
     if not cols:
         return exc
     said = ", ".join(str(plain(data[c].iat[int(pos)])) for c in cols)
@@ -2449,7 +2450,7 @@ def _warn_population_note(fn: str, data: pd.DataFrame, population: str = "popula
     (:func:`saferstats.datasets.hate_crime_by_force`: that which year's mid-year estimate the
     population is is stated nowhere) is said of every subset too. The period column is found by
     :func:`_period_column` (``period``, or the bundled table's ``year``) unless ``period`` is given."""
-    from .published import _same_population_note
+    from .published import UNSTATED_START, _same_population_note, _unstated_estimate
 
     note = data.attrs.get("population_note") if isinstance(data.attrs, dict) else None
     if not (isinstance(note, str) and note):
@@ -2465,6 +2466,8 @@ def _warn_population_note(fn: str, data: pd.DataFrame, population: str = "popula
     # year's mid-year estimate it is is stated nowhere) is of every subset: kept as it is
     after = note.split(_SAME_POPULATION_END, 1)
     added = after[1] if len(after) == 2 else ""
+    if added.startswith(UNSTATED_START):  # of the rows' own area: "Essex 1,846,400 here", not Hertfordshire's
+        added = _unstated_estimate(data, population=population, group=group) + added.split(")", 1)[1]
     here = _same_population_note(data, name, population=population, period=period, group=group)
     if here is not None:
         here = re.sub(r"for 1 of 1 (?:forces|[\w ]+ groups) with a population in more than one year \(e\.g\. (.+) "
@@ -3523,8 +3526,7 @@ _UNLIKE_COLUMNS = {
 #: Columns of :data:`_UNLIKE_COLUMNS` in which False, not True, marks the row that is not like for like.
 _UNLIKE_WHEN_FALSE = frozenset({"comparable"})
 #: Columns of :data:`_UNLIKE_COLUMNS` whose warnings give the pooled share with the flagged points and
-#: without them, and name a point flagged in more than one of them once (:func:`saferstats.read_use_of_force`'s,
-#: of shares of one table's tactics).
+#: without them (:func:`saferstats.read_use_of_force`'s, of shares of one table's tactics).
 _POOLED_COLUMNS = frozenset({"comparable", "tactic_unrecorded"})
 #: Columns whose value names a point in a funnel's warnings, the first one present.
 _NAME_COLUMNS = ("la_name", "area", "name", "csp", "force", "la")
@@ -3770,15 +3772,17 @@ def _pooled_without(numerators: Any, denominators: Any, used: np.ndarray, found:
 def _warn_found(fn: str, found: list[dict[str, Any]], *, frame_given: bool, where: str,
                 pooled: dict[str, str] | None = None) -> None:
     """One warning per column of :data:`_UNLIKE_COLUMNS` with points in ``found``. A name flagged in
-    more than one of :data:`_POOLED_COLUMNS` (:func:`saferstats.read_use_of_force`'s) is said once:
-    in the first warning that has it, with its other reasons ("Wiltshire (also tactic_unrecorded
-    True)"); a later warning counts it among "N named in the warning above". Use of force 2019/20:
-    Avon & Somerset and Wiltshire are both ``comparable`` False and ``tactic_unrecorded``, and were
-    named in both warnings. (A council flagged in both of read_flytipping's columns is named in
-    both.)"""
+    more than one of them is said once: in the first warning that has it, with its other reasons
+    ("Wiltshire (also tactic_unrecorded True)"); a later warning counts it among "N named in the
+    warning above". Use of force 2019/20: Avon & Somerset and Wiltshire are both ``comparable`` False
+    and ``tactic_unrecorded``; Defra's fly-tipping 2021/22: Redbridge is both ``not_all_incidents``
+    and ``recording_step``, named first of its 33 ("Redbridge 2021/22 (Customer/public reported only;
+    also recording_step True)"): where a warning has more than 8 names, a name with several reasons
+    leads it, so that it is among the 8 shown; only a name shown counts as "named in the warning
+    above"."""
     reasons: dict[str, list[str]] = {}
     for f in found:
-        if f["column"] in _POOLED_COLUMNS and f["column"] not in reasons.setdefault(f["name"], []):
+        if f["column"] not in reasons.setdefault(f["name"], []):
             reasons[f["name"]].append(f["column"])
     named: set[str] = set()
     for col, what in _UNLIKE_COLUMNS.items():
@@ -3791,9 +3795,16 @@ def _warn_found(fn: str, found: list[dict[str, Any]], *, frame_given: bool, wher
             notes += [f"also {c} {c not in _UNLIKE_WHEN_FALSE}" for c in reasons.get(f["name"], []) if c != col]
             return str(f["name"]) + (f" ({'; '.join(notes)})" if notes else "")
 
-        each = list(dict.fromkeys(label(f) for f in these if f["name"] not in named))
+        # beyond 8 names, a name with several reasons first, so that it is shown; only a name shown is "named above"
+        fresh = list(dict.fromkeys(f["name"] for f in these if f["name"] not in named))
+        if len(fresh) > 8:
+            fresh.sort(key=lambda n: len(reasons.get(n, [])) < 2)
+        labels: dict[str, str] = {}
+        for f in these:
+            labels.setdefault(f["name"], label(f))
+        each = [labels[n] for n in fresh]
         before = list(dict.fromkeys(f["name"] for f in these if f["name"] in named))
-        named |= {f["name"] for f in these if col in _POOLED_COLUMNS}
+        named |= set(fresh[:8])
         names = ", ".join(each[:8]) + (f" and {len(each) - 8} more" if len(each) > 8 else "")
         if before:
             names += (" and " if each else "") + (f"{len(before)} named in the warning above, with this reason too"
