@@ -1115,6 +1115,7 @@ def read_fixmystreet(path: Any, *, category: str = "A29") -> pd.DataFrame:
               + ("; the codes are LSOAs 2011: saferstats.assign_lsoa21 gives their LSOAs 2021" if level == "lsoa" else ""))
     return out
 
+
 #: Hertfordshire's residents at the 2011 and 2021 Censuses (1,116,062 and 1,198,832), against which the
 #: Home Office table by force's population (1,184,400) is neither Census.
 _HERTS_CENSUS = (1116062, 1198832)
