@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from .published import _same_population_note
+from .published import same_population_note
 
 __all__ = [
     "hate_crime_by_force",
@@ -84,7 +84,7 @@ def hate_crime_by_force(*, long: bool = False) -> pd.DataFrame:
     )
     df["force"] = df["force"].str.strip()
     df["population"] = df["population"].astype("Int64")
-    note = _same_population_note(df, "hate_crime_by_force() (the Home Office table by force, 2017-18 and 2018-19)",
+    note = same_population_note(df, "hate_crime_by_force() (the Home Office table by force, 2017-18 and 2018-19)",
                                  period="year")
     if note:  # as read_hate_crime says it of the same file, repeated by add_rates / year_on_year
         df.attrs["population_note"] = (
