@@ -123,7 +123,6 @@ __all__ = [
     "S136Summary",
     "before_after",
     "monthly_counts",
-    "financial_years",
     "read_mha_annual",
     "read_street_crime",
     "is_street_crime_file",

@@ -69,7 +69,7 @@ def row_named(x: Any, pos: int) -> str:
         return f"row {pos!r}"
     label = plain(index[pos])
     # (also the first row, whose label 0 is its position: the next file's first row is labelled 0 too)
-    if not _default_index(index) and not index.is_unique:
+    if not default_index(index) and not index.is_unique:
         try:
             n = len(index.get_indexer_for([index[pos]]))
         except (TypeError, ValueError):
@@ -85,7 +85,7 @@ def row_of(x: Any, pos: int) -> tuple[str, Any]:
     index (``"row 'E06000001'"``, with its position when the index repeats the label:
     :func:`row_named`), else by position."""
     index = x.index if isinstance(x, pd.Series) else None
-    if index is not None and not _default_index(index) and 0 <= pos < len(index):
+    if index is not None and not default_index(index) and 0 <= pos < len(index):
         return row_named(index, pos), plain(index[pos])
     return f"position {pos}", pos
 
@@ -114,7 +114,7 @@ def label_of(x: Any, pos: int) -> Any:
     ('b', 1)
     """
     index = getattr(x, "index", None) if isinstance(x, (pd.Series, pd.DataFrame)) else None
-    if index is not None and not _default_index(index) and 0 <= pos < len(index):
+    if index is not None and not default_index(index) and 0 <= pos < len(index):
         return plain(index[pos])
     return pos
 
@@ -625,7 +625,13 @@ _SERIES = re.compile(r"\s*\(series \d+\)")
 _MISSING_HINT = re.compile(r"; pass missing=.*$")
 
 
-def _default_index(index: pd.Index) -> bool:
+def default_index(index: pd.Index) -> bool:
+    """Whether ``index`` is pandas' default ``RangeIndex`` (0, 1, 2, …): rows then have no labels
+    of their own, so messages name them by position alone.
+
+    >>> default_index(pd.RangeIndex(3)), default_index(pd.Index(["a", "b"]))
+    (True, False)
+    """
     return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
 
 
@@ -671,7 +677,7 @@ def translate_error(
         named = f"column {col!r}" if col == keyword else f"column {col!r} (keyword `{keyword}`)"
         msg = msg.replace(f"`{arg}`", named)
     if pos is not None:
-        as_row = col is not None or (index is not None and not _default_index(index))
+        as_row = col is not None or (index is not None and not default_index(index))
         # the row by its label, and by its position too when the index repeats the label (pd.concat)
         row = row_named(index, pos) if index is not None and 0 <= pos < len(index) else f"row {label!r}"
         if as_row and not _AT_POSITION.search(msg):  # the core's other ways of naming the row: 'row 1', 'first at 1'

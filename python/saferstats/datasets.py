@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from .published import _period_label, _same_population_note, _unstated_estimate
+from .published import period_label, same_population_note, unstated_estimate
 
 __all__ = [
     "hate_crime_by_force",
@@ -93,12 +93,12 @@ def hate_crime_by_force(*, long: bool = False) -> pd.DataFrame:
     )
     df["force"] = df["force"].str.strip()
     # the year as the library's readers write it (read_hate_crime's "2018/19"), beside the file's own
-    df.insert(df.columns.get_loc("year") + 1, "period", df["year"].map(_period_label))
+    df.insert(df.columns.get_loc("year") + 1, "period", df["year"].map(period_label))
     df["population"] = df["population"].astype("Int64")
-    note = _same_population_note(df, "hate_crime_by_force() (the Home Office table by force, 2017-18 and 2018-19)",
+    note = same_population_note(df, "hate_crime_by_force() (the Home Office table by force, 2017-18 and 2018-19)",
                                  period="year")
     if note:  # as read_hate_crime says it of the same file, repeated by add_rates / year_on_year
-        df.attrs["population_note"] = note + _unstated_estimate(df)
+        df.attrs["population_note"] = note + unstated_estimate(df)
     if not long:
         return df
     out = df.melt(

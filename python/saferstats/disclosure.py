@@ -24,7 +24,7 @@ __all__ = ["suppress", "column_roles"]
 
 _REASONS = {1: "primary", 2: "secondary"}
 COUNT, FIXED, LATENT = 0, 1, 2
-#: rounds of ``_Cells.solve_keeping`` that hide again kept counts giving a small count back
+#: rounds of ``Cells.solve_keeping`` that hide again kept counts giving a small count back
 _KEEP_ROUNDS = 8
 
 # Column roles of saferstats' own tables (lower-case names).
@@ -84,7 +84,7 @@ _CATEGORY_NAMES = {"group", "ethnicity", "outcome", "label", "measure", "place_o
 
 # ------------------------------------------------------------------------------ cell problems
 
-class _Cells:
+class Cells:
     """Cells tied by linear relations, solved by the Rust ``protect`` (internal)."""
 
     def __init__(self) -> None:
@@ -142,7 +142,7 @@ class _Cells:
         the plain run hid (``[]`` when it hid none of them), or ``None`` in the third place when the kept
         run was refused (the plain run is returned).
 
-        >>> c = _Cells()
+        >>> c = Cells()
         >>> ids = [c.add(v) for v in (39, 2, 0, 0, 120, 30, 15, 40)]   # two areas: White, Black, Asian, Mixed
         >>> c.margin(ids[:4]); c.margin(ids[4:])                         # each area's total
         >>> for g in range(4): c.margin([ids[g], ids[4 + g]])            # each group's over the areas
@@ -667,7 +667,7 @@ def _year_groups(table: pd.DataFrame, keys: list[Any], first: int) -> list[np.nd
     return out
 
 
-def _financial_year_groups(table: pd.DataFrame, keys: list[Any]) -> list[np.ndarray]:
+def financial_year_groups(table: pd.DataFrame, keys: list[Any]) -> list[np.ndarray]:
     """Margin labels for the totals of each complete financial year (April to March) of a key of
     months or quarters, given the other keys: rows with one label sum to a published total; rows
     outside a complete year each get a label of their own. Only when the table's periods are not
@@ -675,20 +675,20 @@ def _financial_year_groups(table: pd.DataFrame, keys: list[Any]) -> list[np.ndar
 
     >>> t = pd.DataFrame({"month": [f"2021-{m:02d}" for m in range(4, 13)] + [f"2022-{m:02d}" for m in range(1, 13)]
     ...                   + [f"2023-{m:02d}" for m in range(1, 4)], "count": range(24)})
-    >>> (g,) = _financial_year_groups(t, ["month"])  # 2021/22 and 2022/23
+    >>> (g,) = financial_year_groups(t, ["month"])  # 2021/22 and 2022/23
     >>> np.unique(g[:12]).size, np.unique(g[12:]).size, bool(g[0] == g[12])
     (1, 1, False)
-    >>> _financial_year_groups(t.iloc[:12], ["month"])  # April 2021 to March 2022: the total over the months
+    >>> financial_year_groups(t.iloc[:12], ["month"])  # April 2021 to March 2022: the total over the months
     []
     >>> q = pd.DataFrame({"quarter": [f"{y} Q{i}" for y in (2021, 2022) for i in (1, 2, 3, 4)]})
-    >>> _financial_year_groups(q, ["quarter"])[0].tolist()  # 2021/22: Q2 2021 to Q1 2022
+    >>> financial_year_groups(q, ["quarter"])[0].tolist()  # 2021/22: Q2 2021 to Q1 2022
     [2, 1, 1, 1, 1, 3, 4, 5]
     """
     return _year_groups(table, keys, 3)
 
 
 def _calendar_year_groups(table: pd.DataFrame, keys: list[Any]) -> list[np.ndarray]:
-    """As :func:`_financial_year_groups`, for each complete calendar year ("year ending December",
+    """As :func:`financial_year_groups`, for each complete calendar year ("year ending December",
     as ONS publishes recorded crime), January to December.
 
     >>> t = pd.DataFrame({"month": [str(p) for p in pd.period_range("2021-04", "2023-03", freq="M")]})
@@ -1000,7 +1000,7 @@ def suppress(
     counts = roles["counts"]
     n = len(table)
     vals = {c: _as_counts(table, c, marker) for c in counts}
-    cells = _Cells()
+    cells = Cells()
     cell_of: dict[Any, np.ndarray] = {}
     key_cols = by_list if by_list is not None else _keys(table, roles)
     keys = key_cols
@@ -1029,7 +1029,7 @@ def suppress(
     # it a count hidden in one year whose only partner was in the other was that year's total less the
     # year's published months (docs/methods/disclosure.md E7)
     if unique and not_parts is None:
-        margin_groups += _financial_year_groups(table, keys) + _calendar_year_groups(table, keys)
+        margin_groups += financial_year_groups(table, keys) + _calendar_year_groups(table, keys)
     if declared is not None:  # the caller's published totals instead (keys given, checked above)
         if table.duplicated(subset=keys).any():
             raise InvalidInputError(f"`published_totals`: the keys {keys} do not identify the rows (repeated "
@@ -1039,7 +1039,7 @@ def suppress(
             for k in keys:
                 if k not in d and _period_spans(table[k]) is not None:
                     given = pd.DataFrame({"_given": _groups(table, d).astype(str), "_month": table[k].to_numpy()})
-                    margin_groups += (_financial_year_groups(given, ["_given", "_month"])
+                    margin_groups += (financial_year_groups(given, ["_given", "_month"])
                                       + _calendar_year_groups(given, ["_given", "_month"]))
 
     def add_margins(ids: np.ndarray) -> None:
@@ -1401,7 +1401,7 @@ def _keep_rows(table: pd.DataFrame, keep: Any, reference: Mapping[str, Any] | No
     return mask
 
 
-def _keep_outcome(table: pd.DataFrame, counts: list[Any], cell_of: dict[Any, np.ndarray], cells: _Cells,
+def _keep_outcome(table: pd.DataFrame, counts: list[Any], cell_of: dict[Any, np.ndarray], cells: Cells,
                   reason: np.ndarray, kept: list[int] | None, threshold: float, rows: np.ndarray) -> dict[str, Any]:
     """``.attrs["keep"]`` of :func:`suppress`: whether the run keeping the rows' counts was used and
     the cells it published that the plain run hid; warns when it was refused."""
@@ -1432,7 +1432,7 @@ def _not_parts(table: pd.DataFrame, keys: list[Any]) -> np.ndarray | None:
     return np.asarray(kind == "rate")
 
 
-def _measure_totals(table: pd.DataFrame, counts: list[Any], cell_of: dict[Any, np.ndarray], cells: _Cells) -> None:
+def _measure_totals(table: pd.DataFrame, counts: list[Any], cell_of: dict[Any, np.ndarray], cells: Cells) -> None:
     """Rows of a ``measure`` column that are sums of other rows (e.g. conversion = s2 + s3 in a
     :func:`before_after` table) are tied to them, per count column."""
     measure = table["measure"].astype(str).to_numpy()
@@ -1461,7 +1461,7 @@ def _label_column(table: pd.DataFrame, keys: list[Any], labels: Sequence[Any]) -
 
 
 def _label_totals(table: pd.DataFrame, keys: list[Any], totals: Mapping[Any, Sequence[Any]], counts: list[Any],
-                  cell_of: dict[Any, np.ndarray], cells: _Cells) -> None:
+                  cell_of: dict[Any, np.ndarray], cells: Cells) -> None:
     """``totals`` (label of a total row -> labels of its parts): Σ parts = total in every stratum of the
     other keys, per count column. A part absent from a stratum is taken as not there (zero)."""
     for total, parts in totals.items():
@@ -1493,7 +1493,7 @@ def _subtotal_candidates(table: pd.DataFrame, keys: list[Any], vals: dict[Any, n
     found: list[str] = []
     for col in keys:
         labels = np.array([str(x) for x in table[col].tolist()], dtype=object)
-        words = [_label_words(x) for x in labels]
+        words = [label_words(x) for x in labels]
 
         def related(t: int, parts: Sequence[int]) -> bool:
             return bool(words[t] & _TOTAL_WORDS) or any(words[t] & words[i] - _TOTAL_WORDS for i in parts)
@@ -1535,7 +1535,7 @@ _TOTAL_WORDS = {"all", "total", "totals", "subtotal"}
 _LABEL_STOPWORDS = {"any", "other", "and", "or", "the", "of", "a", "in", "background", "not", "no"}
 
 
-def _label_words(label: str) -> set[str]:
+def label_words(label: str) -> set[str]:
     """Content words of a label, lower case, a plural ``s`` dropped."""
     out = set()
     for w in re.findall(r"[a-z]+", label.lower()):

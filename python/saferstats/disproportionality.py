@@ -21,8 +21,8 @@ from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._frames import accepts_frames, as_float_array, count_by_codes, label_of, per_distinct, plain, require_columns
 from .exceptions import InvalidInputError, SaferstatsWarning, UnknownAreaError, warn_user
-from .geography import _areas_2024, _close, assign_area, census_population, force_id
-from .rates import _methods
+from .geography import areas_2024, close_matches, assign_area, census_population, force_id
+from .rates import method_labels
 
 __all__ = [
     "HO_ETHNICITY_GROUPS",
@@ -81,13 +81,13 @@ def _force_names_said() -> dict[str, str]:
     return {str(f): display_name(n) for f, n in zip(lk["force"], lk["force_name"])}
 
 
-def _force_said(label: Any) -> str:
+def force_said(label: Any) -> str:
     """A force as a message names it: a police.uk identifier (``read_stop_search``'s ``force``
     column) or an ONS code by the force's name, never the slug an analyst does not write; a name is
     kept as the data spell it (ONS inverted names said the right way round); a label that is no
     force (``"all searches"``, a force of your own) as it is.
 
-    >>> [_force_said(x) for x in ["city-of-london", "south-yorkshire", "E23000027", "Essex Police", "London, City of", "all searches"]]
+    >>> [force_said(x) for x in ["city-of-london", "south-yorkshire", "E23000027", "Essex Police", "London, City of", "all searches"]]
     ['City of London', 'South Yorkshire', 'Hertfordshire', 'Essex Police', 'City of London', 'all searches']
     """
     from .geography import display_name
@@ -105,11 +105,11 @@ def _force_said(label: Any) -> str:
 def _unit_said(unit: Any) -> str:
     """A force's name and a colon before its counts in a message (``"Durham: "``); "the searches"
     where the records name no force (``"all searches: 346 of 346"`` read as if some were left out)."""
-    return "the searches: " if str(unit) in ("", "all searches") else f"{_force_said(unit)}: "
+    return "the searches: " if str(unit) in ("", "all searches") else f"{force_said(unit)}: "
 
 
 def _key_said(key: Any, value: Any) -> str:
-    """A stratum's value of column ``key`` as a message names it: forces by name (:func:`_force_said`), a
+    """A stratum's value of column ``key`` as a message names it: forces by name (:func:`force_said`), a
     missing value as the tables and the report say it (police.uk City of London 2023 by legislation:
     "no legislation recorded", not "nan").
 
@@ -120,7 +120,7 @@ def _key_said(key: Any, value: Any) -> str:
         from .plotting import not_recorded
 
         return not_recorded(str(key))
-    return _force_said(value) if str(key) == "force" else str(value)
+    return force_said(value) if str(key) == "force" else str(value)
 
 
 def _by_list(by: str | Sequence[str] | None) -> list[str]:
@@ -280,7 +280,7 @@ def _not_stated_by(searches: pd.DataFrame, use: np.ndarray, include_vehicle: boo
 
 #: Share of a force's searches (with a person) with no stated ethnicity from which disproportionality
 #: warns (the report's caution uses the same fifth).
-_NOT_STATED_WARN = 0.2
+NOT_STATED_WARN = 0.2
 
 
 def _warn_not_stated(not_stated_by: dict[str, tuple[int, int]], source: str) -> None:
@@ -296,10 +296,10 @@ def _warn_not_stated(not_stated_by: dict[str, tuple[int, int]], source: str) -> 
     >>> print(str(w[0].message)[:105])
     disproportionality: ethnicity is not stated for a fifth or more of the searches in City of London (34% of
     """
-    high = {f: (ns, n) for f, (ns, n) in not_stated_by.items() if n >= 10 and ns >= _NOT_STATED_WARN * n}
+    high = {f: (ns, n) for f, (ns, n) in not_stated_by.items() if n >= 10 and ns >= NOT_STATED_WARN * n}
     if not high:
         return
-    where = "; ".join(f"{_force_said(f) if str(f).strip() else 'the records (which name no force)'} ({100 * ns / n:.0f}% "
+    where = "; ".join(f"{force_said(f) if str(f).strip() else 'the records (which name no force)'} ({100 * ns / n:.0f}% "
                       f"of {n:,})" for f, (ns, n) in sorted(high.items(), key=lambda x: -x[1][0] / x[1][1]))
     fill = (" ethnicity_source='self_then_officer' counts them by the officer-defined ethnicity instead (not the "
             "Home Office's measure: say so);" if source == "self" else "")
@@ -350,27 +350,27 @@ def _not_stated_strata(frame: pd.DataFrame, cols: Sequence[str], person: np.ndar
 
 def _strata_said(per: pd.DataFrame, cols: Sequence[str]) -> list[str]:
     """The strata of ``per`` as a message names them (``"Leicestershire / 2019-12"``)."""
-    cols = _named(cols)
+    cols = stratum_named(cols)
     if not cols:
         return ["all searches"] * len(per)
     return [" / ".join(_key_said(c, v) for c, v in zip(cols, r)) for r in per[cols].itertuples(index=False)]
 
 
-def _named(cols: Sequence[str]) -> list[str]:
+def stratum_named(cols: Sequence[str]) -> list[str]:
     """``cols`` as a message names a stratum: without an area's code beside its name (``csp_code``
     with ``csp``), nor the force beside an area placed from the searches' locations (in one force).
 
-    >>> _named(["force", "csp", "csp_code", "month"])
+    >>> stratum_named(["force", "csp", "csp_code", "month"])
     ['csp', 'month']
     """
     placed = any(f"{c}_code" in cols for c in cols)
     return [c for c in cols if not (str(c).endswith("_code") and str(c)[:-5] in cols) and not (placed and c == "force")]
 
 
-def _over_fifth(per: pd.DataFrame) -> pd.DataFrame:
+def over_fifth(per: pd.DataFrame) -> pd.DataFrame:
     """The strata with 10 or more searches of which a fifth or more have no stated ethnicity, the
     largest share first."""
-    high = per[(per["searches"] >= 10) & (per["not_stated"] >= _NOT_STATED_WARN * per["searches"])]
+    high = per[(per["searches"] >= 10) & (per["not_stated"] >= NOT_STATED_WARN * per["searches"])]
     return high.iloc[np.argsort(-(high["not_stated"] / high["searches"]).to_numpy(), kind="stable")]
 
 
@@ -396,16 +396,16 @@ def _warn_not_stated_strata(per: pd.DataFrame, cols: Sequence[str], keys: Sequen
     """
     if not [k for k in keys if k != "force"]:
         return  # the strata are the forces: _warn_not_stated
-    high = _over_fifth(per)
+    high = over_fifth(per)
     if "force" in cols:
-        warned = {f for f, (ns, n) in not_stated_by.items() if n >= 10 and ns >= _NOT_STATED_WARN * n}
+        warned = {f for f, (ns, n) in not_stated_by.items() if n >= 10 and ns >= NOT_STATED_WARN * n}
         high = high[~high["force"].astype(str).isin(warned)]
     if not len(high):
         return
     names = [f"{s} ({100 * r.not_stated / r.searches:.0f}% of {r.searches:,})"
              for s, r in zip(_strata_said(high, cols), high.itertuples(index=False))]
     more = f" and {len(names) - _SHOW_STRATA} more" if len(names) > _SHOW_STRATA else ""
-    warn_user(f"disproportionality: in {len(names)} of the {len(per)} {' × '.join(map(str, _named(cols)))} strata ethnicity is "
+    warn_user(f"disproportionality: in {len(names)} of the {len(per)} {' × '.join(map(str, stratum_named(cols)))} strata ethnicity is "
               "not stated for a fifth or more of the searches, though not in their force as a whole "
               f"({'; '.join(names[:_SHOW_STRATA])}{more}): the rates of those rows count only the searches with a stated "
               "ethnicity, so they understate every group's searching there and are not like for like with the other "
@@ -643,14 +643,14 @@ def _census_arg(census: Any) -> int | str | None:
     return int(census)
 
 
-def _census_auto(periods: tuple[np.ndarray, np.ndarray, np.ndarray] | None) -> int:
+def census_auto(periods: tuple[np.ndarray, np.ndarray, np.ndarray] | None) -> int:
     """``census="auto"``: the Census the Home Office used for the latest month of the searches
     (2011 up to March 2022, 2021 from April 2022); earlier searches of a span that crosses April
     2022 are then named by the like-for-like warning.
 
-    >>> _census_auto((np.array([2019 * 12 + 11.0]), np.array([2020 * 12 + 1.0]), np.array([1.0])))
+    >>> census_auto((np.array([2019 * 12 + 11.0]), np.array([2020 * 12 + 1.0]), np.array([1.0])))
     2011
-    >>> _census_auto((np.array([2022 * 12 + 0.0]), np.array([2023 * 12 + 11.0]), np.array([1.0])))
+    >>> census_auto((np.array([2022 * 12 + 0.0]), np.array([2023 * 12 + 11.0]), np.array([1.0])))
     2021
     """
     last = periods[1][np.isfinite(periods[1]) & (periods[2] > 0)] if periods is not None else np.array([])
@@ -771,7 +771,7 @@ def _month_index(text: str) -> tuple[int, int] | None:
     return None
 
 
-def _periods_of(values: pd.Series, numbers: bool = True) -> tuple[np.ndarray, np.ndarray] | None:
+def periods_of(values: pd.Series, numbers: bool = True) -> tuple[np.ndarray, np.ndarray] | None:
     """First and last month of each value (NaN where unknown), or None when the column holds no
     periods at all. ``numbers``: whether whole numbers 1900-2100 are read as calendar years."""
     if isinstance(values.dtype, pd.PeriodDtype):
@@ -837,7 +837,7 @@ def _warn_vintage(rep: dict[str, Any]) -> None:
     warn_user(f"disproportionality: {count} ({_months_said(rep)}) {why}; see .attrs['denominator_check']")
 
 
-def _months_missing(searches: pd.DataFrame, read: Sequence[tuple[str, str]] = (),
+def months_without_searches(searches: pd.DataFrame, read: Sequence[tuple[str, str]] = (),
                     present: dict[str, list[str]] | None = None) -> tuple[dict[str, list[str]], str]:
     """The months with no search for each force (else for the data as a whole) within the months
     the searches cover, first to last: police.uk publishes a file per force and month, so a month
@@ -848,7 +848,7 @@ def _months_missing(searches: pd.DataFrame, read: Sequence[tuple[str, str]] = ()
     months each force has (``read`` included). Used by :func:`read_stop_search` and
     :func:`disproportionality` (and so the report) alike."""
     col = "month" if "month" in searches.columns else "date" if "date" in searches.columns else None
-    spans = _periods_of(searches[col]) if col is not None else None
+    spans = periods_of(searches[col]) if col is not None else None
     if spans is None or not np.isfinite(spans[0]).any():
         return {}, ""
     first = spans[0]
@@ -886,7 +886,7 @@ def _months_read(searches: pd.DataFrame) -> list[tuple[str, str]]:
     if not isinstance(read, dict) or not read or not isinstance(rows, dict) or "force" not in searches.columns:
         return []
     col = "month" if "month" in searches.columns else "date" if "date" in searches.columns else None
-    spans = _periods_of(searches[col]) if col is not None else None
+    spans = periods_of(searches[col]) if col is not None else None
     if spans is None or not np.isfinite(spans[0]).any():
         return []
     lo, hi = np.nanmin(spans[0]), np.nanmax(spans[0])
@@ -975,14 +975,14 @@ def _small_footprint_areas(searches: pd.DataFrame, use: np.ndarray, found: pd.Da
     return out
 
 
-def _warn_months_missing(missing: dict[str, list[str]], span: str, who: str = "disproportionality",
+def warn_months_missing(missing: dict[str, list[str]], span: str, who: str = "disproportionality",
                          units: int | None = None) -> None:
     """Warn naming the forces with no search in some months of ``span``. ``units``: how many forces
     the searches hold (when every one misses the same months, there are no "others" to compare with)."""
     def months(ms: list[str]) -> str:
         return ", ".join(ms[:6]) + (f" and {len(ms) - 6} more" if len(ms) > 6 else "")
 
-    where = "; ".join(f"{_force_said(u) if u else 'the searches'}: {months(ms)}" for u, ms in list(missing.items())[:8])
+    where = "; ".join(f"{force_said(u) if u else 'the searches'}: {months(ms)}" for u, ms in list(missing.items())[:8])
     more = f" and {len(missing) - 8} more forces" if len(missing) > 8 else ""
     effect = ("the counts and rates there cover fewer months than the others' (ratios between groups are not affected)"
               if who == "disproportionality" else
@@ -999,12 +999,12 @@ def _warn_months_missing(missing: dict[str, list[str]], span: str, who: str = "d
 #: 7,400 (2011) / 8,600 (2021) residents and a working day population of over half a million, and
 #: its officers searched more Black people in a year than live there (police.uk, Dec 2019 - Feb
 #: 2020: 115 searches in three months, of 193 Black residents in Census 2011).
-_NON_RESIDENT = {"city-of-london": ("the City of London has a few thousand residents but a daytime population of "
+NON_RESIDENT = {"city-of-london": ("the City of London has a few thousand residents but a daytime population of "
                                     "hundreds of thousands, and most people searched there do not live there")}
 
 
 #: The ``comparability`` of such an area's rows (``like_for_like`` False).
-_NON_RESIDENT_ROW = ("not like for like: rates per resident, but most people searched there do not live there "
+NON_RESIDENT_ROW = ("not like for like: rates per resident, but most people searched there do not live there "
                      "(.attrs['non_resident_areas'])")
 
 
@@ -1028,20 +1028,20 @@ def _non_resident_rows(out: pd.DataFrame, keys: list[str], searches: pd.DataFram
         if k not in out.columns or k.endswith("_code"):
             continue
         ids = out[k].map(lambda v: force_id(v) if isinstance(v, str) else None)
-        hit = ids.isin(list(_NON_RESIDENT)).to_numpy(bool)
+        hit = ids.isin(list(NON_RESIDENT)).to_numpy(bool)
         rows |= hit
         which += [str(v) for v in pd.unique(out.loc[hit, k])]
     if not keys and records and "force" in searches.columns:
         forces = {force_id(str(f)) for f in pd.unique(searches["force"].astype(str))}
-        if len(forces) == 1 and forces <= set(_NON_RESIDENT):
+        if len(forces) == 1 and forces <= set(NON_RESIDENT):
             rows[:] = True
             which = [str(searches["force"].iloc[0])]
     if rows.any():  # per row at every level, so that filtering or exporting on like_for_like keeps it
-        out.loc[rows, "comparability"] = [_NON_RESIDENT_ROW if c == LIKE_FOR_LIKE else f"{c}; {_NON_RESIDENT_ROW}"
+        out.loc[rows, "comparability"] = [NON_RESIDENT_ROW if c == LIKE_FOR_LIKE else f"{c}; {NON_RESIDENT_ROW}"
                                           for c in out.loc[rows, "comparability"]]
         out.loc[rows, "like_for_like"] = False
     if rows.any():
-        why = "; ".join(dict.fromkeys(_NON_RESIDENT[force_id(w) or ""] for w in which))
+        why = "; ".join(dict.fromkeys(NON_RESIDENT[force_id(w) or ""] for w in which))
         out["denominator"] = out["denominator"].astype(object)
         out.loc[rows, "denominator"] = [f"{d}; caution: {why}, so rates per resident (and ratios of them) "
                                         "are not comparable with other areas' rates" for d in out.loc[rows, "denominator"]]
@@ -1095,7 +1095,7 @@ def _implausible_rates(out: pd.DataFrame, keys: list[str], months: float | None,
                      "population": plain(r["population"]), "per_1000_a_year" if months else "per_1000":
                      float(per_year[i] * 1000)})
     # (a City of London row already says why: most people searched there do not live there)
-    out.loc[hit, "comparability"] = [_IMPLAUSIBLE_ROW if c == LIKE_FOR_LIKE else c if _NON_RESIDENT_ROW in c
+    out.loc[hit, "comparability"] = [_IMPLAUSIBLE_ROW if c == LIKE_FOR_LIKE else c if NON_RESIDENT_ROW in c
                                      else f"{c}; {_IMPLAUSIBLE_ROW}" for c in out.loc[hit, "comparability"]]
     out.loc[hit, "like_for_like"] = False
     span = ("" if not months else " in the month" if months == 1 else f" in {months:g} months")
@@ -1180,7 +1180,7 @@ def _no_population(row: pd.Series, join: list[str], pop: pd.DataFrame, hint: str
     for k in join:
         vals = pop[k].astype(str).unique()
         if str(row[k]) not in set(vals):
-            close = _close(str(row[k]), [str(v) for v in vals])
+            close = close_matches(str(row[k]), [str(v) for v in vals])
             msg += f": {k} {str(row[k])!r} is not in it" + (
                 f"; close matches: {', '.join(repr(c) for c in close)}" if close else "; no close matches")
             if k == "force" and not str(row[k]).strip():
@@ -1210,7 +1210,7 @@ def _groups_there(groups: pd.Series, missing: Any) -> str:
         return f"groups there: {labels}"
     word = str(missing).strip().lower()
     like = [g for g in labels if word and word in g.lower()]
-    like = list(dict.fromkeys([*like, *_close(str(missing), labels, n=10)]))
+    like = list(dict.fromkeys([*like, *close_matches(str(missing), labels, n=10)]))
     return f"{len(labels):,} groups there; like {str(missing)!r}: {like if like else 'none'}"
 
 
@@ -1303,7 +1303,7 @@ def _refuse_no_area(searches: pd.DataFrame, count: str | None, keys: Sequence[st
         how = ("name the column of `searches` that holds the area in `by` (by='force' for forces, by='la_code' "
                "for local authorities), or pass `population=` with the populations of these searches' area")
     elif forces:
-        said = ", ".join(_force_said(f) for f in forces[:4]) + (f" and {len(forces) - 4} more" if len(forces) > 4 else "")
+        said = ", ".join(force_said(f) for f in forces[:4]) + (f" and {len(forces) - 4} more" if len(forces) > 4 else "")
         located = all(c in searches.columns for c in ("latitude", "longitude")) and bool(
             pd.to_numeric(searches["latitude"], errors="coerce").notna().any())
         # no record has a location (police.uk South Yorkshire): by='csp' / 'la' would place none
@@ -1609,11 +1609,11 @@ def disproportionality(
             filled = use & per_distinct(own, lambda g: g in ("", NOT_STATED)).to_numpy(bool)
             officer_counts = keyed[filled].groupby(keys + [group], dropna=False, observed=True).size()
             officer_counts = officer_counts.rename("from_officer").reset_index()
-        months_missing, months_span = _months_missing(searches, _months_read(searches), present=months_present)
+        months_missing, months_span = months_without_searches(searches, _months_read(searches), present=months_present)
         if "force" in keys:
             footprint = _small_footprint(searches, use)
         when = searches["date"] if "date" in searches.columns else searches["month"] if "month" in searches.columns else None
-        spans = _periods_of(when[use]) if when is not None and use.any() else None
+        spans = periods_of(when[use]) if when is not None and use.any() else None
         if spans is not None:
             periods = (spans[0], spans[1], np.ones(len(spans[0])))
     else:
@@ -1626,7 +1626,7 @@ def disproportionality(
         agg = searches[keys].assign(**{group: labels.to_numpy(), "searches": vals})
         counts = agg.groupby(keys + [group], dropna=False, observed=True, sort=False)["searches"].sum().reset_index()
         for k in keys:  # a period column among `by`: which years the searches are from
-            spans = _periods_of(counts[k], numbers=any(w in str(k).lower() for w in ("year", "period")))
+            spans = periods_of(counts[k], numbers=any(w in str(k).lower() for w in ("year", "period")))
             if spans is not None:
                 periods = (spans[0], spans[1], counts["searches"].to_numpy(dtype=float))
                 break
@@ -1639,7 +1639,7 @@ def disproportionality(
     # census="auto": the bundled Census the Home Office used for the searches' latest month (a
     # population table given is taken as it is, with its own .attrs['census'] if it says)
     if census_arg == "auto":
-        wanted = _census_auto(periods) if population is None else None
+        wanted = census_auto(periods) if population is None else None
     else:
         wanted = census_arg if isinstance(census_arg, int) else None
     # population table: Census 2021 unless told otherwise; which one is said in the output
@@ -1647,7 +1647,7 @@ def disproportionality(
     if population is None:
         vintage = bundled = 2021 if wanted is None else wanted
         if area_level is not None:
-            population = _areas_2024(area_level, bundled)
+            population = areas_2024(area_level, bundled)
         elif not set(keys) & _AREA_KEYS:
             _refuse_no_area(searches, count, keys)
         else:
@@ -1776,7 +1776,7 @@ def disproportionality(
     out["ratio_lower"] = res["ratio_lower"]
     out["ratio_upper"] = res["ratio_upper"]
     out["reliable"] = res["reliable"]
-    out["ratio_method"] = _methods(res["ratio_method"])
+    out["ratio_method"] = method_labels(res["ratio_method"])
     out["confidence"] = conf
     out["like_for_like"] = like
     out["comparability"] = note
@@ -1813,7 +1813,7 @@ def disproportionality(
                          excluded["searches_with_person"] - excluded["not_stated"])
     _warn_comparability(out, keys, source)
     if count is None and months_missing:
-        _warn_months_missing(months_missing, months_span, units=len(months_present))
+        warn_months_missing(months_missing, months_span, units=len(months_present))
     if count is None and periods is not None and np.isfinite(periods[0]).any():
         # the rates are over the months the records cover, not per year (the Home Office's are per
         # year): a quarter's rates read as a year's are a quarter of them (walk-through 6)
@@ -1846,7 +1846,7 @@ def disproportionality(
     if footprint:
         what = "force" if area_level is None else _AREA_NAMES[area_level]
         whats = {"force": "forces", "local authority": "local authorities"}.get(what, what + "s")
-        patches = "; ".join(f"{_force_said(f) if area_level is None else f}: all within {d:.1f} km, the {what} covers "
+        patches = "; ".join(f"{force_said(f) if area_level is None else f}: all within {d:.1f} km, the {what} covers "
                             f"{a:,.0f} km2" for f, (d, a) in footprint.items())
         warn_user(f"disproportionality: the searches of some {whats} lie in a small part of their area ({patches}): a "
                   f"police.uk location query (stops-street: one mile around a point), not the {what}'s searches? Their "
@@ -1942,7 +1942,7 @@ def _warn_months_per_year(main: int, span_months: int, by_len: dict[int, list[st
                   f"rates pass multiplier={1000 * 12 / main:g}{tail}")
     else:
         others = sorted((k for k in by_len if k != main), reverse=True)
-        names = {k: ", ".join(_force_said(u) if u else "the searches" for u in sorted(by_len[k])) for k in by_len}
+        names = {k: ", ".join(force_said(u) if u else "the searches" for u in sorted(by_len[k])) for k in by_len}
         fewer = "; ".join(f"{k} for {names[k]}" for k in others)
         most = ("most forces" if len(by_len[main]) > 3 and len(by_len[main]) > sum(len(by_len[k]) for k in others)
                 else names[main])
@@ -1976,7 +1976,7 @@ def _warn_unassigned(located: dict[str, Any], level: str, lost: int, counted: in
     for f, why in by_force.items():
         n, of = sum(why.values()), total.get(f, 0)
         if of and n >= 0.1 * of:
-            forces.append((n / of, f"{_force_said(f)}: " + (f"all {of:,}" if n == of else f"{n:,} of {of:,} ({n / of:.0%})")
+            forces.append((n / of, f"{force_said(f)}: " + (f"all {of:,}" if n == of else f"{n:,} of {of:,} ({n / of:.0%})")
                            + (", so it has no row" if n == of else "")))
     forces.sort(key=lambda t: -t[0])
     named = f"; by force, {'; '.join(t for _, t in forces)}" if forces else ""
@@ -2001,7 +2001,7 @@ def _none_placed(located: dict[str, Any], level: str, who: str) -> InvalidInputE
     """
     detail = ", ".join(f"{n:,} {_UNASSIGNED_SAID.get(k, k.replace('_', ' '))}"
                        for k, n in located["unassigned"].items() if n)
-    forces = "; ".join(f"{_force_said(f)}: {sum(why.values()):,}"
+    forces = "; ".join(f"{force_said(f)}: {sum(why.values()):,}"
                        for f, why in located.get("unassigned_by_force", {}).items() if sum(why.values()))
     lost = sum(located["unassigned"].values())
     return InvalidInputError(f"{who}: by={level!r}: not one of the {lost:,} searches (with a person searched and "
@@ -2150,7 +2150,7 @@ def _outcome_flags(values: pd.Series, outcome: str) -> tuple[np.ndarray, np.ndar
 
 
 #: What each outcome_test ``outcome`` rate is called in a message.
-_RATE_SAID = {"arrest": "arrest rate", "positive": "rate of outcomes other than no further action", "find": "find rate"}
+RATE_SAID = {"arrest": "arrest rate", "positive": "rate of outcomes other than no further action", "find": "find rate"}
 
 
 #: Share of a stratum's searches with no stated ethnicity from which outcome_test tests whether
@@ -2196,7 +2196,7 @@ def _not_stated_outcomes(per: pd.DataFrame, conf: float, withheld: np.ndarray | 
     # arrests by force x month: South Yorkshire, Dec 2019, p = 0.028, 0.099 over the 18 strata tested)
     differs = both & (adjusted < 1 - conf) & apart
     searches, ns = per["searches"].to_numpy(float), per["not_stated"].to_numpy(float)
-    fifth = (searches >= 10) & (ns >= _NOT_STATED_WARN * searches)
+    fifth = (searches >= 10) & (ns >= NOT_STATED_WARN * searches)
     material = (searches >= 10) & (ns >= _NOT_STATED_MATERIAL * searches)
     return per.assign(ns_rate=ns_rate, st_rate=st_rate, p_value=p, differs=differs, p_adjusted=adjusted,
                       warned=fifth | (material & differs))
@@ -2209,7 +2209,7 @@ def _not_stated_rule(strata: pd.DataFrame, forces: pd.DataFrame, conf: float) ->
     return {"p": "p_adjusted", "method": "benjamini-hochberg", "alpha": 1 - conf,
             "strata_tested": int(strata["p_adjusted"].notna().sum()) if "p_adjusted" in strata.columns else 0,
             "forces_tested": int(forces["p_adjusted"].notna().sum()) if "p_adjusted" in forces.columns else 0,
-            "apart": "rates a tenth or more apart", "material": _NOT_STATED_MATERIAL, "fifth": _NOT_STATED_WARN}
+            "apart": "rates a tenth or more apart", "material": _NOT_STATED_MATERIAL, "fifth": NOT_STATED_WARN}
 
 
 def _not_stated_said(said: str, r: Any, rate: str) -> str:
@@ -2227,7 +2227,7 @@ def _not_stated_said(said: str, r: Any, rate: str) -> str:
     """
     text = f"{said} ({100 * r.not_stated / r.searches:.0f}% of {r.searches:,}"
     if r.differs:
-        said_p, said_adjusted = _p_said(r.p_value), _p_said(r.p_adjusted)
+        said_p, said_adjusted = p_said(r.p_value), p_said(r.p_adjusted)
         unadjusted = "" if said_p == said_adjusted else f" [unadjusted p {said_p}]"
         text += (f"; {rate} {100 * r.ns_rate:.1f}% of those searches against {100 * r.st_rate:.1f}% of the stated, "
                  f"adjusted p {said_adjusted}{unadjusted}")
@@ -2271,12 +2271,12 @@ def _warn_not_stated_forces(forces: pd.DataFrame, strata: pd.DataFrame, cols: Se
     forces["warned"] = named
     if not named.any():
         return forces
-    rate = _RATE_SAID[outcome]
+    rate = RATE_SAID[outcome]
     said = forces[named]
     said = said.iloc[np.argsort(said["p_value"].to_numpy(), kind="stable")]
-    names = [_not_stated_said(_force_said(f), r, rate) for f, r in zip(said["force"], said.itertuples(index=False))]
+    names = [_not_stated_said(force_said(f), r, rate) for f, r in zip(said["force"], said.itertuples(index=False))]
     tested = int(forces["p_adjusted"].notna().sum())
-    per = " × ".join(map(str, [c for c in _named(cols) if c != "force"]))
+    per = " × ".join(map(str, [c for c in stratum_named(cols) if c != "force"]))
     differ = bool(said["differs"].any())
     they = "those forces" if len(names) > 1 else "the force"
     warn_user(f"outcome_test(outcome={outcome!r}): taken force by force, not stratum by stratum, the searches with no "
@@ -2310,12 +2310,12 @@ def _warn_not_stated_outcomes(per: pd.DataFrame, cols: Sequence[str], outcome: s
     >>> print(str(w[0].message).split(": those")[0])
     outcome_test(outcome='arrest'): ethnicity is not stated for a fifth or more of the searches in South Yorkshire (24% of 4,554; arrest rate 14.1% of those searches against 10.5% of the stated, adjusted p < 0.001)
     """
-    rate = _RATE_SAID[outcome]
+    rate = RATE_SAID[outcome]
 
     def one(said: str, r: Any) -> str:
         return _not_stated_said(said, r, rate)
 
-    under = per[per["warned"].to_numpy(bool) & ~per.index.isin(_over_fifth(per).index)]
+    under = per[per["warned"].to_numpy(bool) & ~per.index.isin(over_fifth(per).index)]
     tested = int(per["p_adjusted"].notna().sum())
     if len(under):  # under a fifth, but their outcomes differ beyond chance: the comparisons may not hold either
         under = under.iloc[np.argsort(under["p_value"].to_numpy(), kind="stable")]
@@ -2327,7 +2327,7 @@ def _warn_not_stated_outcomes(per: pd.DataFrame, cols: Sequence[str], outcome: s
                   f"the {tested} {'stratum' if tested == 1 else 'strata'} tested): those searches are in no group's "
                   "rate, so the groups' rates, and the comparisons, may differ from the true ones: say so beside the "
                   "comparison; counts and rates in .attrs['not_stated_strata']")
-    high = _over_fifth(per)
+    high = over_fifth(per)
     if not len(high):
         return
     names = [one(s, r) for s, r in zip(_strata_said(high, cols), high.itertuples(index=False))]
@@ -2358,13 +2358,13 @@ def _find_reasons(blank: dict[str, tuple[int, int]], nfa: dict[str, tuple[int, i
     the records name their force."""
     out: dict[str, str] = {}
     for f, (miss, n) in blank.items():
-        whose = "the searches" if f == "all searches" else f"{_force_said(f)}'s searches"
+        whose = "the searches" if f == "all searches" else f"{force_said(f)}'s searches"
         out[f] = (f"find rate withheld: 'outcome linked to object of search' is blank for {miss / n:.0%} of {whose}, "
                   "so a rate over the searches with the flag is of a selected subset, not comparable with other "
                   "forces' (compare outcome='positive' or 'arrest')")
     for f, (no, finds) in nfa.items():
         if f not in out and f != "all searches":
-            out[f] = (f"find rate withheld: {no / finds:.0%} of {_force_said(f)}'s searches flagged 'outcome linked to object of "
+            out[f] = (f"find rate withheld: {no / finds:.0%} of {force_said(f)}'s searches flagged 'outcome linked to object of "
                       "search' ended in no further action, so the flag does not show that anything was found, and the "
                       "rate is not comparable with other forces' (compare outcome='positive' or 'arrest')")
     return out
@@ -2571,7 +2571,7 @@ def _within_forces(recs: pd.DataFrame, keys: list[str], group: str, reference: s
             shown.append(f"{(where + ', ') if where else ''}{r['group']}: {r['rr_pooled']:.2f} pooled, {r['rr']:.2f} "
                          f"within forces ({conf:.0%} CI {r['rr_lower']:.2f} to {r['rr_upper']:.2f})")
         warn_user(f"outcome_test(outcome={outcome!r}): the rows pool the searches of {len(rate)} forces, whose {outcome} "
-                  f"rates differ ({_force_said(lo_f)} {rate[lo_f]:.1%} to {_force_said(hi_f)} {rate[hi_f]:.1%}) and "
+                  f"rates differ ({force_said(lo_f)} {rate[lo_f]:.1%} to {force_said(hi_f)} {rate[hi_f]:.1%}) and "
                   "who search the groups in different proportions, so a pooled ratio to the "
                   f"{reference} rate partly compares forces, not groups: {'; '.join(shown)}"
                   f"{' (and more)' if moved.sum() > 4 else ''}. The within-force ratio (Mantel-Haenszel) compares "
@@ -2585,7 +2585,7 @@ def _within_forces(recs: pd.DataFrame, keys: list[str], group: str, reference: s
 MANY_COMPARISONS = 5
 
 
-def _p_said(p: float) -> str:
+def p_said(p: float) -> str:
     """A p-value as a message gives it: ``"= 0.034"``, ``"< 0.001"``."""
     return "< 0.001" if p < 0.001 else f"= {p:.3f}"
 
@@ -2622,7 +2622,7 @@ def _multiple_comparisons(out: pd.DataFrame, keys: list[str], conf: float, outco
         def said(i: int) -> str:
             r = out.iloc[i]
             where = " / ".join(_key_said(k, r[k]) for k in named)
-            return f"{(where + ' / ') if where else ''}{r['group']} p {_p_said(p[i])} (adjusted {_p_said(adjusted[i]).lstrip('= ')})"
+            return f"{(where + ' / ') if where else ''}{r['group']} p {p_said(p[i])} (adjusted {p_said(adjusted[i]).lstrip('= ')})"
 
         n_groups = out["group"].iloc[tested].astype(str).nunique()
         n_strata = len(rows[keys].drop_duplicates()) if keys else 1
@@ -2844,7 +2844,7 @@ def outcome_test(
                 excluded["outcome_linked_selective"] = int(left.sum())
                 usable = usable & ~pd.Series(left, index=usable.index)
                 warn_user(f"outcome_test(outcome='find'): the {int(left.sum()):,} searches with the flag of "
-                          f"{', '.join(sorted({_force_said(u) for u in units[left]}))} are left out of rows that pool them with other forces' "
+                          f"{', '.join(sorted({force_said(u) for u in units[left]}))} are left out of rows that pool them with other forces' "
                           "(the flag there is blank for many searches, or set on searches with no further action, see "
                           "above); counted in "
                           ".attrs['excluded']['outcome_linked_selective']")
@@ -2917,7 +2917,7 @@ def outcome_test(
     out["test"] = pd.Categorical.from_codes(res["test"], categories=_TEST_LABELS)
     for k in ["z", "chi2_yates", "p_chi2_yates", "p_fisher", "odds_ratio"]:
         out[k] = res[k]
-    out["rr_method"] = _methods(res["rr_method"])
+    out["rr_method"] = method_labels(res["rr_method"])
     out["confidence"] = conf
     # a rate of 1 in 2 (police.uk Durham, Asian, arrests Dec 2019 - Feb 2020) is no evidence either way:
     # flagged as disproportionality's rows are (Home Office / ONS suppress rates on small bases)

@@ -256,7 +256,7 @@ def _blank_beyond_area(frame: pd.DataFrame) -> pd.DataFrame:
     is False, as :func:`write_ascii_grid` writes them; unchanged without that column."""
     import copy
 
-    from .hotspot.grid import GRID_TAG, IN_STUDY_AREA, _digest
+    from .hotspot.grid import GRID_TAG, IN_STUDY_AREA, array_digest
 
     if IN_STUDY_AREA not in frame.columns:
         return frame
@@ -271,7 +271,7 @@ def _blank_beyond_area(frame: pd.DataFrame) -> pd.DataFrame:
         v[beyond] = np.nan
         frame[c] = v
         if isinstance(tag, dict) and isinstance(tag.get("layers"), dict) and str(c) in tag["layers"]:
-            tag["layers"][str(c)] = _digest(v)  # its column is still the grid's layer (for pai)
+            tag["layers"][str(c)] = array_digest(v)  # its column is still the grid's layer (for pai)
     return frame
 
 

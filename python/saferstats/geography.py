@@ -39,7 +39,7 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._frames import as_float_array, as_pandas, check_same_order, plain
-from .io import _read_bounded
+from .io import read_bounded
 from .exceptions import (
     AmbiguousAreaError,
     BoundaryError,
@@ -89,7 +89,13 @@ def _path(name: str) -> Any:
 
 
 @functools.lru_cache(maxsize=None)
-def _table(name: str) -> pd.DataFrame:
+def bundled_table(name: str) -> pd.DataFrame:
+    """The bundled gzip CSV ``data/<name>`` as read once per session (cached: copy it before
+    changing it); empty cells stay ``""`` (no value is read as missing).
+
+    >>> len(bundled_table("lookup_la24_csp24_pfa24.csv.gz"))
+    332
+    """
     with _path(name).open("rb") as fh:
         return pd.read_csv(fh, compression="gzip", dtype={"csp_basis": str, "district18_code": str},
                            keep_default_na=False, na_values=[])
@@ -115,20 +121,26 @@ def area_lookup() -> pd.DataFrame:
     >>> len(lk), lk["la_code"].nunique(), int(lk["csp_split"].sum())
     (332, 318, 21)
     """
-    return _table("lookup_la24_csp24_pfa24.csv.gz").copy()
+    return bundled_table("lookup_la24_csp24_pfa24.csv.gz").copy()
 
 
-def _names(level: str) -> pd.Series:
-    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+def area_names(level: str) -> pd.Series:
+    """The December 2024 names of one level's areas (``"la"``, ``"csp"`` or ``"force"``) indexed by
+    their ONS codes, from the bundled lookup.
+
+    >>> area_names("force")["E23000027"]
+    'Hertfordshire'
+    """
+    lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
     col = {"la": ("la_code", "la"), "csp": ("csp_code", "csp"), "force": ("force_code", "force_name")}[level]
     return lk.drop_duplicates(col[0]).set_index(col[0])[col[1]]
 
 
-def _close(word: str, options: Sequence[str], n: int = 5) -> list[str]:
+def close_matches(word: str, options: Sequence[str], n: int = 5) -> list[str]:
     """Names like ``word``: first those holding it as whole words (a short form, "Rhondda" for
     "Rhondda Cynon Taf", whose spelling is too far off for difflib), then difflib's look-alikes.
 
-    >>> _close("Rhondda", ["Rhondda Cynon Taf", "Ronda", "Merthyr Tydfil"])
+    >>> close_matches("Rhondda", ["Rhondda Cynon Taf", "Ronda", "Merthyr Tydfil"])
     ['Rhondda Cynon Taf', 'Ronda']
     """
     lower = {o.lower(): o for o in options}
@@ -159,7 +171,7 @@ _NOT_OFFERED = {
 }
 
 
-def _check_level(level: Any, valid: Sequence[str], *, census: int | None = None) -> str:
+def check_level(level: Any, valid: Sequence[str], *, census: int | None = None) -> str:
     """``level`` checked against ``valid`` (any case: ``"CSP"`` is ``"csp"``), or an
     :class:`UnknownAreaError` with a hint: the level meant (``"pfa"``: ``'force'``), or that a level
     exists for Census 2021 only."""
@@ -179,7 +191,7 @@ def _check_level(level: Any, valid: Sequence[str], *, census: int | None = None)
             f"unknown level {level!r}; valid: {', '.join(repr(v) for v in valid)}. Points are placed in local "
             "authorities, CSPs and force areas only (no ward or LSOA boundaries are bundled); police.uk files "
             "carry each record's LSOA in `lsoa_code`, and census_population('lsoa') has its ward", "level")
-    hint = [word] if word in valid else _close(str(level), valid, 2)
+    hint = [word] if word in valid else close_matches(str(level), valid, 2)
     raise UnknownAreaError(
         f"unknown level {level!r}; valid: {', '.join(repr(v) for v in valid)}"
         + (f" (did you mean {hint[0]!r}?)" if hint else ""),
@@ -262,8 +274,8 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
             return force
         _refuse_la_or_force(query, found)
         return found
-    lvl = _check_level(level, _POINT_LEVELS)
-    names = _names(lvl)
+    lvl = check_level(level, _POINT_LEVELS)
+    names = area_names(lvl)
     q = str(query).strip().lower()
     for code, name in names.items():
         if q in (str(code).lower(), str(name).lower()):
@@ -281,7 +293,7 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
         # Cornwall" / "Avon & Somerset" (the ONS spelling is the other one), "Essex Police"
         fid = force_id(query)
         if fid is not None:
-            lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+            lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
             row = lk[lk["force"] == fid].iloc[0]
             return {"level": lvl, "code": str(row["force_code"]), "name": str(row["force_name"])}
     if lvl == "force" and q in _OTHER_FORCES:
@@ -307,9 +319,9 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     if fid is not None:  # "Merseyside" at level="la": a force, not a district (nor "Tameside")
         raise UnknownAreaError(f"no {lvl} named or coded {query!r}; {_force_not_unit(query, fid, lvl)}", "query")
     # a misspelt force ("Mersyside") is offered as the force, ranked with the areas at this level
-    forces = {str(n) for n in _names("force").values} if lvl != "force" else set()
+    forces = {str(n) for n in area_names("force").values} if lvl != "force" else set()
     close = [repr(c) + (" (a police force area: level='force')" if c in forces and c not in unit_names else "")
-             for c in _close(str(query), list(dict.fromkeys([*unit_names, *forces])))]
+             for c in close_matches(str(query), list(dict.fromkeys([*unit_names, *forces])))]
     raise UnknownAreaError(
         f"no {lvl} named or coded {query!r}; " + (f"close matches: {', '.join(close)}" if close else "no close matches"),
         "query",
@@ -324,7 +336,7 @@ def _force_not_unit(query: Any, fid: str, lvl: str) -> str:
     >>> _force_not_unit("Merseyside", "merseyside", "la")
     "Merseyside is a police force area (pass level='force'), covering 5 local authorities: Knowsley, Liverpool, St. Helens, Sefton, Wirral; its police.uk id is 'merseyside' (force_id)"
     """
-    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+    lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
     rows = lk[lk["force"] == fid].drop_duplicates(f"{lvl}_code")
     units = [str(n) for n in rows[lvl]]
     kind = ("local authorit" + ("y" if len(units) == 1 else "ies")) if lvl == "la" else ("CSP" + ("" if len(units) == 1 else "s"))
@@ -334,7 +346,7 @@ def _force_not_unit(query: Any, fid: str, lvl: str) -> str:
     if re.search(r"\bcounty council$", _typed_key(str(query))):
         said += ("; a county council is an upper-tier council, not a level here: pass its districts (level='la') "
                  "or the force area, which also covers any unitary authority in the county")
-    close = _close(str(query), units)
+    close = close_matches(str(query), units)
     return said + (f"; close matches: {', '.join(repr(c) for c in close)}" if close else "")
 
 
@@ -343,7 +355,7 @@ def _is_force_slug(query: Any) -> bool:
     of the 43 (``"north-yorkshire"``; not ``"kent"``, which is a name too, nor ``"North Yorkshire"``)."""
     if not isinstance(query, str) or "-" not in query or query != query.strip().lower() or " " in query:
         return False
-    return query in set(_table("lookup_la24_csp24_pfa24.csv.gz")["force"].astype(str))
+    return query in set(bundled_table("lookup_la24_csp24_pfa24.csv.gz")["force"].astype(str))
 
 
 def _typed_key(text: str) -> str:
@@ -365,7 +377,7 @@ _COUNCIL_HEAD = re.compile(r"^(?:the\s+)?(?:london borough of|royal borough of|b
 def _typed_names(level: str) -> dict[str, tuple[str, ...]]:
     """The typed key (:func:`_typed_key`) of every name and other name of ``level`` -> the codes."""
     out: dict[str, set[str]] = {}
-    for code, name in _names(level).items():
+    for code, name in area_names(level).items():
         out.setdefault(_typed_key(str(name)), set()).add(str(code))
     if level != "force":
         for form, codes in _aliases(level).items():
@@ -384,13 +396,13 @@ def _typed_match(query: Any, level: str) -> str | None:
     # "City of York", "London Borough of Camden": the authority's own name (exact names only, so a
     # former district's name ("City of Durham") does not become a look-alike's)
     stripped = _COUNCIL_HEAD.sub("", re.sub(r"^the\s+", "", bare))
-    exact = {_typed_key(str(n)): str(c) for c, n in _names(level).items()}
+    exact = {_typed_key(str(n)): str(c) for c, n in area_names(level).items()}
     for k in tries:
         codes = table.get(k, ())
         if len(codes) == 1:
             return codes[0]
         if len(codes) > 1:
-            names = _names(level)
+            names = area_names(level)
             raise AmbiguousAreaError(
                 f"{query!r} could be more than one {level}: "
                 + ", ".join(f"{names[c]!r} ({c})" for c in codes) + "; pass the full name or the code", "query")
@@ -405,15 +417,15 @@ def _canonical_names() -> dict[str, str]:
     abolished since 2016 (so an error can say what a typed name is at another level or was)."""
     from . import datasets
 
-    names = [*map(str, _names("la").values), *map(str, _names("csp").values),
-             *map(str, _table("census2021_former_la.csv.gz")["la"]), *map(str, datasets.census2011_by_la()["la"])]
+    names = [*map(str, area_names("la").values), *map(str, area_names("csp").values),
+             *map(str, bundled_table("census2021_former_la.csv.gz")["la"]), *map(str, datasets.census2011_by_la()["la"])]
     out = {_typed_key(n): n.strip().lower() for n in names}
     # other names of one area ("Bucks", "Barrow") at the level that has them, so that at the other
     # level the error says what they are ("Barrow" at level='la': a CSP of Westmorland and Furness)
     for level in ("la", "csp"):
         for form, codes in _aliases(level).items():
             if len(codes) == 1:
-                out.setdefault(_typed_key(form), str(_names(level)[codes[0]]).strip().lower())
+                out.setdefault(_typed_key(form), str(area_names(level)[codes[0]]).strip().lower())
     return out
 
 
@@ -432,7 +444,7 @@ def _canonical(query: Any) -> str:
 def _members(level: str, code: str) -> frozenset[str]:
     """The local authorities (December 2024 codes) an area is made of; a CSP of a pre-merger
     district is itself."""
-    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+    lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
     if level == "la":
         return frozenset({code})
     if level == "force":
@@ -489,7 +501,7 @@ def _county_and_force(query: Any, force: Mapping[str, str]) -> tuple[str, bool] 
     text = str(query).strip()
     if force["name"] not in _COUNTY_COUNCILS or _FORCE_SUFFIX.search(text) or text.upper() == force["code"]:
         return None
-    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+    lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
     rows = lk[lk["force_code"] == force["code"]].drop_duplicates("la_code")
     districts = rows[rows["la_code"].str.startswith("E07")]
     unitary = sorted(rows.loc[~rows["la_code"].str.startswith("E07"), "la"].astype(str))
@@ -507,7 +519,7 @@ def _refuse_la_or_force(query: Any, la: Mapping[str, str]) -> None:
     fid = force_id(query)
     if fid is None:
         return
-    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+    lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
     row = lk[lk["force"] == fid].iloc[0]
     fcode, fname = str(row["force_code"]), str(row["force_name"])
     if _members("force", fcode) == _members("la", la["code"]):
@@ -568,8 +580,8 @@ def _aliases(level: str) -> dict[str, tuple[str, ...]]:
     of Bristol", "Bristol"), "County Durham" as "Durham", the everyday short form before a join
     ("Southend-on-Sea": "Southend"; "Newcastle" names two areas), the Welsh names of Welsh areas
     ("Caerdydd") and a few names in everyday use ("Hull")."""
-    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
-    names = _names(level)
+    lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
+    names = area_names(level)
     out: dict[str, set[str]] = {}
 
     def add(form: str, code: str) -> None:
@@ -642,7 +654,7 @@ def _recoded(q: str, level: str) -> str:
     if level == "la":
         now = f"find_area({code!r}) is the December 2024 area"
     else:
-        csps = _table("lookup_la24_csp24_pfa24.csv.gz")
+        csps = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
         csps = csps[csps["la_code"] == code].drop_duplicates("csp_code")
         now = "its CSP is " + ", ".join(f"{c!r} ({k})" for c, k in zip(csps["csp"], csps["csp_code"]))
     return (f"{q.upper()} is the code of {name} {when} (ONS gives an authority a new code when its boundary "
@@ -657,15 +669,15 @@ def _former_district(q: str, level: str) -> str:
     error offered look-alikes ("close matches: 'Harrow'") for a district that existed."""
     if level not in ("la", "csp"):
         return ""
-    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
-    names = _names("la")
-    former = _table("census2021_former_la.csv.gz").drop_duplicates("la_code")
+    lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
+    names = area_names("la")
+    former = bundled_table("census2021_former_la.csv.gz").drop_duplicates("la_code")
     hit = former[(former["la"].str.lower() == q) | (former["la_code"].str.lower() == q)]
     if len(hit):
         r = hit.iloc[0]
         now = f"{r['successor']!r} ({r['successor_code']})"
         where = (f"find_area({r['successor']!r}, level='la') for the authority now" if level == "la" else
-                 f"its area is in the CSP {_names('csp')[r['csp_code']]!r} ({r['csp_code']})")
+                 f"its area is in the CSP {area_names('csp')[r['csp_code']]!r} ({r['csp_code']})")
         return (f"{r['la']} ({r['la_code']}) was a district until {r['abolished']}, when it became part of {now}; "
                 f"{where}; census_population('former_la') has the district's own Census 2021 population")
     from . import datasets
@@ -702,21 +714,21 @@ def _other_code(q: str) -> str:
     code, kind = q.upper(), _GSS_KINDS[m.group(1).upper()]
     tail = "find_area looks up local authorities, CSPs and police force areas (level='la', 'csp', 'force')"
     if kind.startswith(("an LSOA", "an electoral")):
-        lsoa = _table("census2021_lsoa21.csv.gz")
+        lsoa = bundled_table("census2021_lsoa21.csv.gz")
         col = "lsoa_code" if kind == "an LSOA" else "ward_code"
         rows = lsoa[lsoa[col] == code]
         if len(rows):
             r = rows.iloc[0]
             name = r["lsoa"] if col == "lsoa_code" else r["ward"]
-            la = _names("la")[r["la_code"]]
+            la = area_names("la")[r["la_code"]]
             csps = sorted(set(rows["csp_code"]))
-            csp = ", ".join(f"{_names('csp')[c]!r} ({c})" for c in csps)
+            csp = ", ".join(f"{area_names('csp')[c]!r} ({c})" for c in csps)
             return (f"{code} is {kind} ({name!r}) in the local authority {la!r} ({r['la_code']}) and the CSP"
                     f"{'s' if len(csps) > 1 else ''} {csp}; {tail}; census_population("
                     f"{'lsoa' if col == 'lsoa_code' else 'ward'!r}) has its Census 2021 population")
         if kind == "an LSOA":
-            if code in _lsoa_places().index:  # an LSOA 2011 that ONS changed in 2021
-                r = _lsoa_places().loc[code]
+            if code in lsoa_places().index:  # an LSOA 2011 that ONS changed in 2021
+                r = lsoa_places().loc[code]
                 became = {"split": "split in 2021 into the LSOAs 2021", "merged": "merged in 2021 into the LSOA 2021",
                           "irregular": "since 2021 part of the LSOA 2021",
                           "split_areas": "divided in 2021 between two local authorities' LSOAs 2021"}[r["status"]]
@@ -734,7 +746,7 @@ def _other_code(q: str) -> str:
 def _other_level(q: str, level: str) -> str:
     """What a query that names no area of ``level`` names at the other level (LA <-> CSP), as a
     sentence for the error: ``""`` when it names neither."""
-    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+    lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
 
     def listing(rows: pd.DataFrame, name: str, code: str) -> str:
         rows = rows.drop_duplicates(code)
@@ -744,7 +756,7 @@ def _other_level(q: str, level: str) -> str:
         # an authority or CSP asked for as a force ("Buckinghamshire" was offered Nottinghamshire,
         # "Somerset" Dorset): the force area it is in
         for lv in ("la", "csp"):
-            codes = {c for c, n in _names(lv).items() if q in (str(c).lower(), str(n).lower())}
+            codes = {c for c, n in area_names(lv).items() if q in (str(c).lower(), str(n).lower())}
             codes |= set(_aliases(lv).get(q, ()))
             if codes:
                 rows = lk[lk[f"{lv}_code"].isin(codes)].drop_duplicates(f"{lv}_code")
@@ -752,7 +764,7 @@ def _other_level(q: str, level: str) -> str:
                 each = [f"{n} ({c}) is a {what} in the police force area {fn!r} ({fc})"
                         for n, c, fn, fc in zip(rows[lv], rows[f"{lv}_code"], rows["force_name"], rows["force_code"])]
                 return "; ".join(each) + f"; pass {'that' if len(each) == 1 else 'one of them'}, or level={lv!r}"
-        former = _table("census2021_former_la.csv.gz").drop_duplicates("la_code")
+        former = bundled_table("census2021_former_la.csv.gz").drop_duplicates("la_code")
         hit = former[(former["la"].str.lower() == q) | (former["la_code"].str.lower() == q)]
         if len(hit):
             r = hit.iloc[0]
@@ -918,24 +930,24 @@ def census_population(
     if census == 2011:
         if detailed:
             raise InvalidInputError("detailed=True is available for census=2021 only", "detailed")
-        lvl11 = _check_level(level, ("force", "la", "csp"), census=2011)
+        lvl11 = check_level(level, ("force", "la", "csp"), census=2011)
         return _stamp(_census2011(lvl11), 2011, lvl11)
     if census != 2021:
         raise InvalidInputError(f"census must be 2021 or 2011, got {census!r}", "census")
-    lvl = _check_level(level, _LEVELS)
+    lvl = check_level(level, _LEVELS)
     if detailed and lvl != "la":
         raise InvalidInputError("detailed=True is available at level='la' only", "detailed")
-    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+    lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
     force_of = lk.drop_duplicates("force_code").set_index("force_code")["force"]
     la_force = lk.drop_duplicates("la_code").set_index("la_code")["force"]
     csp_force = lk.drop_duplicates("csp_code").set_index("csp_code")["force"]
     if detailed:
-        wide = _table("census2021_detailed_la24.csv.gz")
+        wide = bundled_table("census2021_detailed_la24.csv.gz")
         groups = [c for c in wide.columns if ":" in c]
         wide = wide.assign(force=wide["la_code"].map(la_force))
         keys = ["la", "la_code", "force", "boundary_note"]
         out = wide.melt(id_vars=keys, value_vars=groups, var_name="ethnicity", value_name="population")
-        out.insert(len(keys), "broad", out["ethnicity"].map(_broad_of))
+        out.insert(len(keys), "broad", out["ethnicity"].map(broad_of))
         out = out.sort_values(["la", "la_code", "ethnicity"], kind="stable").reset_index(drop=True)
         flagged = sorted(wide.loc[wide["boundary_note"] != "", "la"])
         if flagged:
@@ -943,14 +955,14 @@ def census_population(
                       "boundary_note column); the five broad groups at level='la' are at 2024 boundaries")
         return _stamp(out, 2021, "la_detailed")
     if lvl == "former_la":
-        wide = _table("census2021_former_la.csv.gz")
-        wide = wide.assign(csp=wide["csp_code"].map(_names("csp")), force=wide["successor_code"].map(la_force))
+        wide = bundled_table("census2021_former_la.csv.gz")
+        wide = wide.assign(csp=wide["csp_code"].map(area_names("csp")), force=wide["successor_code"].map(la_force))
         keys = ["la", "la_code", "successor", "successor_code", "abolished", "csp", "csp_code", "force", "basis",
                 "boundary_note"]
         sort = ["la", "la_code"]
     elif lvl in ("lsoa", "ward"):
-        wide = _table("census2021_lsoa21.csv.gz")
-        names_la, names_csp = _names("la"), _names("csp")
+        wide = bundled_table("census2021_lsoa21.csv.gz")
+        names_la, names_csp = area_names("la"), area_names("csp")
         wide = pd.DataFrame({
             "lsoa": wide["lsoa"], "lsoa_code": wide["lsoa_code"], "ward": wide["ward"], "ward_code": wide["ward_code"],
             "la": wide["la_code"].map(names_la), "la_code": wide["la_code"],
@@ -971,7 +983,7 @@ def census_population(
             keys = ["ward", "ward_code", "la", "la_code", "csp", "csp_code", "force"]
             sort = ["la", "ward", "ward_code"]
     else:
-        areas = _table("census2021_areas.csv.gz")
+        areas = bundled_table("census2021_areas.csv.gz")
         wide = areas[areas["level"] == lvl]
         if lvl == "force":
             wide = pd.DataFrame({"force": wide["code"].map(force_of), "force_name": wide["name"],
@@ -1052,7 +1064,7 @@ def _census2011(level: str) -> pd.DataFrame:
     from . import datasets
     from .io import force_slug
 
-    codes = _table("lookup_la24_csp24_pfa24.csv.gz").drop_duplicates("force").set_index("force")["force_code"]
+    codes = bundled_table("lookup_la24_csp24_pfa24.csv.gz").drop_duplicates("force").set_index("force")["force_code"]
     if level == "force":
         wide = datasets.census2011_by_force().rename(columns={"force": "force_name"})
         wide["force"] = wide["force_name"].map(force_slug)
@@ -1070,7 +1082,7 @@ def _census2011(level: str) -> pd.DataFrame:
     return long.sort_values(keys + ["ethnicity"], kind="stable").reset_index(drop=True)
 
 
-def _areas_2024(level: str, census: int) -> pd.DataFrame:
+def areas_2024(level: str, census: int) -> pd.DataFrame:
     """Denominators for areas found from locations (December 2024 codes and names): columns
     ``level, level_code, force, ethnicity, population``, one row per area and group.
 
@@ -1079,8 +1091,8 @@ def _areas_2024(level: str, census: int) -> pd.DataFrame:
     (Cwm Taf = Merthyr Tydfil + Rhondda Cynon Taf). Areas created by later mergers (e.g. the
     unitary North Yorkshire) have no 2011 row: searches there find no population and are refused."""
     code = f"{level}_code"
-    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
-    names = _names(level)
+    lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
+    names = area_names(level)
     force_of = lk.drop_duplicates(code).set_index(code)["force"]
     if census == 2021:
         out = census_population(level)[[level, code, "force", "ethnicity", "population"]]  # type: ignore[arg-type]
@@ -1108,7 +1120,7 @@ def _areas_2024(level: str, census: int) -> pd.DataFrame:
 def _force_keys() -> dict[str, str]:
     from .io import force_slug
 
-    lk = _table("lookup_la24_csp24_pfa24.csv.gz").drop_duplicates("force_code")
+    lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz").drop_duplicates("force_code")
     keys: dict[str, str] = {}
     for slug, name, fcode in zip(lk["force"], lk["force_name"], lk["force_code"]):
         for k in (slug, name, fcode, force_slug(name)):
@@ -1162,15 +1174,15 @@ def force_id(label: Any) -> str | None:
     return None
 
 
-def _force_codes(labels: Any) -> dict[str, str | None]:
+def force_codes(labels: Any) -> dict[str, str | None]:
     """The ONS police force area code (E23..., W15...) of each distinct force label (name, slug or
     code, as :func:`force_id` matches them: "Devon and Cornwall" and "Devon & Cornwall" are one
     force); None for a label that is none of the 43 territorial forces.
 
-    >>> _force_codes(["Devon and Cornwall", "Devon & Cornwall", "Hertfordshire", "BTP"])
+    >>> force_codes(["Devon and Cornwall", "Devon & Cornwall", "Hertfordshire", "BTP"])
     {'Devon and Cornwall': 'E23000035', 'Devon & Cornwall': 'E23000035', 'Hertfordshire': 'E23000027', 'BTP': None}
     """
-    lk = _table("lookup_la24_csp24_pfa24.csv.gz").drop_duplicates("force").set_index("force")["force_code"]
+    lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz").drop_duplicates("force").set_index("force")["force_code"]
     out: dict[str, str | None] = {}
     for label in labels:
         if label is None or (isinstance(label, float) and np.isnan(label)) or str(label) in out:
@@ -1180,7 +1192,9 @@ def _force_codes(labels: Any) -> dict[str, str | None]:
     return out
 
 
-def _broad_of(label: str) -> str:
+def broad_of(label: str) -> str:
+    """The broad ethnic group (one of :data:`BROAD_GROUPS`) a Census label starts with
+    (``"Asian, Asian British or Asian Welsh: Indian"`` is ``"Asian"``), else ``"Other"``."""
     head = label.split(":", 1)[0]
     for g in BROAD_GROUPS:
         if head.startswith(g):
@@ -1207,11 +1221,11 @@ _LSOA_LEVELS = ("lsoa21_code", "ward_code", "la_code", "csp_code", "force")
 
 
 @functools.lru_cache(maxsize=1)
-def _lsoa_places() -> pd.DataFrame:
+def lsoa_places() -> pd.DataFrame:
     """Every LSOA 2021 code and every LSOA 2011 code that changed in 2021, indexed by code, with
     its status and the areas it lies in ("" where its parts disagree)."""
-    lsoa = _table("census2021_lsoa21.csv.gz")[["lsoa_code", "ward_code", "ward", "la_code", "csp_code"]]
-    la_force = _table("lookup_la24_csp24_pfa24.csv.gz").drop_duplicates("la_code").set_index("la_code")["force"]
+    lsoa = bundled_table("census2021_lsoa21.csv.gz")[["lsoa_code", "ward_code", "ward", "la_code", "csp_code"]]
+    la_force = bundled_table("lookup_la24_csp24_pfa24.csv.gz").drop_duplicates("la_code").set_index("la_code")["force"]
     lsoa = lsoa.assign(force=lsoa["la_code"].map(la_force))
     cols = ["ward_code", "ward", "la_code", "csp_code", "force"]
     now = lsoa.assign(status="lsoa21", lsoa21_code=lsoa["lsoa_code"], lsoa21_candidates=lsoa["lsoa_code"])
@@ -1233,15 +1247,15 @@ def _lsoa_places() -> pd.DataFrame:
     old["status"] = np.select([(old["n"] == 1) & (old["change"] == "M"), old["n"] == 1, old["la_code"] != ""],
                              ["merged", "irregular", "split"], "split_areas")
     out = pd.concat([now.set_index("lsoa_code"), old.drop(columns=["change", "n"])])
-    out["la"] = out["la_code"].map(_names("la")).fillna("")
-    out["csp"] = out["csp_code"].map(_names("csp")).fillna("")
+    out["la"] = out["la_code"].map(area_names("la")).fillna("")
+    out["csp"] = out["csp_code"].map(area_names("csp")).fillna("")
     order = ["lsoa21_code", "lsoa21_candidates", "ward_code", "ward", "la_code", "la", "csp_code", "csp", "force",
              "status"]
     return out[order]
 
 
 def _lsoa_rows(codes: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
-    """The :func:`_lsoa_places` row of each distinct code of ``codes`` (stripped, upper case;
+    """The :func:`lsoa_places` row of each distinct code of ``codes`` (stripped, upper case;
     statuses ``not_lsoa`` and ``missing`` added) and each row's position in it."""
     if isinstance(codes.dtype, pd.CategoricalDtype):
         pos, uniq = codes.cat.codes.to_numpy(), pd.Index(codes.cat.categories, dtype=object)
@@ -1250,7 +1264,7 @@ def _lsoa_rows(codes: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
         uniq = pd.Index(uniq, dtype=object)
     keys = pd.Index([str(u).strip().upper() for u in uniq] + [""], dtype=object)  # the last: missing
     pos = np.where(pos < 0, len(keys) - 1, pos)
-    table = _lsoa_places().reindex(keys).fillna("")
+    table = lsoa_places().reindex(keys).fillna("")
     blank = np.asarray(keys == "", dtype=bool)
     table.loc[(table["status"] == "").to_numpy() & ~blank, "status"] = "not_lsoa"
     table.loc[blank, "status"] = "missing"
@@ -1407,7 +1421,7 @@ def assign_lsoa21(lsoa_code: Any) -> pd.DataFrame:
     return out
 
 
-def _lsoa11_note(codes: pd.Series, months: pd.Series | None = None) -> str:
+def lsoa11_note(codes: pd.Series, months: pd.Series | None = None) -> str:
     """What :func:`saferstats.read_street_crime` warns when its records carry LSOA 2011 codes that
     changed in 2021 (``""`` when none do): how many records and codes, the months of those records
     (``months``, the records' ``month``, as the file shows them: police.uk City of London 2023, six
@@ -1454,7 +1468,7 @@ def _lsoa11_note(codes: pd.Series, months: pd.Series | None = None) -> str:
 
 def _lsoa11_months(months: pd.Series | None, old: np.ndarray) -> str:
     """The months of the records carrying LSOA 2011 codes (``old``: a mask of ``months``' rows), as
-    :func:`_lsoa11_note` says them, with the later months of the input that carry none: police.uk
+    :func:`lsoa11_note` says them, with the later months of the input that carry none: police.uk
     coded such records with the LSOAs of Census 2011, and the months are the file's, not a cut-off.
 
     >>> m = pd.Series(["2023-01", "2023-03", "2023-04", "2023-05", "2023-12"])
@@ -1534,7 +1548,9 @@ class _Areas:
 
 
 @functools.lru_cache(maxsize=None)
-def _bundled_la() -> _Areas:
+def bundled_la() -> _Areas:
+    """The bundled December 2024 local authority boundaries (codes, names and rings in WGS84
+    longitude and latitude), read once per session."""
     gj = _geojson("boundaries_la24.geojson.gz")
     feats = gj["features"]
     return _Areas([f["properties"]["la_code"] for f in feats], [f["properties"]["la"] for f in feats],
@@ -1572,7 +1588,7 @@ def _geojson_file(p: Path, what: str) -> Any:
     """The parsed GeoJSON of the file ``p`` (``.geojson``, ``.json``, gzipped or not), refused as a
     :class:`BoundaryError` on ``what`` when it is too large or cannot be read."""
     try:
-        return json.loads(_read_bounded(p, MAX_BOUNDARY_BYTES, lambda why: BoundaryError(f"{what} file {str(p)!r}: {why}", what)))
+        return json.loads(read_bounded(p, MAX_BOUNDARY_BYTES, lambda why: BoundaryError(f"{what} file {str(p)!r}: {why}", what)))
     except (OSError, ValueError, EOFError, zlib.error) as exc:
         if isinstance(exc, BoundaryError):
             raise
@@ -1755,9 +1771,9 @@ def assign_area(
         return out
     if code is not None or name is not None:
         raise InvalidInputError("`code`/`name` name the columns of your own boundaries= only", "code" if code else "name")
-    lvl = _check_level("la" if level is None else level, _POINT_LEVELS)
+    lvl = check_level("la" if level is None else level, _POINT_LEVELS)
     check_swapped(la, lo)
-    bundle = _bundled_la()
+    bundle = bundled_la()
     x, y = np.ascontiguousarray(lo), np.ascontiguousarray(la)
     ids = bundle.index.locate(x, y)
     snapped = _snap(bundle, lo, la, ids, float(tolerance_m))
@@ -1771,7 +1787,7 @@ def assign_area(
         out.attrs["outside_england_and_wales"] = n_out
         out.attrs["snapped"] = snapped
         return out
-    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+    lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
     la_codes = bundle.codes
     if lvl == "force":
         f = lk.drop_duplicates("la_code").set_index("la_code")
@@ -1933,17 +1949,17 @@ def _index_of(rings: Sequence[np.ndarray]) -> Any:
 
 
 @functools.lru_cache(maxsize=None)
-def _la_rings_bng() -> list[tuple[str, str, list[np.ndarray]]]:
+def la_rings_bng() -> list[tuple[str, str, list[np.ndarray]]]:
     """(code, name, rings on the British National Grid) of each bundled local authority."""
-    la = _bundled_la()
+    la = bundled_la()
     return [(str(c), str(n), _to_bng_rings(rs)) for c, n, rs in zip(la.codes, la.names, la.rings)]
 
 
 @functools.lru_cache(maxsize=None)
-def _bundled_la_bng() -> tuple[Any, np.ndarray]:
+def bundled_la_bng() -> tuple[Any, np.ndarray]:
     """The bundled local authorities projected to British National Grid: (AreaIndex, names)."""
-    la = _bundled_la()
-    per = _la_rings_bng()
+    la = bundled_la()
+    per = la_rings_bng()
     flat = [(i, r) for i, (_, _, rs) in enumerate(per) for r in rs]
     rings = [r for _, r in flat]
     xy = np.concatenate(rings)
@@ -2151,7 +2167,7 @@ class StudyArea:
                       f"whose properties['{col}'] is {names[0]!r}")
 
     def _named(self, query: str, level: str | None) -> None:
-        levels = [_check_level(level, _POINT_LEVELS)] if level is not None else ["force", "csp", "la"]
+        levels = [check_level(level, _POINT_LEVELS)] if level is not None else ["force", "csp", "la"]
         found = None
         hits: list[dict[str, str]] = []
         for lv in levels:
@@ -2188,12 +2204,12 @@ class StudyArea:
                 raise UnknownAreaError(
                     f"no police force area, CSP or local authority named or coded {query!r}: {other}. A study "
                     "area is a force, CSP or local authority of December 2024, or a polygon you pass", "study_area")
-            close = _close(query, [str(n) for lv in levels for n in _names(lv).values])
+            close = close_matches(query, [str(n) for lv in levels for n in area_names(lv).values])
             raise UnknownAreaError(
                 f"no police force area, CSP or local authority named or coded {query!r}; "
                 + (f"close matches: {', '.join(repr(c) for c in close)}" if close else "no close matches"), "study_area")
         self.name, self.code, self.level = found["name"], found["code"], found["level"]
-        lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+        lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
         districts: list[Any] = []
         if self.level == "la":
             members = {self.code}
@@ -2308,7 +2324,7 @@ class StudyArea:
         xs = np.ascontiguousarray(as_float_array("x", x))
         ys = np.ascontiguousarray(as_float_array("y", y))
         out = ~self.contains_xy(xs, ys)
-        idx, names = _bundled_la_bng()
+        idx, names = bundled_la_bng()
         ids = idx.locate(np.ascontiguousarray(xs[out]), np.ascontiguousarray(ys[out]))
         labels = np.where(ids >= 0, names[np.maximum(ids, 0)], "no area").astype(object)
         labels[~(np.isfinite(xs[out]) & np.isfinite(ys[out]))] = "missing coordinates"

@@ -93,11 +93,16 @@ def force_slug(name: Any) -> str:
     return {"london-city-of": "city-of-london", "metropolitan-police": "metropolitan"}.get(s, s)
 
 
-def _snake(col: str) -> str:
+def snake_case(col: str) -> str:
+    """A column header in snake case: lower case, each run of other characters one ``_``.
+
+    >>> snake_case(" Number of Offences ")
+    'number_of_offences'
+    """
     return re.sub(r"[^a-z0-9]+", "_", col.strip().lower()).strip("_")
 
 
-def _files(path_or_paths: Any,
+def input_files(path_or_paths: Any,
            patterns: tuple[str, ...] = ("*.csv", "*.csv.gz", "*.json", "*.json.gz")) -> list[Path]:
     """The files named by a path, a folder (its files matching ``patterns``) or a list of either;
     each file once (by resolved path), and ``x.csv.gz`` left out when it holds what ``x.csv``
@@ -185,7 +190,7 @@ def _is_json(path: Path) -> bool:
     return name.endswith(".json") or name.endswith(".json.gz")
 
 
-def _read_bounded(path: Path, limit: int, refuse: Callable[[str], Exception]) -> bytes:
+def read_bounded(path: Path, limit: int, refuse: Callable[[str], Exception]) -> bytes:
     """The bytes of ``path``, gunzipped when it is gzip, never more than ``limit`` of them: a larger
     file, or one that unpacks to more (a gzip bomb), raises ``refuse(reason)`` before it fills
     memory. A truncated or corrupt gzip stream raises ``EOFError`` / ``zlib.error``."""
@@ -207,7 +212,7 @@ def _json_text(path: Path) -> str:
         return InvalidInputError(f"{path}: {reason} (a police.uk API response is a few MB)", "path_or_paths")
 
     try:
-        raw = _read_bounded(path, MAX_JSON_BYTES, refuse)
+        raw = read_bounded(path, MAX_JSON_BYTES, refuse)
     except (EOFError, zlib.error) as e:
         raise InvalidInputError(f"{path}: not a readable gzip file ({e})", "path_or_paths") from None
     return raw.decode("utf-8-sig")
@@ -251,7 +256,7 @@ def _json_as_csv(path: Path, folder: Path) -> Path:
 def _detect(header: str) -> tuple[str, str]:
     """(format, delimiter) from the first line of a file."""
     delim = ";" if header.count(";") > header.count(",") else ","
-    cols = [_snake(c.strip('"')) for c in header.split(delim)]
+    cols = [snake_case(c.strip('"')) for c in header.split(delim)]
     if "location_latitude" in cols or "datetime" in cols:
         return "api", delim
     if "self_defined_ethnicity" in cols:
@@ -287,7 +292,7 @@ _INDEX = {name: i for i, (name, *_rest) in enumerate(_KINDS)}
 _MAX_HEADER = 1 << 20
 
 
-def _header(path: Path) -> str:
+def first_line(path: Path) -> str:
     """First line of a file (decompressing .gz), without a byte-order mark; "" if empty. Errors
     (not gzip, truncated, no line end in the first MiB) are :class:`InvalidInputError` naming
     the file."""
@@ -309,7 +314,7 @@ def _header(path: Path) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _field_map(path: Path, names: list[str], index: dict[str, int], shown: list[str]) -> list[int | None]:
+def field_map(path: Path, names: list[str], index: dict[str, int], shown: list[str]) -> list[int | None]:
     """For each header field, the output column it feeds; a column named twice is refused (which
     of the two holds the data cannot be known)."""
     fields: list[int | None] = []
@@ -326,14 +331,14 @@ def _field_map(path: Path, names: list[str], index: dict[str, int], shown: list[
 
 def _plan(path: Path, fmt: str) -> tuple[str, list[int | None]] | None:
     """(delimiter, field map) for one file after checking its header; None for an empty file."""
-    header = _header(path)
+    header = first_line(path)
     if not header.strip():
         return None
     detected, delim = _detect(header)
     kind = detected if fmt == "auto" else fmt
     if kind == "unknown":
         # police.uk's street-level crime file (crimes, not searches): say which reader takes it
-        cols = {_snake(c) for c in re.split(r"[,;\t]", header)}
+        cols = {snake_case(c) for c in re.split(r"[,;\t]", header)}
         street = ("; it is police.uk street-level crime (crimes, not searches): saferstats.read_street_crime "
                   "reads it (saferstats hotspots on the command line)") if {"crime_type", "month"} <= cols else ""
         raise InvalidInputError(
@@ -345,7 +350,7 @@ def _plan(path: Path, fmt: str) -> tuple[str, list[int | None]] | None:
         shown = next(csv.reader([header], delimiter=delim))
     except csv.Error as e:
         raise InvalidInputError(f"{path}: line 1 (the header) cannot be read: {e}", "path_or_paths") from None
-    names = [_snake(c) for c in shown]
+    names = [snake_case(c) for c in shown]
     rename = {k.replace("__", "_"): v for k, v in _API_RENAME.items()} | _API_RENAME
     names = [rename.get(c, c) for c in names]
     missing = [c for c in _REQUIRED if c not in names]
@@ -355,10 +360,12 @@ def _plan(path: Path, fmt: str) -> tuple[str, list[int | None]] | None:
             f"{STOP_SEARCH_COLUMNS[1:16]}; found {names[:20]}",
             missing[0],
         )
-    return delim, _field_map(path, names, _INDEX, shown)
+    return delim, field_map(path, names, _INDEX, shown)
 
 
-def _categorical(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
+def reader_categorical(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
+    """The Rust reader's (codes, categories) of a text column as a pandas Categorical (code -1 is
+    missing); categories that decoded to the same text are merged."""
     if len(set(categories)) == len(categories):
         # the reader's codes index its categories by construction
         return pd.Categorical.from_codes(codes, categories=categories, validate=False)
@@ -367,11 +374,11 @@ def _categorical(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
     return pd.Categorical(values)
 
 
-def _blank_as_missing(codes: np.ndarray, categories: list[str]) -> tuple[np.ndarray, list[str]]:
+def blank_as_missing(codes: np.ndarray, categories: list[str]) -> tuple[np.ndarray, list[str]]:
     """The reader's (codes, categories) with every empty or whitespace-only category made missing
     (code -1): a blank cell is no value, not a category ``""``.
 
-    >>> _blank_as_missing(np.array([0, 1, 2, 1]), ["Male", "", "Female"])
+    >>> blank_as_missing(np.array([0, 1, 2, 1]), ["Male", "", "Female"])
     (array([ 0, -1,  1, -1], dtype=int32), ['Male', 'Female'])
     """
     blank = np.array([not c.strip() for c in categories], dtype=bool)
@@ -446,7 +453,7 @@ def read_stop_search(
         raise InvalidInputError(f"unknown format {format!r}; valid: 'auto', 'bulk', 'api', 'snake'", "format")
     if force is not None and not isinstance(force, str):
         raise InvalidInputError(f"`force` must be a force name such as 'Essex', not {force!r}", "force")
-    files = _files(_police_uk_folders(path_or_paths))
+    files = input_files(police_uk_folders(path_or_paths))
     if any(_is_json(p) or p.suffix.lower() == ".zip" for p in files):
         import tempfile
 
@@ -485,14 +492,14 @@ def _zip_stop_search(archive: Path, folder: Path) -> list[tuple[Path, str]]:
             out = []
             for k, info in enumerate(members):
                 target = folder / f"zip{k:06d}_{Path(info.filename).name}"
-                _unzip_bounded(z, info, target, archive)
+                unzip_bounded(z, info, target, archive)
                 out.append((target, f"{archive.name}:{info.filename}"))
     except (zipfile.BadZipFile, OSError) as e:
         raise InvalidInputError(f"{archive}: not a readable zip archive ({e})", "path_or_paths") from None
     return out
 
 
-def _unzip_bounded(z: Any, info: Any, target: Path, archive: Path) -> None:
+def unzip_bounded(z: Any, info: Any, target: Path, archive: Path) -> None:
     """Write zip member ``info`` to ``target``, refusing it (InvalidInputError) once it unpacks to
     more than 50 times its packed size (at least 64 MiB): the ``.gz`` rule, against zip bombs."""
     limit, written = max(50 * info.compress_size, 64 << 20), 0
@@ -516,7 +523,7 @@ _MONTH_FOLDER = re.compile(r"^\d{4}-\d{2}$")
 _SEARCH_FILES = ("*-stop-and-search.csv", "*-stop-and-search.csv.gz")
 
 
-def _police_uk_folders(path_or_paths: Any, inner_patterns: tuple[str, ...] = _SEARCH_FILES,
+def police_uk_folders(path_or_paths: Any, inner_patterns: tuple[str, ...] = _SEARCH_FILES,
                        own_patterns: tuple[str, ...] = ("*.csv", "*.csv.gz", "*.json", "*.json.gz")) -> Any:
     """A folder as police.uk's download unzips (``2019-12/2019-12-essex-stop-and-search.csv``, beside
     the street and outcomes files) becomes the files of its ``YYYY-MM`` subfolders that match
@@ -528,7 +535,7 @@ def _police_uk_folders(path_or_paths: Any, inner_patterns: tuple[str, ...] = _SE
     try:
         items = list(items)
     except TypeError:
-        return path_or_paths  # _files names the problem
+        return path_or_paths  # input_files names the problem
     out: list[Any] = []
     for item in items:
         try:
@@ -572,7 +579,7 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
         if kind == "category":
             # a blank cell (no gender, no legislation...) is missing, as in read_street_crime; the
             # force and file-name columns keep "" (no value there: the force comes from elsewhere)
-            data[name] = _categorical(*(col if name in ("force", "file_name") else _blank_as_missing(*col)))
+            data[name] = reader_categorical(*(col if name in ("force", "file_name") else blank_as_missing(*col)))
         elif kind == "bool":
             data[name] = _bool(col)
         elif kind == "float":
@@ -588,7 +595,7 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
     for k in range(len(pr["kind"])):
         kind, ci, row = pr["kind"][k], pr["column"][k], pr["row"][k]
         col = _KINDS[ci][0] if ci >= 0 else None
-        reason = _reason(kind, col, _KINDS[ci][1] if ci >= 0 else "")
+        reason = problem_reason(kind, col, _KINDS[ci][1] if ci >= 0 else "")
         if col == "date" and kind == "unparsable" and _DAY_FIRST.match(pr["value"][k].strip()):
             retry_rows.append(row)  # dd/mm/yyyy[ hh:mm[:ss]]: parsed below, day first (UK)
             retry_at.append(len(dropped))
@@ -604,7 +611,7 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
                 ns[row] = value
                 fixed.add(at)
             elif status == "out of range":
-                dropped[at]["reason"] = _reason("out of range", "date", "datetime")
+                dropped[at]["reason"] = problem_reason("out of range", "date", "datetime")
         dates = pd.Series(pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC"))
         dropped = [d for i, d in enumerate(dropped) if i not in fixed]
 
@@ -643,7 +650,7 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
     mc = _ext.month_codes(local.asi8)
     month_codes, months = mc["codes"], mc["labels"]
     data["month"] = pd.Categorical.from_codes(month_codes, categories=months, ordered=True, validate=False)
-    data["source_file"] = _categorical(file_idx.astype(np.int64), names)
+    data["source_file"] = reader_categorical(file_idx.astype(np.int64), names)
     data["source_line"] = res["line"].view(np.int64)  # u64 line numbers, far below 2**63
     if line_shift.any():
         data["source_line"] = data["source_line"] - line_shift[file_idx]
@@ -728,7 +735,7 @@ def _check_months(out: pd.DataFrame, empty: list[str]) -> None:
     ``.attrs["rows_read_by_force"]``: the searches read for each force, so that a table filtered
     since (attrs are kept) is known not to be the one the months were read for.
     The check is :func:`saferstats.disproportionality`'s, which the report uses too."""
-    from .disproportionality import _months_missing, _warn_months_missing
+    from .disproportionality import months_without_searches, warn_months_missing
 
     read = []
     for name in empty:
@@ -736,7 +743,7 @@ def _check_months(out: pd.DataFrame, empty: list[str]) -> None:
         if m:
             read.append((m.group("force"), _base_name(name)[:7]))
     present: dict[str, list[str]] = {}
-    missing, span = _months_missing(out, read, present)
+    missing, span = months_without_searches(out, read, present)
     out.attrs["months_read"] = present
     out.attrs["months_missing"] = missing
     # the searches read per force: disproportionality trusts months_read (a header-only file is a month
@@ -745,7 +752,7 @@ def _check_months(out: pd.DataFrame, empty: list[str]) -> None:
     out.attrs["rows_read_by_force"] = ({str(k): int(v) for k, v in out["force"].astype(str).value_counts().items()}
                                        if "force" in out.columns else {})
     if missing:
-        _warn_months_missing(missing, span, "read_stop_search", units=len(present))
+        warn_months_missing(missing, span, "read_stop_search", units=len(present))
 
 
 def _summary(rows: int, res: dict[str, Any], dropped: list[dict[str, Any]]) -> dict[str, Any]:
@@ -780,7 +787,7 @@ def _day_first(text: str) -> tuple[int, str]:
     return pd.Timestamp(when).value, "ok"
 
 
-def _reason(kind: str, col: str | None, col_kind: str) -> str:
+def problem_reason(kind: str, col: str | None, col_kind: str) -> str:
     """The ``reason`` of a problem reported by the Rust reader."""
     if kind == "malformed":
         return "malformed line (wrong number of fields)"
@@ -941,7 +948,7 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     >>> t.attrs["summary"]["lines_left_out"], t.attrs["suppressed"] > 0
     (0, True)
     """
-    files = _files(path, patterns=("*.csv", "*.csv.gz"))
+    files = input_files(path, patterns=("*.csv", "*.csv.gz"))
     if len(files) != 1:
         raise InvalidInputError(f"read_mha_annual reads one file; {path} names {len(files)}", "path")
     src = files[0]
@@ -1012,7 +1019,7 @@ def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
     """:func:`read_mha_annual` of one CSV file; ``named`` is the file as the caller named it (the
     workbook, when ``src`` is its main sheet written out), named in errors and problems."""
     name = named.name
-    header = _header(src)
+    header = first_line(src)
     if not header.strip():
         raise InvalidInputError(f"{named}: the file is empty; expected the NHS MHA annual main sheet", "path")
     try:
@@ -1025,7 +1032,7 @@ def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
         raise InvalidInputError(f"{named}: missing column(s) {missing}; expected the NHS MHA annual main sheet "
                                 f"(found {shown[:16]})", missing[0])
     index = {c: i for i, c in enumerate(wanted)}
-    fields = _field_map(src, shown, index, shown)
+    fields = field_map(src, shown, index, shown)
     kinds = [(c, "category", 0.0, False) for c in wanted]
     res = _ext.read_columns([(str(src), ",", fields)], kinds)
     cols = res["columns"]
@@ -1037,7 +1044,7 @@ def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
         ci = pr["column"][k]
         col = wanted[ci] if ci >= 0 else None
         dropped.append({"source_file": name, "source_line": int(pr["line"][k]), "column": col,
-                        "value": pr["value"][k], "reason": _reason(pr["kind"][k], col, "category")})
+                        "value": pr["value"][k], "reason": problem_reason(pr["kind"][k], col, "category")})
     out = pd.DataFrame(index=pd.RangeIndex(n))
     absent = {c for c in _MHA_OPTIONAL if c not in shown}
     for c, out_col in _MHA_TEXT.items():

@@ -88,7 +88,7 @@ def _times(periods: Any, n: int) -> tuple[np.ndarray | None, Any]:
     return _period_numbers(labels, "periods"), labels
 
 
-def _period_index(index: pd.Index) -> Any:
+def period_index(index: pd.Index) -> Any:
     """The index of a Series of values as its periods when it holds periods — dates, pandas
     Periods or labels such as ``"2021-06"`` / ``"2019/20"`` (a ``groupby("month").size()``) —
     else None (a plain position or number index says nothing about time)."""
@@ -110,7 +110,7 @@ def _period_index(index: pd.Index) -> Any:
 def _period_display(values: Any, period_labels: Any) -> Any:
     """The periods to show in a result's ``period`` column: a Series indexed by pandas Periods
     (:func:`saferstats.monthly_counts`) keeps its Periods (``2021-01``), which
-    :func:`_period_index` turns into dates (the first of each month) only to number them: shown,
+    :func:`period_index` turns into dates (the first of each month) only to number them: shown,
     those dates read as days. Any other periods are shown as given."""
     if isinstance(values, pd.Series) and isinstance(values.index, pd.PeriodIndex) and period_labels is not None \
             and len(values.index) == len(period_labels):
@@ -118,7 +118,7 @@ def _period_display(values: Any, period_labels: Any) -> Any:
     return None if period_labels is None else np.asarray(period_labels)
 
 
-def _same_periods(fn: str, first: str, values: Any, name: str, other: Any) -> None:
+def same_periods(fn: str, first: str, values: Any, name: str, other: Any) -> None:
     """Raise when two Series both labelled by periods (months, dates, ``"2019/20"``) hold different
     periods: values are paired by position, so a population indexed January 2020 - January 2021
     beside counts of January 2021 - January 2022 gave each month the population of a year before,
@@ -126,7 +126,7 @@ def _same_periods(fn: str, first: str, values: Any, name: str, other: Any) -> No
     checks (pairing by position, as documented)."""
     if not (isinstance(values, pd.Series) and isinstance(other, pd.Series)) or len(values) != len(other):
         return
-    a, b = _period_index(values.index), _period_index(other.index)
+    a, b = period_index(values.index), period_index(other.index)
     if a is None or b is None:
         return
 
@@ -155,9 +155,9 @@ def _same_periods(fn: str, first: str, values: Any, name: str, other: Any) -> No
     raise err
 
 
-def _time_order(labels: Any, fn: str, argument: str) -> np.ndarray | None:
+def time_order(labels: Any, fn: str, argument: str) -> np.ndarray | None:
     """The order that puts values labelled by ``labels`` (a Series' index, a DataFrame's columns) in
-    time, when the labels are periods (as :func:`_period_index` reads them) that are not already in
+    time, when the labels are periods (as :func:`period_index` reads them) that are not already in
     order; None when they are in order or carry no time (positions, plain numbers, names).
 
     Sorting is announced with a :class:`SaferstatsWarning` naming the first label out of order;
@@ -166,7 +166,7 @@ def _time_order(labels: Any, fn: str, argument: str) -> np.ndarray | None:
     index = labels if isinstance(labels, pd.Index) else pd.Index(list(labels))
     if len(index) < 2:
         return None
-    per = _period_index(index)
+    per = period_index(index)
     if per is None:
         return None
     t = _period_numbers(per, argument)
@@ -586,10 +586,10 @@ def spc(
         raise InvalidInputError(f"`multiplier` must be positive, got {multiplier!r}", "multiplier")
     check_same_order(values=values, periods=periods, by=by, denominators=denominators)
     if periods is None and by is None:
-        _same_periods("spc", "values", values, "denominators", denominators)
+        same_periods("spc", "values", values, "denominators", denominators)
     # a Series indexed by period, newest first: the chart runs in time order (the index gives the
     # periods below) and its rows come back in time order
-    order0 = _time_order(values.index, "spc", "values") if (
+    order0 = time_order(values.index, "spc", "values") if (
         periods is None and by is None and isinstance(values, pd.Series)) else None
     v = as_float_array("values", values)
     n = len(v)
@@ -597,7 +597,7 @@ def spc(
         raise InvalidInputError("`values` is empty: an SPC chart needs at least 2 values per series", "values")
     index = values.index if isinstance(values, pd.Series) and len(values.index) == n else pd.RangeIndex(n)
     if periods is None and by is None and isinstance(values, pd.Series):
-        periods = _period_index(values.index)
+        periods = period_index(values.index)
     miss = np.isnan(v)
     if miss.any():
         i = int(np.flatnonzero(miss)[0])
@@ -813,8 +813,8 @@ def _check_rate_targets(chart: str, targets: np.ndarray, vs: np.ndarray, den: np
     """A u or p chart's target is per ``multiplier``, like its values and limits. A p chart's target
     above the multiplier (a proportion over 1: 20 for 20% with the default multiplier 1) is an
     error; a target about ``multiplier`` times too small or large (0.2 for 20% with
-    ``multiplier=100``) warns, as in the funnels (:func:`saferstats.trend._warn_target_scale`)."""
-    from .trend import _warn_target_scale
+    ``multiplier=100``) warns, as in the funnels (:func:`saferstats.trend.warn_target_scale`)."""
+    from .trend import warn_target_scale
 
     for g, tv in enumerate(targets):
         if np.isnan(tv):
@@ -831,7 +831,7 @@ def _check_rate_targets(chart: str, targets: np.ndarray, vs: np.ndarray, den: np
                 "target")
         if den is not None:
             k = cs == g
-            _warn_target_scale(f"spc ({name})" if len(labels) > 1 else "spc", float(tv), vs[k], den[k],
+            warn_target_scale(f"spc ({name})" if len(labels) > 1 else "spc", float(tv), vs[k], den[k],
                                "proportion" if chart == "p" else "rate", mult)
 
 
@@ -1164,25 +1164,25 @@ def funnel_overdispersion(
     >>> round(od["phi"], 2), round(od["tau2"], 4), od["overdispersed"]
     (191.91, 0.0842, True)
     """
-    from .trend import _funnel_frame, _funnel_kind, _point_names, _warn_missing_points, _warn_unlike
+    from .trend import funnel_frame, funnel_kind, point_names, warn_missing_points, warn_unlike
 
-    cols, frame = _funnel_frame("funnel_overdispersion", data, numerators=numerators, denominators=denominators)
+    cols, frame = funnel_frame("funnel_overdispersion", data, numerators=numerators, denominators=denominators)
     numerators, denominators = cols["numerators"], cols["denominators"]
     check_same_order(numerators=numerators, denominators=denominators)
     arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
-    names = index if frame is None else pd.Index(_point_names(frame, None))
-    fkind: str = _funnel_kind("funnel_overdispersion", kind, o=o, d=d, names=names,
+    names = index if frame is None else pd.Index(point_names(frame, None))
+    fkind: str = funnel_kind("funnel_overdispersion", kind, o=o, d=d, names=names,
                         multiplier=None if multiplier is None else real_option("multiplier", multiplier))
-    unlike = _warn_unlike("funnel_overdispersion", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame)
-    _warn_missing_points("funnel_overdispersion", o, d, names,
+    unlike = warn_unlike("funnel_overdispersion", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame)
+    warn_missing_points("funnel_overdispersion", o, d, names,
                          "φ and τ²" + (" and the target" if target is None and fkind != "ratio" else ""))
-    out = _overdispersion(o, d, kind=fkind, target=target, multiplier=multiplier, trim=trim, model=model, names=names)
+    out = overdispersion_of(o, d, kind=fkind, target=target, multiplier=multiplier, trim=trim, model=model, names=names)
     out.attrs["not_like_for_like"] = unlike
     return out
 
 
-def _overdispersion(o: np.ndarray, d: np.ndarray, *, kind: str, target: float | None = None,
+def overdispersion_of(o: np.ndarray, d: np.ndarray, *, kind: str, target: float | None = None,
                     multiplier: float | None = None, trim: float = 0.1, model: str = "additive",
                     names: Any = None) -> pd.Series:
     """:func:`funnel_overdispersion` of numerator and denominator arrays, with no warning about
@@ -1206,9 +1206,9 @@ def _overdispersion(o: np.ndarray, d: np.ndarray, *, kind: str, target: float | 
         target = 1.0 if kind == "ratio" else float(o[ok].sum() / d[ok].sum() * mult)
     target = real_option("target", target)
     if given:
-        from .trend import _warn_target_scale
+        from .trend import warn_target_scale
 
-        _warn_target_scale("funnel_overdispersion", target, o, d, kind, mult)
+        warn_target_scale("funnel_overdispersion", target, o, d, kind, mult)
     od = _ext.funnel_overdispersion(o, d, kind=kind, target=target, multiplier=mult, trim=real_option("trim", trim))
     phi, tau2, n = float(od["phi"]), float(od["tau2"]), int(od["n"])
     zero = np.flatnonzero(ok & (o == 0)) if kind != "proportion" else np.array([], dtype=int)
@@ -1226,7 +1226,7 @@ def _overdispersion(o: np.ndarray, d: np.ndarray, *, kind: str, target: float | 
     }, name="overdispersion")
 
 
-def _od_parameters(overdispersion: Any, kind: str | None = None) -> tuple[float, float, str]:
+def od_parameters(overdispersion: Any, kind: str | None = None) -> tuple[float, float, str]:
     """(phi, tau2, model) from a :func:`funnel_overdispersion` result, a mapping or a τ² number.
     τ² is on the scale of its ``kind`` (arcsine for proportions, log for rates and ratios): a
     result for another ``kind`` than the funnel's is an error, not limits on the wrong scale."""
@@ -1254,14 +1254,18 @@ def _od_parameters(overdispersion: Any, kind: str | None = None) -> tuple[float,
         "overdispersion")
 
 
-def _od_limits(d: np.ndarray, target: float, kind: str, mult: float, overdispersion: Any) -> dict[str, np.ndarray]:
-    phi, tau2, model = _od_parameters(overdispersion, kind)
+def od_limits(d: np.ndarray, target: float, kind: str, mult: float, overdispersion: Any) -> dict[str, np.ndarray]:
+    """Funnel limits at denominators ``d`` widened for over-dispersion (:func:`od_parameters` of
+    ``overdispersion``), computed by the core as :func:`funnel_limits` does."""
+    phi, tau2, model = od_parameters(overdispersion, kind)
     return _ext.funnel_od_limits(d, kind=kind, target=target, multiplier=mult, phi=0.0 if np.isnan(phi) else phi,
                                  tau2=tau2, model=model)
 
 
-def _od_significance(o: np.ndarray, d: np.ndarray, target: float, kind: str, mult: float, od: pd.Series) -> np.ndarray:
-    _od_parameters(od, kind)
+def od_significance(o: np.ndarray, d: np.ndarray, target: float, kind: str, mult: float, od: pd.Series) -> np.ndarray:
+    """The significance of each point against funnel limits widened for over-dispersion ``od`` (a
+    :func:`funnel_overdispersion` result), computed by the core."""
+    od_parameters(od, kind)
     return _ext.funnel_od_significance(o, d, kind=kind, target=target, multiplier=mult, phi=float(od["phi"]),
                                        tau2=float(od["tau2"]), model=str(od["model"]))
 
@@ -1629,11 +1633,11 @@ def _rate_funnel_columns(fn: str, data: Any, numerators: Any, rates: Any,
     """A rate funnel's inputs, as :func:`saferstats.funnel_significance` takes them: with ``data=``
     the columns it names, and the table; and how its warnings name each row (``la_name`` and
     ``period`` of a fly-tipping table, else the row label)."""
-    from .trend import _funnel_frame, _point_names
+    from .trend import funnel_frame, point_names
 
-    cols, frame = _funnel_frame(fn, data, numerators=numerators, rates=rates, denominators=denominators)
+    cols, frame = funnel_frame(fn, data, numerators=numerators, rates=rates, denominators=denominators)
     numerators = cols["numerators"]
-    names = (pd.Index(_point_names(frame, None)) if frame is not None
+    names = (pd.Index(point_names(frame, None)) if frame is not None
              else numerators.index if isinstance(numerators, pd.Series) else None)
     return numerators, cols["rates"], cols["denominators"], frame, names
 
@@ -1685,8 +1689,8 @@ def rate_funnel_limits(
     o, r, den = _rate_inputs(numerators, rates, denominators)
     d = _rate_denominators(o, r, den, rate_type, mult, rates, "rate_funnel_limits")
     _warn_underived("rate_funnel_limits", o, r, d, names, rate_type)
-    from .trend import _warn_unlike
-    unlike = _warn_unlike("rate_funnel_limits", numerators, denominators, ~np.isnan(d), frame)
+    from .trend import warn_unlike
+    unlike = warn_unlike("rate_funnel_limits", numerators, denominators, ~np.isnan(d), frame)
     with np.errstate(over="ignore"):
         av = float(np.nansum(o[~np.isnan(d)]) / np.nansum(d))
     if not (np.isfinite(av) and av > 0):
@@ -1762,13 +1766,13 @@ def rate_funnel_significance(
     d = _rate_denominators(o, r, den, rate_type, mult, rates, "rate_funnel_significance")
     _warn_underived("rate_funnel_significance", o, r, d, names, rate_type)
     ok = ~np.isnan(d)
-    from .trend import _warn_unlike
-    unlike = _warn_unlike("rate_funnel_significance", numerators, denominators, ok, frame)
+    from .trend import warn_unlike
+    unlike = warn_unlike("rate_funnel_significance", numerators, denominators, ok, frame)
     av = float(o[ok].sum() / d[ok].sum())
     codes = _ext.funnel_significance(np.where(ok, o, np.nan), np.where(ok, d, np.nan), av * mult, kind="rate",
                                      multiplier=mult)
-    from .trend import _warn_exact_overdispersed
-    _warn_exact_overdispersed("rate_funnel_significance", np.where(ok, o, np.nan), np.where(ok, d, np.nan),
+    from .trend import warn_exact_overdispersed
+    warn_exact_overdispersed("rate_funnel_significance", np.where(ok, o, np.nan), np.where(ok, d, np.nan),
                               np.asarray(codes), kind="rate", target=av * mult, multiplier=mult)
     labels = list(_ext.funnel_significance_labels())
     out = [labels[c] for c in codes]
@@ -1928,7 +1932,7 @@ def unusual_periods(
     check_same_order(values=values, periods=periods, by=by)
     # a Series indexed by period, newest first: tested in time order (the index gives the periods
     # below) and returned in time order
-    order0 = _time_order(values.index, "unusual_periods", "values") if (
+    order0 = time_order(values.index, "unusual_periods", "values") if (
         periods is None and by is None and isinstance(values, pd.Series)) else None
     v = as_float_array("values", values)
     n = len(v)
@@ -1936,7 +1940,7 @@ def unusual_periods(
     _no_missing("unusual_periods", "values", v, "a count is needed for every period (0 where there were no "
                 "events; leave out a period whose count is unknown and the baseline reaches back across it)")
     if periods is None and by is None and isinstance(values, pd.Series):
-        periods = _period_index(values.index)
+        periods = period_index(values.index)
     codes, labels, period_labels, order, cs, _, starts = _in_series_order(
         "unusual_periods", by, periods, n, f"a baseline of {baseline} periods then reaches back across the gap, and "
         "the missing period is neither tested nor counted in any baseline",
@@ -2127,11 +2131,11 @@ def peer_compare(
     groups = _peer_groups(data, area, peers, areas)
     names = [plain(a) for a in data[area].tolist()]
     pos = {a: i for i, a in enumerate(names)}
-    from .trend import _warn_unlike
+    from .trend import warn_unlike
 
     involved = sorted({pos[a] for a in groups} | {pos[m] for ms in groups.values() for m in ms})
     sub = data.iloc[involved]
-    unlike = _warn_unlike("peer_compare", np.zeros(len(sub)),
+    unlike = warn_unlike("peer_compare", np.zeros(len(sub)),
                           sub[denominator] if rate_mode and denominator in sub.columns else np.zeros(len(sub)),
                           np.ones(len(sub), dtype=bool), sub, names=sub[area].tolist(),
                           where="among the compared areas and their peers")
@@ -2272,9 +2276,9 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
         if series not in names:
             raise InvalidInputError(f"`series` {series!r} is not in the result (series: {names[:10]})", "series")
         d = d[d["series"] == series]
-    from .plotting import _axes, _number_label
+    from .plotting import axes_for, number_label
 
-    ax = _axes(ax)
+    ax = axes_for(ax)
     pos = np.arange(len(d), dtype=float)
     x = None
     if "period" in d.columns:
@@ -2332,7 +2336,7 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
         tv = row["target"].iloc[0] if len(row) else np.nan
         target = None if pd.isna(tv) else float(tv)
     if target is not None:
-        ax.axhline(target, color="#DE1B1B", lw=1, ls=":", label=f"target {_number_label(target)}")
+        ax.axhline(target, color="#DE1B1B", lw=1, ls=":", label=f"target {number_label(target)}")
     variation = d["variation"].iloc[-1].replace("_", " ").replace("special cause neutral", "special cause (neutral)")
     need = 7
     if summary is not None and {"trend_points", "shift_points"} <= set(summary.columns):
@@ -2365,9 +2369,9 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
     if ylabel is None and summary is not None and "chart" in summary and "multiplier" in summary:
         chart_kind, m = str(summary["chart"].iloc[0]).split("_")[0], float(summary["multiplier"].iloc[0])
         if chart_kind == "u":
-            ylabel = f"rate per {_number_label(m)}" if m != 1 else "rate"
+            ylabel = f"rate per {number_label(m)}" if m != 1 else "rate"
         elif chart_kind == "p":
-            ylabel = "%" if m == 100 else (f"proportion per {_number_label(m)}" if m != 1 else "proportion")
+            ylabel = "%" if m == 100 else (f"proportion per {number_label(m)}" if m != 1 else "proportion")
         elif chart_kind == "c":
             ylabel = "count"
     ax.set_ylabel(ylabel or "value")

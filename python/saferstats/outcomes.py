@@ -21,10 +21,10 @@ from ._frames import (Records, accepts_frames, aligned, core_errors, label_of, p
 from ._results import Result
 from .exceptions import InvalidInputError, MissingValueError, warn_user
 from .io import read_mha_annual  # noqa: F401 - defined with the other readers, re-exported here
-from .rates import _methods, _warn_paired_by_position, proportion_ci, rate_ci, rate_ratio
-from .s136 import (_DEFAULT_COLUMNS, OUTCOMES, PLACES_OF_SAFETY, S136Summary, _canonical, _refuse_published_counts,
-                   _times, s136_summary)
-from .trend import _FEW_DF, _flag, _use_t_option
+from .rates import method_labels, warn_paired_by_position, proportion_ci, rate_ci, rate_ratio
+from .s136 import (DEFAULT_COLUMNS, OUTCOMES, PLACES_OF_SAFETY, S136Summary, canonical_values, refuse_published_counts,
+                   column_times, s136_summary)
+from .trend import FEW_DF, true_false_option, use_t_option
 
 __all__ = [
     "OUTCOMES",
@@ -181,9 +181,10 @@ def _check_period_index(counts: Any) -> None:
     if isinstance(counts, pd.Series) and not isinstance(counts.index, (pd.DatetimeIndex, pd.PeriodIndex)) \
             and len(counts.index) > 1:
         # labels that read as periods ("2021-06", "2019/20", dates as text): the same checks
-        from .monitoring import _as_dates, _period_index
+        from ._periods import as_dates as _as_dates
+        from .monitoring import period_index
 
-        per = _period_index(counts.index)
+        per = period_index(counts.index)
         if per is None:
             return  # positions, plain numbers or names: the order given is the order meant
         dates = _as_dates(per)
@@ -221,7 +222,7 @@ def _not_in_time_order(counts: pd.Series, i: int) -> InvalidInputError:
     """The error for counts whose period ``i`` (a position) does not come after the one before it. Not
     sorted for the caller, as the other time-series functions do: ``break_index`` is a position, and
     which period it meant in an unsorted series cannot be known."""
-    from .monitoring import _shown
+    from ._periods import shown as _shown
 
     idx = counts.index
     return InvalidInputError(
@@ -233,10 +234,10 @@ def _not_in_time_order(counts: pd.Series, i: int) -> InvalidInputError:
 def _check_text_periods(counts: pd.Series, per: pd.Series) -> None:
     """:func:`_check_period_index` for labels written as text (months "2021-06", financial years
     "2019/20", years "2019"), read by :func:`saferstats.parse_periods`: in time order, none missing."""
-    from .monitoring import _shown
-    from .trend import _parse_periods
+    from ._periods import shown as _shown
+    from .trend import parse_periods_step
 
-    t, unit = _parse_periods(per, "counts")
+    t, unit = parse_periods_step(per, "counts")
     d = np.diff(t)
     back = np.flatnonzero(d <= 0)
     if back.size:
@@ -385,9 +386,9 @@ def its_poisson(
     """
     arrays, _ = aligned(counts=counts, population=1.0 if population is None else population)
     _check_period_index(counts)
-    from .monitoring import _same_periods
+    from .monitoring import same_periods
 
-    _same_periods("its_poisson", "counts", counts, "population", population)
+    same_periods("its_poisson", "counts", counts, "population", population)
     y = arrays["counts"]
     pop = arrays["population"]
     for name, a, what in (("counts", y, "a count (0 when there were none)"), ("population", pop, "its population")):
@@ -405,7 +406,7 @@ def its_poisson(
     if not isinstance(dispersion, str):
         raise InvalidInputError(f"`dispersion` must be \"poisson\" or \"quasi\", got {dispersion!r}", "dispersion")
     # "auto": R's summary.glm, t where the dispersion is estimated (quasi-Poisson), else the normal
-    use_t = dispersion in ("quasi", "quasipoisson") if _use_t_option(use_t) == "auto" else _flag("use_t", use_t)
+    use_t = dispersion in ("quasi", "quasipoisson") if use_t_option(use_t) == "auto" else true_false_option("use_t", use_t)
     kind, period, k = _its_seasonality(seasonality, season_length, harmonics, len(y))
     label = kind if kind == "none" else f"{kind}({period})"
     if kind == "fourier" and 2 * k == period:
@@ -430,9 +431,9 @@ def its_poisson(
     if kind == "none":
         _warn_unseasonal(counts, y, pop, break_index, res, conf, dispersion, use_t)
     df = len(y) - len(res["beta"])
-    if not use_t and dispersion in ("quasi", "quasipoisson") and df < _FEW_DF:
+    if not use_t and dispersion in ("quasi", "quasipoisson") and df < FEW_DF:
         warn_user(f"its_poisson: quasi-Poisson limits from the normal (z) are optimistic on few points: the fit has "
-                  f"{df} residual degrees of freedom (fewer than {_FEW_DF}); use_t='auto' (or use_t=True) gives Student t "
+                  f"{df} residual degrees of freedom (fewer than {FEW_DF}); use_t='auto' (or use_t=True) gives Student t "
                   "on the residual df, R's summary.glm intervals")
     if dispersion not in ("quasi", "quasipoisson") and df > 0 and res["dispersion_ratio"] >= _OVERDISPERSED:
         # recorded crime a month varies far more than Poisson counts: Poisson SEs then give intervals and
@@ -456,13 +457,13 @@ def _season_of(counts: Any) -> int | None:
     """12 for counts labelled by month, 4 by quarter (a Series whose index reads as periods), else None."""
     if not isinstance(counts, pd.Series) or len(counts) < 3:
         return None
-    from .monitoring import _period_index
-    from .trend import _parse_periods
+    from .monitoring import period_index
+    from .trend import parse_periods_step
 
-    if _period_index(counts.index) is None:
+    if period_index(counts.index) is None:
         return None
     try:
-        t, step = _parse_periods(pd.Series(list(counts.index)), "index")
+        t, step = parse_periods_step(pd.Series(list(counts.index)), "index")
     except InvalidInputError:
         return None
     d = np.diff(t)
@@ -656,7 +657,7 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
     (0.1424, 0.1599, -5.68)
     """
     conf = _confidence(confidence)
-    subtract = _flag("subtract", subtract)
+    subtract = true_false_option("subtract", subtract)
     _warn_pairs_by_position(x1, n1, x2, n2)
     arrays, index = aligned(x1=x1, n1=n1, x2=x2, n2=n2)
     if subtract:
@@ -670,7 +671,7 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
         "diff_upper": res["diff_upper"], "rr": res["rr"], "rr_lower": res["rr_lower"], "rr_upper": res["rr_upper"],
         "z": res["z"], "p_value": res["p_value"], "fisher_p": res["p_fisher"],
         "test": pd.Categorical.from_codes(res["test"], categories=_TEST_LABELS),
-        "rr_method": _methods(res["rr_method"]),
+        "rr_method": method_labels(res["rr_method"]),
         "p1_lower": res["rate_lower"], "p1_upper": res["rate_upper"],
         "p2_lower": w2["lower"].to_numpy(), "p2_upper": w2["upper"].to_numpy(),
         "chi2": res["chi2"], "chi2_yates": res["chi2_yates"], "p_chi2_yates": res["p_chi2_yates"],
@@ -719,11 +720,11 @@ def _warn_one_inside(arrays: dict[str, np.ndarray]) -> None:
 
 
 def _warn_pairs_by_position(x1: Any, n1: Any, x2: Any, n2: Any) -> None:
-    """:func:`compare_proportions` warns as :func:`rate_ratio` does (``rates._warn_paired_by_position``)
+    """:func:`compare_proportions` warns as :func:`rate_ratio` does (``rates.warn_paired_by_position``)
     when the first and second proportions are Series with different row labels, paired by position:
     two periods filtered from one table keep their own labels. The warning names this function's
     arguments, ``x1`` and ``x2`` (or ``n1`` and ``n2``)."""
-    _warn_paired_by_position("compare_proportions", (("x1", x1), ("x2", x2)), (("n1", n1), ("n2", n2)))
+    warn_paired_by_position("compare_proportions", (("x1", x1), ("x2", x2)), (("n1", n1), ("n2", n2)))
 
 
 def _drop_report(when: pd.Series, column: str, what: str, extra: dict[str, np.ndarray] | None = None) -> list[dict[str, Any]]:
@@ -813,16 +814,16 @@ def before_after(
     [0.916, 0.801, 1.046]
     """
     conf = _confidence(confidence)
-    cols = dict(_DEFAULT_COLUMNS)
+    cols = dict(DEFAULT_COLUMNS)
     if columns:
         cols.update(columns)
     if isinstance(records, pd.DataFrame):
-        _refuse_published_counts(records, date, "before_after")
+        refuse_published_counts(records, date, "before_after")
     require_columns(records, {"date": date, "outcome": cols["outcome"], "place_of_safety": cols["place_of_safety"]}, "records")
     if len(records) == 0:
         raise InvalidInputError("`records` is empty", "records")
     with core_errors(index=records.index):  # an unreadable time named by the records' row label
-        when = _times(records, date)
+        when = column_times(records, date)
     try:
         cut = pd.Timestamp(split)
     except (TypeError, ValueError, OverflowError) as exc:
@@ -838,8 +839,8 @@ def before_after(
     dropped = _drop_report(when, date, "before_after")
     if not pre.any() or not post.any():
         raise InvalidInputError(f"split {split!r} leaves the {'pre' if not pre.any() else 'post'} period empty", "split")
-    outcome = _canonical(records[cols["outcome"]], OUTCOMES, outcome_labels, cols["outcome"]).to_numpy()
-    place = _canonical(records[cols["place_of_safety"]], PLACES_OF_SAFETY, place_labels, cols["place_of_safety"]).to_numpy()
+    outcome = canonical_values(records[cols["outcome"]], OUTCOMES, outcome_labels, cols["outcome"]).to_numpy()
+    place = canonical_values(records[cols["place_of_safety"]], PLACES_OF_SAFETY, place_labels, cols["place_of_safety"]).to_numpy()
     rows = []
     assessed = outcome != "unknown"
     known = place != "not_known"
@@ -1003,7 +1004,7 @@ def monthly_counts(records: pd.DataFrame, *, date: str | None = None, start: Any
         cols = records.columns if isinstance(records, pd.DataFrame) else ()
         date = next((c for c in ("detention_time", "month", "date") if c in cols), "detention_time")
     if isinstance(records, pd.DataFrame):
-        _refuse_published_counts(records, date, "monthly_counts")
+        refuse_published_counts(records, date, "monthly_counts")
     require_columns(records, {"date": date}, "records")
     if name is not None and not isinstance(name, str):
         raise InvalidInputError(f"`name` must be text (the name of the counts), got {name!r}", "name")
@@ -1012,7 +1013,7 @@ def monthly_counts(records: pd.DataFrame, *, date: str | None = None, start: Any
     if isinstance(records[date].dtype, pd.PeriodDtype):  # Periods: each as its first moment (NaT stays NaT)
         records = pd.DataFrame({date: records[date].dt.to_timestamp()}, index=records.index)
     with core_errors(index=records.index):  # an unreadable time named by the records' row label
-        when = _times(records, date)
+        when = column_times(records, date)
     if when.dt.tz is not None:  # the month in England and Wales: 00:30 on 1 June BST is June, not May (UTC)
         when = when.dt.tz_convert("Europe/London").dt.tz_localize(None)
     if when.isna().all():

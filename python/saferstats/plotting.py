@@ -16,7 +16,7 @@ from ._confidence import normalise_confidence
 from ._frames import accepts_frames, aligned, check_same_order, plain, real_option
 from .exceptions import InvalidInputError, LengthMismatchError
 from .trend import (
-    _DEFAULT_MULT, _funnel_frame, _funnel_kind, _overdispersion_applies, _parse_periods, _warn_unlike, funnel_limits, funnel_significance,
+    DEFAULT_MULT, funnel_frame, funnel_kind, overdispersion_applies, parse_periods_step, warn_unlike, funnel_limits, funnel_significance,
     funnel_target, poisson_trend,
 )
 from .rates import rate_ci
@@ -34,13 +34,15 @@ _SIG_COLOURS = {
 }
 
 
-def _number_label(v: float) -> str:
+def number_label(v: float) -> str:
     """A value for a legend or title: from 1,000 up in full with separators (a rate of 1,920 per
     100,000 is not "1.92e+03"), smaller values to 3 significant figures."""
     return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
 
 
-def _axes(ax: Any, **fig_kw: Any) -> Any:
+def axes_for(ax: Any, **fig_kw: Any) -> Any:
+    """``ax``, or new matplotlib axes (7 by 5 inches unless ``fig_kw`` says) when it is None; an
+    ImportError saying how to install the plotting extra when matplotlib is absent."""
     try:
         import matplotlib.pyplot as plt
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
@@ -121,8 +123,8 @@ def plot_funnel(
     >>> ax.get_ylabel()
     'rate per 100,000'
     """
-    ax = _axes(ax)
-    cols, frame = _funnel_frame("plot_funnel", data, numerators=numerators, denominators=denominators,
+    ax = axes_for(ax)
+    cols, frame = funnel_frame("plot_funnel", data, numerators=numerators, denominators=denominators,
                                 **({"labels": labels} if isinstance(labels, str) or data is not None else {}))
     numerators, denominators = cols["numerators"], cols["denominators"]
     labels = cols.get("labels", labels)
@@ -131,11 +133,11 @@ def plot_funnel(
     arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
     if labels is None and frame is not None:
-        from .trend import _frame_names
+        from .trend import frame_names
 
         # data= without labels=: the points are named by the table (its force / la_name column, or an index of
         # names), as in the warnings, so that highlight= finds them; not by row numbers
-        labels = _frame_names(frame)
+        labels = frame_names(frame)
     if labels is None and index is not None and not isinstance(index, pd.RangeIndex):
         labels = list(index)  # Series indexed by area (set_index("force")): their labels name the points
     if labels is not None:
@@ -149,18 +151,18 @@ def plot_funnel(
     # kind not given: chosen as funnel_limits chooses it (said in a warning, or refused where the points
     # cannot be proportions)
     kind = cast(Literal["proportion", "rate", "ratio"],
-                _funnel_kind("plot_funnel", kind, o=o, d=d, target=target, multiplier=multiplier, names=labels,
+                funnel_kind("plot_funnel", kind, o=o, d=d, target=target, multiplier=multiplier, names=labels,
                              overdispersion=overdispersion))
-    mult = _DEFAULT_MULT.get(kind, 1.0) if multiplier is None else real_option("multiplier", multiplier)
-    unlike = _warn_unlike("plot_funnel", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame,
+    mult = DEFAULT_MULT.get(kind, 1.0) if multiplier is None else real_option("multiplier", multiplier)
+    unlike = warn_unlike("plot_funnel", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame,
                           names=labels if frame is not None else None)
-    from .trend import _point_names
+    from .trend import point_names
 
     if target is None:
         target = 1.0 if kind == "ratio" else funnel_target(o, d, kind=kind, multiplier=mult)
     # (with the points' names, so that its warnings name the areas (labels=, or data='s la_name and
     # period), not row numbers such as 3021 of a filtered table)
-    names = index if frame is None and labels is None else pd.Index(_point_names(frame, index, labels))
+    names = index if frame is None and labels is None else pd.Index(point_names(frame, index, labels))
     with warnings.catch_warnings(record=True) as caught:  # its warnings said as plot_funnel's
         warnings.simplefilter("always")
         sig = funnel_significance(pd.Series(o, index=names), pd.Series(d, index=names), target=target, kind=kind,
@@ -170,7 +172,7 @@ def plot_funnel(
         warnings.warn_explicit(text.replace("funnel_significance: ", "plot_funnel: ", 1) if
                                "outside the 99.8% limits" in text else w.message, w.category, w.filename, w.lineno)
     od = sig.attrs.get("overdispersion")
-    od_used = od is not None and _overdispersion_applies(od)
+    od_used = od is not None and overdispersion_applies(od)
     value = o / d * (mult if kind != "ratio" else 1.0)
     lo, hi = max(np.nanmin(d) * 0.8, 1e-9), np.nanmax(d) * 1.2
     grid = np.geomspace(lo, hi, 100)
@@ -179,7 +181,7 @@ def plot_funnel(
     ax.plot(grid, lim["upper_998"], color="#444444", lw=1, ls="--")
     ax.plot(grid, lim["lower_95"], color="#444444", lw=1, ls=":", label="95% limits")
     ax.plot(grid, lim["upper_95"], color="#444444", lw=1, ls=":")
-    ax.axhline(target, color="black", lw=1, label=f"target {_number_label(target)}")
+    ax.axhline(target, color="black", lw=1, label=f"target {number_label(target)}")
     for name, colour in _SIG_COLOURS.items():
         m = (sig == name).to_numpy()
         if m.any() and name == "Not applicable":  # no value to draw: counted in the legend, not plotted
@@ -304,9 +306,9 @@ def plot_trend(
     """
     from .exceptions import MissingValueError, warn_user
     from ._frames import choice_option, plain
-    from .trend import _footnoted, _period_key, _use_t_option
+    from .trend import footnoted, period_key, use_t_option
 
-    _use_t_option(use_t)  # True, False or "auto", checked before anything is drawn
+    use_t_option(use_t)  # True, False or "auto", checked before anything is drawn
     level = normalise_confidence(confidence)
     if not isinstance(level, float):
         raise InvalidInputError("plot_trend draws one confidence band: give one level, e.g. 0.95", "confidence")
@@ -341,10 +343,10 @@ def plot_trend(
         shown = "; ".join(_where(int(i)) for i in rows[:5]) + ("; ..." if len(rows) > 5 else "")
         warn_user(f"plot_trend: {len(rows)} row(s) with a missing count or population left out (the line breaks "
                   f"there): {shown}")
-    ax = _axes(ax)
+    ax = axes_for(ax)
     # the periods the source footnotes (revised, recording changed): ringed on each line, noted in the legend
-    footnotes = _footnoted(data, data[period].to_numpy(), range(len(data)))
-    foot_keys = {_period_key(p) for p in footnotes}
+    footnotes = footnoted(data, data[period].to_numpy(), range(len(data)))
+    foot_keys = {period_key(p) for p in footnotes}
     foot_ring: Any = None
     groups = [(None, data)] if by is None else list(data.groupby(by, sort=True))
     ticks: dict[float, str] = {}
@@ -353,7 +355,7 @@ def plot_trend(
     no_trend: dict[str, str] = {}
     series_lines: list[Any] = []
     for key, g in groups:
-        t, step = _parse_periods(g[period], period)
+        t, step = parse_periods_step(g[period], period)
         order = np.argsort(t, kind="stable")
         g = g.iloc[order]
         t = t[order]
@@ -364,7 +366,7 @@ def plot_trend(
         r = rate_ci(g[count].to_numpy(dtype=float), pop, multiplier=mult, confidence=confidence,
                     missing="propagate" if missing == "drop" else "error")
         rate, lo, hi = (r[c].to_numpy(dtype=float) for c in ("rate", "lower", "upper"))
-        noted = np.array([_period_key(v) in foot_keys for v in g[period].tolist()], dtype=bool)
+        noted = np.array([period_key(v) in foot_keys for v in g[period].tolist()], dtype=bool)
         noted &= np.isfinite(rate)
         noted_x, noted_y = t[noted], rate[noted]
         # a period absent from the series breaks the line (a NaN point between the two sides)
@@ -380,7 +382,7 @@ def plot_trend(
         ax.fill_between(xs, lo, hi, color=line.get_color(), alpha=0.2, lw=0)
         if len(noted_x):
             (ring,) = ax.plot(noted_x, noted_y, ls="none", marker="o", ms=9, mfc="none", mec="black", mew=1.1,
-                              zorder=5, label="_footnoted")
+                              zorder=5, label="footnoted")
             foot_ring = foot_ring if foot_ring is not None else ring
         if fit:
             have = ~g[value_cols].isna().any(axis=1).to_numpy()
@@ -614,7 +616,7 @@ def plot_disproportionality(
             "ratio_method) or an outcome_test() result (rr, rr_lower, rr_upper, rr_method); got columns "
             f"{list(result.columns)[:12]}", "result")
     # a forest plot's legend sits beside it: a figure made here is wider to hold it
-    ax = _axes(ax, layout="constrained", figsize=(7, 5) if period is not None else (9, 5))
+    ax = axes_for(ax, layout="constrained", figsize=(7, 5) if period is not None else (9, 5))
     conf = float(result["confidence"].iloc[0]) if len(result) and "confidence" in result.columns else 0.95
     keep = (result[method].astype(str) != "reference").to_numpy() & np.isfinite(result[est].to_numpy(dtype=float))
     left_out = int(((result[method].astype(str) != "reference").to_numpy() & ~keep).sum())
@@ -753,7 +755,7 @@ def _keys_said(res: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     ...            ["force", "legislation"]).to_numpy().tolist()
     [['City of London', 'Firearms Act 1968 (section 47)'], ['City of London', 'no legislation recorded']]
     """
-    from .disproportionality import _force_said
+    from .disproportionality import force_said
 
     said = res.copy()
     for c in dict.fromkeys(columns):
@@ -762,7 +764,7 @@ def _keys_said(res: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
         v = said[c].astype(object)
         missing = said[c].isna().to_numpy()
         if c == "force":
-            v = v.map(lambda f: f if pd.isna(f) else _force_said(f))
+            v = v.map(lambda f: f if pd.isna(f) else force_said(f))
         said[c] = v.where(~missing, not_recorded(c))
     return said
 
@@ -820,7 +822,7 @@ def plot_its(result: Any, *, labels: Sequence[Any] | None = None, ax: Any = None
     >>> len(plot_its(r).get_lines())  # observed, fitted, counterfactual, break
     4
     """
-    ax = _axes(ax)
+    ax = axes_for(ax)
     n = len(result.observed)
     if labels is None and getattr(result, "periods", None) is not None and len(result.periods) == n:
         # the counts' own periods (monthly_counts' months), as result.to_pandas() shows them: the
@@ -864,7 +866,7 @@ def plot_clusters(lat: Any, lon: Any, labels: Any, *, table: Any = None, ax: Any
     >>> ax.get_xlabel()
     'longitude'
     """
-    ax = _axes(ax)
+    ax = axes_for(ax)
     lat = np.asarray(lat, dtype=float)
     lon = np.asarray(lon, dtype=float)
     labels = np.asarray(labels)
@@ -928,7 +930,7 @@ def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = No
             mask = grid_mask
     elif mask is None and getattr(result, "in_study_area", None) is not None:
         mask = result.in_study_area  # a kde_grid surface over a study area: its own cells, as a grid's
-    ax = _axes(ax)
+    ax = axes_for(ax)
     c = result.cell_size / 2
     extent = (result.x[0] - c, result.x[-1] + c, result.y[0] - c, result.y[-1] + c)
     dens: Any = result.density
@@ -1001,7 +1003,7 @@ def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None
     """
     from matplotlib.colors import ListedColormap
 
-    ax = _axes(ax)
+    ax = axes_for(ax)
     order = ["Cold spot 99%", "Cold spot 95%", "Cold spot 90%", "Not significant", "Hot spot 90%", "Hot spot 95%", "Hot spot 99%"]
     colours = ["#08306b", "#4f8fc0", "#a6cbe3", "#f2f2f2", "#f7b6a0", "#e3624a", "#99000d"]
     if getattr(result, "statistic", None) != "gi_star":
@@ -1018,9 +1020,9 @@ def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None
                                     "pass the lattice's (nrows, ncols) (grid_counts: counts.shape)", "shape")
         code: Any = labels.reshape(shape)
     else:
-        from .hotspot.weights import _lattice_mask
+        from .hotspot.weights import lattice_mask
 
-        keep = _lattice_mask(mask, *shape)
+        keep = lattice_mask(mask, *shape)
         if int(keep.sum()) != len(labels):
             raise InvalidInputError(f"`mask` keeps {int(keep.sum())} cells but `result` has {len(labels)} values: pass "
                                     "the mask its weights were built with", "mask")
@@ -1070,9 +1072,9 @@ def plot_areas(lat: Any, lon: Any, *, level: str = "la", ax: Any = None, names: 
     import warnings
 
     from .exceptions import SaferstatsWarning
-    from .geography import _bundled_la, area_lookup, assign_area
+    from .geography import bundled_la, area_lookup, assign_area
 
-    ax = _axes(ax)
+    ax = axes_for(ax)
     la_ = np.asarray(lat, dtype=float)
     lo_ = np.asarray(lon, dtype=float)
     ok = np.isfinite(la_) & np.isfinite(lo_)
@@ -1092,7 +1094,7 @@ def plot_areas(lat: Any, lon: Any, *, level: str = "la", ax: Any = None, names: 
         from .exceptions import InvalidInputError
 
         raise InvalidInputError(f"unknown level {level!r}; valid: 'la', 'csp', 'force'", "level")
-    areas = _bundled_la()
+    areas = bundled_la()
     x0, x1, y0, y1 = -np.inf, np.inf, -np.inf, np.inf
     if ok.any():
         x0, x1, y0, y1 = lo_[ok].min() - margin, lo_[ok].max() + margin, la_[ok].min() - margin, la_[ok].max() + margin
@@ -1229,7 +1231,7 @@ def _label_point(ring: np.ndarray, x0: float, x1: float, y0: float, y1: float,
 
 def _areas_bng(ax: Any, extent: tuple[float, float, float, float], level: str, colour: str) -> None:
     """Outlines and names of the areas (``level``) that overlap ``extent`` (British National Grid)."""
-    from .geography import _la_rings_bng, area_lookup
+    from .geography import la_rings_bng, area_lookup
 
     x0, x1, y0, y1 = (float(v) for v in extent)
     if not (-1e5 < x0 < x1 < 8e5 and -1e5 < y0 < y1 < 1.3e6) or max(x1 - x0, y1 - y0) < 100:
@@ -1243,7 +1245,7 @@ def _areas_bng(ax: Any, extent: tuple[float, float, float, float], level: str, c
         label_of = lk[{"csp": "csp", "force": "force_name"}[level]]
     named: dict[str, tuple[float, float, float]] = {}
     drawn = 0
-    for code, name, rings in _la_rings_bng():
+    for code, name, rings in la_rings_bng():
         for r in rings:
             if r[:, 0].max() < x0 or r[:, 0].min() > x1 or r[:, 1].max() < y0 or r[:, 1].min() > y1:
                 continue
@@ -1254,13 +1256,13 @@ def _areas_bng(ax: Any, extent: tuple[float, float, float, float], level: str, c
             if at is not None and at[2] > named.get(nm, (0.0, 0.0, 0.0))[2]:
                 named[nm] = at
     if drawn and not named:  # a small extent inside one area: name it at the centre
-        from .geography import _bundled_la_bng
+        from .geography import bundled_la_bng
 
-        idx, names = _bundled_la_bng()
+        idx, names = bundled_la_bng()
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         k = int(idx.locate(np.array([cx]), np.array([cy]))[0])
         if k >= 0:
-            code = _la_rings_bng()[k][0]
+            code = la_rings_bng()[k][0]
             nm = str(names[k]) if label_of is None else str(label_of.get(code, names[k]))
             named[nm] = (cx, cy, 1)
     if not drawn:

@@ -44,8 +44,8 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._frames import FrozenColumn, Records, plain, real_option
 from .exceptions import InvalidInputError, SaferstatsWarning, warn_user
-from .io import (_blank_as_missing, _categorical, _field_map, _files, _header, _police_uk_folders, _reason, _snake,
-                 _unzip_bounded)
+from .io import (blank_as_missing, reader_categorical, field_map, input_files, first_line, police_uk_folders, problem_reason, snake_case,
+                 unzip_bounded)
 
 __all__ = ["read_street_crime", "is_street_crime_file", "read_hate_crime", "read_flytipping", "read_fixmystreet",
            "read_census_ethnicity",
@@ -152,7 +152,7 @@ def _crime_types(crime_type: Any) -> list[str] | None:
 
 def _street_header(path: Path, shown_name: str) -> tuple[str, list[str], list[str]] | None:
     """(delimiter, header as shown, snake_case names) of a file, or None when it is empty."""
-    header = _header(path)
+    header = first_line(path)
     if not header.strip():
         return None
     delim = ";" if header.count(";") > header.count(",") else ","
@@ -160,7 +160,7 @@ def _street_header(path: Path, shown_name: str) -> tuple[str, list[str], list[st
         shown = next(csv.reader([header], delimiter=delim))
     except csv.Error as e:
         raise InvalidInputError(f"{shown_name}: line 1 (the header) cannot be read: {e}", "path_or_paths") from None
-    return delim, shown, [_snake(c) for c in shown]
+    return delim, shown, [snake_case(c) for c in shown]
 
 
 def is_street_crime_file(path: str | Path) -> bool:
@@ -206,13 +206,13 @@ def _street_plan(path: Path, shown_name: str, index: dict[str, int]) -> tuple[st
             f"{shown_name}: not a police.uk street-level crime file: missing column(s) {missing} (header: "
             f"{header[:120]!r}); expected Crime ID, Month, Reported by, Falls within, Longitude, Latitude, "
             "Location, LSOA code, LSOA name, Crime type, Last outcome category, Context", missing[0])
-    return delim, _field_map(path, names, index, shown)
+    return delim, field_map(path, names, index, shown)
 
 
 def _street_inputs(path_or_paths: Any) -> tuple[list[Path], list[Path]]:
     """(csv files, zip archives) named by the argument."""
     own = ("*-street.csv", "*-street.csv.gz", "*.zip")
-    files = _files(_police_uk_folders(path_or_paths, ("*-street.csv", "*-street.csv.gz"), own), patterns=own)
+    files = input_files(police_uk_folders(path_or_paths, ("*-street.csv", "*-street.csv.gz"), own), patterns=own)
     return ([f for f in files if f.suffix.lower() != ".zip"], [f for f in files if f.suffix.lower() == ".zip"])
 
 
@@ -304,7 +304,7 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
                 plain = []
                 for k, info in enumerate(batch):
                     target = Path(tmp) / f"{k:06d}.csv"
-                    _unzip_bounded(z, info, target, archive)
+                    unzip_bounded(z, info, target, archive)
                     plain.append((target, f"{archive.name}:{info.filename}"))
                 parts.append(_read_street(plain, wanted, skip))
             batch, size = ([m], m.file_size) if m is not None else ([], 0)
@@ -312,9 +312,9 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
     if "lsoa_code" in out.columns:
         # counted over all the input (files and archive batches together: _concat sums the other counts)
         out.attrs["summary"]["lsoa_codes_not_2021"] = _lsoa_codes_not_2021(out["lsoa_code"])
-        from .geography import _lsoa11_note
+        from .geography import lsoa11_note
 
-        note = _lsoa11_note(out["lsoa_code"], out["month"] if "month" in out.columns else None)
+        note = lsoa11_note(out["lsoa_code"], out["month"] if "month" in out.columns else None)
         if note:
             warn_user(note)
     return out.drop(columns=drop_after) if drop_after else out
@@ -386,7 +386,7 @@ def _read_street(files: list[tuple[Path, str]], wanted: list[str] | None, skip: 
             continue  # a cell of a record of another crime type: not asked for
         col = kinds[ci][0] if ci >= 0 else None
         dropped.append({"source_file": names[pr["file"][k]], "source_line": int(pr["line"][k]), "column": col,
-                        "value": pr["value"][k], "reason": _reason(pr["kind"][k], col, kinds[ci][1] if ci >= 0 else "")})
+                        "value": pr["value"][k], "reason": problem_reason(pr["kind"][k], col, kinds[ci][1] if ci >= 0 else "")})
     lines = res["line"].view(np.int64)
     # month: "YYYY-MM" (or a date in that month) -> an ordered categorical of months
     m_codes, m_cats = cols[index["month"]]
@@ -409,13 +409,13 @@ def _read_street(files: list[tuple[Path, str]], wanted: list[str] | None, skip: 
         if name == "month":
             data[name] = pd.Categorical.from_codes(month_codes, categories=months, ordered=True, validate=False)
         elif name == "crime_type":
-            data[name] = _categorical(crime_codes, crime_cats)
+            data[name] = reader_categorical(crime_codes, crime_cats)
         elif kind == "category":
             # an empty cell (e.g. no outcome for ASB) is missing, not a category "" (as in read_stop_search)
-            data[name] = _categorical(*_blank_as_missing(*cols[index[name]]))
+            data[name] = reader_categorical(*blank_as_missing(*cols[index[name]]))
         else:
             data[name] = cols[index[name]]
-    data["source_file"] = _categorical(file_idx.astype(np.int64), names)
+    data["source_file"] = reader_categorical(file_idx.astype(np.int64), names)
     data["source_line"] = lines
     out = pd.DataFrame(data, copy=False)
     records = n
@@ -448,9 +448,9 @@ def _lsoa_codes_not_2021(codes: pd.Series) -> dict[str, int]:
 
 @functools.lru_cache(maxsize=1)
 def _lsoa21_codes() -> frozenset[str]:
-    from .geography import _table
+    from .geography import bundled_table
 
-    return frozenset(_table("census2021_lsoa21.csv.gz")["lsoa_code"])
+    return frozenset(bundled_table("census2021_lsoa21.csv.gz")["lsoa_code"])
 
 
 # --------------------------------------------------------------------------- published tables
@@ -466,7 +466,7 @@ NO_FIGURE = frozenset({*NO_FIGURE_MARKS, "", "n/a", "#n/a", "na", ":", "-", "*",
 _PERIOD = re.compile(r"^(?P<y1>(19|20)\d{2})(?P<sep>[/-])(?P<y2>\d{2})(?P<foot>[\d\u00b9\u00b2\u00b3\u2070-\u2079*,]*)\s*$")
 
 
-def _period_label(text: Any) -> str | None:
+def period_label(text: Any) -> str | None:
     """``"2017/18³"``, ``"2017/183"``, ``"2017-18"`` -> ``"2017/18"``; None if not a financial year."""
     m = _PERIOD.match(str(text).strip())
     if not m:
@@ -559,7 +559,7 @@ def _footnotes(rows: list[list[Any]]) -> dict[str, str]:
 
 
 def _one_file(path: Any, arg: str) -> Path:
-    files = _files(path, patterns=("*.csv", "*.ods", "*.xlsx"))
+    files = input_files(path, patterns=("*.csv", "*.ods", "*.xlsx"))
     if len(files) != 1:
         raise InvalidInputError(f"{arg} names {len(files)} files; this reader reads one file", arg)
     return files[0]
@@ -662,14 +662,14 @@ def _ho_layout(rows: list[list[Any]]) -> tuple[int | None, str]:
     """The header row of a Home Office hate crime table in the first 60 rows, and its layout
     (``force``, ``strand``, ``monthly`` or ``religion``); ``(None, "")`` when there is none."""
     for i, row in enumerate(rows[:60]):
-        cells = [_snake(str(c)) if c is not None else "" for c in row]
+        cells = [snake_case(str(c)) if c is not None else "" for c in row]
         if "force" in cells and "year" in cells:
             return i, "force"
         if cells and cells[0] in ("perceived_religion_of_the_victim", "perceived_religion", "targeted_religion") and (
                 "number_of_offences" in cells):
             return i, "religion"
         if cells and cells[0] in ("hate_crime_strand", "strand", "monitored_strand") and any(
-                _period_label(c) for c in row[1:] if c is not None):
+                period_label(c) for c in row[1:] if c is not None):
             return i, "strand"
         if _month_grid_header(rows, i):
             return i, "monthly"
@@ -679,7 +679,7 @@ def _ho_layout(rows: list[list[Any]]) -> tuple[int | None, str]:
 def _is_osce(rows: list[list[Any]]) -> bool:
     """Whether the first row is the header of an OSCE/ODIHR national hate crime file
     (``year, country, [iso2,] data_source, number_of_incidents``)."""
-    cells = {_snake(str(c)) for c in (rows[0] if rows else []) if c is not None}
+    cells = {snake_case(str(c)) for c in (rows[0] if rows else []) if c is not None}
     return {"country", "number_of_incidents"} <= cells
 
 
@@ -784,7 +784,7 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     dropped: list[dict[str, Any]] = []
     missing = 0
     if layout == "force":
-        names = [_HO_FORCE_COLUMNS.get(_snake(h)) for h in header]
+        names = [_HO_FORCE_COLUMNS.get(snake_case(h)) for h in header]
         need = ["force", "period", "offences"]
         absent = [c for c in need if c not in names]
         if absent:
@@ -800,7 +800,7 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
                 if name == "force":
                     rec[name] = " ".join(str(cell or "").split())
                 elif name == "period":
-                    label = _period_label(cell)
+                    label = period_label(cell)
                     if label is None:
                         dropped.append({"source_file": src.name, "source_line": i, "column": "Year", "value": cell,
                                         "reason": "not a financial year (YYYY/YY or YYYY-YY)"})
@@ -823,11 +823,11 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
         cols = [c for c in dict.fromkeys(_HO_FORCE_COLUMNS.values()) if c in out.columns] + ["source_line"]
         out = out[cols]
         _add_force_codes(out, src.name)
-        note = _same_population_note(out, src.name)
+        note = same_population_note(out, src.name)
         if note:  # as datasets.hate_crime_by_force() says it of the same file
-            out.attrs["population_note"] = note + _unstated_estimate(out)
+            out.attrs["population_note"] = note + unstated_estimate(out)
     else:
-        periods = [(_period_label(h), h, k) for k, h in enumerate(header) if k > 0]
+        periods = [(period_label(h), h, k) for k, h in enumerate(header) if k > 0]
         periods = [(p, h, k) for p, h, k in periods if p is not None]  # at least one (_ho_layout)
         records = []
         unknown: list[tuple[int, str]] = []
@@ -877,11 +877,11 @@ def _read_religion(rows: list[list[Any]], header_at: int, src: Path) -> pd.DataF
     per religion and total, ``religion, period, count, published_percent, source_line``; the period
     is the financial year printed above the header (None if there is none)."""
     header = ["" if c is None else str(c) for c in rows[header_at]]
-    snake = [_snake(h) for h in header]
+    snake = [snake_case(h) for h in header]
     k_count = snake.index("number_of_offences")
-    k_pct = next((k for k, h in enumerate(header) if h.strip() == "%" or _snake(h) in ("percent", "percentage")), None)
+    k_pct = next((k for k, h in enumerate(header) if h.strip() == "%" or snake_case(h) in ("percent", "percentage")), None)
     period = next((p for row in reversed(rows[max(0, header_at - 3):header_at]) for c in row if c is not None
-                   and (p := _period_label(c))), None)
+                   and (p := period_label(c))), None)
     records: list[dict[str, Any]] = []
     dropped: list[dict[str, Any]] = []
     missing = 0
@@ -945,9 +945,9 @@ def _add_force_codes(table: pd.DataFrame, name: str) -> None:
     that a join with :func:`saferstats.census_population` on the code cannot silently miss a force
     spelt differently; a force that matches none of the 43 is named in a warning (its code is
     missing)."""
-    from .geography import _force_codes
+    from .geography import force_codes
 
-    codes = _force_codes(table["force"])
+    codes = force_codes(table["force"])
     table.insert(table.columns.get_loc("force") + 1, "force_code",
                  pd.Series([codes.get(f) for f in table["force"]], index=table.index, dtype=object))
     unmatched = sorted(k for k, v in codes.items() if v is None)
@@ -960,7 +960,7 @@ def _add_force_codes(table: pd.DataFrame, name: str) -> None:
                   "spelt another way: see saferstats.force_id)")
 
 
-def _same_population_note(table: pd.DataFrame, name: str, *, population: str = "population", period: str = "period",
+def same_population_note(table: pd.DataFrame, name: str, *, population: str = "population", period: str = "period",
                           group: str = "force") -> str | None:
     """What to say when a force table's ``population`` is one figure for every year: the BBC's
     copy of the Home Office table by force (2017-18 and 2018-19) gives each force the same
@@ -995,7 +995,7 @@ _FMS_LEVELS = {"lad": ("la_code", "local authority district"), "lsoa": ("lsoa_co
 def _fixmystreet_level(first_row: list[Any]) -> str | None:
     """``"lad"`` or ``"lsoa"`` when ``first_row`` is the header of one of mySociety's FixMyStreet
     count files (``lad|lsoa, SHEF_A_CODE, reports, unique_users, average_per_user``); else None."""
-    first = [_snake(str(c)) if c is not None else "" for c in first_row]
+    first = [snake_case(str(c)) if c is not None else "" for c in first_row]
     if "shef_a_code" in first and "reports" in first and ("lad" in first or "lsoa" in first):
         return "lad" if "lad" in first else "lsoa"
     return None
@@ -1052,7 +1052,7 @@ def read_fixmystreet(path: Any, *, category: str = "A29") -> pd.DataFrame:
     src = _one_file(path, "path")
     rows = _read_sheet(src, None, "path") if src.suffix.lower() == ".csv" else []
     level = _fixmystreet_level(rows[0] if rows else [])
-    header = [_snake(str(c)) if c is not None else "" for c in rows[0]] if rows else []
+    header = [snake_case(str(c)) if c is not None else "" for c in rows[0]] if rows else []
     if level is None or "unique_users" not in header:
         raise InvalidInputError(
             f"{src.name}: not a FixMyStreet count file (mySociety fms_geographic_data, a CSV with the columns lad or "
@@ -1119,11 +1119,11 @@ def read_fixmystreet(path: Any, *, category: str = "A29") -> pd.DataFrame:
 #: Hertfordshire's residents at the 2011 and 2021 Censuses (1,116,062 and 1,198,832), against which the
 #: Home Office table by force's population (1,184,400) is neither Census.
 _HERTS_CENSUS = (1116062, 1198832)
-#: How :func:`_unstated_estimate`'s sentence starts (found again in a note by :func:`saferstats.trend.add_rates`).
+#: How :func:`unstated_estimate`'s sentence starts (found again in a note by :func:`saferstats.trend.add_rates`).
 UNSTATED_START = ". Which year's mid-year estimate it is is stated neither in the file nor in the bulletin's tables"
 
 
-def _unstated_estimate(table: pd.DataFrame, *, population: str = "population", group: str = "force") -> str:
+def unstated_estimate(table: pd.DataFrame, *, population: str = "population", group: str = "force") -> str:
     """The sentence that ends the population note of the Home Office table by force (one population
     for both years; :func:`read_hate_crime`, :func:`saferstats.datasets.hate_crime_by_force`, and
     any subset of either): which year's mid-year estimate the population is is stated nowhere, and
@@ -1131,7 +1131,7 @@ def _unstated_estimate(table: pd.DataFrame, *, population: str = "population", g
     check: 1,184,400 against 1,116,062 in 2011 and 1,198,832 in 2021), else of the rows' own first
     area ("Essex 1,846,400 here", beside Hertfordshire's check).
 
-    >>> _unstated_estimate(pd.DataFrame({"force": ["Essex"], "population": [1832800]})).split(": ", 1)[1]
+    >>> unstated_estimate(pd.DataFrame({"force": ["Essex"], "population": [1832800]})).split(": ", 1)[1]
     'rounded to hundreds (Essex 1,832,800 here; Hertfordshire 1,184,400 is neither Census)'
     """
     herts = "Hertfordshire: 1,116,062 residents in 2011, 1,198,832 in 2021"
@@ -1228,13 +1228,13 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     rows = _read_sheet(src, sheet if src.suffix.lower() != ".csv" else None, "path")
     header_at = None
     for i, row in enumerate(rows[:30]):
-        cells = [_snake(str(c)) if c is not None else "" for c in row]
+        cells = [snake_case(str(c)) if c is not None else "" for c in row]
         if "ons_code" in cells and "total_incidents" in cells:
             header_at = i
             break
     if header_at is None:
         actions = any("ons_code" in cells and "total_actions" in cells
-                      for cells in ([_snake(str(c)) if c is not None else "" for c in row] for row in rows[:30]))
+                      for cells in ([snake_case(str(c)) if c is not None else "" for c in row] for row in rows[:30]))
         if actions:  # Defra's enforcement actions sheet: same layout, another measure
             raise InvalidInputError(
                 f"{src.name}{f' (sheet {sheet!r})' if src.suffix.lower() != '.csv' else ''} is Defra's enforcement "
@@ -1256,7 +1256,7 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
                    "districts" if level == "lsoa" else "") + ")", "path")
         raise InvalidInputError(f"{src}: not the Defra fly-tipping LA table: no header row with 'ONS Code' and "
                                 "'Total Incidents' in the first 30 rows", "path")
-    header = [_snake(str(c)) if c is not None else "" for c in rows[header_at]]
+    header = [snake_case(str(c)) if c is not None else "" for c in rows[header_at]]
     names = [_DEFRA_RENAME.get(h, h) for h in header]
     text_cols = {"period", "la_code", "la_name", "region"}
     body = [(i, row) for i, row in enumerate(rows[header_at + 1:], start=header_at + 2)
@@ -1292,7 +1292,7 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
             aggregates += 1
             totals.append(_flytipping_total(rec, i))
             continue
-        label = _period_label(rec.get("period", ""))
+        label = period_label(rec.get("period", ""))
         if label is None:
             dropped.append({"source_file": src.name, "source_line": i, "column": "period", "value": rec.get("period"),
                             "reason": "not a financial year (row left out)"})
@@ -1414,7 +1414,7 @@ def _flytipping_total(rec: dict[str, Any], line: int) -> dict[str, Any] | None:
     2018/19 has an England total ``"original"`` and one ``"comparable with 2019/20"``; else ``""``),
     ``incidents``, ``label`` (the Region cell as published) and ``source_line``; None for a row
     whose year is not a financial year."""
-    label = _period_label(rec.get("period", ""))
+    label = period_label(rec.get("period", ""))
     if label is None:
         return None
     text = str(rec.get("region") or "")
@@ -1485,14 +1485,14 @@ _LA_CODE = re.compile(r"^(E06|E07|E08|E09|W06)\d{6}$")
 
 def _census_labels() -> list[str]:
     """The 19 ONS Census 2021 TS021 group labels (``"Broad: Detailed"``), from the bundled table."""
-    from .geography import _table
+    from .geography import bundled_table
 
-    return [c for c in _table("census2021_detailed_la24.csv.gz").columns if ":" in c]
+    return [c for c in bundled_table("census2021_detailed_la24.csv.gz").columns if ":" in c]
 
 
 def _census_layout(header: list[str], labels: list[str]) -> tuple[str, dict[str, int]] | None:
     """("long" | "wide", {role: column position}) of a TS021 table's header, or None."""
-    snake = [_snake(str(h or "").strip()) for h in header]
+    snake = [snake_case(str(h or "").strip()) for h in header]
     pos = {s: i for i, s in enumerate(snake)}
     code = next((c for c in _CENSUS_CODE_COLUMNS if c in pos), None)
     if code is None:
@@ -1570,11 +1570,11 @@ def _census_places(codes: list[str]) -> pd.DataFrame:
     December 2024 authorities; for a district of 2021 merged since (Allerdale, E07000026, into
     Cumberland) its own CSP and its successor's force, with ``successor_code``; ``boundary_note``
     as ``census_population(detailed=True)``'s. Other codes: all missing."""
-    from .geography import _names, _table, census_population
+    from .geography import area_names, bundled_table, census_population
 
     now = census_population("la").drop_duplicates("la_code").set_index("la_code")
-    former = _table("census2021_former_la.csv.gz").set_index("la_code")
-    notes = _table("census2021_detailed_la24.csv.gz").set_index("la21_code")["boundary_note"].fillna("")
+    former = bundled_table("census2021_former_la.csv.gz").set_index("la_code")
+    notes = bundled_table("census2021_detailed_la24.csv.gz").set_index("la21_code")["boundary_note"].fillna("")
     rows: list[tuple[Any, ...]] = []
     for c in codes:
         if c in now.index:
@@ -1583,7 +1583,7 @@ def _census_places(codes: list[str]) -> pd.DataFrame:
         elif c in former.index:
             r = former.loc[c]
             succ = str(r["successor_code"])
-            rows.append((c, r["la"], _names("csp").get(r["csp_code"]), r["csp_code"],
+            rows.append((c, r["la"], area_names("csp").get(r["csp_code"]), r["csp_code"],
                          now["force"].get(succ), False, succ,
                          f"a 2021 district, merged into {r['successor']} ({succ}) on {r['abolished']}"))
         else:
@@ -1685,9 +1685,9 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
     3  Other        10        2025   4.94   0.50  Census 2021 usual residents
     4  White        50        5080   9.84   1.00  Census 2021 usual residents
     """
-    from .geography import _broad_of, _check_level, _table
+    from .geography import broad_of, check_level, bundled_table
 
-    lvl = _check_level(level, ("la", "csp", "force"))
+    lvl = check_level(level, ("la", "csp", "force"))
     if not isinstance(detailed, (bool, np.bool_)):
         raise InvalidInputError(f"detailed must be True or False, got {detailed!r}", "detailed")
     if detailed and lvl != "la":
@@ -1770,13 +1770,13 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
                   f"2024 nor a district merged into one since 2021 ({', '.join(unplaced[:5])}): their csp and force are "
                   "missing")
     if lvl in ("force", "csp"):
-        lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+        lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
         if unplaced:
             raise InvalidInputError(f"{src}: level={lvl!r} needs every code to be a local authority of 2021 or "
                                     f"December 2024; {unplaced[:5]} are not", "level")
         given = set(det["la_code"])
         covered = given | {str(places.loc[c, "successor_code"]) for c in given if places.loc[c, "successor_code"]}
-        for succ, parts in _table("census2021_former_la.csv.gz").groupby("successor_code")["la_code"]:
+        for succ, parts in bundled_table("census2021_former_la.csv.gz").groupby("successor_code")["la_code"]:
             if succ not in given and not set(parts) <= given:
                 covered.discard(str(succ))  # a merged authority with some of its former districts only
         moved = sorted({re.sub(r"^2021 boundary:\s*", "", str(n)) for n in places["boundary_note"] if n and "moved" in str(n)})
@@ -1796,18 +1796,18 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
                     f"{src}: covers {len(want) - len(miss)} of the {len(want)} local authorities of the {f} force area "
                     f"(missing {', '.join(miss['la'].astype(str).tolist()[:6])}); a force total would be short: use "
                     "level='la'", "level")
-        broad = det.assign(force=det["la_code"].map(places["force"]), ethnicity=det["ethnicity"].map(_broad_of))
+        broad = det.assign(force=det["la_code"].map(places["force"]), ethnicity=det["ethnicity"].map(broad_of))
         force_rows = lk.drop_duplicates("force").set_index("force")
         out = broad.groupby(["force", "ethnicity"], as_index=False)["population"].sum()
         out.insert(1, "force_name", out["force"].map(force_rows["force_name"]))
         out.insert(2, "force_code", out["force"].map(force_rows["force_code"]))
     elif detailed:
         out = det.assign(force=det["la_code"].map(places["force"]), boundary_note=det["la_code"].map(places["boundary_note"]),
-                         broad=det["ethnicity"].map(_broad_of))
+                         broad=det["ethnicity"].map(broad_of))
         out = out[["la", "la_code", "force", "boundary_note", "broad", "ethnicity", "population"]]
         out = out.sort_values(["la", "la_code", "ethnicity"], kind="stable")
     else:
-        broad = det.assign(ethnicity=det["ethnicity"].map(_broad_of))
+        broad = det.assign(ethnicity=det["ethnicity"].map(broad_of))
         out = broad.groupby(["la", "la_code", "ethnicity"], as_index=False, sort=False)["population"].sum()
         for i, c in enumerate(("csp", "csp_code", "force", "csp_split")):
             out.insert(2 + i, c, out["la_code"].map(places[c]))
@@ -1842,9 +1842,9 @@ def _census_csp_sums(det: pd.DataFrame, places: pd.DataFrame, lk: pd.DataFrame, 
     that part (Allerdale for the Allerdale CSP of Cumberland). Any other CSP the file touches
     would be short (Dorset CSP without Christchurch, inside BCP; South Nottinghamshire without
     Gedling): left out, named in a warning, with the call that has it from LSOA sums."""
-    from .geography import _broad_of, _table
+    from .geography import broad_of, bundled_table
 
-    former = _table("census2021_former_la.csv.gz")
+    former = bundled_table("census2021_former_la.csv.gz")
     given = set(det["la_code"])
     split = lk[lk["csp_split"].astype(bool)]
     whole = lk[~lk["csp_split"].astype(bool)]
@@ -1875,7 +1875,7 @@ def _census_csp_sums(det: pd.DataFrame, places: pd.DataFrame, lk: pd.DataFrame, 
                   f"authorities of the file are left out, as their totals would be short: {'; '.join(said[:6])}"
                   f"{' ...' if len(said) > 6 else ''}; census_population('csp') has every CSP from LSOA counts")
     keep = rows[~rows["csp_split"].astype(bool) & ~rows["csp_code"].isin(list(short))]
-    keep = keep.assign(ethnicity=keep["ethnicity"].map(_broad_of))
+    keep = keep.assign(ethnicity=keep["ethnicity"].map(broad_of))
     out = keep.groupby(["csp_code", "ethnicity"], as_index=False, sort=False)["population"].sum()
     info = lk.drop_duplicates("csp_code").set_index("csp_code")
     former_csp = former.drop_duplicates("csp_code").set_index("csp_code")
@@ -1894,7 +1894,7 @@ def _financial_year_of(year: int) -> str:
     return f"{year}/{(year + 1) % 100:02d}"
 
 
-def _warn_calendar_year_on_financial_years(fn: str, data: pd.DataFrame, population: str, period: str | None) -> None:
+def warn_calendar_year_on_financial_years(fn: str, data: pd.DataFrame, population: str, period: str | None) -> None:
     """Warn when a table's ``period`` is financial years (``"2022/23"``, Home Office and Defra
     tables) and its ``year`` column, beside the population (the calendar year of
     :func:`read_mid_year_population`'s estimate, which survives a merge), is not the year each
@@ -1905,7 +1905,7 @@ def _warn_calendar_year_on_financial_years(fn: str, data: pd.DataFrame, populati
     labels; rows without a population or a year are not judged."""
     if period is None or period == "year" or not {period, "year", population} <= set(data.columns) or data.empty:
         return
-    labels = [_period_label(v) if isinstance(v, str) else None for v in data[period].tolist()]
+    labels = [period_label(v) if isinstance(v, str) else None for v in data[period].tolist()]
     years = pd.to_numeric(data["year"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     known = np.isfinite(years)
     if any(lab is None for lab in labels) or not known.any() or (years[known] != np.floor(years[known])).any():
@@ -2001,7 +2001,7 @@ def read_mid_year_population(path_or_paths: Any, *, sex: str | None = "Persons",
         if not bands or bands[0] != 0 or any(b <= a for a, b in zip(bands, bands[1:])) or bands[-1] > 90:
             raise InvalidInputError(f"age_bands must start at 0 and rise, up to 90 (the file's last age is 90+), got "
                                     f"{age_bands!r}", "age_bands")
-    files = _files(path_or_paths, patterns=("*.csv",))
+    files = input_files(path_or_paths, patterns=("*.csv",))
     parts: list[pd.DataFrame] = []
     dropped: list[dict[str, Any]] = []
     aggregate = 0
@@ -2012,7 +2012,7 @@ def read_mid_year_population(path_or_paths: Any, *, sex: str | None = "Persons",
             raise InvalidInputError(f"{src}: read_mid_year_population reads CSV files; export the sheet as CSV",
                                     "path_or_paths")
         rows = _read_sheet(src, None, "path_or_paths")
-        header = [_snake(str(h or "").strip()) if str(h or "").strip() not in _MYE_AGES else str(h).strip()
+        header = [snake_case(str(h or "").strip()) if str(h or "").strip() not in _MYE_AGES else str(h).strip()
                   for h in (rows[0] if rows else [])]
         pos = {h: i for i, h in enumerate(header)}
         has_ages = all(a in pos for a in _MYE_AGES)
@@ -2137,9 +2137,9 @@ _UOF_ODD_EXPECTED = 1.0
 #: matched: "Wales" or a region alone (a point in a funnel of nations or regions), ONS codes of
 #: England or Wales (E92000001, W92000004), and a national name with more after it ("England and
 #: Wales (excluding BTP)").
-_AGGREGATE_NAME = re.compile(r"^\s*(\*|total\b|all\s+(authorities|areas|forces)\b|"
+AGGREGATE_NAME = re.compile(r"^\s*(\*|total\b|all\s+(authorities|areas|forces)\b|"
                              r"(england(\s*(and|&)\s*wales)?|e\s*&\s*w|national)(\s+totals?)?\s*$)", re.IGNORECASE)
-_UOF_AGGREGATE = _AGGREGATE_NAME
+_UOF_AGGREGATE = AGGREGATE_NAME
 
 
 def _uof_row_types(tactics: list[str]) -> tuple[list[str], list[str | None]]:

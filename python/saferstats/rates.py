@@ -52,7 +52,7 @@ _REMAP = np.array([_UNIQUE.index(label) for label in _LABELS], dtype=np.int8)
 # other codes index _UNIQUE as they are.
 
 
-def _methods(codes: np.ndarray) -> pd.Categorical:
+def method_labels(codes: np.ndarray) -> pd.Categorical:
     """Method codes from the core (uint8) -> a categorical column of labels (no copy when the
     codes are already distinct-label indices, as for rates and proportions)."""
     codes = codes.view(np.int8)
@@ -87,7 +87,7 @@ def _two_column_ci(
     res, index = _aligned_call(kernel, {names[0]: a, names[1]: b}, missing, confidence=float(confidence),
                                multiplier=per, method=method)
     columns = {names[0]: res[names[0]], names[1]: res[names[1]], names[2]: res["value"], "lower": res["lower"],
-               "upper": res["upper"], "confidence": float(confidence), "method": _methods(res["method"])}
+               "upper": res["upper"], "confidence": float(confidence), "method": method_labels(res["method"])}
     out = _frame(columns, index)
     out.attrs["multiplier"] = per  # the unit of the value and its limits: per this many
     return out
@@ -97,7 +97,7 @@ _MISSING = ("error", "propagate")
 _RATIO_METHODS = ("wald-log", "exact")
 
 
-def _warn_paired_by_position(fn: str, *pairs: tuple[tuple[str, Any], tuple[str, Any]]) -> None:
+def warn_paired_by_position(fn: str, *pairs: tuple[tuple[str, Any], tuple[str, Any]]) -> None:
     """Warn when the two inputs of a pair, each given as ``(name, value)`` with the caller's own
     argument names (``(("count_a", count_a), ("count_b", count_b))``, ``(("x1", x1), ("x2", x2))``),
     are Series whose row labels differ: two periods filtered from one table (the Home Office table
@@ -111,17 +111,17 @@ def _warn_paired_by_position(fn: str, *pairs: tuple[tuple[str, Any], tuple[str, 
     >>> a, b = pd.Series([1, 2], index=[3, 4]), pd.Series([5, 6], index=[0, 1])
     >>> with warnings.catch_warnings(record=True) as w:
     ...     warnings.simplefilter("always")
-    ...     _warn_paired_by_position("f", (("x1", a), ("x2", b)))
+    ...     warn_paired_by_position("f", (("x1", a), ("x2", b)))
     >>> str(w[0].message).split(" are ")[0]
     'f: `x1` and `x2`'
     """
-    from ._frames import _default_index
+    from ._frames import default_index
 
     for (a_name, a), (b_name, b) in pairs:
         if not (isinstance(a, pd.Series) and isinstance(b, pd.Series)) or len(a) != len(b) or len(a) < 2:
             continue
         ia, ib = a.index, b.index
-        if _default_index(ia) or _default_index(ib) or ia.equals(ib) or set(ia) == set(ib):
+        if default_index(ia) or default_index(ib) or ia.equals(ib) or set(ia) == set(ib):
             continue
         shown = ", ".join(f"row {plain(x)!r} with row {plain(y)!r}" for x, y in list(zip(ia, ib))[:3])
         warn_user(f"{fn}: `{a_name}` and `{b_name}` are Series with different row labels, and values are paired by "
@@ -137,9 +137,9 @@ def _paired_call(fn: str, kernel: Any, inputs: dict[str, ArrayLike], missing: st
     """:func:`_aligned_call` for two groups' events and denominators, given in the order ``a``'s
     events, ``a``'s denominator, ``b``'s events, ``b``'s denominator (paired inputs read a
     against b): Series of ``a`` and ``b`` with different row labels are warned about first, as
-    ``fn`` (:func:`_warn_paired_by_position`)."""
+    ``fn`` (:func:`warn_paired_by_position`)."""
     (xa, va), (na, wa), (xb, vb), (nb, wb) = inputs.items()
-    _warn_paired_by_position(fn, ((xa, va), (xb, vb)), ((na, wa), (nb, wb)))
+    warn_paired_by_position(fn, ((xa, va), (xb, vb)), ((na, wa), (nb, wb)))
     return _aligned_call(kernel, inputs, missing, **options)
 
 
@@ -305,7 +305,7 @@ def _rate_ratio_frame(
         "upper": res["upper"],
         "z": res["z"],
         "p_value": res["p_value"],
-        "method": _methods(res["method"]),
+        "method": method_labels(res["method"]),
         "confidence": float(confidence),
     }
     if percent:
@@ -412,7 +412,7 @@ def proportion_difference(
                               confidence=float(confidence))
     return _frame(
         {"difference": res["value"], "lower": res["lower"], "upper": res["upper"], "confidence": float(confidence),
-         "method": _methods(res["method"])},
+         "method": method_labels(res["method"])},
         index,
     )
 
@@ -764,7 +764,7 @@ def dsr(
             "lower": cols["lower"],
             "upper": cols["upper"],
             "confidence": float(confidence),
-            "method": _methods(cols["method"]),
+            "method": method_labels(cols["method"]),
             "note": cols["note"],
         },
         index=None if groups is None else pd.Index([plain(k) for k in keys], name="group"),

@@ -41,7 +41,8 @@ PLACES_OF_SAFETY: dict[str, str] = {
     "not_known": "Not known",
 }
 
-_DEFAULT_COLUMNS = {
+#: The column of each field a detention record is read from by default (``columns=`` changes them).
+DEFAULT_COLUMNS = {
     "detention_time": "detention_time",
     "arrival_time": "arrival_time",
     "departure_time": "departure_time",
@@ -52,7 +53,9 @@ _DEFAULT_COLUMNS = {
 }
 
 
-def _canonical(values: pd.Series, canon: Mapping[str, str], mapping: Mapping[str, str] | None, column: str) -> pd.Series:
+def canonical_values(values: pd.Series, canon: Mapping[str, str], mapping: Mapping[str, str] | None, column: str) -> pd.Series:
+    """``values`` as the codes of ``canon`` (code -> label), read from a code, its label (any case)
+    or ``mapping``; other values raise :class:`InvalidInputError` naming ``column`` and the rows."""
     table = {k: k for k in canon}
     table.update({v: k for k, v in canon.items()})
     table.update({v.lower(): k for k, v in canon.items()})
@@ -133,7 +136,9 @@ def _ages(values: pd.Series, col: str) -> pd.Series:
     return pd.Series(out, index=values.index)
 
 
-def _times(df: pd.DataFrame, col: str | None) -> pd.Series:
+def column_times(df: pd.DataFrame, col: str | None) -> pd.Series:
+    """Column ``col`` of ``df`` read as times (all NaT when it is absent); a value that cannot be
+    read, or zone-less times among zoned ones, raises :class:`InvalidInputError` naming ``col``."""
     if col is None or col not in df.columns:
         return pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
     s = df[col]
@@ -440,7 +445,7 @@ def _solve_keeping_denominators(b: _S136Build, threshold: float) -> tuple[np.nda
 _MHA_COLUMNS = {"measure", "subcategory", "demographic", "breakdown", "org_name", "count"}
 
 
-def _refuse_published_counts(records: pd.DataFrame, needed: str, func: str) -> None:
+def refuse_published_counts(records: pd.DataFrame, needed: str, func: str) -> None:
     """A table of published counts (NHS England's annual figures) is not one row per detention: say
     so, and how to get its conversion rate, rather than "no column 'outcome'" (``needed``: the
     column ``func`` reads first; a table that has it is left to the usual checks)."""
@@ -565,7 +570,7 @@ def _detention_notes(b: _S136Build, reason: np.ndarray, threshold: float) -> lis
 
 def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, place_labels: Any, confidence: Any,
                 quantile_method: Any, threshold: Any) -> _S136Build:
-    from .disclosure import LATENT, _Cells
+    from .disclosure import LATENT, Cells
 
     if not isinstance(records, pd.DataFrame):
         raise InvalidInputError(f"`records` must be a pandas DataFrame, got {type(records).__name__}", "records")
@@ -581,26 +586,26 @@ def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, pla
     for name, m in (("columns", columns), ("outcome_labels", outcome_labels), ("place_labels", place_labels)):
         if m is not None and (not isinstance(m, Mapping) or not all(isinstance(v, str) for v in m.values())):
             raise InvalidInputError(f"`{name}` must map names to text, got {m!r}", name)
-    cols = dict(_DEFAULT_COLUMNS)
+    cols = dict(DEFAULT_COLUMNS)
     if columns:
-        unknown = sorted(set(columns) - set(_DEFAULT_COLUMNS))
+        unknown = sorted(set(columns) - set(DEFAULT_COLUMNS))
         if unknown:
-            raise InvalidInputError(f"`columns` has unknown key(s) {unknown}; valid: {list(_DEFAULT_COLUMNS)}", "columns")
+            raise InvalidInputError(f"`columns` has unknown key(s) {unknown}; valid: {list(DEFAULT_COLUMNS)}", "columns")
         cols.update(columns)
     if by is not None and not isinstance(by, str) and not (isinstance(by, Sequence) and all(isinstance(k, str) for k in by)):
         raise InvalidInputError(f"`by` must be a column name or a list of them, got {by!r}", "by")
     keys = [by] if isinstance(by, str) else list(by or [])
-    _refuse_published_counts(records, cols["outcome"], "s136_summary")
+    refuse_published_counts(records, cols["outcome"], "s136_summary")
     require_columns(records, {"outcome": cols["outcome"], "place_of_safety": cols["place_of_safety"],
                               **{f"by[{i}]": k for i, k in enumerate(keys)}}, "records")
     if len(records) == 0:
         raise InvalidInputError("`records` is empty", "records")
     # every check reads the records as given, so its error names the caller's row label (and .position);
     # the tables are built on the re-indexed copy
-    outcome = _canonical(records[cols["outcome"]], OUTCOMES, outcome_labels, cols["outcome"]).reset_index(drop=True)
-    place = _canonical(records[cols["place_of_safety"]], PLACES_OF_SAFETY, place_labels,
+    outcome = canonical_values(records[cols["outcome"]], OUTCOMES, outcome_labels, cols["outcome"]).reset_index(drop=True)
+    place = canonical_values(records[cols["place_of_safety"]], PLACES_OF_SAFETY, place_labels,
                        cols["place_of_safety"]).reset_index(drop=True)
-    arrival, detained, end = (_times(records, cols[c]).reset_index(drop=True)
+    arrival, detained, end = (column_times(records, cols[c]).reset_index(drop=True)
                               for c in ("arrival_time", "detention_time", "departure_time"))
     df = records.reset_index(drop=True)
     arrival, detained, end = _zoned_alike(arrival, detained, end)
@@ -665,7 +670,7 @@ def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, pla
                 "censored_durations": int(np.isnan(hours).sum())}
 
     # the tables' rows, and the cells of the disclosure problem (one publication)
-    cells = _Cells()
+    cells = Cells()
     names: dict[Any, str] = {}  # what a latent cell is, for messages
     ids: dict[str, list[dict[str, int]]] = {name: [] for name in _S136_TABLES}
     per_group: list[dict[str, Any]] = []

@@ -32,7 +32,7 @@ from ._frames import (
     near_column, real_option, renamed_keywords, require_columns, row_of, translates_core_errors,
 )
 from .exceptions import InvalidInputError, MissingValueError, SaferstatsError, warn_user
-from .published import _AGGREGATE_NAME, _warn_calendar_year_on_financial_years
+from .published import AGGREGATE_NAME, warn_calendar_year_on_financial_years
 from .rates import percent_change, proportion_ci, rate_ci
 
 __all__ = [
@@ -143,7 +143,7 @@ _STEPS = {"financial year": 1.0, "year": 1.0, "month": 1.0 / 12.0}
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
-def _parse_periods(periods: Any, column: str) -> tuple[np.ndarray, float | None]:
+def parse_periods_step(periods: Any, column: str) -> tuple[np.ndarray, float | None]:
     """:func:`parse_periods` plus the spacing of one step (1 for years, 1/12 for months; None
     when the column's own spacing decides: numbers, dates). A row is named by its label when
     ``periods`` is a Series with its own index (a DataFrame's column), with ``.position``."""
@@ -234,7 +234,7 @@ def parse_periods(periods: Any, *, column: str = "period") -> np.ndarray:
     ...
     saferstats.exceptions.InvalidInputError: column 'period' row 2: cannot read period '2017/183' as a financial year like '2016/17' (rows 0-1 are financial years)
     """
-    return _parse_periods(periods, column)[0]
+    return parse_periods_step(periods, column)[0]
 
 
 @accepts_frames("data")
@@ -805,9 +805,9 @@ def _warn_subtotal_categories(data: pd.DataFrame, x: np.ndarray, names: list[str
     *and* their detailed groups (White 10,483 = British 9,670 + Irish 94 + Any Other White 719), so
     shares over all the rows count most detentions twice (Black or Black British 2.1% of 43,050 rows,
     where it is 6.8% of the 13,156 detentions of known ethnicity)."""
-    from .disclosure import _label_words
+    from .disclosure import label_words
 
-    words = [_label_words(n) for n in names]
+    words = [label_words(n) for n in names]
     found: dict[str, str] = {}
     for pos in groups:
         pos = np.asarray(pos, dtype=int)
@@ -922,7 +922,7 @@ def _renamed_note(data: pd.DataFrame, keys: list[Any], period: str) -> str:
         pairs = data.loc[has, [code, col]]
         if period in data.columns:  # the names in period order ('Bristol, City of' / 'Bristol')
             try:
-                t, _ = _parse_periods(data[period].to_numpy()[has], period)
+                t, _ = parse_periods_step(data[period].to_numpy()[has], period)
                 pairs = pairs.iloc[np.argsort(t, kind="stable")]
             except (SaferstatsError, ValueError, TypeError):
                 pass
@@ -967,7 +967,7 @@ def _code_names(data: pd.DataFrame, keys: list[Any], period: str) -> dict[Any, s
     pairs = data.loc[data[[code, col]].notna().all(axis=1).to_numpy(), [code, col]]
     if period in data.columns:
         try:
-            t, _ = _parse_periods(data.loc[pairs.index, period], period)
+            t, _ = parse_periods_step(data.loc[pairs.index, period], period)
             pairs = pairs.iloc[np.argsort(t, kind="stable")]
         except (SaferstatsError, ValueError, TypeError):
             pass
@@ -1183,7 +1183,7 @@ def poisson_trend(
     >>> int(s["n_periods"].iloc[0]), int(s["df_resid"].iloc[0])  # 24 months less 13 coefficients
     (24, 11)
     """
-    if _use_t_option(use_t) == "auto":  # R's rule per row: one fit where the dispersion decides (_t_or_z)
+    if use_t_option(use_t) == "auto":  # R's rule per row: one fit where the dispersion decides (_t_or_z)
         def fit(with_t: bool) -> pd.DataFrame:
             return poisson_trend(data, count=count, population=population, period=period, by=by,
                                  confidence=confidence, dispersion=dispersion, missing=missing, use_t=with_t,
@@ -1192,7 +1192,7 @@ def poisson_trend(
         return _t_or_z(fit, "apc", dispersion)
     keys = _by_list(by)
     dispersion = choice_option("dispersion", dispersion, _DISPERSIONS, _DISPERSION_ALIASES)
-    use_t = _flag("use_t", use_t)
+    use_t = true_false_option("use_t", use_t)
     cols = {"count": count, "period": period, **{f"by[{i}]": k for i, k in enumerate(keys)}}
     if population is not None:
         cols["population"] = population
@@ -1227,7 +1227,7 @@ def poisson_trend(
         data = data[~absent]
         y, pop = y[~absent], pop[~absent]
     n_excluded = int(absent.sum())
-    t, step = _parse_periods(data[period], period)
+    t, step = parse_periods_step(data[period], period)
     _check_no_duplicates(data, keys, t, period)
     order, groups = _sorted_groups(data, keys, t)
     terms = _seasonal_terms(seasonality, season_length, harmonics, groups, t, period)
@@ -1318,10 +1318,10 @@ def poisson_trend(
     # (a row left out makes a gap too, and another group's gap in the table is no less a gap)
     _warn_trend_gaps(groups, t, step, data[period].to_numpy(), keys, _code_names(data, keys, period))
     _warn_recording_changes("poisson_trend", recording, keys)
-    touched = _footnoted(data, labels, flat)
+    touched = footnoted(data, labels, flat)
     _warn_footnotes("poisson_trend", touched, f"{'the trends run' if keys else 'the trend runs'} over")
     if population is not None:  # a calendar `year` beside financial years (add_rates and year_on_year say it too)
-        _warn_calendar_year_on_financial_years("poisson_trend", data, population, period)
+        warn_calendar_year_on_financial_years("poisson_trend", data, population, period)
     out.attrs["same_population"] = _warn_same_population("poisson_trend", data, population, period, keys, trend=True)
     out.attrs["footnotes"] = touched
     out.attrs["excluded"] = n_excluded
@@ -1493,7 +1493,7 @@ def compare_trends(
     >>> f"{c.p_value.iloc[0]:.2g}"
     '4.8e-08'
     """
-    if _use_t_option(use_t) == "auto":  # R's rule per row: one fit where the dispersion decides (_t_or_z)
+    if use_t_option(use_t) == "auto":  # R's rule per row: one fit where the dispersion decides (_t_or_z)
         def fit(with_t: bool) -> pd.DataFrame:
             return compare_trends(data, comparator=comparator, by=by, count=count, population=population,
                                   period=period, confidence=confidence, dispersion=dispersion, missing=missing,
@@ -1504,7 +1504,7 @@ def compare_trends(
     keys = _by_list(by)
     if not keys:
         raise InvalidInputError("compare_trends needs `by`: the column that names each area", "by")
-    subtract = _flag("subtract", subtract)
+    subtract = true_false_option("subtract", subtract)
     area_col, within = keys[0], keys[1:]
     cols = {"count": count, "period": period, **{f"by[{i}]": k for i, k in enumerate(keys)}}
     if population is not None:
@@ -1513,9 +1513,9 @@ def compare_trends(
     _warn_reports_by_users("compare_trends", count, data)
     value_cols = [count] + ([population] if population is not None else [])
     if population is not None:  # a calendar `year` beside financial years, in the areas' table and the comparator's
-        _warn_calendar_year_on_financial_years("compare_trends", data, population, period)
+        warn_calendar_year_on_financial_years("compare_trends", data, population, period)
         if isinstance(comparator, pd.DataFrame) and population in comparator.columns:
-            _warn_calendar_year_on_financial_years("compare_trends (the comparator)", comparator, population, period)
+            warn_calendar_year_on_financial_years("compare_trends (the comparator)", comparator, population, period)
     totals = [str(v) for v in (data.attrs.get("totals") or [])]  # a reader's total rows (read_hate_crime)
     if isinstance(comparator, pd.DataFrame):
         require_columns(comparator, {k: v for k, v in cols.items() if v != area_col}, what="comparator")
@@ -1573,8 +1573,8 @@ def compare_trends(
                 f"missing value (NaN) in the comparator's column {col!r} at row {plain(comp.index[i])!r} "
                 f"({comp[period].iloc[i]}); pass missing='drop' to compare over the periods both series have", col,
                 int(i))
-    t_area, _ = _parse_periods(areas[period], period)
-    t_comp, _ = _parse_periods(comp[period], period)
+    t_area, _ = parse_periods_step(areas[period], period)
+    t_comp, _ = parse_periods_step(comp[period], period)
     # how each count was recorded (read_flytipping's recording_step / reporting_basis), the area's and
     # the comparator's: a comparison across a change in recording is flagged as a trend across one is
     area_rec = [c for c in _RECORDING_COLUMNS if c in areas.columns]
@@ -1639,7 +1639,7 @@ def compare_trends(
                                 total=name in totals and not isinstance(comparator, pd.DataFrame))
     recording = _compared_recording_changes(pair, keys, period, area_rec, comp_rec)
     pair = pair.set_index("_row")
-    use_t = _flag("use_t", use_t)
+    use_t = true_false_option("use_t", use_t)
     common: dict[str, Any] = dict(by=keys, population=population, period=period, confidence=confidence,
                                   dispersion=dispersion, missing=missing, use_t=use_t, seasonality=seasonality,
                                   season_length=season_length, harmonics=harmonics)
@@ -1934,7 +1934,7 @@ _T_INTERVALS = "Student t on the residual df (n_periods - 2)"
 _Z_INTERVALS = "normal (z)"
 #: Residual df below which a quasi-Poisson fit with normal intervals warns: t(0.975, 30) = 2.042 is
 #: 4% above z = 1.960, and the gap grows fast below (2.228 at 10 df, 2.776 at 4).
-_FEW_DF = 30
+FEW_DF = 30
 #: The words of that warning (:func:`compare_trends` says it once for both its fits).
 _FEW_DF_TEXT = "are optimistic on few points"
 #: The words of the season warnings of :func:`_warn_season` (:func:`compare_trends` says the
@@ -2012,7 +2012,7 @@ def intervals_said(with_t: Any, df: Any, estimated: Any) -> list[str | None]:
             for t, d, e in zip(with_t, df, estimated)]
 
 
-def _use_t_option(value: Any) -> bool | str:
+def use_t_option(value: Any) -> bool | str:
     """``use_t`` of :func:`poisson_trend` and :func:`compare_trends`: True, False or ``"auto"``
     (R's ``summary.glm`` rule per row, :func:`t_where_quasi`), or :class:`InvalidInputError` naming it."""
     if isinstance(value, str) and value == "auto":
@@ -2023,7 +2023,7 @@ def _use_t_option(value: Any) -> bool | str:
     return bool(value)
 
 
-def _flag(name: str, value: Any) -> bool:
+def true_false_option(name: str, value: Any) -> bool:
     """A True/False option, or :class:`InvalidInputError` naming it."""
     if not isinstance(value, (bool, np.bool_)):
         raise InvalidInputError(f"`{name}` must be True or False, got {value!r}", name)
@@ -2035,13 +2035,13 @@ def _warn_few_df(fn: str, groups: list[Any], grouped: bool, quasi: np.ndarray, d
     p-values use the normal: the dispersion is estimated from those few points, so z is
     optimistic there (R's ``summary.glm`` uses t on the residual df: ``use_t="auto"``, t where the
     fit is quasi-Poisson and the normal where it is Poisson; ``use_t=True`` gives t to every fit)."""
-    few = np.flatnonzero(quasi & (df < _FEW_DF))
+    few = np.flatnonzero(quasi & (df < FEW_DF))
     if not few.size:
         return
     names = "; ".join(f"{_key_text(groups[i]) if grouped else 'the series'} ({df[i]} df)" for i in few[:5])
     more = f" (and {few.size - 5} more)" if few.size > 5 else ""
     warn_user(f"{fn}: quasi-Poisson intervals and p-values from the normal (z) {_FEW_DF_TEXT}: "
-              f"{few.size} fit(s) have fewer than {_FEW_DF} residual degrees of freedom ({names}{more}); "
+              f"{few.size} fit(s) have fewer than {FEW_DF} residual degrees of freedom ({names}{more}); "
               "use_t='auto' gives them Student t on the residual df and the Poisson fits the normal, "
               "R's summary.glm intervals (use_t=True: t for every fit)")
 
@@ -2051,15 +2051,15 @@ def _warn_few_df_compared(groups: list[Any], method_a: np.ndarray, df_a: np.ndar
     """:func:`compare_trends`: :func:`_warn_few_df` once for the call, counting the areas' fits and
     the comparator's fitted beside each (not one warning for each side), and naming the comparisons
     that rest on one."""
-    few_a = np.char.startswith(method_a.astype(str), "quasi-poisson") & (df_a < _FEW_DF)
-    few_b = np.char.startswith(method_b.astype(str), "quasi-poisson") & (df_b < _FEW_DF)
+    few_a = np.char.startswith(method_a.astype(str), "quasi-poisson") & (df_a < FEW_DF)
+    few_b = np.char.startswith(method_b.astype(str), "quasi-poisson") & (df_b < FEW_DF)
     hit = np.flatnonzero(few_a | few_b)
     if not hit.size:
         return
     shown = "; ".join(f"{_key_text(groups[i])} ({min(df_a[i], df_b[i])} df)" for i in hit[:5]) + (
         f" (and {hit.size - 5} more)" if hit.size > 5 else "")
     warn_user(f"compare_trends: quasi-Poisson intervals and p-values from the normal (z) {_FEW_DF_TEXT}: "
-              f"{hit.size} of {len(groups)} comparison(s) rest on a fit with fewer than {_FEW_DF} residual degrees "
+              f"{hit.size} of {len(groups)} comparison(s) rest on a fit with fewer than {FEW_DF} residual degrees "
               f"of freedom ({int(few_a.sum())} fit(s) of the areas and {int(few_b.sum())} of the comparator, {name}, "
               f"fitted beside each area): {shown}; use_t='auto' gives those Student t (the ratio on the "
               "Welch-Satterthwaite df) and the comparisons of two Poisson fits the normal, R's summary.glm "
@@ -2399,13 +2399,13 @@ def _period_column(frame: pd.DataFrame) -> str | None:
     return next((c for c in _PERIOD_COLUMNS if c in frame.columns), None)
 
 
-def _period_key(v: Any) -> str:
+def period_key(v: Any) -> str:
     """A period label compared with a footnote's: "2017-18" and "2017/18" are one financial year."""
     text = " ".join(str(plain(v)).split())
     return re.sub(r"^(\d{4})[-/](\d{2})$", r"\1/\2", text)
 
 
-def _footnoted(data: pd.DataFrame, labels: np.ndarray, rows: Any) -> dict[str, str]:
+def footnoted(data: pd.DataFrame, labels: np.ndarray, rows: Any) -> dict[str, str]:
     """The source's footnotes (``data.attrs["footnotes"]``: period label -> note, as
     :func:`saferstats.read_hate_crime` gives the bulletin's "2017/18³: Merseyside police have
     revised figures for 2017/18.") on the periods of ``rows`` (positions in ``labels``), as
@@ -2415,10 +2415,10 @@ def _footnoted(data: pd.DataFrame, labels: np.ndarray, rows: Any) -> dict[str, s
     notes = data.attrs.get("footnotes") if isinstance(data.attrs, dict) else None
     if not isinstance(notes, Mapping) or not notes:
         return {}
-    wanted = {_period_key(k): (str(k), str(v)) for k, v in notes.items()}
+    wanted = {period_key(k): (str(k), str(v)) for k, v in notes.items()}
     touched: dict[str, str] = {}
     for i in sorted({int(r) for r in rows}):
-        key = _period_key(labels[i])
+        key = period_key(labels[i])
         if key in wanted:
             touched[wanted[key][0]] = wanted[key][1]
     return touched
@@ -2450,7 +2450,7 @@ def _warn_population_note(fn: str, data: pd.DataFrame, population: str = "popula
     (:func:`saferstats.datasets.hate_crime_by_force`: that which year's mid-year estimate the
     population is is stated nowhere) is said of every subset too. The period column is found by
     :func:`_period_column` (``period``, or the bundled table's ``year``) unless ``period`` is given."""
-    from .published import UNSTATED_START, _same_population_note, _unstated_estimate
+    from .published import UNSTATED_START, same_population_note, unstated_estimate
 
     note = data.attrs.get("population_note") if isinstance(data.attrs, dict) else None
     if not (isinstance(note, str) and note):
@@ -2462,13 +2462,13 @@ def _warn_population_note(fn: str, data: pd.DataFrame, population: str = "popula
         return
     m = re.match(r"(.*?): the population is the same figure in every year \(([^)]*)\)", note)
     name, years = (m.group(1), m.group(2)) if m else ("the source", "")
-    # what the source adds after the words of _same_population_note (hate_crime_by_force: that which
+    # what the source adds after the words of same_population_note (hate_crime_by_force: that which
     # year's mid-year estimate it is is stated nowhere) is of every subset: kept as it is
     after = note.split(_SAME_POPULATION_END, 1)
     added = after[1] if len(after) == 2 else ""
     if added.startswith(UNSTATED_START):  # of the rows' own area: "Essex 1,846,400 here", not Hertfordshire's
-        added = _unstated_estimate(data, population=population, group=group) + added.split(")", 1)[1]
-    here = _same_population_note(data, name, population=population, period=period, group=group)
+        added = unstated_estimate(data, population=population, group=group) + added.split(")", 1)[1]
+    here = same_population_note(data, name, population=population, period=period, group=group)
     if here is not None:
         here = re.sub(r"for 1 of 1 (?:forces|[\w ]+ groups) with a population in more than one year \(e\.g\. (.+) "
                       r"([\d,]+)\)", r"for \1 (\2)", here)
@@ -2497,10 +2497,10 @@ def _warn_census_year(fn: str, data: pd.DataFrame, population: str, period: str 
     :func:`saferstats.read_hate_crime`, not repeated when the table carries it already), said by
     :func:`_warn_same_population` (with or without a ``census`` column) where a group has one
     population in 3 periods or more; returns its groups (``.attrs["same_population"]``). A calendar
-    ``year`` beside financial-year periods is said by :func:`~saferstats.published._warn_calendar_year_on_financial_years`."""
-    from .published import _same_population_note
+    ``year`` beside financial-year periods is said by :func:`~saferstats.published.warn_calendar_year_on_financial_years`."""
+    from .published import same_population_note
 
-    _warn_calendar_year_on_financial_years(fn, data, population, period)
+    warn_calendar_year_on_financial_years(fn, data, population, period)
     if "census" not in data.columns or period is None or period not in data.columns or population not in data.columns:
         return _warn_same_population(fn, data, population, period, keys)
     census = pd.to_numeric(data["census"], errors="coerce")
@@ -2529,7 +2529,7 @@ def _warn_census_year(fn: str, data: pd.DataFrame, population: str, period: str 
         return found
     group = next((g for g in ("force_code", "force", "area", "la_code", "csp_code") if g in data.columns), None)
     if group is not None:
-        note = _same_population_note(data[used], f"Census {int(census[used].iloc[0])} population", population=population,
+        note = same_population_note(data[used], f"Census {int(census[used].iloc[0])} population", population=population,
                                      period=period, group=group)
         if note:
             warn_user(f"{fn}: {note}")
@@ -2564,7 +2564,7 @@ def _same_population_groups(data: pd.DataFrame, population: str | None, period: 
     pop = pd.to_numeric(data[population], errors="coerce")
     known = pd.DataFrame({"_pop": pop.to_numpy(dtype=float), "_period": data[period].astype(str).to_numpy()})
     try:
-        known["_t"] = _parse_periods(data[period], period)[0]
+        known["_t"] = parse_periods_step(data[period], period)[0]
     except (SaferstatsError, ValueError, TypeError):
         known["_t"] = np.nan  # labels that are no period: the periods are counted, their span is not checked
     for i, k in enumerate(keys):
@@ -2588,7 +2588,7 @@ def _same_population_groups(data: pd.DataFrame, population: str | None, period: 
 
 def _warn_same_population(fn: str, data: pd.DataFrame, population: str | None, period: str | None,
                           keys: list[Any] | None = None, *, trend: bool = False) -> list[dict[str, Any]]:
-    """Say (with :func:`saferstats.published._same_population_note`'s words) which groups of
+    """Say (with :func:`saferstats.published.same_population_note`'s words) which groups of
     ``data`` have one population in :data:`_SAME_POPULATION_PERIODS` or more periods
     (:func:`_same_population_groups`), and return them for ``.attrs["same_population"]``: their
     rates are the counts over a constant, so the change in a rate, and a trend's APC "per
@@ -2596,7 +2596,7 @@ def _warn_same_population(fn: str, data: pd.DataFrame, population: str | None, p
     (``force_code``, ``force``, ``area``, ``la_code``, ``csp_code``), or the table as one series
     when its periods do not repeat. Nothing where the table's ``attrs["population_note"]`` says it
     (:func:`saferstats.read_hate_crime`, repeated by :func:`_warn_population_note`)."""
-    from .published import _same_population_note
+    from .published import same_population_note
 
     if population is None or period is None or period not in data.columns or population not in data.columns:
         return []
@@ -2625,7 +2625,7 @@ def _warn_same_population(fn: str, data: pd.DataFrame, population: str | None, p
     sub = pd.concat(sub_rows, ignore_index=True)
     census = pd.to_numeric(data["census"], errors="coerce").dropna() if "census" in data.columns else pd.Series([])
     name = f"Census {int(census.iloc[0])} population" if census.nunique() == 1 else f"column {population!r}"
-    note = _same_population_note(sub, name, population="population", period="period", group=label)
+    note = same_population_note(sub, name, population="population", period="period", group=label)
     if note is None:  # (one period label in all: cannot be, with 3 periods or more)
         return found
     n_groups = len(data.groupby(keys, dropna=False)) if keys else 1
@@ -2720,12 +2720,12 @@ def _mk_matrix(values: Any) -> tuple[np.ndarray, pd.Index | None]:
 def _reads_as_periods(labels: Any) -> bool:
     """Whether ``labels`` (an index or columns) are period labels — financial years, years as
     text, months, dates, pandas Periods — in any order (plain numbers, e.g. a RangeIndex, are
-    not): :func:`saferstats.monitoring._period_index`, the one reader of a time index."""
-    from .monitoring import _period_index
+    not): :func:`saferstats.monitoring.period_index`, the one reader of a time index."""
+    from .monitoring import period_index
 
     if labels is None or len(labels) < 2:
         return False
-    return _period_index(labels if isinstance(labels, pd.Index) else pd.Index(list(labels))) is not None
+    return period_index(labels if isinstance(labels, pd.Index) else pd.Index(list(labels))) is not None
 
 
 def _series_label(index: Any, row: int) -> str:
@@ -2735,11 +2735,11 @@ def _series_label(index: Any, row: int) -> str:
     return f" ({plain(index[row])})"
 
 
-def _gap_labels(labels: Any) -> list[str] | None:
+def gap_labels(labels: Any) -> list[str] | None:
     """Labels of the observations that follow a gap, when ``labels`` read as periods with gaps
     (else None)."""
     try:
-        t, step = _parse_periods(pd.Series(list(labels)), "index")
+        t, step = parse_periods_step(pd.Series(list(labels)), "index")
     except InvalidInputError:
         return None
     if len(t) < 2 or np.any(np.diff(t) <= 0):
@@ -2757,10 +2757,10 @@ def _seasonal_gaps(values: Any, missing: str) -> Any:
     ``missing="drop"`` the missing periods are put in as missing values (left out, the seasons kept
     in line; a warning names them); with ``"error"`` an :class:`InvalidInputError` names the gap."""
     labels = values.columns if isinstance(values, pd.DataFrame) else values.index
-    gaps = _gap_labels(labels)
+    gaps = gap_labels(labels)
     if not gaps:
         return values
-    t, step = _parse_periods(pd.Series(list(labels)), "index")
+    t, step = parse_periods_step(pd.Series(list(labels)), "index")
     step = step if step is not None else float(np.diff(t).min())
     k = (t - t[0]) / step
     pos = np.rint(k).astype(np.intp)
@@ -2892,13 +2892,13 @@ def mann_kendall(
     if times is None and isinstance(values, (pd.Series, pd.DataFrame)):
         # a Series indexed by period / a DataFrame with periods as columns, newest first: the test runs
         # in time order (in the order given it reversed the sign of S, z, tau and the slope)
-        from .monitoring import _time_order
+        from .monitoring import time_order
 
         if isinstance(values, pd.Series):
-            order0 = _time_order(values.index, "mann_kendall", "values")
+            order0 = time_order(values.index, "mann_kendall", "values")
             values = values if order0 is None else values.iloc[order0]
         else:
-            order0 = _time_order(values.columns, "mann_kendall", "values")
+            order0 = time_order(values.columns, "mann_kendall", "values")
             values = values if order0 is None else values.iloc[:, order0]
     if period is not None and times is None and isinstance(values, (pd.Series, pd.DataFrame)):
         values = _seasonal_gaps(values, missing)
@@ -2915,7 +2915,7 @@ def mann_kendall(
             raise InvalidInputError(f"`times` has {len(t)} periods but each series has {n_cols} values", "times")
     elif period is None:
         labels = values.columns if isinstance(values, pd.DataFrame) else values.index if isinstance(values, pd.Series) else None
-        gaps = _gap_labels(labels) if labels is not None and len(labels) == n_cols else None
+        gaps = gap_labels(labels) if labels is not None and len(labels) == n_cols else None
         if gaps:
             warn_user(f"mann_kendall: the periods have gaps (before {', '.join(gaps[:5])}); Sen's slope is per step, "
                       "not per unit of time — pass times= to use the real spacing")
@@ -2993,7 +2993,7 @@ def _warn_unseasonal_mk(values: Any, flat: np.ndarray, n_rows: int, n_cols: int,
     if labels is None or len(labels) != n_cols or not _reads_as_periods(labels):
         return
     try:
-        tl, _ = _parse_periods(pd.Series(list(labels)), "values")
+        tl, _ = parse_periods_step(pd.Series(list(labels)), "values")
     except (SaferstatsError, ValueError, TypeError):
         return
     cycle = _season_cycle([(None, np.arange(n_cols))], tl)
@@ -3206,7 +3206,7 @@ def year_on_year(
     # label); each pair then takes its two rows
     with core_errors(columns={"count": count, "population": population}, index=data.index):
         rates_all = rate_ci(y, pop, multiplier=mult, confidence=confidence, missing=missing)
-    t, step = _parse_periods(data[period], period)
+    t, step = parse_periods_step(data[period], period)
     _check_no_duplicates(data, keys, t, period)
     _, groups = _sorted_groups(data, keys, t)
     cycle = _season_cycle(groups, t)
@@ -3317,10 +3317,10 @@ def year_on_year(
                   f"{shown}{more}; report the counts (from 0 to n) and the ratio's lower limit, not a percentage")
     _warn_recording_changes("year_on_year", recording, keys)
     out.attrs["recording_changes"] = recording
-    touched = _footnoted(data, labels, np.concatenate([a_idx_arr, b_idx_arr]))
+    touched = footnoted(data, labels, np.concatenate([a_idx_arr, b_idx_arr]))
     if touched:
-        marked = {_period_key(p) for p in touched}
-        n = int(sum(_period_key(labels[a]) in marked or _period_key(labels[b]) in marked
+        marked = {period_key(p) for p in touched}
+        n = int(sum(period_key(labels[a]) in marked or period_key(labels[b]) in marked
                     for a, b in zip(a_idx_arr, b_idx_arr)))
         _warn_footnotes("year_on_year", touched, f"{n} of {len(a_idx_arr)} comparison(s) run into or out of")
     out.attrs["footnotes"] = touched
@@ -3367,11 +3367,12 @@ def _seasonal_pairs(groups: list[tuple[Any, np.ndarray]], t: np.ndarray, step: f
     return a_idx, b_idx, gkeys, step
 
 
-_DEFAULT_MULT = {"proportion": 100.0, "rate": 100_000.0, "ratio": 1.0}
-_KINDS = tuple(_DEFAULT_MULT)
+#: The default ``multiplier`` of each funnel ``kind`` (per 100, per 100,000, as is).
+DEFAULT_MULT = {"proportion": 100.0, "rate": 100_000.0, "ratio": 1.0}
+_KINDS = tuple(DEFAULT_MULT)
 
 
-def _funnel_kind(fn: str, kind: str | None, *, o: np.ndarray | None = None, d: np.ndarray | None = None,
+def funnel_kind(fn: str, kind: str | None, *, o: np.ndarray | None = None, d: np.ndarray | None = None,
                  target: float | None = None, multiplier: float | None = None, names: Any = None,
                  overdispersion: Any = None) -> str:
     """The funnel's ``kind``, the one rule of :func:`funnel_limits` and
@@ -3431,7 +3432,7 @@ def _check_od_multiplier(fn: str, overdispersion: Any, kind: str, multiplier: fl
         f"estimate the over-dispersion with multiplier={multiplier:g}", "multiplier")
 
 
-def _warn_missing_points(fn: str, o: np.ndarray, d: np.ndarray, index: pd.Index | None, what: str) -> int:
+def warn_missing_points(fn: str, o: np.ndarray, d: np.ndarray, index: pd.Index | None, what: str) -> int:
     """Name the funnel points with a missing numerator or denominator (NaN: a population the
     source did not publish), which ``fn`` leaves out (``what`` says of what); their number."""
     bad = np.flatnonzero(np.isnan(o) | np.isnan(d))
@@ -3443,7 +3444,7 @@ def _warn_missing_points(fn: str, o: np.ndarray, d: np.ndarray, index: pd.Index 
     return int(bad.size)
 
 
-def _overdispersion_applies(overdispersion: Any) -> bool:
+def overdispersion_applies(overdispersion: Any) -> bool:
     """Whether funnel limits widened for over-dispersion are used — the one rule that
     :func:`funnel_limits`, :func:`funnel_significance` (and so ``plot_funnel``) share, so a point's
     label always matches the limits drawn. A :func:`saferstats.funnel_overdispersion` result (or a
@@ -3475,7 +3476,7 @@ def _binomial_upper_tail(k: int, n: int, p: float) -> float:
     return min(1.0, math.exp(top) * sum(math.exp(v - top) for v in logs))
 
 
-def _warn_exact_overdispersed(fn: str, o: np.ndarray, d: np.ndarray, codes: np.ndarray, *, kind: str,
+def warn_exact_overdispersed(fn: str, o: np.ndarray, d: np.ndarray, codes: np.ndarray, *, kind: str,
                               target: float, multiplier: float) -> None:
     """Warn when PHE's exact funnel limits were used without being asked for and far more points
     lie outside the 99.8% limits than chance allows (each point is outside with probability 0.002
@@ -3488,13 +3489,13 @@ def _warn_exact_overdispersed(fn: str, o: np.ndarray, d: np.ndarray, codes: np.n
     outside = int(np.isin(codes[used], _OUTSIDE_998).sum())
     if n < 3 or _binomial_upper_tail(outside, n, 0.002) >= 0.001:
         return
-    from .monitoring import _overdispersion
+    from .monitoring import overdispersion_of
 
     phi = ""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            od = _overdispersion(o[used], d[used], kind=kind, target=target, multiplier=multiplier)
+            od = overdispersion_of(o[used], d[used], kind=kind, target=target, multiplier=multiplier)
         v = float(od["phi"])
         phi = f"; φ = {v:,.0f}" if v >= 100 else f"; φ = {v:.3g}"
         phi += ", where 1 is what chance gives"
@@ -3531,11 +3532,11 @@ _POOLED_COLUMNS = frozenset({"comparable", "tactic_unrecorded"})
 #: Columns whose value names a point in a funnel's warnings, the first one present.
 _NAME_COLUMNS = ("la_name", "area", "name", "csp", "force", "la")
 #: A name that says its row is an aggregate (Defra's "*Total", "Total England", "England", "England
-#: and Wales", "National"): :data:`saferstats.published._AGGREGATE_NAME`.
-_AGGREGATE = _AGGREGATE_NAME
+#: and Wales", "National"): :data:`saferstats.published.AGGREGATE_NAME`.
+_AGGREGATE = AGGREGATE_NAME
 
 
-def _funnel_frame(fn: str, data: Any, **named: Any) -> tuple[dict[str, Any], pd.DataFrame | None]:
+def funnel_frame(fn: str, data: Any, **named: Any) -> tuple[dict[str, Any], pd.DataFrame | None]:
     """The funnel inputs ``named`` as Series of ``data`` when it is given (each a column name),
     and ``data`` as a pandas DataFrame; without ``data`` the inputs as given, a column name among
     them being an error that says to pass ``data=``."""
@@ -3559,7 +3560,7 @@ def _funnel_frame(fn: str, data: Any, **named: Any) -> tuple[dict[str, Any], pd.
     return out, frame
 
 
-def _frame_names(frame: pd.DataFrame | None, names: Any = None) -> list[str] | None:
+def frame_names(frame: pd.DataFrame | None, names: Any = None) -> list[str] | None:
     """The names of a funnel's points: ``names`` (plot labels), the first name column of ``frame``
     (``la_name``, ..., ``force``), or its row labels when they are names (``set_index("force")``:
     "London, City of", not "row 'London, City of'"); None when there are none (row numbers)."""
@@ -3575,13 +3576,13 @@ def _frame_names(frame: pd.DataFrame | None, names: Any = None) -> list[str] | N
     return None
 
 
-def _point_names(frame: pd.DataFrame | None, index: pd.Index | None, names: Any = None) -> list[str]:
-    """How a funnel's warnings name each point: its name (:func:`_frame_names`: ``names``, a name
+def point_names(frame: pd.DataFrame | None, index: pd.Index | None, names: Any = None) -> list[str]:
+    """How a funnel's warnings name each point: its name (:func:`frame_names`: ``names``, a name
     column of ``frame`` or its row labels when they are names), with its period when the frame
     has a period column (:func:`_period_column`: ``period``, ``year`` or ``month``; "London, City
     of 2017/18", "Hertfordshire 2018-19"); else the row label."""
     n = len(frame) if frame is not None else len(index) if index is not None else 0
-    named = _frame_names(frame, names)
+    named = frame_names(frame, names)
     if named is not None:
         base = named
     else:
@@ -3649,7 +3650,7 @@ def _warn_reports_by_users(fn: str, count: Any, frame: Any) -> None:
               "the count beside 'reports', or say that the counts are reports")
 
 
-def _warn_unlike(fn: str, numerators: Any, denominators: Any, used: np.ndarray, frame: pd.DataFrame | None,
+def warn_unlike(fn: str, numerators: Any, denominators: Any, used: np.ndarray, frame: pd.DataFrame | None,
                  names: Any = None, where: str = "in this funnel") -> list[dict[str, Any]]:
     """Warn of funnel points that are not like for like with the others, and return them
     (``row``: the row label, ``name``, ``column``, ``note``). From ``frame`` (``data=``): rows
@@ -3666,7 +3667,7 @@ def _warn_unlike(fn: str, numerators: Any, denominators: Any, used: np.ndarray, 
     _warn_reports_by_users(fn, numerators, frame)
     found: list[dict[str, Any]] = []
     if frame is not None:
-        shown = _point_names(frame, None, names)
+        shown = point_names(frame, None, names)
         for col, what in _UNLIKE_COLUMNS.items():
             if col not in frame.columns:
                 continue
@@ -3863,7 +3864,7 @@ def _warn_mixed(fn: str, frame: pd.DataFrame, shown: list[str], used: np.ndarray
                       f"{' ...' if len(periods) > 6 else ''}): a funnel compares areas in one period, and here each "
                       "area is in it once a period and the target mixes the years; filter one period, e.g. "
                       f"data[data[{period!r}] == {periods[-1]!r}]")
-    base = _frame_names(frame, names)
+    base = frame_names(frame, names)
     keys = (frame["la_code"].astype(str).tolist() if "la_code" in frame.columns else base)
     if keys is not None:
         seen: dict[str, int] = {}
@@ -3904,15 +3905,15 @@ def funnel_target(numerators: Any, denominators: Any, *, kind: str | None = None
     20.0
     """
     given_mult = None if multiplier is None else real_option("multiplier", multiplier)
-    cols, frame = _funnel_frame("funnel_target", data, numerators=numerators, denominators=denominators)
+    cols, frame = funnel_frame("funnel_target", data, numerators=numerators, denominators=denominators)
     numerators, denominators = cols["numerators"], cols["denominators"]
     arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
-    fkind: str = _funnel_kind("funnel_target", kind, o=o, d=d, multiplier=given_mult,
-                        names=index if frame is None else pd.Index(_point_names(frame, None)))
-    mult = _DEFAULT_MULT[fkind] if given_mult is None else given_mult
+    fkind: str = funnel_kind("funnel_target", kind, o=o, d=d, multiplier=given_mult,
+                        names=index if frame is None else pd.Index(point_names(frame, None)))
+    mult = DEFAULT_MULT[fkind] if given_mult is None else given_mult
     ok = ~(np.isnan(o) | np.isnan(d))
-    _warn_unlike("funnel_target", numerators, denominators, ok, frame)
+    warn_unlike("funnel_target", numerators, denominators, ok, frame)
     return float(o[ok].sum() / d[ok].sum() * mult)
 
 
@@ -3966,26 +3967,26 @@ def funnel_limits(
     """
     target = real_option("target", target)
     given_mult = None if multiplier is None else real_option("multiplier", multiplier)
-    fkind: str = _funnel_kind("funnel_limits", kind, target=target, multiplier=given_mult,
+    fkind: str = funnel_kind("funnel_limits", kind, target=target, multiplier=given_mult,
                               overdispersion=overdispersion)
-    mult = _DEFAULT_MULT[fkind] if given_mult is None else given_mult
+    mult = DEFAULT_MULT[fkind] if given_mult is None else given_mult
     if isinstance(overdispersion, (pd.Series, Mapping)):  # a result of another kind: that error first
-        from .monitoring import _od_parameters
+        from .monitoring import od_parameters
 
-        _od_parameters(overdispersion, fkind)
+        od_parameters(overdispersion, fkind)
     _check_od_multiplier("funnel_limits", overdispersion, fkind, mult, given_mult is not None)
     missing = choice_option("missing", missing, ("error", "propagate"))
-    cols, frame = _funnel_frame("funnel_limits", data, denominators=denominators)
+    cols, frame = funnel_frame("funnel_limits", data, denominators=denominators)
     denominators = cols["denominators"]
     d = as_float_array("denominators", denominators)
     have = ~np.isnan(d) if missing == "propagate" else np.ones(len(d), dtype=bool)
     given = overdispersion is not None and overdispersion is not False
-    if given and _overdispersion_applies(overdispersion):
+    if given and overdispersion_applies(overdispersion):
         # over-dispersed limits (Spiegelhalter 2005): saferstats.funnel_overdispersion()'s
         # result with phi > 1, or a τ² number; docs/methods/monitoring.md
-        from .monitoring import _od_limits
+        from .monitoring import od_limits
 
-        res = _od_limits(d[have], target, fkind, mult, overdispersion)
+        res = od_limits(d[have], target, fkind, mult, overdispersion)
         used = "overdispersed"
     else:
         # phi <= 1: not over-dispersed, so the exact limits, as funnel_significance labels by
@@ -4001,7 +4002,7 @@ def funnel_limits(
     return out
 
 
-def _warn_target_scale(fn: str, target: float, o: np.ndarray, d: np.ndarray, kind: str, mult: float) -> None:
+def warn_target_scale(fn: str, target: float, o: np.ndarray, d: np.ndarray, kind: str, mult: float) -> None:
     """A given target on another scale than the values (0.0017 per head for 168.6 per 100,000; 0.25
     for 25%) puts every point outside the limits, or, with over-dispersion estimated from it,
     inside them: warn when it is within a factor 2 of the points' overall value divided or
@@ -4095,7 +4096,7 @@ def funnel_significance(
     ['Not significant', 'High (0.001)', 'Low (0.001)', 'High (0.025)', 'Low (0.001)']
     """
     given_mult = None if multiplier is None else real_option("multiplier", multiplier)
-    cols, frame = _funnel_frame("funnel_significance", data, numerators=numerators, denominators=denominators)
+    cols, frame = funnel_frame("funnel_significance", data, numerators=numerators, denominators=denominators)
     numerators, denominators = cols["numerators"], cols["denominators"]
     arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
@@ -4107,44 +4108,44 @@ def funnel_significance(
         raise MissingValueError(f"missing value (NaN) in `{arg}` at position {i} ({gaps.size} point(s) in all have a "
                                 "missing numerator or denominator); pass missing=\"propagate\" to label such points "
                                 "'Not applicable' (left out of the target)", arg, i)
-    fkind: str = _funnel_kind("funnel_significance", kind, o=o, d=d, multiplier=given_mult,
+    fkind: str = funnel_kind("funnel_significance", kind, o=o, d=d, multiplier=given_mult,
                         target=target if isinstance(target, numbers.Real) else None,
-                        names=index if frame is None else pd.Index(_point_names(frame, None)),
+                        names=index if frame is None else pd.Index(point_names(frame, None)),
                         overdispersion=overdispersion)
-    mult = _DEFAULT_MULT[fkind] if given_mult is None else given_mult
-    unlike = _warn_unlike("funnel_significance", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame)
+    mult = DEFAULT_MULT[fkind] if given_mult is None else given_mult
+    unlike = warn_unlike("funnel_significance", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame)
     estimated = [w for w, on in (("the target", target is None and fkind != "ratio"),
                                  ("the over-dispersion estimate", overdispersion is True)) if on]
-    excluded = _warn_missing_points("funnel_significance", o, d,
-                                    index if frame is None else pd.Index(_point_names(frame, None)), " and ".join(
+    excluded = warn_missing_points("funnel_significance", o, d,
+                                    index if frame is None else pd.Index(point_names(frame, None)), " and ".join(
         estimated + ["the comparison (labelled 'Not applicable')"]))
     given = target is not None
     if target is None:
         target = 1.0 if fkind == "ratio" else funnel_target(o, d, kind=fkind, multiplier=mult)
     target = real_option("target", target)
     if given and overdispersion is not True:  # (estimating φ warns of it itself)
-        _warn_target_scale("funnel_significance", target, o, d, fkind, mult)
+        warn_target_scale("funnel_significance", target, o, d, fkind, mult)
     od = None
     if overdispersion is not False and overdispersion is not None:
-        from .monitoring import _od_significance, _overdispersion
+        from .monitoring import od_significance, overdispersion_of
 
         if overdispersion is True:
-            od = _overdispersion(o, d, kind=fkind, target=target, multiplier=mult,
-                                 names=index if frame is None else pd.Index(_point_names(frame, None)))
+            od = overdispersion_of(o, d, kind=fkind, target=target, multiplier=mult,
+                                 names=index if frame is None else pd.Index(point_names(frame, None)))
         elif isinstance(overdispersion, (pd.Series, dict)):
             od = pd.Series(overdispersion)
         else:
             raise InvalidInputError(
                 f"`overdispersion` must be True, False or a funnel_overdispersion() result, got {overdispersion!r}",
                 "overdispersion")
-    if od is not None and _overdispersion_applies(od):
-        codes = _od_significance(o, d, target, fkind, mult, od)
+    if od is not None and overdispersion_applies(od):
+        codes = od_significance(o, d, target, fkind, mult, od)
         used = f"overdispersed ({od.get('model', 'additive')}; phi {float(od['phi']):.3g}, tau2 {float(od['tau2']):.3g})"
     else:
         codes = _ext.funnel_significance(o, d, target, kind=fkind, multiplier=mult)
         used = "exact (PHE)" + ("; no over-dispersion (phi <= 1)" if od is not None else "")
         if overdispersion is None:
-            _warn_exact_overdispersed("funnel_significance", o, d, np.asarray(codes), kind=fkind, target=target,
+            warn_exact_overdispersed("funnel_significance", o, d, np.asarray(codes), kind=fkind, target=target,
                                       multiplier=mult)
     index = numerators.index if isinstance(numerators, pd.Series) else None
     out = pd.Series(pd.Categorical.from_codes(codes, categories=_FUNNEL_LABELS), index=index, name="significance")

@@ -14,7 +14,7 @@ import pytest
 
 import saferstats
 from saferstats.__main__ import main
-from saferstats.rates import _warn_paired_by_position
+from saferstats.rates import warn_paired_by_position
 
 FLY = "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx"
 
@@ -163,7 +163,7 @@ def test_paired_warning_takes_explicit_pairs():
     a, b = pd.Series([1, 2], index=[3, 4]), pd.Series([5, 6], index=[0, 1])
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
-        _warn_paired_by_position("f", (("first", [1, 2]), ("second", [3, 4])), (("x1", a), ("x2", b)))
+        warn_paired_by_position("f", (("first", [1, 2]), ("second", [3, 4])), (("x1", a), ("x2", b)))
     assert len(w) == 1
     assert str(w[0].message).startswith("f: `x1` and `x2` are Series with different row labels")
     assert w[0].filename == __file__  # the caller's line, not the package's

@@ -30,21 +30,59 @@ MAIN = Path(saferstats.__file__).with_name("__main__.py")
 
 
 # --------------------------------------------------------------------------- 1. a thin CLI
-# The rule covers the CLI and (session 27, w42d) the modules that imported private names of
-# geography: the report's inputs and the hotspot helpers. ``_saferstats`` is the compiled core every
-# wrapper calls, not a private name of another Python module. (The whole package does not pass yet:
-# 126 such imports remain, mostly between the modules of one subpackage.)
-PRIVATE_IMPORT_RULE = [MAIN, MAIN.with_name("report") / "inputs.py", MAIN.with_name("hotspot") / "_common.py"]
+# The rule covers the CLI and, since session 27 (w43d), every module of the package: no module
+# imports a ``_private`` name of a module outside its own subpackage. Allowed: ``_saferstats`` (the
+# compiled core every wrapper calls), a private module itself (``from . import _periods``, the
+# package's shared helpers) and the private names one subpackage's modules share
+# (``hotspot/*`` from ``hotspot/_common``). The top-level modules are not one subpackage: ``trend``
+# and ``monitoring`` share only public names. (w42d covered the CLI, ``report/inputs.py`` and
+# ``hotspot/_common.py``; w43d made the 114 others public or imported them from their home.)
+PACKAGE = MAIN.parent
+PRIVATE_IMPORT_RULE = sorted(PACKAGE.rglob("*.py"))
+
+
+def _private_imports(path: Path, source: str | None = None) -> list[str]:
+    """The ``_private`` names ``path`` (a module of the package) imports from a module outside its
+    own subpackage, as ``module.name`` with the module relative to the package."""
+    here = list(path.relative_to(PACKAGE).parts[:-1])  # its subpackage; [] for a top-level module
+    private = []
+    for node in ast.walk(ast.parse(path.read_text() if source is None else source)):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level:
+            base = here[:len(here) - node.level + 1]
+            target = base + (node.module.split(".") if node.module else [])
+        elif node.module and node.module.split(".")[0] == "saferstats":
+            target = node.module.split(".")[1:]
+        else:
+            continue
+        home = target if PACKAGE.joinpath(*target).is_dir() else target[:-1]
+        for a in node.names:
+            name = a.name
+            if not name.startswith("_") or name.startswith("__") or name == "_saferstats":
+                continue
+            if PACKAGE.joinpath(*target, f"{name}.py").exists():
+                continue  # a private module itself
+            if here and home == here:
+                continue  # shared within one subpackage
+            private.append(".".join([*target, name]))
+    return private
 
 
 @pytest.mark.parametrize("path", PRIVATE_IMPORT_RULE, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_the_cli_imports_no_private_name_of_another_module(path: Path) -> None:
-    private = []
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.level:
-            private += [f"{node.module}.{a.name}" for a in node.names
-                        if a.name.startswith("_") and not a.name.startswith("__") and a.name != "_saferstats"]
-    assert private == []
+    assert _private_imports(path) == []
+
+
+def test_the_private_import_rule_catches_what_it_should() -> None:
+    common = PACKAGE / "hotspot" / "_common.py"
+    assert _private_imports(common, "from ..geography import _table, GB_LAT\n") == ["geography._table"]
+    assert _private_imports(common, "from saferstats.trend import _flag\n") == ["trend._flag"]
+    assert _private_imports(common, "from .grid import _grid_tag\nfrom .. import _periods, _saferstats\n") == []
+    assert _private_imports(MAIN, "def f():\n    from .monitoring import _shown\n") == ["monitoring._shown"]
+    assert _private_imports(MAIN, "from ._frames import _default_index\n") == ["_frames._default_index"]
+    assert _private_imports(MAIN, "from .hotspot.grid import _grid_tag\n") == ["hotspot.grid._grid_tag"]
+    assert len(PRIVATE_IMPORT_RULE) > 40 and MAIN in PRIVATE_IMPORT_RULE
 
 
 def test_option_choices_are_the_configurations() -> None:

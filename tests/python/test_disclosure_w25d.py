@@ -82,16 +82,16 @@ def test_suppress_protects_a_quarterly_table_against_each_financial_years_total(
 def test_quarterly_periods_are_quarters_too() -> None:
     """A quarterly pandas Period column (calendar quarters, or Q-MAR financial ones) is read as the
     labels are: the same year groups, the same suppression."""
-    from saferstats.disclosure import _financial_year_groups
+    from saferstats.disclosure import financial_year_groups
 
     t = _quarterly(2, CAL_QUARTERS)
-    (g,) = _financial_year_groups(t, ["force", "group", "quarter"])
+    (g,) = financial_year_groups(t, ["force", "group", "quarter"])
     as_period = t.assign(quarter=pd.PeriodIndex(["2021Q2", "2021Q3", "2021Q4", "2022Q1", "2022Q2", "2022Q3", "2022Q4",
                                                  "2023Q1"] * 5, freq="Q"))
-    (h,) = _financial_year_groups(as_period, ["force", "group", "quarter"])
+    (h,) = financial_year_groups(as_period, ["force", "group", "quarter"])
     assert (h == g).all() and len(np.unique(g)) == 10
     fiscal = as_period.assign(quarter=as_period["quarter"].dt.asfreq("M", "s").dt.asfreq("Q-MAR"))
-    (f,) = _financial_year_groups(fiscal, ["force", "group", "quarter"])
+    (f,) = financial_year_groups(fiscal, ["force", "group", "quarter"])
     assert (f == g).all()
     assert _suppress(as_period, "quarter")["searches"].tolist() == _suppress(t, "quarter")["searches"].tolist()
 
@@ -134,18 +134,18 @@ def test_quarter_labels_read_and_refused() -> None:
 def test_no_year_total_when_the_periods_are_one_year_or_none_complete() -> None:
     """Twelve months January to December (or four quarters of one financial year) are one year,
     whose total is the total over the periods; a span with no complete year adds nothing."""
-    from saferstats.disclosure import _calendar_year_groups, _financial_year_groups
+    from saferstats.disclosure import _calendar_year_groups, financial_year_groups
 
     t = _monthly_two_calendar_years(0)
     one = t[t["year"] == "2022"].reset_index(drop=True)
     assert _calendar_year_groups(one, ["force", "group", "month"]) == []
-    assert len(_financial_year_groups(one, ["force", "group", "month"])) == 0  # no complete financial year
+    assert len(financial_year_groups(one, ["force", "group", "month"])) == 0  # no complete financial year
     part = t[t["month"].between("2021-03", "2022-11")].reset_index(drop=True)
     assert _calendar_year_groups(part, ["force", "group", "month"]) == []
     (g,) = _calendar_year_groups(t, ["force", "group", "month"])  # 2021 and 2022, five groups each
     assert len(np.unique(g)) == 10
     q = _quarterly(0, FY_QUARTERS)
-    assert _financial_year_groups(q[q["year"] == "2021/22"].reset_index(drop=True), ["force", "group", "quarter"]) == []
+    assert financial_year_groups(q[q["year"] == "2021/22"].reset_index(drop=True), ["force", "group", "quarter"]) == []
     # calendar quarters April 2021 - March 2023: calendar 2022 complete
     (c,) = _calendar_year_groups(_quarterly(0, CAL_QUARTERS), ["force", "group", "quarter"])
     assert len(np.unique(c)) == 5 + 5 * 4

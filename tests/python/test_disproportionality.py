@@ -777,7 +777,7 @@ def _check_csp_run(recs: pd.DataFrame, census: int = 2021) -> pd.DataFrame:
         csps = saferstats.census_population("csp").query("force == @f")["csp_code"].unique()
         assert out.loc[out.csp_code.isin(csps), "searches"].sum() == f_total - sum(rs.values())
     # rates by hand from the bundled Census table of that vintage
-    table = saferstats.geography._areas_2024("csp", census).set_index(["csp_code", "ethnicity"])["population"]
+    table = saferstats.geography.areas_2024("csp", census).set_index(["csp_code", "ethnicity"])["population"]
     for _, r in out.iterrows():
         n = table.loc[(r["csp_code"], r["group"])]
         assert r["population"] == n and r["rate"] == pytest.approx(r["searches"] / n * 1000, rel=1e-12)

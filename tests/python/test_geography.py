@@ -420,7 +420,7 @@ def test_geodataframe_in_british_national_grid():
 
 
 def test_grid_equals_exhaustive_on_random_points():
-    idx = geography._bundled_la().index
+    idx = geography.bundled_la().index
     rng = np.random.default_rng(5)
     lon, lat = rng.uniform(-3.0, 1.0, 3000), rng.uniform(50.5, 53.5, 3000)
     got = idx.locate(lon, lat)
@@ -481,7 +481,7 @@ def test_hertfordshire_street_crime_lsoa_check(shared_data):
     agree = (got[known] == expected[known]).mean()
     assert agree >= 0.987, agree
     bad = df[known & (got != expected)]
-    areas = geography._bundled_la()
+    areas = geography.bundled_la()
     pos = {c: i for i, c in enumerate(areas.codes)}
     dist = [_distance_m(x, y, areas.rings[pos[c]]) for x, y, c in zip(bad.Longitude, bad.Latitude, expected[bad.index])]
     assert max(dist) < 200, max(dist)

@@ -5,7 +5,7 @@ published figures, never saferstats' output.
 
 - a hand-assembled national row ("England and Wales", "England & Wales", "E&W total", "National")
   in a by-force table was taken as a funnel point: ``_AGGREGATE`` matched "England" alone. It is
-  one definition with ``read_use_of_force``'s (``published._AGGREGATE_NAME``).
+  one definition with ``read_use_of_force``'s (``published.AGGREGATE_NAME``).
 - ``datasets.hate_crime_by_force()`` carried no ``population_note`` (the key ``read_hate_crime``
   puts on the same file), so the one-population warning never fired for it.
 - ``rate_ci`` / ``add_rates`` put no ``attrs["multiplier"]`` on their results, and ``saferstats

@@ -64,7 +64,7 @@ def test_funnel_point_names_carry_the_year() -> None:
                         multiplier=100_000)
     assert any("1 point(s) read as aggregate rows, not areas: England and Wales 2018-19;" in m for m in msgs)
     assert not any("points are of" in m for m in msgs)
-    names = saferstats.trend._point_names(table, None)
+    names = saferstats.trend.point_names(table, None)
     herts = next(r for r in _cells() if r["Force"].strip() == "Hertfordshire" and r["Year"] == "2018-19")
     assert f"{herts['Force'].strip()} {herts['Year']}" in names
 

@@ -22,7 +22,7 @@ import pytest
 
 from conftest import build_report, defra_la_incidents
 
-from saferstats.geography import _names, display_name
+from saferstats.geography import area_names, display_name
 from saferstats.report.sections import _flytipping
 from saferstats.report.summary import _flytipping as flytipping_findings
 
@@ -42,7 +42,7 @@ def _prose(page: str) -> str:
 def _inverted_in_sentences(text: str) -> list[str]:
     """Each inverted ONS name in running text, with its context; a spelling quoted as the table's
     ("earlier 'Bristol, City of'") is about the name, not a use of it, and is allowed."""
-    names = sorted({str(n) for lvl in ("la", "csp", "force") for n in _names(lvl) if INVERTED.search(str(n))})
+    names = sorted({str(n) for lvl in ("la", "csp", "force") for n in area_names(lvl) if INVERTED.search(str(n))})
     out = []
     for m in re.finditer("|".join(map(re.escape, names)), text):
         if text[m.start() - 1:m.start()] == "'" and text[m.end():m.end() + 1] == "'":  # a quoted spelling
@@ -52,7 +52,7 @@ def _inverted_in_sentences(text: str) -> list[str]:
 
 
 def test_display_name_of_every_inverted_ons_name():
-    inverted = sorted({str(n) for lvl in ("la", "csp", "force") for n in _names(lvl) if INVERTED.search(str(n))})
+    inverted = sorted({str(n) for lvl in ("la", "csp", "force") for n in area_names(lvl) if INVERTED.search(str(n))})
     # the bundled ONS lookup (December 2024) has exactly these
     assert inverted == ["Bristol, City of", "Herefordshire, County of", "Kingston upon Hull, City of", "London, City of"]
     assert [display_name(n) for n in inverted] == ["Bristol", "Herefordshire", "Kingston upon Hull", "City of London"]

@@ -32,14 +32,14 @@ SLUG = re.compile(r"(?<![\w'-])(city-of-london|south-yorkshire|derbyshire|durham
 
 
 def test_force_said_names_slugs_and_codes_keeps_names():
-    from saferstats.disproportionality import _force_said
+    from saferstats.disproportionality import force_said
 
-    assert _force_said("city-of-london") == "City of London"
-    assert _force_said("south-yorkshire") == "South Yorkshire"
-    assert _force_said("E23000027") == "Hertfordshire"
-    assert _force_said("London, City of") == "City of London"
-    assert _force_said("Essex Police") == "Essex Police"  # the analyst's own spelling kept
-    assert _force_said("all searches") == "all searches" and _force_said("") == ""
+    assert force_said("city-of-london") == "City of London"
+    assert force_said("south-yorkshire") == "South Yorkshire"
+    assert force_said("E23000027") == "Hertfordshire"
+    assert force_said("London, City of") == "City of London"
+    assert force_said("Essex Police") == "Essex Police"  # the analyst's own spelling kept
+    assert force_said("all searches") == "all searches" and force_said("") == ""
 
 
 def test_not_stated_warning_names_the_force(sample):

@@ -12,7 +12,7 @@ step test vectorised; the calendar / financial-year population check in the tren
 2. ``_every_doubling_step`` is vectorised: the old loop is kept below as the reference and the
    two give the same steps on the Defra workbook (every count column).
 3. ``poisson_trend`` and ``compare_trends`` now say what ``add_rates`` and ``year_on_year`` say of
-   a calendar ``year`` beside financial-year periods (``published._warn_calendar_year_on_financial_years``),
+   a calendar ``year`` beside financial-year periods (``published.warn_calendar_year_on_financial_years``),
    walked with the Greater Manchester mid-year files joined on the financial year's end.
 """
 

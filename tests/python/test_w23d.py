@@ -138,22 +138,22 @@ def test_suppress_takes_no_year_total_when_the_months_are_one_financial_year_or_
     """April 2021 - March 2022 (one year: its total is the total over the months) and June 2021 - May
     2023 (only 2022/23 complete) give the same hidden cells as the all-months totals would where no
     complete year splits them."""
-    from saferstats.disclosure import _financial_year_groups
+    from saferstats.disclosure import financial_year_groups
 
     t = _searches_24_months(0)
     one_year = t[t["month"] < "2022-04"].reset_index(drop=True)
-    assert _financial_year_groups(one_year, ["force", "group", "month"]) == []
+    assert financial_year_groups(one_year, ["force", "group", "month"]) == []
     calendar = t[t["month"].between("2021-06", "2022-12")].reset_index(drop=True)  # 2021/22 incomplete, 2022/23 too
-    assert _financial_year_groups(calendar, ["force", "group", "month"]) == []
+    assert financial_year_groups(calendar, ["force", "group", "month"]) == []
     shifted = t[t["month"] >= "2021-06"].reset_index(drop=True)  # 2022/23 complete, 2021/22 not
-    (g,) = _financial_year_groups(shifted, ["force", "group", "month"])
+    (g,) = financial_year_groups(shifted, ["force", "group", "month"])
     in_2022 = (shifted["month"] >= "2022-04").to_numpy()
     assert len(np.unique(g[in_2022])) == 5 and len(np.unique(g[~in_2022])) == (~in_2022).sum()
     # monthly Periods and month-start dates are months too
     as_period = shifted.assign(month=pd.PeriodIndex(shifted["month"], freq="M"))
     as_dates = shifted.assign(month=pd.to_datetime(shifted["month"]))
     for frame in (as_period, as_dates):
-        (h,) = _financial_year_groups(frame, ["force", "group", "month"])
+        (h,) = financial_year_groups(frame, ["force", "group", "month"])
         assert (h == g).all()
 
 

@@ -206,21 +206,21 @@ def test_disclosure_e4_seven_forces_by_csp_as_the_page_says(shared_data):
                                               r"problem are hidden as secondary, (\d+) as primary")
     files = [str(f) for f in sorted((shared_data / SEVEN).glob("*-stop-and-search.csv"))]
     seen = []
-    solve = disclosure._Cells.solve_keeping  # (the report keeps White counts where it can, E8)
+    solve = disclosure.Cells.solve_keeping  # (the report keeps White counts where it can, E8)
 
     def spy(self, keep, **kw):
         reason, unprotected, published = solve(self, keep, **kw)
         seen.append(np.asarray(reason).copy())
         return reason, unprotected, published
 
-    disclosure._Cells.solve_keeping = spy
+    disclosure.Cells.solve_keeping = spy
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ss.SaferstatsWarning)  # the report says them in its text
             s = _stop_search({"confidence": 0.95, "disclosure_threshold": 5},
                              {"files": files, "by": ["csp"], "census": "2011"})
     finally:
-        disclosure._Cells.solve_keeping = solve
+        disclosure.Cells.solve_keeping = solve
     (reason,) = seen
     assert (len(reason), int((reason == 2).sum()), int((reason == 1).sum())) == (cells, secondary, primary)
     disp = next(t.frame for t in s.tables if t.name == "stop_search_disproportionality").reset_index(drop=True)

@@ -128,9 +128,9 @@ def test_one_population_for_both_years_is_said():
 def test_populations_of_each_year_are_not_flagged():
     t = _read(BY_FORCE)
     t.loc[t.period == "2018/19", "population"] = t.loc[t.period == "2018/19", "population"] + 5_000
-    from saferstats.published import _same_population_note
+    from saferstats.published import same_population_note
 
-    assert _same_population_note(t, "x.csv") is None
+    assert same_population_note(t, "x.csv") is None
 
 
 def test_whole_published_table_population_note(shared_data):

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import (_default_index, as_float_array, check_same_order, label_of, plain,
+from .._frames import (default_index, as_float_array, check_same_order, label_of, plain,
                        translates_core_errors)
 from .._results import PlainFrame, Result
 from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, warn_user
@@ -204,7 +204,7 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
 
     def where(pos: int) -> str:  # "row 'E01000001'" by its label (as every error names a row), else "cell 3"
         # a label the index repeats (Series joined with pd.concat) also by its position
-        return _row(named, pos) if named is not None and not _default_index(named.index) else f"cell {pos}"
+        return _row(named, pos) if named is not None and not default_index(named.index) else f"cell {pos}"
 
     def refuse(kind: type[InvalidInputError], msg: str, argument: str, pos: int) -> NoReturn:
         raise kind(msg, argument, cell(pos), position=pos)  # the label names the cell, the position finds it
@@ -286,7 +286,7 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
               "hit_rate", "pai", "pei", "rri"):
         out[c] = d[c]
     pos = idx[np.asarray(d["cell"], dtype=np.int64)]
-    own = named is not None and not _default_index(named.index) and len(named.index) == (len(o) if keep is None
+    own = named is not None and not default_index(named.index) and len(named.index) == (len(o) if keep is None
                                                                                         else len(keep))
     out["cell"] = named.index[pos] if own and named is not None else pos
     if keep is not None:
@@ -390,7 +390,7 @@ def _same_cells(**named: Any) -> None:
     LSOA of two periods (each listing only the areas with events) would pair one area's events
     with another's prediction, silently when the lengths agree."""
     own = [(k, v.index) for k, v in named.items()
-           if isinstance(v, pd.Series) and not _default_index(v.index) and v.index.is_unique]
+           if isinstance(v, pd.Series) and not default_index(v.index) and v.index.is_unique]
     for (k0, i0), (k, i1) in zip(own[:1] * len(own), own[1:]):
         if i0.equals(i1) or (len(i0) == len(i1) and set(i0) == set(i1)):
             continue  # the same cells (in another order: check_same_order)
@@ -571,9 +571,9 @@ def _warn_only_listed_areas(counts: Any, c: np.ndarray) -> None:
         return
     where = ""
     try:
-        from ..geography import _lsoa_places
+        from ..geography import lsoa_places
 
-        places = _lsoa_places()
+        places = lsoa_places()
         las = places["la"].reindex(codes).replace("", np.nan).dropna()
         if len(las) and las.value_counts().iloc[0] >= 0.8 * len(codes):
             la = str(las.value_counts().index[0])

@@ -432,7 +432,7 @@ def _tag_cells(g: HotspotGrid) -> None:
         bits = base64.b64encode(np.packbits(cells[IN_STUDY_AREA].to_numpy(dtype=bool)).tobytes()).decode("ascii")
     # a column is taken as the grid's only while it holds the same values in the same order (a
     # sorted or edited column, even with a fresh index, is not)
-    layers = {str(c): _digest(cells[c].to_numpy()) for c in cells.columns
+    layers = {str(c): array_digest(cells[c].to_numpy()) for c in cells.columns
               if c not in ("cell", "x", "y", IN_STUDY_AREA) and cells[c].dtype.kind in "fiub"}
     cells.attrs[GRID_TAG] = {"grid": [g.grid_type, g.x0, g.y0, g.cell_size, g.ncols, g.nrows], "cells": len(cells),
                              IN_STUDY_AREA: bits, "layers": layers}
@@ -451,7 +451,8 @@ DUAL_TAG = "saferstats_dual_method"
 WINDOW_TAG = "saferstats_train_window"
 
 
-def _digest(a: np.ndarray) -> str:
+def array_digest(a: np.ndarray) -> str:
+    """A short hash of an array's bytes and dtype, to tell whether two arrays are the same."""
     return hashlib.blake2b(np.ascontiguousarray(a).view(np.uint8).data, digest_size=16).hexdigest() + str(a.dtype)
 
 
@@ -472,7 +473,7 @@ def _grid_tag(v: Any) -> tuple[tuple[Any, ...], np.ndarray | None] | None:
         return None
     if n != len(v) or not v.index.equals(pd.RangeIndex(n)) or v.dtype.kind not in "fiub":
         return None
-    if not isinstance(layers, dict) or layers.get(str(v.name)) != _digest(v.to_numpy()):
+    if not isinstance(layers, dict) or layers.get(str(v.name)) != array_digest(v.to_numpy()):
         return None
     mask = None
     if bits is not None:
@@ -1203,9 +1204,9 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
             order = sorted(pd.unique(lab))
         except TypeError:
             raise InvalidInputError("`period` labels cannot be sorted; give `periods` in time order", "period") from None
-        from ..trend import _gap_labels
+        from ..trend import gap_labels
 
-        gaps = _gap_labels(order)  # months / years with one missing: the neighbours would be read as adjacent
+        gaps = gap_labels(order)  # months / years with one missing: the neighbours would be read as adjacent
         if gaps:
             warn_user(f"hotspot_classify: the periods have gaps (before {', '.join(gaps[:5])}): with no event in "
                       "a period (or a file not loaded) the periods either side are treated as consecutive, which "

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import _default_index, plain
+from .._frames import default_index, plain
 from .._results import Result
 from ..exceptions import InvalidInputError, warn_user
 from ._common import _ExcelMixin, _float_arg, _int_arg, _seed
@@ -363,7 +363,7 @@ def _first_name(weights: Weights, i: int, labels: pd.Index | None = None, where:
 
 def _labels(values: Any, weights: Weights) -> pd.Index | None:
     """The index of ``values`` when it is a Series with its own (not 0..n-1), one label per unit."""
-    if isinstance(values, pd.Series) and not _default_index(values.index) and len(values) == weights.n:
+    if isinstance(values, pd.Series) and not default_index(values.index) and len(values) == weights.n:
         return values.index.copy()
     return None
 

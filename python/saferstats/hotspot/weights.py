@@ -88,7 +88,7 @@ class Weights:
         if r * c > 10_000_000:
             raise InvalidInputError(f"{r} x {c} = {r * c:,} cells: at most 10,000,000 are supported (the weights would "
                                     f"need about {r * c * 100 / 1e9:,.1f} GB)", "nrows")
-        keep = None if mask is None else _lattice_mask(mask, r, c)
+        keep = None if mask is None else lattice_mask(mask, r, c)
         w = cls(**_ext.weights_lattice(r, c, queen=contiguity == "queen", mask=keep))
         if keep is not None:
             w.cells = np.flatnonzero(keep)
@@ -152,7 +152,7 @@ class Weights:
         return self.n, self.offsets, self.neighbors, self.weights
 
 
-def _lattice_mask(mask: Any, nrows: int, ncols: int) -> np.ndarray:
+def lattice_mask(mask: Any, nrows: int, ncols: int) -> np.ndarray:
     """``mask`` as a flat boolean array over an ``nrows × ncols`` grid, row by row."""
     m = np.asarray(mask)
     if m.shape != (nrows, ncols) or m.dtype != bool:

@@ -444,13 +444,13 @@ def prepare_output(out_dir: str | Path, cfg: dict | None = None, *, extra: Seque
 def _check_area(area: str) -> None:
     """Warn when the config's ``area`` is no police force area, CSP or local authority (a typo such
     as "Mersyside"): the report then highlights nothing and describes no area of its own."""
-    from ..geography import _close, area_lookup, force_id
+    from ..geography import close_matches, area_lookup, force_id
     from .inputs import scope_of
 
     if not str(area or "").strip() or scope_of(area).las or force_id(area) is not None:
         return
     lk = area_lookup()
-    close = _close(str(area), sorted({*lk.force_name, *lk.csp, *lk.la}), 3)
+    close = close_matches(str(area), sorted({*lk.force_name, *lk.csp, *lk.la}), 3)
     warn_user(f"area = {area!r} is not a police force area, CSP or local authority (ONS names and codes"
               + (f"; close matches: {', '.join(repr(c) for c in close)}" if close else "")
               + "): no table row or funnel point is highlighted as the report's own area")

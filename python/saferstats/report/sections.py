@@ -349,7 +349,7 @@ def _as_text_names(message: str, forces: Sequence[str]) -> str:
     """``message`` (a library warning the report passes on) with the police forces ``forces``
     (police.uk identifiers, ONS names or names as the data spell them) named as the report's text
     names them, by :func:`place`: the library says "City of London"
-    (:func:`saferstats.disproportionality._force_said`), the page "the City of London" (police.uk
+    (:func:`saferstats.disproportionality.force_said`), the page "the City of London" (police.uk
     City of London 2023, ``ethnicity_source = "officer"``: "not comparable: City of London /
     Mixed"). A name that is part of a longer one ("City of London Police") is left as it is; one
     that opens a sentence is capitalised (:func:`capitalise`).
@@ -363,11 +363,11 @@ def _as_text_names(message: str, forces: Sequence[str]) -> str:
     >>> _as_text_names("rows differ. City of London's searches", ["city-of-london"])
     "rows differ. The City of London's searches"
     """
-    from ..disproportionality import _force_said
+    from ..disproportionality import force_said
 
     for f in dict.fromkeys(str(f) for f in forces):
         text = place(force_name(f, as_text=True))
-        for said in sorted({_force_said(f), force_name(f), force_name(f, as_text=True), display_name(f)}, key=len,
+        for said in sorted({force_said(f), force_name(f), force_name(f, as_text=True), display_name(f)}, key=len,
                            reverse=True):
             if said and said != text:
                 message = re.sub(rf"(?<![Tt]he )(?<!\w){re.escape(said)}(?![\w-])(?!\s+[A-Z])",
@@ -816,7 +816,7 @@ def _resident_caution(disp: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     (the City of London: most people searched there live elsewhere) taken out of its rows'
     ``denominator`` and ``comparability`` cells, and that caution as one sentence for the section's
     text (in a cell it made the table too wide; the CSV keeps it in every row)."""
-    from ..disproportionality import _NON_RESIDENT_ROW
+    from ..disproportionality import NON_RESIDENT_ROW
 
     areas = disp.attrs.get("non_resident_areas") or []
     if not areas or "denominator" not in disp.columns:
@@ -835,8 +835,8 @@ def _resident_caution(disp: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         # the caption (made from columns that are the same in every row) must name the exception: it
         # said "Comparability: like for like. Like for like: yes." beside the City's caution
         note = disp["comparability"].astype(str)
-        mine = note.str.contains(_NON_RESIDENT_ROW, regex=False)
-        kept = note.str.replace(f"; {_NON_RESIDENT_ROW}", "", regex=False).str.replace(_NON_RESIDENT_ROW, "", regex=False)
+        mine = note.str.contains(NON_RESIDENT_ROW, regex=False)
+        kept = note.str.replace(f"; {NON_RESIDENT_ROW}", "", regex=False).str.replace(NON_RESIDENT_ROW, "", regex=False)
         kept = kept.where(kept != "", "like for like")
         # every row the caution's (the City of London's own report): "like for like, except the City of
         # London" in the caption of a table of the City's rows alone read as like for like
@@ -887,10 +887,10 @@ def _quiet_said_not_stated(seen: list[Any], disp: pd.DataFrame, said: set[str], 
     console in one short line (the report counts self-defined ethnicity by default). The others are
     warned again as they are, the forces ``forces`` named as the text names them."""
     from .._periods import month_label
-    from ..disproportionality import _NOT_STATED_WARN, _named, _over_fifth
+    from ..disproportionality import NOT_STATED_WARN, stratum_named, over_fifth
 
     ns_by = disp.attrs.get("not_stated_by") or {}
-    warned = {f for f, (ns, n) in ns_by.items() if n >= 10 and ns >= _NOT_STATED_WARN * n}
+    warned = {f for f, (ns, n) in ns_by.items() if n >= 10 and ns >= NOT_STATED_WARN * n}
     covered = bool(warned) and warned <= said
     texts = [str(w.message) for w in seen]
     _rewarn([w for w, t in zip(seen, texts) if not (t.startswith(_NOT_STATED) or _STRATA_NOT_STATED.match(t)
@@ -913,10 +913,10 @@ def _quiet_said_not_stated(seen: list[Any], disp: pd.DataFrame, said: set[str], 
                   "ethnicity instead (not the Home Office's measure: say so)")
     if any(_STRATA_NOT_STATED.match(t) for t in texts):
         per = pd.DataFrame(disp.attrs.get("not_stated_strata") or [])
-        high = _over_fifth(per) if {"searches", "not_stated"} <= set(per.columns) else per.iloc[:0]
+        high = over_fifth(per) if {"searches", "not_stated"} <= set(per.columns) else per.iloc[:0]
         if "force" in high.columns:
             high = high[~high["force"].astype(str).isin(warned)]
-        keys = _named([c for c in high.columns if c not in ("not_stated", "searches")])
+        keys = stratum_named([c for c in high.columns if c not in ("not_stated", "searches")])
         strata = [_stratum_said(r, keys, {}) for r in high.to_dict("records")]
         warn_user("stop and search: ethnicity is not stated for a fifth or more of the searches, though not in their "
                   f"force as a whole, in {_listed(strata) or 'some areas'}: the rates of those rows count only the "
@@ -1133,7 +1133,7 @@ class warnings_as_notes:
 def _stop_search(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
-    from ..disclosure import LATENT, _Cells
+    from ..disclosure import LATENT, Cells
 
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
     src = sec.get("data") or sec["files"]
@@ -1302,7 +1302,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     keys = [*by, "group"]
     # one problem for both tables: searches per group, those with a known outcome link (n) within
     # them, finds (hits) within those; totals by area and by group; small differences protected
-    cells = _Cells()
+    cells = Cells()
     s_ids = np.array([cells.add(v) for v in disp["searches"].to_numpy(dtype=float)], dtype=np.int64)
     where = {tuple(map(str, k)): i for i, k in enumerate(disp[keys].itertuples(index=False))}
     n_ids = np.array([cells.add(v) for v in out["n"].to_numpy(dtype=float)], dtype=np.int64)
@@ -1594,13 +1594,13 @@ def _not_stated_outcome_words(table: pd.DataFrame, strata: Sequence[dict[str, An
     ...     t, st, np.zeros(2, bool), np.zeros(2, bool), {"a": "A"}, 5, "find rate")
     True
     """
-    from ..disproportionality import _NOT_STATED_WARN, _p_said
+    from ..disproportionality import NOT_STATED_WARN, p_said
     from ..plotting import not_recorded
 
     said = []
     for r in strata:
         searches, ns = float(r.get("searches") or 0), float(r.get("not_stated") or 0)
-        if not (r.get("differs") and searches >= 10 and ns >= _NOT_STATED_WARN * searches):
+        if not (r.get("differs") and searches >= 10 and ns >= NOT_STATED_WARN * searches):
             continue
         keys = [c for c in r if c in table.columns and c not in _NOT_STATED_FIELDS]
         # a key the library keeps missing (Durham by outcome: the searches with no outcome) is the table's
@@ -1620,7 +1620,7 @@ def _not_stated_outcome_words(table: pd.DataFrame, strata: Sequence[dict[str, An
         # outcome_test's warnings say it); the unadjusted p only for a record without one
         p_adj = float(r.get("p_adjusted", float("nan")))
         p = p_adj if p_adj == p_adj else float(r.get("p_value", float("nan")))
-        test = (f"{'adjusted ' if p_adj == p_adj else ''}p {_p_said(p)}") if p == p else ""
+        test = (f"{'adjusted ' if p_adj == p_adj else ''}p {p_said(p)}") if p == p else ""
         published = bool(rows.any()) and not (hidden_n[rows].any() or hidden_hits[rows].any()) and \
             float(table.loc[rows, "n"].sum()) == float(r["st_n"]) and float(table.loc[rows, "hits"].sum()) == float(r["st_hits"])
         share = f"{ns / searches:.0%} of them"
@@ -1657,12 +1657,12 @@ def _resay_not_stated_outcomes(seen: list[Any], out: pd.DataFrame) -> list[Any]:
     32.1% of its 582 published searches giving back its suppressed Other finds; the report's text
     withholds it, :func:`_not_stated_outcome_words`). The section's text gives the rates where the
     tables allow."""
-    from ..disproportionality import _NOT_STATED_WARN, _RATE_SAID, _named
+    from ..disproportionality import NOT_STATED_WARN, RATE_SAID, stratum_named
 
     said = [w for w in seen if _NOT_STATED_OUTCOME.match(str(w.message))]
     if not said:
         return seen
-    rate = _RATE_SAID.get(str(out.attrs.get("outcome")), "outcome rate")
+    rate = RATE_SAID.get(str(out.attrs.get("outcome")), "outcome rate")
     fifth: list[str] = []
     fewer: list[str] = []
     records = [*(out.attrs.get("not_stated_strata") or []), *(out.attrs.get("not_stated_forces") or [])]
@@ -1670,10 +1670,10 @@ def _resay_not_stated_outcomes(seen: list[Any], out: pd.DataFrame) -> list[Any]:
     for r in records:
         if not r.get("warned"):
             continue
-        keys = _named([c for c in r if c not in _NOT_STATED_FIELDS and c not in ("p_adjusted", "warned", "stratum")])
+        keys = stratum_named([c for c in r if c not in _NOT_STATED_FIELDS and c not in ("p_adjusted", "warned", "stratum")])
         name = _stratum_said(r, keys, {}) if keys else "all the searches"
         searches, ns = float(r.get("searches") or 0), float(r.get("not_stated") or 0)
-        over = searches >= 10 and ns >= _NOT_STATED_WARN * searches
+        over = searches >= 10 and ns >= NOT_STATED_WARN * searches
         text = name + (f" (their {rate} differs)" if over and r.get("differs") else "")
         if text in seen_names:
             continue
@@ -1714,14 +1714,14 @@ def _resay_no_reference(seen: list[Any], out: pd.DataFrame) -> list[Any]:
     >>> rest, str(w[-1].message)
     ([], "stop and search (find rates): Melton has no White searches whose 'outcome linked to the object of the search' flag is recorded to compare with, so it has no rows in the find-rate table")
     """
-    from ..disproportionality import _RATE_SAID, _named
+    from ..disproportionality import RATE_SAID, stratum_named
 
     said = [w for w in seen if _NO_REFERENCE.match(str(w.message))]
     if not said:
         return seen
-    rate = _RATE_SAID.get(str(out.attrs.get("outcome")), "outcome rate")
+    rate = RATE_SAID.get(str(out.attrs.get("outcome")), "outcome rate")
     reference = _NO_REFERENCE.match(str(said[0].message))[1]  # type: ignore[index]
-    where = [_stratum_said(r, _named(list(r)), {}) for r in out.attrs.get("no_reference") or []]
+    where = [_stratum_said(r, stratum_named(list(r)), {}) for r in out.attrs.get("no_reference") or []]
     one = len(where) == 1
     known = ("whose 'outcome linked to the object of the search' flag is recorded" if out.attrs.get("outcome") == "find"
              else "with a recorded outcome")
@@ -1811,9 +1811,9 @@ def _protect_arrests(cells: Any, arrests: pd.DataFrame, keys: list[str], where: 
     latent cell, protected when small; ``totals`` (masks of the rows of ``arrests``) are published
     totals of those cells, and of the searches of the same rows (the text says "10 of the 578
     searches had no recorded outcome"). Returns the two masks and the cells left unprotected."""
-    from ..disclosure import FIXED, LATENT, _Cells
+    from ..disclosure import FIXED, LATENT, Cells
 
-    again = _Cells()
+    again = Cells()
     again.values, again.relations = list(cells.values), list(cells.relations)
     again.kinds = list(cells.kinds)
     for ids, hid in tables:
@@ -2003,12 +2003,12 @@ def _resay_no_outcome(arrests: pd.DataFrame, said: Container[str], label: Callab
     >>> print(str(seen[0].message).split(" (their")[0])
     stop and search (arrest rates): no outcome is recorded for many searches of Durham, and for some searches of other forces
     """
-    from ..disproportionality import _RATE_SAID
+    from ..disproportionality import RATE_SAID
 
     missing = arrests.attrs.get("outcome_missing_by") or {}
     if not missing:
         return
-    rate = _RATE_SAID.get(str(arrests.attrs.get("outcome")), "outcome rate")
+    rate = RATE_SAID.get(str(arrests.attrs.get("outcome")), "outcome rate")
     named = [place(force_name(f, as_text=True)) for f in missing if label(f) is not None and label(f) in said]
     withheld = len(named) < len(missing)
     where = (f"many searches of {_listed(named)}" + (", and for some searches of other forces (their numbers withheld to "
@@ -2108,9 +2108,9 @@ def search_audit(frame: pd.DataFrame, by: list[str], threshold: float = 5) -> tu
     >>> hidden.tolist(), unprotected
     ([True, True, False], [])
     """
-    from ..disclosure import _Cells
+    from ..disclosure import Cells
 
-    cells = _Cells()
+    cells = Cells()
     ids = np.array([cells.add(float(v)) for v in frame["searches"]], dtype=np.int64)
     known = _search_margins(cells, ids, frame, by)
     white = ids[(frame["group"].astype(str) == "White").to_numpy()]
@@ -2135,7 +2135,7 @@ def _search_totals(frame: pd.DataFrame, by: list[str]) -> list[np.ndarray]:
 
     Not the searches by group summed over the forces in the files (by force): no one publishes that
     total, and taking it as known hid large counts to protect small ones in other forces."""
-    from ..disclosure import _financial_year_groups
+    from ..disclosure import financial_year_groups
 
     rows = [stratum_keys(frame, by)]
     area = [k for k in by if k != "month"]
@@ -2145,7 +2145,7 @@ def _search_totals(frame: pd.DataFrame, by: list[str]) -> list[np.ndarray]:
         whose, of = ((["force"] if area else [], frame) if not area or "force" in area
                      else (["_force"], frame.assign(_force=_force_of_areas(frame, area))))
         rows.append(stratum_keys(of, [*whose, "group"]))
-        rows += _financial_year_groups(of, [*whose, "group", "month"])  # and each complete financial year's
+        rows += financial_year_groups(of, [*whose, "group", "month"])  # and each complete financial year's
     if area and area != ["force"] and "month" not in by:  # (with months: above)
         # each force's by group over its areas: by CSP or district, and by force and CSP or district, where
         # the force is a column (Durham by force and CSP, Dec 2019 - Feb 2020: Darlington's Mixed, 4, and
@@ -2280,14 +2280,14 @@ def _census_for(records: pd.DataFrame, choice: str) -> int:
     overrides it. Records with no dates (no month known) raise :class:`ConfigError` naming the key
     to set, as the library refuses, rather than taking Census 2021 unasked. The section itself
     passes the choice to the library; this says the same for a table of records alone."""
-    from ..disproportionality import _census_auto, _periods_of
+    from ..disproportionality import census_auto, periods_of
 
     if choice in ("2011", "2021"):
         return int(choice)
     when = records["date"] if "date" in records else records["month"] if "month" in records else None
-    spans = _periods_of(when) if when is not None and len(when) else None
+    spans = periods_of(when) if when is not None and len(when) else None
     try:
-        return _census_auto((spans[0], spans[1], np.ones(len(spans[0]))) if spans is not None else None)
+        return census_auto((spans[0], spans[1], np.ones(len(spans[0]))) if spans is not None else None)
     except SaferstatsError:
         raise ConfigError("[stop_search] census = \"auto\" chooses the Census by the searches' months, but the files "
                           f"give no dates: {_CENSUS_FIX}", "stop_search.census") from None
@@ -2730,15 +2730,15 @@ def _non_resident_authorities(names: pd.Series) -> tuple[np.ndarray, str]:
     """Which local authorities have rates per resident that are not like for like (the areas of
     ``saferstats.disproportionality``'s resident caution: the City of London), and a sentence for
     the section's text ("" when none)."""
-    from ..disproportionality import _NON_RESIDENT
+    from ..disproportionality import NON_RESIDENT
     from ..geography import force_id
 
     ids = [force_id(str(n)) for n in names]
-    mask = np.array([i in _NON_RESIDENT for i in ids], dtype=bool)
+    mask = np.array([i in NON_RESIDENT for i in ids], dtype=bool)
     if not mask.any():
         return mask, ""
     which = list(dict.fromkeys(str(n) for n, m in zip(names, mask) if m))
-    why = "; ".join(dict.fromkeys(_NON_RESIDENT[i] for i, m in zip(ids, mask) if m and i is not None))
+    why = "; ".join(dict.fromkeys(NON_RESIDENT[i] for i, m in zip(ids, mask) if m and i is not None))
     listed = ", ".join(place(w) for w in which)
     return mask, (f" Caution for {listed}: {why.replace(', and most people searched there do not live there', '')}, "
                   f"so its rate per resident is not "
