@@ -1490,13 +1490,17 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     finds = _mark(_round(out[find_cols], 3), f_hidden)
     if "withheld" in find_cols:  # the reason is in the text; the rate cell says so (a column would not fit the page)
         gone = out["withheld"].fillna("").astype(str).ne("").to_numpy() & finds["rate"].astype(str).ne(MARKER).to_numpy()
-        finds = finds.drop(columns="withheld").astype({"rate": object, "hits": object})
+        finds = finds.drop(columns="withheld").astype({"rate": object})
         finds.loc[gone, "rate"] = "withheld"
-        # and the searches flagged 'linked to the object', which there are not finds (police.uk Derbyshire
-        # 2023: Amber Valley's White searches, 39 of 39 flagged, read as 39 finds beside "withheld");
-        # outcome_test keeps them as counts of the flag (_withhold_finds), the analyst's, not the page's
-        finds.loc[gone, "hits"] = "withheld"
+    else:
+        gone = np.zeros(len(finds), dtype=bool)
+    # the page's "Finds" of those rows are the searches flagged 'linked to the object', which there are
+    # not finds (police.uk Derbyshire 2023: Amber Valley's White searches, 39 of 39 flagged, read as 39
+    # finds beside "withheld"): withheld on the page too. The CSV keeps them as _withhold_finds intends
+    # (counts of the flag; the disclosure audit and its checks read them as numbers), its caption says so
     _mark_kept_after_adjustment(finds, out)
+    finds_page = finds.astype({"hits": object})
+    finds_page.loc[gone, "hits"] = "withheld"
     if arrests is not None:
         s.intro += (" Every find-rate comparison is withheld, so the arrest rates (the share of searches with a recorded "
                     "outcome that ended in arrest) are compared with White people's instead, in their own table, with the "
@@ -1508,11 +1512,12 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     s.tables.append(Table("stop_search_find_rates", "Find rate: % of searches whose outcome was linked to the object of "
                           "the search (what was searched for was found), and the difference from White people's in "
                           f"percentage points; counts below {thr} suppressed"
-                          + ("; 'withheld': not comparable, see the caution in the text (the find rate, and the number "
-                             "of searches with the flag set, which there does not count finds)" if "withheld" in find_cols else "")
+                          + ("; 'withheld': not comparable, see the caution in the text (the find rate and, on the page, the "
+                             "finds; the CSV's hits there count the searches flagged as linked to the object, not finds)"
+                             if "withheld" in find_cols else "")
                           + ("; split by outcome, so not a comparison of the groups' searches: see the text"
                              if by_outcome_words(out) else ""),
-                          finds, shown=find_page(finds)))
+                          finds, shown=find_page(finds_page)))
     if arrests is not None:
         a_own = ahn | ahh
         a_hidden = {"n": ahn, "hits": ahh, **{c: a_own for c in ("rate", "rate_lower", "rate_upper")},
