@@ -1496,11 +1496,12 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         gone = np.zeros(len(finds), dtype=bool)
     # the page's "Finds" of those rows are the searches flagged 'linked to the object', which there are
     # not finds (police.uk Derbyshire 2023: Amber Valley's White searches, 39 of 39 flagged, read as 39
-    # finds beside "withheld"): withheld on the page too. The CSV keeps them as _withhold_finds intends
-    # (counts of the flag; the disclosure audit and its checks read them as numbers), its caption says so
+    # finds beside "withheld"): blank on the page (a word there widened the table past A4). The CSV keeps
+    # them as _withhold_finds intends (counts of the flag; the disclosure audit and its checks read them
+    # as numbers), and the caption says so
     _mark_kept_after_adjustment(finds, out)
     finds_page = finds.astype({"hits": object})
-    finds_page.loc[gone, "hits"] = "withheld"
+    finds_page.loc[gone, "hits"] = ""
     if arrests is not None:
         s.intro += (" Every find-rate comparison is withheld, so the arrest rates (the share of searches with a recorded "
                     "outcome that ended in arrest) are compared with White people's instead, in their own table, with the "
@@ -1512,8 +1513,8 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     s.tables.append(Table("stop_search_find_rates", "Find rate: % of searches whose outcome was linked to the object of "
                           "the search (what was searched for was found), and the difference from White people's in "
                           f"percentage points; counts below {thr} suppressed"
-                          + ("; 'withheld': not comparable, see the caution in the text (the find rate and, on the page, the "
-                             "finds; the CSV's hits there count the searches flagged as linked to the object, not finds)"
+                          + ("; 'withheld': not comparable, see the caution in the text (the find rate; the finds are left "
+                             "blank there: the CSV's hits there count the searches flagged as linked to the object, not finds)"
                              if "withheld" in find_cols else "")
                           + ("; split by outcome, so not a comparison of the groups' searches: see the text"
                              if by_outcome_words(out) else ""),
