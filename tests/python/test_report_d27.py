@@ -51,7 +51,7 @@ def test_s136_detention_rate_change_is_a_finding():
     rr, lo, hi = (float(f[c].iloc[1]) for c in ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper"))
     assert np.isclose(rr, (293 / 1_100_000) / (703 / 2_200_000))
     said = [t for t in findings(s, {"confidence": 0.95}) if t.startswith("Section 136 detentions per 100,000")]
-    assert said == [f"Section 136 detentions per 100,000 residents a year fell {100 * (1 - rr):.0f}% from 2024-01-01 "
+    assert said == [f"Section 136 detentions per 100,000 residents a year fell {100 * (1 - rr):.0f}% from 1 January 2024 "
                     f"(95% CI -{100 * (1 - lo):.0f}% to -{100 * (1 - hi):.1f}%), a statistically significant fall "
                     f"({703 / 22:.1f} a year before, {293 / 11:.1f} from then; 703 and 293 detentions)."]
     # three detentions from the split: hidden, so the finding does not say a change
@@ -61,7 +61,7 @@ def test_s136_detention_rate_change_is_a_finding():
     hidden = _s136_section(recs[keep].reset_index(drop=True))
     said = [t for t in findings(hidden, {"confidence": 0.95}) if t.startswith("Section 136 detentions per 100,000")]
     assert said == ["Section 136 detentions per 100,000 residents a year: too few detentions to say whether it "
-                    "changed from 2024-01-01."]
+                    "changed from 1 January 2024."]
 
 
 def test_clustered_records_without_a_date_are_said_on_the_page_not_the_console(capsys):

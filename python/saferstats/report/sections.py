@@ -1496,7 +1496,16 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         gone = out["withheld"].fillna("").astype(str).ne("").to_numpy() & finds["rate"].astype(str).ne(MARKER).to_numpy()
         finds = finds.drop(columns="withheld").astype({"rate": object})
         finds.loc[gone, "rate"] = "withheld"
+    else:
+        gone = np.zeros(len(finds), dtype=bool)
+    # the page's "Finds" of those rows are the searches flagged 'linked to the object', which there are
+    # not finds (police.uk Derbyshire 2023: Amber Valley's White searches, 39 of 39 flagged, read as 39
+    # finds beside "withheld"): blank on the page (a word there widened the table past A4). The CSV keeps
+    # them as _withhold_finds intends (counts of the flag; the disclosure audit and its checks read them
+    # as numbers), and the caption says so
     _mark_kept_after_adjustment(finds, out)
+    finds_page = finds.astype({"hits": object})
+    finds_page.loc[gone, "hits"] = ""
     if arrests is not None:
         s.intro += (" Every find-rate comparison is withheld, so the arrest rates (the share of searches with a recorded "
                     "outcome that ended in arrest) are compared with White people's instead, in their own table, with the "
@@ -1508,10 +1517,12 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     s.tables.append(Table("stop_search_find_rates", "Find rate: % of searches whose outcome was linked to the object of "
                           "the search (what was searched for was found), and the difference from White people's in "
                           f"percentage points; counts below {thr} suppressed"
-                          + ("; 'withheld': not comparable, see the caution in the text" if "withheld" in find_cols else "")
+                          + ("; 'withheld': not comparable, see the caution in the text (the find rate; the finds are left "
+                             "blank there: the CSV's hits there count the searches flagged as linked to the object, not finds)"
+                             if "withheld" in find_cols else "")
                           + ("; split by outcome, so not a comparison of the groups' searches: see the text"
                              if by_outcome_words(out) else ""),
-                          finds, shown=find_page(finds)))
+                          finds, shown=find_page(finds_page)))
     if arrests is not None:
         a_own = ahn | ahh
         a_hidden = {"n": ahn, "hits": ahh, **{c: a_own for c in ("rate", "rate_lower", "rate_upper")},
@@ -3634,6 +3645,17 @@ def _s136_rate_cells(cells: Any, ba: pd.DataFrame, monthly: pd.Series, m_ids: np
     return np.array([pre, post], dtype=np.int64)
 
 
+def _date_said(when: Any) -> str:
+    """A date as the report's text and captions say one: "1 January 2024", not the configuration's
+    "2024-01-01" (the month named as the report's periods name it, "Jan 2024", in full).
+
+    >>> _date_said("2024-01-01"), _date_said(pd.Timestamp("2023-10-15"))
+    ('1 January 2024', '15 October 2023')
+    """
+    d = pd.Timestamp(when)
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
 def _s136_rates_table(ba: pd.DataFrame, hidden: np.ndarray, split: Any, population: float, conf: float) -> Any:
     """The detention rates per 100,000 residents a year before and after the split, and their ratio
     (after / before) on the "after" row: ``before_after(population=)``'s columns, as a table of two
@@ -3643,7 +3665,7 @@ def _s136_rates_table(ba: pd.DataFrame, hidden: np.ndarray, split: Any, populati
     n_months = (months["months"].to_numpy(dtype=float) if isinstance(months, pd.DataFrame) and "months" in months
                 else np.array([np.nan, np.nan]))
     t = pd.DataFrame({
-        "period": [f"Before {split}", f"From {split}"],
+        "period": [f"Before {_date_said(split)}", f"From {_date_said(split)}"],
         # (whole months as whole numbers: "24", not "24.0"; a split inside a month gives a part)
         "months": pd.Series([int(m) if float(m).is_integer() else round(float(m), 1) for m in n_months], dtype=object),
         "detentions": [r["pre_detentions"], r["post_detentions"]],
@@ -3660,7 +3682,7 @@ def _s136_rates_table(ba: pd.DataFrame, hidden: np.ndarray, split: Any, populati
     either = np.array([False, bool(own.any())])
     marks = {"detentions": own, "rate": own, "rate_lower": own, "rate_upper": own,
              **{c: either for c in ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper", "p_value")}}
-    return Table("s136_detention_rates", f"Detentions per 100,000 residents a year before and from {split} "
+    return Table("s136_detention_rates", f"Detentions per 100,000 residents a year before and from {_date_said(split)} "
                  f"({population:,.0f} residents; person-years: the residents times the years each period's records "
                  "cover), and their rate ratio, after / before (below 1 is a fall; Wald interval on the log scale)",
                  _mark(_round(t, 3), marks))
@@ -3937,7 +3959,7 @@ def _s136(cfg: dict, sec: dict) -> Section:
 
     s = Section("s136", "Section 136 and street triage",
                 f"Outcome rates with Wilson {int(conf*100)}% CIs (unknown outcomes excluded from denominators), places of "
-                f"safety, detention times, a before/after comparison at {split} (risk ratio, {_said_direction(_ratio_direction(ba))}, with Katz CI; z or "
+                f"safety, detention times, a before/after comparison at {_date_said(split)} (risk ratio, {_said_direction(_ratio_direction(ba))}, with Katz CI; z or "
                 f"Fisher's test) and an interrupted time series (segmented Poisson regression; see the Methods appendix). Counts below {thr} are "
                 "suppressed in all these tables and the figure together, with every count that would give them back "
                 "and every rate computed from them." + "".join(notes) + mha_words, sec.get("source", _file_names(sec)))
@@ -3960,7 +3982,7 @@ def _s136(cfg: dict, sec: dict) -> Section:
                           "are counted under 'No end time'), and legal flags",
                           pd.concat([published("durations", 2), flags.drop(columns=[c for c in flags.columns if c in summ.durations.columns])], axis=1)))
     bat = ba[["kind", "measure", "pre_count", "pre_n", "post_count", "post_n", "rr", "rr_lower", "rr_upper", "p_value", "test"]]
-    s.tables.append(Table("s136_before_after", f"Before and after {split}: share of detentions (count of the number "
+    s.tables.append(Table("s136_before_after", f"Before and after {_date_said(split)}: share of detentions (count of the number "
                           f"assessed, or with a known place of safety) and risk ratio ({_said_direction(_ratio_direction(ba))})",
                           _mark(_round(bat, 3), ba_hidden)))
     if rate_ids is not None and "rate_ratio" in ba.columns:

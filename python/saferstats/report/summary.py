@@ -1729,11 +1729,11 @@ def _s136_detention_rate(s: Section, conf: float) -> list[str]:
     too few to say where a number of detentions is hidden.
 
     >>> from saferstats.report.sections import Section, Table
-    >>> t = pd.DataFrame({"period": ["Before 2024-01-01", "From 2024-01-01"], "detentions": [703, 293],
+    >>> t = pd.DataFrame({"period": ["Before 1 January 2024", "From 1 January 2024"], "detentions": [703, 293],
     ...                   "rate": [31.9545, 26.6364], "rate_ratio": [np.nan, 0.8336], "rate_ratio_lower": [np.nan, 0.727],
     ...                   "rate_ratio_upper": [np.nan, 0.956]})
     >>> print(_s136_detention_rate(Section("s136", "S136", "", "", tables=[Table("s136_detention_rates", "", t)]), 0.95)[0])
-    Section 136 detentions per 100,000 residents a year fell 17% from 2024-01-01 (95% CI -27% to -4.4%), a statistically significant fall (32.0 a year before, 26.6 from then; 703 and 293 detentions).
+    Section 136 detentions per 100,000 residents a year fell 17% from 1 January 2024 (95% CI -27% to -4.4%), a statistically significant fall (32.0 a year before, 26.6 from then; 703 and 293 detentions).
     """
     t = _table(s, "s136_detention_rates")
     if t is None or len(t) != 2 or not {"rate_ratio", "rate_ratio_lower", "rate_ratio_upper", "detentions",
@@ -1859,6 +1859,10 @@ def _limitations(sections: Sequence[Section], cfg: dict) -> list[str]:
                     # a denominator may carry its own caveat after "; " (the Home Office's census for those months)
                     first = sorted({d.split("; ", 1)[0] for d in den})
                     notes = sorted({d.split("; ", 1)[1] for d in den if "; " in d})
+                    # a caution the section's own limitation says (the City of London's, as its own bullet
+                    # below): said there once, not also in brackets here (the demo said it twice verbatim)
+                    own = getattr(s, "limitation", "") or ""
+                    notes = [n for n in notes if not (n.startswith("caution: ") and n.removeprefix("caution: ").rstrip(".") in own)]
                     out.append(f"Stop-and-search rates use {', '.join(first)} as the population"
                                + "".join(f" ({n})" for n in notes) + "; populations change "
                                "between censuses, and searches of people who do not live in the area count against "

@@ -217,7 +217,9 @@ def column_kind(column: str) -> str:
         return "measure"
     if column.endswith("_hours"):
         return "hours"
-    if column.startswith(("rate", "diff", "search_rate")) or column in ("lower", "upper"):
+    # (an SPC chart's mean and process limits: a level of the counts, "3,792.4" as the counts print, not "3792.4")
+    if column.startswith(("rate", "diff", "search_rate")) or column in ("lower", "upper", "mean", "lower process limit",
+                                                                        "upper process limit"):
         return "estimate"
     return "other"
 
