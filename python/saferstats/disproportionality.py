@@ -170,6 +170,24 @@ def _reference_label(labels: pd.Series, reference: str) -> str:
     return near[0] if len(near) == 1 else reference
 
 
+def _search_args(searches: pd.DataFrame, keys: list[str], mapping: Any, ethnicity_source: Any, unknown: Any,
+                 **labels: Any) -> tuple[list[str], Any, str]:
+    """The arguments :func:`disproportionality` and :func:`outcome_test` share, checked alike: each of
+    ``labels`` (``group``, ``population_col``: column names; ``reference``: a group label) a string,
+    the ``by`` columns ``keys`` found in ``searches`` (:func:`_by_columns`), the ``mapping``, and
+    ``ethnicity_source`` and ``unknown`` among their options. Returns the ``by`` columns, the mapping
+    and the ethnicity source."""
+    for name, value in labels.items():
+        if not isinstance(value, str):
+            what = "a group label" if name == "reference" else "a column name"
+            raise InvalidInputError(f"`{name}` must be {what}, not {value!r}", name)
+    keys = _by_columns(searches, keys)
+    mapping = _check_mapping(mapping)
+    source = _choice(ethnicity_source, "ethnicity_source", ("self", "officer", "self_then_officer"))
+    _choice(unknown, "unknown", ("error", "other"))
+    return keys, mapping, source
+
+
 def _check_mapping(mapping: Any) -> Mapping[str, str] | None:
     if mapping is None:
         return None
@@ -1546,16 +1564,8 @@ def disproportionality(
         raise InvalidInputError("`searches` must be a pandas DataFrame", "searches")
     if len(searches) == 0:
         raise InvalidInputError("`searches` is empty", "searches")
-    if not isinstance(group, str):
-        raise InvalidInputError(f"`group` must be a column name, not {group!r}", "group")
-    if not isinstance(population_col, str):
-        raise InvalidInputError(f"`population_col` must be a column name, not {population_col!r}", "population_col")
-    if not isinstance(reference, str):
-        raise InvalidInputError(f"`reference` must be a group label, not {reference!r}", "reference")
-    keys = _by_columns(searches, keys)
-    mapping = _check_mapping(mapping)
-    source = _choice(ethnicity_source, "ethnicity_source", ("self", "officer", "self_then_officer"))
-    _choice(unknown, "unknown", ("error", "other"))
+    keys, mapping, source = _search_args(searches, keys, mapping, ethnicity_source, unknown, group=group,
+                                         population_col=population_col, reference=reference)
     census_arg = _census_arg(census)
     mult, conf = _number(multiplier, "multiplier"), float(confidence)
     if per_year and count is not None:
@@ -2778,15 +2788,9 @@ def outcome_test(
     keys = _by_list(by)
     if not isinstance(searches, pd.DataFrame) or len(searches) == 0:
         raise InvalidInputError("`searches` must be a non-empty DataFrame of search records", "searches")
-    if not isinstance(group, str):
-        raise InvalidInputError(f"`group` must be a column name, not {group!r}", "group")
-    if not isinstance(reference, str):
-        raise InvalidInputError(f"`reference` must be a group label, not {reference!r}", "reference")
-    keys = _by_columns(searches, keys)
-    mapping = _check_mapping(mapping)
+    keys, mapping, _ = _search_args(searches, keys, mapping, ethnicity_source, unknown, group=group,
+                                    reference=reference)
     _choice(outcome, "outcome", ("arrest", "find", "positive"))
-    _choice(ethnicity_source, "ethnicity_source", ("self", "officer", "self_then_officer"))
-    _choice(unknown, "unknown", ("error", "other"))
     conf = float(confidence)
     min_count = _number(min_count, "min_count")
     area_level = _location_level(searches, keys)

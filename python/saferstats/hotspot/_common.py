@@ -97,6 +97,16 @@ def _missing_error(name: str, given: Any, nan: np.ndarray, fix: str) -> InvalidI
                       f"(police.uk publishes some records without a location) cannot be placed; {fix}")
 
 
+def _left_out_said(n: int, before: str = "; ", after: str = "") -> str:
+    """A headline's words for the ``n`` points ``missing="drop"`` left out (:func:`_drop_missing`),
+    or "" when none was: the grid, KDE, NNH and Knox headlines say it alike.
+
+    >>> _left_out_said(10), _left_out_said(0), _left_out_said(1200, " (", ")")
+    ('; 10 points without coordinates left out', '', ' (1,200 points without coordinates left out)')
+    """
+    return f"{before}{n:,} points without coordinates left out{after}" if n else ""
+
+
 def _drop_missing(what: str, missing: str, x: Any, y: Any, *aligned: Any,
                   names: tuple[str, str] = ("x", "y")) -> tuple[Any, Any, list[Any], int]:
     """``missing=`` of the grid functions, with :func:`dbscan`'s values: ``"error"`` refuses points

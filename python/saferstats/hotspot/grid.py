@@ -20,6 +20,7 @@ from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, warn_user
 from ._common import (_bounds, _choice, _distinct_points, _drop_missing, _finite_xy, _float_arg, _given, _int_arg,
+                      _left_out_said,
                       _points_in, _row_error, _seed, _series, _warn_map_points, _warn_peak_one_location, _warn_stretched,
                       _warn_wide_bandwidth, _weighted_points)
 
@@ -272,7 +273,7 @@ class HotspotGrid(Result):
         gone = int(self.cells.attrs.get(MISSING_TAG, 0) or 0)
         if gone and not any(r.get("missing_coordinates") for r in (self.events or {}).values()):
             # a layer whose events are not counted in ``events`` (weights, a risk map): said here
-            g += f"; {gone:,} points without coordinates left out"
+            g += _left_out_said(gone)
         window = self.cells.attrs.get(WINDOW_TAG) if self.value == "risk" else None
         if isinstance(window, list) and len(window) == 2:
             # a prospective map says which events it was made from (pai reads the same window as its train)

@@ -13,6 +13,7 @@ from .. import _saferstats as _ext
 from .._results import Result
 from ..exceptions import InvalidInputError, warn_user
 from ._common import (_area_named, _bounds, _choice, _distinct_points, _drop_missing, _ExcelMixin, _finite_xy,
+                      _left_out_said,
                       _float_arg, _given, _points_in, _row_error, _warn_map_points, _warn_peak_one_location,
                       _warn_stretched, _warn_wide_bandwidth, _weighted_points)
 
@@ -76,8 +77,7 @@ class KdeResult(_ExcelMixin, Result):
         m = self._metres()
         return (f"{nx} × {ny} cells of {self.cell_size:g}{m}{where}; {self.kernel} kernel, bandwidth {self.bandwidth:,.6g}{m}; "
                 f"peak {peak:.6g} {self.units} at ({px:,.6g}, {py:,.6g}); {self._zero_share():.0%} of {of} zero"
-                + (f"; {self.missing_coordinates:,} points without coordinates left out"
-                   if self.missing_coordinates else ""))
+                + _left_out_said(self.missing_coordinates))
 
     def __repr__(self) -> str:
         return f"KdeResult({self.headline()})"

@@ -13,7 +13,7 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import PlainFrame
 from ..exceptions import InvalidInputError, MissingValueError, warn_user
-from ._common import _drop_missing, _finite_xy, _int_arg, _points_in, _row_error, _seed, _series, _warn_degrees
+from ._common import _drop_missing, _finite_xy, _int_arg, _left_out_said, _points_in, _row_error, _seed, _series, _warn_degrees
 
 __all__ = ["knox", "KnoxTable"]
 
@@ -28,8 +28,7 @@ class KnoxTable(PlainFrame, pd.DataFrame):  # type: ignore[misc]
         info = self.attrs.get("knox", {})
         n, perms = info.get("events"), info.get("permutations")
         gone = int(self.attrs.get("missing_coordinates", 0) or 0)
-        head = f"Knox test: {n} events, {perms} permutations" + (
-            f" ({gone:,} points without coordinates left out)" if gone else "")
+        head = f"Knox test: {n} events, {perms} permutations" + _left_out_said(gone, " (", ")")
         if {"knox_ratio", "p_value", "distance_band", "time_band"} - set(self.columns) or len(self) == 0:
             return head
         sig = self[self["p_value"] < 0.05]

@@ -12,7 +12,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._results import Result
 from ..exceptions import InvalidInputError, warn_user
-from ._common import _drop_missing, _ExcelMixin, _float_arg, _int_arg, _points_in
+from ._common import _drop_missing, _ExcelMixin, _float_arg, _int_arg, _left_out_said, _points_in
 from .nni import _shared_locations
 
 __all__ = ["nnh_threshold", "nnh", "NnhResult"]
@@ -64,8 +64,7 @@ class NnhResult(_ExcelMixin, Result):
             big = f"; largest: cluster {int(r['cluster'])}, {int(r['n_points'])} points at ({r['x']:,.6g}, {r['y']:,.6g})"
         return (f"points={n}, clusters by order={per}, {in1} points in first-order clusters, "
                 f"thresholds=[{t}], min_points={self.min_points}{big}"
-                + (f"; {self.missing_coordinates:,} points without coordinates left out"
-                   if self.missing_coordinates else ""))
+                + _left_out_said(self.missing_coordinates))
 
     def __repr__(self) -> str:
         return f"NnhResult({self.headline()})"
