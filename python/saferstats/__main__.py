@@ -1599,7 +1599,7 @@ def _disp(args: argparse.Namespace) -> int:
             warnings.simplefilter("always", SaferstatsWarning)
             res = disproportionality(recs, pop, by=args.by or None, census="auto" if auto else args.census,
                                      ethnicity_source=args.ethnicity_source, multiplier=args.multiplier,
-                                     confidence=args.confidence)
+                                     confidence=args.confidence, per_year=args.per_year)
     except InvalidInputError as exc:
         if auto and exc.argument == "census" and "none are known" in str(exc):
             # the library's census="auto" is no choice of --census: say what is missing, and the choices
@@ -2097,6 +2097,8 @@ def _as_flags(msg: str, args: argparse.Namespace | None) -> str:
 
     >>> _as_flags("for yearly rates pass multiplier=12000 (12/months)", argparse.Namespace(multiplier=1000.0))
     'for yearly rates pass --multiplier 12000 (12/months)'
+    >>> _as_flags("for yearly rates pass per_year=True (by person-time)", argparse.Namespace(per_year=False))
+    'for yearly rates pass --per-year (by person-time)'
     >>> _as_flags("pass missing='drop'", argparse.Namespace(multiplier=1.0))
     "pass missing='drop'"
     >>> _as_flags("`eps_m` must be positive, got 0.0", argparse.Namespace(eps_m=0.0))
@@ -2469,7 +2471,12 @@ def main(argv: list[str] | None = None) -> int:
                         "self-defined else officer-defined")
     p.add_argument("--multiplier", type=float, default=1000,
                    help="rates per this many residents over the months the files cover (default 1000); "
-                        "1000 * 12 / months gives yearly rates, as the Home Office publishes them")
+                        "--per-year gives them per year")
+    p.add_argument("--per-year", action="store_true",
+                   help="rates per --multiplier residents per year, as the Home Office publishes them, by "
+                        "person-time: searches / (population x days / 365.25), the days of each row's month with "
+                        "--by ... month, else of each force's months with searches (a month is not a twelfth of a "
+                        "year: February 2020 has 29 days); the ratios do not change")
     p.add_argument("--confidence", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--threshold", type=int, default=None,
                    help="disclosure control: counts of searches from 1 to below this are shown [c], with every count "

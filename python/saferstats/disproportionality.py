@@ -1077,8 +1077,8 @@ _IMPLAUSIBLE_ROW = ("not like for like: a rate per resident this high cannot be 
                     "(.attrs['implausible_rates'])")
 
 
-def _implausible_rates(out: pd.DataFrame, keys: list[str], months: float | None, min_count: float,
-                       denominator: str) -> list[dict[str, Any]]:
+def _implausible_rates(out: pd.DataFrame, keys: list[str], days: np.ndarray | None, months: np.ndarray | None,
+                       min_count: float, denominator: str) -> list[dict[str, Any]]:
     """Rows whose rate per resident cannot be a rate of residents searched: a year's searches at half
     the group's residents or more, or more searches than residents in the table's period (City of
     London 2023: 225 searches of Black people against 233 Black residents, 966 per 1,000, and 538 of
@@ -1086,9 +1086,11 @@ def _implausible_rates(out: pd.DataFrame, keys: list[str], months: float | None,
     (a daytime or visiting population), or the denominator is of a smaller area or group than the
     searches: a :class:`~saferstats.SaferstatsWarning` names the rows and says so, their
     ``like_for_like`` is False and ``comparability`` says why (unless it already says that most
-    people searched there do not live there: the City's rows). ``months``: the months the rates are
-    over (records), 1 for rows by month, None for an aggregate table (its period is not known: judged
-    on searches against population as given). A high rate on fewer than ``min_count`` searches (one
+    people searched there do not live there: the City's rows). ``days``: the days each row's searches
+    are over (records, :func:`_row_days`: a year's searches are searches × 365.25 / days, by
+    person-time as ``per_year=True``, so a 29-day February is not read as a twelfth of a year), and
+    ``months`` the months they are (1 by month), None for an aggregate table (its period is not
+    known: judged on searches against population as given). A high rate on fewer than ``min_count`` searches (one
     search in a month of a group of 20 residents) is chance, not implausible: only more searches than
     residents flags it. Only resident populations are judged (a Census table: bundled, or your own
     with ``census=``, as :func:`_non_resident_rows`): a table of unknown kind may be of people at risk
@@ -1100,7 +1102,7 @@ def _implausible_rates(out: pd.DataFrame, keys: list[str], months: float | None,
     pop = pd.to_numeric(out["population"], errors="coerce").to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = searches / pop
-    per_year = share * (12.0 / months) if months else share
+    per_year = share * (365.25 / days) if days is not None else share
     high = (per_year >= _IMPLAUSIBLE_PER_RESIDENT) & (searches >= min_count)
     hit = np.isfinite(per_year) & (pop > 0) & (high | (searches > pop))
     if not hit.any():
@@ -1110,18 +1112,19 @@ def _implausible_rates(out: pd.DataFrame, keys: list[str], months: float | None,
     for i in np.flatnonzero(hit):
         r = out.iloc[int(i)]
         rows.append({**{k: plain(r[k]) for k in shown}, "group": plain(r["group"]), "searches": plain(r["searches"]),
-                     "population": plain(r["population"]), "per_1000_a_year" if months else "per_1000":
+                     "population": plain(r["population"]), "per_1000_a_year" if days is not None else "per_1000":
                      float(per_year[i] * 1000)})
     # (a City of London row already says why: most people searched there do not live there)
     out.loc[hit, "comparability"] = [_IMPLAUSIBLE_ROW if c == LIKE_FOR_LIKE else c if NON_RESIDENT_ROW in c
                                      else f"{c}; {_IMPLAUSIBLE_ROW}" for c in out.loc[hit, "comparability"]]
     out.loc[hit, "like_for_like"] = False
-    span = ("" if not months else " in the month" if months == 1 else f" in {months:g} months")
     said = []
-    for d in rows[:5]:
+    for i, d in zip(np.flatnonzero(hit)[:5], rows[:5]):
+        span = ("" if days is None or months is None else " in the month" if months[i] == 1
+                else f" in {months[i]:g} months ({days[i]:g} days)")
         where = " / ".join([*(_key_said(k, d[k]) for k in shown), str(d["group"])])
         more = " (more searches than residents)" if d["searches"] > d["population"] else ""
-        rate = (f"{d['per_1000_a_year']:,.0f} per 1,000 a year" if months else f"{d['per_1000']:,.0f} per 1,000")
+        rate = (f"{d['per_1000_a_year']:,.0f} per 1,000 a year" if days is not None else f"{d['per_1000']:,.0f} per 1,000")
         said.append(f"{where}: {d['searches']:,} searches{span} against {d['population']:,} residents, {rate}{more}")
     tail = f"; and {len(rows) - 5} more" if len(rows) > 5 else ""
     warn_user(f"disproportionality: implausible rates per resident in {len(rows)} of {len(out)} rows ({'; '.join(said)}"
@@ -1380,9 +1383,10 @@ def disproportionality(
     Method (``docs/methods/stop_search.md`` B1, B2): rate = searches / population × ``multiplier``
     (1,000) over the months the searches cover (``.attrs["months"]`` for records; with records of
     other than 12 months and the default ``multiplier`` a :class:`~saferstats.SaferstatsWarning`
-    says so: the Home Office's rates are per year, ``multiplier=1000 * 12 / months`` gives those;
-    with ``by`` including ``"month"`` each row's rate is a month's, and a warning says so too:
-    ``multiplier=12000`` gives yearly rates only as if every month were a twelfth of a year), with
+    says so and names ``per_year=True``: the Home Office's rates are per year; with ``by``
+    including ``"month"`` each row's rate is a month's, and a warning says so too, naming
+    ``per_year=True`` as well: ``multiplier=12000``, or ``1000 * 12 / months``, still works but gives
+    yearly rates only as if every month were a twelfth of a year), with
     PHE exact/Byar's CI. ``per_year=True`` (record level) gives rates per ``multiplier`` residents
     **per year by person-time**: searches / (population × days / 365.25), the days being those of
     the row's month with ``by`` including ``"month"`` (February 2020: 29, not 365.25 / 12), else
@@ -1504,8 +1508,8 @@ def disproportionality(
     fewer months than the others'. :func:`~saferstats.read_stop_search` runs the same check. The
     rates are then over the months with searches, force by force (``.attrs["months_with_searches"]``,
     ``{force: 2}``; ``.attrs["months"]``: most forces' months), and the warning that the rates are
-    not per year gives the ``multiplier`` for each (police.uk Durham Dec 2019 and Jan 2020 with Essex
-    Dec 2019 and Feb 2020: 2 months each, so ``multiplier=6000``, not the 4,000 of three months).
+    not per year names ``per_year=True`` and the days it takes for each (police.uk Durham Dec 2019
+    and Jan 2020: 62 days, Essex Dec 2019 and Feb 2020: 60, not the 91 of three months).
 
     **Residents who are not the people searched**: the City of London has a few thousand residents
     and a daytime population of hundreds of thousands; its searches (115 of Black people in three
@@ -1523,8 +1527,9 @@ def disproportionality(
     station or venue), or the population is of a smaller area or group than the searches. A
     :class:`~saferstats.SaferstatsWarning` names the rows and says why, their ``like_for_like`` is
     False and ``comparability`` says so, and ``.attrs["implausible_rates"]`` lists them: the ``by``
-    values, ``group``, ``searches``, ``population`` and ``per_1000_a_year`` (records: over the months
-    the searches cover, each month's with ``by="month"``) or ``per_1000`` (aggregate tables: searches
+    values, ``group``, ``searches``, ``population`` and ``per_1000_a_year`` (records: by
+    person-time, as ``per_year=True``, over the days of the months the searches cover, each month's
+    own with ``by="month"``: a 29-day February is not a twelfth of a year) or ``per_1000`` (aggregate tables: searches
     against population as given). police.uk City of London 2023, ``by="force"``:
     225 searches of Black people against 233 Black residents, 966 per 1,000 a year (538 and 2,309
     officer-defined, more searches than residents).
@@ -1840,7 +1845,9 @@ def disproportionality(
         out.attrs["months_with_searches"] = months_of
         by_period = any(k in ("month", "date", "period", "year") for k in keys)
         if (set(by_len) | {main}) != {12} and multiplier == 1000 and not by_period and not out.empty and not per_year:
-            _warn_months_per_year(main, n_months, by_len, months_span)
+            whole = [f"{m // 12}-{m % 12 + 1:02d}" for m in range(int(np.nanmin(periods[0])), int(np.nanmax(periods[1])) + 1)]
+            _warn_months_per_year(main, n_months, by_len, months_span,
+                                  {u: _days_of(ms) for u, ms in months_present.items() if ms} or {"": _days_of(whole)})
     if per_year and count is None:
         _per_person_year(out, keys, months_present, periods)
     if "month" in keys and multiplier == 12000 and not per_year and not out.empty:
@@ -1851,8 +1858,9 @@ def disproportionality(
         # each row is one month's searches: its rate per 1,000 is a month's, read as the Home Office's
         # yearly one a twelfth of it (the caution above is of rates over the whole span only)
         warn_user("disproportionality: by='month': the rates are searches per 1,000 residents in each month, not per "
-                  "year as the Home Office publishes them; for yearly rates pass multiplier=12000 (the ratios do not "
-                  "change)")
+                  "year as the Home Office publishes them; for yearly rates pass per_year=True (each month's searches per "
+                  "1,000 residents per year by person-time, population x the month's days / 365.25: a multiplier of "
+                  "12000 would read every month as a twelfth of a year; the ratios do not change)")
     if footprint:
         what = "force" if area_level is None else _AREA_NAMES[area_level]
         whats = {"force": "forces", "local authority": "local authorities"}.get(what, what + "s")
@@ -1883,9 +1891,14 @@ def disproportionality(
     if count is None:
         out.attrs["small_footprint"] = footprint
     # (after the months are known: a year's searches at half a group's residents or more)
-    out.attrs["implausible_rates"] = _implausible_rates(
-        out, keys, 1.0 if "month" in keys else (float(out.attrs["months"]) if "months" in out.attrs else None)
-        if count is None else None, min_count, denominator)
+    days = months = None
+    if count is None and "months" in out.attrs:  # by person-time, as per_year=True: a month is no twelfth
+        days = _row_days(out, keys, months_present, periods)
+        months = (np.ones(len(out)) if "month" in keys else np.asarray(
+            [len(months_present.get(f) or []) or out.attrs["months"] for f in out["force"].astype(str)], dtype=float)
+            if "force" in keys else np.full(len(out), float(out.attrs["months"])))
+        days, months = (days, months) if (days > 0).all() else (None, None)
+    out.attrs["implausible_rates"] = _implausible_rates(out, keys, days, months, min_count, denominator)
     if check:
         # not like for like with the Home Office's series of that time either: said in every row,
         # so that filtering or exporting on like_for_like keeps it
@@ -1906,25 +1919,31 @@ def _days_of(months: Sequence[str]) -> int:
     return int(sum(pd.Period(str(m)[:7], freq="M").days_in_month for m in months))
 
 
+def _row_days(out: pd.DataFrame, keys: Sequence[str], present: dict[str, list[str]],
+             periods: tuple[np.ndarray, np.ndarray, np.ndarray] | None) -> np.ndarray:
+    """The days each row's searches are over: those of its month (``by`` with ``"month"``), else of
+    its force's months with searches, else of the months the searches cover, first to last (0 where
+    no month is known). The person-time of :func:`_per_person_year` and of the implausible-rate check."""
+    if "month" in keys:
+        return np.asarray([_days_of([m]) for m in out["month"].astype(str)], dtype=float)
+    span: list[str] = []
+    if periods is not None and np.isfinite(periods[0]).any():
+        lo, hi = int(np.nanmin(periods[0])), int(np.nanmax(periods[1]))
+        span = [f"{m // 12}-{m % 12 + 1:02d}" for m in range(lo, hi + 1)]
+    whole = _days_of(span) if span else 0
+    if "force" in keys:
+        return np.asarray([_days_of(present[f]) if present.get(f) else whole for f in out["force"].astype(str)],
+                          dtype=float)
+    return np.full(len(out), float(whole))
+
+
 def _per_person_year(out: pd.DataFrame, keys: list[str], present: dict[str, list[str]],
                      periods: tuple[np.ndarray, np.ndarray, np.ndarray] | None) -> None:
     """Rates per year by person-time, in place: each row's rate and interval × 365.25 / days, the
     days of its month (``by`` with ``"month"``), else of its force's months with searches, else of
-    the months the searches cover, first to last. Both rates of a stratum share its days, so the
-    ratios are unchanged. ``.attrs["per_year"]`` says the basis and the days of each row."""
-    if "month" in keys:
-        days = np.asarray([_days_of([m]) for m in out["month"].astype(str)], dtype=float)
-    else:
-        span: list[str] = []
-        if periods is not None and np.isfinite(periods[0]).any():
-            lo, hi = int(np.nanmin(periods[0])), int(np.nanmax(periods[1]))
-            span = [f"{m // 12}-{m % 12 + 1:02d}" for m in range(lo, hi + 1)]
-        whole = _days_of(span) if span else 0
-        if "force" in keys:
-            days = np.asarray([_days_of(present[f]) if present.get(f) else whole for f in out["force"].astype(str)],
-                              dtype=float)
-        else:
-            days = np.full(len(out), float(whole))
+    the months the searches cover, first to last (:func:`_row_days`). Both rates of a stratum share
+    its days, so the ratios are unchanged. ``.attrs["per_year"]`` says the basis and the days of each row."""
+    days = _row_days(out, keys, present, periods)
     if not (days > 0).all():
         raise InvalidInputError("per_year=True needs the searches' months (a 'date' or 'month' column)", "per_year")
     for c in ("rate", "rate_lower", "rate_upper"):
@@ -1932,24 +1951,43 @@ def _per_person_year(out: pd.DataFrame, keys: list[str], present: dict[str, list
     out.attrs["per_year"] = {"basis": "person-time: population x days / 365.25", "days": days.astype(int).tolist()}
 
 
-def _warn_months_per_year(main: int, span_months: int, by_len: dict[int, list[str]], span: str) -> None:
-    """The rates are over the months the records cover, not per year: say how many months, and the
-    multiplier for yearly rates. ``by_len``: ``{months with searches: [forces]}`` where some force
-    has no search in some months of the span (else empty); ``main``: the most forces' months."""
+def _per_year_advice(days: dict[str, int]) -> str:
+    """The advice for yearly rates: ``per_year=True`` (person-time), with the days it would use
+    (``days``: ``{force: days of its months with searches}``; ``""`` for the searches as a whole).
+
+    >>> _per_year_advice({"derbyshire": 91, "durham": 60})
+    "for yearly rates pass per_year=True (searches per 1,000 residents per year by person-time, population x days / 365.25: each force's over the days of its own months with searches, 91 for Derbyshire; 60 for Durham; a multiplier of 12/months would read every month as a twelfth of a year; the ratios do not change)"
+    """
+    counts = sorted(set(days.values()), reverse=True)
+    if len(counts) == 1:
+        over = f"over the {counts[0]} days of those months"
+    else:
+        over = "each force's over the days of its own months with searches, " + "; ".join(
+            f"{d} for " + ", ".join(force_said(u) if u else "the searches" for u in sorted(days) if days[u] == d)
+            for d in counts)
+    return ("for yearly rates pass per_year=True (searches per 1,000 residents per year by person-time, population x "
+            f"days / 365.25: {over}; a multiplier of 12/months would read every month as a twelfth of a year; the "
+            "ratios do not change)")
+
+
+def _warn_months_per_year(main: int, span_months: int, by_len: dict[int, list[str]], span: str,
+                          days: dict[str, int]) -> None:
+    """The rates are over the months the records cover, not per year: say how many months, and that
+    ``per_year=True`` gives yearly rates (:func:`_per_year_advice`; ``days``: each force's days).
+    ``by_len``: ``{months with searches: [forces]}`` where some force has no search in some months
+    of the span (else empty); ``main``: the most forces' months."""
     def s(k: int) -> str:
         return "s" if k != 1 else ""
 
     span = span or "first to last"
-    tail = " (12/months per 1,000; the ratios do not change)"
+    advice = _per_year_advice(days)
     if len(by_len) <= 1 and main == span_months:
         warn_user(f"disproportionality: the rates are searches per 1,000 residents over the {main} month{s(main)} the "
-                  f"records cover ({span}), not per year as the Home Office publishes them; for yearly rates pass "
-                  f"multiplier={1000 * 12 / main:g}{tail}")
+                  f"records cover ({span}), not per year as the Home Office publishes them; {advice}")
     elif len(by_len) <= 1:
         warn_user(f"disproportionality: the rates are searches per 1,000 residents over the {main} month{s(main)} of "
                   f"{span} with searches (no search at all in the others: see the missing-months warning), not per "
-                  f"year as the Home Office publishes them, nor over the {span_months} months of {span}; for yearly "
-                  f"rates pass multiplier={1000 * 12 / main:g}{tail}")
+                  f"year as the Home Office publishes them, nor over the {span_months} months of {span}; {advice}")
     else:
         others = sorted((k for k in by_len if k != main), reverse=True)
         names = {k: ", ".join(force_said(u) if u else "the searches" for u in sorted(by_len[k])) for k in by_len}
@@ -1959,10 +1997,7 @@ def _warn_months_per_year(main: int, span_months: int, by_len: dict[int, list[st
         warn_user(f"disproportionality: the rates are searches per 1,000 residents over the months each force has "
                   f"searches in, not per year as the Home Office publishes them, and those differ: {main} of {span} for "
                   f"{most}; {fewer} (no search at all in the others: a file not read?), whose rates are lower for "
-                  f"that reason alone; for yearly rates pass multiplier={1000 * 12 / main:g} for the forces of {main} "
-                  f"month{s(main)}, "
-                  + ", ".join(f"{1000 * 12 / k:g} for those of {k}" for k in others)
-                  + f"{tail}; counts in .attrs['months_with_searches']")
+                  f"that reason alone; {advice}; counts in .attrs['months_with_searches']")
 
 
 #: How the reasons of ``.attrs["unassigned"]`` read in a sentence.
@@ -2879,8 +2914,12 @@ def outcome_test(
         not_stated_forces = _warn_not_stated_forces(not_stated_forces, not_stated, ns_cols, outcome)
     recs = records[usable.to_numpy()].assign(__hit=hit[usable.to_numpy()].astype(float).to_numpy())
     recs = recs.assign(**{group: recs[group].astype(str)})
-    agg = recs.groupby(keys + [group], dropna=False, observed=True)["__hit"].agg(["size", "sum"]).reset_index()
-    agg = agg.rename(columns={"size": "n", "sum": "hits"})
+    # areas placed by location in the order of their codes, as disproportionality's rows (an area's name
+    # and code go together: by code, then name, is by code)
+    order = ([*keys[:keys.index(area_level)], f"{area_level}_code", area_level, *keys[keys.index(area_level) + 2:]]
+             if area_level is not None else keys)
+    agg = recs.groupby(order + [group], dropna=False, observed=True)["__hit"].agg(["size", "sum"]).reset_index()
+    agg = agg.rename(columns={"size": "n", "sum": "hits"})[[*keys, group, "n", "hits"]]
     reference = _reference_label(agg[group], reference)
     if keys:  # a stratum with no search of the reference group has nothing to compare with: left out, said
         is_ref = (agg[group].astype(str) == reference).to_numpy()

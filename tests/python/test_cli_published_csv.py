@@ -130,7 +130,7 @@ def test_library_advice_reads_as_the_commands_options(capsys):
     sample = saferstats.datasets.stop_search_sample_path()
     assert main(["disproportionality", str(sample)]) == 0
     err = capsys.readouterr().err
-    assert "for yearly rates pass --multiplier 4000" in err and "multiplier=" not in err
+    assert "for yearly rates pass --per-year" in err and "multiplier=" not in err and "per_year=" not in err
     assert main(["disproportionality", str(sample), "--multiplier", "4000"]) == 0
     assert "for yearly rates" not in capsys.readouterr().err
 

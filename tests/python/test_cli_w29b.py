@@ -273,7 +273,7 @@ def test_by_month_says_the_rates_are_per_month(shared_data: Path, tmp_path: Path
     out = tmp_path / "m.csv"
     assert main(["disproportionality", str(shared_data / STOPS), "--by", "force", "month", "--out", str(out)]) == 0
     assert ("saferstats: warning: disproportionality: --by month: the rates are searches per 1,000 residents in each "
-            "month, not per year as the Home Office publishes them; for yearly rates pass --multiplier 12000") \
+            "month, not per year as the Home Office publishes them; for yearly rates pass --per-year") \
         in capsys.readouterr().err
     m = pd.read_csv(out)
     row = m[(m.force_id == "city-of-london") & (m.month == "2019-12") & (m.group == "Asian")].iloc[0]

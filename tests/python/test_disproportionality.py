@@ -1068,7 +1068,7 @@ def test_rates_over_the_months_the_records_cover_are_said(sample):
     ``disproportionality`` command printed them as ``rate`` with no word). Counted by hand."""
     recs = sample
     with pytest.warns(saferstats.SaferstatsWarning, match=r"over the 3 months the records cover \(2019-12 to 2020-02\), "
-                      r"not per year.*multiplier=4000"):
+                      r"not per year.*pass per_year=True .*over the 91 days"):  # (w45b: by days, not 12/months)
         out = saferstats.disproportionality(recs, by="force", census=2011)
     assert out.attrs["months"] == 3 == recs["month"].astype(str).nunique()
     yearly = saferstats.disproportionality(recs, by="force", census=2011, multiplier=4000)

@@ -101,7 +101,7 @@ def test_rates_by_month_say_they_are_per_month() -> None:
         warnings.simplefilter("always")
         ss.disproportionality(recs, None, by=["force", "month"], census=2011)
     assert sum(said in str(w.message) for w in seen) == 1
-    assert any("pass multiplier=12000" in str(w.message) for w in seen if said in str(w.message))
+    assert any("pass per_year=True" in str(w.message) for w in seen if said in str(w.message))
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
         ss.disproportionality(recs, None, by=["force", "month"], census=2011, multiplier=12000)

@@ -106,8 +106,9 @@ def test_same_month_missing_for_every_force_gives_the_multiplier_of_the_months_w
     two = sample[sample["month"].astype(str) != "2020-01"]
     out, msgs = _messages(saferstats.disproportionality, two, by="force", census=2011)
     msg = _per_year_warning(msgs)
-    assert "over the 2 months of 2019-12 to 2020-02 with searches" in msg and "multiplier=6000" in msg, msg
-    assert "multiplier=4000" not in msg
+    # (w45b: the advice is per_year=True over the days of those months, Dec 31 + Feb 29)
+    assert "over the 2 months of 2019-12 to 2020-02 with searches" in msg and "over the 60 days" in msg, msg
+    assert "per_year=True" in msg and "multiplier=4000" not in msg
     assert out.attrs["months"] == 2
     assert out.attrs["months_with_searches"] == {f: 2 for f in ("city-of-london", "derbyshire", "durham", "leicestershire")}
     # the yearly rates with that multiplier are searches / population * 1000 * 12 / 2
@@ -123,7 +124,7 @@ def test_one_force_missing_a_month_is_given_its_own_multiplier(sample):
     out, msgs = _messages(saferstats.disproportionality, gap, by="force", census=2011)
     msg = _per_year_warning(msgs)
     assert "3 of 2019-12 to 2020-02 for City of London, Derbyshire, Leicestershire; 2 for Durham" in msg, msg
-    assert "multiplier=4000 for the forces of 3 months, 6000 for those of 2" in msg, msg
+    assert "per_year=True" in msg and "91 for City of London, Derbyshire, Leicestershire; 60 for Durham" in msg, msg
     assert out.attrs["months"] == 3 and out.attrs["months_with_searches"]["durham"] == 2
 
 
@@ -199,7 +200,7 @@ def test_cli_warnings_have_no_python_attrs_and_a_gap_said_once(tmp_path, capsys)
     assert "ethnicity is not stated for a fifth or more of the searches in City of London (" in err
     assert "(pass --census 2011 to reproduce it)" in err
     assert err.count("no searches at all in some months") == 1 and "(Durham: 2020-01)" in err, err
-    assert "2 for Durham" in err and "6000 for those of 2" in err, err
+    assert "2 for Durham" in err and "--per-year" in err and "60 for Durham" in err, err
 
 
 # ----------------------------------------------------------------- the older force-demographics files

@@ -59,8 +59,8 @@ def test_city_black_rate_per_resident_is_warned_about(city_raw, city_records, bl
     out, messages = saferstats_messages(saferstats.disproportionality, city_records, by="force")
     said = _implausible(messages)
     assert len(said) == 1, messages
-    per_year = 1000 * searches / black_residents  # twelve months of records
-    assert f"City of London / Black: {searches} searches in 12 months against {black_residents} residents, " \
+    per_year = 1000 * searches / black_residents * 365.25 / 365  # twelve months of records, 365 days (w45b)
+    assert f"City of London / Black: {searches} searches in 12 months (365 days) against {black_residents} residents, " \
            f"{per_year:,.0f} per 1,000 a year" in said[0]
     assert "not its residents" in said[0] and "Do not publish these rates" in said[0]
     rows = out.attrs["implausible_rates"]
@@ -77,8 +77,8 @@ def test_city_officer_defined_more_searches_than_residents(city_raw, city_record
                                         ethnicity_source="officer")
     said = _implausible(messages)
     assert len(said) == 1
-    assert f"City of London / Black: {searches} searches in 12 months against {black_residents} residents, " \
-           f"{1000 * searches / black_residents:,.0f} per 1,000 a year (more searches than residents)" in said[0]
+    assert f"City of London / Black: {searches} searches in 12 months (365 days) against {black_residents} residents, " \
+           f"{1000 * searches / black_residents * 365.25 / 365:,.0f} per 1,000 a year (more searches than residents)" in said[0]
     assert {r["group"] for r in out.attrs["implausible_rates"]} >= {"Black"}
 
 

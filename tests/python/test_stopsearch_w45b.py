@@ -1,0 +1,125 @@
+"""Stop-and-search follow-ups (session 28, w45b).
+
+1. The advice for yearly rates named twelfths (``multiplier=12000`` by month, ``1000 * 12 / months``
+   over a span), and the implausible-rate check read a month as a twelfth of a year: both now use
+   days (person-time), as ``per_year=True`` does; the command line has ``--per-year``.
+
+References: searches counted by hand (pandas) in the raw police.uk files of /work/shared/data and
+the bundled sample; the days of each month from the ``calendar`` module.
+"""
+
+from __future__ import annotations
+
+import calendar
+import shutil
+
+import pandas as pd
+import pytest
+
+import saferstats
+from conftest import shared_path
+from saferstats.__main__ import main
+from warning_capture import saferstats_messages
+
+POLICEUK = "stop_search/policeuk_7forces_2019-12_to_2020-02"
+
+
+def _days(*months: str) -> int:
+    return sum(calendar.monthrange(int(m[:4]), int(m[5:7]))[1] for m in months)
+
+
+def _white_persons(path) -> int:
+    raw = pd.read_csv(path)
+    keep = (raw["Type"] != "Vehicle search") & raw["Self-defined ethnicity"].fillna("").str.startswith("White - ")
+    return int(keep.sum())
+
+
+@pytest.fixture(scope="module")
+def sample() -> pd.DataFrame:
+    return saferstats.read_stop_search(saferstats.datasets.stop_search_sample_path())
+
+
+@pytest.fixture(scope="module")
+def derbyshire_feb(tmp_path_factory, shared_data):
+    src = shared_path(shared_data, POLICEUK) / "2020-02-derbyshire-stop-and-search.csv"
+    if not src.exists():
+        pytest.skip("Derbyshire Feb 2020 not in shared data")
+    dst = tmp_path_factory.mktemp("w45b_feb")
+    shutil.copy(src, dst / src.name)
+    return dst
+
+
+# ------------------------------------------------------------------ 1. yearly rates by days
+
+def _yearly_advice(msgs: list[str]) -> str:
+    (msg,) = [m for m in msgs if "not per year as the Home Office publishes them" in m]
+    return msg
+
+
+def test_span_advice_names_per_year_with_the_days(sample):
+    _, msgs = saferstats_messages(saferstats.disproportionality, sample, by="force", census=2011)
+    msg = _yearly_advice(msgs)
+    days = _days("2019-12", "2020-01", "2020-02")
+    assert days == 91
+    assert "for yearly rates pass per_year=True" in msg and f"over the {days} days of those months" in msg, msg
+    assert "multiplier=4000" not in msg and "multiplier=" not in msg
+    # a force missing January: its own days, not 12/months
+    gap = sample[~((sample["force"] == "durham") & (sample["month"].astype(str) == "2020-01"))]
+    out, msgs = saferstats_messages(saferstats.disproportionality, gap, by="force", census=2011)
+    msg = _yearly_advice(msgs)
+    assert f"{days} for City of London, Derbyshire, Leicestershire; {_days('2019-12', '2020-02')} for Durham" in msg, msg
+    assert "multiplier=" not in msg
+    # following the advice gives those days, and the warning is not given again
+    yearly, msgs = saferstats_messages(saferstats.disproportionality, gap, by="force", census=2011, per_year=True)
+    assert not any("not per year" in m for m in msgs)
+    dur = yearly[(yearly["force"] == "durham") & (yearly["group"] == "White")].iloc[0]
+    assert dur["rate"] == pytest.approx(dur["searches"] / (dur["population"] * 60 / 365.25) * 1000, rel=1e-12)
+
+
+def test_multiplier_still_works(sample):
+    out, msgs = saferstats_messages(saferstats.disproportionality, sample, by="force", census=2011, multiplier=4000)
+    assert not any("not per year" in m for m in msgs)
+    row = out[(out["force"] == "derbyshire") & (out["group"] == "White")].iloc[0]
+    assert row["rate"] == pytest.approx(row["searches"] / row["population"] * 4000, rel=1e-12)
+
+
+def test_by_month_advice_names_per_year(sample):
+    _, msgs = saferstats_messages(saferstats.disproportionality, sample, by=["force", "month"], census=2011)
+    (msg,) = [m for m in msgs if "by='month': the rates are searches per 1,000 residents in each month" in m]
+    assert "for yearly rates pass per_year=True" in msg and "multiplier=12000" not in msg, msg
+
+
+def test_implausible_check_reads_february_by_its_days(derbyshire_feb):
+    """73 White searches in Derbyshire's February 2020 file against a table of 1,788 White residents:
+    73 / 1,788 x 365.25 / 29 = 514 per 1,000 a year (over the 500 threshold); read as a twelfth of a
+    year (x 12) it was 490 and was not flagged."""
+    n = _white_persons(next(derbyshire_feb.glob("*.csv")))
+    assert n == 73
+    pop_white = round(n * 24.5)
+    assert n / pop_white * 12 < 0.5 <= n / pop_white * 365.25 / _days("2020-02")
+    pop = pd.DataFrame({"force": "derbyshire", "ethnicity": ["White", "Black", "Asian", "Mixed", "Other"],
+                        "population": [pop_white] + [10**6] * 4})
+    recs = saferstats.read_stop_search(derbyshire_feb)
+    for by in (["force", "month"], "force"):
+        out, msgs = saferstats_messages(saferstats.disproportionality, recs, pop, by=by, census=2011)
+        rows = out.attrs["implausible_rates"]
+        assert [(r["group"], r["searches"], r["population"]) for r in rows] == [("White", n, pop_white)], by
+        assert rows[0]["per_1000_a_year"] == pytest.approx(n / pop_white * 365.25 / 29 * 1000, rel=1e-12)
+        assert any(f"{n} searches in the month against {pop_white:,} residents, 514 per 1,000 a year" in m
+                   for m in msgs), msgs
+        white = out[out["group"] == "White"].iloc[0]
+        assert not white["like_for_like"]
+
+
+def test_cli_per_year(derbyshire_feb, tmp_path, capsys):
+    n = _white_persons(next(derbyshire_feb.glob("*.csv")))
+    out = tmp_path / "m.csv"
+    assert main(["disproportionality", str(derbyshire_feb), "--census", "2011", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "for yearly rates pass --per-year" in err and "per_year=" not in err, err
+    assert main(["disproportionality", str(derbyshire_feb), "--census", "2011", "--per-year", "--out", str(out)]) == 0
+    assert "not per year" not in capsys.readouterr().err
+    t = pd.read_csv(out)
+    white = t[t["group"] == "White"].iloc[0]
+    assert white["searches"] == n
+    assert white["rate"] == pytest.approx(n / (white["population"] * 29 / 365.25) * 1000, rel=1e-3)
