@@ -123,3 +123,29 @@ def test_cli_per_year(derbyshire_feb, tmp_path, capsys):
     white = t[t["group"] == "White"].iloc[0]
     assert white["searches"] == n
     assert white["rate"] == pytest.approx(n / (white["population"] * 29 / 365.25) * 1000, rel=1e-3)
+
+
+# ------------------------------------------------------------------ 2. one order of areas
+
+@pytest.fixture(scope="module")
+def policeuk(shared_data) -> pd.DataFrame:
+    return saferstats.read_stop_search(shared_path(shared_data, POLICEUK))
+
+
+@pytest.mark.parametrize("by", ["CSP", ["force", "csp"]])
+def test_outcome_test_areas_in_the_order_of_disproportionality(policeuk, by):
+    """outcome_test(by="CSP") listed the areas by name (Basildon, Blaby, Bolsover, ...) and
+    disproportionality by code (Amber Valley E22000037, Bolsover E22000038, ...): both by code now."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        disp = saferstats.disproportionality(policeuk, by=by, census=2011)
+        out = saferstats.outcome_test(policeuk, by=by)
+    keys = [k for k in ("force", "csp", "csp_code") if k in out.columns]
+    areas = list(out[keys].drop_duplicates().itertuples(index=False, name=None))
+    assert areas == list(disp[keys].drop_duplicates().itertuples(index=False, name=None))
+    codes = out["csp_code"].drop_duplicates().tolist()
+    if by == "CSP":
+        assert codes == sorted(codes) and out["csp"].iloc[0] == "Amber Valley"
+    assert out.columns[:len(keys) + 1].tolist() == [*keys, "group"]
