@@ -1487,13 +1487,18 @@ def _subtotal_candidates(table: pd.DataFrame, keys: list[Any], vals: dict[Any, n
     three other rows of it, where the labels say it may be a total (``All``, ``Total``, or a word
     shared with a part: ``Mixed`` and ``Any other Mixed background``): possible subtotals
     (``"'Other Ethnic Groups' (461) = 'Chinese' 38 + 'Any Other Ethnic Group' 423"``). Sums
-    that only happen to match among unrelated labels are not reported."""
+    that only happen to match among unrelated labels are not reported, nor among a column's areas
+    of one kind (:func:`_one_kind_of_area`): "South Derbyshire" shares a word with "Derbyshire
+    Dales" but is no total of it (police.uk Derbyshire by CSP, Dec 2019 - Feb 2020, Asian: 3 = 2 +
+    1, Chesterfield's and Derbyshire Dales'), so there only ``All`` / ``Total`` labels say a total."""
     from itertools import combinations
 
     found: list[str] = []
     for col in keys:
         labels = np.array([str(x) for x in table[col].tolist()], dtype=object)
         words = [label_words(x) for x in labels]
+        if _one_kind_of_area(labels):  # areas side by side: a word they share says no total
+            words = [w & _TOTAL_WORDS for w in words]
 
         def related(t: int, parts: Sequence[int]) -> bool:
             return bool(words[t] & _TOTAL_WORDS) or any(words[t] & words[i] - _TOTAL_WORDS for i in parts)
@@ -1532,6 +1537,29 @@ def _subtotal_candidates(table: pd.DataFrame, keys: list[Any], vals: dict[Any, n
 
 
 _TOTAL_WORDS = {"all", "total", "totals", "subtotal"}
+
+
+def _one_kind_of_area(labels: Sequence[str]) -> bool:
+    """Whether the labels, but for those with a total's word (``All``, ``Total``), are all names or
+    ONS codes of areas of one kind: Community Safety Partnerships, local authorities or police
+    forces (names as in the bundled December 2024 lookup, forces also by police.uk's identifiers).
+
+    >>> _one_kind_of_area(["South Derbyshire", "Chesterfield", "Derbyshire Dales", "Total"])
+    True
+    >>> _one_kind_of_area(["South Derbyshire", "Derbyshire"])  # CSPs and a force: may be a total
+    False
+    """
+    from .geography import area_lookup
+
+    own = {str(x).strip().casefold() for x in labels if not (label_words(str(x)) & _TOTAL_WORDS)}
+    if not own:
+        return False
+    lk = area_lookup()
+    for cols in (("csp", "csp_code"), ("la", "la_code"), ("force_name", "force_code", "force")):
+        known = {str(v).strip().casefold() for c in cols for v in lk[c].dropna().unique()}
+        if own <= known:
+            return True
+    return False
 _LABEL_STOPWORDS = {"any", "other", "and", "or", "the", "of", "a", "in", "background", "not", "no"}
 
 

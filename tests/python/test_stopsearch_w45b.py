@@ -149,3 +149,46 @@ def test_outcome_test_areas_in_the_order_of_disproportionality(policeuk, by):
     if by == "CSP":
         assert codes == sorted(codes) and out["csp"].iloc[0] == "Amber Valley"
     assert out.columns[:len(keys) + 1].tolist() == [*keys, "group"]
+
+
+# ------------------------------------------------------------------ 4. "may be a total"
+
+def _totals_said(msgs: list[str]) -> list[str]:
+    return [m for m in msgs if "may be totals of other rows" in m]
+
+
+@pytest.fixture(scope="module")
+def derbyshire_by_csp(policeuk) -> pd.DataFrame:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return saferstats.disproportionality(policeuk[policeuk["force"].astype(str) == "derbyshire"], by="csp",
+                                             census=2011)
+
+
+def test_areas_side_by_side_are_no_total(derbyshire_by_csp):
+    """South Derbyshire's 3 Asian searches equal Chesterfield's 2 + Derbyshire Dales' 1, and
+    "South Derbyshire" shares a word with "Derbyshire Dales": suppress warned it "may be a total"."""
+    t = derbyshire_by_csp
+    asian = t[t["group"] == "Asian"].set_index("csp")["searches"]
+    assert (asian["South Derbyshire"], asian["Chesterfield"], asian["Derbyshire Dales"]) == (3, 2, 1)
+    out, msgs = saferstats_messages(saferstats.suppress, t)
+    assert not _totals_said(msgs), msgs
+    hidden = out.set_index(["csp", "group"])["searches"]
+    assert hidden[("South Derbyshire", "Asian")] != 3 and hidden[("Chesterfield", "Asian")] != 2
+
+
+def test_a_total_row_is_still_said(derbyshire_by_csp):
+    t = derbyshire_by_csp[["csp", "group", "searches"]]
+    total = t.groupby("group", as_index=False)["searches"].sum().assign(csp="Total")
+    asian = int(total.loc[total["group"] == "Asian", "searches"].iloc[0])
+    assert asian == 2 + 19 + 1 + 3  # Chesterfield, Derby, Derbyshire Dales, South Derbyshire
+    _, msgs = saferstats_messages(saferstats.suppress, pd.concat([t, total[t.columns]], ignore_index=True))
+    (said,) = _totals_said(msgs)
+    assert f"'Total' ({asian}) = " in said, said
+    # a force's row among its CSPs (another kind of area, sharing their word) too
+    force = total.assign(csp="Derbyshire")
+    _, msgs = saferstats_messages(saferstats.suppress, pd.concat([t, force[t.columns]], ignore_index=True))
+    (said,) = _totals_said(msgs)
+    assert f"'Derbyshire' ({asian}) = " in said, said
