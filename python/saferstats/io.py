@@ -413,7 +413,10 @@ def read_stop_search(
     police.uk file name (``2020-01-essex-stop-and-search.csv`` -> ``essex``) where it can be known
     (pass ``force=`` for files that do not say, such as API exports; otherwise ``""``: ``force=``
     labels those records and selects nothing, so a file naming another force keeps its own, with a
-    :class:`~saferstats.SaferstatsWarning`; filter with ``df[df["force"] == "derbyshire"]``), plus
+    :class:`~saferstats.SaferstatsWarning`; filter with ``df[df["force"] == "derbyshire"]``; the
+    force's name as published, with or without "Police" / "Constabulary", its police.uk identifier
+    or its ONS code: ``force="Derbyshire Constabulary"`` labels them ``"derbyshire"``, as the
+    force's bulk files are), plus
     ``source_file`` and ``source_line``. The text columns (``gender``, ``age_range``, both
     ethnicities, ``legislation``, ``object_of_search``, ``outcome``, ``type``,
     ``policing_operation``) are categoricals in which an empty (or whitespace-only) cell is
@@ -638,7 +641,7 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
     if force is not None:
         _warn_force_not_used(force, force_codes, force_cats)
     if force is not None and "" in force_cats:
-        force_cats[force_cats.index("")] = force_slug(force)
+        force_cats[force_cats.index("")] = _force_label(force, warn=True)
         if len(set(force_cats)) < len(force_cats):
             codes2, uniq2 = pd.factorize(pd.Index(force_cats, dtype=object))
             force_codes, force_cats = codes2[force_codes], list(uniq2)
@@ -671,7 +674,7 @@ def _warn_force_not_used(force: str, codes: np.ndarray, cats: list[str]) -> None
     folder gave all 22,587 searches, not Derbyshire's 506. Say which records it did not label."""
     counts = np.bincount(codes, minlength=len(cats))
     own = {c: int(k) for c, k in zip(cats, counts) if c and k}
-    if not any(c != force_slug(force) for c in own):  # none, or the very force named: nothing misread
+    if not any(c != _force_label(force) for c in own):  # none, or the very force named: nothing misread
         return
     total = sum(own.values())
     shown = ", ".join(f"{c} {k:,}" for c, k in sorted(own.items(), key=lambda t: -t[1])[:8])
@@ -681,7 +684,31 @@ def _warn_force_not_used(force: str, codes: np.ndarray, cats: list[str]) -> None
     warn_user(f"read_stop_search: `force={force!r}` names the force of files that do not say theirs (API exports) "
               f"and selects nothing: {used}{total:,} record(s) keep the force their file names ({shown}"
               f"{' ...' if len(own) > 8 else ''}). For one force's searches, filter the result: "
-              f"df[df['force'] == {force_slug(force)!r}]")
+              f"df[df['force'] == {_force_label(force)!r}]")
+
+
+def _force_label(force: str, warn: bool = False) -> str:
+    """The ``force`` label of records whose file does not say theirs: police.uk's identifier of the
+    force named (``"derbyshire"`` for ``"Derbyshire Constabulary"``, ``"Derbyshire"``, ``"derbyshire"``
+    or ``E23000018``), the label its bulk files' records carry, so that an API export and a bulk
+    file of one force are one force. A name that is none of the 43 territorial forces of England and
+    Wales is kept as given (``warn``: with a :class:`~saferstats.SaferstatsWarning`); police.uk's
+    slug of it ("derbyshire-constabulary") was no force's label (session 28).
+
+    >>> _force_label("Derbyshire Constabulary"), _force_label("Leicestershire Police"), _force_label("Police Scotland")
+    ('derbyshire', 'leicestershire', 'Police Scotland')
+    """
+    from .geography import force_id
+
+    known = force_id(force)
+    if known is not None or not force.strip():
+        return known or ""
+    if warn:
+        warn_user(f"read_stop_search: `force={force!r}` is none of the 43 territorial police forces of England and "
+                  f"Wales: the records whose file does not say their force are labelled {force.strip()!r} as given, "
+                  "and no bundled population has that force (give a force such as 'Derbyshire' or "
+                  "'Derbyshire Constabulary', or your own population table)")
+    return force.strip()
 
 
 #: The police.uk age band "10-17" as a spreadsheet turns it into a date (17 October, shown

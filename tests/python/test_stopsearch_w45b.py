@@ -192,3 +192,37 @@ def test_a_total_row_is_still_said(derbyshire_by_csp):
     _, msgs = saferstats_messages(saferstats.suppress, pd.concat([t, force[t.columns]], ignore_index=True))
     (said,) = _totals_said(msgs)
     assert f"'Derbyshire' ({asian}) = " in said, said
+
+
+# ------------------------------------------------------------------ 3. force= by name
+
+API = "stop_search/api_format_leicester_2020-02/stop_and_search.csv"
+
+
+@pytest.mark.parametrize("given", ["Leicestershire Police", "Leicestershire", "leicestershire", "E23000021"])
+def test_force_by_its_name_labels_as_police_uk_does(shared_data, tmp_path, given):
+    """read_stop_search(api_file, force="Leicestershire Police") labelled the records
+    "leicestershire-police", no force's label: with the force's bulk file (labelled "leicestershire"
+    from its name) they were two forces. The name as published, with or without "Police", the
+    police.uk identifier and the ONS code (E23000021, Leicestershire) now all give "leicestershire"."""
+    api = shared_path(shared_data, API)
+    bulk = shared_path(shared_data, POLICEUK) / "2020-02-leicestershire-stop-and-search.csv"
+    n_api, n_bulk = len(pd.read_csv(api)), len(pd.read_csv(bulk))
+    shutil.copy(bulk, tmp_path / bulk.name)
+    shutil.copy(api, tmp_path / "leicester_api.csv")
+    recs, msgs = saferstats_messages(saferstats.read_stop_search, tmp_path, force=given)
+    assert recs["force"].astype(str).value_counts().to_dict() == {"leicestershire": n_api + n_bulk}
+    assert not any("force=" in m for m in msgs), msgs  # the bulk file's own force is the force named
+    assert recs.attrs["months_read"] == {"leicestershire": ["2020-02"]}
+
+
+def test_force_constabulary_name(shared_data):
+    recs, _ = saferstats_messages(saferstats.read_stop_search, shared_path(shared_data, API),
+                                  force="Derbyshire Constabulary")
+    assert recs["force"].astype(str).unique().tolist() == ["derbyshire"]
+
+
+def test_force_that_is_no_territorial_force_is_kept_as_given(shared_data):
+    recs, msgs = saferstats_messages(saferstats.read_stop_search, shared_path(shared_data, API), force="Police Scotland")
+    assert recs["force"].astype(str).unique().tolist() == ["Police Scotland"]
+    assert any("`force='Police Scotland'` is none of the 43 territorial police forces" in m for m in msgs), msgs
