@@ -1497,7 +1497,7 @@ def _subtotal_candidates(table: pd.DataFrame, keys: list[Any], vals: dict[Any, n
     for col in keys:
         labels = np.array([str(x) for x in table[col].tolist()], dtype=object)
         words = [label_words(x) for x in labels]
-        if _one_kind_of_area(labels):  # areas side by side: a word they share says no total
+        if _one_kind_of_area(labels.tolist()):  # areas side by side: a word they share says no total
             words = [w & _TOTAL_WORDS for w in words]
 
         def related(t: int, parts: Sequence[int]) -> bool:
