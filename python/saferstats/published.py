@@ -990,6 +990,18 @@ def same_population_note(table: pd.DataFrame, name: str, *, population: str = "p
 
 
 _FMS_LEVELS = {"lad": ("la_code", "local authority district"), "lsoa": ("lsoa_code", "LSOA")}
+#: The kinds of area in FixMyStreet's files, by level: (code pattern, one, several). mySociety's LSOA
+#: files hold Scotland's data zones and Northern Ireland's super output areas too, its LAD files
+#: Scotland's council areas and Northern Ireland's districts.
+_FMS_KINDS = {
+    "lsoa": {"england_wales": (r"[EW]01\d{6}", "LSOA of England and Wales", "LSOAs of England and Wales"),
+             "scotland": (r"S01\d{6}", "Scottish data zone", "Scottish data zones"),
+             "northern_ireland": (r"95[A-Z]{2}\d{2}[SW]\d{1,2}", "Northern Ireland super output area",
+                                  "Northern Ireland super output areas")},
+    "lad": {"england_wales": (r"(E0[6-9]|W06)\d{6}", "local authority district of England and Wales",
+                              "local authority districts of England and Wales"),
+            "scotland": (r"S12\d{6}", "Scottish council area", "Scottish council areas"),
+            "northern_ireland": (r"N09\d{6}", "Northern Ireland district", "Northern Ireland districts")}}
 
 
 def _fixmystreet_level(first_row: list[Any]) -> str | None:
@@ -1002,11 +1014,21 @@ def _fixmystreet_level(first_row: list[Any]) -> str | None:
 
 
 def read_fixmystreet(path: Any, *, category: str = "A29") -> pd.DataFrame:
-    """Read one of mySociety's FixMyStreet count files as published (``fms_geographic_data``:
+    """Read mySociety's FixMyStreet count files as published (``fms_geographic_data``:
     ``LAD/all/SHEF_A/<year>.csv`` or ``LSOA/all/SHEF_A/<year>.csv``; columns ``lad`` or ``lsoa``,
     ``SHEF_A_CODE``, ``reports``, ``unique_users``, ``average_per_user``), keeping one category:
     ``"A29"`` (fly-tipping, the default), ``"A28"`` flyposting, ... (mySociety's
     ``CODES_SHEF_A.csv``).
+
+    ``path``: one file, a list of files, or a folder (its ``<year>.csv`` files), as
+    :func:`read_street_crime` and :func:`read_mid_year_population` take them. Several years give one
+    table (``year`` tells them apart) whose attrs cover every file: ``attrs["dropped"]`` and the
+    ``attrs["summary"]`` counts over all of them, ``attrs["fixmystreet"]["notes"]`` each file's
+    own note, and one warning saying each file's figures. Read several years this way rather than
+    with ``pd.concat`` of one-file tables, which keeps attrs only where every table's are equal
+    (never, as each year's figures differ), so the notes and the flag the funnels and trends read
+    are lost. Files of LADs and of LSOAs together, two files of one year, or several files not
+    named ``<year>.csv`` are refused (:class:`~saferstats.InvalidInputError` naming ``path``).
 
     Returns one row per area with a report: ``la_code`` (a LAD file) or ``lsoa_code`` (an LSOA
     file), ``category``, ``year`` (from a file named ``<year>.csv``; missing otherwise),
@@ -1018,16 +1040,23 @@ def read_fixmystreet(path: Any, *, category: str = "A29") -> pd.DataFrame:
     ``codes``, ``zeros_listed``, ``category``) and in a :class:`~saferstats.SaferstatsWarning`:
 
     * **reports by FixMyStreet users, not incidents**: one user can make many. Dacorum's LSOA
-      with the most fly-tipping reports in 2019 (E01023395, 20) had one user, and in England 56%
-      of the LSOAs with a 2019 fly-tipping report had one user. Rank or compare areas on
+      with the most fly-tipping reports in 2019 (E01023395, 20) had one user, and 57% of the
+      LSOAs of England and Wales with a 2019 fly-tipping report (56% of England's) had one user.
+      Rank or compare areas on
       ``unique_users`` beside ``reports``; a funnel or trend given ``reports`` with
       ``unique_users`` beside it says so again (:func:`saferstats.funnel_significance`,
       :func:`saferstats.poisson_trend`);
     * **only areas with a report are listed**: the others had none and are absent, not zero
       (add them as 0 before a rate, a rank or a clustering);
-    * the LSOA files' codes are **LSOAs 2011** (and Scotland's data zones, Northern Ireland's
-      super output areas): :func:`saferstats.assign_lsoa21` gives their LSOAs 2021, wards and
-      districts.
+    * the LSOA files' codes are **LSOAs 2011** of England and Wales, and also Scotland's data zones
+      (``S01...``) and Northern Ireland's super output areas (``95AA01S1``, ``95MM23W1``); the LAD
+      files hold Scotland's council areas (``S12...``) and Northern Ireland's districts (``N09...``)
+      beside the districts of England and Wales. The warning names each kind with its count (2019
+      LSOA file: 8,756 LSOAs of England and Wales, 352 Scottish data zones, 13 Northern Ireland
+      super output areas) and gives the single-user share over England and Wales;
+      ``attrs["fixmystreet"]["areas"]`` holds the counts (keys ``england_wales``, ``scotland``,
+      ``northern_ireland``, ``other``). :func:`saferstats.assign_lsoa21` gives the LSOAs 2021,
+      wards and districts of the LSOAs 2011 (the others are ``"not_lsoa"`` to it).
 
     A row whose ``reports`` or ``unique_users`` is not a whole number, or whose ``unique_users``
     is above its ``reports``, is left out and listed in ``df.attrs["dropped"]``. A ``category``
@@ -1049,7 +1078,57 @@ def read_fixmystreet(path: Any, *, category: str = "A29") -> pd.DataFrame:
     1  E01023398  2019        6             1         True
     2  E01023400  2019        3             3        False
     """
-    src = _one_file(path, "path")
+    files = input_files(path, patterns=("[12][0-9][0-9][0-9].csv",))
+    parts = [_read_fixmystreet_file(src, category) for src in files]
+    levels = sorted({info["level"] for _o, info in parts})
+    if len(levels) > 1:
+        raise InvalidInputError("`path` names FixMyStreet files of different levels (" + ", ".join(
+            f"{info['file']}: {info['level']}" for _o, info in parts) + "): read the LAD and the LSOA files apart", "path")
+    seen: dict[Any, str] = {}
+    for _o, info in parts:
+        key = info["year"]
+        if key is None and len(parts) > 1:
+            raise InvalidInputError(f"`path`: {info['file']} is not named <year>.csv, so its rows could not be told "
+                                    "from the other files' (the year column comes from the file name)", "path")
+        if key in seen:
+            raise InvalidInputError(f"`path`: {seen[key]} and {info['file']} are both {key}: give each year once", "path")
+        seen[key] = info["file"]
+    level, cat = levels[0], parts[0][1]["category"]
+    out = pd.concat([o for o, _i in parts], ignore_index=True) if len(parts) > 1 else parts[0][0]
+    out["year"] = out["year"].astype("Int64")
+    areas: dict[str, int] = {}
+    for _o, info in parts:
+        for k, v in info["areas"].items():
+            areas[k] = areas.get(k, 0) + v
+    names = [info["file"] for _o, info in parts]
+    out.attrs["dropped"] = Records([d for _o, info in parts for d in info["dropped"]])
+    out.attrs["summary"] = {"file": names[0] if len(names) == 1 else names, "rows": len(out), "category": cat,
+                            "reports": int(out["reports"].sum()), "single_user_areas": int(out["single_user"].sum()),
+                            "dropped_rows": len(out.attrs["dropped"]), "areas": areas}
+    out.attrs["fixmystreet"] = {
+        "counts": "reports", "users": "unique_users", "level": level,
+        "codes": "LSOA 2011" if level == "lsoa" else "local authority district (as published)",
+        "zeros_listed": False, "category": cat, "areas": areas,
+        "years": [info["year"] for _o, info in parts], "notes": {info["file"]: info["note"] for _o, info in parts}}
+    warn_user("read_fixmystreet: these are reports made by FixMyStreet users, not incidents, and one user can make "
+              "many. " + " ".join(info["note"] for _o, info in parts) + " Rank or compare on unique_users beside "
+              "reports. Only the areas with a report are listed: the others had none (add them as 0 before a rate, a "
+              "rank or a clustering)"
+              + ("; the codes are LSOAs 2011: saferstats.assign_lsoa21 gives their LSOAs 2021" if level == "lsoa" else ""))
+    return out
+
+
+def _fms_area_kinds(codes: pd.Series, level: str) -> pd.Series:
+    """The kind of each FixMyStreet area code (a key of :data:`_FMS_KINDS`): mySociety's files cover the
+    UK, with Scotland's and Northern Ireland's areas beside the LSOAs and districts of England and Wales."""
+    kind = pd.Series("other", index=codes.index, dtype=object)
+    for name, (pattern, _one, _many) in _FMS_KINDS[level].items():
+        kind[codes.str.fullmatch(pattern)] = name
+    return kind
+
+
+def _read_fixmystreet_file(src: Path, category: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """One FixMyStreet count file read (no warning), and what :func:`read_fixmystreet` says of it."""
     rows = _read_sheet(src, None, "path") if src.suffix.lower() == ".csv" else []
     level = _fixmystreet_level(rows[0] if rows else [])
     header = [snake_case(str(c)) if c is not None else "" for c in rows[0]] if rows else []
@@ -1057,7 +1136,7 @@ def read_fixmystreet(path: Any, *, category: str = "A29") -> pd.DataFrame:
         raise InvalidInputError(
             f"{src.name}: not a FixMyStreet count file (mySociety fms_geographic_data, a CSV with the columns lad or "
             f"lsoa, SHEF_A_CODE, reports, unique_users, average_per_user); its first row is {header[:6]}", "path")
-    code_col, what = _FMS_LEVELS[level]
+    code_col = _FMS_LEVELS[level][0]
     at = {h: k for k, h in enumerate(header)}
     cat = str(category).strip().upper()
     body = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(str(c).strip() for c in r)]
@@ -1097,23 +1176,25 @@ def read_fixmystreet(path: Any, *, category: str = "A29") -> pd.DataFrame:
     out["reports"] = out["reports"].astype(np.int64)
     out["unique_users"] = out["unique_users"].astype(np.int64)
     out["single_user"] = out["unique_users"] == 1
-    codes = "LSOA 2011" if level == "lsoa" else "local authority district (as published)"
-    out.attrs["dropped"] = Records(dropped)
-    out.attrs["summary"] = {"file": src.name, "rows": len(out), "category": cat, "reports": int(out["reports"].sum()),
-                            "single_user_areas": int(out["single_user"].sum()), "dropped_rows": len(dropped)}
-    out.attrs["fixmystreet"] = {"counts": "reports", "users": "unique_users", "level": level, "codes": codes,
-                                "zeros_listed": False, "category": cat}
-    n, one = len(out), int(out["single_user"].sum())
-    lone = out[out["single_user"]].sort_values("reports", ascending=False, kind="stable")
-    eg = (f"; the {what} with the most reports from one user, {lone[code_col].iat[0]}, has {lone['reports'].iat[0]:,}"
-          if len(lone) else "")
-    warn_user(f"read_fixmystreet: {src.name}: {n:,} {what}s with a category {cat} report ({int(out['reports'].sum()):,} "
-              f"reports): these are reports made by FixMyStreet users, not incidents, and one user can make many: "
-              f"{one:,} of the {n:,} ({100 * one / n if n else 0:.0f}%) had one user (single_user){eg}. Rank or compare "
-              "on unique_users beside reports. Only the areas with a report are listed: the others had none (add them "
-              "as 0 before a rate, a rank or a clustering)"
-              + ("; the codes are LSOAs 2011: saferstats.assign_lsoa21 gives their LSOAs 2021" if level == "lsoa" else ""))
-    return out
+    kinds = _fms_area_kinds(out[code_col], level)
+    areas = {k: int((kinds == k).sum()) for k in (*_FMS_KINDS[level], "other") if (kinds == k).any()}
+    local = kinds == "england_wales"
+    n, n_local, one = len(out), int(local.sum()), int(out["single_user"].sum())
+    one_local = int((out["single_user"] & local).sum())
+    labels = {**{k: v[2] for k, v in _FMS_KINDS[level].items()}, "other": "other codes"}
+    outside = n - n_local
+    said = (f"{src.name}: {n:,} areas with a category {cat} report ({int(out['reports'].sum()):,} reports)"
+            + (": " + ", ".join(f"{v:,} {labels[k]}" for k, v in areas.items())
+               + f" ({outside:,} outside England and Wales)" if outside else f", all {labels['england_wales']}")
+            + f"; {one_local:,} of the {n_local:,} {labels['england_wales']} "
+            + f"({100 * one_local / n_local if n_local else 0:.0f}%) had one user (single_user)"
+            + (f", {one:,} of all {n:,} areas" if outside else ""))
+    lone = out[out["single_user"] & local].sort_values("reports", ascending=False, kind="stable")
+    if len(lone):
+        said += (f"; the {_FMS_KINDS[level]['england_wales'][1]} with the most reports from one user, "
+                 f"{lone[code_col].iat[0]}, has {lone['reports'].iat[0]:,}")
+    return out, {"file": src.name, "year": year, "level": level, "category": cat, "dropped": dropped,
+                 "areas": areas, "note": said + "."}
 
 
 #: Hertfordshire's residents at the 2011 and 2021 Censuses (1,116,062 and 1,198,832), against which the

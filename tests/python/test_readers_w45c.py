@@ -61,3 +61,82 @@ def test_dacorum_lsoas_from_the_lookup(shared_data):
     src = inspect.getsource(evaluate)
     assert "in 46 of its 94 LSOAs 2011" in src and "0.50 over the 46 LSOAs listed" in src
     assert "45 of its 94" not in src
+
+
+# --------------------------------------------------------------------------- 1. FixMyStreet's UK areas
+def _a29(path) -> pd.DataFrame:
+    raw = pd.read_csv(path)
+    return raw[raw["SHEF_A_CODE"] == "A29"].reset_index(drop=True)
+
+
+def test_fixmystreet_names_each_kind_of_area(shared_data):
+    path = shared_path(shared_data, LSOA19)
+    fms, msgs = saferstats_messages(saferstats.read_fixmystreet, path)
+    a29 = _a29(path)
+    ew = a29["lsoa"].str.match(r"[EW]01")
+    sc = a29["lsoa"].str.startswith("S01")
+    ni = a29["lsoa"].str.startswith("95")
+    assert (int(ew.sum()), int(sc.sum()), int(ni.sum()), len(a29)) == (8756, 352, 13, 9121)
+    eng = a29["lsoa"].str.startswith("E01")
+    one = a29["unique_users"] == 1
+    # England alone 56% (4,687 of 8,310), England and Wales 57%, every area 58%
+    assert round(100 * (one & eng).sum() / eng.sum()) == 56 and round(100 * one.sum() / len(a29)) == 58
+    n_one_ew = int((one & ew).sum())
+    said = [m for m in msgs if m.startswith("read_fixmystreet")]
+    assert len(said) == 1
+    msg = said[0]
+    assert (f"8,756 LSOAs of England and Wales, 352 Scottish data zones, 13 Northern Ireland super output areas "
+            f"(365 outside England and Wales); {n_one_ew:,} of the 8,756 LSOAs of England and Wales "
+            f"({100 * n_one_ew / 8756:.0f}%) had one user") in msg
+    assert f"{int(one.sum()):,} of all 9,121 areas" in msg and "other codes" not in msg
+    assert fms.attrs["fixmystreet"]["areas"] == {"england_wales": 8756, "scotland": 352, "northern_ireland": 13}
+    # the LAD file: Scotland's council areas and Northern Ireland's districts, named as such
+    lad_path = shared_path(shared_data, "fly_tipping/fixmystreet_LAD_yearly/2019.csv")
+    lad, lmsgs = saferstats_messages(saferstats.read_fixmystreet, lad_path)
+    la = _a29(lad_path)["lad"]
+    n_sc, n_ni = int(la.str.startswith("S12").sum()), int(la.str.startswith("N09").sum())
+    assert (n_sc, n_ni) == (25, 5)
+    assert f"{len(la) - 30:,} local authority districts of England and Wales, 25 Scottish council areas, " \
+           "5 Northern Ireland districts" in next(m for m in lmsgs if m.startswith("read_fixmystreet"))
+
+
+# --------------------------------------------------------------------------- 2. several years, one table
+def test_fixmystreet_several_years_keep_their_attrs(shared_data):
+    folder = shared_path(shared_data, "fly_tipping/fixmystreet_LSOA_yearly")
+    paths = [folder / "2018.csv", folder / "2019.csv"]
+    both, msgs = saferstats_messages(saferstats.read_fixmystreet, paths)
+    raw = {y: _a29(folder / f"{y}.csv") for y in (2018, 2019)}
+    for y, r in raw.items():
+        part = both[both["year"] == y]
+        assert part["lsoa_code"].tolist() == r["lsoa"].tolist() and part["reports"].tolist() == r["reports"].tolist()
+    assert int(both["reports"].sum()) == int(raw[2018]["reports"].sum()) + 64_400
+    fx = both.attrs["fixmystreet"]
+    assert fx["years"] == [2018, 2019] and set(fx["notes"]) == {"2018.csv", "2019.csv"}
+    assert fx["counts"] == "reports" and fx["codes"] == "LSOA 2011"
+    assert both.attrs["summary"]["file"] == ["2018.csv", "2019.csv"]
+    assert both.attrs["summary"]["single_user_areas"] == sum(int((r["unique_users"] == 1).sum()) for r in raw.values())
+    said = [m for m in msgs if m.startswith("read_fixmystreet")]
+    assert len(said) == 1 and "2018.csv: 8,381 areas" in said[0] and "2019.csv: 9,121 areas" in said[0]
+    # a folder reads its <year>.csv files (not CODES_SHEF_A.csv)
+    same, _ = saferstats_messages(saferstats.read_fixmystreet, folder)
+    assert same["lsoa_code"].tolist() == both["lsoa_code"].tolist()
+    # pd.concat of one-year tables loses them: the reason for the list
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        glued = pd.concat([saferstats.read_fixmystreet(p) for p in paths])
+    assert "fixmystreet" not in glued.attrs
+    with pytest.raises(InvalidInputError, match="both 2019"):
+        _twice(folder)
+    with pytest.raises(InvalidInputError, match="different levels") as e:
+        saferstats.read_fixmystreet([folder / "2019.csv",
+                                     shared_path(shared_data, "fly_tipping/fixmystreet_LAD_yearly/2018.csv")])
+    assert e.value.argument == "path"
+
+
+def _twice(folder: Path) -> None:
+    """The 2019 file given twice under two names (a copy): refused, not double-counted."""
+    import shutil
+    import tempfile
+    other = Path(tempfile.mkdtemp()) / "2019.csv"
+    shutil.copy(folder / "2019.csv", other)
+    saferstats.read_fixmystreet([folder / "2019.csv", other])
