@@ -1554,8 +1554,14 @@ def _flytipping_recording(ft: pd.DataFrame) -> tuple[list[str], list[dict[str, A
 # Population denominators as published: Census 2021 TS021 by local authority, ONS mid-year estimates
 
 #: Header names (snake_case) of the local authority code and name in the TS021 tables read.
-_CENSUS_CODE_COLUMNS = ("area_code", "ltla21_code", "la_code", "lad21cd", "geography_code")
-_CENSUS_NAME_COLUMNS = ("area_name", "ltla21_name", "la", "la_name", "lad21nm", "geography")
+_CENSUS_CODE_COLUMNS = ("area_code", "ltla21_code", "la_code", "lad21cd", "geography_code", "lsoa21_code", "lsoa_code",
+                        "lsoa21cd")
+#: The five broad groups of Census 2021 TS021, as census_population gives them.
+_CENSUS_BROAD = ("Asian", "Black", "Mixed", "Other", "White")
+#: An LSOA code of England and Wales (2011 or 2021).
+_LSOA_CODE = re.compile(r"[EW]01\d{6}")
+_CENSUS_NAME_COLUMNS = ("area_name", "ltla21_name", "la", "la_name", "lad21nm", "geography", "lsoa21_name", "lsoa_name",
+                        "lsoa21nm")
 #: Labels of a TS021 table's total row (left out, counted as an aggregate row).
 _CENSUS_TOTALS = ("total", "all usual residents", "total: all usual residents")
 #: Local authority codes (GSS): unitary, non-metropolitan district, metropolitan district, London
@@ -1589,6 +1595,12 @@ def _census_layout(header: list[str], labels: list[str]) -> tuple[str, dict[str,
     if all(lab in stripped for lab in labels):
         roles.update({lab: stripped[lab] for lab in labels})
         return "wide", roles
+    # the five broad groups, one column each (humaniverse/demographr's LSOA table, pivoted from Nomis's)
+    if all(g.lower() in pos for g in _CENSUS_BROAD):
+        roles.update({g: pos[g.lower()] for g in _CENSUS_BROAD})
+        total = next((c for c in ("total_residents", "total", "all_usual_residents") if c in pos), None)
+        roles.update({"total": pos[total]} if total is not None else {})
+        return "broad", roles
     return None
 
 
@@ -1688,7 +1700,13 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
       ``LAD21CD``, ``geography code``), a name column, and the 19 ONS columns ``"Broad: Detailed"``
       (the England and Wales table ``ts021_ethnic_group_detailed_ltla21.csv``; Nomis's bulk
       ``census2021-ts021-ltla.csv``, whose columns start ``"Ethnic group: "``: its total and broad
-      columns are not read, the broad groups are summed from the 19).
+      columns are not read, the broad groups are summed from the 19);
+    * **broad**, one row per LSOA 2021 (``level="lsoa"`` only): a code column (``lsoa21_code``,
+      ``lsoa_code``, ``LSOA21CD``) and the five broad groups ``asian, black, mixed, white, other``
+      (any case), with ``total_residents`` checked against their sum where given: the England and
+      Wales LSOA table ``ts021_ethnic_group_lsoa21.csv`` (humaniverse/demographr, from Nomis's
+      bulk TS021). Nomis's own LSOA file (``census2021-ts021-lsoa.csv``, the 19 groups with
+      ``geography code``) is read at ``level="lsoa"`` too.
 
     A table of any other layout is refused (:class:`~saferstats.SaferstatsError` naming the file,
     its columns and the columns expected), and so is anything that would make a denominator
@@ -1720,6 +1738,14 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
       out and a warning names it (``census_population("csp")`` has it from LSOA counts). The
       former districts of Cumberland and Westmorland and Furness are in the file, so their CSPs are
       whole;
+    * ``level="lsoa"`` (an LSOA table; an LSOA table at another level, or an authority table at
+      this one, is refused naming ``level``): ``lsoa, lsoa_code, ward, ward_code, la, la_code, csp,
+      csp_code, force, ethnicity, population, census``, as ``census_population("lsoa")``: the five
+      broad groups of each LSOA 2021, placed by the ONS lookup that table uses (a code that is no
+      LSOA 2021 keeps its row, its places missing, and a warning names it). An authority's LSOAs
+      summed can differ by a few residents from its row of the authority table (ONS perturbed each
+      table apart): Stevenage's 89,498 are the same in both; Dacorum's LSOAs hold 155,087, its
+      authority row 155,081;
     * ``level="force"``: ``force, force_name, force_code, ethnicity, population, census``, the
       authorities summed to their police force area, for forces whose authorities are all in the
       file (a force the file covers in part is refused, naming the authorities missing). The
@@ -1768,7 +1794,7 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
     """
     from .geography import broad_of, check_level, bundled_table
 
-    lvl = check_level(level, ("la", "csp", "force"))
+    lvl = check_level(level, ("la", "csp", "force", "lsoa"))
     if not isinstance(detailed, (bool, np.bool_)):
         raise InvalidInputError(f"detailed must be True or False, got {detailed!r}", "detailed")
     if detailed and lvl != "la":
@@ -1786,6 +1812,8 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
             f"({', '.join(_CENSUS_CODE_COLUMNS)}), a name column and the 19 ONS group columns ({labels[0]!r}, ...)"
             + _census_2011_hint(rows[0] if rows else []) + _police_defined_hint(rows[0] if rows else []), "path")
     layout, roles = found
+    if layout == "broad":
+        labels = list(_CENSUS_BROAD)
     known = set(labels)
     dropped: list[dict[str, Any]] = []
     aggregate = other_measures = 0
@@ -1806,8 +1834,12 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
         if not any(str(c or "").strip() for c in row):
             continue
         code, name = str(cell(row, "code") or "").strip(), str(cell(row, "name") or "").strip()
-        if layout == "wide":
-            recs.extend((code, name, lab, count_of(cell(row, lab), n, lab), n) for lab in labels)
+        if layout in ("wide", "broad"):
+            got = [(code, name, lab, count_of(cell(row, lab), n, lab), n) for lab in labels]
+            if "total" in roles and count_of(cell(row, "total"), n, "total") != sum(g[3] for g in got):
+                raise _refuse_cell(src, n, str(rows[0][roles["total"]]), cell(row, "total"),
+                                   f"is not the sum of the five groups ({sum(g[3] for g in got):,.0f})")
+            recs.extend(got)
             continue
         measure = str(cell(row, "measure") or "count").strip()
         if measure.lower() != "count":
@@ -1840,8 +1872,18 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
     short = per[per.map(len) < len(labels)]
     if len(short):
         missing = sorted(known - short.iloc[0])
-        raise InvalidInputError(f"{src}: {short.index[0]} has {len(short.iloc[0])} of the 19 groups (missing "
+        raise InvalidInputError(f"{src}: {short.index[0]} has {len(short.iloc[0])} of the {len(labels)} groups (missing "
                                 f"{missing[:3]}{' ...' if len(missing) > 3 else ''}); its total would be short", "path")
+    by_lsoa = bool(det["la_code"].str.fullmatch(_LSOA_CODE).mean() > 0.5)
+    if by_lsoa != (lvl == "lsoa") or (layout == "broad" and lvl != "lsoa"):
+        raise InvalidInputError(
+            f"{src}: the file's areas are {'LSOAs' if by_lsoa else 'not LSOAs'} (e.g. {det['la_code'].iloc[0]}) "
+            + (f"and level={lvl!r}: pass level='lsoa'" if by_lsoa else
+               "and level='lsoa' reads an LSOA table (codes E01/W01): pass level='la', 'csp' or 'force'"
+               if lvl == "lsoa" else "in five broad groups: only an LSOA table in broad groups is read (level='lsoa')"),
+            "level")
+    if lvl == "lsoa":
+        return _census_lsoa(det, src, layout, aggregate, other_measures, dropped)
     places = _census_places(sorted(set(det["la_code"])))
     det["la"] = det["la"].where(det["la"] != "", det["la_code"].map(places["la"]))
     det["population"] = det["population"].astype("int64")
@@ -1908,6 +1950,48 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
                        "the same areas summed from LSOA counts"),
         "dropped": Records(dropped),
         "summary": {"layout": layout, "areas": int(det["la_code"].nunique()), "rows": len(out),
+                    "aggregate_rows": aggregate, "other_measures": other_measures},
+    })
+    return out
+
+
+def _census_lsoa(det: pd.DataFrame, src: Path, layout: str, aggregate: int, other_measures: int,
+                 dropped: list[dict[str, Any]]) -> pd.DataFrame:
+    """:func:`read_census_ethnicity`'s ``level="lsoa"``: the five broad groups of each LSOA 2021 of
+    ``det`` (one row per code and group, 19 detailed or 5 broad), placed in its ward, authority, CSP
+    and force as :func:`census_population` ("lsoa") places it, in that table's columns."""
+    from .geography import broad_of, census_population
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        where = census_population("lsoa").drop_duplicates("lsoa_code").set_index("lsoa_code")
+    cols = ["lsoa", "ward", "ward_code", "la", "la_code", "csp", "csp_code", "force"]
+    broad = det.assign(ethnicity=det["ethnicity"].map(lambda g: g if g in _CENSUS_BROAD else broad_of(g)))
+    out = broad.groupby(["la_code", "ethnicity"], as_index=False, sort=False)["population"].sum()
+    out = out.rename(columns={"la_code": "lsoa_code"})
+    unplaced = sorted(set(out["lsoa_code"]) - set(where.index))
+    if unplaced:
+        warn_user(f"read_census_ethnicity: {len(unplaced):,} code(s) of {src.name} are no LSOA 2021 of England and "
+                  f"Wales ({', '.join(unplaced[:5])}): their ward, local authority, CSP and force are missing")
+    for c in cols:
+        out[c] = out["lsoa_code"].map(where[c])
+    names = det.drop_duplicates("la_code").set_index("la_code")["la"]
+    out["lsoa"] = out["lsoa"].fillna(out["lsoa_code"].map(names.where(names != "")))
+    out = out[["lsoa", "lsoa_code", *cols[1:], "ethnicity", "population"]]
+    out = out.sort_values(["lsoa_code", "ethnicity"], kind="stable").reset_index(drop=True)
+    out["population"] = out["population"].astype("int64")
+    out["census"] = 2021
+    total = int(out["population"].sum())
+    out.attrs.update({
+        "census": 2021, "source_file": str(src),
+        "table": f"ONS Census 2021 TS021 ethnic group, usual residents by LSOA 2021 ({src.name})",
+        "geography": "LSOAs 2021 as the file codes them, placed by the ONS lookup census_population('lsoa') uses",
+        "total": total,
+        "total_note": (f"the file's cells sum to {total:,}; ONS perturbed each Census 2021 table for disclosure "
+                       "control, so an authority summed from its LSOAs can differ by a few residents from the "
+                       "authority table"),
+        "dropped": Records(dropped),
+        "summary": {"layout": layout, "areas": int(out["lsoa_code"].nunique()), "rows": len(out),
                     "aggregate_rows": aggregate, "other_measures": other_measures},
     })
     return out

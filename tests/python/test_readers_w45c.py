@@ -140,3 +140,54 @@ def _twice(folder: Path) -> None:
     other = Path(tempfile.mkdtemp()) / "2019.csv"
     shutil.copy(folder / "2019.csv", other)
     saferstats.read_fixmystreet([folder / "2019.csv", other])
+
+
+# --------------------------------------------------------------------------- 4. TS021 by LSOA
+CENSUS = "population/census2021_ew"
+
+
+def test_census_ethnicity_lsoa_table_as_published(shared_data):
+    path = shared_path(shared_data, f"{CENSUS}/ts021_ethnic_group_lsoa21.csv")
+    with pytest.raises(InvalidInputError, match="pass level='lsoa'") as e:
+        saferstats.read_census_ethnicity(path)
+    assert e.value.argument == "level"
+    pop, msgs = saferstats_messages(saferstats.read_census_ethnicity, path, level="lsoa")
+    assert not [m for m in msgs if m.startswith("read_census_ethnicity")]
+    assert list(pop.columns) == ["lsoa", "lsoa_code", "ward", "ward_code", "la", "la_code", "csp", "csp_code", "force",
+                                 "ethnicity", "population", "census"]
+    raw = pd.read_csv(path)
+    lk = pd.read_csv(shared_path(shared_data, f"{CENSUS}/lookup_lsoa21_ward24_ltla24.csv"))
+    assert len(pop) == 5 * len(raw) and int(pop["population"].sum()) == int(raw["total_residents"].sum()) == 59_597_576
+    first = pop[pop["lsoa_code"] == raw["lsoa21_code"].iat[0]].set_index("ethnicity")["population"]
+    assert first.to_dict() == {g.capitalize(): int(raw[g].iat[0]) for g in ("asian", "black", "mixed", "other", "white")}
+    # each authority's LSOA rows: the raw file summed over the raw ONS lookup
+    hand = raw.merge(lk, on="lsoa21_code").groupby("ltla24_code")[["asian", "black", "mixed", "other", "white"]].sum()
+    ours = pop.pivot_table(index="la_code", columns="ethnicity", values="population", aggfunc="sum")
+    ours.columns = [c.lower() for c in ours.columns]
+    pd.testing.assert_frame_equal(ours.sort_index(), hand.sort_index().rename_axis("la_code"), check_dtype=False)
+    # ... against the authority table (TS021 by LTLA, 19 groups): Stevenage's LSOAs sum to its row
+    la = saferstats_messages(saferstats.read_census_ethnicity, shared_path(
+        shared_data, f"{CENSUS}/ts021_ethnic_group_detailed_ltla21.csv"))[0]
+    steven_la = la[la["la"] == "Stevenage"]
+    steven = pop[pop["la"] == "Stevenage"]
+    assert int(steven["population"].sum()) == int(steven_la["population"].sum()) == 89_498
+    by_group = steven.groupby("ethnicity")["population"].sum() - steven_la.set_index("ethnicity")["population"]
+    assert by_group.abs().max() <= 20  # ONS's perturbation of each table, apart
+    # same columns as census_population("lsoa") (the bundled table of the same Census)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bundled = saferstats.census_population("lsoa")
+    assert list(bundled.columns) == list(pop.columns)
+
+
+def test_census_ethnicity_lsoa_refusals(tmp_path):
+    f = tmp_path / "lsoa.csv"
+    f.write_text("lsoa21_code,asian,black,mixed,white,other,total_residents\nE01023395,10,5,5,100,2,123\n")
+    with pytest.raises(InvalidInputError, match=r"line 2, column 'total_residents': '?123'? is not the sum of the five "
+                                                r"groups \(122\)"):
+        saferstats.read_census_ethnicity(f, level="lsoa")
+    g = tmp_path / "la.csv"
+    g.write_text("la_code,asian,black,mixed,white,other\nE07000096,10,5,5,100,2\n")
+    with pytest.raises(InvalidInputError, match="level='lsoa' reads an LSOA table") as e:
+        saferstats.read_census_ethnicity(g, level="lsoa")
+    assert e.value.argument == "level"
