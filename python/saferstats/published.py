@@ -1436,8 +1436,9 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     if short:
         size = short.get("size", [])
         latest = max(out["period"]) if len(out) else ""
-        eg = ", ".join(f"{r['la_name']} {r['period']}: {r['sum']:,.0f} of {r['incidents']:,.0f}"
-                       for r in [r for r in size if r["period"] == latest][:4] or size[:4])
+        in_latest = [r for r in size if r["period"] == latest][:4]  # the year is said once, before them
+        eg = ", ".join(f"{r['la_name']}{'' if in_latest else ' ' + str(r['period']) + ':'} {r['sum']:,.0f} of "
+                       f"{r['incidents']:,.0f}" for r in in_latest or size[:4])
         other = "; ".join(f"by {_BREAKDOWN_WORDS[k]} in {len(v)} ("
                           + ", ".join(str(r["la_name"]) + " " + str(r["period"]) for r in v[:3]) + ")"
                           for k, v in short.items() if k != "size")

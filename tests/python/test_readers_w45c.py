@@ -191,3 +191,20 @@ def test_census_ethnicity_lsoa_refusals(tmp_path):
     with pytest.raises(InvalidInputError, match="level='lsoa' reads an LSOA table") as e:
         saferstats.read_census_ethnicity(g, level="lsoa")
     assert e.value.argument == "level"
+
+
+# --------------------------------------------------------------------------- 5. the year said once
+def test_flytipping_size_warning_says_the_year_once(shared_data):
+    folder = "fly_tipping/defra_la_2012-13_to_2021-22"
+    _ft, msgs = saferstats_messages(saferstats.read_flytipping, shared_path(shared_data, f"{folder}/Flytipping.xlsx"))
+    raw = pd.read_csv(shared_path(shared_data, f"{folder}/DERIVED_Flytipping_LA_incidents.csv"), na_values=[":"])
+    raw.columns = [" ".join(c.split()) for c in raw.columns]
+    sizes = ["Single Black Bag Incidents", "Single Item Incidents", "Car Boot or Less Incidents",
+             "Small Van Load Incidents", "Transit Van Load Incidents", "Tipper Lorry Load Incidents",
+             "Significant / Multi Loads Incidents"]
+    adur = raw[(raw["LA Name"] == "Adur") & (raw["Year"] == "2021-22")].iloc[0]
+    part, total = int(adur[sizes].sum()), int(adur["Total Incidents"])
+    assert (part, total) == (404, 845)
+    m = next(x for x in msgs if "by size" in x)
+    assert f"(90 in 2021/22: Adur {part} of {total}, " in m and "Adur 2021/22" not in m
+    assert m.count("2021/22") == 1
