@@ -44,8 +44,8 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._frames import FrozenColumn, Records, plain, real_option
 from .exceptions import InvalidInputError, SaferstatsWarning, warn_user
-from .io import (blank_as_missing, reader_categorical, field_map, input_files, first_line, police_uk_folders, problem_reason, snake_case,
-                 unzip_bounded)
+from .io import (blank_as_missing, reader_categorical, field_map, header_delimiter, input_files, first_line, police_uk_folders,
+                 problem_reason, snake_case, unzip_bounded)
 
 __all__ = ["read_street_crime", "is_street_crime_file", "read_hate_crime", "read_flytipping", "read_fixmystreet",
            "read_census_ethnicity",
@@ -155,7 +155,7 @@ def _street_header(path: Path, shown_name: str) -> tuple[str, list[str], list[st
     header = first_line(path)
     if not header.strip():
         return None
-    delim = ";" if header.count(";") > header.count(",") else ","
+    delim = header_delimiter(header)
     try:
         shown = next(csv.reader([header], delimiter=delim))
     except csv.Error as e:
@@ -2305,7 +2305,6 @@ _UOF_ODD_EXPECTED = 1.0
 #: Wales (excluding BTP)").
 AGGREGATE_NAME = re.compile(r"^\s*(\*|total\b|all\s+(authorities|areas|forces)\b|"
                              r"(england(\s*(and|&)\s*wales)?|e\s*&\s*w|national)(\s+totals?)?\s*$)", re.IGNORECASE)
-_UOF_AGGREGATE = AGGREGATE_NAME
 
 
 def _uof_row_types(tactics: list[str]) -> tuple[list[str], list[str | None]]:
@@ -2683,7 +2682,7 @@ def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share
                             "force", "value": None, "reason": "no force or tactic (row left out)"})
             continue
         rec["source_line"] = line
-        if _UOF_AGGREGATE.search(rec["force"]):
+        if AGGREGATE_NAME.search(rec["force"]):
             totals.append(rec)
             continue
         dropped.extend(problems)

@@ -208,3 +208,19 @@ def test_flytipping_size_warning_says_the_year_once(shared_data):
     m = next(x for x in msgs if "by size" in x)
     assert f"(90 in 2021/22: Adur {part} of {total}, " in m and "Adur 2021/22" not in m
     assert m.count("2021/22") == 1
+
+
+# --------------------------------------------------------------------------- 7. one rule, one name
+def test_street_header_uses_io_delimiter_rule_and_alias_is_gone(shared_data, tmp_path):
+    from saferstats import io as sio, published
+
+    assert not hasattr(published, "_UOF_AGGREGATE") and published.AGGREGATE_NAME.search("England and Wales")
+    src = inspect.getsource(published._street_header)
+    assert "header_delimiter(header)" in src and 'count(";")' not in src
+    # the City of London re-export (semicolons) and a police.uk file (commas) read by the same rule
+    semi = shared_path(shared_data, "street_crime/city_of_london_2023/street.csv")
+    comma = shared_path(shared_data, "street_crime/2021-01-hertfordshire-street.csv")
+    for path, delim in ((semi, ";"), (comma, ",")):
+        first = path.open(encoding="utf-8-sig").readline()
+        assert sio.header_delimiter(first) == delim == published._street_header(path, path.name)[0]
+        assert published._street_header(path, path.name)[1] == first.rstrip("\r\n").replace('"', "").split(delim)
