@@ -1936,23 +1936,31 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
         for i, c in enumerate(("csp", "csp_code", "force", "csp_split")):
             out.insert(2 + i, c, out["la_code"].map(places[c]))
         out = out.sort_values(["la", "la_code", "ethnicity"], kind="stable")
+    return _census_attrs(
+        out, src, f"19 groups by local authority ({src.name})",
+        "local authorities as the file codes them (2021 codes)" if lvl == "la" else
+        "Community Safety Partnerships, December 2024 (sums of the file's authorities)" if lvl == "csp" else
+        "police force areas, December 2024 (sums of the file's authorities)",
+        "its totals can differ by a few residents from ONS's published totals and from the same areas summed from "
+        "LSOA counts", dropped, {"layout": layout, "areas": int(det["la_code"].nunique()), "rows": len(out),
+                                 "aggregate_rows": aggregate, "other_measures": other_measures})
+
+
+def _census_attrs(out: pd.DataFrame, src: Path, table: str, geography: str, differ: str,
+                  dropped: list[dict[str, Any]], summary: dict[str, Any]) -> pd.DataFrame:
+    """``out`` with :func:`read_census_ethnicity`'s ``census`` column and attrs (``table``: what
+    follows "usual residents, "; ``differ``: how its totals can differ from others)."""
     out = out.reset_index(drop=True)
+    out["population"] = out["population"].astype("int64")
     out["census"] = 2021
     total = int(out["population"].sum())
     out.attrs.update({
         "census": 2021, "source_file": str(src),
-        "table": f"ONS Census 2021 TS021 ethnic group, usual residents, 19 groups by local authority ({src.name})",
-        "geography": "local authorities as the file codes them (2021 codes)" if lvl == "la" else
-                     "Community Safety Partnerships, December 2024 (sums of the file's authorities)" if lvl == "csp" else
-                     "police force areas, December 2024 (sums of the file's authorities)",
+        "table": f"ONS Census 2021 TS021 ethnic group, usual residents, {table}", "geography": geography,
         "total": total,
         "total_note": (f"the file's cells sum to {total:,}; ONS perturbed each Census 2021 table for disclosure "
-                       "control, so its totals can differ by a few residents from ONS's published totals and from "
-                       "the same areas summed from LSOA counts"),
-        "dropped": Records(dropped),
-        "summary": {"layout": layout, "areas": int(det["la_code"].nunique()), "rows": len(out),
-                    "aggregate_rows": aggregate, "other_measures": other_measures},
-    })
+                       f"control, so {differ}"),
+        "dropped": Records(dropped), "summary": summary})
     return out
 
 
@@ -1979,23 +1987,13 @@ def _census_lsoa(det: pd.DataFrame, src: Path, layout: str, aggregate: int, othe
     names = det.drop_duplicates("la_code").set_index("la_code")["la"]
     out["lsoa"] = out["lsoa"].fillna(out["lsoa_code"].map(names.where(names != "")))
     out = out[["lsoa", "lsoa_code", *cols[1:], "ethnicity", "population"]]
-    out = out.sort_values(["lsoa_code", "ethnicity"], kind="stable").reset_index(drop=True)
-    out["population"] = out["population"].astype("int64")
-    out["census"] = 2021
-    total = int(out["population"].sum())
-    out.attrs.update({
-        "census": 2021, "source_file": str(src),
-        "table": f"ONS Census 2021 TS021 ethnic group, usual residents by LSOA 2021 ({src.name})",
-        "geography": "LSOAs 2021 as the file codes them, placed by the ONS lookup census_population('lsoa') uses",
-        "total": total,
-        "total_note": (f"the file's cells sum to {total:,}; ONS perturbed each Census 2021 table for disclosure "
-                       "control, so an authority summed from its LSOAs can differ by a few residents from the "
-                       "authority table"),
-        "dropped": Records(dropped),
-        "summary": {"layout": layout, "areas": int(out["lsoa_code"].nunique()), "rows": len(out),
-                    "aggregate_rows": aggregate, "other_measures": other_measures},
-    })
-    return out
+    out = out.sort_values(["lsoa_code", "ethnicity"], kind="stable")
+    return _census_attrs(
+        out, src, f"by LSOA 2021 ({src.name})",
+        "LSOAs 2021 as the file codes them, placed by the ONS lookup census_population('lsoa') uses",
+        "an authority summed from its LSOAs can differ by a few residents from the authority table", dropped,
+        {"layout": layout, "areas": int(out["lsoa_code"].nunique()), "rows": len(out), "aggregate_rows": aggregate,
+         "other_measures": other_measures})
 
 
 def _census_csp_sums(det: pd.DataFrame, places: pd.DataFrame, lk: pd.DataFrame, covered: set[str],
