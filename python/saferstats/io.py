@@ -253,9 +253,15 @@ def _json_as_csv(path: Path, folder: Path) -> Path:
     return out
 
 
+def header_delimiter(header: str) -> str:
+    """The delimiter of a police.uk file (or a re-export) from its first line: ``";"`` where it has
+    more semicolons than commas (the City of London's semicolon re-exports), else ``","``."""
+    return ";" if header.count(";") > header.count(",") else ","
+
+
 def _detect(header: str) -> tuple[str, str]:
     """(format, delimiter) from the first line of a file."""
-    delim = ";" if header.count(";") > header.count(",") else ","
+    delim = header_delimiter(header)
     cols = [snake_case(c.strip('"')) for c in header.split(delim)]
     if "location_latitude" in cols or "datetime" in cols:
         return "api", delim

@@ -44,8 +44,8 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._frames import FrozenColumn, Records, plain, real_option
 from .exceptions import InvalidInputError, SaferstatsWarning, warn_user
-from .io import (blank_as_missing, reader_categorical, field_map, input_files, first_line, police_uk_folders, problem_reason, snake_case,
-                 unzip_bounded)
+from .io import (blank_as_missing, reader_categorical, field_map, header_delimiter, input_files, first_line, police_uk_folders,
+                 problem_reason, snake_case, unzip_bounded)
 
 __all__ = ["read_street_crime", "is_street_crime_file", "read_hate_crime", "read_flytipping", "read_fixmystreet",
            "read_census_ethnicity",
@@ -155,7 +155,7 @@ def _street_header(path: Path, shown_name: str) -> tuple[str, list[str], list[st
     header = first_line(path)
     if not header.strip():
         return None
-    delim = ";" if header.count(";") > header.count(",") else ","
+    delim = header_delimiter(header)
     try:
         shown = next(csv.reader([header], delimiter=delim))
     except csv.Error as e:
@@ -990,6 +990,18 @@ def same_population_note(table: pd.DataFrame, name: str, *, population: str = "p
 
 
 _FMS_LEVELS = {"lad": ("la_code", "local authority district"), "lsoa": ("lsoa_code", "LSOA")}
+#: The kinds of area in FixMyStreet's files, by level: (code pattern, one, several). mySociety's LSOA
+#: files hold Scotland's data zones and Northern Ireland's super output areas too, its LAD files
+#: Scotland's council areas and Northern Ireland's districts.
+_FMS_KINDS = {
+    "lsoa": {"england_wales": (r"[EW]01\d{6}", "LSOA of England and Wales", "LSOAs of England and Wales"),
+             "scotland": (r"S01\d{6}", "Scottish data zone", "Scottish data zones"),
+             "northern_ireland": (r"95[A-Z]{2}\d{2}[SW]\d{1,2}", "Northern Ireland super output area",
+                                  "Northern Ireland super output areas")},
+    "lad": {"england_wales": (r"(E0[6-9]|W06)\d{6}", "local authority district of England and Wales",
+                              "local authority districts of England and Wales"),
+            "scotland": (r"S12\d{6}", "Scottish council area", "Scottish council areas"),
+            "northern_ireland": (r"N09\d{6}", "Northern Ireland district", "Northern Ireland districts")}}
 
 
 def _fixmystreet_level(first_row: list[Any]) -> str | None:
@@ -1002,11 +1014,21 @@ def _fixmystreet_level(first_row: list[Any]) -> str | None:
 
 
 def read_fixmystreet(path: Any, *, category: str = "A29") -> pd.DataFrame:
-    """Read one of mySociety's FixMyStreet count files as published (``fms_geographic_data``:
+    """Read mySociety's FixMyStreet count files as published (``fms_geographic_data``:
     ``LAD/all/SHEF_A/<year>.csv`` or ``LSOA/all/SHEF_A/<year>.csv``; columns ``lad`` or ``lsoa``,
     ``SHEF_A_CODE``, ``reports``, ``unique_users``, ``average_per_user``), keeping one category:
     ``"A29"`` (fly-tipping, the default), ``"A28"`` flyposting, ... (mySociety's
     ``CODES_SHEF_A.csv``).
+
+    ``path``: one file, a list of files, or a folder (its ``<year>.csv`` files), as
+    :func:`read_street_crime` and :func:`read_mid_year_population` take them. Several years give one
+    table (``year`` tells them apart) whose attrs cover every file: ``attrs["dropped"]`` and the
+    ``attrs["summary"]`` counts over all of them, ``attrs["fixmystreet"]["notes"]`` each file's
+    own note, and one warning saying each file's figures. Read several years this way rather than
+    with ``pd.concat`` of one-file tables, which keeps attrs only where every table's are equal
+    (never, as each year's figures differ), so the notes and the flag the funnels and trends read
+    are lost. Files of LADs and of LSOAs together, two files of one year, or several files not
+    named ``<year>.csv`` are refused (:class:`~saferstats.InvalidInputError` naming ``path``).
 
     Returns one row per area with a report: ``la_code`` (a LAD file) or ``lsoa_code`` (an LSOA
     file), ``category``, ``year`` (from a file named ``<year>.csv``; missing otherwise),
@@ -1018,16 +1040,23 @@ def read_fixmystreet(path: Any, *, category: str = "A29") -> pd.DataFrame:
     ``codes``, ``zeros_listed``, ``category``) and in a :class:`~saferstats.SaferstatsWarning`:
 
     * **reports by FixMyStreet users, not incidents**: one user can make many. Dacorum's LSOA
-      with the most fly-tipping reports in 2019 (E01023395, 20) had one user, and in England 56%
-      of the LSOAs with a 2019 fly-tipping report had one user. Rank or compare areas on
+      with the most fly-tipping reports in 2019 (E01023395, 20) had one user, and 57% of the
+      LSOAs of England and Wales with a 2019 fly-tipping report (56% of England's) had one user.
+      Rank or compare areas on
       ``unique_users`` beside ``reports``; a funnel or trend given ``reports`` with
       ``unique_users`` beside it says so again (:func:`saferstats.funnel_significance`,
       :func:`saferstats.poisson_trend`);
     * **only areas with a report are listed**: the others had none and are absent, not zero
       (add them as 0 before a rate, a rank or a clustering);
-    * the LSOA files' codes are **LSOAs 2011** (and Scotland's data zones, Northern Ireland's
-      super output areas): :func:`saferstats.assign_lsoa21` gives their LSOAs 2021, wards and
-      districts.
+    * the LSOA files' codes are **LSOAs 2011** of England and Wales, and also Scotland's data zones
+      (``S01...``) and Northern Ireland's super output areas (``95AA01S1``, ``95MM23W1``); the LAD
+      files hold Scotland's council areas (``S12...``) and Northern Ireland's districts (``N09...``)
+      beside the districts of England and Wales. The warning names each kind with its count (2019
+      LSOA file: 8,756 LSOAs of England and Wales, 352 Scottish data zones, 13 Northern Ireland
+      super output areas) and gives the single-user share over England and Wales;
+      ``attrs["fixmystreet"]["areas"]`` holds the counts (keys ``england_wales``, ``scotland``,
+      ``northern_ireland``, ``other``). :func:`saferstats.assign_lsoa21` gives the LSOAs 2021,
+      wards and districts of the LSOAs 2011 (the others are ``"not_lsoa"`` to it).
 
     A row whose ``reports`` or ``unique_users`` is not a whole number, or whose ``unique_users``
     is above its ``reports``, is left out and listed in ``df.attrs["dropped"]``. A ``category``
@@ -1049,7 +1078,57 @@ def read_fixmystreet(path: Any, *, category: str = "A29") -> pd.DataFrame:
     1  E01023398  2019        6             1         True
     2  E01023400  2019        3             3        False
     """
-    src = _one_file(path, "path")
+    files = input_files(path, patterns=("[12][0-9][0-9][0-9].csv",))
+    parts = [_read_fixmystreet_file(src, category) for src in files]
+    levels = sorted({info["level"] for _o, info in parts})
+    if len(levels) > 1:
+        raise InvalidInputError("`path` names FixMyStreet files of different levels (" + ", ".join(
+            f"{info['file']}: {info['level']}" for _o, info in parts) + "): read the LAD and the LSOA files apart", "path")
+    seen: dict[Any, str] = {}
+    for _o, info in parts:
+        key = info["year"]
+        if key is None and len(parts) > 1:
+            raise InvalidInputError(f"`path`: {info['file']} is not named <year>.csv, so its rows could not be told "
+                                    "from the other files' (the year column comes from the file name)", "path")
+        if key in seen:
+            raise InvalidInputError(f"`path`: {seen[key]} and {info['file']} are both {key}: give each year once", "path")
+        seen[key] = info["file"]
+    level, cat = levels[0], parts[0][1]["category"]
+    out = pd.concat([o for o, _i in parts], ignore_index=True) if len(parts) > 1 else parts[0][0]
+    out["year"] = out["year"].astype("Int64")
+    areas: dict[str, int] = {}
+    for _o, info in parts:
+        for k, v in info["areas"].items():
+            areas[k] = areas.get(k, 0) + v
+    names = [info["file"] for _o, info in parts]
+    out.attrs["dropped"] = Records([d for _o, info in parts for d in info["dropped"]])
+    out.attrs["summary"] = {"file": names[0] if len(names) == 1 else names, "rows": len(out), "category": cat,
+                            "reports": int(out["reports"].sum()), "single_user_areas": int(out["single_user"].sum()),
+                            "dropped_rows": len(out.attrs["dropped"]), "areas": areas}
+    out.attrs["fixmystreet"] = {
+        "counts": "reports", "users": "unique_users", "level": level,
+        "codes": "LSOA 2011" if level == "lsoa" else "local authority district (as published)",
+        "zeros_listed": False, "category": cat, "areas": areas,
+        "years": [info["year"] for _o, info in parts], "notes": {info["file"]: info["note"] for _o, info in parts}}
+    warn_user("read_fixmystreet: these are reports made by FixMyStreet users, not incidents, and one user can make "
+              "many. " + " ".join(info["note"] for _o, info in parts) + " Rank or compare on unique_users beside "
+              "reports. Only the areas with a report are listed: the others had none (add them as 0 before a rate, a "
+              "rank or a clustering)"
+              + ("; the codes are LSOAs 2011: saferstats.assign_lsoa21 gives their LSOAs 2021" if level == "lsoa" else ""))
+    return out
+
+
+def _fms_area_kinds(codes: pd.Series, level: str) -> pd.Series:
+    """The kind of each FixMyStreet area code (a key of :data:`_FMS_KINDS`): mySociety's files cover the
+    UK, with Scotland's and Northern Ireland's areas beside the LSOAs and districts of England and Wales."""
+    kind = pd.Series("other", index=codes.index, dtype=object)
+    for name, (pattern, _one, _many) in _FMS_KINDS[level].items():
+        kind[codes.str.fullmatch(pattern)] = name
+    return kind
+
+
+def _read_fixmystreet_file(src: Path, category: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """One FixMyStreet count file read (no warning), and what :func:`read_fixmystreet` says of it."""
     rows = _read_sheet(src, None, "path") if src.suffix.lower() == ".csv" else []
     level = _fixmystreet_level(rows[0] if rows else [])
     header = [snake_case(str(c)) if c is not None else "" for c in rows[0]] if rows else []
@@ -1057,7 +1136,7 @@ def read_fixmystreet(path: Any, *, category: str = "A29") -> pd.DataFrame:
         raise InvalidInputError(
             f"{src.name}: not a FixMyStreet count file (mySociety fms_geographic_data, a CSV with the columns lad or "
             f"lsoa, SHEF_A_CODE, reports, unique_users, average_per_user); its first row is {header[:6]}", "path")
-    code_col, what = _FMS_LEVELS[level]
+    code_col = _FMS_LEVELS[level][0]
     at = {h: k for k, h in enumerate(header)}
     cat = str(category).strip().upper()
     body = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(str(c).strip() for c in r)]
@@ -1097,23 +1176,25 @@ def read_fixmystreet(path: Any, *, category: str = "A29") -> pd.DataFrame:
     out["reports"] = out["reports"].astype(np.int64)
     out["unique_users"] = out["unique_users"].astype(np.int64)
     out["single_user"] = out["unique_users"] == 1
-    codes = "LSOA 2011" if level == "lsoa" else "local authority district (as published)"
-    out.attrs["dropped"] = Records(dropped)
-    out.attrs["summary"] = {"file": src.name, "rows": len(out), "category": cat, "reports": int(out["reports"].sum()),
-                            "single_user_areas": int(out["single_user"].sum()), "dropped_rows": len(dropped)}
-    out.attrs["fixmystreet"] = {"counts": "reports", "users": "unique_users", "level": level, "codes": codes,
-                                "zeros_listed": False, "category": cat}
-    n, one = len(out), int(out["single_user"].sum())
-    lone = out[out["single_user"]].sort_values("reports", ascending=False, kind="stable")
-    eg = (f"; the {what} with the most reports from one user, {lone[code_col].iat[0]}, has {lone['reports'].iat[0]:,}"
-          if len(lone) else "")
-    warn_user(f"read_fixmystreet: {src.name}: {n:,} {what}s with a category {cat} report ({int(out['reports'].sum()):,} "
-              f"reports): these are reports made by FixMyStreet users, not incidents, and one user can make many: "
-              f"{one:,} of the {n:,} ({100 * one / n if n else 0:.0f}%) had one user (single_user){eg}. Rank or compare "
-              "on unique_users beside reports. Only the areas with a report are listed: the others had none (add them "
-              "as 0 before a rate, a rank or a clustering)"
-              + ("; the codes are LSOAs 2011: saferstats.assign_lsoa21 gives their LSOAs 2021" if level == "lsoa" else ""))
-    return out
+    kinds = _fms_area_kinds(out[code_col], level)
+    areas = {k: int((kinds == k).sum()) for k in (*_FMS_KINDS[level], "other") if (kinds == k).any()}
+    local = kinds == "england_wales"
+    n, n_local, one = len(out), int(local.sum()), int(out["single_user"].sum())
+    one_local = int((out["single_user"] & local).sum())
+    labels = {**{k: v[2] for k, v in _FMS_KINDS[level].items()}, "other": "other codes"}
+    outside = n - n_local
+    said = (f"{src.name}: {n:,} areas with a category {cat} report ({int(out['reports'].sum()):,} reports)"
+            + (": " + ", ".join(f"{v:,} {labels[k]}" for k, v in areas.items())
+               + f" ({outside:,} outside England and Wales)" if outside else f", all {labels['england_wales']}")
+            + f"; {one_local:,} of the {n_local:,} {labels['england_wales']} "
+            + f"({100 * one_local / n_local if n_local else 0:.0f}%) had one user (single_user)"
+            + (f", {one:,} of all {n:,} areas" if outside else ""))
+    lone = out[out["single_user"] & local].sort_values("reports", ascending=False, kind="stable")
+    if len(lone):
+        said += (f"; the {_FMS_KINDS[level]['england_wales'][1]} with the most reports from one user, "
+                 f"{lone[code_col].iat[0]}, has {lone['reports'].iat[0]:,}")
+    return out, {"file": src.name, "year": year, "level": level, "category": cat, "dropped": dropped,
+                 "areas": areas, "note": said + "."}
 
 
 #: Hertfordshire's residents at the 2011 and 2021 Censuses (1,116,062 and 1,198,832), against which the
@@ -1355,8 +1436,9 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     if short:
         size = short.get("size", [])
         latest = max(out["period"]) if len(out) else ""
-        eg = ", ".join(f"{r['la_name']} {r['period']}: {r['sum']:,.0f} of {r['incidents']:,.0f}"
-                       for r in [r for r in size if r["period"] == latest][:4] or size[:4])
+        in_latest = [r for r in size if r["period"] == latest][:4]  # the year is said once, before them
+        eg = ", ".join(f"{r['la_name']}{'' if in_latest else ' ' + str(r['period']) + ':'} {r['sum']:,.0f} of "
+                       f"{r['incidents']:,.0f}" for r in in_latest or size[:4])
         other = "; ".join(f"by {_BREAKDOWN_WORDS[k]} in {len(v)} ("
                           + ", ".join(str(r["la_name"]) + " " + str(r["period"]) for r in v[:3]) + ")"
                           for k, v in short.items() if k != "size")
@@ -1473,8 +1555,14 @@ def _flytipping_recording(ft: pd.DataFrame) -> tuple[list[str], list[dict[str, A
 # Population denominators as published: Census 2021 TS021 by local authority, ONS mid-year estimates
 
 #: Header names (snake_case) of the local authority code and name in the TS021 tables read.
-_CENSUS_CODE_COLUMNS = ("area_code", "ltla21_code", "la_code", "lad21cd", "geography_code")
-_CENSUS_NAME_COLUMNS = ("area_name", "ltla21_name", "la", "la_name", "lad21nm", "geography")
+_CENSUS_CODE_COLUMNS = ("area_code", "ltla21_code", "la_code", "lad21cd", "geography_code", "lsoa21_code", "lsoa_code",
+                        "lsoa21cd")
+#: The five broad groups of Census 2021 TS021, as census_population gives them.
+_CENSUS_BROAD = ("Asian", "Black", "Mixed", "Other", "White")
+#: An LSOA code of England and Wales (2011 or 2021).
+_LSOA_CODE = re.compile(r"[EW]01\d{6}")
+_CENSUS_NAME_COLUMNS = ("area_name", "ltla21_name", "la", "la_name", "lad21nm", "geography", "lsoa21_name", "lsoa_name",
+                        "lsoa21nm")
 #: Labels of a TS021 table's total row (left out, counted as an aggregate row).
 _CENSUS_TOTALS = ("total", "all usual residents", "total: all usual residents")
 #: Local authority codes (GSS): unitary, non-metropolitan district, metropolitan district, London
@@ -1508,6 +1596,12 @@ def _census_layout(header: list[str], labels: list[str]) -> tuple[str, dict[str,
     if all(lab in stripped for lab in labels):
         roles.update({lab: stripped[lab] for lab in labels})
         return "wide", roles
+    # the five broad groups, one column each (humaniverse/demographr's LSOA table, pivoted from Nomis's)
+    if all(g.lower() in pos for g in _CENSUS_BROAD):
+        roles.update({g: pos[g.lower()] for g in _CENSUS_BROAD})
+        total = next((c for c in ("total_residents", "total", "all_usual_residents") if c in pos), None)
+        roles.update({"total": pos[total]} if total is not None else {})
+        return "broad", roles
     return None
 
 
@@ -1607,7 +1701,13 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
       ``LAD21CD``, ``geography code``), a name column, and the 19 ONS columns ``"Broad: Detailed"``
       (the England and Wales table ``ts021_ethnic_group_detailed_ltla21.csv``; Nomis's bulk
       ``census2021-ts021-ltla.csv``, whose columns start ``"Ethnic group: "``: its total and broad
-      columns are not read, the broad groups are summed from the 19).
+      columns are not read, the broad groups are summed from the 19);
+    * **broad**, one row per LSOA 2021 (``level="lsoa"`` only): a code column (``lsoa21_code``,
+      ``lsoa_code``, ``LSOA21CD``) and the five broad groups ``asian, black, mixed, white, other``
+      (any case), with ``total_residents`` checked against their sum where given: the England and
+      Wales LSOA table ``ts021_ethnic_group_lsoa21.csv`` (humaniverse/demographr, from Nomis's
+      bulk TS021). Nomis's own LSOA file (``census2021-ts021-lsoa.csv``, the 19 groups with
+      ``geography code``) is read at ``level="lsoa"`` too.
 
     A table of any other layout is refused (:class:`~saferstats.SaferstatsError` naming the file,
     its columns and the columns expected), and so is anything that would make a denominator
@@ -1639,6 +1739,14 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
       out and a warning names it (``census_population("csp")`` has it from LSOA counts). The
       former districts of Cumberland and Westmorland and Furness are in the file, so their CSPs are
       whole;
+    * ``level="lsoa"`` (an LSOA table; an LSOA table at another level, or an authority table at
+      this one, is refused naming ``level``): ``lsoa, lsoa_code, ward, ward_code, la, la_code, csp,
+      csp_code, force, ethnicity, population, census``, as ``census_population("lsoa")``: the five
+      broad groups of each LSOA 2021, placed by the ONS lookup that table uses (a code that is no
+      LSOA 2021 keeps its row, its places missing, and a warning names it). An authority's LSOAs
+      summed can differ by a few residents from its row of the authority table (ONS perturbed each
+      table apart): Stevenage's 89,498 are the same in both; Dacorum's LSOAs hold 155,087, its
+      authority row 155,081;
     * ``level="force"``: ``force, force_name, force_code, ethnicity, population, census``, the
       authorities summed to their police force area, for forces whose authorities are all in the
       file (a force the file covers in part is refused, naming the authorities missing). The
@@ -1687,7 +1795,7 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
     """
     from .geography import broad_of, check_level, bundled_table
 
-    lvl = check_level(level, ("la", "csp", "force"))
+    lvl = check_level(level, ("la", "csp", "force", "lsoa"))
     if not isinstance(detailed, (bool, np.bool_)):
         raise InvalidInputError(f"detailed must be True or False, got {detailed!r}", "detailed")
     if detailed and lvl != "la":
@@ -1705,6 +1813,8 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
             f"({', '.join(_CENSUS_CODE_COLUMNS)}), a name column and the 19 ONS group columns ({labels[0]!r}, ...)"
             + _census_2011_hint(rows[0] if rows else []) + _police_defined_hint(rows[0] if rows else []), "path")
     layout, roles = found
+    if layout == "broad":
+        labels = list(_CENSUS_BROAD)
     known = set(labels)
     dropped: list[dict[str, Any]] = []
     aggregate = other_measures = 0
@@ -1725,8 +1835,12 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
         if not any(str(c or "").strip() for c in row):
             continue
         code, name = str(cell(row, "code") or "").strip(), str(cell(row, "name") or "").strip()
-        if layout == "wide":
-            recs.extend((code, name, lab, count_of(cell(row, lab), n, lab), n) for lab in labels)
+        if layout in ("wide", "broad"):
+            got = [(code, name, lab, count_of(cell(row, lab), n, lab), n) for lab in labels]
+            if "total" in roles and count_of(cell(row, "total"), n, "total") != sum(g[3] for g in got):
+                raise _refuse_cell(src, n, str(rows[0][roles["total"]]), cell(row, "total"),
+                                   f"is not the sum of the five groups ({sum(g[3] for g in got):,.0f})")
+            recs.extend(got)
             continue
         measure = str(cell(row, "measure") or "count").strip()
         if measure.lower() != "count":
@@ -1759,8 +1873,18 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
     short = per[per.map(len) < len(labels)]
     if len(short):
         missing = sorted(known - short.iloc[0])
-        raise InvalidInputError(f"{src}: {short.index[0]} has {len(short.iloc[0])} of the 19 groups (missing "
+        raise InvalidInputError(f"{src}: {short.index[0]} has {len(short.iloc[0])} of the {len(labels)} groups (missing "
                                 f"{missing[:3]}{' ...' if len(missing) > 3 else ''}); its total would be short", "path")
+    by_lsoa = bool(det["la_code"].str.fullmatch(_LSOA_CODE).mean() > 0.5)
+    if by_lsoa != (lvl == "lsoa") or (layout == "broad" and lvl != "lsoa"):
+        raise InvalidInputError(
+            f"{src}: the file's areas are {'LSOAs' if by_lsoa else 'not LSOAs'} (e.g. {det['la_code'].iloc[0]}) "
+            + (f"and level={lvl!r}: pass level='lsoa'" if by_lsoa else
+               "and level='lsoa' reads an LSOA table (codes E01/W01): pass level='la', 'csp' or 'force'"
+               if lvl == "lsoa" else "in five broad groups: only an LSOA table in broad groups is read (level='lsoa')"),
+            "level")
+    if lvl == "lsoa":
+        return _census_lsoa(det, src, layout, aggregate, other_measures, dropped)
     places = _census_places(sorted(set(det["la_code"])))
     det["la"] = det["la"].where(det["la"] != "", det["la_code"].map(places["la"]))
     det["population"] = det["population"].astype("int64")
@@ -1812,24 +1936,64 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
         for i, c in enumerate(("csp", "csp_code", "force", "csp_split")):
             out.insert(2 + i, c, out["la_code"].map(places[c]))
         out = out.sort_values(["la", "la_code", "ethnicity"], kind="stable")
+    return _census_attrs(
+        out, src, f"19 groups by local authority ({src.name})",
+        "local authorities as the file codes them (2021 codes)" if lvl == "la" else
+        "Community Safety Partnerships, December 2024 (sums of the file's authorities)" if lvl == "csp" else
+        "police force areas, December 2024 (sums of the file's authorities)",
+        "its totals can differ by a few residents from ONS's published totals and from the same areas summed from "
+        "LSOA counts", dropped, {"layout": layout, "areas": int(det["la_code"].nunique()), "rows": len(out),
+                                 "aggregate_rows": aggregate, "other_measures": other_measures})
+
+
+def _census_attrs(out: pd.DataFrame, src: Path, table: str, geography: str, differ: str,
+                  dropped: list[dict[str, Any]], summary: dict[str, Any]) -> pd.DataFrame:
+    """``out`` with :func:`read_census_ethnicity`'s ``census`` column and attrs (``table``: what
+    follows "usual residents, "; ``differ``: how its totals can differ from others)."""
     out = out.reset_index(drop=True)
+    out["population"] = out["population"].astype("int64")
     out["census"] = 2021
     total = int(out["population"].sum())
     out.attrs.update({
         "census": 2021, "source_file": str(src),
-        "table": f"ONS Census 2021 TS021 ethnic group, usual residents, 19 groups by local authority ({src.name})",
-        "geography": "local authorities as the file codes them (2021 codes)" if lvl == "la" else
-                     "Community Safety Partnerships, December 2024 (sums of the file's authorities)" if lvl == "csp" else
-                     "police force areas, December 2024 (sums of the file's authorities)",
+        "table": f"ONS Census 2021 TS021 ethnic group, usual residents, {table}", "geography": geography,
         "total": total,
         "total_note": (f"the file's cells sum to {total:,}; ONS perturbed each Census 2021 table for disclosure "
-                       "control, so its totals can differ by a few residents from ONS's published totals and from "
-                       "the same areas summed from LSOA counts"),
-        "dropped": Records(dropped),
-        "summary": {"layout": layout, "areas": int(det["la_code"].nunique()), "rows": len(out),
-                    "aggregate_rows": aggregate, "other_measures": other_measures},
-    })
+                       f"control, so {differ}"),
+        "dropped": Records(dropped), "summary": summary})
     return out
+
+
+def _census_lsoa(det: pd.DataFrame, src: Path, layout: str, aggregate: int, other_measures: int,
+                 dropped: list[dict[str, Any]]) -> pd.DataFrame:
+    """:func:`read_census_ethnicity`'s ``level="lsoa"``: the five broad groups of each LSOA 2021 of
+    ``det`` (one row per code and group, 19 detailed or 5 broad), placed in its ward, authority, CSP
+    and force as :func:`census_population` ("lsoa") places it, in that table's columns."""
+    from .geography import broad_of, census_population
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        where = census_population("lsoa").drop_duplicates("lsoa_code").set_index("lsoa_code")
+    cols = ["lsoa", "ward", "ward_code", "la", "la_code", "csp", "csp_code", "force"]
+    broad = det.assign(ethnicity=det["ethnicity"].map(lambda g: g if g in _CENSUS_BROAD else broad_of(g)))
+    out = broad.groupby(["la_code", "ethnicity"], as_index=False, sort=False)["population"].sum()
+    out = out.rename(columns={"la_code": "lsoa_code"})
+    unplaced = sorted(set(out["lsoa_code"]) - set(where.index))
+    if unplaced:
+        warn_user(f"read_census_ethnicity: {len(unplaced):,} code(s) of {src.name} are no LSOA 2021 of England and "
+                  f"Wales ({', '.join(unplaced[:5])}): their ward, local authority, CSP and force are missing")
+    for c in cols:
+        out[c] = out["lsoa_code"].map(where[c])
+    names = det.drop_duplicates("la_code").set_index("la_code")["la"]
+    out["lsoa"] = out["lsoa"].fillna(out["lsoa_code"].map(names.where(names != "")))
+    out = out[["lsoa", "lsoa_code", *cols[1:], "ethnicity", "population"]]
+    out = out.sort_values(["lsoa_code", "ethnicity"], kind="stable")
+    return _census_attrs(
+        out, src, f"by LSOA 2021 ({src.name})",
+        "LSOAs 2021 as the file codes them, placed by the ONS lookup census_population('lsoa') uses",
+        "an authority summed from its LSOAs can differ by a few residents from the authority table", dropped,
+        {"layout": layout, "areas": int(out["lsoa_code"].nunique()), "rows": len(out), "aggregate_rows": aggregate,
+         "other_measures": other_measures})
 
 
 def _census_csp_sums(det: pd.DataFrame, places: pd.DataFrame, lk: pd.DataFrame, covered: set[str],
@@ -2139,7 +2303,6 @@ _UOF_ODD_EXPECTED = 1.0
 #: Wales (excluding BTP)").
 AGGREGATE_NAME = re.compile(r"^\s*(\*|total\b|all\s+(authorities|areas|forces)\b|"
                              r"(england(\s*(and|&)\s*wales)?|e\s*&\s*w|national)(\s+totals?)?\s*$)", re.IGNORECASE)
-_UOF_AGGREGATE = AGGREGATE_NAME
 
 
 def _uof_row_types(tactics: list[str]) -> tuple[list[str], list[str | None]]:
@@ -2517,7 +2680,7 @@ def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share
                             "force", "value": None, "reason": "no force or tactic (row left out)"})
             continue
         rec["source_line"] = line
-        if _UOF_AGGREGATE.search(rec["force"]):
+        if AGGREGATE_NAME.search(rec["force"]):
             totals.append(rec)
             continue
         dropped.extend(problems)

@@ -512,8 +512,9 @@ def concentration(counts: Any) -> ConcentrationResult:
     LSOAs on 250 m cells: 432 places, Gini 0.83, the busiest 5% holding 43.6% of the events, where
     Watford's own 344 cells give 0.77 and 37.8%; until session 20 silently). Every place counts,
     those with no events as 0: published area counts often list only the areas with events
-    (FixMyStreet's LSOA files: Dacorum's 2019 fly-tipping reports are in 45 of its 94 LSOAs (2011),
-    Gini 0.51 over those, 0.76 over all 94), so add the missing areas as zeros first: a Series
+    (FixMyStreet's LSOA files: Dacorum's 2019 fly-tipping reports are in 46 of its 94 LSOAs 2011, as
+    the ONS LSOA → local authority lookup gives them, Gini 0.50 over those, 0.76 over all 94), so add
+    the missing areas as zeros first: a Series
     indexed by LSOA, MSOA or ward codes none of which holds 0 gives a
     :class:`~saferstats.SaferstatsWarning` saying so, with the local authority most of its LSOAs are
     in and its number of LSOAs (until session 20 silently).
@@ -585,7 +586,7 @@ def _warn_only_listed_areas(counts: Any, c: np.ndarray) -> None:
     warn_user(f"concentration: every one of the {len(c):,} places in `counts` (area codes, e.g. {codes.iloc[0]!r}) "
               "holds at least one event and none holds 0: published counts by area often list only the areas with "
               "events (FixMyStreet's LSOA files, counts grouped from police.uk records), and a Gini over those alone "
-              "understates the concentration (Dacorum's 2019 fly-tipping reports: 0.51 over the 45 LSOAs listed, "
+              "understates the concentration (Dacorum's 2019 fly-tipping reports: 0.50 over the 46 LSOAs listed, "
               f"0.76 over all 94).{where} If areas are missing, add them as 0: "
               "counts.reindex(all_area_codes, fill_value=0)")
 
