@@ -2434,11 +2434,6 @@ def _warn_footnotes(fn: str, touched: dict[str, str], what: str) -> None:
               "any change in crime); listed in .attrs['footnotes']")
 
 
-#: The last words of :func:`saferstats.published._same_population_note`: what a table's
-#: ``population_note`` says after them is the source's own, kept whole by :func:`_warn_population_note`.
-_SAME_POPULATION_END = "say which year the population is beside the rates"
-
-
 def _warn_population_note(fn: str, data: pd.DataFrame, population: str = "population",
                           period: str | None = None) -> None:
     """Repeat :func:`saferstats.read_hate_crime`'s ``attrs["population_note"]`` (one population
@@ -2446,28 +2441,29 @@ def _warn_population_note(fn: str, data: pd.DataFrame, population: str = "popula
     travels with any subset of the table): one force over both years is "for Hertfordshire
     (1,184,400)", not the whole file's 42 forces; one year says that year's rates are on the one
     estimate; rows whose populations differ between years (the caller's own) get nothing. A table
-    without its force and period columns gets the note as read. What the note adds to those words
-    (:func:`saferstats.datasets.hate_crime_by_force`: that which year's mid-year estimate the
-    population is is stated nowhere) is said of every subset too. The period column is found by
-    :func:`_period_column` (``period``, or the bundled table's ``year``) unless ``period`` is given."""
-    from .published import UNSTATED_START, same_population_note, unstated_estimate
+    without its force and period columns, or whose note has no ``attrs["population_note_parts"]``
+    (:func:`saferstats.published.set_population_note`: a note set by hand), gets the note as read.
+    The sentences the note adds after its base (:func:`saferstats.datasets.hate_crime_by_force`:
+    that which year's mid-year estimate the population is is stated nowhere) are taken whole from
+    those parts and said of every subset too, that one of the subset's own area. The period column
+    is found by :func:`_period_column` (``period``, or the bundled table's ``year``) unless
+    ``period`` is given."""
+    from .published import same_population_note, unstated_estimate
 
     note = data.attrs.get("population_note") if isinstance(data.attrs, dict) else None
     if not (isinstance(note, str) and note):
         return
+    parts = data.attrs.get("population_note_parts")
     period = period if period is not None else _period_column(data)
     group = next((g for g in ("force", "force_code", "force_name", "area") if g in data.columns), None)
-    if period is None or period not in data.columns or group is None or population not in data.columns:
+    if (not isinstance(parts, dict) or period is None or period not in data.columns or group is None
+            or population not in data.columns):
         warn_user(f"{fn}: {note}")
         return
-    m = re.match(r"(.*?): the population is the same figure in every year \(([^)]*)\)", note)
-    name, years = (m.group(1), m.group(2)) if m else ("the source", "")
-    # what the source adds after the words of same_population_note (hate_crime_by_force: that which
-    # year's mid-year estimate it is is stated nowhere) is of every subset: kept as it is
-    after = note.split(_SAME_POPULATION_END, 1)
-    added = after[1] if len(after) == 2 else ""
-    if added.startswith(UNSTATED_START):  # of the rows' own area: "Essex 1,846,400 here", not Hertfordshire's
-        added = unstated_estimate(data, population=population, group=group) + added.split(")", 1)[1]
+    name, years = str(parts["source"]), ", ".join(parts["periods"])
+    extra = [unstated_estimate(data, population=population, group=group).removeprefix(". ")  # the rows' own area
+             if e["kind"] == "unstated_estimate" else e["text"] for e in parts["extra"]]
+    added = "".join(f". {text}" for text in extra)
     here = same_population_note(data, name, population=population, period=period, group=group)
     if here is not None:
         here = re.sub(r"for 1 of 1 (?:forces|[\w ]+ groups) with a population in more than one year \(e\.g\. (.+) "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 
 import pandas as pd
+import pytest
 
 from conftest import shared_path
 import saferstats
@@ -76,3 +77,76 @@ def test_mha_ethnicity_population_is_census_2021_without_roma(shared_data):
     doc = " ".join((saferstats.read_mha_annual.__doc__ or "").split())
     assert "is not Census 2021's England (56,490,108 usual residents)" in doc
     assert "in which Roma (99,122 in England) have no group: about 56.39 million" in doc
+
+
+# ----------------------------------------------------------------------------- 1: the population note in parts
+
+HATE = "hate_crime/home_office_by_force_2017-18_2018-19/Hate crime.csv"
+BUNDLED = "hate_crime_by_force() (the Home Office table by force, 2017-18 and 2018-19)"
+
+
+def _said(fn, table, **kw) -> list[str]:
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        fn(table, count="offences", population="population", missing="propagate", **kw)
+    return [str(x.message) for x in w if "the population is" in str(x.message)]
+
+
+def _file_cells(path) -> pd.DataFrame:
+    """The Home Office file's Force, Year and Population cells (the csv module's reading, via pandas)."""
+    raw = pd.read_csv(path, dtype=str)
+    raw["force"] = raw["Force"].str.strip()
+    raw["pop"] = _number(raw["Population"])
+    return raw
+
+
+@pytest.mark.parametrize("which", ["bundled", "read"])
+def test_population_note_is_kept_in_parts(shared_data, which):
+    """The note of one population for both years is kept apart in attrs (its base sentence and the
+    sentences after it), its text as before: base + ". " + each extra sentence."""
+    path = shared_path(shared_data, HATE)
+    raw = _file_cells(path)
+    herts = raw.loc[raw["force"].eq("Hertfordshire"), "pop"]
+    assert set(herts) == {1_184_400.0} and sorted(raw["Year"].unique()) == ["2017-18", "2018-19"]
+    if which == "bundled":
+        t = saferstats.datasets.hate_crime_by_force()
+        name, periods = BUNDLED, ["2017-18", "2018-19"]
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            t = saferstats.read_hate_crime(path)
+        name, periods = "Hate crime.csv", ["2017/18", "2018/19"]
+    parts = t.attrs["population_note_parts"]
+    assert parts["source"] == name and parts["periods"] == periods
+    assert parts["base"].startswith(f"{name}: the population is the same figure in every year ({', '.join(periods)})")
+    assert parts["extra"] == [{"kind": "unstated_estimate", "text": (
+        "Which year's mid-year estimate it is is stated neither in the file nor in the bulletin's tables: rounded to "
+        "hundreds, it is neither Census (Hertfordshire 1,184,400 here; 1,116,062 residents in 2011, 1,198,832 in "
+        "2021)")}]
+    assert t.attrs["population_note"] == parts["base"] + ". " + parts["extra"][0]["text"]
+
+
+def test_subset_note_keeps_whole_sentences_from_the_parts():
+    """A sentence the source adds after the base is kept whole in a subset's note, however it is
+    worded (no words of it are looked for): here one that repeats the base's last words, which the
+    word match split at."""
+    t = saferstats.datasets.hate_crime_by_force()
+    own = "Say which year the population is beside the rates (the bulletin, table 2.3), as the Home Office does"
+    t.attrs["population_note_parts"]["extra"].append({"kind": "source", "text": own})
+    t.attrs["population_note"] += f". {own}"
+    essex = t[t["force"].isin(["Essex", "Kent"])]
+    pops = t.set_index("force")["population"]
+    said = _said(saferstats.add_rates, essex)
+    assert len(said) == 1, said
+    assert said[0].endswith(f"rounded to hundreds (Essex {int(pops['Essex'].iloc[0]):,} here; Hertfordshire 1,184,400 "
+                            f"is neither Census). {own}"), said[0]
+    assert said[0].count("Which year's mid-year estimate") == 1
+
+
+def test_a_note_set_by_hand_is_said_as_it_is():
+    """A population_note without its parts (set by the analyst) is repeated as written, not cut
+    up by its words."""
+    t = saferstats.datasets.hate_crime_by_force().query("force == 'Essex'")
+    t.attrs = {"population_note": "my.csv: one population for both years; say which year the population is beside "
+                                  "the rates. Mine."}
+    assert _said(saferstats.add_rates, t) == [f"add_rates: {t.attrs['population_note']}"]
