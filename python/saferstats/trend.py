@@ -3774,13 +3774,17 @@ def _warn_found(fn: str, found: list[dict[str, Any]], *, frame_given: bool, wher
     warning above". Use of force 2019/20: Avon & Somerset and Wiltshire are both ``comparable`` False
     and ``tactic_unrecorded``; Defra's fly-tipping 2021/22: Redbridge is both ``not_all_incidents``
     and ``recording_step``, named first of its 33 ("Redbridge 2021/22 (Customer/public reported only;
-    also recording_step True)"): where a warning has more than 8 names, a name with several reasons
-    leads it, so that it is among the 8 shown; only a name shown counts as "named in the warning
-    above"."""
+    down 4.3-fold on the previous year published: a change in recording?)"): where a warning has
+    more than 8 names, a name with several reasons leads it, so that it is among the 8 shown; only a
+    name shown counts as "named in the warning above". A reason is said once: where the note shown
+    is the other reason's own note (Redbridge's ``recording_note`` gives both its basis and its
+    4-fold change), no "also recording_step True" repeats it."""
     reasons: dict[str, list[str]] = {}
+    note_of: dict[tuple[str, str], str] = {}
     for f in found:
         if f["column"] not in reasons.setdefault(f["name"], []):
             reasons[f["name"]].append(f["column"])
+        note_of.setdefault((f["name"], f["column"]), f["note"])
     named: set[str] = set()
     for col, what in _UNLIKE_COLUMNS.items():
         these = [f for f in found if f["column"] == col]
@@ -3789,7 +3793,9 @@ def _warn_found(fn: str, found: list[dict[str, Any]], *, frame_given: bool, wher
 
         def label(f: dict[str, Any]) -> str:
             notes = [f["note"].split(": ", 1)[1]] if col == "not_all_incidents" and ": " in f["note"] else []
-            notes += [f"also {c} {c not in _UNLIKE_WHEN_FALSE}" for c in reasons.get(f["name"], []) if c != col]
+            # a reason whose own note is the note shown is said by it already
+            notes += [f"also {c} {c not in _UNLIKE_WHEN_FALSE}" for c in reasons.get(f["name"], [])
+                      if c != col and not (notes and note_of.get((f["name"], c)) == f["note"])]
             return str(f["name"]) + (f" ({'; '.join(notes)})" if notes else "")
 
         # beyond 8 names, a name with several reasons first, so that it is shown; only a name shown is "named above"

@@ -150,3 +150,33 @@ def test_a_note_set_by_hand_is_said_as_it_is():
     t.attrs = {"population_note": "my.csv: one population for both years; say which year the population is beside "
                                   "the rates. Mine."}
     assert _said(saferstats.add_rates, t) == [f"add_rates: {t.attrs['population_note']}"]
+
+
+# ----------------------------------------------------------------------------- 2: Redbridge's 4-fold change said once
+
+FLY_CSV = "fly_tipping/defra_la_2012-13_to_2021-22/DERIVED_Flytipping_LA_incidents.csv"
+FLY_BOOK = "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx"
+
+
+def test_redbridge_funnel_label_says_its_change_once(shared_data):
+    """Redbridge 2021/22 (Defra: public reports only, 26,053 in 2020-21 and 6,035 in 2021-22) was
+    labelled with its note, which gives the 4-fold change, and "also recording_step True", the same
+    change again; the label now says it once."""
+    pytest.importorskip("openpyxl")
+    raw = pd.read_csv(shared_path(shared_data, FLY_CSV), dtype=str)
+    red = raw[raw["LA Name"].eq("Redbridge")].set_index("Year")
+    fold = float(_number(red["Total Incidents"])["2020-21"] / _number(red["Total Incidents"])["2021-22"])
+    assert fold >= 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ft = saferstats.read_flytipping(shared_path(shared_data, FLY_BOOK))
+    y = ft[(ft.period == "2021/22") & ft.incidents.notna()]
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        saferstats.funnel_significance("incidents", "mid_population_estimates", data=y, kind="rate", multiplier=1000)
+    basis = [str(x.message) for x in w if "not counted on Defra's 'All incidents' basis" in str(x.message)]
+    assert len(basis) == 1
+    label = basis[0].split(": Redbridge 2021/22 (", 1)[1].split("), ", 1)[0]
+    assert label == (f"Customer/public reported only; down {fold:.1f}-fold on the previous year published: a change "
+                     "in recording?")
+    assert "also recording_step" not in basis[0]
