@@ -1932,9 +1932,13 @@ def _relabelled(fit: Any, prefix: str, skip: tuple[str, ...] = ()) -> pd.DataFra
 #: ``attrs["intervals"]`` of :func:`poisson_trend` with ``use_t=True`` / ``False``.
 _T_INTERVALS = "Student t on the residual df (n_periods - 2)"
 _Z_INTERVALS = "normal (z)"
-#: Residual df below which a quasi-Poisson fit with normal intervals warns: t(0.975, 30) = 2.042 is
-#: 4% above z = 1.960, and the gap grows fast below (2.228 at 10 df, 2.776 at 4).
-FEW_DF = 30
+#: Residual df below which a quasi-Poisson fit with normal (z) intervals warns that they are
+#: optimistic (the library's functions): t(0.975, 30) = 2.042 is 4% above z = 1.960, and the gap
+#: grows fast below (2.228 at 10 df, 2.776 at 4). Not the CLI's ``trend --use-z`` threshold
+#: (:data:`saferstats.__main__.USE_Z_T_PVALUE_BELOW_DF`, 5).
+QUASI_Z_WARN_BELOW_DF = 30
+#: The old name of :data:`QUASI_Z_WARN_BELOW_DF`, kept for code that imports it.
+FEW_DF = QUASI_Z_WARN_BELOW_DF
 #: The words of that warning (:func:`compare_trends` says it once for both its fits).
 _FEW_DF_TEXT = "are optimistic on few points"
 #: The words of the season warnings of :func:`_warn_season` (:func:`compare_trends` says the
@@ -2035,13 +2039,13 @@ def _warn_few_df(fn: str, groups: list[Any], grouped: bool, quasi: np.ndarray, d
     p-values use the normal: the dispersion is estimated from those few points, so z is
     optimistic there (R's ``summary.glm`` uses t on the residual df: ``use_t="auto"``, t where the
     fit is quasi-Poisson and the normal where it is Poisson; ``use_t=True`` gives t to every fit)."""
-    few = np.flatnonzero(quasi & (df < FEW_DF))
+    few = np.flatnonzero(quasi & (df < QUASI_Z_WARN_BELOW_DF))
     if not few.size:
         return
     names = "; ".join(f"{_key_text(groups[i]) if grouped else 'the series'} ({df[i]} df)" for i in few[:5])
     more = f" (and {few.size - 5} more)" if few.size > 5 else ""
     warn_user(f"{fn}: quasi-Poisson intervals and p-values from the normal (z) {_FEW_DF_TEXT}: "
-              f"{few.size} fit(s) have fewer than {FEW_DF} residual degrees of freedom ({names}{more}); "
+              f"{few.size} fit(s) have fewer than {QUASI_Z_WARN_BELOW_DF} residual degrees of freedom ({names}{more}); "
               "use_t='auto' gives them Student t on the residual df and the Poisson fits the normal, "
               "R's summary.glm intervals (use_t=True: t for every fit)")
 
@@ -2051,15 +2055,15 @@ def _warn_few_df_compared(groups: list[Any], method_a: np.ndarray, df_a: np.ndar
     """:func:`compare_trends`: :func:`_warn_few_df` once for the call, counting the areas' fits and
     the comparator's fitted beside each (not one warning for each side), and naming the comparisons
     that rest on one."""
-    few_a = np.char.startswith(method_a.astype(str), "quasi-poisson") & (df_a < FEW_DF)
-    few_b = np.char.startswith(method_b.astype(str), "quasi-poisson") & (df_b < FEW_DF)
+    few_a = np.char.startswith(method_a.astype(str), "quasi-poisson") & (df_a < QUASI_Z_WARN_BELOW_DF)
+    few_b = np.char.startswith(method_b.astype(str), "quasi-poisson") & (df_b < QUASI_Z_WARN_BELOW_DF)
     hit = np.flatnonzero(few_a | few_b)
     if not hit.size:
         return
     shown = "; ".join(f"{_key_text(groups[i])} ({min(df_a[i], df_b[i])} df)" for i in hit[:5]) + (
         f" (and {hit.size - 5} more)" if hit.size > 5 else "")
     warn_user(f"compare_trends: quasi-Poisson intervals and p-values from the normal (z) {_FEW_DF_TEXT}: "
-              f"{hit.size} of {len(groups)} comparison(s) rest on a fit with fewer than {FEW_DF} residual degrees "
+              f"{hit.size} of {len(groups)} comparison(s) rest on a fit with fewer than {QUASI_Z_WARN_BELOW_DF} residual degrees "
               f"of freedom ({int(few_a.sum())} fit(s) of the areas and {int(few_b.sum())} of the comparator, {name}, "
               f"fitted beside each area): {shown}; use_t='auto' gives those Student t (the ratio on the "
               "Welch-Satterthwaite df) and the comparisons of two Poisson fits the normal, R's summary.glm "

@@ -180,3 +180,35 @@ def test_redbridge_funnel_label_says_its_change_once(shared_data):
     assert label == (f"Customer/public reported only; down {fold:.1f}-fold on the previous year published: a change "
                      "in recording?")
     assert "also recording_step" not in basis[0]
+
+
+# ----------------------------------------------------------------------------- 4: names
+
+def test_the_two_few_df_thresholds_have_their_own_names():
+    """`__main__.FEW_DF` (5: `trend --use-z` gives the t p-value) and `trend.FEW_DF` (30: the
+    library warns that z intervals are optimistic) were one name for two thresholds."""
+    from saferstats import __main__ as cli, trend
+
+    assert trend.QUASI_Z_WARN_BELOW_DF == 30 and trend.FEW_DF == trend.QUASI_Z_WARN_BELOW_DF  # the old public name
+    assert cli.USE_Z_T_PVALUE_BELOW_DF == 5 and not hasattr(cli, "FEW_DF")
+    # what the 30 is for: t(0.975, 30) is 4% above z
+    from scipy import stats
+    assert stats.t.ppf(0.975, 30) / stats.norm.ppf(0.975) - 1 == pytest.approx(0.042, abs=0.001)
+
+
+def test_vocabulary_says_what_monthly_counts_and_financial_years_return():
+    """docs/vocabulary.md catalogued them as helpers ("a scalar, array or tuple"): they return a
+    Series and a DataFrame of counts by period, now their own kind, "tally"."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "vocabulary.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(): line for line in doc.splitlines() if line.startswith("| ")}
+    assert "`monthly_counts`" not in rows["helper"] and "`financial_years`" not in rows["helper"]
+    assert "`monthly_counts`, `financial_years` |" in rows["tally"]
+    records = pd.DataFrame({"month": ["2021-04", "2021-04", "2021-06", "2022-03", "2022-04"]})
+    counts = saferstats.monthly_counts(records, date="month")
+    assert isinstance(counts, pd.Series) and counts.tolist() == [2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # part years: said by its own warning
+        years = saferstats.financial_years(records)
+    assert isinstance(years, pd.DataFrame) and years["period"].tolist() == ["2021/22", "2022/23"]
