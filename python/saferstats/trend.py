@@ -4091,6 +4091,10 @@ def funnel_significance(
     :func:`saferstats.read_flytipping`'s ``not_all_incidents`` and ``recording_step`` columns
     are named in a :class:`~saferstats.SaferstatsWarning` (by ``la_name`` and ``period``), and so
     are points of several periods, an area twice, and aggregate rows (``England``, ``*Total``).
+    The period of a point is the table's ``period`` column, else ``year``, else ``month``: where a
+    table has both ``period`` and ``year`` (:func:`saferstats.datasets.hate_crime_by_force`:
+    ``period`` "2018/19", ``year`` "2018-19" as the file prints it), ``period`` names the points
+    and is the column the warnings name and filter (``data[data['period'] == '2018/19']``).
     Columns of read_flytipping's table passed as Series (``ft["incidents"]``) are checked too, by
     their row labels, while the frame keeps its ``attrs`` (a ``merge`` drops them: use ``data=``).
     Nothing is left out: the flagged points are in ``.attrs["not_like_for_like"]`` (``row``,

@@ -212,3 +212,28 @@ def test_vocabulary_says_what_monthly_counts_and_financial_years_return():
         warnings.simplefilter("ignore")  # part years: said by its own warning
         years = saferstats.financial_years(records)
     assert isinstance(years, pd.DataFrame) and years["period"].tolist() == ["2021/22", "2022/23"]
+
+
+# ----------------------------------------------------------------------------- 5: which period a funnel names
+
+def test_funnel_names_period_where_a_table_has_period_and_year_and_the_docs_say_so(shared_data):
+    """The bundled Home Office table has `period` ("2018/19") and `year` ("2018-19", as the file
+    prints it, read here with pandas): the funnel's mixed-period warning names and filters
+    `period`, and the methods page and the docstring say which column is used."""
+    from pathlib import Path
+
+    raw = pd.read_csv(shared_path(shared_data, HATE), dtype=str)
+    t = saferstats.datasets.hate_crime_by_force()
+    assert {"period", "year"} <= set(t.columns) and sorted(raw["Year"].unique()) == sorted(t["year"].unique())
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        saferstats.funnel_significance("offences", "population", data=t.dropna(subset=["population"]), kind="rate",
+                                       multiplier=100_000)
+    mixed = [str(x.message) for x in w if "the points are of 2 periods" in str(x.message)]
+    assert len(mixed) == 1 and "(2017/18, 2018/19)" in mixed[0] and "data[data['period'] == '2018/19']" in mixed[0]
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "methods" / "trends.md").read_text(encoding="utf-8")
+    page = " ".join(doc.split())
+    assert ("Where a table has both `period` and `year` — the bundled `datasets.hate_crime_by_force()`: `period` "
+            "\"2018/19\" in the library's form, `year` \"2018-19\" as the Home Office file prints it — `period` is "
+            "used") in page
+    assert "where a table has both ``period`` and ``year``" in " ".join((saferstats.funnel_significance.__doc__ or "").split())
