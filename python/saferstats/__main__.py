@@ -1063,9 +1063,10 @@ def _with_recording_changes(res: pd.DataFrame, changes: list[dict[str, object]],
 
 #: the rates of the trend line in ``fitted_first_period`` are per this many of the population
 TREND_PER = 100_000
-#: the residual df (``df_resid``: ``n_periods - 2`` less any seasonal terms) below which a normal p-value of a quasi-Poisson fit is said to
-#: be too small when ``--use-z`` asks for it (t(0.975, 4) = 2.78 against z = 1.96)
-FEW_DF = 5
+#: the residual df (``df_resid``: ``n_periods - 2`` less any seasonal terms) below which ``trend --use-z`` warns
+#: that a quasi-Poisson fit's normal p-value is too small and gives the t p-value beside it (t(0.975, 4) = 2.78
+#: against z = 1.96). Not the library's warning threshold (:data:`saferstats.trend.QUASI_Z_WARN_BELOW_DF`, 30).
+USE_Z_T_PVALUE_BELOW_DF = 5
 
 
 def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
@@ -1080,7 +1081,7 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
     ``--use-z`` the normal for every fit (``use_t=False``, statsmodels' default). The ``intervals``
     column says which each row has, in the library's words (:func:`saferstats.trend.intervals_said`):
     ``"t (df=6)"``, ``"t (df=3.08)"`` (a comparison's Welch-Satterthwaite df) or ``"z"``. With
-    ``--use-z`` on a quasi-Poisson fit of fewer than :data:`FEW_DF` residual df, a warning gives
+    ``--use-z`` on a quasi-Poisson fit of fewer than :data:`USE_Z_T_PVALUE_BELOW_DF` residual df, a warning gives
     the t p-value beside it (1 df: the normal p-value is many times too small)."""
     from .trend import compare_trends, intervals_said, poisson_trend
 
@@ -1114,14 +1115,14 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
     # the residual df: the periods less every coefficient (n_periods - 2 without seasonal terms)
     rdf = res["n_periods"].to_numpy(dtype=float) - 2 if comparator is not None else res["df_resid"].to_numpy(float)
     if args.use_z:
-        few = np.flatnonzero(quasi & (rdf < FEW_DF)) if comparator is None else np.empty(0, dtype=int)
+        few = np.flatnonzero(quasi & (rdf < USE_Z_T_PVALUE_BELOW_DF)) if comparator is None else np.empty(0, dtype=int)
         if few.size:
             with warnings.catch_warnings():  # the same fit (its warnings are said once, above)
                 warnings.simplefilter("ignore")
                 t = fit(True)
             shown = [f"{_trend_group(res, int(i), args.by)} p {res['p_value'].iat[i]:.2g} (z) against "
                      f"{t['p_value'].iat[i]:.2g} (t on {int(rdf[i])} df)" for i in few]
-            _say(f"saferstats: warning: trend --use-z: {few.size} quasi-Poisson fit(s) have fewer than {FEW_DF} "
+            _say(f"saferstats: warning: trend --use-z: {few.size} quasi-Poisson fit(s) have fewer than {USE_Z_T_PVALUE_BELOW_DF} "
                  f"residual degrees of freedom, where a p-value from the normal is too small and the interval too "
                  f"narrow (the dispersion is estimated from those few points): {_names(shown)}; without --use-z "
                  "they are from Student t, as R's summary.glm")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from .published import period_label, same_population_note, unstated_estimate
+from .published import period_label, set_population_note
 
 __all__ = [
     "hate_crime_by_force",
@@ -95,10 +95,9 @@ def hate_crime_by_force(*, long: bool = False) -> pd.DataFrame:
     # the year as the library's readers write it (read_hate_crime's "2018/19"), beside the file's own
     df.insert(df.columns.get_loc("year") + 1, "period", df["year"].map(period_label))
     df["population"] = df["population"].astype("Int64")
-    note = same_population_note(df, "hate_crime_by_force() (the Home Office table by force, 2017-18 and 2018-19)",
-                                 period="year")
-    if note:  # as read_hate_crime says it of the same file, repeated by add_rates / year_on_year
-        df.attrs["population_note"] = note + unstated_estimate(df)
+    # as read_hate_crime says it of the same file, repeated by add_rates / year_on_year
+    set_population_note(df, "hate_crime_by_force() (the Home Office table by force, 2017-18 and 2018-19)",
+                        period="year")
     if not long:
         return df
     out = df.melt(

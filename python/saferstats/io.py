@@ -923,11 +923,21 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     rows give; ...)"). 2023-24: the All, Age "All" and Section 136 rows give about 57.7 million
     (Section 136's 29.2 for 16,837, MHSDS and A&E), the Ethnicity "All" rows about 56.4 million and
     the IMD "All" row 57.1 to 57.2 million, so England's rate of one demographic is not of the same
-    population as another's. Two rows do not fit: "Short term orders" (All: 41.3 for 25,513 gives
+    population as another's. The Ethnicity rows' 56.4 million (56.38 to 56.45 million from the four
+    rates) is not Census 2021's England (56,490,108 usual residents): it is the population NHS
+    England used for ethnicity, Census 2021 by ethnic group regrouped into the NHS's categories, in
+    which Roma (99,122 in England) have no group: about 56.39 million. Each group's rows fit its
+    Census figure (the detailed local-authority table: "White" 45,684,257 with Gypsy or Irish
+    Traveller, "Other Ethnic Groups" 1,660,354 with Chinese and Arab); the file does not say so,
+    the figures do. A rate by ethnicity is therefore of a population about 0.1 million smaller
+    than Census England's, and of another year than the All and Age rows' (a mid-year estimate).
+    Two rows do not fit: "Short term orders" (All: 41.3 for 25,513 gives
     61.7 to 61.8 million) and "Detentions on admission to hospital" (60.1 for 36,686: 61.0 to 61.1
     million) are rates of their ``mhsds_count`` (23,820 and 34,665: about 57.7 million), not of
     ``count``, which adds A&E uses (1,693 and 2,021). Their ``rate_per`` says "of mhsds_count only
-    ...; crude_rate is not count's rate" and ``.attrs["rates_not_of_count"]`` lists them (line,
+    ...; crude_rate is not count's rate", a warning names them (line, what the rate is per, and that
+    a rate, share or funnel of ``count`` on them is not like-for-like) and
+    ``.attrs["rates_not_of_count"]`` lists them (line,
     labels, counts, rate, ``population`` from the count, ``england_population``, ``of``); a row
     fitting neither its count nor its ``mhsds_count`` would say "no one population" and be listed
     with ``of`` ``""``.
@@ -1114,6 +1124,7 @@ def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
     out.attrs["totals_not_adding_up"] = _mha_totals_not_adding_up(out, lines)
     rate_per, out.attrs["rates_fit_no_population"] = _mha_rate_per(out, lines)
     out.attrs["rates_not_of_count"] = _mha_england_populations(out, lines, rate_per)
+    _warn_rates_not_of_count(out.attrs["rates_not_of_count"], name)
     out["rate_per"] = rate_per
     return out
 
@@ -1225,6 +1236,29 @@ def _mha_england_populations(out: pd.DataFrame, lines: np.ndarray, said: list[st
                           "population": [float(lo[j]), float(hi[j])], "england_population": list(ref),
                           "of": "mhsds_count" if of_mhsds else ""})
     return found
+
+
+def _warn_rates_not_of_count(found: list[dict[str, Any]], name: str) -> None:
+    """Warn naming England's rows whose ``crude_rate`` is not of their ``count`` (those
+    :func:`_mha_england_populations` found): what each rate is per, and that a rate or funnel of
+    ``count`` beside it is not like-for-like."""
+    if not found:
+        return
+
+    def said(d: dict[str, Any]) -> str:
+        row = f"line {d['source_line']}, {d['measure']}, {d['subcategory']} ({d['demographic']})"
+        if d["of"] == "mhsds_count":
+            return (f"{row}: {d['crude_rate']:g} per 100,000 people in England ({_million(*d['england_population'])}) "
+                    f"is of mhsds_count {d['mhsds_count']:,.0f} (the mental health "
+                    f"services' records), not of count {d['count']:,.0f}, which adds "
+                    f"{d['count'] - d['mhsds_count']:,.0f} A&E uses")
+        return f"{row}: {d['crude_rate']:g} per 100,000 fits neither count {d['count']:,.0f} nor mhsds_count"
+
+    warn_user(f"read_mha_annual: {name}: {len(found)} of England's rates are not of their row's count ("
+              + "; ".join(said(d) for d in found)
+              + "): a rate, share or funnel of count on these rows is not like-for-like with crude_rate or with "
+              "England's other rates (take mhsds_count where the rate is of it). Their rate_per says so and "
+              ".attrs['rates_not_of_count'] lists them")
 
 
 def _mha_totals_not_adding_up(out: pd.DataFrame, lines: np.ndarray) -> list[dict[str, Any]]:

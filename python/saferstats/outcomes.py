@@ -24,7 +24,7 @@ from .io import read_mha_annual  # noqa: F401 - defined with the other readers, 
 from .rates import method_labels, warn_paired_by_position, proportion_ci, rate_ci, rate_ratio
 from .s136 import (DEFAULT_COLUMNS, OUTCOMES, PLACES_OF_SAFETY, S136Summary, canonical_values, refuse_published_counts,
                    column_times, s136_summary)
-from .trend import FEW_DF, true_false_option, use_t_option
+from .trend import QUASI_Z_WARN_BELOW_DF, true_false_option, use_t_option
 
 __all__ = [
     "OUTCOMES",
@@ -431,9 +431,9 @@ def its_poisson(
     if kind == "none":
         _warn_unseasonal(counts, y, pop, break_index, res, conf, dispersion, use_t)
     df = len(y) - len(res["beta"])
-    if not use_t and dispersion in ("quasi", "quasipoisson") and df < FEW_DF:
+    if not use_t and dispersion in ("quasi", "quasipoisson") and df < QUASI_Z_WARN_BELOW_DF:
         warn_user(f"its_poisson: quasi-Poisson limits from the normal (z) are optimistic on few points: the fit has "
-                  f"{df} residual degrees of freedom (fewer than {FEW_DF}); use_t='auto' (or use_t=True) gives Student t "
+                  f"{df} residual degrees of freedom (fewer than {QUASI_Z_WARN_BELOW_DF}); use_t='auto' (or use_t=True) gives Student t "
                   "on the residual df, R's summary.glm intervals")
     if dispersion not in ("quasi", "quasipoisson") and df > 0 and res["dispersion_ratio"] >= _OVERDISPERSED:
         # recorded crime a month varies far more than Poisson counts: Poisson SEs then give intervals and

@@ -823,9 +823,7 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
         cols = [c for c in dict.fromkeys(_HO_FORCE_COLUMNS.values()) if c in out.columns] + ["source_line"]
         out = out[cols]
         _add_force_codes(out, src.name)
-        note = same_population_note(out, src.name)
-        if note:  # as datasets.hate_crime_by_force() says it of the same file
-            out.attrs["population_note"] = note + unstated_estimate(out)
+        set_population_note(out, src.name)  # as datasets.hate_crime_by_force() says it of the same file
     else:
         periods = [(period_label(h), h, k) for k, h in enumerate(header) if k > 0]
         periods = [(p, h, k) for p, h, k in periods if p is not None]  # at least one (_ho_layout)
@@ -1200,7 +1198,7 @@ def _read_fixmystreet_file(src: Path, category: str) -> tuple[pd.DataFrame, dict
 #: Hertfordshire's residents at the 2011 and 2021 Censuses (1,116,062 and 1,198,832), against which the
 #: Home Office table by force's population (1,184,400) is neither Census.
 _HERTS_CENSUS = (1116062, 1198832)
-#: How :func:`unstated_estimate`'s sentence starts (found again in a note by :func:`saferstats.trend.add_rates`).
+#: How :func:`unstated_estimate`'s sentence starts.
 UNSTATED_START = ". Which year's mid-year estimate it is is stated neither in the file nor in the bulletin's tables"
 
 
@@ -1227,6 +1225,37 @@ def unstated_estimate(table: pd.DataFrame, *, population: str = "population", gr
                 "1,116,062 residents in 2011, 1,198,832 in 2021)")
     return (f"{UNSTATED_START}: rounded to hundreds ({area} {pop:,.0f} here; Hertfordshire 1,184,400 is neither "
             "Census)")
+
+
+def set_population_note(table: pd.DataFrame, name: str, *, period: str = "period") -> None:
+    """Set the population note of the Home Office table by force (:func:`read_hate_crime`,
+    :func:`saferstats.datasets.hate_crime_by_force`) where its population is one figure for every
+    year: ``attrs["population_note"]`` (the text, as said) and ``attrs["population_note_parts"]``,
+    its parts kept apart so that a subset is said in whole sentences without finding them in the
+    text (:func:`saferstats.add_rates`, :func:`saferstats.year_on_year`): ``source`` (``name``),
+    ``periods``, ``base`` (:func:`same_population_note`'s words, remade for the rows a subset has)
+    and ``extra``, the sentences after it, each ``{"kind", "text"}``: kind ``"unstated_estimate"``
+    (:func:`unstated_estimate`, said of a subset's own area) or ``"source"`` (kept as it is). The
+    note is ``base`` followed by ". " and each extra sentence's text. Nothing is set when the
+    populations differ between years.
+
+    >>> t = pd.DataFrame({"force": ["Essex", "Essex"], "period": ["2017/18", "2018/19"],
+    ...                   "population": [1832800, 1832800]})
+    >>> set_population_note(t, "x.csv")
+    >>> parts = t.attrs["population_note_parts"]
+    >>> parts["periods"], [e["kind"] for e in parts["extra"]]
+    (['2017/18', '2018/19'], ['unstated_estimate'])
+    >>> t.attrs["population_note"] == parts["base"] + "".join(". " + e["text"] for e in parts["extra"])
+    True
+    """
+    base = same_population_note(table, name, period=period)
+    if not base:
+        return
+    known = table[table["population"].notna() & table[period].notna()]
+    extra = [{"kind": "unstated_estimate", "text": unstated_estimate(table).removeprefix(". ")}]
+    table.attrs["population_note_parts"] = {"source": name, "periods": sorted(set(known[period].astype(str))),
+                                            "base": base, "extra": extra}
+    table.attrs["population_note"] = base + "".join(f". {e['text']}" for e in extra)
 
 
 _DEFRA_RENAME = {"year": "period", "ons_code": "la_code", "la_name": "la_name", "region": "region",

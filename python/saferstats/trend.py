@@ -1932,9 +1932,13 @@ def _relabelled(fit: Any, prefix: str, skip: tuple[str, ...] = ()) -> pd.DataFra
 #: ``attrs["intervals"]`` of :func:`poisson_trend` with ``use_t=True`` / ``False``.
 _T_INTERVALS = "Student t on the residual df (n_periods - 2)"
 _Z_INTERVALS = "normal (z)"
-#: Residual df below which a quasi-Poisson fit with normal intervals warns: t(0.975, 30) = 2.042 is
-#: 4% above z = 1.960, and the gap grows fast below (2.228 at 10 df, 2.776 at 4).
-FEW_DF = 30
+#: Residual df below which a quasi-Poisson fit with normal (z) intervals warns that they are
+#: optimistic (the library's functions): t(0.975, 30) = 2.042 is 4% above z = 1.960, and the gap
+#: grows fast below (2.228 at 10 df, 2.776 at 4). Not the CLI's ``trend --use-z`` threshold
+#: (:data:`saferstats.__main__.USE_Z_T_PVALUE_BELOW_DF`, 5).
+QUASI_Z_WARN_BELOW_DF = 30
+#: The old name of :data:`QUASI_Z_WARN_BELOW_DF`, kept for code that imports it.
+FEW_DF = QUASI_Z_WARN_BELOW_DF
 #: The words of that warning (:func:`compare_trends` says it once for both its fits).
 _FEW_DF_TEXT = "are optimistic on few points"
 #: The words of the season warnings of :func:`_warn_season` (:func:`compare_trends` says the
@@ -2035,13 +2039,13 @@ def _warn_few_df(fn: str, groups: list[Any], grouped: bool, quasi: np.ndarray, d
     p-values use the normal: the dispersion is estimated from those few points, so z is
     optimistic there (R's ``summary.glm`` uses t on the residual df: ``use_t="auto"``, t where the
     fit is quasi-Poisson and the normal where it is Poisson; ``use_t=True`` gives t to every fit)."""
-    few = np.flatnonzero(quasi & (df < FEW_DF))
+    few = np.flatnonzero(quasi & (df < QUASI_Z_WARN_BELOW_DF))
     if not few.size:
         return
     names = "; ".join(f"{_key_text(groups[i]) if grouped else 'the series'} ({df[i]} df)" for i in few[:5])
     more = f" (and {few.size - 5} more)" if few.size > 5 else ""
     warn_user(f"{fn}: quasi-Poisson intervals and p-values from the normal (z) {_FEW_DF_TEXT}: "
-              f"{few.size} fit(s) have fewer than {FEW_DF} residual degrees of freedom ({names}{more}); "
+              f"{few.size} fit(s) have fewer than {QUASI_Z_WARN_BELOW_DF} residual degrees of freedom ({names}{more}); "
               "use_t='auto' gives them Student t on the residual df and the Poisson fits the normal, "
               "R's summary.glm intervals (use_t=True: t for every fit)")
 
@@ -2051,15 +2055,15 @@ def _warn_few_df_compared(groups: list[Any], method_a: np.ndarray, df_a: np.ndar
     """:func:`compare_trends`: :func:`_warn_few_df` once for the call, counting the areas' fits and
     the comparator's fitted beside each (not one warning for each side), and naming the comparisons
     that rest on one."""
-    few_a = np.char.startswith(method_a.astype(str), "quasi-poisson") & (df_a < FEW_DF)
-    few_b = np.char.startswith(method_b.astype(str), "quasi-poisson") & (df_b < FEW_DF)
+    few_a = np.char.startswith(method_a.astype(str), "quasi-poisson") & (df_a < QUASI_Z_WARN_BELOW_DF)
+    few_b = np.char.startswith(method_b.astype(str), "quasi-poisson") & (df_b < QUASI_Z_WARN_BELOW_DF)
     hit = np.flatnonzero(few_a | few_b)
     if not hit.size:
         return
     shown = "; ".join(f"{_key_text(groups[i])} ({min(df_a[i], df_b[i])} df)" for i in hit[:5]) + (
         f" (and {hit.size - 5} more)" if hit.size > 5 else "")
     warn_user(f"compare_trends: quasi-Poisson intervals and p-values from the normal (z) {_FEW_DF_TEXT}: "
-              f"{hit.size} of {len(groups)} comparison(s) rest on a fit with fewer than {FEW_DF} residual degrees "
+              f"{hit.size} of {len(groups)} comparison(s) rest on a fit with fewer than {QUASI_Z_WARN_BELOW_DF} residual degrees "
               f"of freedom ({int(few_a.sum())} fit(s) of the areas and {int(few_b.sum())} of the comparator, {name}, "
               f"fitted beside each area): {shown}; use_t='auto' gives those Student t (the ratio on the "
               "Welch-Satterthwaite df) and the comparisons of two Poisson fits the normal, R's summary.glm "
@@ -2434,11 +2438,6 @@ def _warn_footnotes(fn: str, touched: dict[str, str], what: str) -> None:
               "any change in crime); listed in .attrs['footnotes']")
 
 
-#: The last words of :func:`saferstats.published._same_population_note`: what a table's
-#: ``population_note`` says after them is the source's own, kept whole by :func:`_warn_population_note`.
-_SAME_POPULATION_END = "say which year the population is beside the rates"
-
-
 def _warn_population_note(fn: str, data: pd.DataFrame, population: str = "population",
                           period: str | None = None) -> None:
     """Repeat :func:`saferstats.read_hate_crime`'s ``attrs["population_note"]`` (one population
@@ -2446,28 +2445,29 @@ def _warn_population_note(fn: str, data: pd.DataFrame, population: str = "popula
     travels with any subset of the table): one force over both years is "for Hertfordshire
     (1,184,400)", not the whole file's 42 forces; one year says that year's rates are on the one
     estimate; rows whose populations differ between years (the caller's own) get nothing. A table
-    without its force and period columns gets the note as read. What the note adds to those words
-    (:func:`saferstats.datasets.hate_crime_by_force`: that which year's mid-year estimate the
-    population is is stated nowhere) is said of every subset too. The period column is found by
-    :func:`_period_column` (``period``, or the bundled table's ``year``) unless ``period`` is given."""
-    from .published import UNSTATED_START, same_population_note, unstated_estimate
+    without its force and period columns, or whose note has no ``attrs["population_note_parts"]``
+    (:func:`saferstats.published.set_population_note`: a note set by hand), gets the note as read.
+    The sentences the note adds after its base (:func:`saferstats.datasets.hate_crime_by_force`:
+    that which year's mid-year estimate the population is is stated nowhere) are taken whole from
+    those parts and said of every subset too, that one of the subset's own area. The period column
+    is found by :func:`_period_column` (``period``, or the bundled table's ``year``) unless
+    ``period`` is given."""
+    from .published import same_population_note, unstated_estimate
 
     note = data.attrs.get("population_note") if isinstance(data.attrs, dict) else None
     if not (isinstance(note, str) and note):
         return
+    parts = data.attrs.get("population_note_parts")
     period = period if period is not None else _period_column(data)
     group = next((g for g in ("force", "force_code", "force_name", "area") if g in data.columns), None)
-    if period is None or period not in data.columns or group is None or population not in data.columns:
+    if (not isinstance(parts, dict) or period is None or period not in data.columns or group is None
+            or population not in data.columns):
         warn_user(f"{fn}: {note}")
         return
-    m = re.match(r"(.*?): the population is the same figure in every year \(([^)]*)\)", note)
-    name, years = (m.group(1), m.group(2)) if m else ("the source", "")
-    # what the source adds after the words of same_population_note (hate_crime_by_force: that which
-    # year's mid-year estimate it is is stated nowhere) is of every subset: kept as it is
-    after = note.split(_SAME_POPULATION_END, 1)
-    added = after[1] if len(after) == 2 else ""
-    if added.startswith(UNSTATED_START):  # of the rows' own area: "Essex 1,846,400 here", not Hertfordshire's
-        added = unstated_estimate(data, population=population, group=group) + added.split(")", 1)[1]
+    name, years = str(parts["source"]), ", ".join(parts["periods"])
+    extra = [unstated_estimate(data, population=population, group=group).removeprefix(". ")  # the rows' own area
+             if e["kind"] == "unstated_estimate" else e["text"] for e in parts["extra"]]
+    added = "".join(f". {text}" for text in extra)
     here = same_population_note(data, name, population=population, period=period, group=group)
     if here is not None:
         here = re.sub(r"for 1 of 1 (?:forces|[\w ]+ groups) with a population in more than one year \(e\.g\. (.+) "
@@ -3778,13 +3778,17 @@ def _warn_found(fn: str, found: list[dict[str, Any]], *, frame_given: bool, wher
     warning above". Use of force 2019/20: Avon & Somerset and Wiltshire are both ``comparable`` False
     and ``tactic_unrecorded``; Defra's fly-tipping 2021/22: Redbridge is both ``not_all_incidents``
     and ``recording_step``, named first of its 33 ("Redbridge 2021/22 (Customer/public reported only;
-    also recording_step True)"): where a warning has more than 8 names, a name with several reasons
-    leads it, so that it is among the 8 shown; only a name shown counts as "named in the warning
-    above"."""
+    down 4.3-fold on the previous year published: a change in recording?)"): where a warning has
+    more than 8 names, a name with several reasons leads it, so that it is among the 8 shown; only a
+    name shown counts as "named in the warning above". A reason is said once: where the note shown
+    is the other reason's own note (Redbridge's ``recording_note`` gives both its basis and its
+    4-fold change), no "also recording_step True" repeats it."""
     reasons: dict[str, list[str]] = {}
+    note_of: dict[tuple[str, str], str] = {}
     for f in found:
         if f["column"] not in reasons.setdefault(f["name"], []):
             reasons[f["name"]].append(f["column"])
+        note_of.setdefault((f["name"], f["column"]), f["note"])
     named: set[str] = set()
     for col, what in _UNLIKE_COLUMNS.items():
         these = [f for f in found if f["column"] == col]
@@ -3793,7 +3797,9 @@ def _warn_found(fn: str, found: list[dict[str, Any]], *, frame_given: bool, wher
 
         def label(f: dict[str, Any]) -> str:
             notes = [f["note"].split(": ", 1)[1]] if col == "not_all_incidents" and ": " in f["note"] else []
-            notes += [f"also {c} {c not in _UNLIKE_WHEN_FALSE}" for c in reasons.get(f["name"], []) if c != col]
+            # a reason whose own note is the note shown is said by it already
+            notes += [f"also {c} {c not in _UNLIKE_WHEN_FALSE}" for c in reasons.get(f["name"], [])
+                      if c != col and not (notes and note_of.get((f["name"], c)) == f["note"])]
             return str(f["name"]) + (f" ({'; '.join(notes)})" if notes else "")
 
         # beyond 8 names, a name with several reasons first, so that it is shown; only a name shown is "named above"
@@ -4085,6 +4091,10 @@ def funnel_significance(
     :func:`saferstats.read_flytipping`'s ``not_all_incidents`` and ``recording_step`` columns
     are named in a :class:`~saferstats.SaferstatsWarning` (by ``la_name`` and ``period``), and so
     are points of several periods, an area twice, and aggregate rows (``England``, ``*Total``).
+    The period of a point is the table's ``period`` column, else ``year``, else ``month``: where a
+    table has both ``period`` and ``year`` (:func:`saferstats.datasets.hate_crime_by_force`:
+    ``period`` "2018/19", ``year`` "2018-19" as the file prints it), ``period`` names the points
+    and is the column the warnings name and filter (``data[data['period'] == '2018/19']``).
     Columns of read_flytipping's table passed as Series (``ft["incidents"]``) are checked too, by
     their row labels, while the frame keeps its ``attrs`` (a ``merge`` drops them: use ``data=``).
     Nothing is left out: the flagged points are in ``.attrs["not_like_for_like"]`` (``row``,

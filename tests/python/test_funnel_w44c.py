@@ -50,7 +50,7 @@ def test_flytipping_funnel_names_a_council_once(shared_data) -> None:
     assert basis.startswith("funnel_significance: 33 point(s) not counted on Defra's 'All incidents' basis")
     assert (": Redbridge 2021/22 (Customer/public reported only; down "
             f"{raw[('2020-21', 'Redbridge')] / raw[('2021-22', 'Redbridge')]:.1f}-fold on the previous year "
-            "published: a change in recording?; also recording_step True), Birmingham 2021/22") in basis
+            "published: a change in recording?), Birmingham 2021/22") in basis
     assert "Redbridge" not in step
     assert step.startswith("funnel_significance: 2 point(s) 4-fold or more up or down on the year before")
     assert "Lewisham 2021/22 and 1 named in the warning above, with this reason too" in step

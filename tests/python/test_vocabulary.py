@@ -28,8 +28,8 @@ from conftest import tidy_counts
 
 # --------------------------------------------------------------------------- the catalogue
 # kind: "analysis" (DataFrame or result object, checked), "labeller" (a label per input element),
-# "helper" (scalar/array/tuple), "lookup" (a small dict), "reader" (DataFrame + attrs["dropped"]),
-# "plot" (matplotlib), "data" (bundled data loader), "unchecked" (catalogued while its issue is in
+# "helper" (scalar/array/tuple), "tally" (counts by period: a Series or DataFrame), "lookup" (a small dict),
+# "reader" (DataFrame + attrs["dropped"]), "plot" (matplotlib), "data" (bundled data loader), "unchecked" (catalogued while its issue is in
 # flight: keywords are checked, its output is not yet; to become "analysis" with an example call).
 
 _LAT = [51.5, 51.5003, 51.5001, 51.4998, 51.503, 51.5032, 51.5029, 51.5006, 51.51, 51.49, 51.505, 51.5031]
@@ -144,7 +144,7 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
         area="force", peers={"E": ["A", "B", "C", "D"]}, numerator="offences", denominator="population")),
     # no example call: checked for their keywords only (the kind says what they return)
     **_kind_only("helper", "funnel_target", "parse_periods", "short_group_labels", "force_name",
-                 "monthly_counts", "financial_years", "is_street_crime_file",
+                 "is_street_crime_file",
                  "auto_cell_size", "auto_bandwidth", "bandwidth_nrd", "grid_counts", "to_local_metres", "to_bng",
                  "nnh_threshold", "e_test", "funnel_overdispersion", "p_adjust",
                  "latlon", "bng", "to_geodataframe", "write_ascii_grid"),  # the last four: saferstats.geo
@@ -155,6 +155,7 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
                  "read_use_of_force"),
     **_kind_only("data", "census_population", "area_lookup", "s136_pilot_records"),
     **_kind_only("lookup", "force_id", "find_area"),
+    **_kind_only("tally", "monthly_counts", "financial_years"),
 }
 
 # Catalogued before they are public (other issues in flight): not yet a stale entry.

@@ -124,7 +124,7 @@ def test_data_path_names_the_councils_not_counting_all_incidents(latest):
     assert len(steps) == 1 and "Lewisham 2021/22" in steps[0] and "Redbridge 2021/22" not in steps[0]
     assert "1 named in the warning above" in steps[0]
     assert ("Redbridge 2021/22 (Customer/public reported only; down 4.3-fold on the previous year published: a "
-            "change in recording?; also recording_step True)") in basis[0]
+            "change in recording?)") in basis[0]
     flagged = {(r["name"], r["column"]) for r in sig.attrs["not_like_for_like"]}
     assert ("Birmingham 2021/22", "not_all_incidents") in flagged and len(flagged) == n + 2
     # Hackney has no figure in 2021/22: named, labelled Not applicable, not flagged

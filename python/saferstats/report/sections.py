@@ -3719,8 +3719,11 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
         warnings.simplefilter("always")
         t = ss.read_mha_annual(path)
     slips = _mha_label_slips(t)  # label slips in rows the report does not use: said in its text, not on the console
-    _rewarn([w for w in seen if not (slips and str(w.message).startswith("read_mha_annual: ")
-                                     and any(k in str(w.message) for k in _MHA_SLIP_WORDS))])
+    # England's rates not of their count (the reader names them): of rows the report does not use unless Section 136's
+    unused = not any(d.get("subcategory") == "Section 136" for d in t.attrs.get("rates_not_of_count", []))
+    _rewarn([w for w in seen if not (str(w.message).startswith("read_mha_annual: ") and (
+        (slips and any(k in str(w.message) for k in _MHA_SLIP_WORDS))
+        or (unused and "of England's rates are not of their row's count" in str(w.message))))])
     year = str(t["year"].dropna().iloc[0]) if t["year"].notna().any() else ""
     nat = t[(t.organisation_level == "All submissions")]
     s136 = nat[(nat.subcategory == "Section 136") & (nat.measure == "Short term orders")]
