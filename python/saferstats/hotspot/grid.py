@@ -19,7 +19,8 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, warn_user
-from ._common import (_bounds, _choice, _distinct_points, _drop_missing, _finite_xy, _float_arg, _given, _int_arg,
+from ._common import (_bounds, _choice, _core_terms, _distinct_points, _drop_missing, _finite_xy, _float_arg, _given,
+                      _int_arg,
                       _left_out_said,
                       _points_in, _row_error, _seed, _series, _warn_map_points, _warn_peak_one_location, _warn_stretched,
                       _warn_wide_bandwidth, _weighted_points)
@@ -361,18 +362,27 @@ def auto_cell_size(x: Any, y: Any, *, missing: Literal["error", "drop"] = "error
     >>> auto_cell_size([0, 40_000], [0, 12_345])
     200.0
     """
-    x, y, _, _ = _drop_missing("auto_cell_size", missing, x, y)
+    x, y, _, _ = _drop_missing("auto_cell_size", missing, x, y, returns="counted in a warning")
     xs, ys = _finite_xy(x, y)
     return float(_ext.grid_auto_cell_size(xs, ys))
 
 
-def bandwidth_nrd(x: Any) -> float:
-    """R ``MASS::bandwidth.nrd``: 4 · 1.06 · min(sd, IQR/1.34) · n^(−1/5).
+def bandwidth_nrd(x: Any, *, missing: Literal["error", "drop"] = "error") -> float:
+    """R ``MASS::bandwidth.nrd``: 4 · 1.06 · min(sd, IQR/1.34) · n^(−1/5) (sd with n − 1; IQR of
+    R's default quantiles, type 7), of one coordinate. ``missing``: values missing (police.uk
+    publishes some records without a location) are refused (``"error"``, the default: a
+    :class:`~saferstats.MissingValueError` naming ``x`` and the row) or, with ``"drop"``, left out
+    as :func:`auto_bandwidth` and the grid functions do (a warning names how many and the first
+    row). Until session 28 a missing value was an ``InvalidInputError`` naming only its position.
 
     >>> round(bandwidth_nrd([1, 2, 3, 4, 10]), 9)
     4.586665334
+    >>> round(bandwidth_nrd([1, 2, float("nan"), 3, 4, 10], missing="drop"), 9)   # warns: 1 of 6 left out
+    4.586665334
     """
-    return float(_ext.grid_bandwidth_nrd(as_float_array("x", x)))
+    x, _, _, _ = _drop_missing("bandwidth_nrd", missing, x, x, names=("x", "x"), returns="counted in a warning")
+    with _core_terms(x=x):  # an infinite value is named by its row label, as given
+        return float(_ext.grid_bandwidth_nrd(as_float_array("x", x)))
 
 
 def auto_bandwidth(x: Any, y: Any, *, missing: Literal["error", "drop"] = "error") -> float:
@@ -384,7 +394,7 @@ def auto_bandwidth(x: Any, y: Any, *, missing: Literal["error", "drop"] = "error
     >>> round(auto_bandwidth([1, 2, 3, 4, 10], [1, 2, 3, 4, 10]), 6)
     4.586665
     """
-    x, y, _, _ = _drop_missing("auto_bandwidth", missing, x, y)
+    x, y, _, _ = _drop_missing("auto_bandwidth", missing, x, y, returns="counted in a warning")
     xs, ys = _finite_xy(x, y)
     return float(_ext.grid_auto_bandwidth(xs, ys))
 
