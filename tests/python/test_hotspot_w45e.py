@@ -172,3 +172,23 @@ def test_knox_headline_counts_outside_the_study_area():
     k2 = ss.knox(np.arange(1200.0), np.zeros(1200), np.arange(1200.0) % 30, distance_bands=[0, 5, np.inf],
                  time_bands=[0, 3, np.inf], permutations=0)
     assert k2.headline().startswith("Knox test: 1,200 events, 0 permutations; ") and k2.attrs["outside_study_area"] == 0
+
+
+# --- kde_grid's headline: the points outside the study area --------------------------------------------
+
+def test_kde_grid_headline_counts_outside_the_study_area():
+    rng = np.random.default_rng(28)
+    x, y = 520_000 + rng.uniform(0, 4000, 900), 220_000 + rng.uniform(0, 4000, 900)
+    x[3] = np.nan
+    square = np.array([[520_000, 220_000], [522_500, 220_000], [522_500, 222_500], [520_000, 222_500]], dtype=float)
+    inside = int(((x > 520_000) & (x < 522_500) & (y > 220_000) & (y < 222_500)).sum())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        k = ss.kde_grid(x, y, cell_size=100, bandwidth=300, study_area=ss.StudyArea(square, crs=27700), missing="drop")
+    outside = 900 - 1 - inside
+    assert k.outside_study_area == outside and k.missing_coordinates == 1
+    assert k.headline().endswith(f"; 1 points without coordinates left out; {outside:,} points outside the study area "
+                                 "left out")
+    assert k.to_dict()["outside_study_area"] == outside
+    assert "outside the study area" not in ss.kde_grid(x[~np.isnan(x)], y[~np.isnan(x)], cell_size=100,
+                                                       bandwidth=300).headline()
