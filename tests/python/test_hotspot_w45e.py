@@ -168,7 +168,7 @@ def test_knox_headline_counts_outside_the_study_area():
     outside = 1500 - 1 - inside
     assert k.attrs["knox"]["events"] == inside and k.attrs["outside_study_area"] == outside
     assert k.headline().startswith(f"Knox test: {inside:,} events, 9 permutations (1 points without coordinates left "
-                                   f"out; {outside:,} outside the study area left out); ")
+                                   f"out; {outside:,} points outside the study area left out); ")
     k2 = ss.knox(np.arange(1200.0), np.zeros(1200), np.arange(1200.0) % 30, distance_bands=[0, 5, np.inf],
                  time_bands=[0, 3, np.inf], permutations=0)
     assert k2.headline().startswith("Knox test: 1,200 events, 0 permutations; ") and k2.attrs["outside_study_area"] == 0

@@ -113,14 +113,19 @@ def _missing_error(names: tuple[str, str], given: tuple[Any, Any], a: np.ndarray
                       f"location) and cannot be placed; {fix.replace('{name}', name)}")
 
 
-def _left_out_said(n: int, before: str = "; ", after: str = "") -> str:
-    """A headline's words for the ``n`` points ``missing="drop"`` left out (:func:`_drop_missing`),
-    or "" when none was: the grid, KDE, NNH and Knox headlines say it alike.
+def _left_out_said(n: int, before: str = "; ", after: str = "", outside: int = 0) -> str:
+    """A headline's words for the ``n`` points ``missing="drop"`` left out (:func:`_drop_missing`)
+    and the ``outside`` points a study area left out, or "" when none was: the grid, KDE, NNH and
+    Knox headlines say it alike.
 
     >>> _left_out_said(10), _left_out_said(0), _left_out_said(1200, " (", ")")
     ('; 10 points without coordinates left out', '', ' (1,200 points without coordinates left out)')
+    >>> _left_out_said(12, " (", ")", outside=25_055)
+    ' (12 points without coordinates left out; 25,055 points outside the study area left out)'
     """
-    return f"{before}{n:,} points without coordinates left out{after}" if n else ""
+    said = [f"{n:,} points without coordinates left out"] if n else []
+    said += [f"{outside:,} points outside the study area left out"] if outside else []
+    return f"{before}{'; '.join(said)}{after}" if said else ""
 
 
 def _drop_fix(returns: str = "counted in a warning and in the result") -> str:

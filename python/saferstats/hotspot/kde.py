@@ -79,8 +79,7 @@ class KdeResult(_ExcelMixin, Result):
         m = self._metres()
         return (f"{nx} × {ny} cells of {self.cell_size:g}{m}{where}; {self.kernel} kernel, bandwidth {self.bandwidth:,.6g}{m}; "
                 f"peak {peak:.6g} {self.units} at ({px:,.6g}, {py:,.6g}); {self._zero_share():.0%} of {of} zero"
-                + _left_out_said(self.missing_coordinates)
-                + (f"; {self.outside_study_area:,} points outside the study area left out" if self.outside_study_area else ""))
+                + _left_out_said(self.missing_coordinates, outside=self.outside_study_area))
 
     def __repr__(self) -> str:
         return f"KdeResult({self.headline()})"

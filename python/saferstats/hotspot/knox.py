@@ -31,9 +31,8 @@ class KnoxTable(PlainFrame, pd.DataFrame):  # type: ignore[misc]
         outside = int(self.attrs.get("outside_study_area", 0) or 0)
         # the events tested and every point left out of them (until session 28 "2791 events", and
         # those outside the study area only in a warning: 2,791 of Hertfordshire's 27,858 ASB records)
-        left = [s for s in (_left_out_said(gone, ""), f"{outside:,} outside the study area left out" if outside else "") if s]
         n, perms = (f"{v:,}" if isinstance(v, (int, np.integer)) else v for v in (n, perms))
-        head = f"Knox test: {n} events, {perms} permutations" + (f" ({'; '.join(left)})" if left else "")
+        head = f"Knox test: {n} events, {perms} permutations" + _left_out_said(gone, " (", ")", outside)
         if {"knox_ratio", "p_value", "distance_band", "time_band"} - set(self.columns) or len(self) == 0:
             return head
         sig = self[self["p_value"] < 0.05]
@@ -284,7 +283,7 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
     and the table is that of the events with coordinates. ``study_area``: events outside it are
     left out, named in a warning and counted in ``attrs["outside_study_area"]`` and the headline
     ("Knox test: 2,791 events, 99 permutations (12 points without coordinates left out; 25,055
-    outside the study area left out)": Stevenage's ASB of Hertfordshire's 13 monthly files).
+    points outside the study area left out)": Stevenage's ASB of Hertfordshire's 13 monthly files).
 
     >>> import numpy as np, saferstats
     >>> k = saferstats.knox([0, 0, 50, 400, 410, 0], [0, 100, 50, 400, 400, 20], [0, 3, 1, 2, 30, 40],
