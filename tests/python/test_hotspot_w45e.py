@@ -192,3 +192,22 @@ def test_kde_grid_headline_counts_outside_the_study_area():
     assert k.to_dict()["outside_study_area"] == outside
     assert "outside the study area" not in ss.kde_grid(x[~np.isnan(x)], y[~np.isnan(x)], cell_size=100,
                                                        bandwidth=300).headline()
+
+
+def test_nnh_headline_counts_outside_the_study_area():
+    rng = np.random.default_rng(7)
+    x, y = 520_000 + rng.uniform(0, 4000, 1300), 220_000 + rng.uniform(0, 4000, 1300)
+    x[:40], y[:40] = 520_500 + rng.normal(0, 5, 40), 220_500 + rng.normal(0, 5, 40)  # a cluster inside
+    y[100] = np.nan
+    square = np.array([[520_000, 220_000], [522_500, 220_000], [522_500, 222_500], [520_000, 222_500]], dtype=float)
+    keep = (x > 520_000) & (x < 522_500) & (y > 220_000) & (y < 222_500)
+    inside = int(keep.sum())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = ss.nnh(x, y, study_area=ss.StudyArea(square, crs=27700), threshold=30, min_points=10, missing="drop")
+    outside = 1300 - 1 - inside
+    assert r.outside_study_area == outside and r.missing_coordinates == 1
+    assert r.rows.tolist() == np.flatnonzero(keep).tolist()
+    head = r.headline()
+    assert head.startswith(f"points={inside:,}, ") and head.endswith(
+        f"; 1 points without coordinates left out; {outside:,} points outside the study area left out")
