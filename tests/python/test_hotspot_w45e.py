@@ -211,3 +211,21 @@ def test_nnh_headline_counts_outside_the_study_area():
     head = r.headline()
     assert head.startswith(f"points={inside:,}, ") and head.endswith(
         f"; 1 points without coordinates left out; {outside:,} points outside the study area left out")
+
+
+def test_classify_headline_counts_outside_the_study_area():
+    rng = np.random.default_rng(11)
+    x, y = 520_000 + rng.uniform(0, 4000, 1200), 220_000 + rng.uniform(0, 4000, 1200)
+    period = np.repeat(["2021-01", "2021-02", "2021-03", "2021-04"], 300)
+    x[5] = np.nan
+    square = np.array([[520_000, 220_000], [522_500, 220_000], [522_500, 222_500], [520_000, 222_500]], dtype=float)
+    inside = int(((x > 520_000) & (x < 522_500) & (y > 220_000) & (y < 222_500)).sum())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = ss.hotspot_classify(x, y, period, cell_size=250, study_area=ss.StudyArea(square, crs=27700), permutations=0,
+                                missing="drop")
+    outside = 1200 - 1 - inside
+    assert r.cells.attrs["outside_study_area"] == outside
+    assert int(r.periods["count"].sum()) == inside  # every event inside is in one cell and period
+    assert r.headline().endswith(f"; 1 events without coordinates left out; {outside:,} events outside the study area "
+                                 "left out")

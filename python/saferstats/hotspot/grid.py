@@ -868,9 +868,11 @@ class ClassifyResult(Result):
         cells = (f"{len(self.cells) - out:,} cells in the study area ({out:,} outside it not classified)" if out
                  else f"{len(self.cells):,} cells")
         gone = int(self.cells.attrs.get(MISSING_TAG, 0))
+        away = int(self.cells.attrs.get("outside_study_area", 0))  # in the headline since session 28
         return (f"{what} of {cells}; {len(self.period_labels)} periods "
                 f"({self.recent} recent), {self.permutations} permutations, p adjusted: {self.p_adjust}"
-                + (f"; {gone:,} events without coordinates left out" if gone else ""))
+                + (f"; {gone:,} events without coordinates left out" if gone else "")
+                + (f"; {away:,} events outside the study area left out" if away else ""))
 
     def _period_names(self) -> list[str]:
         """The period labels as text: police.uk months (datetimes on the 1st, or one day of each
@@ -1185,7 +1187,8 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     :class:`~saferstats.MissingValueError` naming the coordinate and the row (10 of Hertfordshire's
     2021 ASB records); ``"drop"`` leaves them out, as :func:`saferstats.dbscan` does, with a
     :class:`~saferstats.SaferstatsWarning` naming how many and the first row, and says them in
-    ``cells.attrs["missing_coordinates"]`` and the headline.
+    ``cells.attrs["missing_coordinates"]`` and the headline. Events outside ``study_area`` are
+    counted in ``cells.attrs["outside_study_area"]`` and the headline (since session 28).
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(1)
@@ -1197,13 +1200,16 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     """
     x, y, (period,), gone = _drop_missing("hotspot_classify", missing, x, y, period)
     area = None
+    away = 0  # events outside the study area
     if study_area is not None:
         x, y = _finite_xy(x, y)
         _period_present(period, periods)   # rows as given, before the points outside the area are left out
+        away = len(x)
         if len(period) == len(x):
             x, y, (period,), bounds, area = _points_in(x, y, study_area, bounds, _series("period", period),
                                                        fixed=grid is not None)
     xs, ys, g = _points_grid(x, y, cell_size, grid_type, bounds, grid, area)
+    away -= len(xs) if study_area is not None else 0
     lab = pd.Series(np.asarray(period, dtype=object) if not isinstance(period, pd.Series) else period.to_numpy())
     if len(lab) != len(xs):
         raise LengthMismatchError(f"length mismatch: `x` has {len(xs)} elements but `period` has {len(lab)}", "period")
@@ -1291,6 +1297,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
                         "period": np.tile(np.array(order, dtype=object), n),
                         "count": counts.reshape(t_count, n).T.ravel(), **stats, "significant": sig.ravel()})
     cells.attrs[MISSING_TAG] = gone
+    cells.attrs["outside_study_area"] = away
     return ClassifyResult(dataclasses.replace(g, cells=cells, value=None), cells, per, order, int(r["recent"]), perms,
                           p_adjust)
 
