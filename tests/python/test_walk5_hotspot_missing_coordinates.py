@@ -29,8 +29,8 @@ def asb(shared_data):
 def test_error_counts_the_records_without_a_location(asb):
     lat, lon = asb
     absent = np.flatnonzero(np.isnan(lat) | np.isnan(lon))
-    with pytest.raises(MissingValueError, match=rf"{len(absent)} of {len(lat):,} point\(s\) have no coordinates "
-                                                rf"\(first at row {absent[0]};.*missing='propagate'") as e:
+    with pytest.raises(MissingValueError, match=rf"\(first at row {absent[0]}\): {len(absent)} of {len(lat):,} point\(s\) "
+                                                rf"have missing coordinates .*missing='propagate'") as e:
         saferstats.to_bng(lat, lon)
     assert e.value.argument == "lat"
 
@@ -39,7 +39,7 @@ def test_propagate_gives_nan_for_those_rows_only(asb):
     pyproj = pytest.importorskip("pyproj")
     lat, lon = asb
     absent = np.isnan(lat) | np.isnan(lon)
-    with pytest.warns(SaferstatsWarning, match=rf"{int(absent.sum())} of {len(lat):,} point\(s\) have no coordinates"):
+    with pytest.warns(SaferstatsWarning, match=rf"{int(absent.sum())} of {len(lat):,} point\(s\) have missing coordinates"):
         x, y = saferstats.to_bng(lat, lon, missing="propagate")
     np.testing.assert_array_equal(np.isnan(x), absent)
     ex, ny = pyproj.Transformer.from_crs(4326, 27700, always_xy=True).transform(lon[~absent], lat[~absent])

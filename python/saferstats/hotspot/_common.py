@@ -79,43 +79,73 @@ def _finite_xy(x: Any, y: Any, names: tuple[str, str] = ("x", "y")) -> tuple[np.
     if len(xs) != len(ys):
         raise LengthMismatchError(f"length mismatch: `{names[0]}` has {len(xs)} elements but `{names[1]}` has "
                                   f"{len(ys)}", names[1])
+    if np.isnan(xs).any() or np.isnan(ys).any():
+        raise _missing_error(names, (x, y), xs, ys, "leave them out (np.isfinite({name})) and report how many")
     for name, v, given in zip(names, (xs, ys), (x, y)):
-        nan = np.isnan(v)
-        if nan.any():
-            raise _missing_error(name, given, nan, f"leave them out (np.isfinite({name})) and report how many")
         if not np.isfinite(v).all():
             row = int(np.flatnonzero(~np.isfinite(v))[0])
             raise _row_error(InvalidInputError, name, given, row, f"`{name}` at {{row}}: {v[row]} is not a finite coordinate")
     return xs, ys
 
 
-def _missing_error(name: str, given: Any, nan: np.ndarray, fix: str) -> InvalidInputError:
-    """The :class:`~saferstats.MissingValueError` of coordinate ``name`` missing where ``nan``,
-    naming the first row by its label in ``given`` and saying ``fix``."""
-    return _row_error(MissingValueError, name, given, int(np.flatnonzero(nan)[0]),
-                      f"`{name}` has {int(nan.sum())} missing value(s) (first at {{row}}): points without coordinates "
-                      f"(police.uk publishes some records without a location) cannot be placed; {fix}")
+def _missing_error(names: tuple[str, str], given: tuple[Any, Any], a: np.ndarray, b: np.ndarray,
+                   fix: str) -> InvalidInputError:
+    """The :class:`~saferstats.MissingValueError` of points without coordinates (``a`` or ``b``
+    NaN), in the one wording of every hotspot function and projection (x/y and lat/lon alike):
+    the coordinate missing at the first such row, named by its label in ``given`` (the caller's
+    two coordinates, in the order of ``names``), how many values and points, and ``fix`` (where
+    ``{name}`` is that coordinate's name).
+
+    >>> str(_missing_error(("lat", "lon"), ([51.5, float("nan")], [0.1, float("nan")]),
+    ...                    np.array([51.5, np.nan]), np.array([0.1, np.nan]), "pass missing='drop'"))
+    "`lat` has 1 missing value(s) (first at row 1): 1 of 2 point(s) have missing coordinates (police.uk ...) and
+    cannot be placed; pass missing='drop'"
+    """
+    nan_a, nan_b = np.isnan(a), np.isnan(b)
+    bad = nan_a | nan_b
+    pos = int(np.flatnonzero(bad)[0])
+    k = 0 if nan_a[pos] else 1
+    name, nan = names[k], (nan_a, nan_b)[k]
+    named = given[k] if isinstance(given[k], (pd.Series, pd.DataFrame)) else _given(*given)
+    return _row_error(MissingValueError, name, named, pos,
+                      f"`{name}` has {int(nan.sum()):,} missing value(s) (first at {{row}}): {int(bad.sum()):,} of "
+                      f"{len(bad):,} point(s) have missing coordinates (police.uk publishes some records without a "
+                      f"location) and cannot be placed; {fix.replace('{name}', name)}")
 
 
-def _left_out_said(n: int, before: str = "; ", after: str = "") -> str:
-    """A headline's words for the ``n`` points ``missing="drop"`` left out (:func:`_drop_missing`),
-    or "" when none was: the grid, KDE, NNH and Knox headlines say it alike.
+def _left_out_said(n: int, before: str = "; ", after: str = "", outside: int = 0) -> str:
+    """A headline's words for the ``n`` points ``missing="drop"`` left out (:func:`_drop_missing`)
+    and the ``outside`` points a study area left out, or "" when none was: the grid, KDE, NNH and
+    Knox headlines say it alike.
 
     >>> _left_out_said(10), _left_out_said(0), _left_out_said(1200, " (", ")")
     ('; 10 points without coordinates left out', '', ' (1,200 points without coordinates left out)')
+    >>> _left_out_said(12, " (", ")", outside=25_055)
+    ' (12 points without coordinates left out; 25,055 points outside the study area left out)'
     """
-    return f"{before}{n:,} points without coordinates left out{after}" if n else ""
+    said = [f"{n:,} points without coordinates left out"] if n else []
+    said += [f"{outside:,} points outside the study area left out"] if outside else []
+    return f"{before}{'; '.join(said)}{after}" if said else ""
+
+
+def _drop_fix(returns: str = "counted in a warning and in the result") -> str:
+    """What a refusal of points without coordinates tells the caller to do, where ``missing=`` is
+    taken: ``returns`` says what ``"drop"`` does besides leaving them out (``{name}``: the
+    coordinate :func:`_missing_error` names)."""
+    return f"pass missing='drop' to leave them out ({returns}), or leave them out (np.isfinite({{name}})) and report how many"
 
 
 def _drop_missing(what: str, missing: str, x: Any, y: Any, *aligned: Any,
-                  names: tuple[str, str] = ("x", "y")) -> tuple[Any, Any, list[Any], int]:
+                  names: tuple[str, str] = ("x", "y"),
+                  returns: str = "counted in a warning and in the result") -> tuple[Any, Any, list[Any], int]:
     """``missing=`` of the grid functions, with :func:`dbscan`'s values: ``"error"`` refuses points
     without coordinates (a :class:`~saferstats.MissingValueError` naming the coordinate and the
     row, and saying ``missing='drop'``); ``"drop"`` leaves them out, with a warning naming how many
     and the first row by its label, as dbscan's. Returns ``x``, ``y`` and the arrays ``aligned``
     with them (weights, periods, times) without those rows, each a Series that keeps the caller's
     row labels (a plain array's positions as given), and how many were left out. A GeoSeries given
-    as ``x`` (``y=None``) comes back as its British National Grid x and y."""
+    as ``x`` (``y=None``) comes back as its British National Grid x and y. ``returns``: what the
+    refusal says ``"drop"`` does besides (a function returning a number: "counted in a warning")."""
     _choice("missing", missing, ("error", "drop"))
     if y is None and hasattr(x, "crs") and hasattr(x, "to_crs"):
         x, y = _geo_points(x, names, "bng")
@@ -128,10 +158,7 @@ def _drop_missing(what: str, missing: str, x: Any, y: Any, *aligned: Any,
     if not bad.any():
         return x, y, list(aligned), 0
     if missing != "drop":
-        name, v, given = next((n, v, g) for n, v, g in zip(names, (xs, ys), (x, y)) if np.isnan(v).any())
-        raise _missing_error(name, given, np.isnan(v), "pass missing='drop' to leave them out (counted in a warning "
-                                                       f"and in the result), or leave them out (np.isfinite({name})) "
-                                                       "and report how many")
+        raise _missing_error(names, (x, y), xs, ys, _drop_fix(returns))
     _say_dropped(what, bad, _given(x, y))
     keep = ~bad
 
@@ -239,9 +266,7 @@ def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[n
     bad = np.isnan(la) | np.isnan(lo)
     given = lat if isinstance(lat, pd.Series) else lon
     if bad.any() and missing != "drop":
-        raise _row_error(MissingValueError, "lat", given, int(np.flatnonzero(bad)[0]),
-                         f"{int(bad.sum())} point(s) have missing coordinates (first at {{row}}); pass missing='drop' "
-                         "to leave them out (their label is -2)")
+        raise _missing_error(("lat", "lon"), (lat, lon), la, lo, _drop_fix("labelled -2, counted in a warning"))
     ok = ~bad
     fill = np.where(bad, -2, 0).astype(np.int64)
     # before the study area: swapped points would all lie outside it and be refused as "no points inside"
@@ -264,12 +289,15 @@ def _warn_dropped(fill: np.ndarray, what: str, given: Any = None) -> None:
     _say_dropped(what, fill == -2, given, "label -2; ")
 
 
-def _say_dropped(what: str, bad: np.ndarray, given: Any = None, label: str = "") -> None:
-    """"<what>: 10 of 8,533 point(s) have missing coordinates and are left out (first at row 'x')"."""
+def _say_dropped(what: str, bad: np.ndarray, given: Any = None, label: str = "", fate: str = "are left out",
+                 then: str = "") -> None:
+    """"<what>: 10 of 8,533 point(s) have missing coordinates and are left out (first at row 'x')":
+    the one warning of points without coordinates (``fate``: what happens to them; ``then``: advice
+    after it), as :func:`_missing_error` refuses them."""
     gone = np.flatnonzero(bad)
     if gone.size:
-        warn_user(f"{what}: {gone.size:,} of {len(bad):,} point(s) have missing coordinates and are left out "
-                  f"({label}first at {_row(given, int(gone[0]))})")
+        warn_user(f"{what}: {gone.size:,} of {len(bad):,} point(s) have missing coordinates and {fate} "
+                  f"({label}first at {_row(given, int(gone[0]))}){then}")
 
 
 def _check_latlon(a: np.ndarray, b: np.ndarray, given: Any = None, rows: Any = None) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import _saferstats as _ext
 from ..exceptions import InvalidInputError, MissingValueError, warn_user
-from ._common import _choice, _core_terms, _float_arg, _lat_lon_arrays, _row, _row_error
+from ._common import (_choice, _core_terms, _float_arg, _given, _lat_lon_arrays, _missing_error, _row, _say_dropped)
 
 __all__ = ["to_bng", "to_local_metres", "BNG_EXTENT"]
 
@@ -31,6 +31,22 @@ def _on_index(lat: Any, lon: Any, a: np.ndarray, b: np.ndarray) -> _XY:
     return pd.Series(np.asarray(a), index=given.index, name="x"), pd.Series(np.asarray(b), index=given.index, name="y")
 
 
+def _no_coordinates(fn: str, missing: str, lat: Any, lon: Any, la: np.ndarray, lo: np.ndarray) -> None:
+    """Points without coordinates in a projection: refused (``missing="error"``) in the words of
+    every hotspot function (:func:`._common._missing_error`), or, with ``"propagate"``, said in
+    a warning with how many and the first row, as the hotspot functions' ``missing="drop"`` says
+    it (:func:`._common._say_dropped`); until session 28 ``to_local_metres`` said nothing."""
+    absent = np.isnan(la) | np.isnan(lo)
+    if not absent.any():
+        return
+    if missing == "error":
+        raise _missing_error(("lat", "lon"), (lat, lon), la, lo, "pass missing='propagate' to get NaN for them, then "
+                             "missing='drop' to the hotspot functions, which leave them out and count them")
+    _say_dropped(fn, absent, _given(lat, lon), fate="get NaN",
+                 then="; pass missing='drop' to the hotspot functions (all that take points), which leave them out and "
+                      "count them, or leave them out (np.isfinite(x)) and report how many")
+
+
 def to_local_metres(lat: Any, lon: Any, *, origin: tuple[float, float] | None = None,
                     missing: Literal["error", "propagate"] = "error") -> _XY:
     """Project lat/lon (degrees) to local east/north metres (equirectangular about ``origin``,
@@ -42,8 +58,9 @@ def to_local_metres(lat: Any, lon: Any, *, origin: tuple[float, float] | None = 
 
     ``lat`` and ``lon`` must have equal lengths and lie in [−90, 90] / [−180, 180] (an error names
     the row otherwise). Missing coordinates raise :class:`~saferstats.MissingValueError` naming the
-    row, or with ``missing="propagate"`` give NaN. Longitudes are taken relative to the origin
-    across the ±180° meridian (the shorter way round).
+    row and how many, or with ``missing="propagate"`` give NaN, counted in a
+    :class:`~saferstats.SaferstatsWarning` (as :func:`to_bng`; until session 28 silently). Longitudes
+    are taken relative to the origin across the ±180° meridian (the shorter way round).
 
     >>> x, y = to_local_metres([51.5, 51.5], [-0.12, -0.11])
     >>> round(float(x[1] - x[0]))
@@ -51,12 +68,7 @@ def to_local_metres(lat: Any, lon: Any, *, origin: tuple[float, float] | None = 
     """
     _choice("missing", missing, ("error", "propagate"))
     la, lo = _lat_lon_arrays(lat, lon)
-    for name, v, given in (("lat", la, lat), ("lon", lo, lon)):
-        nan = np.isnan(v)
-        if nan.any() and missing == "error":
-            raise _row_error(MissingValueError, name, given, int(np.flatnonzero(nan)[0]),
-                             f"`{name}` has {int(nan.sum())} missing value(s) (first at {{row}}); pass "
-                             "missing='propagate' to get NaN for them")
+    _no_coordinates("to_local_metres", missing, lat, lon, la, lo)
     org = None
     if origin is not None:
         if not isinstance(origin, (tuple, list)) or len(origin) != 2:
@@ -91,8 +103,8 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error",
     a :class:`~saferstats.SaferstatsWarning` giving how many. Missing coordinates (police.uk
     publishes some records without a location) raise :class:`~saferstats.MissingValueError` with
     how many and the first row, or with ``missing="propagate"`` give NaN, counted in a
-    :class:`~saferstats.SaferstatsWarning`; the hotspot functions refuse NaN, so leave those rows
-    out (``np.isfinite(x)``) and report how many.
+    :class:`~saferstats.SaferstatsWarning`; pass ``missing="drop"`` to the hotspot functions (every
+    one that takes points), which leave those rows out and count them (by default they refuse NaN).
 
     >>> e, n = to_bng([51.5080], [-0.1281])   # Trafalgar Square
     >>> int(e[0] // 1000), int(n[0] // 1000)
@@ -107,18 +119,7 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error",
     la, lo = _lat_lon_arrays(lat, lon)
     absent = np.isnan(la) | np.isnan(lo)
     given = lat if isinstance(lat, pd.Series) else lon  # its index names the rows
-    if absent.any():
-        row = int(np.flatnonzero(absent)[0])
-        name = "lat" if np.isnan(la[row]) else "lon"
-        if missing == "error":
-            raise _row_error(MissingValueError, name, given, row,
-                             f"{int(absent.sum()):,} of {len(la):,} point(s) have no coordinates (first at {{row}}; "
-                             "police.uk publishes some records without a location); pass missing='propagate' to get "
-                             "NaN for them, then leave those rows out")
-        warn_user(f"{int(absent.sum()):,} of {len(la):,} point(s) have no coordinates and get NaN (first at "
-                  f"{_row(given, row)}); leave them out (np.isfinite(x)) before the hotspot functions, and "
-                  "report how many, or pass missing='drop' to the grid functions (hotspot_kde, grid_counts, ...), "
-                  "which do both")
+    _no_coordinates("to_bng", missing, lat, lon, la, lo)
     e = np.full(len(la), np.nan)
     n = np.full(len(la), np.nan)
     if outside == "error" or len(la) == 0:

@@ -19,7 +19,8 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, warn_user
-from ._common import (_bounds, _choice, _distinct_points, _drop_missing, _finite_xy, _float_arg, _given, _int_arg,
+from ._common import (_bounds, _choice, _core_terms, _distinct_points, _drop_missing, _finite_xy, _float_arg, _given,
+                      _int_arg,
                       _left_out_said,
                       _points_in, _row_error, _seed, _series, _warn_map_points, _warn_peak_one_location, _warn_stretched,
                       _warn_wide_bandwidth, _weighted_points)
@@ -361,18 +362,27 @@ def auto_cell_size(x: Any, y: Any, *, missing: Literal["error", "drop"] = "error
     >>> auto_cell_size([0, 40_000], [0, 12_345])
     200.0
     """
-    x, y, _, _ = _drop_missing("auto_cell_size", missing, x, y)
+    x, y, _, _ = _drop_missing("auto_cell_size", missing, x, y, returns="counted in a warning")
     xs, ys = _finite_xy(x, y)
     return float(_ext.grid_auto_cell_size(xs, ys))
 
 
-def bandwidth_nrd(x: Any) -> float:
-    """R ``MASS::bandwidth.nrd``: 4 · 1.06 · min(sd, IQR/1.34) · n^(−1/5).
+def bandwidth_nrd(x: Any, *, missing: Literal["error", "drop"] = "error") -> float:
+    """R ``MASS::bandwidth.nrd``: 4 · 1.06 · min(sd, IQR/1.34) · n^(−1/5) (sd with n − 1; IQR of
+    R's default quantiles, type 7), of one coordinate. ``missing``: values missing (police.uk
+    publishes some records without a location) are refused (``"error"``, the default: a
+    :class:`~saferstats.MissingValueError` naming ``x`` and the row) or, with ``"drop"``, left out
+    as :func:`auto_bandwidth` and the grid functions do (a warning names how many and the first
+    row). Until session 28 a missing value was an ``InvalidInputError`` naming only its position.
 
     >>> round(bandwidth_nrd([1, 2, 3, 4, 10]), 9)
     4.586665334
+    >>> round(bandwidth_nrd([1, 2, float("nan"), 3, 4, 10], missing="drop"), 9)   # warns: 1 of 6 left out
+    4.586665334
     """
-    return float(_ext.grid_bandwidth_nrd(as_float_array("x", x)))
+    x, _, _, _ = _drop_missing("bandwidth_nrd", missing, x, x, names=("x", "x"), returns="counted in a warning")
+    with _core_terms(x=x):  # an infinite value is named by its row label, as given
+        return float(_ext.grid_bandwidth_nrd(as_float_array("x", x)))
 
 
 def auto_bandwidth(x: Any, y: Any, *, missing: Literal["error", "drop"] = "error") -> float:
@@ -384,7 +394,7 @@ def auto_bandwidth(x: Any, y: Any, *, missing: Literal["error", "drop"] = "error
     >>> round(auto_bandwidth([1, 2, 3, 4, 10], [1, 2, 3, 4, 10]), 6)
     4.586665
     """
-    x, y, _, _ = _drop_missing("auto_bandwidth", missing, x, y)
+    x, y, _, _ = _drop_missing("auto_bandwidth", missing, x, y, returns="counted in a warning")
     xs, ys = _finite_xy(x, y)
     return float(_ext.grid_auto_bandwidth(xs, ys))
 
@@ -858,9 +868,11 @@ class ClassifyResult(Result):
         cells = (f"{len(self.cells) - out:,} cells in the study area ({out:,} outside it not classified)" if out
                  else f"{len(self.cells):,} cells")
         gone = int(self.cells.attrs.get(MISSING_TAG, 0))
+        away = int(self.cells.attrs.get("outside_study_area", 0))  # in the headline since session 28
         return (f"{what} of {cells}; {len(self.period_labels)} periods "
                 f"({self.recent} recent), {self.permutations} permutations, p adjusted: {self.p_adjust}"
-                + (f"; {gone:,} events without coordinates left out" if gone else ""))
+                + (f"; {gone:,} events without coordinates left out" if gone else "")
+                + (f"; {away:,} events outside the study area left out" if away else ""))
 
     def _period_names(self) -> list[str]:
         """The period labels as text: police.uk months (datetimes on the 1st, or one day of each
@@ -1175,7 +1187,8 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     :class:`~saferstats.MissingValueError` naming the coordinate and the row (10 of Hertfordshire's
     2021 ASB records); ``"drop"`` leaves them out, as :func:`saferstats.dbscan` does, with a
     :class:`~saferstats.SaferstatsWarning` naming how many and the first row, and says them in
-    ``cells.attrs["missing_coordinates"]`` and the headline.
+    ``cells.attrs["missing_coordinates"]`` and the headline. Events outside ``study_area`` are
+    counted in ``cells.attrs["outside_study_area"]`` and the headline (since session 28).
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(1)
@@ -1187,13 +1200,16 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     """
     x, y, (period,), gone = _drop_missing("hotspot_classify", missing, x, y, period)
     area = None
+    away = 0  # events outside the study area
     if study_area is not None:
         x, y = _finite_xy(x, y)
         _period_present(period, periods)   # rows as given, before the points outside the area are left out
+        away = len(x)
         if len(period) == len(x):
             x, y, (period,), bounds, area = _points_in(x, y, study_area, bounds, _series("period", period),
                                                        fixed=grid is not None)
     xs, ys, g = _points_grid(x, y, cell_size, grid_type, bounds, grid, area)
+    away -= len(xs) if study_area is not None else 0
     lab = pd.Series(np.asarray(period, dtype=object) if not isinstance(period, pd.Series) else period.to_numpy())
     if len(lab) != len(xs):
         raise LengthMismatchError(f"length mismatch: `x` has {len(xs)} elements but `period` has {len(lab)}", "period")
@@ -1281,6 +1297,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
                         "period": np.tile(np.array(order, dtype=object), n),
                         "count": counts.reshape(t_count, n).T.ravel(), **stats, "significant": sig.ravel()})
     cells.attrs[MISSING_TAG] = gone
+    cells.attrs["outside_study_area"] = away
     return ClassifyResult(dataclasses.replace(g, cells=cells, value=None), cells, per, order, int(r["recent"]), perms,
                           p_adjust)
 

@@ -43,8 +43,10 @@ class KdeResult(_ExcelMixin, Result):
     units: str
     in_study_area: np.ndarray | None = None
     missing_coordinates: int = 0
+    #: Points outside ``study_area`` left out (named in a warning; in the headline since session 28).
+    outside_study_area: int = 0
 
-    _summary_fields = ("bandwidth", "kernel", "cell_size", "units", "missing_coordinates")
+    _summary_fields = ("bandwidth", "kernel", "cell_size", "units", "missing_coordinates", "outside_study_area")
 
     def _cells(self) -> np.ndarray:
         """The densities the headline is of: the study area's cells, or every cell."""
@@ -77,7 +79,7 @@ class KdeResult(_ExcelMixin, Result):
         m = self._metres()
         return (f"{nx} × {ny} cells of {self.cell_size:g}{m}{where}; {self.kernel} kernel, bandwidth {self.bandwidth:,.6g}{m}; "
                 f"peak {peak:.6g} {self.units} at ({px:,.6g}, {py:,.6g}); {self._zero_share():.0%} of {of} zero"
-                + _left_out_said(self.missing_coordinates))
+                + _left_out_said(self.missing_coordinates, outside=self.outside_study_area))
 
     def __repr__(self) -> str:
         return f"KdeResult({self.headline()})"
@@ -165,7 +167,8 @@ def kde_grid(
 
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` then on the British National Grid): points outside
-    it are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`;
+    it are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`,
+    in ``outside_study_area`` and in the headline (until session 28 only in the warning);
     the result's ``in_study_area`` marks the area's cells — the centre is in the area, or the cell
     holds one of the area's points (as :func:`hotspot_kde` and :meth:`StudyArea.grid_mask` with
     counts) — and its headline (peak, share of empty cells) is of those cells (the grid's box
@@ -186,7 +189,7 @@ def kde_grid(
     0.0008617285
     """
     x, y, (weights,), gone = _drop_missing("kde_grid", missing, x, y, weights)
-    xs, ys, w, bounds, area, _ = _weighted_points(x, y, weights, study_area, bounds, fixed=True)
+    xs, ys, w, bounds, area, given = _weighted_points(x, y, weights, study_area, bounds, fixed=True)
     if study_area is not None and bounds is None:
         bounds = area.bounds
     if len(xs) == 0:
@@ -215,7 +218,8 @@ def kde_grid(
         np.add.at(held, (row[on], col[on]), 1)
         inside = np.asarray(area.grid_mask(cx, cy, held), dtype=bool)
     out = KdeResult(density=dens, x=cx, y=cy, bandwidth=h, kernel=kernel, cell_size=cs,
-                    units="per km²" if per_km2 else "per unit²", in_study_area=inside, missing_coordinates=gone)
+                    units="per km²" if per_km2 else "per unit²", in_study_area=inside, missing_coordinates=gone,
+                    outside_study_area=given - len(xs))
     if w is None and np.isfinite(dens).any() and np.nanmax(dens) > 0:  # a peak of one anonymised point: said
         _, px, py = out._peak()
         _warn_peak_one_location("kde_grid", px, py, xs, ys, h, kernel)

@@ -41,7 +41,9 @@ class NnhResult(_ExcelMixin, Result):
     lon.iloc[r.rows]`` to :func:`cluster_summary`: ``rows`` are positions, and ``lat[r.rows]`` on a
     Series picks rows by index label — a KeyError on a filtered frame's column, other records on
     a sorted one; until session 16 this said ``lat[r.rows]``); ``missing_coordinates``: points
-    without coordinates that ``missing="drop"`` left out (their rows are not in ``rows``).
+    without coordinates that ``missing="drop"`` left out (their rows are not in ``rows``);
+    ``outside_study_area``: points outside ``study_area`` left out (in the headline too, since
+    session 28: Stevenage's ASB, 2,791 of Hertfordshire's 27,858 records, said only in a warning).
     """
 
     labels: np.ndarray
@@ -50,6 +52,7 @@ class NnhResult(_ExcelMixin, Result):
     min_points: int
     rows: np.ndarray | None = None
     missing_coordinates: int = 0
+    outside_study_area: int = 0
 
     def headline(self) -> str:
         """One line: clusters per order, points clustered at order 1, the largest cluster."""
@@ -62,9 +65,9 @@ class NnhResult(_ExcelMixin, Result):
         if len(first):
             r = first.sort_values("n_points", ascending=False, kind="stable").iloc[0]
             big = f"; largest: cluster {int(r['cluster'])}, {int(r['n_points'])} points at ({r['x']:,.6g}, {r['y']:,.6g})"
-        return (f"points={n}, clusters by order={per}, {in1} points in first-order clusters, "
+        return (f"points={n:,}, clusters by order={per}, {in1:,} points in first-order clusters, "
                 f"thresholds=[{t}], min_points={self.min_points}{big}"
-                + _left_out_said(self.missing_coordinates))
+                + _left_out_said(self.missing_coordinates, outside=self.outside_study_area))
 
     def __repr__(self) -> str:
         return f"NnhResult({self.headline()})"
@@ -137,6 +140,7 @@ def nnh(x: Any, y: Any = None, *, area: float | None = None, p: float = 0.5, thr
     1      1        1        12  505.5
     """
     x, y, (rows,), gone = _drop_missing("nnh", missing, x, y, np.arange(_n_points(x)))
+    given = len(rows)
     xs, ys, (rows,), _, sa = _points_in(x, y, study_area, None, rows, fixed=True)
     if area is None and sa is not None:
         area = sa.area_m2
@@ -168,7 +172,8 @@ def nnh(x: Any, y: Any = None, *, area: float | None = None, p: float = 0.5, thr
                   "threshold; read such a cluster as a count at one map point, not as a spread of nearby events")
     res = _ext.nnh(xs, ys, area=ar, p=pp, min_points=mp, max_order=mo, threshold=th)
     return NnhResult(labels=res["labels"], clusters=pd.DataFrame(res["clusters"]), thresholds=list(res["thresholds"]),
-                     min_points=mp, rows=np.asarray(rows, dtype=np.int64), missing_coordinates=gone)
+                     min_points=mp, rows=np.asarray(rows, dtype=np.int64), missing_coordinates=gone,
+                     outside_study_area=given - len(xs))
 
 
 def _n_points(x: Any) -> int:
