@@ -1498,14 +1498,17 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         finds.loc[gone, "rate"] = "withheld"
     else:
         gone = np.zeros(len(finds), dtype=bool)
-    # the page's "Finds" of those rows are the searches flagged 'linked to the object', which there are
-    # not finds (police.uk Derbyshire 2023: Amber Valley's White searches, 39 of 39 flagged, read as 39
-    # finds beside "withheld"): blank on the page (a word there widened the table past A4). The CSV keeps
-    # them as _withhold_finds intends (counts of the flag; the disclosure audit and its checks read them
-    # as numbers), and the caption says so
+    # the "Finds" of those rows are the searches flagged 'linked to the object', which there are not
+    # finds (police.uk Derbyshire 2023: Amber Valley's White searches, 39 of 39 flagged, read as 39
+    # finds beside "withheld"): blank on the page (a word there widened the table past A4) and in the
+    # CSV alike, so that the file gives back no count the page withholds (the demo's Derbyshire White:
+    # 333 of 359 kept in stop_search_find_rates.csv beside a blank page cell). The rate, its interval
+    # and every comparison are already blank there (_withhold_finds); the audit above counted the
+    # flags as published, which only over-protects
     _mark_kept_after_adjustment(finds, out)
-    finds_page = finds.astype({"hits": object})
-    finds_page.loc[gone, "hits"] = ""
+    finds = finds.astype({"hits": object})
+    finds.loc[gone, "hits"] = ""
+    finds_page = finds
     if arrests is not None:
         s.intro += (" Every find-rate comparison is withheld, so the arrest rates (the share of searches with a recorded "
                     "outcome that ended in arrest) are compared with White people's instead, in their own table, with the "
@@ -1518,7 +1521,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                           "the search (what was searched for was found), and the difference from White people's in "
                           f"percentage points; counts below {thr} suppressed"
                           + ("; 'withheld': not comparable, see the caution in the text (the find rate; the finds are left "
-                             "blank there: the CSV's hits there count the searches flagged as linked to the object, not finds)"
+                             "blank there, in the CSV too: the searches flagged as linked to the object there are not finds)"
                              if "withheld" in find_cols else "")
                           + ("; split by outcome, so not a comparison of the groups' searches: see the text"
                              if by_outcome_words(out) else ""),
