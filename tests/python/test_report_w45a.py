@@ -181,3 +181,75 @@ def test_by_month_the_finding_names_every_significant_month_with_its_own_not_sta
                 f"{unstated[m] / person[m]:.0%} of that month's searches ({unstated[m]:,} of {person[m]:,}))")
         assert said in key, (m, g)
     assert "Also statistically significantly higher than White people's rate there: Black people in Jan 2020 (" in key
+
+
+TS021_LA = "population/census2021_ew/ts021_ethnic_group_detailed_ltla21.csv"
+
+
+def _ts021_force(shared_data, force: str) -> dict[str, int]:
+    """Census 2021 residents of a police force area by broad group: the TS021 file's 19 columns of
+    its local authorities (ONS lookup, pfa24_name) summed by their ONS broad heading, csv module."""
+    with open(shared_path(shared_data, "population/census2021_ew/lookup_ltla24_csp24_pfa24.csv"), newline="") as fh:
+        las = {r["ltla24_code"] for r in csv.DictReader(fh) if r["pfa24_name"] == force}
+    heads = {"Asian": "Asian", "Black": "Black", "Mixed": "Mixed", "White": "White", "Other": "Other ethnic group"}
+    out: Counter = Counter()
+    with open(shared_path(shared_data, TS021_LA), newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r["ltla21_code"] not in las:
+                continue
+            for col, v in r.items():
+                group = next((g for g, h in heads.items() if col.startswith(h)), None)
+                if group and ":" in col:  # (the file, converted from R, writes some counts "827.0")
+                    assert float(v).is_integer()
+                    out[group] += int(float(v))
+    assert sum(1 for _ in las) >= 9  # Derbyshire's nine districts and Derby
+    return out
+
+
+def test_population_takes_the_census_2021_ts021_file_as_published(tmp_path, shared_data):
+    folder = shared_path(shared_data, SS)
+    ts021 = shared_path(shared_data, TS021_LA)
+    files = _files(folder, "derbyshire")
+    out = build_report(tmp_path, f'title = "T"\narea = "Derbyshire"\n[stop_search]\nfiles = {_toml_list(files)}\n'
+                                 f'population = "{ts021}"\n')
+    pop = _ts021_force(shared_data, "Derbyshire")
+    d = pd.read_csv(out / "stop_search_disproportionality.csv", dtype=str, keep_default_na=False).set_index("group")
+    for g in ("Asian", "Black", "Mixed", "Other", "White"):
+        assert float(d.at[g, "population"]) == pop[g], g
+    assert d["denominator"].str.startswith("Census 2021 usual residents").all()
+    # the searches from the raw files, and White people's ratio and Katz interval against scipy
+    _, _, groups = _by_month(files)
+    searches = Counter()
+    for (_, g), v in groups.items():
+        searches[g] += v
+    assert int(d.at["White", "searches"]) == searches["White"]
+    a = int(d.at["Asian", "searches"])
+    assert a == searches["Asian"]
+    r, lo, hi = _katz(a, pop["Asian"], searches["White"], pop["White"])
+    assert (float(d.at["Asian", "ratio"]), float(d.at["Asian", "ratio_lower"]), float(d.at["Asian", "ratio_upper"])) \
+        == pytest.approx((r, lo, hi), abs=6e-4)
+    text = _page_text(out)
+    assert ("Populations: Census 2021 ethnic group (ONS table TS021), usual residents on Census day, 21 March 2021, from "
+            "ts021_ethnic_group_detailed_ltla21.csv, summed from its local authorities to police force areas.") in text
+
+
+def test_population_a_file_it_cannot_use_is_refused_with_what_to_pass(tmp_path, shared_data, capsys):
+    from saferstats.__main__ import main
+
+    folder = shared_path(shared_data, SS)
+    files = _files(folder, "derbyshire")
+    for rel, why in (("population/census2021_ew/ts021_ethnic_group_lsoa21.csv",
+                      "ts021_ethnic_group_lsoa21.csv is a table by LSOA (lsoa21_code, asian, black, mixed, white, other, "
+                      "total_residents), which read_census_ethnicity does not read"),
+                     ("population/census2021_ew/lookup_ltla24_csp24_pfa24.csv",
+                      "lookup_ltla24_csp24_pfa24.csv could not be read as Census 2021 ethnic groups: not a Census 2021 "
+                      "ethnic group (TS021) table")):
+        f = shared_path(shared_data, rel)
+        cfg = tmp_path / "a.toml"
+        cfg.write_text(f'title = "T"\narea = "Derbyshire"\n[stop_search]\nfiles = {_toml_list(files)}\n'
+                       f'population = "{f}"\n')
+        assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+        err = capsys.readouterr().err
+        assert f"[stop_search] population: {why}" in err, err
+        assert ("Pass a table with columns for the areas of `by`, ethnicity and population (one row per area and group), "
+                "or the Census 2021 ethnic group table TS021 by local authority as published") in err

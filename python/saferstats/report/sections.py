@@ -21,7 +21,8 @@ from ..geography import display_name, force_name
 from ..published import LSOA_CODES_NOTE
 from ..exceptions import SaferstatsError, SaferstatsWarning, warn_user
 from .config import ConfigError
-from .inputs import ons_la_names, points_in_study_area, population_by_code, read_table, scope_of, stop_search_period
+from .inputs import (ons_la_names, points_in_study_area, population_by_code, read_table, scope_of, stop_search_period,
+                     stop_search_population)
 from .splits import _READ_AS_DATA, _is_area, _not_recorded_keys, _stratum_said, all_residents_words, by_outcome_words
 from .tables import AREA_COLUMNS, capitalise, place
 
@@ -1158,7 +1159,8 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # 2,384 searches in 2023) is a row of its own, said "not recorded" in the tables, the text and the console
     records, unrecorded = _not_recorded_keys(records, by, skip=_READ_AS_DATA)
     choice = str(sec.get("census", "auto"))
-    pop = pd.read_csv(sec["population"]) if "population" in sec else None
+    # a table by area and group, or the Census 2021 TS021 file as ONS publishes it (read_census_ethnicity)
+    pop, pop_words = stop_search_population(sec["population"], by) if "population" in sec else (None, "")
     # the period the searches cover; rates per 1,000 per year when it is not a year
     span, n_months = stop_search_period(records)
     monthly_rows = "month" in by  # each row is one month's searches: per year by that month's days
@@ -1441,7 +1443,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 "Office mapping) and the ratio to the White "
                 f"rate with Katz {int(conf*100)}% CIs; {int(ex.get('vehicle_only', 0)):,} vehicle-only searches and "
                 f"{int(ex.get('not_stated', 0)):,} with ethnicity not stated ({disp.attrs.get('not_stated_percent', float('nan')):.1f}%) "
-                "are excluded and counted." + place_words + ns_words + " Find rates compare each group with White (Wilson, Newcombe, Katz; Fisher's test "
+                "are excluded and counted." + pop_words + place_words + ns_words + " Find rates compare each group with White (Wilson, Newcombe, Katz; Fisher's test "
                 f"where an expected cell is below 5). Counts below {thr} are suppressed in both tables together, with the "
                 "counts that would give them back from totals, and every rate, ratio or test computed from them."
                 + _warn_unprotected("stop and search", len(unprotected)) + _finds_caveat(out, names_of, blank_counts)
