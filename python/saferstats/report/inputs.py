@@ -348,7 +348,7 @@ def stop_search_population(path: Any, by: list[str]) -> tuple[pd.DataFrame, str]
     from ..exceptions import SaferstatsError
 
     head = [str(c).strip() for c in pd.read_csv(path, nrows=0).columns]
-    if {"ethnicity", "population"} <= set(head):
+    if {"ethnicity", "population"} <= {c.lower() for c in head}:  # (as before: the analysis reads it)
         return pd.read_csv(path), ""
     level = "csp" if any(str(b).startswith("csp") for b in by) else \
         "la" if any(str(b).startswith("la") for b in by) else "force"
