@@ -92,6 +92,9 @@ def _arrest_attack(pub, truth, by: list[str], no_outcome_total: bool) -> list:
     p = {t.name: csv_rounded(t.frame).reset_index(drop=True) for t in pub.tables}
     t = {t.name: csv_rounded(t.frame).reset_index(drop=True) for t in truth.tables}
     d, f, a = (t[n] for n in ("stop_search_disproportionality", "stop_search_find_rates", "stop_search_arrest_rates"))
+    # session 28 (w45a): where the find rate is withheld as not comparable, the searches flagged (hits) are
+    # blank in both runs: not published, so not a cell of the attack
+    f = f.assign(hits=f["hits"].mask(f["hits"].astype(str).eq("")))
     at = Attack()
     at.table("d", p["stop_search_disproportionality"], d, ["searches"])
     at.table("f", p["stop_search_find_rates"], f, ["n", "hits"])

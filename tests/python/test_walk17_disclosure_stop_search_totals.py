@@ -88,6 +88,12 @@ def _hidden(v) -> bool:
     return v == MARK
 
 
+def _unpublished(v) -> bool:
+    """Hidden, or blank: the find table blanks the searches flagged where the find rate is withheld
+    as not comparable (session 28, w45a), so a reader does not have them either."""
+    return v == MARK or v == ""
+
+
 def _attack(disp, finds, area, truth, totals, n_totals, hit_totals=()):
     """Bounds of every hidden count (searches, n, hits and n - hits) by linprog. ``truth``: (area,
     group, column) -> true count; ``totals``: lists of (area, group) whose searches sum to a known
@@ -101,7 +107,7 @@ def _attack(disp, finds, area, truth, totals, n_totals, hit_totals=()):
         for r in frame.itertuples(index=False):
             for c in cols:
                 pub[(getattr(r, area), r.group, c)] = getattr(r, c)
-    var = sorted(k for k, v in pub.items() if _hidden(v))
+    var = sorted(k for k, v in pub.items() if _unpublished(v))
     pos = {k: i for i, k in enumerate(var)}
 
     def term(key):
@@ -208,7 +214,7 @@ def test_by_force_publishes_leicestershire_black_and_protects_small_counts(tmp_p
     for frame, cols in ((disp, ["searches"]), (finds, ["n", "hits"])):
         for r in frame.itertuples(index=False):
             for c in cols:
-                if not _hidden(getattr(r, c)):
+                if not _unpublished(getattr(r, c)):
                     assert int(getattr(r, c)) == truth[(r.force, r.group, c)], (r.force, r.group, c)
     leics = disp[disp["force"] == "Leicestershire"].set_index("group")
     assert truth[("Leicestershire", "Other", "searches")] == 2  # the premise

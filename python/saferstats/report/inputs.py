@@ -18,7 +18,7 @@ import pandas as pd
 from ..geography import display_name
 from .config import ConfigError
 
-__all__ = ["Scope", "scope_of", "read_table", "population_by_code", "points_in_study_area"]
+__all__ = ["Scope", "scope_of", "read_table", "population_by_code", "points_in_study_area", "stop_search_population"]
 
 
 @dataclasses.dataclass
@@ -317,3 +317,56 @@ def stop_search_period(records: pd.DataFrame) -> tuple[str, int]:
     n = (last.year - first.year) * 12 + last.month - first.month + 1
     return f"{first:%b %Y} to {last:%b %Y}", int(n)
 
+
+
+#: ``[stop_search] population`` as the report reads it without help: one row per area and group
+_LONG_POPULATION = "columns for the areas of `by`, ethnicity and population (one row per area and group)"
+
+
+def stop_search_population(path: Any, by: list[str]) -> tuple[pd.DataFrame, str]:
+    """The ``[stop_search] population`` file as a table of residents by area and ethnic group, and
+    the words the section says of it ("" for a table already in that form).
+
+    A table with ``ethnicity`` and ``population`` columns is read as it is. Any other file is read
+    as the Census 2021 ethnic group table (ONS TS021) by local authority as ONS, Nomis or Trafford
+    Data Lab publish it (:func:`saferstats.read_census_ethnicity`), summed to the areas of ``by``
+    (``csp``, ``la``, else ``force``), and the words name the table, its Census date (21 March
+    2021) and the file. A file neither reads is refused with a :class:`ConfigError` for
+    ``stop_search.population`` that gives the reader's reason and says what to pass (the LSOA
+    table ``ts021_ethnic_group_lsoa21.csv``, which the reader does not read, among them).
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "pop.csv"
+    >>> _ = f.write_text("lsoa21_code,asian,black,mixed,white,other,total_residents\\nE01000001,158,11,56,1181,68,1474\\n")
+    >>> stop_search_population(f, ["force"])
+    Traceback (most recent call last):
+    ...
+    saferstats.report.config.ConfigError: [stop_search] population: pop.csv is a table by LSOA ...
+    """
+    import saferstats as ss
+
+    from ..exceptions import SaferstatsError
+
+    head = [str(c).strip() for c in pd.read_csv(path, nrows=0).columns]
+    if {"ethnicity", "population"} <= {c.lower() for c in head}:  # (as before: the analysis reads it)
+        return pd.read_csv(path), ""
+    level = "csp" if any(str(b).startswith("csp") for b in by) else \
+        "la" if any(str(b).startswith("la") for b in by) else "force"
+    name = Path(str(path)).name
+    try:
+        pop = ss.read_census_ethnicity(path, level=level)
+    except SaferstatsError as exc:
+        said = re.sub(r"^.*?" + re.escape(str(path)) + r":\s*", "", str(exc))  # (the reason, not the path again)
+        lsoa = any(c.lower().startswith("lsoa") for c in head)
+        what = (f"{name} is a table by LSOA ({', '.join(head[:7])}), which read_census_ethnicity does not read (it reads "
+                "Census 2021 TS021 by local authority)" if lsoa else f"{name} could not be read as Census 2021 ethnic "
+                f"groups: {said}")
+        raise ConfigError(
+            f"[stop_search] population: {what}. Pass a table with {_LONG_POPULATION}, or the Census 2021 ethnic group "
+            "table TS021 by local authority as published (ONS / Nomis, e.g. ts021_ethnic_group_detailed_ltla21.csv, or "
+            "Trafford Data Lab's long table), or leave population out for the Census figures the package bundles "
+            "([stop_search] census)", "stop_search.population") from None
+    where = {"force": "police force areas", "csp": "Community Safety Partnerships", "la": "local authorities"}[level]
+    words = (f" Populations: Census 2021 ethnic group (ONS table TS021), usual residents on Census day, 21 March 2021, "
+             f"from {name}, summed from its local authorities to {where}.")
+    return pop, words

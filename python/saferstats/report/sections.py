@@ -21,7 +21,8 @@ from ..geography import display_name, force_name
 from ..published import LSOA_CODES_NOTE
 from ..exceptions import SaferstatsError, SaferstatsWarning, warn_user
 from .config import ConfigError
-from .inputs import ons_la_names, points_in_study_area, population_by_code, read_table, scope_of, stop_search_period
+from .inputs import (ons_la_names, points_in_study_area, population_by_code, read_table, scope_of, stop_search_period,
+                     stop_search_population)
 from .splits import _READ_AS_DATA, _is_area, _not_recorded_keys, _stratum_said, all_residents_words, by_outcome_words
 from .tables import AREA_COLUMNS, capitalise, place
 
@@ -1158,7 +1159,8 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # 2,384 searches in 2023) is a row of its own, said "not recorded" in the tables, the text and the console
     records, unrecorded = _not_recorded_keys(records, by, skip=_READ_AS_DATA)
     choice = str(sec.get("census", "auto"))
-    pop = pd.read_csv(sec["population"]) if "population" in sec else None
+    # a table by area and group, or the Census 2021 TS021 file as ONS publishes it (read_census_ethnicity)
+    pop, pop_words = stop_search_population(sec["population"], by) if "population" in sec else (None, "")
     # the period the searches cover; rates per 1,000 per year when it is not a year
     span, n_months = stop_search_period(records)
     monthly_rows = "month" in by  # each row is one month's searches: per year by that month's days
@@ -1441,7 +1443,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 "Office mapping) and the ratio to the White "
                 f"rate with Katz {int(conf*100)}% CIs; {int(ex.get('vehicle_only', 0)):,} vehicle-only searches and "
                 f"{int(ex.get('not_stated', 0)):,} with ethnicity not stated ({disp.attrs.get('not_stated_percent', float('nan')):.1f}%) "
-                "are excluded and counted." + place_words + ns_words + " Find rates compare each group with White (Wilson, Newcombe, Katz; Fisher's test "
+                "are excluded and counted." + pop_words + place_words + ns_words + " Find rates compare each group with White (Wilson, Newcombe, Katz; Fisher's test "
                 f"where an expected cell is below 5). Counts below {thr} are suppressed in both tables together, with the "
                 "counts that would give them back from totals, and every rate, ratio or test computed from them."
                 + _warn_unprotected("stop and search", len(unprotected)) + _finds_caveat(out, names_of, blank_counts)
@@ -1498,14 +1500,17 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         finds.loc[gone, "rate"] = "withheld"
     else:
         gone = np.zeros(len(finds), dtype=bool)
-    # the page's "Finds" of those rows are the searches flagged 'linked to the object', which there are
-    # not finds (police.uk Derbyshire 2023: Amber Valley's White searches, 39 of 39 flagged, read as 39
-    # finds beside "withheld"): blank on the page (a word there widened the table past A4). The CSV keeps
-    # them as _withhold_finds intends (counts of the flag; the disclosure audit and its checks read them
-    # as numbers), and the caption says so
+    # the "Finds" of those rows are the searches flagged 'linked to the object', which there are not
+    # finds (police.uk Derbyshire 2023: Amber Valley's White searches, 39 of 39 flagged, read as 39
+    # finds beside "withheld"): blank on the page (a word there widened the table past A4) and in the
+    # CSV alike, so that the file gives back no count the page withholds (the demo's Derbyshire White:
+    # 333 of 359 kept in stop_search_find_rates.csv beside a blank page cell). The rate, its interval
+    # and every comparison are already blank there (_withhold_finds); the audit above counted the
+    # flags as published, which only over-protects
     _mark_kept_after_adjustment(finds, out)
-    finds_page = finds.astype({"hits": object})
-    finds_page.loc[gone, "hits"] = ""
+    finds = finds.astype({"hits": object})
+    finds.loc[gone, "hits"] = ""
+    finds_page = finds
     if arrests is not None:
         s.intro += (" Every find-rate comparison is withheld, so the arrest rates (the share of searches with a recorded "
                     "outcome that ended in arrest) are compared with White people's instead, in their own table, with the "
@@ -1518,7 +1523,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                           "the search (what was searched for was found), and the difference from White people's in "
                           f"percentage points; counts below {thr} suppressed"
                           + ("; 'withheld': not comparable, see the caution in the text (the find rate; the finds are left "
-                             "blank there: the CSV's hits there count the searches flagged as linked to the object, not finds)"
+                             "blank there, in the CSV too: the searches flagged as linked to the object there are not finds)"
                              if "withheld" in find_cols else "")
                           + ("; split by outcome, so not a comparison of the groups' searches: see the text"
                              if by_outcome_words(out) else ""),

@@ -824,6 +824,76 @@ def _not_stated(table: pd.DataFrame, key: Any) -> str:
             "leaves out, assuming they are spread across the groups like the rest")
 
 
+#: the counts of a ``.attrs["not_stated_strata"]`` record of ``disproportionality`` (its other keys name the stratum)
+_STRATUM_COUNTS = {"not_stated", "searches", "ns_n", "ns_hits", "st_n", "st_hits"}
+
+
+def _not_stated_in_period(table: pd.DataFrame, key: Any, row: Any, when_col: str) -> str:
+    """:func:`_not_stated` for one row of a table by area and period (``when_col``): the share of that
+    row's own period (``.attrs["not_stated_strata"]``, the same rule: a fifth or more of 10 or more
+    searches), said as that period's. Where the table has no such record, the whole period's share,
+    said as the whole period's. "" otherwise.
+
+    >>> t = pd.DataFrame({"force": ["South Yorkshire"], "month": ["2019-12"]})
+    >>> t.attrs["not_stated_strata"] = [{"force": "south-yorkshire", "month": "2019-12", "not_stated": 300,
+    ...                                  "searches": 1200}]
+    >>> _not_stated_in_period(t, "South Yorkshire", t.iloc[0], "month")
+    'ethnicity not stated for 25% of the searches there in Dec 2019 (300 of 1,200), which the ratio leaves out, assuming they are spread across the groups like the rest'
+    """
+    from ..geography import force_id
+
+    def same(k: str, v: Any) -> bool:
+        w = row.get(k) if hasattr(row, "get") else None
+        return w is None or str(v) == str(w) or (k == "force" and (force_id(str(w)) or str(w)) == str(v))
+
+    when = month_label(row[when_col]) if when_col == "month" else str(row[when_col])
+    match = [e for e in (table.attrs.get("not_stated_strata") or [])
+             if str(e.get(when_col)) == str(row[when_col]) and all(same(k, v) for k, v in e.items()
+                                                                 if k not in _STRATUM_COUNTS and k != when_col)]
+    if len(match) != 1:  # no record of the row's period: the whole period's share, said as such
+        whole = _not_stated(table, key)
+        return whole.replace(" there (", " there over the whole period, not that of " + when + " (", 1) if whole else ""
+    ns, n = float(match[0]["not_stated"]), float(match[0]["searches"])
+    if n < 10 or ns < 0.2 * n:
+        return ""
+    return (f"ethnicity not stated for {ns / n:.0%} of the searches there in {when} ({int(ns):,} of {int(n):,}), which "
+            "the ratio leaves out, assuming they are spread across the groups like the rest")
+
+
+def _other_periods_said(rows: pd.DataFrame, table: pd.DataFrame, key: Any, when_col: str, conf: float,
+                        split: list[str], first: str = "") -> str:
+    """The sentence after a finding by area and period naming the other statistically significant
+    ratios of the area (``rows``: significant, 20 or more searches, the finding's own row left out),
+    group by group (``first``, the finding's group, leading), each period with its ratio, CI and its
+    own not-stated share where that is a fifth or more. "" with none.
+
+    >>> t = pd.DataFrame({"force": ["South Yorkshire"] * 2, "month": ["2020-01", "2020-02"], "group": ["Black"] * 2,
+    ...                   "ratio": [2.046, 1.893], "ratio_lower": [1.558, 1.391], "ratio_upper": [2.686, 2.576]})
+    >>> print(_other_periods_said(t, t, "South Yorkshire", "month", 0.95, []))
+     Also statistically significantly higher than White people's rate there: Black people in Jan 2020 (2.05 times, 95% CI 1.56 to 2.69) and Feb 2020 (1.89 times, 95% CI 1.39 to 2.58).
+    """
+    if not len(rows):
+        return ""
+    present = set(rows["group"].astype(str))
+    order = [x for x in dict.fromkeys([first, *rows["group"].astype(str)]) if x in present]
+    that = "that month's" if when_col == "month" else "that period's"
+    parts = []
+    for group in order:
+        items = []
+        for _, r in rows[rows["group"].astype(str) == group].iterrows():
+            ns = _not_stated_in_period(table, key, r, when_col)
+            share = re.search(r"not stated for (\d+%) of the searches there (?:in \S+ \S+ )?\(([\d,]+ of [\d,]+)\)", ns)
+            said = (f"; ethnicity not stated for {share.group(1)} of {that} searches ({share.group(2)})"
+                    + (", the whole period's" if "whole period" in ns else "")) if share else ""
+            kinds = split_label(r, split) if split else ""
+            when = month_label(r[when_col]) if when_col == "month" else str(r[when_col])
+            items.append(f"{when}{' (' + kinds + ')' if kinds else ''} ({_fmt_ratio(_num(r['ratio']) or 0)} times, "
+                         f"{_level(conf)} CI {_fmt_ratio(_num(r['ratio_lower']) or 0)} to "
+                         f"{_fmt_ratio(_num(r['ratio_upper']) or 0)}{said})")
+        parts.append(f"{_group_people(group)} in {_names(items, limit=len(items))}")
+    return " Also statistically significantly higher than White people's rate there: " + "; ".join(parts) + "."
+
+
 def _area_columns(table: pd.DataFrame) -> list[str]:
     """The area columns of a stop-and-search table, coarsest first (``force``, then ``csp`` or ``la``),
     when there is more than one: a table by force and CSP is read area by CSP. [] otherwise.
@@ -1117,7 +1187,11 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             if era:  # the ratio moves with the Census (Essex Dec 2019 - Feb 2020: 4.78 on 2011, 2.69 on 2021)
                 caveats.insert(0, f"on {era.group(1)} populations; the Home Office's figures for these months used "
                                   f"{era.group(4)}, so they differ")
-            unstated = _not_stated(d, force_of.get(str(key), key))
+            # by area and period, the share of the row's own period (police.uk South Yorkshire by ["force",
+            # "month"]: Dec 2019's ratio carried the quarter's 24%, 1,093 of 4,554)
+            when_col = next((c for c in ("month", "period", "year") if c in g.columns and g[c].nunique() > 1), None)
+            unstated = (_not_stated_in_period(d, force_of.get(str(key), key), r, when_col) if when_col
+                        else _not_stated(d, force_of.get(str(key), key)))
             if unstated:  # (the City of London, 2023: 1,271 of 2,384; the section says it, the finding did not)
                 caveats.insert(0, unstated)
             if _non_resident(d, force_of.get(str(key), key)):  # (City of London: most people searched there live elsewhere)
@@ -1139,7 +1213,13 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                 caveats.append(f"higher ratios, also statistically significant, rest on fewer than {MIN_COUNT} searches: "
                                + _names(items))
             caveats = caveats_in_order(caveats, d)  # (the all-ages caveat, the most serious, first)
-            out.append(txt + (f" ({'; '.join(caveats)})" if caveats else "") + "." + _on_census_2021(d, r, key, labels, at))
+            # by area and period: every significant period, not the largest one only (police.uk South
+            # Yorkshire by ["force", "month"], Dec 2019 - Feb 2020: Black people's Dec 2019 ratio was said,
+            # Jan and Feb 2020, significant too, were not)
+            also_sig = _other_periods_said(enough.drop(index=r.name), d, force_of.get(str(key), key), when_col, conf,
+                                           [c for c in split if c != when_col], str(r["group"])) if when_col else ""
+            out.append(txt + (f" ({'; '.join(caveats)})" if caveats else "") + "." + _on_census_2021(d, r, key, labels, at)
+                       + also_sig)
         if rest:
             out.append(f"The table also shows the other {len(rest)} police force{'s' if len(rest) != 1 else ''} in the "
                        f"files ({_names([place(x) for x in rest], limit=8)}); this report states findings for "
