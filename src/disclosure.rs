@@ -1181,26 +1181,68 @@ impl<'a> Problem<'a> {
             .filter(|&c| hidden[c] && reason[c] == Suppression::Secondary && self.values[c] != 0.0)
             .collect();
         order.sort_by(|a, b| self.cost(*b).total_cmp(&self.cost(*a)).then(a.cmp(b)));
-        for c in order {
+        // Released one at a time in `order`, each kept hidden when its release is unsafe. Safety
+        // is monotone (hiding more never determines or pins a cell that was free: more unknowns,
+        // and bounds no tighter, since a block's floor of 1 only weakens as blocks merge), so a
+        // run of consecutive cells whose release together is safe is exactly what releasing them
+        // one by one would release: runs are tried at doubling lengths and halved on failure,
+        // down to the single cell that stays hidden (one audit per run instead of per cell).
+        let (mut i, mut run) = (0, 1usize);
+        while i < order.len() {
             self.cancel.check()?;
-            let block = self.block_of(hidden, c);
-            hidden[c] = false;
-            let mut local = vec![false; n];
-            for &d in &block {
-                local[d] = hidden[d];
-            }
-            let safe = if graph {
-                self.audit(true, hidden, Some(&guarded))?.is_empty()
+            let group = &order[i..(i + run).min(order.len())];
+            if self.release_is_safe(graph, hidden, group, &guarded)? {
+                for &c in group {
+                    reason[c] = Suppression::None;
+                }
+                i += group.len();
+                run = run.saturating_mul(2);
+            } else if group.len() == 1 {
+                i += 1;
             } else {
-                self.determined(&local, Some(&guarded))?.is_empty()
-            } && self.pinned(&local, &guarded)?.is_empty();
-            if safe {
-                reason[c] = Suppression::None;
-            } else {
-                hidden[c] = true;
+                run = group.len() / 2;
             }
         }
         Ok(())
+    }
+
+    /// Publish the hidden cells of `group` if that leaves every `guarded` cell undetermined (and,
+    /// in a table that is not graph-shaped, not pinned by linear programming); otherwise leave
+    /// `hidden` as it was. Only the blocks that held the group change, so only they are audited.
+    fn release_is_safe(
+        &self,
+        graph: bool,
+        hidden: &mut [bool],
+        group: &[usize],
+        guarded: &[bool],
+    ) -> Result<bool> {
+        let n = self.values.len();
+        let mut seen = vec![false; n];
+        let mut rel_seen = vec![false; self.rel_terms.len()];
+        let mut touched = Vec::new();
+        for &c in group {
+            if !seen[c] {
+                touched.extend(self.grow_block(hidden, c, &mut seen, &mut rel_seen));
+            }
+        }
+        for &c in group {
+            hidden[c] = false;
+        }
+        let mut local = vec![false; n];
+        for &d in &touched {
+            local[d] = hidden[d];
+        }
+        let safe = if graph {
+            self.audit(true, hidden, Some(guarded))?.is_empty()
+        } else {
+            self.determined(&local, Some(guarded))?.is_empty()
+        } && self.pinned(&local, guarded)?.is_empty();
+        if !safe {
+            for &c in group {
+                hidden[c] = true;
+            }
+        }
+        Ok(safe)
     }
 
     /// The linked block of hidden cells that holds hidden cell `c` (see [`Problem::blocks`]).
@@ -1550,8 +1592,18 @@ impl<'a> Problem<'a> {
                 }
                 let block = self.block_of(hidden, c);
                 let near = self.cheapest_in(&self.relations_of(&block), |j| published(hidden, j));
+                // hiding more only frees more, so if hiding all the candidates at once leaves c
+                // pinned, no one of them frees it alone: one linear programme instead of TRIES
+                let trial = &near[..near.len().min(TRIES)];
+                for &j in trial {
+                    hidden[j] = true;
+                }
+                let together = still_pinned(hidden, c);
+                for &j in trial {
+                    hidden[j] = false;
+                }
                 let mut pick = None;
-                for &j in near.iter().take(TRIES) {
+                for &j in trial.iter().take(if together? { 0 } else { TRIES }) {
                     hidden[j] = true;
                     let freed = !still_pinned(hidden, c)?;
                     hidden[j] = false;
