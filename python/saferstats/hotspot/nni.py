@@ -13,7 +13,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._results import Result
 from ..exceptions import InvalidInputError, warn_user
-from ._common import _drop_missing, _finite_xy, _float_arg, _points_in
+from ._common import _drop_missing, _finite_xy, _float_arg, _left_out_said, _points_in
 
 __all__ = ["clark_evans", "ClarkEvansResult"]
 
@@ -25,7 +25,10 @@ class ClarkEvansResult(Result, Mapping[str, float]):
     """The Clark-Evans index: ``r`` (below 1 clustered, above 1 dispersed), the observed and
     expected mean nearest-neighbour distances, ``z``, the two-sided ``p_value`` and Donnelly's
     edge-corrected ``r_donnelly`` (NaN without a perimeter). Also reads like the dict it used to
-    be: ``r["z"]``, ``dict(r)``, ``r.items()``.
+    be: ``r["z"]``, ``dict(r)``, ``r.items()`` (those six keys only). ``missing_coordinates`` and
+    ``outside_study_area`` (points outside ``study_area`` left out; until session 28 only in a
+    warning: Stevenage's ASB, 25,055 of Hertfordshire's 27,858 records) are fields, not keys; the
+    headline says both.
     """
 
     r_obs: float
@@ -36,6 +39,19 @@ class ClarkEvansResult(Result, Mapping[str, float]):
     r_donnelly: float
     #: Points without coordinates that ``missing="drop"`` left out (not a key of the mapping).
     missing_coordinates: int = 0
+    #: Points outside ``study_area`` left out (not a key of the mapping; in the headline).
+    outside_study_area: int = 0
+
+    def headline(self) -> str:
+        """One line: R, z and p, the observed and expected mean nearest-neighbour distances,
+        Donnelly's R where a perimeter was given, and the points left out."""
+        don = "" if np.isnan(self.r_donnelly) else f"; Donnelly's edge-corrected R = {self.r_donnelly:.4g}"
+        return (f"R = {self.r:.4g} (below 1 clustered, above 1 dispersed), z = {self.z:.4g}, p = {self.p_value:.3g}; "
+                f"mean nearest-neighbour distance {self.r_obs:,.4g}, expected {self.r_exp:,.4g} under randomness{don}"
+                + _left_out_said(self.missing_coordinates, outside=self.outside_study_area))
+
+    def __repr__(self) -> str:
+        return f"ClarkEvansResult({self.headline()})"
 
     def __getitem__(self, key: str) -> float:
         if key not in _KEYS:
@@ -66,7 +82,8 @@ def clark_evans(x: Any, y: Any = None, *, area: float | None = None, perimeter: 
     nearest-neighbour distance of 0: when more than 10% share a location (police.uk snaps records
     to anonymised map points) a :class:`~saferstats.SaferstatsWarning` says so. ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` then on the British National Grid): points outside
-    it are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`; its area and perimeter (m², m)
+    it are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`,
+    in ``outside_study_area`` and in the headline (until session 28 only in the warning); its area and perimeter (m², m)
     are the defaults of ``area`` and ``perimeter``. ``missing``: points without coordinates
     (police.uk publishes some records without a location) are refused (``"error"``, the default: a
     :class:`~saferstats.MissingValueError` naming ``x`` and the row) or, with ``"drop"``, left out
@@ -81,6 +98,7 @@ def clark_evans(x: Any, y: Any = None, *, area: float | None = None, perimeter: 
     (1.1772572, 1.072339, 0.283568, 1.0122652)
     """
     x, y, _, gone = _drop_missing("clark_evans", missing, x, y)
+    given = len(_finite_xy(x, y)[0])
     xs, ys, _, _, sa = _points_in(x, y, study_area, None, fixed=True)
     if sa is not None:
         area = sa.area_m2 if area is None else area
@@ -95,7 +113,8 @@ def clark_evans(x: Any, y: Any = None, *, area: float | None = None, perimeter: 
                   f"dispersed pattern possible): the points cannot fit in area = {area:g} (units of x, y squared) - "
                   "is it in other units (km² for coordinates in metres: multiply by 1,000,000)?")
     _warn_shared_locations(xs, ys)
-    return ClarkEvansResult(**{k: float(v) for k, v in values.items()}, missing_coordinates=gone)
+    return ClarkEvansResult(**{k: float(v) for k, v in values.items()}, missing_coordinates=gone,
+                            outside_study_area=given - len(xs))
 
 
 #: Share of points at a location shared with another point above which clark_evans warns.
