@@ -206,6 +206,23 @@ def stop_search_sample_without(tmp_path: Path, left_out: str) -> Path:
     return dst
 
 
+def dacorum_lsoa11(shared_data: Path) -> set[str]:
+    """Dacorum's LSOAs 2011 (the codes FixMyStreet's and police.uk's files of before 2023 use): the
+    Dacorum LSOAs 2021 of the published ONS LSOA 2021 -> local authority lookup, each LSOA 2021 made in
+    2021 taken back to the LSOA 2011 it came from (the ONS LSOA 2011 -> 2021 lookup, read raw): 94
+    codes, not the range E01023345-E01023438 (which takes in East Hertfordshire's E01023438 and
+    leaves out E01033022/3). Made in w45c (test_flytip_w42e.py); here since w46a, for every test."""
+    import pandas as pd
+
+    import saferstats as ss
+
+    lk = pd.read_csv(shared_path(shared_data, "population/census2021_ew/lookup_lsoa21_ward24_ltla24.csv"), dtype=str)
+    d21 = set(lk.loc[lk["ltla24_name"] == "Dacorum", "lsoa21_code"])
+    ch = pd.read_csv(Path(ss.__file__).parent / "data" / "lsoa11_lsoa21.csv.gz", dtype=str)
+    ch = ch[ch["lsoa21_code"].isin(d21)]
+    return (d21 - set(ch["lsoa21_code"])) | set(ch["lsoa11_code"])
+
+
 def defra_la_incidents(shared_data: Path) -> "pd.DataFrame":
     """The Defra workbook's LA_incidents sheet as published, read with openpyxl (independent of the
     library's reader); skips when openpyxl is absent."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,22 +20,11 @@ from scipy import stats
 
 import saferstats
 from saferstats import InvalidInputError
-from conftest import shared_path
+from conftest import dacorum_lsoa11, shared_path
 
 DEFRA = "fly_tipping/defra_la_2012-13_to_2021-22"
 PEERS = ["Basildon", "St Albans", "Three Rivers", "Hertsmere", "Welwyn Hatfield", "Stevenage", "Watford",
          "Broxbourne", "East Hertfordshire", "North Hertfordshire"]
-
-
-def dacorum_lsoa11(shared_data) -> set[str]:
-    """Dacorum's LSOAs 2011 (the codes FixMyStreet's and police.uk's files of before 2023 use): the
-    Dacorum LSOAs 2021 of the published ONS LSOA 2021 -> local authority lookup, each LSOA 2021 made in
-    2021 taken back to the LSOA 2011 it came from (the ONS LSOA 2011 -> 2021 lookup, read raw)."""
-    lk = pd.read_csv(shared_path(shared_data, "population/census2021_ew/lookup_lsoa21_ward24_ltla24.csv"), dtype=str)
-    d21 = set(lk.loc[lk["ltla24_name"] == "Dacorum", "lsoa21_code"])
-    ch = pd.read_csv(Path(saferstats.__file__).parent / "data" / "lsoa11_lsoa21.csv.gz", dtype=str)
-    ch = ch[ch["lsoa21_code"].isin(d21)]
-    return (d21 - set(ch["lsoa21_code"])) | set(ch["lsoa11_code"])
 
 
 @pytest.fixture(scope="module")
