@@ -99,3 +99,51 @@ def _quiet_but_area(f, *a, **k):
         if "outside were left out" in str(w.message):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return out
+
+
+# --- 2. Weights.lattice takes a grid's flat mask --------------------------------------------------
+
+def _queen_pairs(keep2d: np.ndarray) -> set[tuple[int, int]]:
+    """Queen neighbours among the kept cells, by hand: whole-grid cell numbers, row by row."""
+    nr, nc = keep2d.shape
+    out = set()
+    for r in range(nr):
+        for c in range(nc):
+            if not keep2d[r, c]:
+                continue
+            for dr in (-1, 0, 1):
+                for dc in (-1, 0, 1):
+                    rr, cc = r + dr, c + dc
+                    if (dr or dc) and 0 <= rr < nr and 0 <= cc < nc and keep2d[rr, cc]:
+                        out.add((r * nc + c, rr * nc + cc))
+    return out
+
+
+def _pairs(w: ss.Weights) -> set[tuple[int, int]]:
+    n, offsets, nbrs, _ = w._args()
+    return {(int(w.cells[i]), int(w.cells[j])) for i in range(n) for j in nbrs[offsets[i]:offsets[i + 1]]}
+
+
+def test_lattice_takes_the_grids_flat_in_study_area_mask():
+    rng = np.random.default_rng(3)
+    x, y = 520_000 + rng.uniform(0, 3000, 500), 220_000 + rng.uniform(0, 2000, 500)
+    sq = np.array([[520_000, 220_000], [521_500, 220_000], [521_500, 221_200], [520_000, 221_200]], dtype=float)
+    g = _quiet(ss.hotspot_count, x, y, cell_size=500, study_area=ss.StudyArea(sq, crs=27700))
+    flat = g.cells["in_study_area"].to_numpy()
+    assert flat.shape == (g.nrows * g.ncols,) and g.nrows != g.ncols
+    # the grid's cells are numbered row by row: x fastest (numpy's row-major order of the centres)
+    cx = g.cells["x"].to_numpy().reshape(g.nrows, g.ncols)
+    cy = g.cells["y"].to_numpy().reshape(g.nrows, g.ncols)
+    assert (np.diff(cx, axis=1) > 0).all() and (np.diff(cy, axis=0) > 0).all()
+    w = ss.Weights.lattice(g.nrows, g.ncols, mask=flat)
+    w2 = ss.Weights.lattice(g.nrows, g.ncols, mask=flat.reshape(g.nrows, g.ncols))
+    assert w.cells.tolist() == np.flatnonzero(flat).tolist() == w2.cells.tolist()
+    assert _pairs(w) == _pairs(w2) == _queen_pairs(flat.reshape(g.nrows, g.ncols))
+    # any other length is refused naming mask and both shapes; a transposed 2-D mask still is
+    for bad in (flat[:-1], np.r_[flat, True], flat.reshape(g.nrows, g.ncols).T):
+        with pytest.raises(ss.InvalidInputError) as e:
+            ss.Weights.lattice(g.nrows, g.ncols, mask=bad)
+        assert e.value.argument == "mask"
+        assert str(e.value) == (f"`mask` must be a boolean array of shape ({g.nrows}, {g.ncols}) (one value per cell), "
+                                f"or a flat one of {g.nrows * g.ncols} values ({g.nrows} × {g.ncols}) in the cells' "
+                                f"order, row by row (a hotspot grid's g.cells['in_study_area']); got bool {bad.shape}")

@@ -62,7 +62,9 @@ class Weights:
         """Contiguity on an ``nrows × ncols`` grid of cells numbered row by row (binary). At most
         10 million cells (larger grids are refused with their size before anything is allocated).
 
-        ``mask`` (a boolean ``nrows × ncols`` array, e.g. :meth:`StudyArea.grid_mask`) keeps only
+        ``mask`` (a boolean ``nrows × ncols`` array, e.g. :meth:`StudyArea.grid_mask`, or a flat
+        one of ``nrows * ncols`` values in the cells' order, row by row, as a hotspot grid's
+        ``g.cells["in_study_area"].to_numpy()``; any other length is refused naming ``mask``) keeps only
         the cells where it is True, numbered row by row among themselves, each with its neighbours
         among the kept cells: the weights of a study area's own cells, for values
         ``counts[mask]``. ``cells`` then holds each unit's cell number on the whole grid, and
@@ -153,11 +155,15 @@ class Weights:
 
 
 def lattice_mask(mask: Any, nrows: int, ncols: int) -> np.ndarray:
-    """``mask`` as a flat boolean array over an ``nrows × ncols`` grid, row by row."""
+    """``mask`` as a flat boolean array over an ``nrows × ncols`` grid, row by row: a boolean
+    array of shape ``(nrows, ncols)``, or a flat one of exactly ``nrows * ncols`` values in the
+    same order (a hotspot grid's ``cells`` are numbered so: ``g.cells["in_study_area"]``; until
+    session 28 refused). Any other shape is refused naming ``mask`` and both shapes."""
     m = np.asarray(mask)
-    if m.shape != (nrows, ncols) or m.dtype != bool:
-        raise InvalidInputError(f"`mask` must be a boolean array of shape ({nrows}, {ncols}) (one value per cell), got "
-                                f"{m.dtype} {m.shape}", "mask")
+    if m.dtype != bool or m.shape not in ((nrows, ncols), (nrows * ncols,)):
+        raise InvalidInputError(f"`mask` must be a boolean array of shape ({nrows}, {ncols}) (one value per cell), or a "
+                                f"flat one of {nrows * ncols:,} values ({nrows} × {ncols}) in the cells' order, row by row "
+                                f"(a hotspot grid's g.cells['in_study_area']); got {m.dtype} {m.shape}", "mask")
     return np.ascontiguousarray(m.ravel())
 
 
