@@ -165,7 +165,7 @@ def test_hotspot_classify_drops_and_says(herts_asb_2021):
         r = ss.hotspot_classify(x, y, asb["Month"], cell_size=2000, permutations=0, missing="drop")
     _dropped_warning(rec, "hotspot_classify", len(asb))
     assert r.cells.attrs["missing_coordinates"] == 10
-    assert "10 events without coordinates left out" in r.headline()
+    assert "10 points without coordinates left out" in r.headline()
     per_month = asb[asb["Longitude"].notna()].groupby("Month").size()
     got = r.periods.groupby("period")["count"].sum()
     assert got.to_dict() == per_month.to_dict()

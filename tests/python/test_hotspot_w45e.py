@@ -227,5 +227,5 @@ def test_classify_headline_counts_outside_the_study_area():
     outside = 1200 - 1 - inside
     assert r.cells.attrs["outside_study_area"] == outside
     assert int(r.periods["count"].sum()) == inside  # every event inside is in one cell and period
-    assert r.headline().endswith(f"; 1 events without coordinates left out; {outside:,} events outside the study area "
+    assert r.headline().endswith(f"; 1 points without coordinates left out; {outside:,} points outside the study area "
                                  "left out")

@@ -4,10 +4,14 @@ counted by hand from the CSV rows here).
 
 * ``clark_evans(..., study_area=...)`` said the points outside the area only in a warning;
   ``ClarkEvansResult`` now has ``outside_study_area`` (a field, not one of the mapping's six keys)
-  and a headline saying it.
+  and a headline saying it;
+* ``Weights.lattice(mask=)`` refused a grid's flat ``g.cells["in_study_area"]``;
+* the automatic cell size over Watford was said "cells of 97.5099 m"; ``hotspot_classify`` said
+  "events" left out where the others say "points".
 
 References: nearest-neighbour distances with scipy's cKDTree, point-in-square counts with numpy,
-the CSV rows counted with the csv module."""
+queen neighbours by hand, sfhotspot's cell-size rule by hand on the area's extent, the CSV rows
+counted with the csv module."""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ import pytest
 from scipy.spatial import cKDTree
 
 import saferstats as ss
-from conftest import shared_path
+from conftest import herts_street_files, shared_path, street_latlon
 
 SQUARE = np.array([[520_000, 220_000], [522_500, 220_000], [522_500, 222_500], [520_000, 222_500]], dtype=float)
 
@@ -59,19 +63,18 @@ def test_clark_evans_counts_points_outside_the_study_area():
 
 @pytest.fixture(scope="module")
 def herts(shared_data):
-    folder = shared_path(shared_data, "street_crime")
-    files = sorted(folder.glob("*-hertfordshire-street.csv"))
+    """The ASB records of the 13 Hertfordshire files as read, the CSV's ASB rows and those without a
+    location (csv module)."""
+    files = herts_street_files(shared_data)
     if len(files) != 13:
-        pytest.skip("the 13 Hertfordshire street-crime files are not all present")
-    rows = absent = 0
+        pytest.skip("the 13 Hertfordshire street-crime files are not in ../shared/data")
+    asb = []
     for f in files:
         with open(f, newline="", encoding="utf-8-sig") as fh:
-            for r in csv.DictReader(fh):
-                if r["Crime type"] == "Anti-social behaviour":
-                    rows += 1
-                    absent += r["Latitude"] == "" or r["Longitude"] == ""
-    d = _quiet(ss.read_street_crime, folder, crime_type="Anti-social behaviour")
-    return d, rows, absent
+            asb += [r["Latitude"] == "" or r["Longitude"] == "" for r in csv.DictReader(fh)
+                    if r["Crime type"] == "Anti-social behaviour"]
+    d = _quiet(ss.read_street_crime, files, crime_type="Anti-social behaviour")
+    return d, len(asb), sum(asb)
 
 
 def test_clark_evans_stevenage_asb_counts_the_rest_of_hertfordshire(herts):
@@ -147,3 +150,38 @@ def test_lattice_takes_the_grids_flat_in_study_area_mask():
         assert str(e.value) == (f"`mask` must be a boolean array of shape ({g.nrows}, {g.ncols}) (one value per cell), "
                                 f"or a flat one of {g.nrows * g.ncols} values ({g.nrows} × {g.ncols}) in the cells' "
                                 f"order, row by row (a hotspot grid's g.cells['in_study_area']); got bool {bad.shape}")
+
+
+# --- 3. the automatic cell size in the headline; classify's words for points left out ------------
+
+def test_automatic_cell_size_under_100_m_is_said_to_a_tenth(shared_data):
+    f = shared_path(shared_data, "street_crime/2021-06-hertfordshire-street.csv")
+    _, lat, lon = street_latlon([f], "Anti-social behaviour", lsoa="Watford")
+    x, y = _quiet(ss.to_bng, lat, lon)
+    g = _quiet(ss.hotspot_count, x, y, study_area="Watford")
+    # sfhotspot's rule on the area's extent, by hand: 1/50 of the shorter side, under 100 m not rounded
+    xmin, xmax, ymin, ymax = ss.StudyArea("Watford").bounds
+    want = min(xmax - xmin, ymax - ymin) / 50
+    assert want < 100 and g.cell_size == pytest.approx(want, rel=1e-12)   # the value is kept
+    assert f"{want:.4f}" == "97.5099"
+    head = g.headline()
+    assert f"{g.ncols} × {g.nrows} square cells of 97.5 m (" in head and "97.5099" not in head
+    # a whole size is said whole; a hexagon's across its flats
+    r = ss.hotspot_count([50.0, 60.0, 150.0], [50.0, 50.0, 50.0], cell_size=100, bounds=(0, 199, 0, 99))
+    assert r.headline().startswith("2 × 1 square cells of 100 m (")
+    h = _quiet(ss.hotspot_count, [50.0, 60.0, 150.0], [50.0, 50.0, 50.0], cell_size=30.66666, grid_type="hex")
+    assert " hex cells 30.7 m across" in h.headline()
+
+
+def test_classify_says_points_left_out_as_the_others_do():
+    rng = np.random.default_rng(12)
+    x, y = 520_000 + rng.uniform(0, 4000, 800), 220_000 + rng.uniform(0, 4000, 800)
+    period = np.repeat(["2021-01", "2021-02", "2021-03", "2021-04"], 200)
+    x[5] = np.nan
+    inside = int(((x > 520_000) & (x < 522_500) & (y > 220_000) & (y < 222_500)).sum())
+    sa = ss.StudyArea(SQUARE, crs=27700)
+    r = _quiet(ss.hotspot_classify, x, y, period, cell_size=250, study_area=sa, permutations=0, missing="drop")
+    k = _quiet(ss.kde_grid, x, y, cell_size=250, bandwidth=500, study_area=sa, missing="drop")
+    outside = 800 - 1 - inside
+    said = f"; 1 points without coordinates left out; {outside:,} points outside the study area left out"
+    assert r.headline().endswith(said) and k.headline().endswith(said)

@@ -215,9 +215,10 @@ class HotspotGrid(Result):
     def _cells_text(self) -> str:
         """"51 × 74 square cells of 100 m" / "… hex cells 200 m across": the size with its unit, the
         coordinates being metres (until session 26 "cells of 100", no unit; a hexagon's
-        ``cell_size`` is the distance between side-by-side centres, its width across the flats)."""
-        size = (f"cells of {self.cell_size:,.6g} m" if self.grid_type == "square"
-                else f"cells {self.cell_size:,.6g} m across")
+        ``cell_size`` is the distance between side-by-side centres, its width across the flats),
+        rounded as :func:`_size_said` (``cell_size`` keeps the value)."""
+        size = (f"cells of {_size_said(self.cell_size)} m" if self.grid_type == "square"
+                else f"cells {_size_said(self.cell_size)} m across")
         return f"{self.ncols} × {self.nrows} {self.grid_type} {size}"
 
     def _unit(self, layer: str) -> str:
@@ -353,14 +354,32 @@ class HotspotGrid(Result):
         return self.cells.copy()
 
 
+def _size_said(v: float) -> str:
+    """A cell size as a headline says it: whole metres as they are, otherwise to a tenth of a
+    metre (3 significant figures under 10): sfhotspot's rule under 100 m is not rounded, and
+    Watford's extent gave "cells of 97.5099 m" until session 28, now "97.5 m".
+
+    >>> _size_said(100.0), _size_said(97.50994655905757), _size_said(1234.56), _size_said(2.345678)
+    ('100', '97.5', '1,234.6', '2.35')
+    """
+    if float(v).is_integer():
+        return f"{v:,.0f}"
+    return f"{v:,.1f}" if abs(v) >= 10 else f"{v:.3g}"
+
+
 def auto_cell_size(x: Any, y: Any, *, missing: Literal["error", "drop"] = "error") -> float:
     """sfhotspot's rule: 1/50 of the shorter side of the points' bounding box, floored to a
-    multiple of 100 (metres) when that is at least 100. ``missing``: points without coordinates are
-    refused (``"error"``, the default) or, with ``"drop"``, left out as the grid functions do (a
-    warning names how many and the first row).
+    multiple of 100 (metres) when that is at least 100. Under 100 m (a shorter side under
+    5,000 m) it is 1/50 of that side as it is, not rounded: over Watford (study_area="Watford",
+    whose extent is 4,875.5 m at its narrowest) 97.5099… m. The value is used as it is; the
+    grid's headline says it to a tenth of a metre ("cells of 97.5 m"). ``missing``: points
+    without coordinates are refused (``"error"``, the default) or, with ``"drop"``, left out as
+    the grid functions do (a warning names how many and the first row).
 
     >>> auto_cell_size([0, 40_000], [0, 12_345])
     200.0
+    >>> round(auto_cell_size([0, 40_000], [0, 4_875.5]), 2)   # under 100 m: not rounded
+    97.51
     """
     x, y, _, _ = _drop_missing("auto_cell_size", missing, x, y, returns="counted in a warning")
     xs, ys = _finite_xy(x, y)
@@ -611,6 +630,12 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
                   missing: Literal["error", "drop"] = "error") -> HotspotGrid:
     """Points (or their ``weights``) per cell: layer ``count``. Points outside a given ``grid`` or
     ``bounds`` are not counted; a :class:`~saferstats.SaferstatsWarning` says how many.
+
+    ``cell_size=None`` applies sfhotspot's rule (:func:`auto_cell_size`: 1/50 of the shorter side
+    of the extent, floored to a multiple of 100 m from 100 m up). Under 100 m the rule's value is
+    not rounded and is used as it is (``g.cell_size``): over Watford (``study_area="Watford"``)
+    97.5099… m, which the headline says as "cells of 97.5 m" (until session 28 "97.5099 m"). Pass
+    ``cell_size`` for round cells.
 
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
@@ -871,8 +896,7 @@ class ClassifyResult(Result):
         away = int(self.cells.attrs.get("outside_study_area", 0))  # in the headline since session 28
         return (f"{what} of {cells}; {len(self.period_labels)} periods "
                 f"({self.recent} recent), {self.permutations} permutations, p adjusted: {self.p_adjust}"
-                + (f"; {gone:,} events without coordinates left out" if gone else "")
-                + (f"; {away:,} events outside the study area left out" if away else ""))
+                + _left_out_said(gone, outside=away))
 
     def _period_names(self) -> list[str]:
         """The period labels as text: police.uk months (datetimes on the 1st, or one day of each
