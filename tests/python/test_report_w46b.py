@@ -111,3 +111,36 @@ def test_lsoa_sums_by_csp_and_la_and_against_the_authority_table(shared_data):
     for f, sign in (("northamptonshire", -1), ("thames-valley", 1)):
         rows = m["force"] == f
         assert abs(int(diff[rows].sum()) - sign * 1914) <= 20, f
+
+
+def test_not_per_year_advice_names_the_reports_own_key(tmp_path, shared_data, capsys):
+    """2. With ``annualise = false`` the library's "not per year" caution advised ``per_year=True``, a
+    Python keyword the report's configuration has no key for: it now names ``[stop_search] annualise``."""
+    from saferstats.__main__ import main
+
+    files = _files(shared_path(shared_data, SS), "derbyshire")
+    cfg = tmp_path / "a.toml"
+    cfg.write_text(f'title = "T"\narea = "Derbyshire"\n[stop_search]\nfiles = {_toml_list(files)}\nannualise = false\n')
+    assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "o")]) == 0
+    err = capsys.readouterr().err
+    said = [line for line in err.splitlines() if "not per year" in line]
+    assert len(said) == 1, err
+    assert ("over the 3 months the records cover (2019-12 to 2020-02), not per year as the Home Office publishes them; "
+            "for yearly rates set [stop_search] annualise = true (searches per 1,000 residents per year by person-time")\
+        in said[0]
+    assert "per_year" not in err
+
+
+def test_by_month_advice_names_the_reports_own_key():
+    """The same advice of the by-month caution, as the library gives it now, in the report's words."""
+    import saferstats as ss
+    from saferstats.__main__ import _as_config
+
+    recs = ss.read_stop_search(ss.datasets.stop_search_sample_path())
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        ss.disproportionality(recs, None, by=["force", "month"], census=2011)
+    msg = next(str(w.message) for w in seen if "in each month, not per year" in str(w.message))
+    assert "per_year=True" in msg
+    said = _as_config(msg, {"stop_search": {"by": ["force", "month"], "annualise": False}})
+    assert "per_year" not in said and "[stop_search] annualise = true" in said, said
