@@ -144,3 +144,24 @@ def test_by_month_advice_names_the_reports_own_key():
     assert "per_year=True" in msg
     said = _as_config(msg, {"stop_search": {"by": ["force", "month"], "annualise": False}})
     assert "per_year" not in said and "[stop_search] annualise = true" in said, said
+
+
+def test_methods_appendix_names_the_census_table_of_the_population_file(tmp_path, shared_data):
+    """3. The Methods appendix said only "the population file the configuration gives": it names the
+    Census table and its date when the file was TS021 (on the page and in the Word document)."""
+    from saferstats.report.render import _methods_appendix
+    from saferstats.report.sections import Section
+
+    files = _files(shared_path(shared_data, SS), "derbyshire")
+    lsoa = shared_path(shared_data, CEN + "ts021_ethnic_group_lsoa21.csv")
+    out = build_report(tmp_path, f'title = "T"\narea = "Derbyshire"\n[stop_search]\nfiles = {_toml_list(files)}\n'
+                                 f'population = "{lsoa}"\n')
+    page = " ".join((out / "index.html").read_text().split())
+    said = ("rates per 1,000 residents (the population file the configuration gives, [stop_search] population: Census "
+            "2021 ethnic group (ONS table TS021), usual residents on Census day, 21 March 2021, from "
+            "ts021_ethnic_group_lsoa21.csv, summed from its LSOAs 2021 to police force areas)")
+    assert said in page
+    # a table of the report's own form names no Census table
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "stop_search": {"population": "pop.csv"}}
+    item = next(i for i in _methods_appendix(cfg, [Section("stop_search", "S", "", "")]) if i.startswith("Stop and"))
+    assert "(the population file the configuration gives ([stop_search] population))" in item and "TS021" not in item

@@ -84,6 +84,9 @@ class Section:
     #: method lines the section adds to the Methods appendix (e.g. the arrest comparison the
     #: stop-and-search section makes when every find comparison is withheld)
     methods: list[str] = dataclasses.field(default_factory=list)
+    #: the population a section's rates used, for the Methods appendix, where the configuration gave a
+    #: file the section names ("Census 2021 ethnic group (ONS table TS021), ... 21 March 2021, from <file>, ...")
+    population: str = ""
 
 
 def _png(fig) -> bytes:
@@ -1451,6 +1454,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 + (" " + by_outcome_words(out) if by_outcome_words(out) else ""),  # (by outcome: not findings)
                 sec.get("source", _file_names(sec)))
     s.period = str(span)
+    s.population = pop_words.strip().removeprefix("Populations: ").rstrip(".")
     shown_disp, resident_note = _resident_caution(disp)
     s.intro += resident_note
     # both in the report's data limitations: the caution on resident rates, and the searches not placed in an area
