@@ -9,7 +9,9 @@ Every count is checked against the raw ONS files summed here with pandas, every 
 
 from __future__ import annotations
 
+import html
 import math
+import re
 import warnings
 
 import pandas as pd
@@ -28,6 +30,10 @@ def _files(folder, *forces: str) -> list[str]:
 
 def _toml_list(xs: list[str]) -> str:
     return "[" + ", ".join(f'"{x}"' for x in xs) + "]"
+
+
+def _page_text(out) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", (out / "index.html").read_text())).split())
 
 
 def _raw_lsoa(shared_data) -> pd.DataFrame:
@@ -70,7 +76,7 @@ def test_population_takes_the_ts021_lsoa_file_summed_to_the_force(tmp_path, shar
     r, lo, hi = _katz(a, pop["Asian"], w, pop["White"])
     assert (float(d.at["Asian", "ratio"]), float(d.at["Asian", "ratio_lower"]), float(d.at["Asian", "ratio_upper"])) \
         == pytest.approx((r, lo, hi), abs=6e-4)
-    page = " ".join((out / "index.html").read_text().split())
+    page = _page_text(out)
     assert ("Populations: Census 2021 ethnic group (ONS table TS021), usual residents on Census day, 21 March 2021, from "
             "ts021_ethnic_group_lsoa21.csv, summed from its LSOAs 2021 to police force areas.") in page
 
@@ -156,7 +162,7 @@ def test_methods_appendix_names_the_census_table_of_the_population_file(tmp_path
     lsoa = shared_path(shared_data, CEN + "ts021_ethnic_group_lsoa21.csv")
     out = build_report(tmp_path, f'title = "T"\narea = "Derbyshire"\n[stop_search]\nfiles = {_toml_list(files)}\n'
                                  f'population = "{lsoa}"\n')
-    page = " ".join((out / "index.html").read_text().split())
+    page = _page_text(out)
     said = ("rates per 1,000 residents (the population file the configuration gives, [stop_search] population: Census "
             "2021 ethnic group (ONS table TS021), usual residents on Census day, 21 March 2021, from "
             "ts021_ethnic_group_lsoa21.csv, summed from its LSOAs 2021 to police force areas)")
@@ -165,3 +171,37 @@ def test_methods_appendix_names_the_census_table_of_the_population_file(tmp_path
     cfg = {"confidence": 0.95, "disclosure_threshold": 5, "stop_search": {"population": "pop.csv"}}
     item = next(i for i in _methods_appendix(cfg, [Section("stop_search", "S", "", "")]) if i.startswith("Stop and"))
     assert "(the population file the configuration gives ([stop_search] population))" in item and "TS021" not in item
+
+
+def test_find_rates_csv_reads_withheld_rows_one_way(tmp_path, shared_data):
+    """4. ``stop_search_find_rates.csv`` had two markers on rows withheld as not comparable: Derbyshire's
+    finds blank beside "withheld", Durham's small groups [c] in every column (police.uk, Dec 2019 - Feb
+    2020). Every withheld row now reads "withheld" in ``rate`` with the finds and comparisons blank;
+    [c] marks only a count suppressed for disclosure control (Durham's ``n``), as in every table."""
+    import csv
+
+    from test_report_w45a import _flag_counts
+
+    files = _files(shared_path(shared_data, SS), "derbyshire", "durham", "essex")
+    out = build_report(tmp_path, f'title = "T"\narea = "Derbyshire"\n[stop_search]\nfiles = {_toml_list(files)}\n')
+    with open(out / "stop_search_find_rates.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    n, hits = _flag_counts(files)
+    withheld = [r for r in rows if r["rate"] == "withheld"]
+    assert {r["force"] for r in withheld} == {"Derbyshire", "Durham"} and len(withheld) == 10
+    after = ["hits", "rate_lower", "rate_upper", "diff", "diff_lower", "diff_upper", "rr", "p_value", "test"]
+    for r in withheld:
+        assert all(r[c] == "" for c in after), r
+        key = (r["force"].lower(), r["group"])
+        assert r["n"] == "[c]" if r["force"] == "Durham" and r["group"] != "White" else int(r["n"]) == n[key], r
+    assert int(next(r for r in withheld if r["force"] == "Durham" and r["group"] == "White")["n"]) == n[("durham", "White")]
+    # [c] is in the n column only, and only of small counts' rows
+    assert {c for r in rows for c, v in r.items() if v == "[c]"} == {"n"}
+    # Essex is compared: its finds are the raw files' flags
+    for r in rows:
+        if r["force"] == "Essex":
+            assert int(r["hits"]) == hits[("essex", r["group"])] and int(r["n"]) == n[("essex", r["group"])]
+    page = _page_text(out)
+    assert ("'withheld': not comparable, see the caution in the text (the find rate, whether or not the row's counts are "
+            "small; the finds and comparisons are left blank there, in the CSV too") in page
+    assert "[c] marks a count suppressed for disclosure control only, as in every table of the report" in page
