@@ -202,6 +202,6 @@ def test_find_rates_csv_reads_withheld_rows_one_way(tmp_path, shared_data):
         if r["force"] == "Essex":
             assert int(r["hits"]) == hits[("essex", r["group"])] and int(r["n"]) == n[("essex", r["group"])]
     page = _page_text(out)
-    assert ("'withheld': not comparable, see the caution in the text (the find rate, whether or not the row's counts are "
-            "small; the finds and comparisons are left blank there, in the CSV too") in page
+    assert ("'withheld': not comparable, see the caution in the text (the find rate and its comparisons, whether or not "
+            "the row's counts are small; the finds are left blank there, in the CSV too") in page
     assert "[c] marks a count suppressed for disclosure control only, as in every table of the report" in page

@@ -1533,8 +1533,8 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     s.tables.append(Table("stop_search_find_rates", "Find rate: % of searches whose outcome was linked to the object of "
                           "the search (what was searched for was found), and the difference from White people's in "
                           f"percentage points; counts below {thr} suppressed"
-                          + ("; 'withheld': not comparable, see the caution in the text (the find rate, whether or not "
-                             "the row's counts are small; the finds and comparisons are left blank there, in the CSV too: "
+                          + ("; 'withheld': not comparable, see the caution in the text (the find rate and its comparisons, "
+                             "whether or not the row's counts are small; the finds are left blank there, in the CSV too: "
                              f"the searches flagged as linked to the object there are not finds); {MARKER} marks a count "
                              "suppressed for disclosure control only, as in every table of the report"
                              if "withheld" in find_cols else "")
