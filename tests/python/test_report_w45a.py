@@ -238,12 +238,9 @@ def test_population_a_file_it_cannot_use_is_refused_with_what_to_pass(tmp_path, 
 
     folder = shared_path(shared_data, SS)
     files = _files(folder, "derbyshire")
-    for rel, why in (("population/census2021_ew/ts021_ethnic_group_lsoa21.csv",
-                      "ts021_ethnic_group_lsoa21.csv is a table by LSOA (lsoa21_code, asian, black, mixed, white, other, "
-                      "total_residents), which read_census_ethnicity does not read"),
-                     ("population/census2021_ew/lookup_ltla24_csp24_pfa24.csv",
+    for rel, why in (("population/census2021_ew/lookup_ltla24_csp24_pfa24.csv",
                       "lookup_ltla24_csp24_pfa24.csv could not be read as Census 2021 ethnic groups: not a Census 2021 "
-                      "ethnic group (TS021) table")):
+                      "ethnic group (TS021) table"),):
         f = shared_path(shared_data, rel)
         cfg = tmp_path / "a.toml"
         cfg.write_text(f'title = "T"\narea = "Derbyshire"\n[stop_search]\nfiles = {_toml_list(files)}\n'
@@ -252,4 +249,4 @@ def test_population_a_file_it_cannot_use_is_refused_with_what_to_pass(tmp_path, 
         err = capsys.readouterr().err
         assert f"[stop_search] population: {why}" in err, err
         assert ("Pass a table with columns for the areas of `by`, ethnicity and population (one row per area and group), "
-                "or the Census 2021 ethnic group table TS021 by local authority as published") in err
+                "or the Census 2021 ethnic group table TS021 by local authority or LSOA as published") in err

@@ -447,6 +447,11 @@ def option_choices() -> dict[str, dict[str, tuple[str, ...]]]:
 __all__ += ["option_choices"]
 
 
+#: A key of the configuration set by a library keyword of another name: (section, key) -> keyword.
+#: ``annualise`` (default true) is ``disproportionality(per_year=True)`` where the searches are not a year's.
+_LIBRARY_KEYWORD = {("stop_search", "annualise"): "per_year"}
+
+
 def config_words(msg: str, section: str, given: Mapping[str, Any] | None = None) -> str:
     """A library message in the configuration's words: a keyword of the library call that a key of
     ``[section]`` sets, as that key's TOML line (the report's reader writes TOML, not Python).
@@ -472,11 +477,22 @@ def config_words(msg: str, section: str, given: Mapping[str, Any] | None = None)
     211 searches are not in the rates of [stop_search] by = ["force", "csp"]
     >>> print(config_words(said, "stop_search"))
     211 searches are not in the rates by "csp" ([stop_search] by)
+
+    A switch the library calls by another keyword is said as the key that sets it
+    (``per_year=True``, which ``annualise`` passes to :func:`saferstats.disproportionality`):
+
+    >>> print(config_words("not per year; for yearly rates pass per_year=True (by person-time)", "stop_search"))
+    not per year; for yearly rates set [stop_search] annualise = true (by person-time)
     """
     schema = _SECTION_SCHEMA.get(section, {})
     quoted = r"""'[^'\n]*'|"[^"\n]*\""""
     for key, kind in schema.items():
         said = None
+        if kind is bool:  # a switch the library calls by its own keyword (per_year=True: annualise = true)
+            word = _LIBRARY_KEYWORD.get((section, key), key)
+            msg = re.sub(rf"(?<![\w.`-])(pass )?{re.escape(word)}\s*=\s*(True|False)\b",
+                         lambda m, key=key: f"{'set ' if m.group(1) else ''}[{section}] {key} = {m.group(2).lower()}", msg)
+            continue
         if kind == "strlist":
             said = rf"(\[(?:\s*(?:{quoted})\s*,?)*\]|{quoted})"
         elif isinstance(kind, tuple):

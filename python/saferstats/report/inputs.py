@@ -328,20 +328,32 @@ def stop_search_population(path: Any, by: list[str]) -> tuple[pd.DataFrame, str]
     the words the section says of it ("" for a table already in that form).
 
     A table with ``ethnicity`` and ``population`` columns is read as it is. Any other file is read
-    as the Census 2021 ethnic group table (ONS TS021) by local authority as ONS, Nomis or Trafford
-    Data Lab publish it (:func:`saferstats.read_census_ethnicity`), summed to the areas of ``by``
-    (``csp``, ``la``, else ``force``), and the words name the table, its Census date (21 March
-    2021) and the file. A file neither reads is refused with a :class:`ConfigError` for
-    ``stop_search.population`` that gives the reader's reason and says what to pass (the LSOA
-    table ``ts021_ethnic_group_lsoa21.csv``, which the reader does not read, among them).
+    as the Census 2021 ethnic group table (ONS TS021) as ONS, Nomis or Trafford Data Lab publish it
+    (:func:`saferstats.read_census_ethnicity`), summed to the areas of ``by`` (``csp``, ``la``,
+    else ``force``): a table by local authority at that level, a table by LSOA 2021
+    (``ts021_ethnic_group_lsoa21.csv``, Nomis's ``census2021-ts021-lsoa.csv``) with
+    ``level="lsoa"`` and its LSOAs summed here by the places the reader gives them (ONS December
+    2024 lookup), in the columns the reader gives at that level (a local authority split across
+    CSPs has its CSPs joined by "; " and ``csp_split`` true, as :func:`saferstats.census_population`).
+    The words name the table, its Census date (21 March 2021), the file and what was summed.
+    Method: sums of the published counts; the LSOA sums are used as they are. ONS perturbed each
+    table apart, so an area summed from LSOAs can differ by a few residents per group from the
+    authority table (police force areas of England and Wales: at most 106 residents in a group,
+    Metropolitan's Asian; 12 of Cumbria's 1,194 Black residents, 1%), and by the 1,914 residents of the LSOA that moved from Northamptonshire to
+    Cherwell (Thames Valley) after 2021, where the LSOAs are placed at 2024 boundaries. A file
+    neither reads is refused with a :class:`ConfigError` for ``stop_search.population`` that gives
+    the reader's reason and says what to pass.
 
-    >>> import tempfile, pathlib
+    >>> import tempfile, pathlib, warnings
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "pop.csv"
     >>> _ = f.write_text("lsoa21_code,asian,black,mixed,white,other,total_residents\\nE01000001,158,11,56,1181,68,1474\\n")
-    >>> stop_search_population(f, ["force"])
-    Traceback (most recent call last):
-    ...
-    saferstats.report.config.ConfigError: [stop_search] population: pop.csv is a table by LSOA ...
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     pop, words = stop_search_population(f, ["force"])
+    >>> pop[["force", "ethnicity", "population"]].head(2).to_dict("records")
+    [{'force': 'city-of-london', 'ethnicity': 'Asian', 'population': 158}, {'force': 'city-of-london', 'ethnicity': 'Black', 'population': 11}]
+    >>> words.split(", from ")[1]
+    'pop.csv, summed from its LSOAs 2021 to police force areas.'
     """
     import saferstats as ss
 
@@ -353,20 +365,47 @@ def stop_search_population(path: Any, by: list[str]) -> tuple[pd.DataFrame, str]
     level = "csp" if any(str(b).startswith("csp") for b in by) else \
         "la" if any(str(b).startswith("la") for b in by) else "force"
     name = Path(str(path)).name
+    parts = "local authorities"
     try:
-        pop = ss.read_census_ethnicity(path, level=level)
+        try:
+            pop = ss.read_census_ethnicity(path, level=level)
+        except SaferstatsError as exc:
+            if "pass level='lsoa'" not in str(exc):
+                raise
+            # the table by LSOA 2021: read as such and summed here to the areas of `by`
+            pop, parts = _lsoa_sums(ss.read_census_ethnicity(path, level="lsoa"), level), "LSOAs 2021"
     except SaferstatsError as exc:
         said = re.sub(r"^.*?" + re.escape(str(path)) + r":\s*", "", str(exc))  # (the reason, not the path again)
-        lsoa = any(c.lower().startswith("lsoa") for c in head)
-        what = (f"{name} is a table by LSOA ({', '.join(head[:7])}), which read_census_ethnicity does not read (it reads "
-                "Census 2021 TS021 by local authority)" if lsoa else f"{name} could not be read as Census 2021 ethnic "
-                f"groups: {said}")
         raise ConfigError(
-            f"[stop_search] population: {what}. Pass a table with {_LONG_POPULATION}, or the Census 2021 ethnic group "
-            "table TS021 by local authority as published (ONS / Nomis, e.g. ts021_ethnic_group_detailed_ltla21.csv, or "
-            "Trafford Data Lab's long table), or leave population out for the Census figures the package bundles "
+            f"[stop_search] population: {name} could not be read as Census 2021 ethnic groups: {said}. Pass a table with "
+            f"{_LONG_POPULATION}, or the Census 2021 ethnic group table TS021 by local authority or LSOA as published "
+            "(ONS / Nomis, e.g. ts021_ethnic_group_detailed_ltla21.csv or ts021_ethnic_group_lsoa21.csv, or Trafford "
+            "Data Lab's long table), or leave population out for the Census figures the package bundles "
             "([stop_search] census)", "stop_search.population") from None
     where = {"force": "police force areas", "csp": "Community Safety Partnerships", "la": "local authorities"}[level]
     words = (f" Populations: Census 2021 ethnic group (ONS table TS021), usual residents on Census day, 21 March 2021, "
-             f"from {name}, summed from its local authorities to {where}.")
+             f"from {name}, summed from its {parts} to {where}.")
     return pop, words
+
+
+def _lsoa_sums(lsoa: pd.DataFrame, level: str) -> pd.DataFrame:
+    """``read_census_ethnicity(level="lsoa")``'s rows summed to ``level`` (force, csp or la), in the
+    columns ``read_census_ethnicity`` gives at that level; the table's ``attrs`` kept."""
+    from ..geography import bundled_table
+
+    if level == "force":
+        out = lsoa.groupby(["force", "ethnicity"], as_index=False)["population"].sum()
+        rows = bundled_table("lookup_la24_csp24_pfa24.csv.gz").drop_duplicates("force").set_index("force")
+        out.insert(1, "force_name", out["force"].map(rows["force_name"]))
+        out.insert(2, "force_code", out["force"].map(rows["force_code"]))
+    elif level == "csp":
+        out = lsoa.groupby(["csp", "csp_code", "force", "ethnicity"], as_index=False)["population"].sum()
+    else:  # an authority across CSPs (BCP: Bournemouth; Poole; Dorset) says all of them, as census_population("la")
+        cs = lsoa.drop_duplicates(["la_code", "csp_code"]).sort_values("csp_code").groupby("la_code")
+        out = lsoa.groupby(["la", "la_code", "force", "ethnicity"], as_index=False)["population"].sum()
+        out.insert(2, "csp", out["la_code"].map(cs["csp"].agg("; ".join)))
+        out.insert(3, "csp_code", out["la_code"].map(cs["csp_code"].agg("; ".join)))
+        out.insert(5, "csp_split", out["la_code"].map(cs["csp_code"].nunique() > 1))
+    out["census"] = 2021
+    out.attrs.update(lsoa.attrs)
+    return out

@@ -116,8 +116,11 @@ def _methods_appendix(cfg: dict, sections: Sequence[Section] | None = None) -> l
         # said "the Census the Home Office used for the searches' period", which the table contradicted (walk 21)
         ss_cfg = cfg.get("stop_search") or {}
         choice = str(ss_cfg.get("census", "auto"))
+        # a Census table the section read from that file is named, with its date (TS021, 21 March 2021)
+        named = next((s.population for s in sections or () if s.key == "stop_search" and s.population), "")
         denominators = (
-            "the population file the configuration gives ([stop_search] population)" if ss_cfg.get("population")
+            (f"the population file the configuration gives, [stop_search] population: {named}" if named else
+             "the population file the configuration gives ([stop_search] population)") if ss_cfg.get("population")
             else f"Census {choice}, as the configuration sets it (the Home Office used Census 2011 for searches before "
                  "2022/23 and Census 2021 from then; the table says whether they match)" if choice in ("2011", "2021")
             else "the Census the Home Office used for the searches' period: 2011 before 2022/23, 2021 from then; the "

@@ -84,6 +84,9 @@ class Section:
     #: method lines the section adds to the Methods appendix (e.g. the arrest comparison the
     #: stop-and-search section makes when every find comparison is withheld)
     methods: list[str] = dataclasses.field(default_factory=list)
+    #: the population a section's rates used, for the Methods appendix, where the configuration gave a
+    #: file the section names ("Census 2021 ethnic group (ONS table TS021), ... 21 March 2021, from <file>, ...")
+    population: str = ""
 
 
 def _png(fig) -> bytes:
@@ -1451,6 +1454,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 + (" " + by_outcome_words(out) if by_outcome_words(out) else ""),  # (by outcome: not findings)
                 sec.get("source", _file_names(sec)))
     s.period = str(span)
+    s.population = pop_words.strip().removeprefix("Populations: ").rstrip(".")
     shown_disp, resident_note = _resident_caution(disp)
     s.intro += resident_note
     # both in the report's data limitations: the caution on resident rates, and the searches not placed in an area
@@ -1495,8 +1499,15 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                         + " to White people's, and the report states no finding from them.")
     finds = _mark(_round(out[find_cols], 3), f_hidden)
     if "withheld" in find_cols:  # the reason is in the text; the rate cell says so (a column would not fit the page)
-        gone = out["withheld"].fillna("").astype(str).ne("").to_numpy() & finds["rate"].astype(str).ne(MARKER).to_numpy()
+        # every withheld row reads so, its counts small or not: [c] there (police.uk Durham's Asian, Black, Mixed
+        # and Other, Dec 2019 - Feb 2020) beside Derbyshire's "withheld" and blank finds gave the CSV two markers
+        # for one reason; [c] is left to a count suppressed for disclosure (n), as in every table of the report
+        gone = out["withheld"].fillna("").astype(str).ne("").to_numpy()
         finds = finds.drop(columns="withheld").astype({"rate": object})
+        later = [c for c in finds.columns if c in ("rate_lower", "rate_upper", "diff", "diff_lower", "diff_upper",
+                                                   "rr", "p_value", "test")]
+        finds = finds.astype({c: object for c in later})
+        finds.loc[gone, later] = ""
         finds.loc[gone, "rate"] = "withheld"
     else:
         gone = np.zeros(len(finds), dtype=bool)
@@ -1522,8 +1533,10 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     s.tables.append(Table("stop_search_find_rates", "Find rate: % of searches whose outcome was linked to the object of "
                           "the search (what was searched for was found), and the difference from White people's in "
                           f"percentage points; counts below {thr} suppressed"
-                          + ("; 'withheld': not comparable, see the caution in the text (the find rate; the finds are left "
-                             "blank there, in the CSV too: the searches flagged as linked to the object there are not finds)"
+                          + ("; 'withheld': not comparable, see the caution in the text (the find rate and its comparisons, "
+                             "whether or not the row's counts are small; the finds are left blank there, in the CSV too: "
+                             f"the searches flagged as linked to the object there are not finds); {MARKER} marks a count "
+                             "suppressed for disclosure control only, as in every table of the report"
                              if "withheld" in find_cols else "")
                           + ("; split by outcome, so not a comparison of the groups' searches: see the text"
                              if by_outcome_words(out) else ""),
