@@ -933,7 +933,7 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     which Roma (99,122 in England) have no group: about 56.39 million. Each group's rows fit its
     Census figure (the detailed local-authority table: "White" 45,684,257 with Gypsy or Irish
     Traveller, "Other Ethnic Groups" 1,660,354 with Chinese and Arab); the file does not say so,
-    the figures do. A rate by ethnicity is therefore of a population about 0.1 million smaller
+    the figures do, and the Ethnicity rows' ``rate_per`` says so (inferred from the numbers). A rate by ethnicity is therefore of a population about 0.1 million smaller
     than Census England's, and of another year than the All and Age rows' (a mid-year estimate).
     Two rows do not fit: "Short term orders" (All: 41.3 for 25,513 gives
     61.7 to 61.8 million) and "Detentions on admission to hospital" (60.1 for 36,686: 61.0 to 61.1
