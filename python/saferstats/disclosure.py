@@ -7,6 +7,7 @@ derived values (rates, confidence limits, percentages, ratios, p-values) of a hi
 
 from __future__ import annotations
 
+import functools
 import numbers
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -1541,25 +1542,61 @@ _TOTAL_WORDS = {"all", "total", "totals", "subtotal"}
 
 def _one_kind_of_area(labels: Sequence[str]) -> bool:
     """Whether the labels, but for those with a total's word (``All``, ``Total``), are all names or
-    ONS codes of areas of one kind: Community Safety Partnerships, local authorities or police
-    forces (names as in the bundled December 2024 lookup, forces also by police.uk's identifiers).
+    ONS codes of areas of one kind and one year: Community Safety Partnerships, local authorities or
+    police forces of December 2024, of 2016, or the local authorities before the reorganisations of
+    2019-2023 (:func:`_area_kinds`; forces also by police.uk's identifiers; a code also by its kind's
+    prefix). An area beside the ones it was made of (Somerset, 2023, beside South Somerset) is not
+    of one year with them: it may be their total.
 
     >>> _one_kind_of_area(["South Derbyshire", "Chesterfield", "Derbyshire Dales", "Total"])
     True
+    >>> _one_kind_of_area(["South Somerset", "Somerset West and Taunton", "Mendip"])  # districts of 2021
+    True
     >>> _one_kind_of_area(["South Derbyshire", "Derbyshire"])  # CSPs and a force: may be a total
     False
+    >>> _one_kind_of_area(["South Somerset", "Mendip", "Somerset"])  # Somerset (2023) is made of them
+    False
     """
-    from .geography import area_lookup
-
     own = {str(x).strip().casefold() for x in labels if not (label_words(str(x)) & _TOTAL_WORDS)}
     if not own:
         return False
-    lk = area_lookup()
-    for cols in (("csp", "csp_code"), ("la", "la_code"), ("force_name", "force_code", "force")):
-        known = {str(v).strip().casefold() for c in cols for v in lk[c].dropna().unique()}
-        if own <= known:
-            return True
-    return False
+    return any(all(x in names or code.match(x) for x in own) for names, code in _area_kinds())
+
+
+def _casefolded(table: pd.DataFrame, *columns: str) -> set[str]:
+    return {str(v).strip().casefold() for c in columns if c in table.columns for v in table[c].dropna().unique()}
+
+
+@functools.lru_cache(maxsize=1)
+def _area_kinds() -> tuple[tuple[frozenset[str], re.Pattern[str]], ...]:
+    """Areas of one kind and one year, each as its names and codes (lower case) and a pattern of its
+    kind's ONS codes: the CSPs, local authorities and forces of the bundled December 2024 lookup and
+    of the 2016 LAD -> CSP -> PFA lookup (:func:`saferstats.datasets.census2011_by_la`: "Taunton
+    Deane", "Rhondda Cynon Taf" before Cwm Taf), and the local authorities before the
+    reorganisations of 2019-2023 (``census2021_former_la.csv.gz``'s districts, "South Somerset",
+    "Craven", with December 2024's authorities that none of them became). Forces are the same in
+    each year (with police.uk's identifiers). A code pattern is the kind's code prefixes in these
+    lookups and six digits (CSP E22 / W14, local authority E06-E09 / W06, force E23 / W15), so a
+    code of another year is taken as of its kind."""
+    from . import datasets
+    from .geography import area_lookup, bundled_table
+
+    now, y2016, former = area_lookup(), datasets.census2011_by_la(), bundled_table("census2021_former_la.csv.gz")
+    forces = _casefolded(now, "force_name", "force", "force_code") | _casefolded(y2016, "force", "force_code")
+    before = (_casefolded(former, "la", "la_code")
+              | (_casefolded(now, "la", "la_code") - _casefolded(former, "successor", "successor_code")))
+
+    def codes(column: str) -> re.Pattern[str]:
+        prefixes = {str(v).strip()[:3].upper() for t in (now, y2016, former) if column in t.columns
+                    for v in t[column].dropna().unique()}
+        return re.compile(rf"^({'|'.join(sorted(prefixes))})\d{{6}}$", re.IGNORECASE)
+
+    csp, la, force = codes("csp_code"), codes("la_code"), codes("force_code")
+    return tuple((frozenset(names), code) for names, code in (
+        (_casefolded(now, "csp", "csp_code"), csp), (_casefolded(now, "la", "la_code"), la), (forces, force),
+        (_casefolded(y2016, "csp", "csp_code"), csp), (_casefolded(y2016, "la", "la_code"), la), (before, la)))
+
+
 _LABEL_STOPWORDS = {"any", "other", "and", "or", "the", "of", "a", "in", "background", "not", "no"}
 
 

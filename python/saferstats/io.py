@@ -103,10 +103,13 @@ def snake_case(col: str) -> str:
 
 
 def input_files(path_or_paths: Any,
-           patterns: tuple[str, ...] = ("*.csv", "*.csv.gz", "*.json", "*.json.gz")) -> list[Path]:
+                patterns: tuple[str, ...] = ("*.csv", "*.csv.gz", "*.json", "*.json.gz"), *,
+                arg: str = "path_or_paths") -> list[Path]:
     """The files named by a path, a folder (its files matching ``patterns``) or a list of either;
     each file once (by resolved path), and ``x.csv.gz`` left out when it holds what ``x.csv``
-    holds — with a :class:`SaferstatsWarning` for anything not read."""
+    holds — with a :class:`SaferstatsWarning` for anything not read. ``arg`` is the caller's name
+    for the path argument: the errors name it (a reader whose parameter is ``path`` passes
+    ``arg="path"``)."""
     if isinstance(path_or_paths, (str, Path)):
         items: Iterable[Any] = [path_or_paths]
     else:
@@ -114,28 +117,29 @@ def input_files(path_or_paths: Any,
             items = list(path_or_paths)
         except TypeError:
             raise InvalidInputError(
-                f"path_or_paths must be a path, a folder or a list of them, not {type(path_or_paths).__name__}",
-                "path_or_paths") from None
+                f"{arg} must be a path, a folder or a list of them, not {type(path_or_paths).__name__}",
+                arg) from None
     files: list[Path] = []
     for item in items:
         try:
             p = Path(item)
             is_dir, is_file, exists = p.is_dir(), p.is_file(), p.exists()
         except (TypeError, ValueError, OSError) as e:
-            raise InvalidInputError(f"{item!r} is not a usable path ({e})", "path_or_paths") from None
+            raise InvalidInputError(f"{item!r} is not a usable path ({e})", arg) from None
         if is_dir:
             found = sorted(f for pattern in patterns for f in p.glob(pattern) if f.is_file())
             if not found:
-                raise InvalidInputError(f"{p}: folder has no {', '.join(x[1:] for x in patterns)} files", "path_or_paths")
+                kinds = ", ".join(x[1:] if x.startswith("*") else x for x in patterns)
+                raise InvalidInputError(f"{p}: folder has no {kinds} files", arg)
             files.extend(found)
         elif is_file:
             files.append(p)
         elif exists:
-            raise InvalidInputError(f"{p}: not a regular file (a device or pipe cannot be read)", "path_or_paths")
+            raise InvalidInputError(f"{p}: not a regular file (a device or pipe cannot be read)", arg)
         else:
-            raise InvalidInputError(f"{p}: no such file or folder", "path_or_paths")
+            raise InvalidInputError(f"{p}: no such file or folder", arg)
     if not files:
-        raise InvalidInputError("no input files given", "path_or_paths")
+        raise InvalidInputError("no input files given", arg)
     return _unique_files(files)
 
 
@@ -929,7 +933,7 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     which Roma (99,122 in England) have no group: about 56.39 million. Each group's rows fit its
     Census figure (the detailed local-authority table: "White" 45,684,257 with Gypsy or Irish
     Traveller, "Other Ethnic Groups" 1,660,354 with Chinese and Arab); the file does not say so,
-    the figures do. A rate by ethnicity is therefore of a population about 0.1 million smaller
+    the figures do, and the Ethnicity rows' ``rate_per`` says so (inferred from the numbers). A rate by ethnicity is therefore of a population about 0.1 million smaller
     than Census England's, and of another year than the All and Age rows' (a mid-year estimate).
     Two rows do not fit: "Short term orders" (All: 41.3 for 25,513 gives
     61.7 to 61.8 million) and "Detentions on admission to hospital" (60.1 for 36,686: 61.0 to 61.1
@@ -991,7 +995,7 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     >>> t.attrs["summary"]["lines_left_out"], t.attrs["suppressed"] > 0
     (0, True)
     """
-    files = input_files(path, patterns=("*.csv", "*.csv.gz"))
+    files = input_files(path, patterns=("*.csv", "*.csv.gz"), arg="path")
     if len(files) != 1:
         raise InvalidInputError(f"read_mha_annual reads one file; {path} names {len(files)}", "path")
     src = files[0]
@@ -1184,6 +1188,25 @@ def _million(lo: float, hi: float) -> str:
     return f"about {a} million" if a == b else f"{a} to {b} million"
 
 
+#: Census 2021 England's usual residents, and its Roma (TS021: the LSOA table's England total; the
+#: detailed local-authority table's "White: Roma" summed over England), who have no group in the NHS's
+#: ethnic categories: NHS England's population for its rates by ethnicity is the one less the other.
+_CENSUS21_ENGLAND, _CENSUS21_ENGLAND_ROMA = 56_490_108, 99_122
+
+
+def _mha_census_without_roma(demographic: str, population: tuple[float, float]) -> str:
+    """The why of England's Ethnicity rows' population, for their ``rate_per``, where their rates
+    fit Census 2021's England less its Roma (2023-24: 56.38 to 56.45 million, and 56,390,986) and
+    not Census England; ``""`` for another demographic or a population that does not fit."""
+    without = _CENSUS21_ENGLAND - _CENSUS21_ENGLAND_ROMA
+    if demographic != "Ethnicity" or not population[0] <= without <= population[1] \
+            or population[0] <= _CENSUS21_ENGLAND <= population[1]:
+        return ""
+    return (f": Census 2021's England ({_CENSUS21_ENGLAND:,} usual residents) less its Roma "
+            f"({_CENSUS21_ENGLAND_ROMA:,}), who have no group in the NHS's ethnic categories, {without:,}, "
+            "fits these rates and Census England does not (inferred from the numbers; the file does not say so)")
+
+
 def _mha_england_populations(out: pd.DataFrame, lines: np.ndarray, said: list[str]) -> list[dict[str, Any]]:
     """Check England's rates of a whole population (the "All submissions" rows whose breakdown is
     "All") against one population per demographic, as :func:`_mha_rate_per` checks an ICB's: each
@@ -1222,7 +1245,7 @@ def _mha_england_populations(out: pd.DataFrame, lines: np.ndarray, said: list[st
             base = "100,000 people in England"  # (a breakdown's "All" row: all of England too)
             if fits[j]:
                 said[i] = (f"{base} ({england}: count / crude_rate, as the {dem} rows give; NHS England's population, "
-                           "the file gives none)")
+                           f"the file gives none{_mha_census_without_roma(dem, ref)})")
                 continue
             m_lo, m_hi = mhsds[i] / (rate[i] + 0.05) * 1e5, mhsds[i] / (rate[i] - 0.05) * 1e5
             of_mhsds = not np.isnan(mhsds[i]) and mhsds[i] != count[i] and m_lo <= ref[1] and ref[0] <= m_hi

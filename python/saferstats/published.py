@@ -559,7 +559,7 @@ def _footnotes(rows: list[list[Any]]) -> dict[str, str]:
 
 
 def _one_file(path: Any, arg: str) -> Path:
-    files = input_files(path, patterns=("*.csv", "*.ods", "*.xlsx"))
+    files = input_files(path, patterns=("*.csv", "*.ods", "*.xlsx"), arg=arg)
     if len(files) != 1:
         raise InvalidInputError(f"{arg} names {len(files)} files; this reader reads one file", arg)
     return files[0]
@@ -1076,7 +1076,7 @@ def read_fixmystreet(path: Any, *, category: str = "A29") -> pd.DataFrame:
     1  E01023398  2019        6             1         True
     2  E01023400  2019        3             3        False
     """
-    files = input_files(path, patterns=("[12][0-9][0-9][0-9].csv",))
+    files = input_files(path, patterns=("[12][0-9][0-9][0-9].csv",), arg="path")
     parts = [_read_fixmystreet_file(src, category) for src in files]
     levels = sorted({info["level"] for _o, info in parts})
     if len(levels) > 1:
@@ -2326,7 +2326,7 @@ _UOF_ODD_EXPECTED = 1.0
 #: A name that says its row is an aggregate, not a force or an area: Defra's "*Total", "Total England",
 #: "England"; "All forces" / "All areas"; a national row ("England and Wales", "England & Wales",
 #: "E&W", "National", each alone or followed by "total"). Used by :func:`read_use_of_force` (its
-#: ``*Total`` rows are set aside) and by the funnels' warnings (``saferstats.trend._AGGREGATE``). Not
+#: ``*Total`` rows are set aside) and by the funnels' warnings (``saferstats.trend``). Not
 #: matched: "Wales" or a region alone (a point in a funnel of nations or regions), ONS codes of
 #: England or Wales (E92000001, W92000004), and a national name with more after it ("England and
 #: Wales (excluding BTP)").

@@ -3531,10 +3531,6 @@ _UNLIKE_WHEN_FALSE = frozenset({"comparable"})
 _POOLED_COLUMNS = frozenset({"comparable", "tactic_unrecorded"})
 #: Columns whose value names a point in a funnel's warnings, the first one present.
 _NAME_COLUMNS = ("la_name", "area", "name", "csp", "force", "la")
-#: A name that says its row is an aggregate (Defra's "*Total", "Total England", "England", "England
-#: and Wales", "National"): :data:`saferstats.published.AGGREGATE_NAME`.
-_AGGREGATE = AGGREGATE_NAME
-
 
 def funnel_frame(fn: str, data: Any, **named: Any) -> tuple[dict[str, Any], pd.DataFrame | None]:
     """The funnel inputs ``named`` as Series of ``data`` when it is given (each a column name),
@@ -3876,7 +3872,8 @@ def _warn_mixed(fn: str, frame: pd.DataFrame, shown: list[str], used: np.ndarray
         seen: dict[str, int] = {}
         for k in rows:
             seen[keys[k]] = seen.get(keys[k], 0) + 1
-        aggregates = [shown[k] for k in rows if _AGGREGATE.search(keys[k]) or (base and _AGGREGATE.search(base[k]))]
+        aggregates = [shown[k] for k in rows if AGGREGATE_NAME.search(keys[k])
+                      or (base and AGGREGATE_NAME.search(base[k]))]
         if aggregates:
             warn_user(f"{fn}: {len(aggregates)} point(s) read as aggregate rows, not areas: "
                       f"{', '.join(aggregates[:6])}; a total compared with its own parts is no comparison (and "

@@ -28,7 +28,8 @@ from conftest import tidy_counts
 
 # --------------------------------------------------------------------------- the catalogue
 # kind: "analysis" (DataFrame or result object, checked), "labeller" (a label per input element),
-# "helper" (scalar/array/tuple), "tally" (counts by period: a Series or DataFrame), "lookup" (a small dict),
+# "helper" (scalar, list, array, tuple of arrays, Series), "export" (a GeoDataFrame or a written file's Path),
+# "tally" (counts by period: a Series or DataFrame), "lookup" (a small dict),
 # "reader" (DataFrame + attrs["dropped"]), "plot" (matplotlib), "data" (bundled data loader), "unchecked" (catalogued while its issue is in
 # flight: keywords are checked, its output is not yet; to become "analysis" with an example call).
 
@@ -147,7 +148,8 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
                  "is_street_crime_file",
                  "auto_cell_size", "auto_bandwidth", "bandwidth_nrd", "grid_counts", "to_local_metres", "to_bng",
                  "nnh_threshold", "e_test", "funnel_overdispersion", "p_adjust",
-                 "latlon", "bng", "to_geodataframe", "write_ascii_grid"),  # the last four: saferstats.geo
+                 "latlon", "bng"),  # the last two: saferstats.geo
+    **_kind_only("export", "to_geodataframe", "write_ascii_grid"),  # saferstats.geo
     **_kind_only("labeller", "funnel_significance", "assign_ethnicity", "assign_area", "assign_lsoa21",
                  "dbscan", "hdbscan", "rate_funnel_significance"),
     **_kind_only("reader", "read_stop_search", "read_mha_annual", "read_street_crime", "read_hate_crime",
