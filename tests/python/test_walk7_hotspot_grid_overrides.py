@@ -15,7 +15,7 @@ from saferstats.exceptions import SaferstatsWarning
 def test_cell_size_and_bounds_with_a_grid_are_warned_about():
     x, y = np.array([10.0, 260.0, 480.0]), np.array([10.0, 10.0, 480.0])
     g = saferstats.hotspot_grid(x, y, cell_size=250, bounds=(0, 499, 0, 499))
-    with pytest.warns(SaferstatsWarning, match=r"cell_size=100 is ignored: the cells are those of `grid` \(250\)"):
+    with pytest.warns(SaferstatsWarning, match=r"cell_size=100 is ignored: the cells are those of `grid` \(250 m\)"):
         c = saferstats.hotspot_count(x, y, grid=g, cell_size=100)
     ref = np.zeros((g.nrows, g.ncols))
     np.add.at(ref, (np.floor(y / 250).astype(int), np.floor(x / 250).astype(int)), 1)

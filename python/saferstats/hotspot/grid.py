@@ -19,11 +19,10 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, warn_user
-from ._common import (_bounds, _choice, _core_terms, _distinct_points, _drop_missing, _finite_xy, _float_arg, _given,
-                      _int_arg,
-                      _left_out_said,
-                      _points_in, _row_error, _seed, _series, _warn_map_points, _warn_peak_one_location, _warn_stretched,
-                      _warn_wide_bandwidth, _weighted_points)
+from ._common import (_bounds, _cells_said, _choice, _core_terms, _distinct_points, _drop_missing, _finite_xy,
+                      _float_arg, _given, _int_arg, _left_out_said, _points_in, _row_error, _seed, _series, _size_said,
+                      _warn_map_points, _warn_peak_one_location, _warn_stretched, _warn_wide_bandwidth,
+                      _weighted_points)
 
 __all__ = [
     "HotspotGrid",
@@ -217,9 +216,7 @@ class HotspotGrid(Result):
         coordinates being metres (until session 26 "cells of 100", no unit; a hexagon's
         ``cell_size`` is the distance between side-by-side centres, its width across the flats),
         rounded as :func:`_size_said` (``cell_size`` keeps the value)."""
-        size = (f"cells of {_size_said(self.cell_size)} m" if self.grid_type == "square"
-                else f"cells {_size_said(self.cell_size)} m across")
-        return f"{self.ncols} × {self.nrows} {self.grid_type} {size}"
+        return f"{self.ncols} × {self.nrows} {self.grid_type} {_cells_said(self.cell_size, self.grid_type)}"
 
     def _unit(self, layer: str) -> str:
         """" per km²" after the values of a density layer: ``kde`` of :func:`hotspot_kde`, ``kde_a``
@@ -354,19 +351,6 @@ class HotspotGrid(Result):
         return self.cells.copy()
 
 
-def _size_said(v: float) -> str:
-    """A cell size as a headline says it: whole metres as they are, otherwise to a tenth of a
-    metre (3 significant figures under 10): sfhotspot's rule under 100 m is not rounded, and
-    Watford's extent gave "cells of 97.5099 m" until session 28, now "97.5 m".
-
-    >>> _size_said(100.0), _size_said(97.50994655905757), _size_said(1234.56), _size_said(2.345678)
-    ('100', '97.5', '1,234.6', '2.35')
-    """
-    if float(v).is_integer():
-        return f"{v:,.0f}"
-    return f"{v:,.1f}" if abs(v) >= 10 else f"{v:.3g}"
-
-
 def auto_cell_size(x: Any, y: Any, *, missing: Literal["error", "drop"] = "error") -> float:
     """sfhotspot's rule: 1/50 of the shorter side of the points' bounding box, floored to a
     multiple of 100 (metres) when that is at least 100. Under 100 m (a shorter side under
@@ -494,6 +478,18 @@ def _grid_tag(v: Any) -> tuple[tuple[Any, ...], np.ndarray | None] | None:
         cells = v.cells
         mask = cells[IN_STUDY_AREA].to_numpy(dtype=bool) if IN_STUDY_AREA in cells.columns else None
         return v._grid_key(), mask
+    read = _read_tag(v)
+    if read is None:
+        return None
+    key, layers, mask = read
+    if not isinstance(layers, dict) or layers.get(str(v.name)) != array_digest(v.to_numpy()):
+        return None
+    return key, mask
+
+
+def _read_tag(v: Any) -> tuple[tuple[Any, ...], Any, np.ndarray | None] | None:
+    """(grid identity, layer digests, ``in_study_area`` mask or None) from the tag a column taken
+    whole and in order from a grid's ``cells`` carries; None for anything else."""
     if not isinstance(v, pd.Series):
         return None
     tag = v.attrs.get(GRID_TAG)
@@ -503,12 +499,23 @@ def _grid_tag(v: Any) -> tuple[tuple[Any, ...], np.ndarray | None] | None:
         return None
     if n != len(v) or not v.index.equals(pd.RangeIndex(n)) or v.dtype.kind not in "fiub":
         return None
-    if not isinstance(layers, dict) or layers.get(str(v.name)) != array_digest(v.to_numpy()):
-        return None
     mask = None
     if bits is not None:
         mask = np.unpackbits(np.frombuffer(base64.b64decode(bits), dtype=np.uint8), count=n).astype(bool)
-    return (str(grid[0]), float(grid[1]), float(grid[2]), float(grid[3]), int(grid[4]), int(grid[5])), mask
+    return (str(grid[0]), float(grid[1]), float(grid[2]), float(grid[3]), int(grid[4]), int(grid[5])), layers, mask
+
+
+def _mask_grid(v: Any) -> tuple[str, int, int] | None:
+    """(grid type, nrows, ncols) of the grid whose ``g.cells["in_study_area"]`` ``v`` is, taken
+    whole and in order (the values the grid's tag holds); None for anything else (an array, e.g.
+    ``.to_numpy()``, which carries no shape)."""
+    read = _read_tag(v)
+    if read is None or v.name != IN_STUDY_AREA or v.dtype != bool:
+        return None
+    key, _, mask = read
+    if mask is None or not np.array_equal(mask, v.to_numpy()):
+        return None
+    return str(key[0]), int(key[5]), int(key[4])
 
 
 def _new_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type: str, bounds: Any,
@@ -517,7 +524,7 @@ def _new_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type
         if not isinstance(grid, HotspotGrid):
             raise InvalidInputError("`grid` must be a HotspotGrid (from hotspot_grid or another hotspot_* call)", "grid")
         if cell_size is not None and _float_arg("cell_size", cell_size, positive=True) != grid.cell_size:
-            warn_user(f"cell_size={cell_size!r} is ignored: the cells are those of `grid` ({grid.cell_size:,.6g}); "
+            warn_user(f"cell_size={cell_size!r} is ignored: the cells are those of `grid` ({_size_said(grid.cell_size)} m); "
                       "leave out grid= for another cell size")
         if bounds is not None:
             warn_user("`bounds` is ignored: the cells are those of `grid`; leave out grid= for other bounds")
@@ -672,7 +679,7 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
     if w is None:  # cells that each hold one anonymised police.uk map point (said; the counts stand)
         ux, uy = _distinct_points(xs, ys)
         _warn_map_points("hotspot_count", g.cell_size, np.asarray(c, dtype=float), len(xs), ux.size,
-                         lambda: _ext.grid_counts(g._args(), ux, uy, None)["count"])
+                         lambda: _ext.grid_counts(g._args(), ux, uy, None)["count"], g.grid_type)
     if gone:
         g.cells.attrs[MISSING_TAG] = gone
     return dataclasses.replace(g, value="count", events=None if w is not None else _events(gone, count=(given, len(xs))))
@@ -694,7 +701,7 @@ def _bandwidth(xs: np.ndarray, ys: np.ndarray, bandwidth: float | None, adjust: 
         used = f"a Gaussian sd of {h:,.0f} m (a quarter of bandwidth.nrd)" if gaussian else f"{h:,.0f} m"
         _warn_wide_bandwidth(fn, 4 * h if gaussian else h, "MASS::bandwidth.nrd, as sfhotspot", used, xs, ys, area)
     if h < cell:
-        warn_user(f"the bandwidth ({h:,.6g}) is smaller than the cell size ({cell:,.6g}): the surface will be "
+        warn_user(f"the bandwidth ({h:,.6g} m) is smaller than the cell size ({_size_said(cell)} m): the surface will be "
                   "patchy; use a larger bandwidth or smaller cells")
     return h
 

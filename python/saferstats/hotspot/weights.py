@@ -63,8 +63,11 @@ class Weights:
         10 million cells (larger grids are refused with their size before anything is allocated).
 
         ``mask`` (a boolean ``nrows × ncols`` array, e.g. :meth:`StudyArea.grid_mask`, or a flat
-        one of ``nrows * ncols`` values in the cells' order, row by row, as a hotspot grid's
-        ``g.cells["in_study_area"].to_numpy()``; any other length is refused naming ``mask``) keeps only
+        one of ``nrows * ncols`` values in the cells' order, read row by row of ``ncols`` values, as
+        a hotspot grid's ``g.cells["in_study_area"]``; any other length is refused naming ``mask``.
+        A flat array cannot tell ``nrows`` and ``ncols`` swapped: pass the grid's column itself,
+        not its ``.to_numpy()``, and a lattice of other rows and columns than its grid's is
+        refused) keeps only
         the cells where it is True, numbered row by row among themselves, each with its neighbours
         among the kept cells: the weights of a study area's own cells, for values
         ``counts[mask]``. ``cells`` then holds each unit's cell number on the whole grid, and
@@ -158,7 +161,23 @@ def lattice_mask(mask: Any, nrows: int, ncols: int) -> np.ndarray:
     """``mask`` as a flat boolean array over an ``nrows × ncols`` grid, row by row: a boolean
     array of shape ``(nrows, ncols)``, or a flat one of exactly ``nrows * ncols`` values in the
     same order (a hotspot grid's ``cells`` are numbered so: ``g.cells["in_study_area"]``; until
-    session 28 refused). Any other shape is refused naming ``mask`` and both shapes."""
+    session 28 refused). Any other shape is refused naming ``mask`` and both shapes. A flat array
+    is read row by row of ``ncols`` values, so it cannot tell ``nrows`` and ``ncols`` swapped; the
+    column itself (``g.cells["in_study_area"]``, not its ``.to_numpy()``) carries its grid's rows
+    and columns, and a lattice of others (swapped, as ``Weights.lattice(g.ncols, g.nrows)``), or a
+    hexagonal grid, is refused naming ``mask`` (until session 28 taken, every kept cell given
+    another cell's neighbours)."""
+    from .grid import _mask_grid
+
+    of = _mask_grid(mask)
+    if of is not None and of[0] != "square":
+        raise InvalidInputError("`mask` is the in_study_area of a hexagonal grid, whose neighbours a lattice does not "
+                                "describe: use Weights.distance_band(g.cells['x'], g.cells['y'], threshold=...) on the "
+                                "area's cells", "mask")
+    if of is not None and of[1:] != (nrows, ncols):
+        raise InvalidInputError(f"`mask` is the in_study_area of a grid of {of[1]} rows × {of[2]} columns, but the "
+                                f"lattice is {nrows} rows × {ncols} columns: every cell would get another cell's "
+                                "neighbours; use Weights.lattice(g.nrows, g.ncols, mask=...)", "mask")
     m = np.asarray(mask)
     if m.dtype != bool or m.shape not in ((nrows, ncols), (nrows * ncols,)):
         raise InvalidInputError(f"`mask` must be a boolean array of shape ({nrows}, {ncols}) (one value per cell), or a "
