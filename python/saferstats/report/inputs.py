@@ -335,6 +335,10 @@ def stop_search_population(path: Any, by: list[str]) -> tuple[pd.DataFrame, str]
     ``level="lsoa"`` and its LSOAs summed here by the places the reader gives them (ONS December
     2024 lookup), in the columns the reader gives at that level (a local authority split across
     CSPs has its CSPs joined by "; " and ``csp_split`` true, as :func:`saferstats.census_population`).
+    By local authority the areas are those of December 2024, where the analysis places the searches:
+    a table by the authorities of 2021 has its districts abolished since (Allerdale, Carlisle and
+    Copeland) summed into their successor (Cumberland), and is refused naming the districts it lacks
+    where it has only some of a successor's.
     The words name the table, its Census date (21 March 2021), the file and what was summed.
     Method: sums of the published counts; the LSOA sums are used as they are. ONS perturbed each
     table apart, so an area summed from LSOAs can differ by a few residents per group from the
