@@ -335,6 +335,10 @@ def stop_search_population(path: Any, by: list[str]) -> tuple[pd.DataFrame, str]
     ``level="lsoa"`` and its LSOAs summed here by the places the reader gives them (ONS December
     2024 lookup), in the columns the reader gives at that level (a local authority split across
     CSPs has its CSPs joined by "; " and ``csp_split`` true, as :func:`saferstats.census_population`).
+    By local authority the areas are those of December 2024, where the analysis places the searches:
+    a table by the authorities of 2021 has its districts abolished since (Allerdale, Carlisle and
+    Copeland) summed into their successor (Cumberland), and is refused naming the districts it lacks
+    where it has only some of a successor's.
     The words name the table, its Census date (21 March 2021), the file and what was summed.
     Method: sums of the published counts; the LSOA sums are used as they are. ONS perturbed each
     table apart, so an area summed from LSOAs can differ by a few residents per group from the
@@ -382,10 +386,54 @@ def stop_search_population(path: Any, by: list[str]) -> tuple[pd.DataFrame, str]
             "(ONS / Nomis, e.g. ts021_ethnic_group_detailed_ltla21.csv or ts021_ethnic_group_lsoa21.csv, or Trafford "
             "Data Lab's long table), or leave population out for the Census figures the package bundles "
             "([stop_search] census)", "stop_search.population") from None
+    merged = ""
+    if level == "la" and parts == "local authorities":  # (a table of 2021's authorities: the searches' are 2024's)
+        pop, merged = _successor_las(pop, name)
     where = {"force": "police force areas", "csp": "Community Safety Partnerships", "la": "local authorities"}[level]
     words = (f" Populations: Census 2021 ethnic group (ONS table TS021), usual residents on Census day, 21 March 2021, "
-             f"from {name}, summed from its {parts} to {where}.")
+             f"from {name}, summed from its {parts} to {where}{merged}.")
     return pop, words
+
+
+def _successor_las(pop: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str]:
+    """``read_census_ethnicity(level="la")``'s rows of districts abolished since (Census 2021 by
+    authority has Allerdale, E07000026, where the searches are placed in Cumberland, E06000063)
+    summed into their December 2024 authority, in the columns :func:`saferstats.census_population`
+    gives it (its CSPs, ``csp_split``); the words that say which. A successor some of whose former
+    districts the file lacks is refused (its sum would be too small), naming them."""
+    import saferstats as ss
+
+    former = _former_las().set_index("la_code")
+    old = pop["la_code"].astype(str).isin(former.index)
+    if not old.any():
+        return pop, ""
+    codes = set(pop.loc[old, "la_code"].astype(str))
+    succ = sorted(set(former.loc[sorted(codes), "successor_code"]))
+    lacking = {s: sorted(former.index[(former["successor_code"] == s) & ~former.index.isin(codes)]) for s in succ}
+    lacking = {s: c for s, c in lacking.items() if c}
+    if lacking:
+        said = "; ".join(f"{former.loc[c[0], 'successor']} ({s}) lacks " + ", ".join(f"{former.loc[x, 'la']} ({x})" for x in c)
+                         for s, c in lacking.items())
+        raise ConfigError(f"[stop_search] population: {name} has local authorities of before the mergers of 2019-2023 "
+                          f"but not all the districts of each December 2024 authority, where the searches are placed: "
+                          f"{said}. Pass the whole Census 2021 TS021 table by local authority or LSOA "
+                          "(e.g. ts021_ethnic_group_lsoa21.csv), or a table by the December 2024 authorities with "
+                          f"{_LONG_POPULATION}", "stop_search.population")
+    now = ss.census_population(level="la", census=2021).drop_duplicates("la_code").set_index("la_code")
+    keys = [c for c in pop.columns if c not in ("population",)]
+    moved = pop.loc[old].copy()
+    moved["la_code"] = moved["la_code"].astype(str).map(former["successor_code"])
+    for c in (c for c in keys if c in now.columns and c != "ethnicity" and c != "census"):
+        moved[c] = moved["la_code"].map(now[c])
+    summed = moved.groupby(keys, as_index=False, sort=False, dropna=False)["population"].sum()
+    out = pd.concat([pop.loc[~old], summed[pop.columns]], ignore_index=True)
+    out.attrs.update(pop.attrs)
+    names = sorted(set(now.loc[succ, "la"]))
+    words = (f" of December 2024, where the searches are placed ({len(codes)} districts abolished since 2021 summed "
+             f"into {', '.join(names[:-1])} and {names[-1]})" if len(names) > 1 else
+             f" of December 2024, where the searches are placed ({len(codes)} districts abolished since 2021 summed "
+             f"into {names[0]})")
+    return out, words
 
 
 def _lsoa_sums(lsoa: pd.DataFrame, level: str) -> pd.DataFrame:
