@@ -242,7 +242,11 @@ def test_disclosure_e4_seven_forces_by_csp_as_the_page_says(shared_data):
     assert (int(truth_b["Mixed"]), int(truth_b["Other"])) == (12, 2)
     a = Attack()
     a.table("rates", disp, d_true, ["searches"])
-    a.table("finds", finds, f_true, ["n", "hits"])
+    # a blank `hits` is not published (the find rate withheld as not comparable: session 28, w45a/w46b):
+    # unknown to the reader, so latent like misses (found only if small and not 0, as n - hits is)
+    a.table("finds", finds.assign(hits=finds["hits"].replace("", "[c]")), f_true, ["n", "hits"])
+    for j in np.flatnonzero((finds["hits"] == "").to_numpy()).tolist():
+        a.latent[("finds", j, "hits")] = float(f_true.at[j, "hits"])
     a.totals_over_keys("rates", key, "searches")
     at = {tuple(r): i for i, r in enumerate(disp[key].itertuples(index=False))}
     for j, r in enumerate(finds[key].itertuples(index=False)):
