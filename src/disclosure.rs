@@ -1323,20 +1323,66 @@ impl<'a> Problem<'a> {
     /// do: every direction that moves the cell would push some hidden cell below the bound a reader
     /// knows (0, or 1 for a hidden count where zeros are published and none of its block is
     /// hidden: see [`Problem::floor_one`]). Block by block.
+    ///
+    /// A hidden zero lifts the bound of 1 only for the cells a reader cannot separate from it: the
+    /// cells the relations determine are recovered first, so a block holding a hidden zero is
+    /// judged in the pieces left once its determined cells are taken as published (a determined
+    /// secondary that merely links a block of 1s to a hidden zero elsewhere protects nothing).
     fn pinned(&self, hidden: &[bool], sensitive: &[bool]) -> Result<Vec<usize>> {
         let mut out = Vec::new();
         for block in self.blocks(hidden) {
             if !block.iter().any(|&c| sensitive[c]) {
                 continue;
             }
+            let floor = self.floor_one(&block);
+            if let Some((determined, rest)) = self.split_determined(&block, &floor) {
+                out.extend(determined.into_iter().filter(|&c| sensitive[c]));
+                for piece in self.blocks(&rest) {
+                    if piece.iter().any(|&c| sensitive[c]) {
+                        out.extend(
+                            self.pinned_block(&piece, &self.floor_one(&piece))?
+                                .into_iter()
+                                .filter(|&c| sensitive[c]),
+                        );
+                    }
+                }
+                continue;
+            }
             out.extend(
-                self.pinned_block(&block, &self.floor_one(&block))?
+                self.pinned_block(&block, &floor)?
                     .into_iter()
                     .filter(|&c| sensitive[c]),
             );
         }
         out.sort_unstable();
+        out.dedup();
         Ok(out)
+    }
+
+    /// For a block whose hidden zero lifts the bound of 1 ([`Problem::floor_one`]): its cells the
+    /// relations determine, and the rest of the block as a hidden mask (`None` when no zero of the
+    /// block lifts a bound, nothing is determined, or the exact check is too large: the block is
+    /// then judged whole, as before).
+    fn split_determined(
+        &self,
+        block: &[usize],
+        floor: &FloorOne,
+    ) -> Option<(Vec<usize>, Vec<bool>)> {
+        if !floor.zeros_published || floor.zero_parts.is_empty() {
+            return None;
+        }
+        let mut rest = vec![false; self.values.len()];
+        for &c in block {
+            rest[c] = true;
+        }
+        let determined = self.audit(self.is_graph(), &rest, None).ok()?;
+        if determined.is_empty() {
+            return None;
+        }
+        for &c in &determined {
+            rest[c] = false;
+        }
+        Some((determined, rest))
     }
 
     /// The cells of one linked block of hidden cells that the relations and the known lower bounds
