@@ -1764,12 +1764,18 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
       is Broxtowe, Gedling and Rushcliffe), to set searches placed by ``by="csp"`` against (an
       authority table has several rows per such CSP). A CSP the file covers in part, or that
       is part of an authority split across CSPs (BCP, Buckinghamshire, North and West
-      Northamptonshire, East Suffolk at 2021 codes: Dorset, Corby ...), would be short: it is left
-      out and a warning names it (``census_population("csp")`` has it from LSOA counts). The
-      former districts of Cumberland and Westmorland and Furness are in the file, so their CSPs are
-      whole;
-    * ``level="lsoa"`` (an LSOA table; an LSOA table at another level, or an authority table at
-      this one, is refused naming ``level``): ``lsoa, lsoa_code, ward, ward_code, la, la_code, csp,
+      Northamptonshire, East Suffolk at 2021 codes: the England and Wales table's 15 CSPs
+      Bournemouth, Poole, Dorset, Aylesbury Vale, ... Wycombe, Corby, ... Waveney, 2,362,267
+      residents by LSOA counts), would be short: it is left out, a warning names each with its
+      residents and what it lacks, and ``.attrs["dropped"]`` has the file's line of each authority
+      in it (``csp``, ``csp_code``, ``csp_residents``, ``reason``); an authority table cannot split
+      an authority, so for them read the table by LSOA with ``level="csp"``. The former districts
+      of Cumberland and Westmorland and Furness are in the file, so their CSPs are whole. An LSOA
+      table (``ts021_ethnic_group_lsoa21.csv``) at this level has each LSOA summed into the CSP
+      the ONS lookup of ``census_population("lsoa")`` places it in: all 314 CSPs (a code that is
+      no LSOA 2021 is refused, as it would be in no CSP);
+    * ``level="lsoa"`` (an LSOA table; an LSOA table at level ``"la"`` or ``"force"``, or an
+      authority table at this one, is refused naming ``level``): ``lsoa, lsoa_code, ward, ward_code, la, la_code, csp,
       csp_code, force, ethnicity, population, census``, as ``census_population("lsoa")``: the five
       broad groups of each LSOA 2021, placed by the ONS lookup that table uses (a code that is no
       LSOA 2021 keeps its row, its places missing, and a warning names it). An authority's LSOAs

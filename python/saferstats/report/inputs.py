@@ -334,8 +334,11 @@ def stop_search_population(path: Any, by: list[str]) -> tuple[pd.DataFrame, str]
     else ``force``): a table by local authority at that level, a table by LSOA 2021
     (``ts021_ethnic_group_lsoa21.csv``, Nomis's ``census2021-ts021-lsoa.csv``) with
     ``level="lsoa"`` and its LSOAs summed here by the places the reader gives them (ONS December
-    2024 lookup), in the columns the reader gives at that level (a local authority split across
-    CSPs has its CSPs joined by "; " and ``csp_split`` true, as :func:`saferstats.census_population`).
+    2024 lookup; by CSP the reader sums them, ``level="csp"``), in the columns the reader gives at
+    that level (a local authority split across CSPs has its CSPs joined by "; " and ``csp_split``
+    true, as :func:`saferstats.census_population`). A CSP that is part of an authority split
+    across CSPs (Wycombe, of Buckinghamshire) has no row in a table by local authority: where
+    searches are placed in one, :func:`refuse_left_out_csp` says so and names the LSOA table.
     By local authority the areas are those of December 2024, where the analysis places the searches:
     a table by the authorities of 2021 has its districts abolished since (Allerdale, Carlisle and
     Copeland) summed into their successor (Cumberland), and is refused naming the districts it lacks
