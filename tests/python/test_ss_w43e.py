@@ -8,6 +8,7 @@ own output.
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -70,8 +71,9 @@ def test_census_2021_file_summed_to_csps(shared_data):
     lk = pd.read_csv(shared_path(shared_data, LOOKUP))
     for name in ("Corby", "Dorset", "Bournemouth", "Waveney", "Wycombe"):
         assert name in set(lk["csp24_name"]) and name not in set(pop["csp"])
-    assert any("left out" in s and "Dorset (E22000367, 429,710 residents; lacking its part of Bournemouth, "
-               "Christchurch and Poole (E06000058), which the file gives whole for several CSPs)" in s for s in said)
+    assert any("left out" in s and re.search(r"Dorset \(E22000367, [\d,]+ residents; lacking its part of Bournemouth, "
+                                             r"Christchurch and Poole \(E06000058\), which the file gives whole for "
+                                             r"several CSPs\)", s) for s in said)
     # the former districts of Cumberland are in the 2021 file, so Allerdale CSP is whole
     allerdale = raw.loc["Allerdale"].drop("ltla21_code").sum()
     assert pop.loc[pop["csp"] == "Allerdale", "population"].sum() == allerdale
