@@ -1764,12 +1764,18 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
       is Broxtowe, Gedling and Rushcliffe), to set searches placed by ``by="csp"`` against (an
       authority table has several rows per such CSP). A CSP the file covers in part, or that
       is part of an authority split across CSPs (BCP, Buckinghamshire, North and West
-      Northamptonshire, East Suffolk at 2021 codes: Dorset, Corby ...), would be short: it is left
-      out and a warning names it (``census_population("csp")`` has it from LSOA counts). The
-      former districts of Cumberland and Westmorland and Furness are in the file, so their CSPs are
-      whole;
-    * ``level="lsoa"`` (an LSOA table; an LSOA table at another level, or an authority table at
-      this one, is refused naming ``level``): ``lsoa, lsoa_code, ward, ward_code, la, la_code, csp,
+      Northamptonshire, East Suffolk at 2021 codes: the England and Wales table's 15 CSPs
+      Bournemouth, Poole, Dorset, Aylesbury Vale, ... Wycombe, Corby, ... Waveney, 2,362,267
+      residents by LSOA counts), would be short: it is left out, a warning names each with its
+      residents and what it lacks, and ``.attrs["dropped"]`` has the file's line of each authority
+      in it (``csp``, ``csp_code``, ``csp_residents``, ``reason``); an authority table cannot split
+      an authority, so for them read the table by LSOA with ``level="csp"``. The former districts
+      of Cumberland and Westmorland and Furness are in the file, so their CSPs are whole. An LSOA
+      table (``ts021_ethnic_group_lsoa21.csv``) at this level has each LSOA summed into the CSP
+      the ONS lookup of ``census_population("lsoa")`` places it in: all 314 CSPs (a code that is
+      no LSOA 2021 is refused, as it would be in no CSP);
+    * ``level="lsoa"`` (an LSOA table; an LSOA table at level ``"la"`` or ``"force"``, or an
+      authority table at this one, is refused naming ``level``): ``lsoa, lsoa_code, ward, ward_code, la, la_code, csp,
       csp_code, force, ethnicity, population, census``, as ``census_population("lsoa")``: the five
       broad groups of each LSOA 2021, placed by the ONS lookup that table uses (a code that is no
       LSOA 2021 keeps its row, its places missing, and a warning names it). An authority's LSOAs
@@ -1905,15 +1911,16 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
         raise InvalidInputError(f"{src}: {short.index[0]} has {len(short.iloc[0])} of the {len(labels)} groups (missing "
                                 f"{missing[:3]}{' ...' if len(missing) > 3 else ''}); its total would be short", "path")
     by_lsoa = bool(det["la_code"].str.fullmatch(_LSOA_CODE).mean() > 0.5)
-    if by_lsoa != (lvl == "lsoa") or (layout == "broad" and lvl != "lsoa"):
+    if (by_lsoa and lvl not in ("lsoa", "csp")) or (not by_lsoa and (lvl == "lsoa" or layout == "broad")):
         raise InvalidInputError(
             f"{src}: the file's areas are {'LSOAs' if by_lsoa else 'not LSOAs'} (e.g. {det['la_code'].iloc[0]}) "
-            + (f"and level={lvl!r}: pass level='lsoa'" if by_lsoa else
+            + (f"and level={lvl!r}: pass level='lsoa' (or level='csp', its LSOAs summed to CSPs)" if by_lsoa else
                "and level='lsoa' reads an LSOA table (codes E01/W01): pass level='la', 'csp' or 'force'"
                if lvl == "lsoa" else "in five broad groups: only an LSOA table in broad groups is read (level='lsoa')"),
             "level")
-    if lvl == "lsoa":
-        return _census_lsoa(det, src, layout, aggregate, other_measures, dropped)
+    if by_lsoa:
+        lsoa = _census_lsoa(det, src, layout, aggregate, other_measures, dropped)
+        return lsoa if lvl == "lsoa" else _census_lsoa_csp(lsoa, src)
     places = _census_places(sorted(set(det["la_code"])))
     det["la"] = det["la"].where(det["la"] != "", det["la_code"].map(places["la"]))
     det["population"] = det["population"].astype("int64")
@@ -1938,7 +1945,7 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
             warn_user(f"read_census_ethnicity: {lvl} totals of local authority counts at 2021 boundaries, where {moved[0]} "
                       f"({where}; census_population({lvl!r}) is at 2024 boundaries)")
     if lvl == "csp":
-        out = _census_csp_sums(det, places, lk, covered, src)
+        out = _census_csp_sums(det, places, lk, covered, src, dropped)
     elif lvl == "force":
         forces = sorted({str(f) for f in places["force"]})
         for f in forces:
@@ -2025,8 +2032,28 @@ def _census_lsoa(det: pd.DataFrame, src: Path, layout: str, aggregate: int, othe
          "other_measures": other_measures})
 
 
+def _census_lsoa_csp(lsoa: pd.DataFrame, src: Path) -> pd.DataFrame:
+    """:func:`read_census_ethnicity`'s ``level="csp"`` for an LSOA table: the LSOAs of ``lsoa``
+    (its ``level="lsoa"`` table) summed to the Community Safety Partnership each is in, so a CSP
+    that is part of an authority split across CSPs (Wycombe, of Buckinghamshire) has its own
+    residents. A code that is no LSOA 2021 has no CSP: refused, naming it, as its residents would
+    be in no CSP's total."""
+    unplaced = sorted(set(lsoa.loc[lsoa["csp_code"].isna(), "lsoa_code"]))
+    if unplaced:
+        raise InvalidInputError(f"{src}: level='csp' needs every code to be an LSOA 2021 of England and Wales; "
+                                f"{unplaced[:5]} are not, so their residents would be in no CSP: use level='lsoa'",
+                                "level")
+    out = lsoa.groupby(["csp", "csp_code", "force", "ethnicity"], as_index=False)["population"].sum()
+    return _census_attrs(
+        out.sort_values(["csp", "csp_code", "ethnicity"], kind="stable"), src, f"by LSOA 2021 ({src.name})",
+        "Community Safety Partnerships, December 2024 (sums of the file's LSOAs 2021, placed by the ONS lookup "
+        "census_population('lsoa') uses)",
+        "a CSP summed from its LSOAs can differ by a few residents from the same CSP summed from the authority table",
+        list(lsoa.attrs["dropped"]), {**lsoa.attrs["summary"], "rows": len(out)})
+
+
 def _census_csp_sums(det: pd.DataFrame, places: pd.DataFrame, lk: pd.DataFrame, covered: set[str],
-                     src: Path) -> pd.DataFrame:
+                     src: Path, dropped: list[dict[str, Any]]) -> pd.DataFrame:
     """The five broad groups of ``det`` (one row per 2021 authority code and detailed group) summed
     to Community Safety Partnerships (ONS December 2024 lookup), for the CSPs whose every part is a
     whole authority of the file: each authority of the CSP (``covered``: the file's codes and the
@@ -2034,8 +2061,9 @@ def _census_csp_sums(det: pd.DataFrame, places: pd.DataFrame, lk: pd.DataFrame, 
     authority split across CSPs (BCP, Buckinghamshire, Cumberland ...), the former district that was
     that part (Allerdale for the Allerdale CSP of Cumberland). Any other CSP the file touches
     would be short (Dorset CSP without Christchurch, inside BCP; South Nottinghamshire without
-    Gedling): left out, named in a warning, with the call that has it from LSOA sums."""
-    from .geography import broad_of, bundled_table
+    Gedling): left out, named in a warning with its residents (LSOA counts) and what it lacks, each
+    authority row of the file in it recorded in ``dropped``, with the LSOA table that has it."""
+    from .geography import broad_of, bundled_table, census_population
 
     former = bundled_table("census2021_former_la.csv.gz")
     given = set(det["la_code"])
@@ -2052,21 +2080,36 @@ def _census_csp_sums(det: pd.DataFrame, places: pd.DataFrame, lk: pd.DataFrame, 
         for la_code, la in split.loc[split["csp_code"] == code, ["la_code", "la"]].itertuples(index=False):
             part = former[(former["successor_code"] == la_code) & (former["csp_code"] == code)]
             if la_code in given:  # given whole, and it spans several CSPs (BCP, West Northamptonshire)
-                lacking.append(f"its part of {la}, which the file gives whole for several CSPs")
+                lacking.append(f"its part of {la} ({la_code}), which the file gives whole for several CSPs")
             elif part.empty or not set(part["la_code"]) <= given:
                 lacking.append(f"its part of {la}" + (f" ({' and '.join(part['la'].astype(str))})" if len(part) else ""))
         touched[code] = ", ".join(lacking)
     short = {c: why for c, why in touched.items() if why}
     names = lk.drop_duplicates("csp_code").set_index("csp_code")["csp"]
-    said = [f"{names.get(c, c)} (lacking {why})" for c, why in short.items()]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        residents = census_population("csp").groupby("csp_code")["population"].sum()
+    said = [f"{names.get(c, c)} ({c}, {int(residents.get(c, 0)):,} residents; lacking {why})" for c, why in short.items()]
+    fix = ("the Census 2021 TS021 table by LSOA (ts021_ethnic_group_lsoa21.csv, or Nomis's census2021-ts021-lsoa.csv) "
+           "read with read_census_ethnicity(path, level='csp') gives every CSP, each LSOA placed in its CSP "
+           "(census_population('csp') has the same from the bundled LSOA counts)")
     if short and len(short) == len(touched):
         raise InvalidInputError(f"{src}: level='csp': no Community Safety Partnership is whole in the file, so every "
-                                f"CSP total would be short: {'; '.join(said[:6])}{' ...' if len(said) > 6 else ''}; "
-                                "census_population('csp') has every CSP from LSOA counts", "level")
+                                f"CSP total would be short: {'; '.join(said)}; {fix}", "level")
     if short:
-        warn_user(f"read_census_ethnicity: level='csp': {len(short)} Community Safety Partnership(s) that are not whole "
-                  f"authorities of the file are left out, as their totals would be short: {'; '.join(said[:6])}"
-                  f"{' ...' if len(said) > 6 else ''}; census_population('csp') has every CSP from LSOA counts")
+        lines = rows.groupby("la_code")["_line"].min()
+        for c, why in short.items():
+            for la_code in sorted(set(rows.loc[rows["csp_code"].astype(str).str.split("; ").map(lambda x: c in x),
+                                               "la_code"])):
+                dropped.append({"source_file": src.name, "source_line": int(lines[la_code]), "column": "la_code",
+                                "value": la_code, "la": str(rows.loc[rows["la_code"] == la_code, "la"].iloc[0]), "reason": f"in {names.get(c, c)} CSP ({c}), left out at level='csp' "
+                                f"as its total would be short (lacking {why})", "csp": names.get(c, c), "csp_code": c,
+                                "csp_residents": int(residents.get(c, 0))})
+        warn_user(f"read_census_ethnicity: level='csp': {len(short)} Community Safety Partnership(s) are left out, as "
+                  f"the file cannot give their totals (an authority table cannot split an authority across its CSPs, "
+                  f"nor complete a CSP it covers in part; {int(residents.reindex(list(short)).fillna(0).sum()):,} "
+                  f"residents by LSOA counts; their authorities' rows are in .attrs['dropped']): {'; '.join(said)}. "
+                  f"For them, {fix}")
     keep = rows[~rows["csp_split"].astype(bool) & ~rows["csp_code"].isin(list(short))]
     keep = keep.assign(ethnicity=keep["ethnicity"].map(broad_of))
     out = keep.groupby(["csp_code", "ethnicity"], as_index=False, sort=False)["population"].sum()

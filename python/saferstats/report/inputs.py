@@ -18,7 +18,8 @@ import pandas as pd
 from ..geography import display_name
 from .config import ConfigError
 
-__all__ = ["Scope", "scope_of", "read_table", "population_by_code", "points_in_study_area", "stop_search_population"]
+__all__ = ["Scope", "scope_of", "read_table", "population_by_code", "points_in_study_area", "stop_search_population",
+           "refuse_left_out_csp"]
 
 
 @dataclasses.dataclass
@@ -333,8 +334,11 @@ def stop_search_population(path: Any, by: list[str]) -> tuple[pd.DataFrame, str]
     else ``force``): a table by local authority at that level, a table by LSOA 2021
     (``ts021_ethnic_group_lsoa21.csv``, Nomis's ``census2021-ts021-lsoa.csv``) with
     ``level="lsoa"`` and its LSOAs summed here by the places the reader gives them (ONS December
-    2024 lookup), in the columns the reader gives at that level (a local authority split across
-    CSPs has its CSPs joined by "; " and ``csp_split`` true, as :func:`saferstats.census_population`).
+    2024 lookup; by CSP the reader sums them, ``level="csp"``), in the columns the reader gives at
+    that level (a local authority split across CSPs has its CSPs joined by "; " and ``csp_split``
+    true, as :func:`saferstats.census_population`). A CSP that is part of an authority split
+    across CSPs (Wycombe, of Buckinghamshire) has no row in a table by local authority: where
+    searches are placed in one, :func:`refuse_left_out_csp` says so and names the LSOA table.
     By local authority the areas are those of December 2024, where the analysis places the searches:
     a table by the authorities of 2021 has its districts abolished since (Allerdale, Carlisle and
     Copeland) summed into their successor (Cumberland), and is refused naming the districts it lacks
@@ -373,6 +377,8 @@ def stop_search_population(path: Any, by: list[str]) -> tuple[pd.DataFrame, str]
     try:
         try:
             pop = ss.read_census_ethnicity(path, level=level)
+            if "LSOA" in str(pop.attrs.get("table", "")):  # (by CSP the reader sums an LSOA table itself)
+                parts = "LSOAs 2021"
         except SaferstatsError as exc:
             if "pass level='lsoa'" not in str(exc):
                 raise
@@ -393,6 +399,33 @@ def stop_search_population(path: Any, by: list[str]) -> tuple[pd.DataFrame, str]
     words = (f" Populations: Census 2021 ethnic group (ONS table TS021), usual residents on Census day, 21 March 2021, "
              f"from {name}, summed from its {parts} to {where}{merged}.")
     return pop, words
+
+
+def refuse_left_out_csp(exc: Exception, pop: pd.DataFrame | None, path: Any) -> None:
+    """Raise, for the error ``exc`` of a stratum with no population (``no population for
+    {'csp': 'Wycombe', ...}``), a :class:`ConfigError` for ``stop_search.population`` that says why
+    and what to pass, where that CSP is one :func:`saferstats.read_census_ethnicity` left out of
+    the Census 2021 table by local authority (its ``attrs["dropped"]`` records: a CSP that is part
+    of an authority split across CSPs, Wycombe of Buckinghamshire, which an authority table cannot
+    give): the table by LSOA gives it. Any other error: nothing."""
+    said = re.search(r"\b(csp|csp_code) '([^']*)' is not in it", str(exc))
+    if pop is None or said is None:
+        return
+    recs = [r for r in (pop.attrs.get("dropped") or []) if isinstance(r, dict) and said.group(2) in
+            (r.get("csp"), r.get("csp_code"))]
+    if not recs:
+        return
+    r = recs[0]
+    lines = ", ".join(str(x["source_line"]) for x in recs)
+    why = r["reason"].split(" (lacking ", 1)[-1][:-1]
+    raise ConfigError(
+        f"[stop_search] population: {Path(str(path)).name}, the Census 2021 table by local authority, cannot give the "
+        f"residents of {r['csp']} CSP ({r['csp_code']}, {r['csp_residents']:,} residents by LSOA counts), where "
+        f"searches are placed: the CSP lacks {why} (line{'s' if len(recs) > 1 else ''} {lines}), so "
+        "read_census_ethnicity left it out. Pass the Census 2021 "
+        "TS021 table by LSOA as [stop_search] population (ts021_ethnic_group_lsoa21.csv, or Nomis's "
+        "census2021-ts021-lsoa.csv): each LSOA is placed in its CSP; or leave population out for the Census figures "
+        "the package bundles ([stop_search] census)", "stop_search.population") from None
 
 
 def _successor_las(pop: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str]:
@@ -437,8 +470,9 @@ def _successor_las(pop: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str]:
 
 
 def _lsoa_sums(lsoa: pd.DataFrame, level: str) -> pd.DataFrame:
-    """``read_census_ethnicity(level="lsoa")``'s rows summed to ``level`` (force, csp or la), in the
-    columns ``read_census_ethnicity`` gives at that level; the table's ``attrs`` kept."""
+    """``read_census_ethnicity(level="lsoa")``'s rows summed to ``level`` (force or la; by CSP the
+    reader sums them itself, ``level="csp"``), in the columns ``read_census_ethnicity`` gives at
+    that level; the table's ``attrs`` kept."""
     from ..geography import bundled_table
 
     if level == "force":
@@ -446,8 +480,6 @@ def _lsoa_sums(lsoa: pd.DataFrame, level: str) -> pd.DataFrame:
         rows = bundled_table("lookup_la24_csp24_pfa24.csv.gz").drop_duplicates("force").set_index("force")
         out.insert(1, "force_name", out["force"].map(rows["force_name"]))
         out.insert(2, "force_code", out["force"].map(rows["force_code"]))
-    elif level == "csp":
-        out = lsoa.groupby(["csp", "csp_code", "force", "ethnicity"], as_index=False)["population"].sum()
     else:  # an authority across CSPs (BCP: Bournemouth; Poole; Dorset) says all of them, as census_population("la")
         cs = lsoa.drop_duplicates(["la_code", "csp_code"]).sort_values("csp_code").groupby("la_code")
         out = lsoa.groupby(["la", "la_code", "force", "ethnicity"], as_index=False)["population"].sum()

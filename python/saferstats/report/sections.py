@@ -22,7 +22,7 @@ from ..published import LSOA_CODES_NOTE
 from ..exceptions import SaferstatsError, SaferstatsWarning, warn_user
 from .config import ConfigError
 from .inputs import (ons_la_names, points_in_study_area, population_by_code, read_table, scope_of, stop_search_period,
-                     stop_search_population)
+                     stop_search_population, refuse_left_out_csp)
 from .splits import _READ_AS_DATA, _is_area, _not_recorded_keys, _stratum_said, all_residents_words, by_outcome_words
 from .tables import AREA_COLUMNS, capitalise, place
 
@@ -1177,6 +1177,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                                          confidence=conf, per_year=per_year,
                                          ethnicity_source=sec.get("ethnicity_source", "self"))
         except SaferstatsError as exc:
+            refuse_left_out_csp(exc, pop, sec.get("population"))  # (a CSP the authority table cannot give)
             if getattr(exc, "argument", None) != "census":
                 raise
             raise ConfigError("[stop_search] census = \"auto\" chooses the Census by the searches' months, but the "
