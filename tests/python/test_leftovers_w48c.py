@@ -21,6 +21,7 @@ import pytest
 import saferstats
 from conftest import shared_path
 from saferstats.exceptions import InvalidInputError
+from test_followups_w46c import _table as _areas_table, _totals_said
 from warning_capture import saferstats_messages
 
 
@@ -76,13 +77,9 @@ def test_readers_path_errors_name_path_or_paths(tmp_path, reader, kinds):
 
 # ----------------------------------------------------------------------------- 4: merged districts
 
-def _totals_said(msgs: list[str]) -> list[str]:
-    return [m for m in msgs if "may be totals of other rows" in m]
-
-
 def _table(names: list[str], first: list[int]) -> pd.DataFrame:
-    rows = [(n, "A", a) for n, a in zip(names, first)] + [(n, "B", 40 + 10 * i) for i, n in enumerate(names)]
-    return pd.DataFrame(rows, columns=["la", "group", "searches"])
+    """w46c's table of areas (groups A and B) with the areas in a column ``la``."""
+    return _areas_table(names, first).rename(columns={"csp": "la"})
 
 
 @pytest.fixture(scope="module")
