@@ -1491,7 +1491,10 @@ def _subtotal_candidates(table: pd.DataFrame, keys: list[Any], vals: dict[Any, n
     that only happen to match among unrelated labels are not reported, nor among a column's areas
     of one kind (:func:`_one_kind_of_area`): "South Derbyshire" shares a word with "Derbyshire
     Dales" but is no total of it (police.uk Derbyshire by CSP, Dec 2019 - Feb 2020, Asian: 3 = 2 +
-    1, Chesterfield's and Derbyshire Dales'), so there only ``All`` / ``Total`` labels say a total."""
+    1, Chesterfield's and Derbyshire Dales'), so there only ``All`` / ``Total`` labels say a total.
+    An authority beside districts it was made of (:func:`_merged_into`) may be their total whatever
+    its words: "West Suffolk" (2019) 5 = "Forest Heath" 2 + "St Edmundsbury" 3 (until session 29 not
+    said: no word shared)."""
     from itertools import combinations
 
     found: list[str] = []
@@ -1500,9 +1503,12 @@ def _subtotal_candidates(table: pd.DataFrame, keys: list[Any], vals: dict[Any, n
         words = [label_words(x) for x in labels]
         if _one_kind_of_area(labels.tolist()):  # areas side by side: a word they share says no total
             words = [w & _TOTAL_WORDS for w in words]
+        keyed = [x.strip().casefold() for x in labels]
+        became = [_merged_into().get(x, frozenset()) for x in keyed]  # a former district's later authorities
 
         def related(t: int, parts: Sequence[int]) -> bool:
-            return bool(words[t] & _TOTAL_WORDS) or any(words[t] & words[i] - _TOTAL_WORDS for i in parts)
+            return (bool(words[t] & _TOTAL_WORDS) or any(words[t] & words[i] - _TOTAL_WORDS for i in parts)
+                    or any(keyed[t] in became[i] for i in parts))
 
         strata = _groups(table, [k for k in keys if k != col])
         for c, v in vals.items():
@@ -1512,8 +1518,7 @@ def _subtotal_candidates(table: pd.DataFrame, keys: list[Any], vals: dict[Any, n
                     continue
                 small = [i for i in rows if v[i] < threshold]
                 for t in rows:
-                    if not (words[t] & _TOTAL_WORDS) and not any(words[t] & words[i] - _TOTAL_WORDS
-                                                                 for i in rows if i != t):
+                    if not related(t, [i for i in rows if i != t]):
                         continue  # no label it could total: `related` is False for every part
                     for s_ in small:
                         if s_ == t or v[s_] >= v[t]:
@@ -1538,6 +1543,43 @@ def _subtotal_candidates(table: pd.DataFrame, keys: list[Any], vals: dict[Any, n
 
 
 _TOTAL_WORDS = {"all", "total", "totals", "subtotal"}
+
+
+@functools.lru_cache(maxsize=1)
+def _merged_into() -> dict[str, frozenset[str]]:
+    """Each local authority abolished by a merger since 2016, by name and ONS code (lower case) ->
+    the names and codes of every authority it became part of, in turn ("Taunton Deane": Somerset
+    West and Taunton in 2019, Somerset in 2023): the bundled former districts' successors
+    (``census2021_former_la.csv.gz``: East Suffolk, Bournemouth, Christchurch and Poole, 2019; ...
+    North Yorkshire, 2023) and the 2019 mergers Census 2021 cannot split
+    (``geography._MERGED_2019``: West Suffolk, Dorset, Somerset West and Taunton), named from the
+    2016 lookup. A label beside districts it was made of may be their total, whatever its words
+    ("West Suffolk" = "Forest Heath" + "St Edmundsbury")."""
+    from . import datasets
+    from .geography import _MERGED_2019, bundled_table
+
+    former = bundled_table("census2021_former_la.csv.gz")
+    old = datasets.census2011_by_la().drop_duplicates("la_code").set_index("la_code")["la"]
+    steps = [(str(r.la), str(r.la_code), str(r.successor), str(r.successor_code)) for r in former.itertuples()]
+    steps += [(str(old[code]), code, name, now) for code, (name, now) in _MERGED_2019.items() if code in old.index]
+    nxt: dict[str, set[str]] = {}  # name or code -> the next authority's name and code
+    same: dict[str, str] = {}  # a district's name <-> its code (Somerset West and Taunton: E07000246)
+    for name, code, new, new_code in steps:
+        name, code, new, new_code = (v.strip().casefold() for v in (name, code, new, new_code))
+        same.update({name: code, code: name})
+        for k in (name, code):
+            nxt.setdefault(k, set()).update({new, new_code})
+    out: dict[str, frozenset[str]] = {}
+    for k in nxt:
+        seen: set[str] = set()
+        todo = list(nxt[k])
+        while todo:
+            x = todo.pop()
+            if x not in seen:
+                seen.add(x)
+                todo.extend([*nxt.get(x, ()), *([same[x]] if x in same else [])])
+        out[k] = frozenset(seen)
+    return out
 
 
 def _one_kind_of_area(labels: Sequence[str]) -> bool:

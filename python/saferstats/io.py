@@ -466,7 +466,7 @@ def read_stop_search(
         raise InvalidInputError(f"unknown format {format!r}; valid: 'auto', 'bulk', 'api', 'snake'", "format")
     if force is not None and not isinstance(force, str):
         raise InvalidInputError(f"`force` must be a force name such as 'Essex', not {force!r}", "force")
-    files = input_files(police_uk_folders(path_or_paths))
+    files = input_files(police_uk_folders(path_or_paths), arg="path_or_paths")
     if any(_is_json(p) or p.suffix.lower() == ".zip" for p in files):
         import tempfile
 

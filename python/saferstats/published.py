@@ -212,7 +212,8 @@ def _street_plan(path: Path, shown_name: str, index: dict[str, int]) -> tuple[st
 def _street_inputs(path_or_paths: Any) -> tuple[list[Path], list[Path]]:
     """(csv files, zip archives) named by the argument."""
     own = ("*-street.csv", "*-street.csv.gz", "*.zip")
-    files = input_files(police_uk_folders(path_or_paths, ("*-street.csv", "*-street.csv.gz"), own), patterns=own)
+    files = input_files(police_uk_folders(path_or_paths, ("*-street.csv", "*-street.csv.gz"), own), patterns=own,
+                        arg="path_or_paths")
     return ([f for f in files if f.suffix.lower() != ".zip"], [f for f in files if f.suffix.lower() == ".zip"])
 
 
@@ -2237,7 +2238,7 @@ def read_mid_year_population(path_or_paths: Any, *, sex: str | None = "Persons",
         if not bands or bands[0] != 0 or any(b <= a for a, b in zip(bands, bands[1:])) or bands[-1] > 90:
             raise InvalidInputError(f"age_bands must start at 0 and rise, up to 90 (the file's last age is 90+), got "
                                     f"{age_bands!r}", "age_bands")
-    files = input_files(path_or_paths, patterns=("*.csv",))
+    files = input_files(path_or_paths, patterns=("*.csv",), arg="path_or_paths")
     parts: list[pd.DataFrame] = []
     dropped: list[dict[str, Any]] = []
     aggregate = 0

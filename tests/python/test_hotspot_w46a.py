@@ -149,7 +149,8 @@ def test_lattice_takes_the_grids_flat_in_study_area_mask():
         assert e.value.argument == "mask"
         assert str(e.value) == (f"`mask` must be a boolean array of shape ({g.nrows}, {g.ncols}) (one value per cell), "
                                 f"or a flat one of {g.nrows * g.ncols} values ({g.nrows} × {g.ncols}) in the cells' "
-                                f"order, row by row (a hotspot grid's g.cells['in_study_area']); got bool {bad.shape}")
+                                f"order, row by row of {g.ncols} values (a hotspot grid's "
+                                f"g.cells['in_study_area']); got bool {bad.shape}")
 
 
 # --- 3. the automatic cell size in the headline; classify's words for points left out ------------

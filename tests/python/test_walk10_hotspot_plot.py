@@ -50,7 +50,7 @@ def test_plot_kde_draws_a_hotspot_grid_blank_outside_its_study_area():
 def test_plot_kde_of_other_layers_and_hexagons():
     g = saferstats.hotspot_count([0, 10, 260], [0, 0, 120], cell_size=100)
     ax = saferstats.plot_kde(g)
-    assert ax.get_title() == "Count per cell (cells of 100 × 100)"
+    assert ax.get_title() == "Count per cell (cells of 100 m)"
     want, _, _ = _by_centre(g, "count")
     np.testing.assert_array_equal(np.ma.getdata(ax.images[0].get_array()), want)
     h = saferstats.hotspot_count([0, 10, 260], [0, 0, 120], cell_size=100, grid_type="hex")

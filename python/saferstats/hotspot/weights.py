@@ -182,7 +182,8 @@ def lattice_mask(mask: Any, nrows: int, ncols: int) -> np.ndarray:
     if m.dtype != bool or m.shape not in ((nrows, ncols), (nrows * ncols,)):
         raise InvalidInputError(f"`mask` must be a boolean array of shape ({nrows}, {ncols}) (one value per cell), or a "
                                 f"flat one of {nrows * ncols:,} values ({nrows} × {ncols}) in the cells' order, row by row "
-                                f"(a hotspot grid's g.cells['in_study_area']); got {m.dtype} {m.shape}", "mask")
+                                f"of {ncols} values (a hotspot grid's g.cells['in_study_area']); got {m.dtype} {m.shape}",
+                                "mask")
     return np.ascontiguousarray(m.ravel())
 
 
