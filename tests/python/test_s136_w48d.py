@@ -106,3 +106,30 @@ def test_breakdowns_that_cover_the_total_are_not_flagged(tmp_path):
     assert [(x["demographic"], x["in_rows"], x["in_no_row"]) for x in t.attrs["breakdowns_short"]] == [
         ("Ethnicity", 99.0, 1.0)]
     assert any("1 of England's breakdowns covers fewer cases" in m for m in said)
+
+
+# 2. docs/methods/s136.md: Section 136 uses are by provider, not ICB; the ethnicity rows miss 265
+
+def test_methods_page_says_s136_uses_are_by_provider_only_and_the_ethnicity_gap(shared_data):
+    from pathlib import Path
+
+    page = _flat((Path(__file__).resolve().parents[2] / "docs" / "methods" / "s136.md").read_text())
+    raw = _raw(shared_data)
+    s136 = raw[(raw["Measure"] == "Short term orders") & (raw["measureSubcategory"] == "Section 136")]
+    levels = s136.groupby("OrganisationBreakdown")["OrgID"].apply(lambda x: int((x != "All prov").sum()))
+    assert set(levels.index) == {"All submissions", "NHS Trust", "Independent Health Provider"}  # no ICB, no sub-ICB
+    herts = s136[s136["OrgName"].str.contains("HERTFORDSHIRE", case=False)]
+    assert len(herts) == 1 and herts["OrganisationBreakdown"].iloc[0] == "NHS Trust"
+    assert (f"Section 136 uses themselves are published for England and by provider only ({levels['NHS Trust']} NHS "
+            f"trusts and {levels['Independent Health Provider']} independent providers in 2023-24, where the person "
+            f"was taken: Hertfordshire Partnership University NHS Foundation Trust {int(herts['n'].iloc[0])}), by no "
+            "ICB or sub-ICB") in page
+    s = ("Short term orders", "Section 136")
+    total = int(_england(raw, *s, "Age", "All")["n"])
+    known, unknown = int(_england(raw, *s, "Ethnicity", "All")["n"]), int(_england(raw, *s, "Ethnicity", "Unknown")["n"])
+    gap = total - known - unknown
+    assert (f"the two make {known + unknown:,} of the {total:,} the age bands add up to, so {gap} uses are in no "
+            "ethnicity row") in page
+    assert (f"({100 * unknown / (known + unknown):.1f}% of {known + unknown:,}; {unknown + gap:,} of {total:,}, "
+            f"{100 * (unknown + gap) / total:.1f}%, are of no known group)") in page
+    assert "England only, by provider and ICB, not by police force" in page  # kept (test_s136_w40d pins it)
