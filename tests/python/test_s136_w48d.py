@@ -7,25 +7,18 @@ computed from the raw file with pandas.
 
 from __future__ import annotations
 
-import warnings
-
 import pandas as pd
 
 from conftest import shared_path
+from test_s136_w41b import _caught as _caught_raw, _flat
 import saferstats
 
 MHA = "s136_mental_health/nhs_mha_annual_2023_24/DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv"
 
 
-def _flat(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _caught(fn, *args, **kw):
-    with warnings.catch_warnings(record=True) as seen:
-        warnings.simplefilter("always")
-        out = fn(*args, **kw)
-    return out, [_flat(str(w.message)) for w in seen]
+    out, said = _caught_raw(fn, *args, **kw)
+    return out, [_flat(m) for m in said]
 
 
 def _raw(shared_data) -> pd.DataFrame:
