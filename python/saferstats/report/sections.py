@@ -3742,7 +3742,9 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
     unused = not any(d.get("subcategory") == "Section 136" for d in t.attrs.get("rates_not_of_count", []))
     _rewarn([w for w in seen if not (str(w.message).startswith("read_mha_annual: ") and (
         (slips and any(k in str(w.message) for k in _MHA_SLIP_WORDS))
-        or (unused and "of England's rates are not of their row's count" in str(w.message))))])
+        or (unused and "of England's rates are not of their row's count" in str(w.message))
+        # England's ethnicity rows short of the total: the words say Section 136's (_mha_without_ethnicity)
+        or "of England's breakdowns cover" in str(w.message)))])
     year = str(t["year"].dropna().iloc[0]) if t["year"].notna().any() else ""
     nat = t[(t.organisation_level == "All submissions")]
     s136 = nat[(nat.subcategory == "Section 136") & (nat.measure == "Short term orders")]
