@@ -2567,7 +2567,8 @@ def _warn_census_year(fn: str, data: pd.DataFrame, population: str, period: str 
     found = _warn_same_population(fn, data[used], population, period, keys)
     if found:
         return found
-    group = next((g for g in ("force_code", "force", "area", "la_code", "csp_code") if g in data.columns), None)
+    # the force's name before its code: "e.g. Cheshire 1,095,333", not "E23000006" (the same groups)
+    group = next((g for g in ("force", "force_code", "area", "la_code", "csp_code") if g in data.columns), None)
     if group is not None:
         note = same_population_note(data[used], f"Census {int(census[used].iloc[0])} population", population=population,
                                      period=period, group=group)

@@ -12,6 +12,7 @@ from saferstats' output.
 """
 from __future__ import annotations
 
+import csv
 import warnings
 from pathlib import Path
 
@@ -111,3 +112,69 @@ def test_other_categories_do_not_get_the_strand_warning() -> None:
         warnings.simplefilter("always")
         saferstats.shares(df)
     assert not [m for m in _messages(caught) if "hate crime strands" in m]
+
+
+# --- coverage: the bulletin's England and Wales totals (44 forces, BTP too) against the force table (43) ---
+
+
+def test_force_table_says_its_forces_and_their_sums(by_force: Path) -> None:
+    raw = pd.read_csv(by_force, thousands=",")
+    names = set(raw["Force"].str.strip())
+    assert len(names) == 43 and not any("british transport" in n.lower() for n in names)
+    sums = raw.groupby("Year")["Total number of offences"].sum()  # hand sums of the file's cells
+    assert (int(sums["2017-18"]), int(sums["2018-19"])) == (90835, 99821)
+    hc = saferstats.read_hate_crime(by_force)
+    cov = hc.attrs["coverage"]
+    assert cov.startswith("43 forces (43 of the 43 police force areas")
+    assert "the British Transport Police is not among them" in cov
+    assert f"2017/18: {int(sums['2017-18']):,}, 2018/19: {int(sums['2018-19']):,}" in cov
+
+
+def test_strand_series_says_whose_totals_they_are(shared_data: Path) -> None:
+    path = shared_path(shared_data, f"{HATE}/DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv")
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        notes = [r[0] for r in csv.reader(fh) if r and r[0].startswith("2. ")]
+    assert len(notes) == 1 and notes[0].startswith("2. Data were collected from 44 police forces")
+    st = saferstats.read_hate_crime(path)
+    assert st.attrs["notes"]["2"] == " ".join(notes[0][3:].split())
+    cov = st.attrs["coverage"]
+    assert cov.startswith("England and Wales totals of 44 police forces (the 43 territorial forces and the "
+                          "British Transport Police), as note 2 says")
+    # the national offences of 2018/19 against the force table's sum, both from the files' cells
+    off = st[(st.strand == "offences") & (st.period == "2018/19")]["count"].iloc[0]
+    assert off == 103379
+    assert "99,821 offences in 2018/19, where the bulletin of that year gives 103,379" in cov
+
+
+def test_strand_series_without_the_note_has_no_coverage(tmp_path: Path, shared_data: Path) -> None:
+    path = shared_path(shared_data, f"{HATE}/DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv")
+    text = path.read_text(encoding="utf-8-sig").replace("Data were collected from 44 police forces", "Data cover")
+    copy = tmp_path / "table2.csv"
+    copy.write_text(text, encoding="utf-8")
+    st = saferstats.read_hate_crime(copy)
+    assert "coverage" not in st.attrs
+
+
+# --- Census 2021 residents merged as read_hate_crime's docstring says: the warning names the force ---
+
+
+def test_census_same_population_warning_names_the_force_not_its_code(by_force: Path, shared_data: Path) -> None:
+    census = shared_path(shared_data, "population/census2021_ew")
+    # Cheshire's Census 2021 residents by hand: TS021 LSOA totals through ONS's LSOA -> LA -> PFA lookups
+    lsoa = pd.read_csv(census / "ts021_ethnic_group_lsoa21.csv")
+    la = pd.read_csv(census / "lookup_lsoa21_ward24_ltla24.csv")[["lsoa21_code", "ltla24_code"]]
+    pfa = pd.read_csv(census / "lookup_ltla24_csp24_pfa24.csv")[["ltla24_code", "pfa24_name"]].drop_duplicates()
+    joined = lsoa.merge(la, on="lsoa21_code", validate="one_to_one").merge(pfa, on="ltla24_code", validate="many_to_one")
+    cheshire = int(joined.loc[joined.pfa24_name == "Cheshire", "total_residents"].sum())
+    hc = saferstats.read_hate_crime(by_force)
+    pop = saferstats.census_population("force").groupby(["force_code", "census"], as_index=False)["population"].sum()
+    merged = hc.drop(columns="population").merge(pop, on="force_code", how="left", validate="many_to_one")
+    peers = merged[merged.force.isin(["Hertfordshire", "Cheshire", "Essex"])]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yoy = saferstats.year_on_year(peers, count="offences", population="population", by="force")
+    same = [m for m in _messages(caught) if "the same figure in every year" in m]
+    assert len(same) == 1
+    assert f"(e.g. Cheshire {cheshire:,})" in same[0]
+    assert "E23000006" not in same[0]
+    assert sorted(yoy.force) == ["Cheshire", "Essex", "Hertfordshire"]
