@@ -575,6 +575,10 @@ _HO_STRANDS = {"race": "race", "religion": "religion", "sexual orientation": "se
                "disability": "disability", "transgender": "transgender", "transgender identity": "transgender",
                "total number of motivating factors": "motivating_factors",
                "total number of offences": "offences"}
+#: The Home Office's monitored hate crime strands as labelled (lower case, words apart: "sexual
+#: orientation", "transgender identity") -> the strand ("sexual_orientation", "transgender"); the
+#: totals left out (:func:`saferstats.shares` says that shares of these are of motivating factors).
+HATE_CRIME_STRANDS = {k: v for k, v in _HO_STRANDS.items() if v not in ("motivating_factors", "offences")}
 
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",

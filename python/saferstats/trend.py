@@ -32,7 +32,7 @@ from ._frames import (
     near_column, real_option, renamed_keywords, require_columns, row_of, translates_core_errors,
 )
 from .exceptions import InvalidInputError, MissingValueError, SaferstatsError, warn_user
-from .published import _HO_STRANDS, AGGREGATE_NAME, warn_calendar_year_on_financial_years
+from .published import AGGREGATE_NAME, HATE_CRIME_STRANDS, warn_calendar_year_on_financial_years
 from .rates import percent_change, proportion_ci, rate_ci
 
 __all__ = [
@@ -745,10 +745,9 @@ def _warn_strand_shares(data: pd.DataFrame, x: np.ndarray, keys: list[str], cate
     offence can have several motivating factors), so the denominator, the strands' sum, is the
     motivating factors, not the offences the Home Office states its shares of. Said, with the
     first group's sum and its first strand's share, and the way to shares of offences."""
-    strands = {k for k, v in _HO_STRANDS.items() if v not in ("motivating_factors", "offences")}
     norm = [re.sub(r"[\s_]+", " ", str(plain(v))).strip().lower() for v in data[category].tolist()]
-    is_strand = np.array([n in strands for n in norm], dtype=bool)
-    if len({_HO_STRANDS[n] for n in np.asarray(norm, dtype=object)[is_strand]}) < 2:
+    is_strand = np.array([n in HATE_CRIME_STRANDS for n in norm], dtype=bool)
+    if len({HATE_CRIME_STRANDS[n] for n in np.asarray(norm, dtype=object)[is_strand]}) < 2:
         return
     first = np.flatnonzero(is_strand)[0]
     same = np.ones(len(norm), dtype=bool)
