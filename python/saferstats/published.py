@@ -576,6 +576,10 @@ _HO_STRANDS = {"race": "race", "religion": "religion", "sexual orientation": "se
                "disability": "disability", "transgender": "transgender", "transgender identity": "transgender",
                "total number of motivating factors": "motivating_factors",
                "total number of offences": "offences"}
+#: The Home Office's monitored hate crime strands as labelled (lower case, words apart: "sexual
+#: orientation", "transgender identity") -> the strand ("sexual_orientation", "transgender"); the
+#: totals left out (:func:`saferstats.shares` says that shares of these are of motivating factors).
+HATE_CRIME_STRANDS = {k: v for k, v in _HO_STRANDS.items() if v not in ("motivating_factors", "offences")}
 
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -752,7 +756,15 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     to be left out before shares of the strands (one offence can have several motivating factors,
     so the strands add up to the motivating factors, not the offences); ``df.attrs["footnotes"]``
     gives the note a period's marker points to (``{"2017/18": "Merseyside police have revised
-    figures for 2017/18."}``).
+    figures for 2017/18."}``), ``df.attrs["notes"]`` all the table's numbered notes.
+
+    Coverage (``df.attrs["coverage"]``): the strand series' England and Wales totals are of the
+    police forces its note names ("Data were collected from 44 police forces": the 43 territorial
+    forces and the British Transport Police), while the table by force has the 43 territorial
+    forces only, so its forces add up to less (2018/19: 99,821 offences against the bulletin's
+    103,379). The force table's ``coverage`` gives its forces, whether the British Transport Police
+    is among them and its offences summed by period. Set a force against the forces' own sum (the
+    funnels' default target), not against the bulletin's totals.
 
     >>> import saferstats
     >>> s = saferstats.read_hate_crime(saferstats.datasets.hate_crime_strands_path())
@@ -825,6 +837,7 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
         out = out[cols]
         _add_force_codes(out, src.name)
         set_population_note(out, src.name)  # as datasets.hate_crime_by_force() says it of the same file
+        out.attrs["coverage"] = _force_table_coverage(out)
     else:
         periods = [(period_label(h), h, k) for k, h in enumerate(header) if k > 0]
         periods = [(p, h, k) for p, h, k in periods if p is not None]  # at least one (_ho_layout)
@@ -864,11 +877,50 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
         marked = {p: notes[m] for p, h, _k in periods if (m := _footnote_marker(h)) and m in notes}
         if marked:  # "2017/18³": "Merseyside police have revised figures for 2017/18." (kept, not dropped)
             out.attrs["footnotes"] = marked
+        if notes:  # numbered notes of the whole table, as Table 3's (the forces covered: note 2)
+            out.attrs["notes"] = notes
+        coverage = _strand_coverage(notes)
+        if coverage:
+            out.attrs["coverage"] = coverage
     out.attrs["dropped"] = Records(dropped)
     out.attrs["summary"] = {"rows": len(out), "missing_cells": missing,
                             "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
                             "layout": layout, "file": src.name}
     return out
+
+
+def _strand_coverage(notes: dict[str, str]) -> str | None:
+    """What the England and Wales figures of the bulletin's strand series cover, from its note on the
+    forces the data were collected from (Table 2 of 2018/19, note 2: "Data were collected from 44
+    police forces ..."): with 44, the 43 territorial forces and the British Transport Police, which
+    a table by police force area leaves out. None where no note says it."""
+    for k, note in notes.items():
+        m = re.search(r"collected from (\d+) police forces", note, flags=re.IGNORECASE)
+        if not m:
+            continue
+        n = int(m.group(1))
+        who = " (the 43 territorial forces and the British Transport Police)" if n == 44 else ""
+        return (f"England and Wales totals of {n} police forces{who}, as note {k} says (\"{note[:90]}"
+                f"{'...' if len(note) > 90 else ''}\"). A table by police force area has the territorial forces only "
+                "(the Home Office table by force of 2017-18 and 2018-19, 43 forces, adds up to 99,821 offences in "
+                "2018/19, where the bulletin of that year gives 103,379), so these totals are not the sum of the forces: set a force against the "
+                "forces' own sum (the funnels' default target), not against these totals")
+    return None
+
+
+def _force_table_coverage(table: pd.DataFrame) -> str:
+    """What the Home Office table by police force area covers: its forces (43 territorial force areas
+    in the 2017-18 and 2018-19 file) and whether the British Transport Police is among them, with the
+    table's sum of offences in each period, which is not the bulletin's England and Wales total
+    where the British Transport Police is left out."""
+    forces = sorted(set(table["force"]))
+    btp = any("british transport" in f.lower() for f in forces)
+    sums = table.groupby("period")["offences"].sum(min_count=1)
+    shown = ", ".join(f"{p}: {v:,.0f}" for p, v in sums.items() if pd.notna(v))
+    return (f"{len(forces)} forces ({int(table['force_code'].notna().groupby(table['force']).any().sum())} of the 43 "
+            f"police force areas of England and Wales); the British Transport Police is "
+            f"{'among them' if btp else 'not among them, so the forces add up to less than the England and Wales totals of the bulletin (data from 44 police forces, the British Transport Police too)'}"
+            f". Offences summed over the table's rows: {shown}")
 
 
 def _read_religion(rows: list[list[Any]], header_at: int, src: Path) -> pd.DataFrame:

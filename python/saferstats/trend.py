@@ -32,7 +32,7 @@ from ._frames import (
     near_column, real_option, renamed_keywords, require_columns, row_of, translates_core_errors,
 )
 from .exceptions import InvalidInputError, MissingValueError, SaferstatsError, warn_user
-from .published import AGGREGATE_NAME, warn_calendar_year_on_financial_years
+from .published import AGGREGATE_NAME, HATE_CRIME_STRANDS, warn_calendar_year_on_financial_years
 from .rates import percent_change, proportion_ci, rate_ci
 
 __all__ = [
@@ -540,7 +540,15 @@ def shares(
     Note strands can overlap (an offence may have several motivating factors); the denominator
     here is the sum over categories, i.e. shares of motivating factors. The Home Office's own
     percentages are of offences (Table 3 of the 2018/19 tables: Muslim 3,530 of 7,446 offences,
-    47%, not 46% of the 7,717 targeted religions): ``total=`` gives those.
+    47%, not 46% of the 7,717 targeted religions): ``total=`` gives those. Where the categories
+    are the Home Office's hate crime strands (two or more of race, religion, sexual orientation,
+    disability, transgender) and no ``total=`` is given, a :class:`~saferstats.SaferstatsWarning`
+    says that the shares are of motivating factors, with the first group's sum (Hertfordshire
+    2018/19: 1,682 motivating factors for 1,600 offences, race 73.0% of them, 76.8% of the
+    offences). Shares of offences from :func:`saferstats.read_hate_crime`'s table by force:
+    ``shares(hc.melt(id_vars=["force", "period"], value_vars=["race", "religion",
+    "sexual_orientation", "disability", "transgender", "offences"], var_name="strand",
+    value_name="count"), by=["force", "period"], total="offences")``.
 
     A total row among the categories would be counted in its own denominator: the strand series of
     :func:`saferstats.read_hate_crime` carries ``motivating_factors`` and ``offences`` (the
@@ -578,6 +586,8 @@ def shares(
                                           index=range(len(data))), keys + [category], category)
     totals = _warn_total_categories(data, x, keys, category)
     _warn_unknown_categories(data, x, keys, category, totals)
+    if not totals.any():
+        _warn_strand_shares(data, x, keys, category)
     blank = np.flatnonzero(np.isnan(x))
     if blank.size:  # a count not published (the strand table's 'offences' of 2011/12): its category and group
         i = int(blank[0])
@@ -728,6 +738,35 @@ def _warn_total_categories(data: pd.DataFrame, x: np.ndarray, keys: list[str], c
                   "the other categories), so every share is understated (each count is also in the total); leave "
                   f"{'it' if len(flagged) == 1 else 'them'} out, e.g. data[~data[{category!r}].isin({flagged[:6]!r})]")
     return named | summed
+
+
+def _warn_strand_shares(data: pd.DataFrame, x: np.ndarray, keys: list[str], category: str) -> None:
+    """:func:`shares` without ``total=`` of Home Office hate crime strands: they are not exclusive (one
+    offence can have several motivating factors), so the denominator, the strands' sum, is the
+    motivating factors, not the offences the Home Office states its shares of. Said, with the
+    first group's sum and its first strand's share, and the way to shares of offences."""
+    norm = [re.sub(r"[\s_]+", " ", str(plain(v))).strip().lower() for v in data[category].tolist()]
+    is_strand = np.array([n in HATE_CRIME_STRANDS for n in norm], dtype=bool)
+    if len({HATE_CRIME_STRANDS[n] for n in np.asarray(norm, dtype=object)[is_strand]}) < 2:
+        return
+    first = np.flatnonzero(is_strand)[0]
+    same = np.ones(len(norm), dtype=bool)
+    for k in keys:
+        same &= (data[k] == data[k].iloc[first]).to_numpy(dtype=bool)
+    total = float(np.nansum(x[same]))
+    where = ", ".join(str(plain(data[k].iloc[first])) for k in keys)
+    label = str(plain(data[category].iloc[first]))
+    share = 100 * x[first] / total if total > 0 else float("nan")
+    shown = ", ".join(dict.fromkeys(str(plain(v)) for v, h in zip(data[category].tolist(), is_strand) if h))
+    warn_user(f"shares: the categories of column {category!r} are hate crime strands ({shown}), which are not "
+              "exclusive (one offence can have several motivating factors), so each group's total here is the sum of "
+              f"its strands, its motivating factors, not its offences ({where + ': ' if where else ''}{total:,.0f}), "
+              f"and each share is of motivating factors ({label} {share:.1f}%), not of offences as the Home Office "
+              "states them (\"76% of hate crimes were race hate crimes\", 2018/19); for shares of offences give each "
+              "group's offences as a row of that category and pass total='offences' (the shares then add up to "
+              "more than 100; from read_hate_crime's table by force: hc.melt(id_vars=['force', 'period'], "
+              "value_vars=['race', 'religion', 'sexual_orientation', 'disability', 'transgender', 'offences'], "
+              "var_name='strand', value_name='count'))")
 
 
 def _subtotal_options(t: int, pos: np.ndarray, x: np.ndarray, names: list[str], words: list[set[str]]) -> list[tuple[int, ...]]:
@@ -2527,7 +2566,8 @@ def _warn_census_year(fn: str, data: pd.DataFrame, population: str, period: str 
     found = _warn_same_population(fn, data[used], population, period, keys)
     if found:
         return found
-    group = next((g for g in ("force_code", "force", "area", "la_code", "csp_code") if g in data.columns), None)
+    # the force's name before its code: "e.g. Cheshire 1,095,333", not "E23000006" (the same groups)
+    group = next((g for g in ("force", "force_code", "area", "la_code", "csp_code") if g in data.columns), None)
     if group is not None:
         note = same_population_note(data[used], f"Census {int(census[used].iloc[0])} population", population=population,
                                      period=period, group=group)

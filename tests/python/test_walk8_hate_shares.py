@@ -35,6 +35,8 @@ def test_the_suggested_filter_gives_statsmodels_wilson_shares():
     kept = t[~t["strand"].isin(["offences", "motivating_factors"])]
     with warnings.catch_warnings():
         warnings.simplefilter("error", SaferstatsWarning)
+        # w48e: shares of the strands say they are of motivating factors (test_hate_w48e); nothing else
+        warnings.filterwarnings("ignore", message="shares: the categories of column 'strand' are hate crime strands")
         got = saferstats.shares(kept).set_index("strand")
     for k, ref in FX["shares_2018_19"].items():
         assert got.loc[k, "total"] == ref["total"]
@@ -58,6 +60,8 @@ def test_by_force_strands_are_not_flagged():
     long = saferstats.datasets.hate_crime_by_force(long=True)
     with warnings.catch_warnings():
         warnings.simplefilter("error", SaferstatsWarning)
+        # w48e: shares of the strands say they are of motivating factors (test_hate_w48e); nothing else
+        warnings.filterwarnings("ignore", message="shares: the categories of column 'strand' are hate crime strands")
         out = saferstats.shares(long.query("force == 'Durham'"), by="year")
     d = out.query("year == '2018-19' and strand == 'Race'").iloc[0]
     assert (d["count"], d["total"]) == (507, 848)
