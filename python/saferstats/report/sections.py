@@ -1137,7 +1137,7 @@ class warnings_as_notes:
 def _stop_search(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
-    from ..disclosure import LATENT, Cells
+    from ..disclosure import COUNT, LATENT, Cells
 
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
     src = sec.get("data") or sec["files"]
@@ -1311,7 +1311,14 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     s_ids = np.array([cells.add(v) for v in disp["searches"].to_numpy(dtype=float)], dtype=np.int64)
     where = {tuple(map(str, k)): i for i, k in enumerate(disp[keys].itertuples(index=False))}
     n_ids = np.array([cells.add(v) for v in out["n"].to_numpy(dtype=float)], dtype=np.int64)
-    h_ids = np.array([cells.add(v) for v in out["hits"].to_numpy(dtype=float)], dtype=np.int64)
+    # the finds of a row whose find rate is withheld as not comparable are blank on the page and in the CSV
+    # (w45a): unpublished, a latent cell (protected when small), not a published count (taken as published
+    # until session 29, police.uk Derbyshire by CSP, Dec 2019 - Feb 2020: the audit hid counts to protect
+    # what the blank finds, which no one is given, would have given back)
+    unpub_h = (out["withheld"].fillna("").astype(str).ne("").to_numpy() if "withheld" in out.columns
+               else np.zeros(len(out), dtype=bool))
+    h_ids = np.array([cells.add(v, LATENT if u else COUNT) for v, u in zip(out["hits"].to_numpy(dtype=float), unpub_h)],
+                     dtype=np.int64)
     for j, k in enumerate(out[keys].itertuples(index=False)):
         i = where.get(tuple(map(str, k)))
         if i is not None and cells.values[int(n_ids[j])] == cells.values[int(s_ids[i])]:
@@ -1372,13 +1379,18 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         _hide_against_total(rows, hn, n_vals)
     hh = hh | hn
     # the same for the finds hidden with their number, against the no-further-action caveat's total
+    # (the blank finds are unknown to a reader as the hidden ones are: one hidden beside a blank one is not
+    # the total less the published finds)
     h_vals = out["hits"].to_numpy(dtype=float)
     for rows in nfa_rows.values():
-        _hide_against_total(rows, hh, h_vals)
+        if (rows & hh).any():
+            gone = hh | unpub_h
+            _hide_against_total(rows, gone, h_vals)
+            hh |= gone & ~unpub_h
     ahn = ahh = np.zeros(0, dtype=bool)
     no_outcome_words = ""
     if arrests is not None:
-        published = ((s_ids, hs), (n_ids, hn), (h_ids, hh))
+        published = ((s_ids, hs), (n_ids, hn), (h_ids, hh | unpub_h))  # (blank finds: unpublished)
         ahn, ahh, more = _protect_arrests(cells, arrests, keys, where, *published, thr=thr)
         # the searches with no recorded outcome, left out of the arrest rates: their number by force where it
         # is a publishable total (0, or the threshold or more) and publishing it hides nothing more in the
