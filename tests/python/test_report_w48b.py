@@ -122,3 +122,97 @@ def test_blank_finds_still_protected_against_every_total_a_reader_knows(derbyshi
     assert sum(k[2] == "hits" for k in bounds) == len(finds)  # every blank find an unknown
     _check_not_pinned(bounds, truth)
     _derived_hidden(disp, finds, "csp", per_year=365.25 / 91)
+
+
+# 2. The advice for yearly rates, and rates that are not per year
+
+
+def _derbyshire_files(shared_data) -> list[str]:
+    return sorted(str(f) for f in shared_path(shared_data, FOLDER).glob("*-derbyshire-stop-and-search.csv"))
+
+
+def test_not_per_year_caution_gives_the_days_and_no_multiplier(shared_data):
+    """The library's caution on rates over a quarter named "a multiplier of 12/months" beside the advice;
+    the advice is by days (91: December, January, February, from the calendar), and why 12/months is
+    wrong is said without offering it."""
+    import calendar
+    import warnings
+
+    import saferstats as ss
+
+    days = sum(calendar.monthrange(y, m)[1] for y, m in ((2019, 12), (2020, 1), (2020, 2)))
+    assert days == 91
+    recs = ss.read_stop_search(_derbyshire_files(shared_data))
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        ss.disproportionality(recs, None, by=["force"], census=2011)
+        ss.disproportionality(recs, None, by=["force", "month"], census=2011)
+    said = [str(w.message) for w in seen if "not per year" in str(w.message)]
+    assert len(said) == 2, said
+    assert (f"for yearly rates pass per_year=True (searches per 1,000 residents per year by person-time, population x "
+            f"days / 365.25: over the {days} days of those months, so February counts its 28 or 29 days, not a twelfth "
+            "of a year; the ratios do not change)") in said[0]
+    assert ("population x the month's days / 365.25, so February counts its 28 or 29 days, not a twelfth of a year; "
+            "the ratios do not change)") in said[1]
+    assert not any("multiplier" in m or "12/months" in m for m in said)
+
+
+def test_page_says_rates_not_annualised_are_not_per_year(tmp_path, shared_data):
+    """With ``annualise = false`` (police.uk Derbyshire, Dec 2019 - Feb 2020) the page said nothing of
+    the rates being a quarter's, under the heading the Home Office's yearly rates have: only the
+    console cautioned. The page now says so, and the table's caption."""
+    import html as html_mod
+    import re
+
+    from conftest import build_report
+
+    files = _derbyshire_files(shared_data)
+    listed = "[" + ", ".join(f'"{f}"' for f in files) + "]"
+    out = build_report(tmp_path, f'title = "T"\narea = "Derbyshire"\n[stop_search]\nfiles = {listed}\ncensus = "2011"\n'
+                                 "annualise = false\n")
+    page = " ".join(html_mod.unescape(re.sub(r"<[^>]+>", " ", (out / "index.html").read_text())).split())
+    assert ("Searches from Dec 2019 to Feb 2020 (3 months); each rate is over these 3 months, not per year as the Home "
+            "Office publishes them, so it is not comparable with yearly rates ([stop_search] annualise = true gives "
+            "rates per year by person-time: population × days / 365.25).") in page
+    assert "Search rates per 1,000 over the 3 months (not per year), Dec 2019 to Feb 2020" in page
+    # the rates are the quarter's: the hand count (pandas) per 1,000 of the table's population, not x 365.25 / 91
+    raw = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False) for f in files])
+    asian = int(((raw["Type"] != "Vehicle search")
+                 & raw["Self-defined ethnicity"].str.startswith("Asian/Asian British")).sum())
+    disp = pd.read_csv(out / "stop_search_disproportionality.csv").set_index("group")
+    assert int(disp.at["Asian", "searches"]) == asian == 28
+    assert disp.at["Asian", "rate"] == pytest.approx(1000 * asian / disp.at["Asian", "population"], abs=5e-4)
+
+
+def test_year_with_a_missing_month_is_annualised_by_days(tmp_path, shared_data):
+    """A year's files with a force missing a month (the City of London's 2023 file without March): its
+    rates were scaled by 12 / 11, each month read as a twelfth of a year, and the console said they
+    were not per year though the page said they were. They are per year by person-time over the 334
+    days of its 11 months (the calendar's), as the library's per_year=True gives them."""
+    import calendar
+    import warnings
+
+    from saferstats.__main__ import main
+
+    src = shared_path(shared_data, "stop_search/city_of_london_2023/stop_and_search.csv")
+    raw = pd.read_csv(src, sep=";", dtype=str, keep_default_na=False)
+    kept = raw[~raw["date"].str.startswith("2023-03")]
+    assert 0 < len(kept) < len(raw)
+    lines = src.read_text().splitlines(keepends=True)
+    path = tmp_path / "ss.csv"
+    path.write_text("".join([lines[0], *(x for x in lines[1:] if ";2023-03-" not in x)]))
+    cfg = tmp_path / "a.toml"
+    cfg.write_text(f'title = "T"\narea = "City of London"\n[stop_search]\nfiles = ["{path}"]\n')
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    assert not [w for w in seen if "not per year" in str(w.message)]
+    days = sum(calendar.monthrange(2023, m)[1] for m in range(1, 13) if m != 3)
+    assert days == 334
+    asian = int(((kept["type"] != "Vehicle search") & kept["self_defined_ethnicity"].str.startswith("Asian")).sum())
+    disp = pd.read_csv(tmp_path / "o" / "stop_search_disproportionality.csv").set_index("group")
+    assert int(disp.at["Asian", "searches"]) == asian == 145
+    per_year = 1000 * asian / disp.at["Asian", "population"] * 365.25 / days
+    assert disp.at["Asian", "rate"] == pytest.approx(per_year, abs=5e-4)  # 109.583 (by 12 / 11: 109.317)
+    page = (tmp_path / "o" / "index.html").read_text()
+    assert "rates are annualised by person-time" in page
