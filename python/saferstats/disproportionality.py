@@ -1859,8 +1859,8 @@ def disproportionality(
         # yearly one a twelfth of it (the caution above is of rates over the whole span only)
         warn_user("disproportionality: by='month': the rates are searches per 1,000 residents in each month, not per "
                   "year as the Home Office publishes them; for yearly rates pass per_year=True (each month's searches per "
-                  "1,000 residents per year by person-time, population x the month's days / 365.25: a multiplier of "
-                  "12000 would read every month as a twelfth of a year; the ratios do not change)")
+                  "1,000 residents per year by person-time, population x the month's days / 365.25, so February counts "
+                  "its 28 or 29 days, not a twelfth of a year; the ratios do not change)")
     if footprint:
         what = "force" if area_level is None else _AREA_NAMES[area_level]
         whats = {"force": "forces", "local authority": "local authorities"}.get(what, what + "s")
@@ -1956,7 +1956,7 @@ def _per_year_advice(days: dict[str, int]) -> str:
     (``days``: ``{force: days of its months with searches}``; ``""`` for the searches as a whole).
 
     >>> _per_year_advice({"derbyshire": 91, "durham": 60})
-    "for yearly rates pass per_year=True (searches per 1,000 residents per year by person-time, population x days / 365.25: each force's over the days of its own months with searches, 91 for Derbyshire; 60 for Durham; a multiplier of 12/months would read every month as a twelfth of a year; the ratios do not change)"
+    "for yearly rates pass per_year=True (searches per 1,000 residents per year by person-time, population x days / 365.25: each force's over the days of its own months with searches, 91 for Derbyshire; 60 for Durham, so February counts its 28 or 29 days, not a twelfth of a year; the ratios do not change)"
     """
     counts = sorted(set(days.values()), reverse=True)
     if len(counts) == 1:
@@ -1966,8 +1966,8 @@ def _per_year_advice(days: dict[str, int]) -> str:
             f"{d} for " + ", ".join(force_said(u) if u else "the searches" for u in sorted(days) if days[u] == d)
             for d in counts)
     return ("for yearly rates pass per_year=True (searches per 1,000 residents per year by person-time, population x "
-            f"days / 365.25: {over}; a multiplier of 12/months would read every month as a twelfth of a year; the "
-            "ratios do not change)")
+            f"days / 365.25: {over}, so February counts its 28 or 29 days, not a twelfth of a year; the ratios do "
+            "not change)")
 
 
 def _warn_months_per_year(main: int, span_months: int, by_len: dict[int, list[str]], span: str,

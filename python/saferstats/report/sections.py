@@ -1137,7 +1137,7 @@ class warnings_as_notes:
 def _stop_search(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
-    from ..disclosure import LATENT, Cells
+    from ..disclosure import COUNT, LATENT, Cells
 
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
     src = sec.get("data") or sec["files"]
@@ -1170,18 +1170,26 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # per year by person-time (searches / (population x days / 365.25)), not by twelfths: a 29-day
     # February read as 365.25/12 days stayed 6.5% below a 31-day month at the same daily rate (29/31)
     per_year = bool(sec.get("annualise", True) and (monthly_rows or (n_months and n_months != 12)))
-    with warnings.catch_warnings(record=True) as seen_disp:  # (the not-stated warning: said below when the text says it)
-        warnings.simplefilter("always")
-        try:  # the Census by the library's rule (census="auto"), which refuses records with no dates
-            disp = ss.disproportionality(records, pop, by=by, census=int(choice) if choice in ("2011", "2021") else "auto",
-                                         confidence=conf, per_year=per_year,
-                                         ethnicity_source=sec.get("ethnicity_source", "self"))
-        except SaferstatsError as exc:
-            refuse_left_out_csp(exc, pop, sec.get("population"))  # (a CSP the authority table cannot give)
-            if getattr(exc, "argument", None) != "census":
-                raise
-            raise ConfigError("[stop_search] census = \"auto\" chooses the Census by the searches' months, but the "
-                              f"files give no dates: {_CENSUS_FIX}", "stop_search.census") from None
+    for _ in range(2):
+        with warnings.catch_warnings(record=True) as seen_disp:  # (the not-stated warning: said below when the text says it)
+            warnings.simplefilter("always")
+            try:  # the Census by the library's rule (census="auto"), which refuses records with no dates
+                disp = ss.disproportionality(records, pop, by=by, census=int(choice) if choice in ("2011", "2021") else "auto",
+                                             confidence=conf, per_year=per_year,
+                                             ethnicity_source=sec.get("ethnicity_source", "self"))
+            except SaferstatsError as exc:
+                refuse_left_out_csp(exc, pop, sec.get("population"))  # (a CSP the authority table cannot give)
+                if getattr(exc, "argument", None) != "census":
+                    raise
+                raise ConfigError("[stop_search] census = \"auto\" chooses the Census by the searches' months, but the "
+                                  f"files give no dates: {_CENSUS_FIX}", "stop_search.census") from None
+        # a year's files with a force missing some months (a police.uk file not given): per year by person-time
+        # over the days of the months it has, as the library does (scaled by 12 / its months until session 29:
+        # the City of London, 2023 without March, 145 Asian searches read as 109.317 per 1,000 a year, not
+        # 109.580 over its 334 days)
+        if per_year or not (disp.attrs.get("months_missing") and "force" in by and sec.get("annualise", True)):
+            break
+        per_year = True
     census = disp.attrs.get("census")
     # searches by age range or sex set against residents of all ages and both sexes (the Census tables by
     # ethnic group have neither): the library says so on the console only; the text and the finding say it
@@ -1197,12 +1205,8 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     gaps = disp.attrs.get("months_missing") or {}
     gap_words = ""
     if gaps and n_months and not monthly_rows:  # by month, a missing month is a missing row
-        # (by force, per_year=True takes each force's rates over the days of the months it has; a
-        # year's files, not annualised, are scaled to the months each force has)
-        if "force" in by and sec.get("annualise", True) and not per_year:
-            for f, miss in gaps.items():
-                rows = (disp["force"].astype(str) == f).to_numpy()
-                disp.loc[rows, ["rate", "rate_lower", "rate_upper"]] *= n_months / (n_months - len(miss))
+        # (by force, per_year=True takes each force's rates over the days of the months it has, a year's
+        # files too: above)
         gap_names = _said_names(list(gaps))
         annualised = "force" in by and sec.get("annualise", True)
         gap_words = " " + " ".join(
@@ -1312,7 +1316,14 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     s_ids = np.array([cells.add(v) for v in disp["searches"].to_numpy(dtype=float)], dtype=np.int64)
     where = {tuple(map(str, k)): i for i, k in enumerate(disp[keys].itertuples(index=False))}
     n_ids = np.array([cells.add(v) for v in out["n"].to_numpy(dtype=float)], dtype=np.int64)
-    h_ids = np.array([cells.add(v) for v in out["hits"].to_numpy(dtype=float)], dtype=np.int64)
+    # the finds of a row whose find rate is withheld as not comparable are blank on the page and in the CSV
+    # (w45a): unpublished, a latent cell (protected when small), not a published count (taken as published
+    # until session 29, police.uk Derbyshire by CSP, Dec 2019 - Feb 2020: the audit hid counts to protect
+    # what the blank finds, which no one is given, would have given back)
+    unpub_h = (out["withheld"].fillna("").astype(str).ne("").to_numpy() if "withheld" in out.columns
+               else np.zeros(len(out), dtype=bool))
+    h_ids = np.array([cells.add(v, LATENT if u else COUNT) for v, u in zip(out["hits"].to_numpy(dtype=float), unpub_h)],
+                     dtype=np.int64)
     for j, k in enumerate(out[keys].itertuples(index=False)):
         i = where.get(tuple(map(str, k)))
         if i is not None and cells.values[int(n_ids[j])] == cells.values[int(s_ids[i])]:
@@ -1373,13 +1384,18 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         _hide_against_total(rows, hn, n_vals)
     hh = hh | hn
     # the same for the finds hidden with their number, against the no-further-action caveat's total
+    # (the blank finds are unknown to a reader as the hidden ones are: one hidden beside a blank one is not
+    # the total less the published finds)
     h_vals = out["hits"].to_numpy(dtype=float)
     for rows in nfa_rows.values():
-        _hide_against_total(rows, hh, h_vals)
+        if (rows & hh).any():
+            gone = hh | unpub_h
+            _hide_against_total(rows, gone, h_vals)
+            hh |= gone & ~unpub_h
     ahn = ahh = np.zeros(0, dtype=bool)
     no_outcome_words = ""
     if arrests is not None:
-        published = ((s_ids, hs), (n_ids, hn), (h_ids, hh))
+        published = ((s_ids, hs), (n_ids, hn), (h_ids, hh | unpub_h))  # (blank finds: unpublished)
         ahn, ahh, more = _protect_arrests(cells, arrests, keys, where, *published, thr=thr)
         # the searches with no recorded outcome, left out of the arrest rates: their number by force where it
         # is a publishable total (0, or the threshold or more) and publishing it hides nothing more in the
@@ -1436,10 +1452,18 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     f_hidden = {"n": hn, "hits": hh, **{c: own for c in ("rate", "rate_lower", "rate_upper")},
                 **{c: compare_mask(out, own) for c in ("diff", "diff_lower", "diff_upper", "rr", "p_value", "test")}}
     ex = disp.attrs["excluded"]
+    # with [stop_search] annualise = false the rates are over the months, not per year: said on the page, not
+    # only on the console (police.uk Derbyshire, Dec 2019 - Feb 2020: "0.702 per 1,000", a quarter of a
+    # year's, under the heading the Home Office's yearly rates have)
+    over = "its month" if monthly_rows else f"these {n_months} months" if n_months != 1 else "this month"
+    not_per_year = ("" if per_year or not n_months or (n_months == 12 and not monthly_rows) else
+                    f"; each rate is over {over}, not per year as the Home Office publishes them, so it is not comparable "
+                    "with yearly rates ([stop_search] annualise = true gives rates per year by person-time: population × "
+                    "days / 365.25)")
     period_words = (f"Searches from {span} ({n_months} month{'s' if n_months != 1 else ''})"
                     + (f"; rates are annualised by person-time (population × {'each month' + chr(39) + 's days' if monthly_rows else 'the days of the months with searches'} / 365.25, so "
                        "February counts its 28 or 29 days, not a twelfth of a year) so they read as searches per 1,000 "
-                       "residents per year." if per_year else ".") + gap_words + " ")
+                       "residents per year." if per_year else not_per_year + ".") + gap_words + " ")
     s = Section("stop_search", "Stop and search: disproportionality and outcomes",
                 period_words + unrecorded + all_residents_words(disp, sentence=True)
                 + f"Searches per 1,000 residents{' per year' if per_year else ''} ({disp.attrs.get('denominator', 'population')}) by "
@@ -1461,7 +1485,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # both in the report's data limitations: the caution on resident rates, and the searches not placed in an area
     caution = resident_note.strip().removeprefix("Caution for ")  # "the City of London: most people searched ..."
     s.limitation = " ".join(x for x in (f"Stop and search, {caution}" if resident_note else "", place_limit) if x)
-    s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000{' per year (annualised by days: population × days / 365.25)' if per_year else ''}, {span}, and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
+    s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000{' per year (annualised by days: population × days / 365.25)' if per_year else ' over ' + ('each month' if monthly_rows else f'the {n_months} months') + ' (not per year)' if not_per_year else ''}, {span}, and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
                           _mark(_round(disp, 3), d_hidden),
                           shown=None if shown_disp is disp else _mark(_round(shown_disp, 3), d_hidden)))
     # the page heads the search rate as what it is, apart from the find rate (%) in the next table
