@@ -36,6 +36,7 @@ import pandas as pd
 from . import datasets
 from ._frames import plain
 from .exceptions import InvalidInputError, SaferstatsError, SaferstatsWarning
+from .io import said_without_path_argument
 from .published import LSOA_CODES_NOTE, NO_FIGURE_MARKS
 from .rates import percent_change, rate_ci
 from .report import OutputError, check_input_file, write_csv
@@ -2570,7 +2571,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except (SaferstatsError, OSError, ValueError, TypeError, KeyError) as exc:
         # one line, exit 2 (bad input, a file that cannot be read or written); never a traceback
-        msg = _as_flags(str(exc), args) if isinstance(exc, SaferstatsError) else f"{type(exc).__name__}: {exc}"
+        msg = _as_flags(said_without_path_argument(exc), args) if isinstance(exc, SaferstatsError) else f"{type(exc).__name__}: {exc}"
         print(f"saferstats: error: {' '.join(msg.split())}", file=sys.stderr)
         _after_error(caught, args, input_error=True, held=held)
         return 2

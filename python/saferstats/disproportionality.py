@@ -1193,14 +1193,53 @@ def _align_force(pop: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
     return out
 
 
-def _no_population(row: pd.Series, join: list[str], pop: pd.DataFrame, hint: str) -> InvalidInputError:
+def _left_out_csp(dropped: Any, value: Any) -> str | None:
+    """Why the population table has no row for the CSP ``value`` (name or code), where
+    :func:`~saferstats.read_census_ethnicity` left it out of the Census 2021 table by local
+    authority at ``level="csp"`` (a CSP that is part of an authority split across CSPs: Wycombe, of
+    Buckinghamshire), from the records of the table's ``attrs["dropped"]`` (``dropped``): the file,
+    the CSP, its residents (LSOA counts), what it lacks and the file's lines. ``None`` where they
+    record no such CSP. One wording for :func:`disproportionality`'s error and the report's refusal
+    (:func:`saferstats.report.inputs.refuse_left_out_csp`).
+
+    >>> rec = {"source_file": "ltla.csv", "source_line": 7, "csp": "Wycombe", "csp_code": "E22000318",
+    ...        "csp_residents": 180669, "reason": "in Wycombe CSP (E22000318), left out at level='csp' as its "
+    ...        "total would be short (lacking its part of Buckinghamshire (E06000060))"}
+    >>> _left_out_csp([rec], "E22000318")
+    'ltla.csv, the Census 2021 table by local authority, cannot give the residents of Wycombe CSP (E22000318, 180,669 residents by LSOA counts), where searches are placed: the CSP lacks its part of Buckinghamshire (E06000060) (line 7), so read_census_ethnicity left it out'
+    >>> _left_out_csp([rec], "Chiltern") is None
+    True
+    """
+    recs = [r for r in (dropped or []) if isinstance(r, dict) and "csp_residents" in r
+            and str(value) in (r.get("csp"), r.get("csp_code"))]
+    if not recs:
+        return None
+    r = recs[0]
+    lines = ", ".join(str(x["source_line"]) for x in recs)
+    why = str(r["reason"]).split(" (lacking ", 1)[-1][:-1]
+    return (f"{r['source_file']}, the Census 2021 table by local authority, cannot give the residents of {r['csp']} CSP "
+            f"({r['csp_code']}, {r['csp_residents']:,} residents by LSOA counts), where searches are placed: the CSP "
+            f"lacks {why} (line{'s' if len(recs) > 1 else ''} {lines}), so read_census_ethnicity left it out")
+
+
+def _no_population(row: pd.Series, join: list[str], pop: pd.DataFrame, hint: str,
+                   dropped: Any = None) -> InvalidInputError:
     """The error for a stratum with no population: the first key whose value the table lacks, with
-    the close matches among the table's values (UnknownAreaError for an area)."""
+    the close matches among the table's values (UnknownAreaError for an area); for a CSP that
+    :func:`~saferstats.read_census_ethnicity` left out of a table by local authority (the table's
+    ``attrs["dropped"]``, ``dropped``), why and the table by LSOA to pass as ``population``."""
     where = dict((k, row[k]) for k in join)
     msg = f"no population for {where} in the denominator table (columns {join})"
     for k in join:
         vals = pop[k].astype(str).unique()
         if str(row[k]) not in set(vals):
+            left = _left_out_csp(dropped, row[k]) if k in ("csp", "csp_code") else None
+            if left is not None:
+                return UnknownAreaError(
+                    f"{msg}: {k} {str(row[k])!r} is not in it: {left}. Pass as population the Census 2021 TS021 table "
+                    "by LSOA read with read_census_ethnicity(path, level='csp') (ts021_ethnic_group_lsoa21.csv, or "
+                    "Nomis's census2021-ts021-lsoa.csv): each LSOA is placed in its CSP; or census_population('csp') "
+                    f"for the bundled Census 2021 figures by CSP{hint}", "population")
             close = close_matches(str(row[k]), [str(v) for v in vals])
             msg += f": {k} {str(row[k])!r} is not in it" + (
                 f"; close matches: {', '.join(repr(c) for c in close)}" if close else "; no close matches")
@@ -1729,7 +1768,8 @@ def disproportionality(
             if area_level is not None and vintage == 2011:
                 hint = (f" (Census 2011 has no population for {_AREA_NAMES[area_level]}s created since at their 2024 "
                         "boundaries; use census=2021, or by='csp' for the merged authorities)")
-            raise _no_population(row, join, pop, hint)
+            raise _no_population(row, join, pop, hint,
+                                 population.attrs.get("dropped") if isinstance(population, pd.DataFrame) else None)
         grid = strata.merge(pop[join + [group]], on=join, how="inner")
     else:
         grid = strata.merge(pop[[group]], how="cross")

@@ -108,8 +108,15 @@ def input_files(path_or_paths: Any,
     """The files named by a path, a folder (its files matching ``patterns``) or a list of either;
     each file once (by resolved path), and ``x.csv.gz`` left out when it holds what ``x.csv``
     holds — with a :class:`SaferstatsWarning` for anything not read. ``arg`` is the caller's name
-    for the path argument: the errors name it (a reader whose parameter is ``path`` passes
-    ``arg="path"``)."""
+    for the path argument: the errors name it, in their text and ``.argument`` (a reader whose
+    parameter is ``path`` passes ``arg="path"``: "path: data/2019.csv: no such file or folder").
+
+    >>> try:
+    ...     input_files("no-such-folder", arg="path")
+    ... except InvalidInputError as e:
+    ...     print(e.argument, "|", e)
+    path | path: no-such-folder: no such file or folder
+    """
     if isinstance(path_or_paths, (str, Path)):
         items: Iterable[Any] = [path_or_paths]
     else:
@@ -125,23 +132,36 @@ def input_files(path_or_paths: Any,
             p = Path(item)
             is_dir, is_file, exists = p.is_dir(), p.is_file(), p.exists()
         except (TypeError, ValueError, OSError) as e:
-            raise InvalidInputError(f"{item!r} is not a usable path ({e})", arg) from None
+            raise InvalidInputError(f"{arg}: {item!r} is not a usable path ({e})", arg) from None
         if is_dir:
             found = sorted(f for pattern in patterns for f in p.glob(pattern) if f.is_file())
             if not found:
                 kinds = ", ".join(x[1:] if x.startswith("*") else x for x in patterns)
-                raise InvalidInputError(f"{p}: folder has no {kinds} files", arg)
+                raise InvalidInputError(f"{arg}: {p}: folder has no {kinds} files", arg)
             files.extend(found)
         elif is_file:
             files.append(p)
         elif exists:
-            raise InvalidInputError(f"{p}: not a regular file (a device or pipe cannot be read)", arg)
+            raise InvalidInputError(f"{arg}: {p}: not a regular file (a device or pipe cannot be read)", arg)
         else:
-            raise InvalidInputError(f"{p}: no such file or folder", arg)
+            raise InvalidInputError(f"{arg}: {p}: no such file or folder", arg)
     if not files:
-        raise InvalidInputError("no input files given", arg)
+        raise InvalidInputError(f"{arg}: no input files given", arg)
     return _unique_files(files)
 
+
+def said_without_path_argument(exc: BaseException) -> str:
+    """The text of ``exc`` without the Python parameter's name that :func:`input_files` puts first,
+    for the command line and the report, which name the path in their own words (a positional
+    argument, a configuration key) and give it in the message anyway.
+
+    >>> said_without_path_argument(InvalidInputError("path_or_paths: data: no such file or folder", "path_or_paths"))
+    'data: no such file or folder'
+    >>> said_without_path_argument(InvalidInputError("path: 3 rows", "by"))
+    'path: 3 rows'
+    """
+    msg, arg = str(exc), getattr(exc, "argument", None)
+    return msg[len(arg) + 2:] if arg in ("path", "path_or_paths") and msg.startswith(f"{arg}: ") else msg
 
 def _unique_files(files: list[Path]) -> list[Path]:
     seen: dict[Path, Path] = {}

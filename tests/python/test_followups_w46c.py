@@ -33,7 +33,7 @@ def test_read_fixmystreet_missing_path_names_path(tmp_path):
     with pytest.raises(InvalidInputError) as e:
         saferstats.read_fixmystreet(tmp_path / "no-such-folder")
     assert e.value.argument == "path"
-    assert str(e.value) == f"{tmp_path / 'no-such-folder'}: no such file or folder"
+    assert str(e.value) == f"path: {tmp_path / 'no-such-folder'}: no such file or folder"
 
 
 def test_read_fixmystreet_empty_folder_names_path_and_its_pattern(tmp_path):
@@ -42,14 +42,14 @@ def test_read_fixmystreet_empty_folder_names_path_and_its_pattern(tmp_path):
         saferstats.read_fixmystreet(tmp_path)
     assert e.value.argument == "path"
     # the pattern was cut to "12][0-9][0-9][0-9].csv" (its first character dropped as if a "*")
-    assert str(e.value) == f"{tmp_path}: folder has no [12][0-9][0-9][0-9].csv files"
+    assert str(e.value) == f"path: {tmp_path}: folder has no [12][0-9][0-9][0-9].csv files"
 
 
 def test_read_mha_annual_names_path(tmp_path):
     with pytest.raises(InvalidInputError) as e:
         saferstats.read_mha_annual(tmp_path)
     assert e.value.argument == "path"
-    assert str(e.value) == f"{tmp_path}: folder has no .csv, .csv.gz files"
+    assert str(e.value) == f"path: {tmp_path}: folder has no .csv, .csv.gz files"
 
 
 def test_input_files_takes_the_callers_name(tmp_path):

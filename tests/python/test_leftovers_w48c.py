@@ -65,10 +65,10 @@ def test_readers_path_errors_name_path_or_paths(tmp_path, reader, kinds):
     with pytest.raises(InvalidInputError) as e:
         reader(tmp_path)
     assert e.value.argument == "path_or_paths"
-    assert str(e.value) == f"{tmp_path}: folder has no {kinds} files"
+    assert str(e.value) == f"path_or_paths: {tmp_path}: folder has no {kinds} files"
     with pytest.raises(InvalidInputError) as e:
         reader(tmp_path / "none")
-    assert e.value.argument == "path_or_paths" and str(e.value) == f"{tmp_path / 'none'}: no such file or folder"
+    assert e.value.argument == "path_or_paths" and str(e.value) == f"path_or_paths: {tmp_path / 'none'}: no such file or folder"
     with pytest.raises(InvalidInputError) as e:
         reader(3)
     assert e.value.argument == "path_or_paths"

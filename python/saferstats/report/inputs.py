@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..disproportionality import _left_out_csp
 from ..geography import display_name
 from .config import ConfigError
 
@@ -409,20 +410,11 @@ def refuse_left_out_csp(exc: Exception, pop: pd.DataFrame | None, path: Any) -> 
     of an authority split across CSPs, Wycombe of Buckinghamshire, which an authority table cannot
     give): the table by LSOA gives it. Any other error: nothing."""
     said = re.search(r"\b(csp|csp_code) '([^']*)' is not in it", str(exc))
-    if pop is None or said is None:
+    left = None if pop is None or said is None else _left_out_csp(pop.attrs.get("dropped"), said.group(2))
+    if left is None:
         return
-    recs = [r for r in (pop.attrs.get("dropped") or []) if isinstance(r, dict) and said.group(2) in
-            (r.get("csp"), r.get("csp_code"))]
-    if not recs:
-        return
-    r = recs[0]
-    lines = ", ".join(str(x["source_line"]) for x in recs)
-    why = r["reason"].split(" (lacking ", 1)[-1][:-1]
     raise ConfigError(
-        f"[stop_search] population: {Path(str(path)).name}, the Census 2021 table by local authority, cannot give the "
-        f"residents of {r['csp']} CSP ({r['csp_code']}, {r['csp_residents']:,} residents by LSOA counts), where "
-        f"searches are placed: the CSP lacks {why} (line{'s' if len(recs) > 1 else ''} {lines}), so "
-        "read_census_ethnicity left it out. Pass the Census 2021 "
+        f"[stop_search] population: {left}. Pass the Census 2021 "
         "TS021 table by LSOA as [stop_search] population (ts021_ethnic_group_lsoa21.csv, or Nomis's "
         "census2021-ts021-lsoa.csv): each LSOA is placed in its CSP; or leave population out for the Census figures "
         "the package bundles ([stop_search] census)", "stop_search.population") from None

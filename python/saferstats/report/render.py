@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..exceptions import SaferstatsError, warn_user
 from ..geography import display_name
+from ..io import said_without_path_argument
 from . import sections as _sections
 import saferstats
 
@@ -496,7 +497,8 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
             except ConfigError:
                 raise
             except SaferstatsError as exc:  # say which section of the config the data came from, in its words
-                raise ConfigError(f"[{k}] could not be analysed: {config_words(str(exc), k)}", k) from exc
+                raise ConfigError(f"[{k}] could not be analysed: {config_words(said_without_path_argument(exc), k)}", k) \
+                    from exc
             except (KeyError, ValueError, OSError, TypeError, pd.errors.ParserError, UnicodeDecodeError) as exc:
                 raise ConfigError(f"[{k}] could not be analysed: {type(exc).__name__}: {config_words(str(exc), k)}",
                                   k) from exc
