@@ -903,8 +903,8 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     holds the shortfalls. 2023-24: "All detentions" Gender "All genders" 50,389 + "Missing" 48 =
     50,437 and the "All" row's ``mhsds_count`` 50,437 (its ``count``, 52,458, adds 2,021 A&E
     detentions), 3 more than the Age "All" row's 50,434; "Discharges following detention" 36,213
-    against 36,210. England's counts are not rounded (50,434 and 36,210 are no multiples of 5;
-    ``within_rounding`` False), so the 3 is no rounding and no one counted twice: it is the Age
+    against 36,210. England's counts are not rounded (50,434, 50,389, 48, 36,176 and 37 are no
+    multiples of 5; ``within_rounding`` False), so the 3 is no rounding and no one counted twice: it is the Age
     "Unknown" row (3 in both), which the Age "All" row leaves out. Take Age "All" + "Unknown" as
     the total of these measures.
 
@@ -1414,7 +1414,7 @@ def _mha_breakdowns_over(out: pd.DataFrame, lines: np.ndarray, name: str) -> lis
     detentions" has Gender "All genders" 50,389 + "Missing" 48 = 50,437 and an "All" row whose
     ``mhsds_count`` is 50,437 (its ``count``, 52,458, adds 2,021 A&E detentions), 3 more than the
     Age "All" row's 50,434; "Discharges following detention" 36,213 against 36,210. England's counts
-    are not rounded (neither total is a multiple of 5), so the 3 is no rounding: it is the Age
+    are not rounded (50,434, 50,389, 48, 36,176 and 37 are no multiples of 5), so the 3 is no rounding: it is the Age
     "Unknown" row (3 in both), which the Age "All" row leaves out (its bands, with "15 and under",
     add up to it). Warned about and listed (the keys of ``breakdowns_short`` but ``in_no_row``, and
     ``direction`` "over", ``over_total``, ``column`` (the count compared: ``mhsds_count`` for the
