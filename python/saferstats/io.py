@@ -1188,7 +1188,8 @@ def _mha_total_row(out: pd.DataFrame) -> np.ndarray:
         return np.zeros(0, dtype=bool)
     demo, brk = out["demographic"].astype(str), out["breakdown"].astype(str)
     label = demo.map(lambda d: _MHA_TOTAL_LABEL.get(d, "All"))
-    return ((brk == "All") | (brk == label)).to_numpy(dtype=bool)
+    total: np.ndarray = ((brk == "All") | (brk == label)).to_numpy(dtype=bool)
+    return total
 
 
 #: The organisation levels of the MHA main sheet whose rates are per a commissioner's population.
@@ -1474,7 +1475,8 @@ def _mha_breakdowns_off(out: pd.DataFrame, lines: np.ndarray) -> list[dict[str, 
         if ref is None or count[ref] <= 0:
             continue
         unknown = one("Age", "Unknown")
-        covering = [(d, labels, count, "count") for d, labels in _MHA_COVERING.items()]
+        covering: list[tuple[str, tuple[str, ...], np.ndarray, str]] = [
+            (d, labels, count, "count") for d, labels in _MHA_COVERING.items()]
         covering.append(("All", ("All",), mhsds, "mhsds_count"))
         for d, labels, of, column in covering:
             at = [one(d, b, of) for b in labels]

@@ -145,3 +145,23 @@ def test_docstring_example_uses_total_row_and_finds_gender():
     assert list(zip(s136["demographic"], s136["breakdown"])) == [
         ("Age", "All"), ("All", "All"), ("Ethnicity", "All"), ("Gender", "All genders")]
     assert "('Gender', 'All genders', 'MHSDS', 15173, 0, 15173)" in doc
+
+
+def test_methods_page_says_the_over_cases_and_total_row(shared_data):
+    from pathlib import Path
+
+    from test_s136_w41b import _flat
+
+    page = _flat((Path(__file__).resolve().parents[2] / "docs" / "methods" / "s136.md").read_text())
+    raw = _raw(shared_data)
+    d = [(_england(raw, m, "All", "Gender", "All genders")["n"] + _england(raw, m, "All", "Gender", "Missing")["n"],
+          _england(raw, m, "All", "Age", "All")["n"], _england(raw, m, "All", "Age", "Unknown")["n"])
+         for m in ("All detentions", "Discharges following detention")]
+    assert (f'"All detentions" has genders (with "Missing") of {d[0][0]:,.0f} against {d[0][1]:,.0f}, and "Discharges '
+            f'following detention" {d[1][0]:,.0f} against {d[1][1]:,.0f}') in page
+    assert d[0][0] - d[0][1] == d[0][2] == d[1][0] - d[1][1] == d[1][2] == 3
+    assert 'it is the Age "Unknown" row (3 in each)' in page
+    g = _england(raw, "Short term orders", "Section 136", "Gender", "All genders")["n"]
+    m = _england(raw, "Short term orders", "Section 136", "Gender", "Missing")["n"]
+    assert f'Gender\'s total row is labelled "All genders", not "All" ({g:,.0f} Section 136 uses, without "Missing"\'s {m:,.0f})' in page
+    assert "with the `total_row` column" in page
