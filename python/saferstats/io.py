@@ -883,7 +883,16 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     """Read NHS England's *Mental Health Act Statistics, Annual Figures* main sheet (suppressed
     publication) into a tidy table: ``year, measure, subcategory, demographic, breakdown,
     organisation_level, datasource, org_id, org_name, mhsds_count, acute_count, count, crude_rate,
-    std_rate, std_rate_ci, rate_per`` (what ``crude_rate`` is per, below).
+    std_rate, std_rate_ci, rate_per, total_row`` (what ``crude_rate`` is per, below).
+
+    **Each demographic's total row.** ``total_row`` is True on a demographic's row of all its
+    groups as published: breakdown ``"All"``, except Gender's, which NHS England labels
+    ``"All genders"`` (a filter on ``breakdown == 'All'`` leaves Gender out). Select totals with
+    ``total_row``; the labels are kept as published. A total row is not always of every case:
+    Gender's "All genders" leaves out "Missing" (Section 136, 2023-24: 15,173 and 39 make 15,212),
+    Ethnicity's "All" leaves out "Unknown" (below) and the Age "All" row leaves out Age "Unknown"
+    ("All detentions": 50,434 and 3). A total label under another demographic (a slip, listed in
+    ``breakdown_mislabelled``) is not a total row.
 
     **Which source a count comes from.** ``datasource`` is the sheet's ``Datasource`` as published:
     ``"MHSDS"`` (mental health services), ``"ECDS"`` (A&E, the Emergency Care Data Set) or
@@ -905,6 +914,19 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     ``measure``, ``subcategory``, ``demographic``, ``total`` and ``total_line``, ``rows``,
     ``in_rows``, ``in_no_row``); 2023-24 also "All detentions" (1,183 of 50,434), "Discharges
     following detention" (818) and "Uses of CTOs" (34). Say which total a share is of.
+
+    **Breakdowns over the total.** A breakdown covering more cases than its measure's Age "All" row
+    (the Gender rows as above, and the "All" row's ``mhsds_count``, like for like with the MHSDS-only
+    Age rows) is named in another warning and listed in ``.attrs["breakdowns_over"]`` (the keys of
+    ``breakdowns_short`` with ``over_total`` for ``in_no_row``, and ``direction`` ``"over"``,
+    ``column``, ``age_unknown`` and ``age_unknown_line``, ``within_rounding``); ``breakdowns_short``
+    holds the shortfalls. 2023-24: "All detentions" Gender "All genders" 50,389 + "Missing" 48 =
+    50,437 and the "All" row's ``mhsds_count`` 50,437 (its ``count``, 52,458, adds 2,021 A&E
+    detentions), 3 more than the Age "All" row's 50,434; "Discharges following detention" 36,213
+    against 36,210. England's counts are not rounded (50,434, 50,389, 48, 36,176 and 37 are no
+    multiples of 5; ``within_rounding`` False), so the 3 is no rounding and no one counted twice: it is the Age
+    "Unknown" row (3 in both), which the Age "All" row leaves out. Take Age "All" + "Unknown" as
+    the total of these measures.
 
     **Conversions: England and the two provider levels only.** The Section 136 uses followed by a
     detention under section 2 or 3 (subcategories ``"Section 136 to 2"`` and ``"Section 136 to 3"``,
@@ -1020,13 +1042,17 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     >>> t = saferstats.read_mha_annual(saferstats.datasets.mha_annual_excerpt_path())
     >>> int(t.query("subcategory == 'Section 136' and demographic == 'All' and organisation_level == 'All submissions'")["count"].iloc[0])
     16837
-    >>> s136 = t.query("subcategory == 'Section 136' and breakdown == 'All' and organisation_level == 'All submissions'")
-    >>> [(r.demographic, r.datasource, int(r.mhsds_count), int(r.acute_count), int(r.count)) for r in s136.itertuples()]
-    [('Age', 'MHSDS', 15212, 0, 15212), ('All', 'Both', 15212, 1625, 16837), ('Ethnicity', 'MHSDS', 13156, 0, 13156)]
+    >>> s136 = t.query("subcategory == 'Section 136' and total_row and organisation_level == 'All submissions'")
+    >>> [(r.demographic, r.breakdown, r.datasource, int(r.mhsds_count), int(r.acute_count), int(r.count))
+    ...  for r in s136.itertuples()]  # doctest: +NORMALIZE_WHITESPACE
+    [('Age', 'All', 'MHSDS', 15212, 0, 15212), ('All', 'All', 'Both', 15212, 1625, 16837),
+     ('Ethnicity', 'All', 'MHSDS', 13156, 0, 13156), ('Gender', 'All genders', 'MHSDS', 15173, 0, 15173)]
     >>> t.attrs["summary"]["lines_left_out"], t.attrs["suppressed"] > 0
     (0, True)
     >>> [(f["subcategory"], f["in_rows"], f["total"], f["in_no_row"]) for f in t.attrs["breakdowns_short"]]
     [('Section 136', 14947.0, 15212.0, 265.0)]
+    >>> t.attrs["breakdowns_over"]
+    []
     """
     files = input_files(path, patterns=("*.csv", "*.csv.gz"), arg="path")
     if len(files) != 1:
@@ -1160,11 +1186,30 @@ def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
     out.attrs["breakdown_mislabelled"] = _breakdown_mislabelled(out, lines, name)
     out.attrs["totals_not_adding_up"] = _mha_totals_not_adding_up(out, lines)
     out.attrs["breakdowns_short"] = _mha_breakdowns_short(out, lines, name)
+    out.attrs["breakdowns_over"] = _mha_breakdowns_over(out, lines, name)
     rate_per, out.attrs["rates_fit_no_population"] = _mha_rate_per(out, lines)
     out.attrs["rates_not_of_count"] = _mha_england_populations(out, lines, rate_per)
     _warn_rates_not_of_count(out.attrs["rates_not_of_count"], name)
     out["rate_per"] = rate_per
+    out["total_row"] = _mha_total_row(out)
     return out
+
+
+#: The breakdown of a demographic's row of all its groups where it is not "All" (NHS England 2023-24).
+_MHA_TOTAL_LABEL = {"Gender": "All genders"}
+
+
+def _mha_total_row(out: pd.DataFrame) -> np.ndarray:
+    """True on each demographic's row of all its groups as published: breakdown "All", or Gender's
+    "All genders" (NHS England 2023-24: 15,173 Section 136 uses in England, without "Missing"'s
+    39); a total label under another demographic (a slip listed in ``breakdown_mislabelled``) is
+    not one."""
+    if not len(out):
+        return np.zeros(0, dtype=bool)
+    demo, brk = out["demographic"].astype(str), out["breakdown"].astype(str)
+    label = demo.map(lambda d: _MHA_TOTAL_LABEL.get(d, "All"))
+    total: np.ndarray = ((brk == "All") | (brk == label)).to_numpy(dtype=bool)
+    return total
 
 
 #: The organisation levels of the MHA main sheet whose rates are per a commissioner's population.
@@ -1353,7 +1398,7 @@ def _mha_totals_not_adding_up(out: pd.DataFrame, lines: np.ndarray) -> list[dict
 
 #: England's rows of a breakdown that together cover every case: the demographic's total row and its
 #: row of cases not placed in any group (NHS England 2023-24; the Ethnicity "All" is of known ethnicity).
-_MHA_COVERING = {"Ethnicity": ("All", "Unknown"), "Gender": ("All genders", "Missing")}
+_MHA_COVERING = {"Ethnicity": ("All", "Unknown"), "Gender": (_MHA_TOTAL_LABEL["Gender"], "Missing")}
 
 
 def _mha_breakdowns_short(out: pd.DataFrame, lines: np.ndarray, name: str) -> list[dict[str, Any]]:
@@ -1364,35 +1409,11 @@ def _mha_breakdowns_short(out: pd.DataFrame, lines: np.ndarray, name: str) -> li
     (so "All detentions" 1,183 of 50,434; "Discharges following detention" 818; "Uses of CTOs" 34).
     A share by ethnicity over the ethnicity rows then understates the uses whose ethnicity is not
     known. Warned about and listed (``source_lines``, the labels, ``total`` and its ``total_line``,
-    ``rows`` (label: count), ``in_rows``, ``in_no_row``); the counts are kept as published."""
-    need = {"measure", "subcategory", "demographic", "breakdown", "organisation_level", "count"}
-    if not len(out) or not need <= set(out.columns):
-        return []
-    england = np.flatnonzero((out["organisation_level"].astype(str) == "All submissions").to_numpy())
-    frame = out.iloc[england]
-    count = frame["count"].to_numpy(dtype=float)
-    year = frame["year"].astype(str) if "year" in frame.columns else pd.Series("", index=frame.index)
-    key = pd.DataFrame({"y": year, "m": frame["measure"].astype(str), "s": frame["subcategory"].astype(str)})
-    demo, brk = frame["demographic"].astype(str).to_numpy(), frame["breakdown"].astype(str).to_numpy()
-    found: list[dict[str, Any]] = []
-    for _, pos in key.groupby(["y", "m", "s"], sort=False).indices.items():
-        def one(d: str, b: str) -> int | None:
-            at = [int(i) for i in pos if demo[i] == d and brk[i] == b]
-            return at[0] if len(at) == 1 and np.isfinite(count[at[0]]) else None
-        ref = one("Age", "All")
-        if ref is None or count[ref] <= 0:
-            continue
-        for d, labels in _MHA_COVERING.items():
-            at = [one(d, b) for b in labels]
-            if any(i is None for i in at):
-                continue
-            rows = {b: float(count[i]) for b, i in zip(labels, at) if i is not None}
-            in_rows = float(sum(rows.values()))
-            if 0 < in_rows < count[ref]:
-                found.append({"source_lines": [int(lines[england[i]]) for i in at if i is not None],
-                              "measure": key["m"].iloc[ref], "subcategory": key["s"].iloc[ref], "demographic": d,
-                              "total": float(count[ref]), "total_line": int(lines[england[ref]]), "rows": rows,
-                              "in_rows": in_rows, "in_no_row": float(count[ref] - in_rows)})
+    ``rows`` (label: count), ``in_rows``, ``in_no_row``); the counts are kept as published. The
+    breakdowns that cover more cases than the total are :func:`_mha_breakdowns_over`'s."""
+    found = [f for f in _mha_breakdowns_off(out, lines) if f["in_rows"] < f["total"]]
+    for f in found:
+        f["in_no_row"] = float(f["total"] - f["in_rows"])
     if found:
         def said(f: dict[str, Any]) -> str:
             parts = " + ".join(f"{b!r} {v:,.0f}" for b, v in f["rows"].items())
@@ -1405,6 +1426,93 @@ def _mha_breakdowns_short(out: pd.DataFrame, lines: np.ndarray, name: str) -> li
                   "those rows are of fewer cases than the total and understate the cases not placed in a group (take "
                   "the missing ones as not known, or give the total the shares are of). Listed in "
                   ".attrs['breakdowns_short']; the counts are kept as published")
+    return found
+
+
+def _mha_breakdowns_over(out: pd.DataFrame, lines: np.ndarray, name: str) -> list[dict[str, Any]]:
+    """England's ("All submissions") breakdowns that cover more cases than the same measure's Age
+    "All" row: the over side of :func:`_mha_breakdowns_short`. NHS England 2023-24: "All
+    detentions" has Gender "All genders" 50,389 + "Missing" 48 = 50,437 and an "All" row whose
+    ``mhsds_count`` is 50,437 (its ``count``, 52,458, adds 2,021 A&E detentions), 3 more than the
+    Age "All" row's 50,434; "Discharges following detention" 36,213 against 36,210. England's counts
+    are not rounded (50,434, 50,389, 48, 36,176 and 37 are no multiples of 5), so the 3 is no rounding: it is the Age
+    "Unknown" row (3 in both), which the Age "All" row leaves out (its bands, with "15 and under",
+    add up to it). Warned about and listed (the keys of ``breakdowns_short`` but ``in_no_row``, and
+    ``direction`` "over", ``over_total``, ``column`` (the count compared: ``mhsds_count`` for the
+    "All" row), ``age_unknown`` and ``age_unknown_line`` (the Age "Unknown" row, ``None`` if the
+    file has none), ``within_rounding`` (every count compared a multiple of 5, as rounded counts
+    are, and the gap at most 2 per count)); the counts are kept as published."""
+    found = [f for f in _mha_breakdowns_off(out, lines) if f["in_rows"] > f["total"]]
+    for f in found:
+        gap = float(f["in_rows"] - f["total"])
+        counts = [f["total"], *f["rows"].values()]
+        f.update(direction="over", over_total=gap,
+                 within_rounding=bool(all(v % 5 == 0 for v in counts) and gap <= 2 * len(counts)))
+    if found:
+        def said(f: dict[str, Any]) -> str:
+            parts = " + ".join(f"{b!r} {v:,.0f}" for b, v in f["rows"].items())
+            of = " (its mhsds_count, like the Age rows)" if f["column"] == "mhsds_count" else ""
+            why = ("within the rounding of counts to 5" if f["within_rounding"] else
+                   "not rounding: these counts are not all multiples of 5")
+            unknown = ""
+            if f["age_unknown"] is not None and f["age_unknown"] > 0:
+                unknown = (f"; the Age 'Unknown' row (line {f['age_unknown_line']}) holds {f['age_unknown']:,.0f}, "
+                           "outside the Age 'All' row"
+                           + (", which accounts for the gap" if f["age_unknown"] == f["over_total"] else ""))
+            where = f"line{'s' if len(f['source_lines']) > 1 else ''} {', '.join(map(str, f['source_lines']))}"
+            return (f"{where}, {f['measure']}, {f['subcategory']}: {f['demographic']} "
+                    f"{parts}{of} = {f['in_rows']:,.0f}, {f['over_total']:,.0f} more than the Age 'All' row's "
+                    f"{f['total']:,.0f} (line {f['total_line']}; {why}{unknown})")
+        warn_user(f"read_mha_annual: {name}: {len(found)} of England's breakdowns "
+                  f"{'covers' if len(found) == 1 else 'cover'} more cases than their measure's "
+                  f"total ({'; '.join(said(f) for f in found[:4])}{'; and more' if len(found) > 4 else ''}): a "
+                  "share or rate over the Age 'All' row and one over these rows are of different totals (give the total a share is of). Listed in .attrs['breakdowns_over']; "
+                  "the counts are kept as published")
+    return found
+
+
+def _mha_breakdowns_off(out: pd.DataFrame, lines: np.ndarray) -> list[dict[str, Any]]:
+    """England's breakdowns (:data:`_MHA_COVERING`, and the "All" row's ``mhsds_count``) whose cases
+    differ from the same measure's Age "All" row, short or over: ``source_lines``, the labels,
+    ``total``, ``total_line``, ``rows``, ``in_rows``; an "All" row also ``column``, ``age_unknown``
+    and ``age_unknown_line`` (popped for the short ones, whose records stay as they were)."""
+    need = {"measure", "subcategory", "demographic", "breakdown", "organisation_level", "count"}
+    if not len(out) or not need <= set(out.columns):
+        return []
+    england = np.flatnonzero((out["organisation_level"].astype(str) == "All submissions").to_numpy())
+    frame = out.iloc[england]
+    count = frame["count"].to_numpy(dtype=float)
+    mhsds = frame["mhsds_count"].to_numpy(dtype=float) if "mhsds_count" in frame.columns else np.full(len(frame), np.nan)
+    year = frame["year"].astype(str) if "year" in frame.columns else pd.Series("", index=frame.index)
+    key = pd.DataFrame({"y": year, "m": frame["measure"].astype(str), "s": frame["subcategory"].astype(str)})
+    demo, brk = frame["demographic"].astype(str).to_numpy(), frame["breakdown"].astype(str).to_numpy()
+    found: list[dict[str, Any]] = []
+    for _, pos in key.groupby(["y", "m", "s"], sort=False).indices.items():
+        def one(d: str, b: str, of: np.ndarray = count) -> int | None:
+            at = [int(i) for i in pos if demo[i] == d and brk[i] == b]
+            return at[0] if len(at) == 1 and np.isfinite(of[at[0]]) else None
+        ref = one("Age", "All")
+        if ref is None or count[ref] <= 0:
+            continue
+        unknown = one("Age", "Unknown")
+        covering: list[tuple[str, tuple[str, ...], np.ndarray, str]] = [
+            (d, labels, count, "count") for d, labels in _MHA_COVERING.items()]
+        covering.append(("All", ("All",), mhsds, "mhsds_count"))
+        for d, labels, of, column in covering:
+            at = [one(d, b, of) for b in labels]
+            if any(i is None for i in at):
+                continue
+            rows = {b: float(of[i]) for b, i in zip(labels, at) if i is not None}
+            in_rows = float(sum(rows.values()))
+            if in_rows > 0 and in_rows != count[ref]:
+                f: dict[str, Any] = {
+                    "source_lines": [int(lines[england[i]]) for i in at if i is not None],
+                    "measure": key["m"].iloc[ref], "subcategory": key["s"].iloc[ref], "demographic": d,
+                    "total": float(count[ref]), "total_line": int(lines[england[ref]]), "rows": rows, "in_rows": in_rows}
+                if in_rows > count[ref]:
+                    f.update(column=column, age_unknown=None if unknown is None else float(count[unknown]),
+                             age_unknown_line=None if unknown is None else int(lines[england[unknown]]))
+                found.append(f)
     return found
 
 
