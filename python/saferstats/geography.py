@@ -300,7 +300,8 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
         raise UnknownAreaError(f"{query!r} is not one of the 43 territorial police forces of England and Wales, "
                                "which are the force areas saferstats knows (Census populations, boundaries)", "query")
     q = _canonical(query)  # "Folkestone & Hythe", "Barrow in Furness": the name the explanations know
-    other = _other_level(q, lvl) or _former_district(q, lvl) or _recoded(q, lvl)
+    # "Carlisle" at level "la" is both a CSP and the district it follows, abolished in 2023: say both
+    other = "; ".join(h for h in (_other_level(q, lvl), _former_district(q, lvl)) if h) or _recoded(q, lvl)
     if other:
         raise UnknownAreaError(f"no {lvl} named or coded {query!r}: {other}", "query")
     codes = _aliases(lvl).get(q, ()) if lvl != "force" else ()
@@ -1721,7 +1722,12 @@ def assign_area(
     a fine lookup grid whose interior cells need no polygon test, parallel, GIL released. A point
     exactly on a boundary shared by two areas goes to the area east of it (north, for an east-west
     boundary): one area, never two (``saferstats::geography::areas``). Overlapping user areas:
-    the first listed wins.
+    the first listed wins, and the points in more than one area are counted in
+    ``.attrs["overlapping"]`` with a warning naming the areas. A boundary file of several years
+    overlaps itself: ONS's TopoJSON 2014-2023 (layer ``ltla``, read with
+    ``geopandas.read_file(path, layer="ltla").set_crs(4326)``) holds Harrogate (to 2022) beside
+    North Yorkshire (from 2023) and Taunton Deane (to 2018) beside Somerset; keep one year's
+    areas with its ``start``/``end`` properties first.
 
     ``tolerance_m``: a point in no area but within this many metres of one (e.g. a police.uk snap
     point on a bridge or a sea wall, just outside the generalised outlines) is given the nearest
@@ -1762,12 +1768,14 @@ def assign_area(
                                     "level")
         areas = _user_areas(boundaries, code, name)
         ids = areas.index.locate(np.ascontiguousarray(lo), np.ascontiguousarray(la))
+        overlapping = _overlapping(areas, lo, la, ids)
         snapped = _snap(areas, lo, la, ids, float(tolerance_m))
         out = _frame(ids, areas.codes, areas.names, index)
         counts = {"missing_coordinates": int((~(np.isfinite(la) & np.isfinite(lo))).sum())}
         counts["no_area"] = int((ids < 0).sum()) - counts["missing_coordinates"]
         out = _report(out, counts)
         out.attrs["snapped"] = snapped
+        out.attrs["overlapping"] = overlapping
         return out
     if code is not None or name is not None:
         raise InvalidInputError("`code`/`name` name the columns of your own boundaries= only", "code" if code else "name")
@@ -1823,6 +1831,36 @@ def assign_area(
         out.attrs["csp_from_nearest_district"] = n_nearest
     out.attrs["snapped"] = snapped
     return out
+
+
+def _overlapping(areas: _Areas, lon: np.ndarray, lat: np.ndarray, ids: np.ndarray) -> int:
+    """How many points lie in more than one of the user's ``areas`` (each given the first listed by
+    ``ids``), with a warning naming the pairs. Found by locating the points again in the areas listed
+    in reverse: a point in one area (or on a shared edge, which goes east) gets the same area both
+    ways. Without it, ONS's TopoJSON 2014-2023 (districts abolished by mergers beside the authorities
+    formed from them) silently put points of North Yorkshire in Harrogate and of Somerset in Taunton
+    Deane, an area abolished in 2019."""
+    n = len(areas.codes)
+    found = np.flatnonzero(ids >= 0)
+    if n < 2 or not found.size:
+        return 0
+    rev = _Areas(areas.codes[::-1], areas.names[::-1], areas.rings[::-1])
+    back = rev.index.locate(np.ascontiguousarray(lon[found]), np.ascontiguousarray(lat[found]))
+    other = np.where(back >= 0, n - 1 - back, -1)
+    both = found[(other >= 0) & (other != ids[found])]
+    if not both.size:
+        return 0
+    second = other[(other >= 0) & (other != ids[found])]
+    pairs = pd.Series(1, index=pd.MultiIndex.from_arrays([ids[both], second])).groupby(level=[0, 1]).size()
+    pairs = pairs.sort_values(ascending=False, kind="stable")
+    named = [f"{areas.names[a]!r} ({areas.codes[a]}) over {areas.names[b]!r} ({areas.codes[b]}): {k:,}"
+             for (a, b), k in pairs.head(3).items()]
+    more = f" and {len(pairs) - 3:,} more pairs" if len(pairs) > 3 else ""
+    warn_user(f"{both.size:,} of {len(ids):,} points lie in more than one of the boundaries' areas, and each was "
+              f"given the first listed ({'; '.join(named)}{more}); overlapping areas are usually of several years "
+              "(ONS's TopoJSON 2014-2023 holds the districts abolished by mergers beside the authorities formed "
+              "from them): keep the areas of one year (.attrs['overlapping'] counts these points)")
+    return int(both.size)
 
 
 def _snap(areas: _Areas, lon: np.ndarray, lat: np.ndarray, ids: np.ndarray, tol_m: float) -> int:
