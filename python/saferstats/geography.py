@@ -1596,6 +1596,20 @@ def _geojson_file(p: Path, what: str) -> Any:
         raise BoundaryError(f"{what} file {str(p)!r} could not be read as GeoJSON: {exc}", what) from exc
 
 
+def _refuse_topojson(gj: Mapping[str, Any], what: str) -> None:
+    """Refuse a TopoJSON ``Topology`` given as ``what`` (``"boundaries"``, ``"study_area"``), naming its
+    layers and how to convert one. ONS publishes outlines as TopoJSON too (ONSvisual/uk-topojson):
+    say so, not "not GeoJSON" nor "a 'Topology' geometry is not an area" (StudyArea until session 29)."""
+    if gj.get("type") != "Topology":
+        return
+    layers = ", ".join(repr(k) for k in (gj.get("objects") or {}))
+    raise BoundaryError(
+        f"{what}: TopoJSON (layers {layers}), not GeoJSON: convert one layer first, e.g. "
+        "geopandas.read_file(path, layer='ltla').set_crs(4326) (GDAL's TopoJSON driver sets no CRS) or "
+        "mapshaper '-o format=geojson', and pass the GeoDataFrame or GeoJSON; where a layer holds several "
+        "years' areas (ONS 'start'/'end' properties), keep one year's", what)
+
+
 def _user_areas(boundaries: Any, code: str | None, name: str | None) -> _Areas:
     gj: Any
     if hasattr(boundaries, "geometry") and hasattr(boundaries, "crs") and hasattr(boundaries, "to_crs"):
@@ -1613,14 +1627,8 @@ def _user_areas(boundaries: Any, code: str | None, name: str | None) -> _Areas:
         raise BoundaryError(
             f"boundaries must be a GeoJSON dict, a path to a GeoJSON file or a GeoDataFrame, got {type(boundaries).__name__}",
             "boundaries")
-    if isinstance(gj, Mapping) and gj.get("type") == "Topology":
-        # ONS publishes outlines as TopoJSON too (ONSvisual/uk-topojson): say so, not "not GeoJSON"
-        layers = ", ".join(repr(k) for k in (gj.get("objects") or {}))
-        raise BoundaryError(
-            f"boundaries are TopoJSON (layers {layers}), not GeoJSON: convert one layer first, e.g. "
-            "geopandas.read_file(path, layer='ltla').set_crs(4326) (GDAL's TopoJSON driver sets no CRS) or "
-            "mapshaper '-o format=geojson', and pass the GeoDataFrame or GeoJSON; where a layer holds several "
-            "years' areas (ONS 'start'/'end' properties), keep one year's", "boundaries")
+    if isinstance(gj, Mapping):
+        _refuse_topojson(gj, "boundaries")
     if not isinstance(gj, Mapping) or gj.get("type") != "FeatureCollection" or not isinstance(gj.get("features"), list):
         raise BoundaryError("boundaries must be a GeoJSON FeatureCollection", "boundaries")
     crs = str(((gj.get("crs") or {}).get("properties") or {}).get("name", ""))
@@ -2038,6 +2046,7 @@ def _geojson_crs(gj: Mapping[str, Any]) -> int | None:
 def _polygons_of(geom: Mapping[str, Any], what: str) -> list[tuple[np.ndarray, bool]]:
     """(ring, is_hole) of a GeoJSON Polygon/MultiPolygon/Feature/FeatureCollection/GeometryCollection."""
     t = geom.get("type")
+    _refuse_topojson(geom, what)
     if t == "FeatureCollection":
         return [p for f in geom.get("features") or [] for p in _polygons_of(f, what)]
     if t == "Feature":
