@@ -2087,7 +2087,10 @@ class StudyArea:
       National Grid metres; ``crs=4326`` or ``crs=27700`` says so. Features with a name property
       (``LAD24NM``, ``ltla24_name``) name the area when they are one ("Watford (polygon)"); features
       of several names are taken together with a warning (a whole boundary file is every district
-      in it): pass the rows or feature of the area you mean.
+      in it): pass the rows or feature of the area you mean. TopoJSON (ONS's ``uk-topojson``) is
+      refused with its layers: convert one with ``geopandas.read_file(path, layer="ltla").set_crs(4326)``
+      and pass the rows of the area (a district abolished by a merger, such as Harrogate, is drawn
+      this way: its name alone is refused).
 
     Method: exact point-in-polygon (the even-odd rule, so holes and several parts need no
     orientation) in Rust, in longitude/latitude for lat/lon points and on the British National
