@@ -239,7 +239,9 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     whose CSPs are Aylesbury Vale, Chiltern, South Bucks and Wycombe; ``find_area("Aylesbury Vale")``:
     a CSP covering Buckinghamshire); when it names a district abolished by a merger since 2016
     (``"Harrogate"``, ``"Christchurch"``, ``"Taunton Deane"``) it names the successor, the CSP and
-    where the district's own population is; when it names a police force area (``"Merseyside"`` at
+    where the district's own population is; ``"Dorset County Council"`` (abolished in 2019, whose
+    area is the unitary Dorset and Christchurch, now in BCP: the CSP ``"Dorset"``) is refused at
+    ``level="la"``, saying so, and not taken for the smaller unitary Dorset; when it names a police force area (``"Merseyside"`` at
     ``level="la"`` or ``"csp"``) it says so, with the force's police.uk id (:func:`force_id`) and the
     areas it covers, and offers close matches only among those areas (never ``"Tameside"``, a
     look-alike in another force); otherwise it lists the close matches, a misspelt force among them
@@ -280,6 +282,8 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     for code, name in names.items():
         if q in (str(code).lower(), str(name).lower()):
             return {"level": lvl, "code": str(code), "name": str(name)}
+    if lvl == "la" and _FORMER_COUNTY.fullmatch(_typed_key(str(query))):
+        raise UnknownAreaError(f"no la named or coded {query!r}: {_former_dorset()}", "query")
     typed = _typed_match(query, lvl)
     if typed is not None:
         return {"level": lvl, "code": typed, "name": str(names[typed])}
@@ -366,6 +370,25 @@ def _typed_key(text: str) -> str:
     t = re.sub(r"[,\-]", " ", t)
     t = re.sub(r"\bsaint\b", "st", t)
     return " ".join(t.split())
+
+
+#: "Dorset County Council": the county council abolished in 2019 whose area is not the unitary
+#: authority of its name (Christchurch went to Bournemouth, Christchurch and Poole). The other county
+#: councils abolished since (Buckinghamshire, North Yorkshire, Somerset) are their unitary's area.
+_FORMER_COUNTY = re.compile(r"(?:the\s+)?dorset\s+county\s+council")
+
+
+def _former_dorset() -> str:
+    """What "Dorset County Council" is now, as a sentence for the error. Until session 29 it was
+    taken as the unitary Dorset of 2019, 50,127 residents short of the county council's area."""
+    areas = bundled_table("census2021_areas.csv.gz").set_index("code")
+    pop = areas[list(BROAD_GROUPS)].sum(axis=1)
+    return ("Dorset County Council was abolished on 2019-04-01; its area (the districts Christchurch, East Dorset, "
+            "North Dorset, Purbeck, West Dorset and Weymouth and Portland) is now Dorset (E06000059) and "
+            "Christchurch, which went to 'Bournemouth, Christchurch and Poole' (E06000058): exactly the CSP 'Dorset' "
+            f"(E22000367; find_area('Dorset', level='csp'), Census 2021 {int(pop['E22000367']):,} residents). "
+            "find_area('Dorset Council') is the unitary authority formed in 2019, without Christchurch "
+            f"({int(pop['E06000059']):,} residents)")
 
 
 _COUNCIL_TAIL = re.compile(r"\s+(?:(?:city|county|borough|district|metropolitan borough|county borough|"

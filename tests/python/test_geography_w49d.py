@@ -124,3 +124,34 @@ def test_study_area_names_topojson_as_topojson(shared_data):
     hg = layer[layer["areanm"] == "Harrogate"]
     sa = StudyArea(hg)
     assert sa.area_m2 == pytest.approx(float(hg.to_crs(27700).area.iloc[0]), rel=2e-3)
+
+
+def test_dorset_county_council_is_not_taken_for_the_unitary_dorset(shared_data):
+    """find_area("Dorset County Council") gave the unitary Dorset (E06000059) of 2019 without a word,
+    but the county council's area was six districts of 2016 (ONS's December 2016 lookup), one of
+    them Christchurch, now in BCP. It is refused at level 'la' naming them, the unitary's Census
+    2021 residents (ts021 LSOAs through ONS's lookup, with pandas) and the CSP that is its area."""
+    lk16 = pd.read_csv(shared_path(
+        shared_data, "population/Local_Authority_District_to_Community_Safety_Partnerships_to_Police_Force_Areas__"
+                     "December_2016__Lookup_in_England_and_Wales.csv"))
+    cols = {c.lower().lstrip("\ufeff"): c for c in lk16.columns}
+    dorset16 = lk16[lk16[cols["pfa16nm"]] == "Dorset"]
+    districts = sorted(set(dorset16[cols["lad16nm"]]) - {"Bournemouth", "Poole"})
+    assert len(districts) == 6 and "Christchurch" in districts
+    ew = "population/census2021_ew/"
+    lsoa = pd.read_csv(shared_path(shared_data, ew + "ts021_ethnic_group_lsoa21.csv"))
+    look = pd.read_csv(shared_path(shared_data, ew + "lookup_lsoa21_ward24_ltla24.csv"))
+    unitary = int(lsoa.merge(look, on="lsoa21_code").query("ltla24_code == 'E06000059'")["total_residents"].sum())
+    for level in (None, "la"):
+        with pytest.raises(UnknownAreaError) as err:
+            find_area("Dorset County Council", level=level)
+        msg = str(err.value)
+        assert "Dorset County Council was abolished on 2019-04-01" in msg
+        assert all(d in msg for d in districts)
+        assert f"({unitary:,} residents)" in msg and "exactly the CSP 'Dorset' (E22000367" in msg
+    # the CSP of that name covers the unitary and part of BCP (ONS's December 2024 lookup) ...
+    lk = pd.read_csv(shared_path(shared_data, LOOKUP))
+    assert set(lk.loc[lk["csp24_code"] == "E22000367", "ltla24_name"]) == {"Dorset", "Bournemouth, Christchurch and Poole"}
+    assert find_area("Dorset County Council", level="csp")["code"] == "E22000367"
+    # ... and the council formed in 2019 is still found by its own name
+    assert find_area("Dorset Council") == {"level": "la", "code": "E06000059", "name": "Dorset"}
