@@ -239,7 +239,9 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     whose CSPs are Aylesbury Vale, Chiltern, South Bucks and Wycombe; ``find_area("Aylesbury Vale")``:
     a CSP covering Buckinghamshire); when it names a district abolished by a merger since 2016
     (``"Harrogate"``, ``"Christchurch"``, ``"Taunton Deane"``) it names the successor, the CSP and
-    where the district's own population is; when it names a police force area (``"Merseyside"`` at
+    where the district's own population is; ``"Dorset County Council"`` (abolished in 2019, whose
+    area is the unitary Dorset and Christchurch, now in BCP: the CSP ``"Dorset"``) is refused at
+    ``level="la"``, saying so, and not taken for the smaller unitary Dorset; when it names a police force area (``"Merseyside"`` at
     ``level="la"`` or ``"csp"``) it says so, with the force's police.uk id (:func:`force_id`) and the
     areas it covers, and offers close matches only among those areas (never ``"Tameside"``, a
     look-alike in another force); otherwise it lists the close matches, a misspelt force among them
@@ -280,6 +282,8 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     for code, name in names.items():
         if q in (str(code).lower(), str(name).lower()):
             return {"level": lvl, "code": str(code), "name": str(name)}
+    if lvl == "la" and _FORMER_COUNTY.fullmatch(_typed_key(str(query))):
+        raise UnknownAreaError(f"no la named or coded {query!r}: {_former_dorset()}", "query")
     typed = _typed_match(query, lvl)
     if typed is not None:
         return {"level": lvl, "code": typed, "name": str(names[typed])}
@@ -300,7 +304,8 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
         raise UnknownAreaError(f"{query!r} is not one of the 43 territorial police forces of England and Wales, "
                                "which are the force areas saferstats knows (Census populations, boundaries)", "query")
     q = _canonical(query)  # "Folkestone & Hythe", "Barrow in Furness": the name the explanations know
-    other = _other_level(q, lvl) or _former_district(q, lvl) or _recoded(q, lvl)
+    # "Carlisle" at level "la" is both a CSP and the district it follows, abolished in 2023: say both
+    other = "; ".join(h for h in (_other_level(q, lvl), _former_district(q, lvl)) if h) or _recoded(q, lvl)
     if other:
         raise UnknownAreaError(f"no {lvl} named or coded {query!r}: {other}", "query")
     codes = _aliases(lvl).get(q, ()) if lvl != "force" else ()
@@ -365,6 +370,25 @@ def _typed_key(text: str) -> str:
     t = re.sub(r"[,\-]", " ", t)
     t = re.sub(r"\bsaint\b", "st", t)
     return " ".join(t.split())
+
+
+#: "Dorset County Council": the county council abolished in 2019 whose area is not the unitary
+#: authority of its name (Christchurch went to Bournemouth, Christchurch and Poole). The other county
+#: councils abolished since (Buckinghamshire, North Yorkshire, Somerset) are their unitary's area.
+_FORMER_COUNTY = re.compile(r"(?:the\s+)?dorset\s+county\s+council")
+
+
+def _former_dorset() -> str:
+    """What "Dorset County Council" is now, as a sentence for the error. Until session 29 it was
+    taken as the unitary Dorset of 2019, 50,127 residents short of the county council's area."""
+    areas = bundled_table("census2021_areas.csv.gz").set_index("code")
+    pop = areas[list(BROAD_GROUPS)].sum(axis=1)
+    return ("Dorset County Council was abolished on 2019-04-01; its area (the districts Christchurch, East Dorset, "
+            "North Dorset, Purbeck, West Dorset and Weymouth and Portland) is now Dorset (E06000059) and "
+            "Christchurch, which went to 'Bournemouth, Christchurch and Poole' (E06000058): exactly the CSP 'Dorset' "
+            f"(E22000367; find_area('Dorset', level='csp'), Census 2021 {int(pop['E22000367']):,} residents). "
+            "find_area('Dorset Council') is the unitary authority formed in 2019, without Christchurch "
+            f"({int(pop['E06000059']):,} residents)")
 
 
 _COUNCIL_TAIL = re.compile(r"\s+(?:(?:city|county|borough|district|metropolitan borough|county borough|"
@@ -1595,6 +1619,20 @@ def _geojson_file(p: Path, what: str) -> Any:
         raise BoundaryError(f"{what} file {str(p)!r} could not be read as GeoJSON: {exc}", what) from exc
 
 
+def _refuse_topojson(gj: Mapping[str, Any], what: str) -> None:
+    """Refuse a TopoJSON ``Topology`` given as ``what`` (``"boundaries"``, ``"study_area"``), naming its
+    layers and how to convert one. ONS publishes outlines as TopoJSON too (ONSvisual/uk-topojson):
+    say so, not "not GeoJSON" nor "a 'Topology' geometry is not an area" (StudyArea until session 29)."""
+    if gj.get("type") != "Topology":
+        return
+    layers = ", ".join(repr(k) for k in (gj.get("objects") or {}))
+    raise BoundaryError(
+        f"{what}: TopoJSON (layers {layers}), not GeoJSON: convert one layer first, e.g. "
+        "geopandas.read_file(path, layer='ltla').set_crs(4326) (GDAL's TopoJSON driver sets no CRS) or "
+        "mapshaper '-o format=geojson', and pass the GeoDataFrame or GeoJSON; where a layer holds several "
+        "years' areas (ONS 'start'/'end' properties), keep one year's", what)
+
+
 def _user_areas(boundaries: Any, code: str | None, name: str | None) -> _Areas:
     gj: Any
     if hasattr(boundaries, "geometry") and hasattr(boundaries, "crs") and hasattr(boundaries, "to_crs"):
@@ -1612,14 +1650,8 @@ def _user_areas(boundaries: Any, code: str | None, name: str | None) -> _Areas:
         raise BoundaryError(
             f"boundaries must be a GeoJSON dict, a path to a GeoJSON file or a GeoDataFrame, got {type(boundaries).__name__}",
             "boundaries")
-    if isinstance(gj, Mapping) and gj.get("type") == "Topology":
-        # ONS publishes outlines as TopoJSON too (ONSvisual/uk-topojson): say so, not "not GeoJSON"
-        layers = ", ".join(repr(k) for k in (gj.get("objects") or {}))
-        raise BoundaryError(
-            f"boundaries are TopoJSON (layers {layers}), not GeoJSON: convert one layer first, e.g. "
-            "geopandas.read_file(path, layer='ltla').set_crs(4326) (GDAL's TopoJSON driver sets no CRS) or "
-            "mapshaper '-o format=geojson', and pass the GeoDataFrame or GeoJSON; where a layer holds several "
-            "years' areas (ONS 'start'/'end' properties), keep one year's", "boundaries")
+    if isinstance(gj, Mapping):
+        _refuse_topojson(gj, "boundaries")
     if not isinstance(gj, Mapping) or gj.get("type") != "FeatureCollection" or not isinstance(gj.get("features"), list):
         raise BoundaryError("boundaries must be a GeoJSON FeatureCollection", "boundaries")
     crs = str(((gj.get("crs") or {}).get("properties") or {}).get("name", ""))
@@ -1721,7 +1753,12 @@ def assign_area(
     a fine lookup grid whose interior cells need no polygon test, parallel, GIL released. A point
     exactly on a boundary shared by two areas goes to the area east of it (north, for an east-west
     boundary): one area, never two (``saferstats::geography::areas``). Overlapping user areas:
-    the first listed wins.
+    the first listed wins, and the points in more than one area are counted in
+    ``.attrs["overlapping"]`` with a warning naming the areas. A boundary file of several years
+    overlaps itself: ONS's TopoJSON 2014-2023 (layer ``ltla``, read with
+    ``geopandas.read_file(path, layer="ltla").set_crs(4326)``) holds Harrogate (to 2022) beside
+    North Yorkshire (from 2023) and Taunton Deane (to 2018) beside Somerset; keep one year's
+    areas with its ``start``/``end`` properties first.
 
     ``tolerance_m``: a point in no area but within this many metres of one (e.g. a police.uk snap
     point on a bridge or a sea wall, just outside the generalised outlines) is given the nearest
@@ -1762,12 +1799,14 @@ def assign_area(
                                     "level")
         areas = _user_areas(boundaries, code, name)
         ids = areas.index.locate(np.ascontiguousarray(lo), np.ascontiguousarray(la))
+        overlapping = _overlapping(areas, lo, la, ids)
         snapped = _snap(areas, lo, la, ids, float(tolerance_m))
         out = _frame(ids, areas.codes, areas.names, index)
         counts = {"missing_coordinates": int((~(np.isfinite(la) & np.isfinite(lo))).sum())}
         counts["no_area"] = int((ids < 0).sum()) - counts["missing_coordinates"]
         out = _report(out, counts)
         out.attrs["snapped"] = snapped
+        out.attrs["overlapping"] = overlapping
         return out
     if code is not None or name is not None:
         raise InvalidInputError("`code`/`name` name the columns of your own boundaries= only", "code" if code else "name")
@@ -1823,6 +1862,36 @@ def assign_area(
         out.attrs["csp_from_nearest_district"] = n_nearest
     out.attrs["snapped"] = snapped
     return out
+
+
+def _overlapping(areas: _Areas, lon: np.ndarray, lat: np.ndarray, ids: np.ndarray) -> int:
+    """How many points lie in more than one of the user's ``areas`` (each given the first listed by
+    ``ids``), with a warning naming the pairs. Found by locating the points again in the areas listed
+    in reverse: a point in one area (or on a shared edge, which goes east) gets the same area both
+    ways. Without it, ONS's TopoJSON 2014-2023 (districts abolished by mergers beside the authorities
+    formed from them) silently put points of North Yorkshire in Harrogate and of Somerset in Taunton
+    Deane, an area abolished in 2019."""
+    n = len(areas.codes)
+    found = np.flatnonzero(ids >= 0)
+    if n < 2 or not found.size:
+        return 0
+    rev = _Areas(areas.codes[::-1], areas.names[::-1], areas.rings[::-1])
+    back = rev.index.locate(np.ascontiguousarray(lon[found]), np.ascontiguousarray(lat[found]))
+    other = np.where(back >= 0, n - 1 - back, -1)
+    both = found[(other >= 0) & (other != ids[found])]
+    if not both.size:
+        return 0
+    second = other[(other >= 0) & (other != ids[found])]
+    pairs = pd.Series(1, index=pd.MultiIndex.from_arrays([ids[both], second])).groupby(level=[0, 1]).size()
+    pairs = pairs.sort_values(ascending=False, kind="stable")
+    named = [f"{areas.names[a]!r} ({areas.codes[a]}) over {areas.names[b]!r} ({areas.codes[b]}): {k:,}"
+             for (a, b), k in pairs.head(3).items()]
+    more = f" and {len(pairs) - 3:,} more pairs" if len(pairs) > 3 else ""
+    warn_user(f"{both.size:,} of {len(ids):,} points lie in more than one of the boundaries' areas, and each was "
+              f"given the first listed ({'; '.join(named)}{more}); overlapping areas are usually of several years "
+              "(ONS's TopoJSON 2014-2023 holds the districts abolished by mergers beside the authorities formed "
+              "from them): keep the areas of one year (.attrs['overlapping'] counts these points)")
+    return int(both.size)
 
 
 def _snap(areas: _Areas, lon: np.ndarray, lat: np.ndarray, ids: np.ndarray, tol_m: float) -> int:
@@ -2000,6 +2069,7 @@ def _geojson_crs(gj: Mapping[str, Any]) -> int | None:
 def _polygons_of(geom: Mapping[str, Any], what: str) -> list[tuple[np.ndarray, bool]]:
     """(ring, is_hole) of a GeoJSON Polygon/MultiPolygon/Feature/FeatureCollection/GeometryCollection."""
     t = geom.get("type")
+    _refuse_topojson(geom, what)
     if t == "FeatureCollection":
         return [p for f in geom.get("features") or [] for p in _polygons_of(f, what)]
     if t == "Feature":
@@ -2040,7 +2110,10 @@ class StudyArea:
       National Grid metres; ``crs=4326`` or ``crs=27700`` says so. Features with a name property
       (``LAD24NM``, ``ltla24_name``) name the area when they are one ("Watford (polygon)"); features
       of several names are taken together with a warning (a whole boundary file is every district
-      in it): pass the rows or feature of the area you mean.
+      in it): pass the rows or feature of the area you mean. TopoJSON (ONS's ``uk-topojson``) is
+      refused with its layers: convert one with ``geopandas.read_file(path, layer="ltla").set_crs(4326)``
+      and pass the rows of the area (a district abolished by a merger, such as Harrogate, is drawn
+      this way: its name alone is refused).
 
     Method: exact point-in-polygon (the even-odd rule, so holes and several parts need no
     orientation) in Rust, in longitude/latitude for lat/lon points and on the British National
