@@ -1385,6 +1385,19 @@ impl<'a> Problem<'a> {
         Some((determined, rest))
     }
 
+    /// The piece of hidden cell `c`'s block that [`Problem::pinned`] judges it in: the block, or,
+    /// where a hidden zero of the block lifts the bound of 1 and some of its cells are determined,
+    /// the linked cells left around `c` once those are taken as published (`None` when `c` is
+    /// itself determined there).
+    fn piece_of(&self, hidden: &[bool], c: usize) -> Option<Vec<usize>> {
+        let block = self.block_of(hidden, c);
+        match self.split_determined(&block, &self.floor_one(&block)) {
+            None => Some(block),
+            Some((determined, _)) if determined.contains(&c) => None,
+            Some((_, rest)) => Some(self.block_of(&rest, c)),
+        }
+    }
+
     /// The cells of one linked block of hidden cells that the relations and the known lower bounds
     /// fix. The feasible directions d (relations: A·d = 0) may not lower a cell at its bound
     /// (d_z ≥ 0). One linear programme, maximising Σ t_z with d_z ≥ t_z, 0 ≤ t_z ≤ 1, finds the
@@ -1582,11 +1595,15 @@ impl<'a> Problem<'a> {
     ) -> Result<Vec<usize>> {
         const TRIES: usize = 12;
         let n = self.values.len();
+        // judged as [`Problem::pinned`] does: in the piece of c's block left once the block's
+        // determined cells are taken as published (a determined cell is pinned itself)
         let still_pinned = |hidden: &[bool], c: usize| -> Result<bool> {
-            let block = self.block_of(hidden, c);
-            Ok(self
-                .pinned_block(&block, &self.floor_one(&block))?
-                .contains(&c))
+            match self.piece_of(hidden, c) {
+                Some(piece) => Ok(self
+                    .pinned_block(&piece, &self.floor_one(&piece))?
+                    .contains(&c)),
+                None => Ok(true),
+            }
         };
         let published = |hidden: &[bool], j: usize| {
             !hidden[j] && self.kinds[j] == CellKind::Count && self.values[j] > 0.0
@@ -1610,7 +1627,10 @@ impl<'a> Problem<'a> {
                         freed = true;
                         break;
                     }
-                    let floor = self.floor_one(&self.block_of(hidden, c));
+                    let piece = self
+                        .piece_of(hidden, c)
+                        .unwrap_or_else(|| self.block_of(hidden, c));
+                    let floor = self.floor_one(&piece);
                     let Some(path) = self.cycle_through(sides, hidden, c, &floor) else {
                         break;
                     };
@@ -1640,16 +1660,22 @@ impl<'a> Problem<'a> {
                 let near = self.cheapest_in(&self.relations_of(&block), |j| published(hidden, j));
                 // hiding more only frees more, so if hiding all the candidates at once leaves c
                 // pinned, no one of them frees it alone: one linear programme instead of TRIES
+                // (with no candidate the programme would be the one just solved: skipped)
                 let trial = &near[..near.len().min(TRIES)];
-                for &j in trial {
-                    hidden[j] = true;
-                }
-                let together = still_pinned(hidden, c);
-                for &j in trial {
-                    hidden[j] = false;
-                }
+                let together = if trial.is_empty() {
+                    true
+                } else {
+                    for &j in trial {
+                        hidden[j] = true;
+                    }
+                    let pinned = still_pinned(hidden, c);
+                    for &j in trial {
+                        hidden[j] = false;
+                    }
+                    pinned?
+                };
                 let mut pick = None;
-                for &j in trial.iter().take(if together? { 0 } else { TRIES }) {
+                for &j in trial.iter().take(if together { 0 } else { TRIES }) {
                     hidden[j] = true;
                     let freed = !still_pinned(hidden, c)?;
                     hidden[j] = false;
