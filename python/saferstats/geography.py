@@ -1875,7 +1875,7 @@ def _overlapping(areas: _Areas, lon: np.ndarray, lat: np.ndarray, ids: np.ndarra
     found = np.flatnonzero(ids >= 0)
     if n < 2 or not found.size:
         return 0
-    rev = _Areas(areas.codes[::-1], areas.names[::-1], areas.rings[::-1])
+    rev = _Areas(list(areas.codes[::-1]), list(areas.names[::-1]), areas.rings[::-1])
     back = rev.index.locate(np.ascontiguousarray(lon[found]), np.ascontiguousarray(lat[found]))
     other = np.where(back >= 0, n - 1 - back, -1)
     both = found[(other >= 0) & (other != ids[found])]
