@@ -867,12 +867,17 @@ def suppress(
     is exactly a small count plus one to three other rows of its stratum raises a
     :class:`SaferstatsWarning` naming them (it may be a subtotal); ``totals={}`` says there are none.
     A named total that is not the sum of its parts as given is warned of and listed in
-    ``.attrs["totals_not_adding_up"]`` (``row``, ``column``, ``total``, ``parts_sum``, ``missing``,
-    ``rounded_to``, ``missing_sum``): parts missing a count (hidden at source) whose sum the total less
+    ``.attrs["totals_not_sums"]`` (there when ``totals`` names any; ``row``, ``column``, ``total``,
+    ``parts_sum``, ``missing``, ``rounded_to``, ``missing_sum``): parts missing a count (hidden at
+    source) whose sum the total less
     the published parts gives, widened by ± 2 a part where the parts' counts are all multiples of 5
     (rounded, as NHS England's are) — 2023-24 Section 136, independent providers: "All providers" 377
     less 160 and 215 leaves 0 to 6 for the 21 hidden, so each is at most 6 — or placeholders or
     rounded counts that do not add up, where the audit's tie does not hold.
+
+    >>> p = pd.DataFrame({"org_name": ["A", "B", "C", "D", "All providers"], "count": [2, 40, 0, 52, 94]})
+    >>> suppress(p, totals={"org_name": "All providers"})["count"].tolist()
+    ['[c]', '[c]', 0, 52, 94]
 
     A small whole number (``0 < n < threshold``) in a ``note`` column ("1 search, none with a known
     outcome", as :func:`outcome_test` says of a group whose searches all lack an outcome) is a count
@@ -1315,7 +1320,8 @@ def suppress(
                   "a value below the threshold (e.g. 1) so it is hidden and protected with the rest, or publish no "
                   "totals; listed in .attrs['missing_counts']")
     out.attrs["missing_counts"] = absent
-    out.attrs["totals_not_adding_up"] = not_adding_up
+    if total_rows:  # totals named (the reader's "totals_not_adding_up" is of its file, not carried over)
+        out.attrs["totals_not_sums"] = not_adding_up
     out.attrs["suppression"] = log
     out.attrs["roles"] = {**roles, "sums": [{"total": t, "parts": list(p)} | ({"not_in_rows": x} if x else {})
                                             for (t, p), x in zip(sums, sums_fail)]}
@@ -1482,11 +1488,11 @@ def _total_rows(table: pd.DataFrame, totals: Any) -> list[tuple[Any, Any, list[A
     >>> _total_rows(t, {"org": "All"}), _total_rows(t, {"All": ["A", "B"]})
     ([('org', 'All', ['A', 'B'])], [(None, 'All', ['A', 'B'])])
     """
-    example = ("e.g. {'Other': ['Chinese', 'Any other']} (a total's label to its parts' labels), or "
+    example = ("E.g. {'Other': ['Chinese', 'Any other']} (a total's label to its parts' labels), or "
                "{'org_name': 'All providers'} (a column to the label of its total row: every other row of the "
                "column is a part)")
     if not isinstance(totals, Mapping):
-        raise InvalidInputError(f"`totals` must be a mapping, {example}; got {totals!r}", "totals")
+        raise InvalidInputError(f"`totals` must be a mapping; got {totals!r}. {example}", "totals")
     out: list[tuple[Any, Any, list[Any]]] = []
     for k, v in totals.items():
         if isinstance(v, str) or not isinstance(v, Sequence):
@@ -1494,10 +1500,12 @@ def _total_rows(table: pd.DataFrame, totals: Any) -> list[tuple[Any, Any, list[A
                 col, lab = (v, k) if v in table.columns else (None, v)  # the column and label the other way round
                 cols = [col] if col is not None else [c for c in table.columns
                                                       if str(lab) in {str(x) for x in table[c].tolist()}]
-                call = f"totals={{{cols[0]!r}: {lab!r}}}" if cols else f"totals={{{lab!r}: [<its parts' labels>]}}"
-                raise InvalidInputError(f"`totals`: {k!r}: {v!r} is neither a column of the table mapped to the label "
-                                        f"of its total row nor a total's label mapped to a list of its parts; "
-                                        f"{example}. For this table: {call}", "totals")
+                both = col is None and bool(cols) and str(k) in {str(x) for x in table[cols[0]].tolist()}
+                call = (f"totals={{{k!r}: [{v!r}, <its other parts>]}}" if both  # two labels: a total and a part
+                        else f"totals={{{cols[0]!r}: {lab!r}}}" if cols else f"totals={{{lab!r}: [<its parts' labels>]}}")
+                raise InvalidInputError(f"`totals` must map the label of a total row to the labels of its parts, or a "
+                                        f"column to the label of its total row; got {k!r}: {v!r}. {example}. For this "
+                                        f"table: {call}", "totals")
             labels = [x for x in dict.fromkeys(table[k].tolist())]
             if str(v) not in {str(x) for x in labels}:
                 raise InvalidInputError(f"`totals`: column {k!r} has no row labelled {v!r} (its total row)", "totals")
@@ -1506,7 +1514,7 @@ def _total_rows(table: pd.DataFrame, totals: Any) -> list[tuple[Any, Any, list[A
                 raise InvalidInputError(f"`totals`: column {k!r} has no rows besides its total {v!r}", "totals")
             out.append((k, v, parts))
         elif not len(v):
-            raise InvalidInputError(f"`totals`: {k!r} has no parts; {example}", "totals")
+            raise InvalidInputError(f"`totals`: {k!r} has no parts. {example}", "totals")
         else:
             out.append((None, k, list(v)))
     return out
@@ -1535,7 +1543,7 @@ def _label_totals(table: pd.DataFrame, keys: list[Any], totals: list[tuple[Any, 
                 continue
             for c in counts:
                 cells.sum_to([int(cell_of[c][i]) for i in ps], int(cell_of[c][t[0]]))
-                bad = _total_check(table, c, total, t[0], ps, vals[c])
+                bad = _total_check(table, c, total, int(t[0]), [int(i) for i in ps], vals[c])
                 if bad is not None:
                     found.append(bad)
     return found
@@ -1566,13 +1574,13 @@ def _total_check(table: pd.DataFrame, c: Any, label: Any, t: int, ps: Sequence[i
         msg = (f"{head} leaves {tv - s:g} for its {len(missing)} part(s) missing a count (rows {missing[:5]}"
                f"{' ...' if len(missing) > 5 else ''}){how}: a reader of the published total knows their sum is "
                f"{low:g} to {high:g}, so each is at most {high:g}. A missing count is outside the audit: give the true "
-               "counts where you have them (.attrs['totals_not_adding_up'])")
+               "counts where you have them (.attrs['totals_not_sums'])")
     else:
         msg = (f"{head} is {tv - s:+g} off: the total is not the sum of its parts as given{how}, but the audit ties "
                "them (a hidden part protected as if it were exactly the total less the rest), so it protects against "
                "a relation that does not hold. Placeholder values for counts hidden at source (or rounded counts) "
                "do this. Give the true counts, or "
-               "leave the total row out and say totals={} (.attrs['totals_not_adding_up'])")
+               "leave the total row out and say totals={} (.attrs['totals_not_sums'])")
     return {"row": table.index[t], "column": c, "total": tv, "parts_sum": s, "missing": missing,
             "rounded_to": 5 if rounded else None, "missing_sum": (low, high) if missing else None, "message": msg}
 

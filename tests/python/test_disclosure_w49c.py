@@ -53,8 +53,8 @@ def test_a_total_row_named_by_its_column_is_accepted_and_bounds_the_hidden_provi
     out, said = _said(suppress, t, totals={"org_name": "All providers"})
     # the same tie as the label form
     out2, _ = _said(suppress, t, totals={"All providers": [n for n in t["org_name"] if n != "All providers"]})
-    assert out.attrs["totals_not_adding_up"] == out2.attrs["totals_not_adding_up"]
-    (bad,) = out.attrs["totals_not_adding_up"]
+    assert out.attrs["totals_not_sums"] == out2.attrs["totals_not_sums"]
+    (bad,) = out.attrs["totals_not_sums"]
     parts = t[t["org_name"] != "All providers"]
     hand_sum = parts["count"].sum()                      # 160 + 215, NaN skipped
     published = parts["count"].dropna().to_numpy()
@@ -80,7 +80,7 @@ def test_placeholders_for_counts_hidden_at_source_do_not_add_up_and_are_named(sh
     out, said = _said(suppress, filled, totals={"org_name": "All providers"})
     hand = filled.loc[filled["org_name"] != "All providers", "count"].sum()
     assert hand == 396
-    (bad,) = out.attrs["totals_not_adding_up"]
+    (bad,) = out.attrs["totals_not_sums"]
     assert (bad["total"], bad["parts_sum"], bad["missing"], bad["missing_sum"]) == (377, hand, [], None)
     assert any("'All providers' (row 7) 'count' 377 less its 23 part(s) with a count (396) is -19 off" in s
                for s in said)
@@ -96,7 +96,7 @@ def test_exact_counts_with_the_total_row_leave_no_hidden_count_recoverable(share
     assert truth["count"].sum() - truth.loc[total_row, "count"] == truth.loc[total_row, "count"]
     for kw in ({}, {"round_to": 5}):
         out, _ = _said(suppress, truth, totals={"org_name": "All providers"}, **kw)
-        assert out.attrs["totals_not_adding_up"] == []
+        assert out.attrs["totals_not_sums"] == []
         assert out.loc[0, "count"] == "[c]"
         a = Attack()
         a.table("t", out, truth, ["count"])
