@@ -1287,7 +1287,8 @@ def suppress(
         if maybe:
             warn_user(f"row(s) that may be totals of other rows, which would give hidden counts back: "
                       f"{'; '.join(maybe[:4])}{' ...' if len(maybe) > 4 else ''}. If they are, name them: "
-                      "totals={'<total label>': ['<part>', ...]}; totals={} if the table has no total rows")
+                      "totals={'<total label>': ['<part>', ...]}, or totals={'<column>': '<total label>'} where "
+                      "every other row of its column is a part; totals={} if the table has no total rows")
     if round_to is not None and roles["derived"]:
         warn_user(f"round_to={round_to:g}: the derived columns {roles['derived']} still come from the unrounded "
                   "counts, from which the exact counts can be worked back; publish them from rounded counts or "
@@ -1317,7 +1318,8 @@ def suppress(
         warn_user(f"suppress: {len(absent)} count(s) are missing ({where}): a missing count is taken as outside every "
                   "total, so it is neither protected nor protection for other hidden counts. If it is a count hidden at "
                   "source that published totals still include (NHS England's '*'), those totals give it back: give it "
-                  "a value below the threshold (e.g. 1) so it is hidden and protected with the rest, or publish no "
+                  "a value below the threshold (e.g. 1) so it is hidden and protected with the rest (values that add up "
+                  "to a total row of the table: else the tie is false, .attrs['totals_not_sums']), or publish no "
                   "totals; listed in .attrs['missing_counts']")
     out.attrs["missing_counts"] = absent
     if total_rows:  # totals named (the reader's "totals_not_adding_up" is of its file, not carried over)

@@ -113,3 +113,13 @@ def test_totals_errors_show_the_call_to_write(shared_data):
         suppress(t, totals={"providers": "All providers"})
     with pytest.raises(InvalidInputError, match="column 'org_name' has no row labelled 'All'"):
         suppress(t, totals={"org_name": "All"})
+
+
+def test_the_may_be_a_total_warning_gives_the_column_form(shared_data):
+    t = _providers(shared_data)
+    truth = t.assign(count=t["count"].fillna(0).astype(int))
+    truth.loc[0, "count"] = 2
+    _, said = _said(suppress, truth)
+    msg = next(s for s in said if s.startswith("row(s) that may be totals"))
+    assert "'All providers' (377) = 'ST MAGNUS HOSPITAL' 2 + 'NAVIGO HEALTH AND SOCIAL CARE CIC' 160" in msg
+    assert "or totals={'<column>': '<total label>'} where every other row of its column is a part" in msg
