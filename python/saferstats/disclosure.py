@@ -1536,18 +1536,28 @@ def _label_totals(table: pd.DataFrame, keys: list[Any], totals: list[tuple[Any, 
             raise InvalidInputError(f"`totals`: no column of the table has all of the labels {[total, *parts]}",
                                     "totals")
         labels = np.array([str(x) for x in table[col].tolist()], dtype=object)
-        strata = _groups(table, [k for k in keys if k != col])
+        # a key that is another name of the same row (org_id beside org_name) is no stratum: taken for one,
+        # every row was a stratum of its own and the total was tied to nothing, silently
+        aliases = {k for k in keys if k != col and (table.groupby(col, dropna=False)[k].nunique(dropna=False) <= 1).all()
+                   and (table.groupby(k, dropna=False)[col].nunique(dropna=False) <= 1).all()}
+        strata = _groups(table, [k for k in keys if k != col and k not in aliases])
+        tied = False
         for g in np.unique(strata):
             rows = np.flatnonzero(strata == g)
             t = [i for i in rows if labels[i] == str(total)]
             ps = [i for i in rows if labels[i] in {str(p) for p in parts} and labels[i] != str(total)]
             if len(t) != 1 or not ps:
                 continue
+            tied = True
             for c in counts:
                 cells.sum_to([int(cell_of[c][i]) for i in ps], int(cell_of[c][t[0]]))
                 bad = _total_check(table, c, total, int(t[0]), [int(i) for i in ps], vals[c])
                 if bad is not None:
                     found.append(bad)
+        if not tied:
+            raise InvalidInputError(f"`totals`: the total {total!r} (column {col!r}) has no part in its stratum of the "
+                                    f"other keys {[k for k in keys if k != col]} in any row: name the keys (`keys=`) so "
+                                    "that a total and its parts differ only in that column", "totals")
     return found
 
 

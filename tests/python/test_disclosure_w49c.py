@@ -123,3 +123,20 @@ def test_the_may_be_a_total_warning_gives_the_column_form(shared_data):
     msg = next(s for s in said if s.startswith("row(s) that may be totals"))
     assert "'All providers' (377) = 'ST MAGNUS HOSPITAL' 2 + 'NAVIGO HEALTH AND SOCIAL CARE CIC' 160" in msg
     assert "or totals={'<column>': '<total label>'} where every other row of its column is a part" in msg
+
+
+def test_a_total_beside_an_id_column_is_tied_not_skipped(shared_data):
+    # the file's shape: org_id beside org_name. Both were taken as keys, so each row was a stratum of
+    # its own and the named total was tied to nothing, silently; now org_id is another name of the row
+    raw = pd.read_csv(shared_path(shared_data, MHA), dtype=str, keep_default_na=False)
+    rows = raw[(raw["OrganisationBreakdown"] == "Independent Health Provider")
+               & (raw["measureSubcategory"] == "Section 136") & (raw["Demographic"] == "All")]
+    t = pd.DataFrame({"org_id": rows["OrgID"].to_numpy(), "org_name": rows["OrgName"].to_numpy(),
+                      "count": pd.to_numeric(rows["Total_Count"], errors="coerce").fillna(1).to_numpy()})
+    parts = [n for n in t["org_name"] if n != "All providers"]
+    out, said = _said(suppress, t, totals={"All providers": parts})
+    (bad,) = out.attrs["totals_not_sums"]
+    assert (bad["total"], bad["parts_sum"]) == (377, t.loc[t["org_name"] != "All providers", "count"].sum()) == (377, 396)
+    lonely = pd.DataFrame({"area": ["A", "B", "All"], "year": [2020, 2020, 2021], "n": [2, 9, 11]})
+    with pytest.raises(InvalidInputError, match="the total 'All' .* has no part in its stratum"):
+        suppress(lonely, keys=["area", "year"], totals={"area": "All"})
