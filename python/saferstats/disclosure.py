@@ -861,9 +861,23 @@ def suppress(
     British + Irish + Any other White) are named in ``totals``, by their labels:
     ``totals={"Other Ethnic Groups": ["Chinese", "Any Other Ethnic Group"]}`` ties, in every
     stratum (the same values of the other keys), the total's counts to the sum of its parts, so a
-    hidden part is not published as the total minus the rest. Without ``totals`` a row whose count
+    hidden part is not published as the total minus the rest. A total row of a column whose parts are
+    all the column's other rows is named by the column: ``totals={"org_name": "All providers"}`` (NHS
+    England's independent providers with their "All providers" row). Without ``totals`` a row whose count
     is exactly a small count plus one to three other rows of its stratum raises a
     :class:`SaferstatsWarning` naming them (it may be a subtotal); ``totals={}`` says there are none.
+    A named total that is not the sum of its parts as given is warned of and listed in
+    ``.attrs["totals_not_sums"]`` (there when ``totals`` names any; ``row``, ``column``, ``total``,
+    ``parts_sum``, ``missing``, ``rounded_to``, ``missing_sum``): parts missing a count (hidden at
+    source) whose sum the total less
+    the published parts gives, widened by ± 2 a part where the parts' counts are all multiples of 5
+    (rounded, as NHS England's are) — 2023-24 Section 136, independent providers: "All providers" 377
+    less 160 and 215 leaves 0 to 6 for the 21 hidden, so each is at most 6 — or placeholders or
+    rounded counts that do not add up, where the audit's tie does not hold.
+
+    >>> p = pd.DataFrame({"org_name": ["A", "B", "C", "D", "All providers"], "count": [2, 40, 0, 52, 94]})
+    >>> suppress(p, totals={"org_name": "All providers"})["count"].tolist()
+    ['[c]', '[c]', 0, 52, 94]
 
     A small whole number (``0 < n < threshold``) in a ``note`` column ("1 search, none with a known
     outcome", as :func:`outcome_test` says of a group whose searches all lack an outcome) is a count
@@ -993,10 +1007,7 @@ def suppress(
     if reference is not None and (not isinstance(reference, Mapping) or any(c not in table.columns for c in reference)):
         raise InvalidInputError(f"`reference` must map column names of the table to values, got {reference!r}",
                                 "reference")
-    if totals is not None and (not isinstance(totals, Mapping) or any(
-            isinstance(v, str) or not isinstance(v, Sequence) or not len(v) for v in totals.values())):
-        raise InvalidInputError("`totals` must map the label of a total row to the labels of its parts, e.g. "
-                                f"{{'Other': ['Chinese', 'Any other']}}; got {totals!r}", "totals")
+    total_rows = None if totals is None else _total_rows(table, totals)
     declared = _declared_totals(published_totals, by_list)
     counts = roles["counts"]
     n = len(table)
@@ -1153,8 +1164,10 @@ def suppress(
     # Section 136 derived totals (conversion = s2 + s3, ...) in a table of measures
     if "measure" in table.columns:
         _measure_totals(table, rest, cell_of, cells)
-    if totals is not None:
-        _label_totals(table, key_cols, totals, [c for c in counts if c in cell_of], cell_of, cells)
+    not_adding_up: list[dict[str, Any]] = []
+    if total_rows is not None:
+        not_adding_up = _label_totals(table, key_cols, total_rows, [c for c in counts if c in cell_of], cell_of,
+                                      cells, vals)
     # a count column that is the sum of others in every row (use of force's mental_health = mental +
     # physical_and_mental, a "Total" column) is tied to its parts: taken for a count of its own it was
     # published beside a hidden part (Hertfordshire's less lethal weapons: 71 beside mental 69 gave
@@ -1274,7 +1287,8 @@ def suppress(
         if maybe:
             warn_user(f"row(s) that may be totals of other rows, which would give hidden counts back: "
                       f"{'; '.join(maybe[:4])}{' ...' if len(maybe) > 4 else ''}. If they are, name them: "
-                      "totals={'<total label>': ['<part>', ...]}; totals={} if the table has no total rows")
+                      "totals={'<total label>': ['<part>', ...]}, or totals={'<column>': '<total label>'} where "
+                      "every other row of its column is a part; totals={} if the table has no total rows")
     if round_to is not None and roles["derived"]:
         warn_user(f"round_to={round_to:g}: the derived columns {roles['derived']} still come from the unrounded "
                   "counts, from which the exact counts can be worked back; publish them from rounded counts or "
@@ -1296,15 +1310,20 @@ def suppress(
         else:
             msg += f" can be worked back from {where}: secondary suppression is off"
         warn_user(msg)
+    for bad in not_adding_up:
+        warn_user(bad.pop("message"))
     absent = [{"row": table.index[i], "column": c} for c in counts for i in np.flatnonzero(np.isnan(vals[c])).tolist()]
     if absent:
         where = ", ".join(f"row {a['row']!r} {a['column']!r}" for a in absent[:5]) + (" ..." if len(absent) > 5 else "")
         warn_user(f"suppress: {len(absent)} count(s) are missing ({where}): a missing count is taken as outside every "
                   "total, so it is neither protected nor protection for other hidden counts. If it is a count hidden at "
                   "source that published totals still include (NHS England's '*'), those totals give it back: give it "
-                  "a value below the threshold (e.g. 1) so it is hidden and protected with the rest, or publish no "
+                  "a value below the threshold (e.g. 1) so it is hidden and protected with the rest (values that add up "
+                  "to a total row of the table: else the tie is false, .attrs['totals_not_sums']), or publish no "
                   "totals; listed in .attrs['missing_counts']")
     out.attrs["missing_counts"] = absent
+    if total_rows:  # totals named (the reader's "totals_not_adding_up" is of its file, not carried over)
+        out.attrs["totals_not_sums"] = not_adding_up
     out.attrs["suppression"] = log
     out.attrs["roles"] = {**roles, "sums": [{"total": t, "parts": list(p)} | ({"not_in_rows": x} if x else {})
                                             for (t, p), x in zip(sums, sums_fail)]}
@@ -1461,25 +1480,121 @@ def _label_column(table: pd.DataFrame, keys: list[Any], labels: Sequence[Any]) -
     return None
 
 
-def _label_totals(table: pd.DataFrame, keys: list[Any], totals: Mapping[Any, Sequence[Any]], counts: list[Any],
-                  cell_of: dict[Any, np.ndarray], cells: Cells) -> None:
-    """``totals`` (label of a total row -> labels of its parts): Σ parts = total in every stratum of the
-    other keys, per count column. A part absent from a stratum is taken as not there (zero)."""
-    for total, parts in totals.items():
-        col = _label_column(table, keys, [total, *parts])
+def _total_rows(table: pd.DataFrame, totals: Any) -> list[tuple[Any, Any, list[Any]]]:
+    """``suppress(totals=)`` checked: ``(column or None, total label, part labels)`` for each total.
+    ``{label: [parts]}`` names a total by its label and its parts; ``{column: label}`` names a total
+    row of ``column`` whose parts are every other row of that column (a table of providers with its
+    "All providers" row).
+
+    >>> t = pd.DataFrame({"org": ["A", "B", "All"], "n": [2, 9, 11]})
+    >>> _total_rows(t, {"org": "All"}), _total_rows(t, {"All": ["A", "B"]})
+    ([('org', 'All', ['A', 'B'])], [(None, 'All', ['A', 'B'])])
+    """
+    example = ("E.g. {'Other': ['Chinese', 'Any other']} (a total's label to its parts' labels), or "
+               "{'org_name': 'All providers'} (a column to the label of its total row: every other row of the "
+               "column is a part)")
+    if not isinstance(totals, Mapping):
+        raise InvalidInputError(f"`totals` must be a mapping; got {totals!r}. {example}", "totals")
+    out: list[tuple[Any, Any, list[Any]]] = []
+    for k, v in totals.items():
+        if isinstance(v, str) or not isinstance(v, Sequence):
+            if k not in table.columns:
+                col, lab = (v, k) if v in table.columns else (None, v)  # the column and label the other way round
+                cols = [col] if col is not None else [c for c in table.columns
+                                                      if str(lab) in {str(x) for x in table[c].tolist()}]
+                both = col is None and bool(cols) and str(k) in {str(x) for x in table[cols[0]].tolist()}
+                call = (f"totals={{{k!r}: [{v!r}, <its other parts>]}}" if both  # two labels: a total and a part
+                        else f"totals={{{cols[0]!r}: {lab!r}}}" if cols else f"totals={{{lab!r}: [<its parts' labels>]}}")
+                raise InvalidInputError(f"`totals` must map the label of a total row to the labels of its parts, or a "
+                                        f"column to the label of its total row; got {k!r}: {v!r}. {example}. For this "
+                                        f"table: {call}", "totals")
+            labels = [x for x in dict.fromkeys(table[k].tolist())]
+            if str(v) not in {str(x) for x in labels}:
+                raise InvalidInputError(f"`totals`: column {k!r} has no row labelled {v!r} (its total row)", "totals")
+            parts = [x for x in labels if str(x) != str(v) and not pd.isna(x)]
+            if not parts:
+                raise InvalidInputError(f"`totals`: column {k!r} has no rows besides its total {v!r}", "totals")
+            out.append((k, v, parts))
+        elif not len(v):
+            raise InvalidInputError(f"`totals`: {k!r} has no parts. {example}", "totals")
+        else:
+            out.append((None, k, list(v)))
+    return out
+
+
+def _label_totals(table: pd.DataFrame, keys: list[Any], totals: list[tuple[Any, Any, list[Any]]],
+                  counts: list[Any], cell_of: dict[Any, np.ndarray], cells: Cells,
+                  vals: Mapping[Any, np.ndarray]) -> list[dict[str, Any]]:
+    """``totals`` (:func:`_total_rows`): Σ parts = total in every stratum of the other keys, per count
+    column. A part absent from a stratum is taken as not there (zero). Returns each total that is not
+    the sum of its parts as given (with a ``message``): parts missing (hidden at source) that the total
+    less the published parts bounds, or parts that do not add up to it (placeholders, rounding)."""
+    found: list[dict[str, Any]] = []
+    for given_col, total, parts in totals:
+        col = given_col if given_col is not None else _label_column(table, keys, [total, *parts])
         if col is None:
             raise InvalidInputError(f"`totals`: no column of the table has all of the labels {[total, *parts]}",
                                     "totals")
         labels = np.array([str(x) for x in table[col].tolist()], dtype=object)
-        strata = _groups(table, [k for k in keys if k != col])
+        # a key that is another name of the same row (org_id beside org_name) is no stratum: taken for one,
+        # every row was a stratum of its own and the total was tied to nothing, silently
+        aliases = {k for k in keys if k != col and (table.groupby(col, dropna=False)[k].nunique(dropna=False) <= 1).all()
+                   and (table.groupby(k, dropna=False)[col].nunique(dropna=False) <= 1).all()}
+        strata = _groups(table, [k for k in keys if k != col and k not in aliases])
+        tied = False
         for g in np.unique(strata):
             rows = np.flatnonzero(strata == g)
             t = [i for i in rows if labels[i] == str(total)]
             ps = [i for i in rows if labels[i] in {str(p) for p in parts} and labels[i] != str(total)]
             if len(t) != 1 or not ps:
                 continue
+            tied = True
             for c in counts:
                 cells.sum_to([int(cell_of[c][i]) for i in ps], int(cell_of[c][t[0]]))
+                bad = _total_check(table, c, total, int(t[0]), [int(i) for i in ps], vals[c])
+                if bad is not None:
+                    found.append(bad)
+        if not tied:
+            raise InvalidInputError(f"`totals`: the total {total!r} (column {col!r}) has no part in its stratum of the "
+                                    f"other keys {[k for k in keys if k != col]} in any row: name the keys (`keys=`) so "
+                                    "that a total and its parts differ only in that column", "totals")
+    return found
+
+
+def _total_check(table: pd.DataFrame, c: Any, label: Any, t: int, ps: Sequence[int],
+                 v: np.ndarray) -> dict[str, Any] | None:
+    """A total row ``t`` of column ``c`` against its parts ``ps``: None where it is their sum, else what a
+    reader learns (``missing_sum``: the range of the missing parts' sum; the parts' counts taken as
+    rounded to 5, ± 2 each, where all are multiples of 5 and two or more are not 0: NHS England's)."""
+    tv = float(v[t])
+    if not np.isfinite(tv):
+        return None
+    pv = np.array([v[i] for i in ps], dtype=float)
+    given = np.isfinite(pv)
+    s = float(pv[given].sum())
+    missing = [table.index[ps[j]] for j in np.flatnonzero(~given).tolist()]
+    if not missing and abs(tv - s) < 1e-9:
+        return None
+    rounded = bool(given.any() and np.all(pv[given] % 5 == 0) and np.count_nonzero(pv[given]) >= 2)
+    slack = 2.0 * int(given.sum()) + (2.0 if tv % 5 == 0 else 0.0) if rounded else 0.0
+    low, high = max(0.0, tv - s - slack), tv - s + slack
+    head = (f"`totals`: {label!r} (row {table.index[t]!r}) {c!r} {tv:g} less its {int(given.sum())} "
+            f"part(s) with a count ({s:g})")
+    how = (f"; the parts' counts are multiples of 5 (taken as rounded to 5, ± 2 each{', the total too' if tv % 5 == 0 else ''})"
+           if rounded else "")
+    if missing:
+        msg = (f"{head} leaves {tv - s:g} for its {len(missing)} part(s) missing a count (rows {missing[:5]}"
+               f"{' ...' if len(missing) > 5 else ''}){how}: a reader of the published total knows their sum is "
+               f"{low:g} to {high:g}, so each is at most {high:g}. A missing count is outside the audit: give the true "
+               "counts where you have them (.attrs['totals_not_sums'])")
+    else:
+        msg = (f"{head} is {tv - s:+g} off: the total is not the sum of its parts as given{how}, but the audit ties "
+               "them (a hidden part protected as if it were exactly the total less the rest), so it protects against "
+               "a relation that does not hold. Placeholder values for counts hidden at source (or rounded counts) "
+               "do this. Give the true counts, or "
+               "leave the total row out and say totals={} (.attrs['totals_not_sums'])")
+    return {"row": table.index[t], "column": c, "total": tv, "parts_sum": s, "missing": missing,
+            "rounded_to": 5 if rounded else None, "missing_sum": (low, high) if missing else None, "message": msg}
 
 
 def _subtotal_candidates(table: pd.DataFrame, keys: list[Any], vals: dict[Any, np.ndarray],
