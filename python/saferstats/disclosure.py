@@ -1667,16 +1667,16 @@ def _merged_into() -> dict[str, frozenset[str]]:
     West and Taunton in 2019, Somerset in 2023): the bundled former districts' successors
     (``census2021_former_la.csv.gz``: East Suffolk, Bournemouth, Christchurch and Poole, 2019; ...
     North Yorkshire, 2023) and the 2019 mergers Census 2021 cannot split
-    (``geography._MERGED_2019``: West Suffolk, Dorset, Somerset West and Taunton), named from the
+    (``geography.MERGED_2019``: West Suffolk, Dorset, Somerset West and Taunton), named from the
     2016 lookup. A label beside districts it was made of may be their total, whatever its words
     ("West Suffolk" = "Forest Heath" + "St Edmundsbury")."""
     from . import datasets
-    from .geography import _MERGED_2019, bundled_table
+    from .geography import MERGED_2019, bundled_table
 
     former = bundled_table("census2021_former_la.csv.gz")
     old = datasets.census2011_by_la().drop_duplicates("la_code").set_index("la_code")["la"]
     steps = [(str(r.la), str(r.la_code), str(r.successor), str(r.successor_code)) for r in former.itertuples()]
-    steps += [(str(old[code]), code, name, now) for code, (name, now) in _MERGED_2019.items() if code in old.index]
+    steps += [(str(old[code]), code, name, now) for code, (name, now) in MERGED_2019.items() if code in old.index]
     nxt: dict[str, set[str]] = {}  # name or code -> the next authority's name and code
     same: dict[str, str] = {}  # a district's name <-> its code (Somerset West and Taunton: E07000246)
     for name, code, new, new_code in steps:

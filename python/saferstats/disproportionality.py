@@ -1193,7 +1193,7 @@ def _align_force(pop: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
     return out
 
 
-def _left_out_csp(dropped: Any, value: Any) -> str | None:
+def left_out_csp(dropped: Any, value: Any) -> str | None:
     """Why the population table has no row for the CSP ``value`` (name or code), where
     :func:`~saferstats.read_census_ethnicity` left it out of the Census 2021 table by local
     authority at ``level="csp"`` (a CSP that is part of an authority split across CSPs: Wycombe, of
@@ -1205,9 +1205,9 @@ def _left_out_csp(dropped: Any, value: Any) -> str | None:
     >>> rec = {"source_file": "ltla.csv", "source_line": 7, "csp": "Wycombe", "csp_code": "E22000318",
     ...        "csp_residents": 180669, "reason": "in Wycombe CSP (E22000318), left out at level='csp' as its "
     ...        "total would be short (lacking its part of Buckinghamshire (E06000060))"}
-    >>> _left_out_csp([rec], "E22000318")
+    >>> left_out_csp([rec], "E22000318")
     'ltla.csv, the Census 2021 table by local authority, cannot give the residents of Wycombe CSP (E22000318, 180,669 residents by LSOA counts), where searches are placed: the CSP lacks its part of Buckinghamshire (E06000060) (line 7), so read_census_ethnicity left it out'
-    >>> _left_out_csp([rec], "Chiltern") is None
+    >>> left_out_csp([rec], "Chiltern") is None
     True
     """
     recs = [r for r in (dropped or []) if isinstance(r, dict) and "csp_residents" in r
@@ -1233,7 +1233,7 @@ def _no_population(row: pd.Series, join: list[str], pop: pd.DataFrame, hint: str
     for k in join:
         vals = pop[k].astype(str).unique()
         if str(row[k]) not in set(vals):
-            left = _left_out_csp(dropped, row[k]) if k in ("csp", "csp_code") else None
+            left = left_out_csp(dropped, row[k]) if k in ("csp", "csp_code") else None
             if left is not None:
                 return UnknownAreaError(
                     f"{msg}: {k} {str(row[k])!r} is not in it: {left}. Pass as population the Census 2021 TS021 table "

@@ -642,7 +642,7 @@ def _aliases(level: str) -> dict[str, tuple[str, ...]]:
 
 #: Districts of 2016 abolished in the April 2019 mergers that Census 2021 LSOAs cannot split exactly
 #: (not in ``census_population("former_la")``): 2016 code -> (authority formed in 2019, 2024 successor code).
-_MERGED_2019 = {
+MERGED_2019 = {
     "E07000201": ("West Suffolk", "E07000245"), "E07000204": ("West Suffolk", "E07000245"),
     "E07000049": ("Dorset", "E06000059"), "E07000050": ("Dorset", "E06000059"), "E07000051": ("Dorset", "E06000059"),
     "E07000052": ("Dorset", "E06000059"), "E07000053": ("Dorset", "E06000059"),
@@ -707,11 +707,11 @@ def _former_district(q: str, level: str) -> str:
     from . import datasets
 
     old = datasets.census2011_by_la().drop_duplicates("la_code")
-    hit = old[((old["la"].str.lower() == q) | (old["la_code"].str.lower() == q)) & old["la_code"].isin(_MERGED_2019)]
+    hit = old[((old["la"].str.lower() == q) | (old["la_code"].str.lower() == q)) & old["la_code"].isin(MERGED_2019)]
     if not len(hit):
         return ""
     r = hit.iloc[0]
-    formed, code = _MERGED_2019[str(r["la_code"])]
+    formed, code = MERGED_2019[str(r["la_code"])]
     csps = lk[lk["la_code"] == code].drop_duplicates("csp_code")
     later = f" ({code})" if names.get(code) == formed else f", since part of {names[code]!r} ({code})"
     where = (f"find_area({names[code]!r}, level='la') for the authority now" if level == "la" else

@@ -953,9 +953,9 @@ def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = No
         ax.legend(handles=[Patch(facecolor="white", edgecolor="#999999", label="outside the study area")], fontsize=7,
                   loc="upper left", bbox_to_anchor=(0.0, -0.08), borderaxespad=0.0)
     if title is None and layer != "kde":  # a grid's metres, "cells of 97.5 m" (until session 29 "97.5099 × 97.5099")
-        from .hotspot._common import _cells_said
+        from .hotspot._common import cells_said
 
-        title = f"{layer.capitalize()} per cell ({_cells_said(result.cell_size)})"
+        title = f"{layer.capitalize()} per cell ({cells_said(result.cell_size)})"
     kernel = f"{result.kernel}, " if result.kernel else ""
     ax.set_title(title or f"Kernel density ({kernel}bandwidth {result.bandwidth:,.0f})", fontsize=10)
     return ax

@@ -1,7 +1,7 @@
 """Session 29 (w48c): small leftovers.
 
 1. ``plot_kde``'s title of a hotspot grid's other layers says the cell size with its unit, as
-   every other cell size (``_cells_said``): "Count per cell (cells of 97.5 m)", not
+   every other cell size (``cells_said``): "Count per cell (cells of 97.5 m)", not
    "cells of 97.5099 × 97.5099".
 2. ``Weights.lattice(mask=)``'s refusal says a flat mask is read "row by row of {ncols} values".
 3. ``read_stop_search``, ``read_street_crime`` (``_street_inputs``) and ``read_mid_year_population``

@@ -657,7 +657,7 @@ def _size_said(v: float) -> str:
     """A cell size as a headline says it: whole metres as they are, otherwise to a tenth of a
     metre (3 significant figures under 10): sfhotspot's rule under 100 m is not rounded, and
     Watford's extent gave "cells of 97.5099 m" until session 28, now "97.5 m"
-    (:func:`_cells_said` adds the unit).
+    (:func:`cells_said` adds the unit).
 
     >>> _size_said(100.0), _size_said(97.50994655905757), _size_said(1234.56), _size_said(2.345678)
     ('100', '97.5', '1,234.6', '2.35')
@@ -667,13 +667,13 @@ def _size_said(v: float) -> str:
     return f"{v:,.1f}" if abs(v) >= 10 else f"{v:.3g}"
 
 
-def _cells_said(cell_size: float, grid_type: str = "square", unit: str = " m") -> str:
+def cells_said(cell_size: float, grid_type: str = "square", unit: str = " m") -> str:
     """"cells of 97.5 m" (square) / "cells 200 m across" (hex: ``cell_size`` is its width across
     the flats): the one wording of a cell size in a headline or warning, the size as
     :func:`_size_said` and ``unit`` after it (``""`` where the coordinates are the caller's own
     units, a :class:`KdeResult` of ``per_km2=False``).
 
-    >>> _cells_said(97.50994655905757), _cells_said(200, "hex"), _cells_said(0.5, unit="")
+    >>> cells_said(97.50994655905757), cells_said(200, "hex"), cells_said(0.5, unit="")
     ('cells of 97.5 m', 'cells 200 m across', 'cells of 0.5')
     """
     size = _size_said(cell_size)
@@ -705,7 +705,7 @@ def _warn_map_points(fn: str, cell_size: float, counts: np.ndarray, n_points: in
     warn_user(f"{fn}: {share:.0%} of the {int(n):,} events counted are in cells that each hold a single map location "
               f"({int(single.sum()):,} of the {int((counts > 0).sum()):,} cells with events; {n_locations:,} distinct "
               f"locations in all{busiest}): police.uk publishes each record at one of a set of anonymised map points "
-              f"('On or near ...'), so with {_cells_said(cell_size, grid_type)} the grid maps those points, not where the events "
+              f"('On or near ...'), so with {cells_said(cell_size, grid_type)} the grid maps those points, not where the events "
               "were, and the cells between them are empty because no point falls in them, not because nothing happened "
               "there (a hot spot of such cells is one anonymised point). Use cells several times larger (a hundred "
               "metres or more in a town centre) or a kernel density with a bandwidth of a few hundred metres")

@@ -19,7 +19,7 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, warn_user
-from ._common import (_bounds, _cells_said, _choice, _core_terms, _distinct_points, _drop_missing, _finite_xy,
+from ._common import (_bounds, cells_said, _choice, _core_terms, _distinct_points, _drop_missing, _finite_xy,
                       _float_arg, _given, _int_arg, _left_out_said, _points_in, _row_error, _seed, _series, _size_said,
                       _warn_map_points, _warn_peak_one_location, _warn_stretched, _warn_wide_bandwidth,
                       _weighted_points)
@@ -216,7 +216,7 @@ class HotspotGrid(Result):
         coordinates being metres (until session 26 "cells of 100", no unit; a hexagon's
         ``cell_size`` is the distance between side-by-side centres, its width across the flats),
         rounded as :func:`_size_said` (``cell_size`` keeps the value)."""
-        return f"{self.ncols} × {self.nrows} {self.grid_type} {_cells_said(self.cell_size, self.grid_type)}"
+        return f"{self.ncols} × {self.nrows} {self.grid_type} {cells_said(self.cell_size, self.grid_type)}"
 
     def _unit(self, layer: str) -> str:
         """" per km²" after the values of a density layer: ``kde`` of :func:`hotspot_kde`, ``kde_a``

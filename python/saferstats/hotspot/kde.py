@@ -12,7 +12,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._results import Result
 from ..exceptions import InvalidInputError, warn_user
-from ._common import (_area_named, _bounds, _cells_said, _choice, _distinct_points, _drop_missing, _ExcelMixin, _finite_xy,
+from ._common import (_area_named, _bounds, cells_said, _choice, _distinct_points, _drop_missing, _ExcelMixin, _finite_xy,
                       _left_out_said,
                       _float_arg, _given, _points_in, _row_error, _warn_map_points, _warn_peak_one_location,
                       _warn_stretched, _warn_wide_bandwidth, _weighted_points)
@@ -78,7 +78,7 @@ class KdeResult(_ExcelMixin, Result):
         where = "" if self.in_study_area is None else f" ({int(self.in_study_area.sum()):,} in the study area)"
         of = "cells" if self.in_study_area is None else "the study area's cells"
         m = self._metres()
-        return (f"{nx} × {ny} {_cells_said(self.cell_size, unit=m)}{where}; {self.kernel} kernel, bandwidth {self.bandwidth:,.6g}{m}; "
+        return (f"{nx} × {ny} {cells_said(self.cell_size, unit=m)}{where}; {self.kernel} kernel, bandwidth {self.bandwidth:,.6g}{m}; "
                 f"peak {peak:.6g} {self.units} at ({px:,.6g}, {py:,.6g}); {self._zero_share():.0%} of {of} zero"
                 + _left_out_said(self.missing_coordinates, outside=self.outside_study_area))
 
@@ -93,7 +93,7 @@ class KdeResult(_ExcelMixin, Result):
         q = np.nanpercentile(d[d > 0], [50, 90, 99]) if (d > 0).any() else [np.nan] * 3
         area = "" if self.in_study_area is None else f" ({d.size:,} in the study area; the figures below are of those)"
         m = self._metres()
-        rows = [("grid", f"{self.density.shape[1]} × {self.density.shape[0]} {_cells_said(self.cell_size, unit=m)}{area}"),
+        rows = [("grid", f"{self.density.shape[1]} × {self.density.shape[0]} {cells_said(self.cell_size, unit=m)}{area}"),
                 ("kernel, bandwidth", f"{self.kernel}, {self.bandwidth:,.6g}{m}"),
                 ("peak density", f"{peak:.6g} {self.units} at x = {px:,.6g}, y = {py:,.6g}"),
                 ("non-zero cells: median / 90th / 99th percentile", " / ".join(f"{v:.4g}" for v in q)),

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..disproportionality import _left_out_csp
+from ..disproportionality import left_out_csp
 from ..geography import display_name
 from .config import ConfigError
 
@@ -410,7 +410,7 @@ def refuse_left_out_csp(exc: Exception, pop: pd.DataFrame | None, path: Any) -> 
     of an authority split across CSPs, Wycombe of Buckinghamshire, which an authority table cannot
     give): the table by LSOA gives it. Any other error: nothing."""
     said = re.search(r"\b(csp|csp_code) '([^']*)' is not in it", str(exc))
-    left = None if pop is None or said is None else _left_out_csp(pop.attrs.get("dropped"), said.group(2))
+    left = None if pop is None or said is None else left_out_csp(pop.attrs.get("dropped"), said.group(2))
     if left is None:
         return
     raise ConfigError(
