@@ -1087,7 +1087,10 @@ def poisson_trend(
     not allow for over-dispersion: groups whose χ²/df is above 1.5 are named in a
     :class:`~saferstats.SaferstatsWarning`; read ``dispersion_ratio`` (national
     race hate crime 2011/12-2018/19: 268.9, so the Poisson interval 13.85%-14.16% is √268.9 = 16
-    times too narrow; quasi-Poisson 11.48%-16.59%), or pass ``"auto"``.
+    times too narrow; quasi-Poisson 11.48%-16.59%), or pass ``"auto"``. Series of one call that
+    run over different periods (Table 2's offences from 2012/13, its strands from 2011/12) are
+    named in a :class:`~saferstats.SaferstatsWarning` with each one's first and last period: their
+    APCs are not over the same years.
 
     Monthly and quarterly counts (``docs/methods/trends.md``, "Monthly counts: the season"): the
     model has no term for the time of year, so a seasonal swing is read as trend and as
@@ -1346,7 +1349,6 @@ def poisson_trend(
         names = "; ".join(f"{_key_text(g) if keys else 'the series'}: {note}" for g, note in skipped[:10])
         more = f" (and {len(skipped) - 10} more)" if len(skipped) > 10 else ""
         warn_user(f"poisson_trend: no trend estimated for {len(skipped)} group(s) — {names}{more}")
-    _warn_different_spans(out, [g for g, _ in groups])
     if dispersion == "poisson":
         _warn_overdispersed(out["dispersion_ratio"].to_numpy(dtype=float), [g for g, _ in groups], bool(keys))
     season = [] if terms else _warn_season("poisson_trend", out, groups, y, pop, t, keys, float(confidence))
@@ -1360,6 +1362,7 @@ def poisson_trend(
     _warn_recording_changes("poisson_trend", recording, keys)
     touched = footnoted(data, labels, flat)
     _warn_footnotes("poisson_trend", touched, f"{'the trends run' if keys else 'the trend runs'} over")
+    _warn_different_spans(out, [g for g, _ in groups])
     if population is not None:  # a calendar `year` beside financial years (add_rates and year_on_year say it too)
         warn_calendar_year_on_financial_years("poisson_trend", data, population, period)
     out.attrs["same_population"] = _warn_same_population("poisson_trend", data, population, period, keys, trend=True)
