@@ -1735,8 +1735,8 @@ def compare_trends(
     if choice_option("dispersion", dispersion, _DISPERSIONS, _DISPERSION_ALIASES) == "poisson":
         # the comparator's χ²/df, fitted over each area's periods: the comparator's figure, not the area's
         _warn_overdispersed(b["dispersion_ratio"].to_numpy(dtype=float), list(b[keys].itertuples(index=False, name=None)),
-                            True, f"{name} less each area" if subtract else str(name),
-                            f"compare_trends (the comparator, {name}{' less each area' if subtract else ''})")
+                            True, str(name), f"compare_trends (the comparator, {name}{' less each area' if subtract else ''})",
+                            less=subtract)
     with core_errors():
         # each fit's residual df (its periods less every coefficient); a trend not estimated has none
         dfs = {f"df_{k}": np.where(np.isfinite(f["beta"].to_numpy(float)), f["df_resid"].to_numpy(float), np.nan)
@@ -2143,13 +2143,14 @@ def _warn_few_df_compared(groups: list[Any], method_a: np.ndarray, df_a: np.ndar
 
 
 def _warn_overdispersed(ratio: np.ndarray, groups: list[Any], grouped: bool, comparator: str | None = None,
-                        who: str = "poisson_trend") -> None:
+                        who: str = "poisson_trend", less: bool = False) -> None:
     """Name the groups a plain Poisson fit describes badly: Pearson χ²/df above 1.5 (the threshold of
     ``dispersion="auto"``) makes the Poisson interval and p-value too narrow by √(χ²/df).
 
     With ``comparator`` (:func:`compare_trends`' comparator fitted over each area's periods) the
     figures are the comparator's: one figure where every area's gives the same, named once under the
-    comparator's name, else each as the comparator's over that area's periods."""
+    comparator's name, else each as the comparator's over that area's periods (``less``: the
+    comparator less that area)."""
     over = np.flatnonzero(ratio > 1.5)
     if not over.size:
         return
@@ -2158,11 +2159,12 @@ def _warn_overdispersed(ratio: np.ndarray, groups: list[Any], grouped: bool, com
     if comparator is None:
         names = "; ".join(f"{_key_text(groups[i]) if grouped else 'the series'} {ratio[i]:.1f}" for i in worst[:5])
         where = f"in {len(over)} of {len(ratio)} group(s): {names}{more}"
-    elif len({f"{ratio[i]:.1f}" for i in over}) == 1:
+    elif len({f"{ratio[i]:.1f}" for i in over}) == 1 and not less:
         where = (f"in the comparator's own series: {comparator} {ratio[worst[0]]:.1f}, one figure over the periods "
                  f"of {len(over)} of {len(ratio)} area(s), the comparator's, not the areas'")
     else:
-        names = "; ".join(f"{comparator} over {_key_text(groups[i])}'s periods {ratio[i]:.1f}" for i in worst[:5])
+        whose = [f"less {_key_text(groups[i])}" if less else f"over {_key_text(groups[i])}'s periods" for i in worst[:5]]
+        names = "; ".join(f"{comparator} {w} {ratio[i]:.1f}" for w, i in zip(whose, worst[:5]))
         where = f"in the comparator's own series over {len(over)} of {len(ratio)} area(s)' periods: {names}{more}"
     warn_user(f"{who}: the counts vary more than a Poisson model allows (Pearson χ²/df above 1.5 "
               f"{where}); the Poisson intervals and p-values are too "

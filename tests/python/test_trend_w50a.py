@@ -128,3 +128,20 @@ def test_same_periods_say_nothing_of_spans(table2: Path) -> None:
         warnings.simplefilter("always")
         saferstats.poisson_trend(st, by="strand", population=None, period="period")
     assert not [m for m in _messages(caught) if "trends cover different periods" in m]
+
+
+def test_subtracted_comparator_names_each_figure_as_the_comparator_less_that_area() -> None:
+    rng = np.random.default_rng(1)
+    counts = {a: np.array([int(rng.poisson(200) * (1 + 0.6 * rng.random())) for _ in range(10)], dtype=float)
+              for a in "ABC"}
+    total = sum(counts.values())
+    d = pd.DataFrame([{"area": a, "period": 2010 + i, "count": c[i], "population": 3e5 if a == "All" else 1e5}
+                      for a, c in {**counts, "All": total}.items() for i in range(10)])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        saferstats.compare_trends(d, comparator="All", by="area", subtract=True)
+    comp = [m for m in _messages(caught) if m.startswith("compare_trends (the comparator, All less each area)")
+            and "vary more than a Poisson model allows" in m]
+    assert len(comp) == 1
+    for a in "ABC":  # the comparator less the area, a rate on population 3e5 - 1e5: a constant offset
+        assert f"All less '{a}' {_dispersion(total - counts[a]):.1f}" in comp[0]
