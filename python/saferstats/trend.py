@@ -1087,7 +1087,10 @@ def poisson_trend(
     not allow for over-dispersion: groups whose χ²/df is above 1.5 are named in a
     :class:`~saferstats.SaferstatsWarning`; read ``dispersion_ratio`` (national
     race hate crime 2011/12-2018/19: 268.9, so the Poisson interval 13.85%-14.16% is √268.9 = 16
-    times too narrow; quasi-Poisson 11.48%-16.59%), or pass ``"auto"``.
+    times too narrow; quasi-Poisson 11.48%-16.59%), or pass ``"auto"``. Series of one call that
+    run over different periods (Table 2's offences from 2012/13, its strands from 2011/12) are
+    named in a :class:`~saferstats.SaferstatsWarning` with each one's first and last period: their
+    APCs are not over the same years.
 
     Monthly and quarterly counts (``docs/methods/trends.md``, "Monthly counts: the season"): the
     model has no term for the time of year, so a seasonal swing is read as trend and as
@@ -1359,6 +1362,7 @@ def poisson_trend(
     _warn_recording_changes("poisson_trend", recording, keys)
     touched = footnoted(data, labels, flat)
     _warn_footnotes("poisson_trend", touched, f"{'the trends run' if keys else 'the trend runs'} over")
+    _warn_different_spans(out, [g for g, _ in groups])
     if population is not None:  # a calendar `year` beside financial years (add_rates and year_on_year say it too)
         warn_calendar_year_on_financial_years("poisson_trend", data, population, period)
     out.attrs["same_population"] = _warn_same_population("poisson_trend", data, population, period, keys, trend=True)
@@ -1370,6 +1374,27 @@ def poisson_trend(
     out.attrs["intervals"] = (_Z_INTERVALS if not use_t else _T_INTERVALS if terms is None
                               else "Student t on the residual df (df_resid: the periods less every coefficient)")
     return out
+
+
+#: The words of :func:`_warn_different_spans` (:func:`compare_trends`' comparator runs over each area's periods).
+_SPANS_TEXT = "trends cover different periods"
+
+
+def _warn_different_spans(out: pd.DataFrame, groups: list[Any]) -> None:
+    """Say when the series of one call run over different periods (Home Office Table 2: offences
+    from 2012/13, the strands from 2011/12): their APCs are then not over the same years. Each span,
+    its first and last period, with the series that have it (the longest list last)."""
+    spans: dict[tuple[str, str], list[str]] = {}
+    for g, first, last in zip(groups, out["first_period"], out["last_period"]):
+        spans.setdefault((plain(first), plain(last)), []).append(_key_text(g))
+    if len(spans) < 2:
+        return
+    shown = "; ".join(
+        f"{', '.join(names[:6])}{f' (and {len(names) - 6} more)' if len(names) > 6 else ''} {a} to {b}"
+        for (a, b), names in sorted(spans.items(), key=lambda kv: len(kv[1])))
+    warn_user(f"poisson_trend: the {_SPANS_TEXT} ({len(spans)} spans of first to last period: {shown}), so their "
+              "APCs are not over the same years: compare them over the periods they share (first_period, "
+              "last_period)")
 
 
 def _fitted_first_count(out: pd.DataFrame, first: list[int], t: np.ndarray, pop: np.ndarray) -> np.ndarray:
@@ -1701,11 +1726,17 @@ def compare_trends(
                     # the comparator is fitted over the area's periods: a gap there is the area's (or a period
                     # left out of both), said once by the area's fit, not as the comparator's own; its season
                     # check, repeated for each area, is said once below
-                    skip=("have periods missing inside their series", _FEW_DF_TEXT, _NO_SEASON_TEXT)
+                    skip=("have periods missing inside their series", _FEW_DF_TEXT, _NO_SEASON_TEXT, _OVERDISPERSED_TEXT,
+                          _SPANS_TEXT)
                     # a comparator of the same table runs over the area's periods: their footnotes, said once
                     + (() if isinstance(comparator, pd.DataFrame) else ("a period the source footnotes",)))
     _warn_comparator_season(f"compare_trends (the comparator, {name}{' less each area' if subtract else ''})",
                             list(b.attrs.get("season", [])), keys, float(confidence))
+    if choice_option("dispersion", dispersion, _DISPERSIONS, _DISPERSION_ALIASES) == "poisson":
+        # the comparator's χ²/df, fitted over each area's periods: the comparator's figure, not the area's
+        _warn_overdispersed(b["dispersion_ratio"].to_numpy(dtype=float), list(b[keys].itertuples(index=False, name=None)),
+                            True, str(name), f"compare_trends (the comparator, {name}{' less each area' if subtract else ''})",
+                            less=subtract)
     with core_errors():
         # each fit's residual df (its periods less every coefficient); a trend not estimated has none
         dfs = {f"df_{k}": np.where(np.isfinite(f["beta"].to_numpy(float)), f["df_resid"].to_numpy(float), np.nan)
@@ -1980,6 +2011,8 @@ QUASI_Z_WARN_BELOW_DF = 30
 FEW_DF = QUASI_Z_WARN_BELOW_DF
 #: The words of that warning (:func:`compare_trends` says it once for both its fits).
 _FEW_DF_TEXT = "are optimistic on few points"
+#: The words of :func:`_warn_overdispersed` (:func:`compare_trends` says the comparator's under its own name).
+_OVERDISPERSED_TEXT = "vary more than a Poisson model allows"
 #: The words of the season warnings of :func:`_warn_season` (:func:`compare_trends` says the
 #: comparator's once, not once per area: :func:`_warn_comparator_season`).
 _NO_SEASON_TEXT = "and the trend has no"
@@ -2109,17 +2142,32 @@ def _warn_few_df_compared(groups: list[Any], method_a: np.ndarray, df_a: np.ndar
               "intervals (use_t=True: t for every comparison)")
 
 
-def _warn_overdispersed(ratio: np.ndarray, groups: list[Any], grouped: bool) -> None:
+def _warn_overdispersed(ratio: np.ndarray, groups: list[Any], grouped: bool, comparator: str | None = None,
+                        who: str = "poisson_trend", less: bool = False) -> None:
     """Name the groups a plain Poisson fit describes badly: Pearson χ²/df above 1.5 (the threshold of
-    ``dispersion="auto"``) makes the Poisson interval and p-value too narrow by √(χ²/df)."""
+    ``dispersion="auto"``) makes the Poisson interval and p-value too narrow by √(χ²/df).
+
+    With ``comparator`` (:func:`compare_trends`' comparator fitted over each area's periods) the
+    figures are the comparator's: one figure where every area's gives the same, named once under the
+    comparator's name, else each as the comparator's over that area's periods (``less``: the
+    comparator less that area)."""
     over = np.flatnonzero(ratio > 1.5)
     if not over.size:
         return
     worst = over[np.argsort(-ratio[over], kind="stable")]
-    names = "; ".join(f"{_key_text(groups[i]) if grouped else 'the series'} {ratio[i]:.1f}" for i in worst[:5])
     more = f" (and {len(over) - 5} more)" if len(over) > 5 else ""
-    warn_user(f"poisson_trend: the counts vary more than a Poisson model allows (Pearson χ²/df above 1.5 in "
-              f"{len(over)} of {len(ratio)} group(s): {names}{more}); the Poisson intervals and p-values are too "
+    if comparator is None:
+        names = "; ".join(f"{_key_text(groups[i]) if grouped else 'the series'} {ratio[i]:.1f}" for i in worst[:5])
+        where = f"in {len(over)} of {len(ratio)} group(s): {names}{more}"
+    elif len({f"{ratio[i]:.1f}" for i in over}) == 1 and not less:
+        where = (f"in the comparator's own series: {comparator} {ratio[worst[0]]:.1f}, one figure over the periods "
+                 f"of {len(over)} of {len(ratio)} area(s), the comparator's, not the areas'")
+    else:
+        whose = [f"less {_key_text(groups[i])}" if less else f"over {_key_text(groups[i])}'s periods" for i in worst[:5]]
+        names = "; ".join(f"{comparator} {w} {ratio[i]:.1f}" for w, i in zip(whose, worst[:5]))
+        where = f"in the comparator's own series over {len(over)} of {len(ratio)} area(s)' periods: {names}{more}"
+    warn_user(f"{who}: the counts vary more than a Poisson model allows (Pearson χ²/df above 1.5 "
+              f"{where}); the Poisson intervals and p-values are too "
               f"narrow, by a factor of up to {np.sqrt(ratio[worst[0]]):.1f} - use dispersion='quasi' or 'auto' "
               "(or 'negbin')")
 

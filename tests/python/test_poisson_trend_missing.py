@@ -40,6 +40,8 @@ def test_drop_fits_each_group_on_the_periods_it_has():
 def test_nothing_missing_no_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error", SaferstatsWarning)
+        # (offences from 2012/13 beside race from 2011/12 is said since w50a: not this test's point)
+        warnings.filterwarnings("ignore", message="poisson_trend: the trends cover different periods")
         # use_t: normal quasi-Poisson limits on 5-6 df would warn for that (session 11), not for missing rows
         tr = saferstats.poisson_trend(_table().dropna(), population=None, by="strand", missing="drop",
                                       dispersion="quasi", use_t=True)
