@@ -79,45 +79,16 @@ ROWS = [("All", "All", 100), ("Age", "All", 100), ("Age", "18 to 34", 60), ("Age
         ("Ethnicity", "Unknown", 9), ("Gender", "All genders", 99), ("Gender", "Missing", 1)]
 
 
-def test_one_short_mha_breakdown_stays_off_the_console_and_is_said_on_the_page(tmp_path, capsys):
-    assert 50 + 20 + 10 + 5 + 5 == 90 and 100 - (90 + 9) == 1
-    f = tmp_path / "mha.csv"
-    f.write_text(HEAD + "".join(f"2023/24,Short term orders,Section 136,{d},{b},All submissions,MHSDS,All prov,"
-                                f"All providers,{n},0,{n},,,\n" for d, b, n in ROWS))
-    # the premise: the reader warns of one breakdown, in the singular the report's words missed
-    with warnings.catch_warnings(record=True) as seen:
-        warnings.simplefilter("always")
-        t = saferstats.read_mha_annual(f)
-    assert [(x["demographic"], x["in_no_row"]) for x in t.attrs["breakdowns_short"]] == [("Ethnicity", 1.0)]
-    assert any("1 of England's breakdowns covers fewer cases" in str(w.message) for w in seen)
-
-    cfg = tmp_path / "a.toml"
-    cfg.write_text(f'title = "T"\narea = "Merseyside"\n[s136]\nmha_file = "{f}"\n')
-    with warnings.catch_warnings(record=True) as seen:
-        warnings.simplefilter("always")
-        assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "o")]) == 0
-    console = capsys.readouterr()
-    said = [str(w.message) for w in seen] + [console.out, console.err]
-    assert not [m for m in said if "breakdowns_short" in m or "England's breakdowns cover" in m], said
-    page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", (tmp_path / "o" / "index.html").read_text())).split())
-    assert ("10 of the 100 uses recorded by mental health services (10.0%) are in no ethnic group's rate: 9 recorded "
-            "as Not Known or Not Stated, and 1 with no ethnicity row at all.") in page
-
-
-def test_one_mha_breakdown_over_its_total_stays_off_the_console_as_several_did(tmp_path, capsys):
-    """The warning of breakdowns over their total (w49b) was kept off the console in the plural
-    ("2 of England's breakdowns cover more cases", NHS England 2023-24) but not about one."""
-    # Gender 'All genders' 100 + 'Missing' 1 = 101 of 100
-    rows = [r if r[:2] != ("Gender", "All genders") else (*r[:2], 100) for r in ROWS]
-    rows = [r if r[:2] != ("Ethnicity", "Unknown") else (*r[:2], 10) for r in rows]  # ethnicity adds up: 90 + 10
+def _mha_run(tmp_path, capsys, rows):
+    """Write ``rows`` as England's Section 136 rows of an NHS England MHA file; the reader's table and
+    warnings, then every warning and console line of ``saferstats report`` on it, and the page's text."""
     f = tmp_path / "mha.csv"
     f.write_text(HEAD + "".join(f"2023/24,Short term orders,Section 136,{d},{b},All submissions,MHSDS,All prov,"
                                 f"All providers,{n},0,{n},,,\n" for d, b, n in rows))
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
         t = saferstats.read_mha_annual(f)
-    assert [(x["demographic"], x["over_total"]) for x in t.attrs["breakdowns_over"]] == [("Gender", 1.0)]
-    assert any("1 of England's breakdowns covers more cases" in str(w.message) for w in seen)
+    read = [str(w.message) for w in seen]
     cfg = tmp_path / "a.toml"
     cfg.write_text(f'title = "T"\narea = "Merseyside"\n[s136]\nmha_file = "{f}"\n')
     with warnings.catch_warnings(record=True) as seen:
@@ -125,4 +96,28 @@ def test_one_mha_breakdown_over_its_total_stays_off_the_console_as_several_did(t
         assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "o")]) == 0
     console = capsys.readouterr()
     said = [str(w.message) for w in seen] + [console.out, console.err]
+    page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", (tmp_path / "o" / "index.html").read_text())).split())
+    return t, read, said, page
+
+
+def test_one_short_mha_breakdown_stays_off_the_console_and_is_said_on_the_page(tmp_path, capsys):
+    assert 50 + 20 + 10 + 5 + 5 == 90 and 100 - (90 + 9) == 1
+    t, read, said, page = _mha_run(tmp_path, capsys, ROWS)
+    # the premise: the reader warns of one breakdown, in the singular
+    assert [(x["demographic"], x["in_no_row"]) for x in t.attrs["breakdowns_short"]] == [("Ethnicity", 1.0)]
+    assert any("1 of England's breakdowns covers fewer cases" in m for m in read)
+    assert not [m for m in said if "breakdowns_short" in m or "England's breakdowns cover" in m], said
+    assert ("10 of the 100 uses recorded by mental health services (10.0%) are in no ethnic group's rate: 9 recorded "
+            "as Not Known or Not Stated, and 1 with no ethnicity row at all.") in page
+
+
+def test_one_mha_breakdown_over_its_total_stays_off_the_console_as_several_do(tmp_path, capsys):
+    """The warning of breakdowns over their total (w49b) is kept off the console in the plural
+    ("2 of England's breakdowns cover more cases", NHS England 2023-24), and so about one."""
+    # Gender 'All genders' 100 + 'Missing' 1 = 101 of 100
+    rows = [r if r[:2] != ("Gender", "All genders") else (*r[:2], 100) for r in ROWS]
+    rows = [r if r[:2] != ("Ethnicity", "Unknown") else (*r[:2], 10) for r in rows]  # ethnicity adds up: 90 + 10
+    t, read, said, _ = _mha_run(tmp_path, capsys, rows)
+    assert [(x["demographic"], x["over_total"]) for x in t.attrs["breakdowns_over"]] == [("Gender", 1.0)]
+    assert any("1 of England's breakdowns covers more cases" in m for m in read)
     assert not [m for m in said if "breakdowns_over" in m or "England's breakdowns cover" in m], said
