@@ -2097,8 +2097,9 @@ def _as_flags(msg: str, args: argparse.Namespace | None) -> str:
     --multiplier 12000`` for an option the command has (``saferstats disproportionality
     --multiplier``), so that the advice can be followed as written.
 
-    >>> _as_flags("for yearly rates pass multiplier=12000 (12/months)", argparse.Namespace(multiplier=1000.0))
-    'for yearly rates pass --multiplier 12000 (12/months)'
+    >>> _as_flags("pass multiplier=1000 with the target per 1,000, or estimate the over-dispersion with "
+    ...           "multiplier=100000", argparse.Namespace(multiplier=100000.0))
+    'pass --multiplier 1000 with the target per 1,000, or estimate the over-dispersion with --multiplier 100000'
     >>> _as_flags("for yearly rates pass per_year=True (by person-time)", argparse.Namespace(per_year=False))
     'for yearly rates pass --per-year (by person-time)'
     >>> _as_flags("pass missing='drop'", argparse.Namespace(multiplier=1.0))

@@ -148,7 +148,7 @@ def test_demo_tables_readable_on_the_page_machine_names_in_csv(demo_doc):
                "confidence", "ratio_lower"}
     assert headers and not machine & set(headers)
     # (the stop-and-search rates headed for what they are, walk 21)
-    assert "Search rate (per 1,000): lower 95% limit" in headers and "Find rate (%): lower 95% limit" in headers
+    assert "Search rate (per 1,000 a year): lower 95% limit" in headers and "Find rate (%): lower 95% limit" in headers
     assert "p-value" in headers
     assert "Confidence level" not in headers and "Method" not in headers  # constant: stated in the captions
     assert page.count("Limits are 95% confidence intervals.") >= 8

@@ -252,7 +252,8 @@ def test_an_area_with_no_rate_is_said_not_to_be_in_the_funnel():
 
 def test_demo_search_and_find_tables_are_headed_for_what_they_hold(demo_text):
     text, out = demo_text
-    assert "Search rate (per 1,000)" in text and "Search rate (per 1,000): lower 95% limit" in text
+    # (the demo's three months annualised: "a year" in the head, session 29 w50b)
+    assert "Search rate (per 1,000 a year)" in text and "Search rate (per 1,000 a year): lower 95% limit" in text
     assert "Find rate (%): lower 95% limit" in text
     assert header("search_rate_upper") == "Search rate (per 1,000): upper 95% limit"
 

@@ -319,6 +319,10 @@ class DisplayTable:
     columns: list[str] = dataclasses.field(default_factory=list)
 
 
+#: ``attrs`` key of a table's frame: what its search rates are per 1,000 of ("a year", "over the 3
+#: months"; ``report.sections``' stop-and-search table), said in their heads (:func:`display_table`).
+RATE_PER = "rate_per"
+
 #: The caption's words that say a table is from NHS England's Mental Health Act statistics
 #: (``report.sections``' ``s136_mha_*`` tables): their counts are uses of Section 136.
 _NHS_MHA = "(NHS England"
@@ -339,6 +343,10 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
     >>> display_table(pd.DataFrame({"la_name": ["Kingston upon Hull, City of"], "incidents": [9],
     ...                             "significance": ["High (0.025)"]}), "Counts").rows
     [['Kingston upon Hull', '9', 'Above the 95% limit']]
+    >>> rates = pd.DataFrame({"group": ["Black"], "search_rate": [0.7], "search_rate_lower": [0.5]})
+    >>> rates.attrs[RATE_PER] = "over the 3 months"
+    >>> display_table(rates, "Search rates").headers
+    ['Ethnic group', 'Search rate (per 1,000 over the 3 months)', 'Search rate (per 1,000 over the 3 months): lower 95% limit']
     >>> display_table(pd.DataFrame({"ethnic_group": ["White"], "detentions": [10483]}),
     ...               "Section 136 uses per 100,000 by ethnic group, England 2023-24 (NHS England; ...)").headers
     ['Ethnic group', 'Uses of Section 136']
@@ -416,6 +424,10 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
         # NHS England's Mental Health Act statistics count *uses* of Section 136 (measure "Short term
         # orders"), as the caption and the text say, not detentions (police records count those)
         heads[list(df.columns).index("detentions")] = "Uses of Section 136"
+    per = frame.attrs.get(RATE_PER)
+    if per:  # search rates per year or over the months given ([stop_search] annualise = false), in the head too
+        heads = [h.replace("(per 1,000)", f"(per 1,000 {per})") if c.startswith("search_rate") else h
+                 for c, h in zip(df.columns, heads)]
     return DisplayTable(text, heads, rows, numeric, max(lead, 1), list(df.columns))
 
 
