@@ -256,34 +256,24 @@ fn a_determined_secondary_does_not_carry_a_hidden_zero_to_another_block() {
     // again with no hidden zero, and with every hidden count at least 1 it is pinned: 1 1 / 5 5.
     // Now a further cell (row 2's column-0 count, 6) makes the link a cycle: nothing is
     // recoverable, no secondary is determined, nothing is unprotected.
-    #[rustfmt::skip]
-    let v = [
-        0.0, 0.0, 0.0, 6.0, 0.0,
-        5.0, 5.0, 0.0, 0.0, 5.0,
-        6.0, 0.0, 1.0, 1.0, 0.0,
-        6.0, 0.0, 5.0, 5.0, 0.0,
-        0.0, 6.0, 0.0, 6.0, 0.0,
-        5.0, 5.0, 6.0, 0.0, 5.0,
-        5.0, 0.0, 0.0, 0.0, 0.0,
+    let rows: [[f64; 5]; 7] = [
+        [0., 0., 0., 6., 0.],
+        [5., 5., 0., 0., 5.],
+        [6., 0., 1., 1., 0.],
+        [6., 0., 5., 5., 0.],
+        [0., 6., 0., 6., 0.],
+        [5., 5., 6., 0., 5.],
+        [5., 0., 0., 0., 0.],
     ];
+    let v = rows.concat();
     let opts = DisclosureOptions {
         threshold: 6.0,
         ..DisclosureOptions::default()
     };
     let s = suppress(&v, 5, &opts).unwrap();
     assert!(s.unprotected.is_empty(), "{s:?}");
-    let hidden = hidden_of(&s.reason, &[CellKind::Count; 35]);
-    assert!(
-        recoverable(
-            &v,
-            &[CellKind::Count; 35],
-            &hidden,
-            &Relations::margins(7, 5)
-        )
-        .unwrap()
-        .is_empty(),
-        "{s:?}"
-    );
+    // (`check` asserts that no hidden count is recoverable: a small one would have to be listed
+    // unprotected, and a secondary one should have been published)
     check(&v, &[CellKind::Count; 35], &Relations::margins(7, 5), &opts);
 }
 
