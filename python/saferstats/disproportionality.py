@@ -1203,20 +1203,21 @@ def left_out_csp(dropped: Any, value: Any) -> str | None:
     (:func:`saferstats.report.inputs.refuse_left_out_csp`).
 
     >>> rec = {"source_file": "ltla.csv", "source_line": 7, "csp": "Wycombe", "csp_code": "E22000318",
-    ...        "csp_residents": 180669, "reason": "in Wycombe CSP (E22000318), left out at level='csp' as its "
-    ...        "total would be short (lacking its part of Buckinghamshire (E06000060))"}
+    ...        "csp_residents": 180669, "lacking": "its part of Buckinghamshire (E06000060)",
+    ...        "reason": "in Wycombe CSP (E22000318), left out at level='csp' as its total would be short "
+    ...        "(lacking its part of Buckinghamshire (E06000060))"}
     >>> left_out_csp([rec], "E22000318")
     'ltla.csv, the Census 2021 table by local authority, cannot give the residents of Wycombe CSP (E22000318, 180,669 residents by LSOA counts), where searches are placed: the CSP lacks its part of Buckinghamshire (E06000060) (line 7), so read_census_ethnicity left it out'
     >>> left_out_csp([rec], "Chiltern") is None
     True
     """
-    recs = [r for r in (dropped or []) if isinstance(r, dict) and "csp_residents" in r
+    recs = [r for r in (dropped or []) if isinstance(r, dict) and "lacking" in r
             and str(value) in (r.get("csp"), r.get("csp_code"))]
     if not recs:
         return None
     r = recs[0]
     lines = ", ".join(str(x["source_line"]) for x in recs)
-    why = str(r["reason"]).split(" (lacking ", 1)[-1][:-1]
+    why = str(r["lacking"])
     return (f"{r['source_file']}, the Census 2021 table by local authority, cannot give the residents of {r['csp']} CSP "
             f"({r['csp_code']}, {r['csp_residents']:,} residents by LSOA counts), where searches are placed: the CSP "
             f"lacks {why} (line{'s' if len(recs) > 1 else ''} {lines}), so read_census_ethnicity left it out")

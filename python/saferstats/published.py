@@ -1821,7 +1821,7 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
       Bournemouth, Poole, Dorset, Aylesbury Vale, ... Wycombe, Corby, ... Waveney, 2,362,267
       residents by LSOA counts), would be short: it is left out, a warning names each with its
       residents and what it lacks, and ``.attrs["dropped"]`` has the file's line of each authority
-      in it (``csp``, ``csp_code``, ``csp_residents``, ``reason``); an authority table cannot split
+      in it (``csp``, ``csp_code``, ``csp_residents``, ``lacking``, ``reason``); an authority table cannot split
       an authority, so for them read the table by LSOA with ``level="csp"``. The former districts
       of Cumberland and Westmorland and Furness are in the file, so their CSPs are whole. An LSOA
       table (``ts021_ethnic_group_lsoa21.csv``) at this level has each LSOA summed into the CSP
@@ -2157,7 +2157,7 @@ def _census_csp_sums(det: pd.DataFrame, places: pd.DataFrame, lk: pd.DataFrame, 
                 dropped.append({"source_file": src.name, "source_line": int(lines[la_code]), "column": "la_code",
                                 "value": la_code, "la": str(rows.loc[rows["la_code"] == la_code, "la"].iloc[0]), "reason": f"in {names.get(c, c)} CSP ({c}), left out at level='csp' "
                                 f"as its total would be short (lacking {why})", "csp": names.get(c, c), "csp_code": c,
-                                "csp_residents": int(residents.get(c, 0))})
+                                "csp_residents": int(residents.get(c, 0)), "lacking": why})
         warn_user(f"read_census_ethnicity: level='csp': {len(short)} Community Safety Partnership(s) are left out, as "
                   f"the file cannot give their totals (an authority table cannot split an authority across its CSPs, "
                   f"nor complete a CSP it covers in part; {int(residents.reindex(list(short)).fillna(0).sum()):,} "
