@@ -1185,13 +1185,14 @@ def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
     out.attrs["repeated_labels"] = _repeated_labels(out, lines, name)
     out.attrs["breakdown_mislabelled"] = _breakdown_mislabelled(out, lines, name)
     out.attrs["totals_not_adding_up"] = _mha_totals_not_adding_up(out, lines)
-    out.attrs["breakdowns_short"] = _mha_breakdowns_short(out, lines, name)
-    out.attrs["breakdowns_over"] = _mha_breakdowns_over(out, lines, name)
+    total_row = _mha_total_row(out)
+    out.attrs["breakdowns_short"] = _mha_breakdowns_short(out, lines, name, total_row)
+    out.attrs["breakdowns_over"] = _mha_breakdowns_over(out, lines, name, total_row)
     rate_per, out.attrs["rates_fit_no_population"] = _mha_rate_per(out, lines)
     out.attrs["rates_not_of_count"] = _mha_england_populations(out, lines, rate_per)
     _warn_rates_not_of_count(out.attrs["rates_not_of_count"], name)
     out["rate_per"] = rate_per
-    out["total_row"] = _mha_total_row(out)
+    out["total_row"] = total_row
     return out
 
 
@@ -1202,14 +1203,33 @@ _MHA_TOTAL_LABEL = {"Gender": "All genders"}
 def _mha_total_row(out: pd.DataFrame) -> np.ndarray:
     """True on each demographic's row of all its groups as published: breakdown "All", or Gender's
     "All genders" (NHS England 2023-24: 15,173 Section 136 uses in England, without "Missing"'s
-    39); a total label under another demographic (a slip listed in ``breakdown_mislabelled``) is
-    not one."""
+    39), where the row is that total. A total label under another demographic (a slip listed in
+    ``breakdown_mislabelled``) is not one, and nor is a total label on a row whose count is below
+    another group's of the same demographic, measure, subcategory and organisation (the cases not
+    placed in a group, :data:`_MHA_NOT_PLACED`, left aside: they are outside Ethnicity's "All"):
+    a total is at least each of its parts, also after rounding to 5. 2023-24, "People subject to
+    repeat detentions" (labels out of order): Age "All" 0 beside "18 to 34" 16,652 (subcategory
+    "1", line 5788), Ethnicity "All" 0 and Gender "All genders" 0 are no totals. A suppressed
+    count is not checked."""
     if not len(out):
         return np.zeros(0, dtype=bool)
     demo, brk = out["demographic"].astype(str), out["breakdown"].astype(str)
     label = demo.map(lambda d: _MHA_TOTAL_LABEL.get(d, "All"))
     total: np.ndarray = ((brk == "All") | (brk == label)).to_numpy(dtype=bool)
-    return total
+    count = out["count"].to_numpy(dtype=float)
+    part = np.where(brk.isin(_MHA_NOT_PLACED).to_numpy() | total, np.nan, count)
+    keys = [c for c in ("year", "measure", "subcategory", "demographic", "organisation_level", "org_id")
+            if c in out.columns]
+    frame = out[keys].astype(str).assign(_part=part)
+    largest = frame.groupby(keys, sort=False, dropna=False)["_part"].transform("max").to_numpy(dtype=float)
+    below = ~np.isnan(count) & ~np.isnan(largest) & (count < largest)
+    return total & ~below
+
+
+#: Breakdowns of cases not placed in any group of their demographic (NHS England 2023-24): outside
+#: Ethnicity's "All" (of known ethnicity), so a total row is not compared with them.
+_MHA_NOT_PLACED = frozenset({"Unknown", "Missing", "Not Known", "Not Stated", "Not stated",
+                             "Not stated/Not known/Invalid"})
 
 
 #: The organisation levels of the MHA main sheet whose rates are per a commissioner's population.
@@ -1397,29 +1417,43 @@ def _mha_totals_not_adding_up(out: pd.DataFrame, lines: np.ndarray) -> list[dict
 
 
 #: England's rows of a breakdown that together cover every case: the demographic's total row and its
-#: row of cases not placed in any group (NHS England 2023-24; the Ethnicity "All" is of known ethnicity).
-_MHA_COVERING = {"Ethnicity": ("All", "Unknown"), "Gender": (_MHA_TOTAL_LABEL["Gender"], "Missing")}
+#: row of cases not placed in any group, where it has one (NHS England 2023-24: the Ethnicity "All" is
+#: of known ethnicity, the Age "All" leaves out Age "Unknown" (3 of "All detentions"), and the IMD "All"
+#: already holds "Not stated/Not known/Invalid": deciles 47,575 + 2,862 = 50,437). A second label
+#: marked optional may be absent (the Age "All" row alone then).
+_MHA_COVERING = {"Age": ("All", "Unknown"), "Ethnicity": ("All", "Unknown"),
+                 "Gender": (_MHA_TOTAL_LABEL["Gender"], "Missing"), "IMD": ("All",)}
+_MHA_COVERING_OPTIONAL = {("Age", "Unknown")}
 
 
-def _mha_breakdowns_short(out: pd.DataFrame, lines: np.ndarray, name: str) -> list[dict[str, Any]]:
-    """England's ("All submissions") breakdowns that cover fewer cases than the same measure's Age
-    "All" row, whose bands add up to it. The Ethnicity "All" row is of known ethnicity, and with
-    "Unknown" should make the total; NHS England 2023-24's Section 136 gives 13,156 + 1,791 = 14,947 of
-    15,212 (the Age bands add to 15,212, genders with "Missing" too): 265 uses are in no ethnicity row
-    (so "All detentions" 1,183 of 50,434; "Discharges following detention" 818; "Uses of CTOs" 34).
-    A share by ethnicity over the ethnicity rows then understates the uses whose ethnicity is not
-    known. Warned about and listed (``source_lines``, the labels, ``total`` and its ``total_line``,
+def _mha_parts(f: dict[str, Any]) -> str:
+    """A breakdown's rows as a warning says them: "Ethnicity 'All' 45,525 + 'Unknown' 3,726"."""
+    of = " (its mhsds_count)" if f.get("column") == "mhsds_count" else ""
+    return f"{f['demographic']} " + " + ".join(f"{b!r} {v:,.0f}" for b, v in f["rows"].items()) + of
+
+
+def _mha_breakdowns_short(out: pd.DataFrame, lines: np.ndarray, name: str,
+                          total_row: np.ndarray | None = None) -> list[dict[str, Any]]:
+    """England's ("All submissions") breakdowns that cover fewer cases than their measure's total
+    (:func:`_mha_breakdowns_off` says which total: the "All" row's ``mhsds_count`` where there is
+    one). The Ethnicity "All" row is of known ethnicity, and with "Unknown" should make the total;
+    NHS England 2023-24's Section 136 gives 13,156 + 1,791 = 14,947 of 15,212 (the "All" row's
+    ``mhsds_count``; the Age bands add to 15,212, genders with "Missing" too): 265 uses are in no
+    ethnicity row (so "All detentions" 45,525 + 3,726 = 49,251, 1,186 of 50,437; "Discharges
+    following detention" 821 of 36,213; "Uses of CTOs" 34 of 5,618). A share by ethnicity over the
+    ethnicity rows then understates the uses whose ethnicity is not known. Warned about and listed
+    (``source_lines``, the labels, ``total``, its ``total_line`` and ``total_of`` (which total),
     ``rows`` (label: count), ``in_rows``, ``in_no_row``); the counts are kept as published. The
     breakdowns that cover more cases than the total are :func:`_mha_breakdowns_over`'s."""
-    found = [f for f in _mha_breakdowns_off(out, lines) if f["in_rows"] < f["total"]]
+    found = [f for f in _mha_breakdowns_off(out, lines, total_row) if f["in_rows"] < f["total"]]
     for f in found:
         f["in_no_row"] = float(f["total"] - f["in_rows"])
     if found:
         def said(f: dict[str, Any]) -> str:
-            parts = " + ".join(f"{b!r} {v:,.0f}" for b, v in f["rows"].items())
-            return (f"lines {', '.join(map(str, f['source_lines']))}, {f['measure']}, {f['subcategory']}: {f['demographic']} "
-                    f"{parts} = {f['in_rows']:,.0f} of the Age 'All' row's {f['total']:,.0f} (line {f['total_line']}): "
-                    f"{f['in_no_row']:,.0f} ({100 * f['in_no_row'] / f['total']:.1f}%) in no {f['demographic'].lower()} row")
+            return (f"lines {', '.join(map(str, f['source_lines']))}, {f['measure']}, {f['subcategory']}: "
+                    f"{_mha_parts(f)} = {f['in_rows']:,.0f} of the total {f['total']:,.0f} ({f['total_of']}, line "
+                    f"{f['total_line']}): {f['in_no_row']:,.0f} ({100 * f['in_no_row'] / f['total']:.1f}%) in no "
+                    f"{f['demographic'].lower()} row")
         warn_user(f"read_mha_annual: {name}: {len(found)} of England's breakdowns "
                   f"{'covers' if len(found) == 1 else 'cover'} fewer cases than their measure's "
                   f"total ({'; '.join(said(f) for f in found[:4])}{'; and more' if len(found) > 4 else ''}): shares over "
@@ -1429,20 +1463,19 @@ def _mha_breakdowns_short(out: pd.DataFrame, lines: np.ndarray, name: str) -> li
     return found
 
 
-def _mha_breakdowns_over(out: pd.DataFrame, lines: np.ndarray, name: str) -> list[dict[str, Any]]:
-    """England's ("All submissions") breakdowns that cover more cases than the same measure's Age
-    "All" row: the over side of :func:`_mha_breakdowns_short`. NHS England 2023-24: "All
-    detentions" has Gender "All genders" 50,389 + "Missing" 48 = 50,437 and an "All" row whose
-    ``mhsds_count`` is 50,437 (its ``count``, 52,458, adds 2,021 A&E detentions), 3 more than the
-    Age "All" row's 50,434; "Discharges following detention" 36,213 against 36,210. England's counts
-    are not rounded (50,434, 50,389, 48, 36,176 and 37 are no multiples of 5), so the 3 is no rounding: it is the Age
-    "Unknown" row (3 in both), which the Age "All" row leaves out (its bands, with "15 and under",
-    add up to it). Warned about and listed (the keys of ``breakdowns_short`` but ``in_no_row``, and
-    ``direction`` "over", ``over_total``, ``column`` (the count compared: ``mhsds_count`` for the
-    "All" row), ``age_unknown`` and ``age_unknown_line`` (the Age "Unknown" row, ``None`` if the
-    file has none), ``within_rounding`` (every count compared a multiple of 5, as rounded counts
-    are, and the gap at most 2 per count)); the counts are kept as published."""
-    found = [f for f in _mha_breakdowns_off(out, lines) if f["in_rows"] > f["total"]]
+def _mha_breakdowns_over(out: pd.DataFrame, lines: np.ndarray, name: str,
+                         total_row: np.ndarray | None = None) -> list[dict[str, Any]]:
+    """England's ("All submissions") breakdowns that cover more cases than their measure's total:
+    the over side of :func:`_mha_breakdowns_short`, against the same total. NHS England 2023-24:
+    none. Against the Age "All" row alone (as before session 30) "All detentions" Gender "All
+    genders" 50,389 + "Missing" 48 = 50,437 looked 3 over 50,434, and "Discharges following
+    detention" 36,213 over 36,210: the Age "All" row leaves out Age "Unknown" (3 in both; 50,434 + 3
+    = 50,437, the "All" row's ``mhsds_count``). Warned about and listed (the keys of
+    ``breakdowns_short`` but ``in_no_row``, and ``direction`` "over", ``over_total``, ``column``
+    (the count compared: ``count``), ``age_unknown`` and ``age_unknown_line`` (the Age "Unknown"
+    row, ``None`` if the file has none), ``within_rounding`` (every count compared a multiple of 5,
+    as rounded counts are, and the gap at most 2 per count)); the counts are kept as published."""
+    found = [f for f in _mha_breakdowns_off(out, lines, total_row) if f["in_rows"] > f["total"]]
     for f in found:
         gap = float(f["in_rows"] - f["total"])
         counts = [f["total"], *f["rows"].values()]
@@ -1450,37 +1483,49 @@ def _mha_breakdowns_over(out: pd.DataFrame, lines: np.ndarray, name: str) -> lis
                  within_rounding=bool(all(v % 5 == 0 for v in counts) and gap <= 2 * len(counts)))
     if found:
         def said(f: dict[str, Any]) -> str:
-            parts = " + ".join(f"{b!r} {v:,.0f}" for b, v in f["rows"].items())
-            of = " (its mhsds_count, like the Age rows)" if f["column"] == "mhsds_count" else ""
             why = ("within the rounding of counts to 5" if f["within_rounding"] else
                    "not rounding: these counts are not all multiples of 5")
             unknown = ""
-            if f["age_unknown"] is not None and f["age_unknown"] > 0:
+            if f["age_unknown"] is not None and f["age_unknown"] > 0 and "Unknown" not in f["total_of"]:
                 unknown = (f"; the Age 'Unknown' row (line {f['age_unknown_line']}) holds {f['age_unknown']:,.0f}, "
                            "outside the Age 'All' row"
                            + (", which accounts for the gap" if f["age_unknown"] == f["over_total"] else ""))
             where = f"line{'s' if len(f['source_lines']) > 1 else ''} {', '.join(map(str, f['source_lines']))}"
-            return (f"{where}, {f['measure']}, {f['subcategory']}: {f['demographic']} "
-                    f"{parts}{of} = {f['in_rows']:,.0f}, {f['over_total']:,.0f} more than the Age 'All' row's "
-                    f"{f['total']:,.0f} (line {f['total_line']}; {why}{unknown})")
+            return (f"{where}, {f['measure']}, {f['subcategory']}: {_mha_parts(f)} = {f['in_rows']:,.0f}, "
+                    f"{f['over_total']:,.0f} more than the total {f['total']:,.0f} ({f['total_of']}, line "
+                    f"{f['total_line']}; {why}{unknown})")
         warn_user(f"read_mha_annual: {name}: {len(found)} of England's breakdowns "
                   f"{'covers' if len(found) == 1 else 'cover'} more cases than their measure's "
                   f"total ({'; '.join(said(f) for f in found[:4])}{'; and more' if len(found) > 4 else ''}): a "
-                  "share or rate over the Age 'All' row and one over these rows are of different totals (give the total a share is of). Listed in .attrs['breakdowns_over']; "
-                  "the counts are kept as published")
+                  "share or rate over the total and one over these rows are of different totals (give the total a "
+                  "share is of). Listed in .attrs['breakdowns_over']; the counts are kept as published")
     return found
 
 
-def _mha_breakdowns_off(out: pd.DataFrame, lines: np.ndarray) -> list[dict[str, Any]]:
-    """England's breakdowns (:data:`_MHA_COVERING`, and the "All" row's ``mhsds_count``) whose cases
-    differ from the same measure's Age "All" row, short or over: ``source_lines``, the labels,
-    ``total``, ``total_line``, ``rows``, ``in_rows``; an "All" row also ``column``, ``age_unknown``
-    and ``age_unknown_line`` (popped for the short ones, whose records stay as they were)."""
+def _mha_breakdowns_off(out: pd.DataFrame, lines: np.ndarray,
+                        total_row: np.ndarray | None = None) -> list[dict[str, Any]]:
+    """England's breakdowns (:data:`_MHA_COVERING`) whose cases differ from their measure's true
+    total, short or over: ``source_lines``, the labels, ``total``, ``total_line``, ``total_of``,
+    ``rows``, ``in_rows``; an over one also ``column``, ``age_unknown`` and ``age_unknown_line``.
+
+    The total is the measure's total row: the "All" demographic's row (a total row), its
+    ``mhsds_count`` where the file has it (like for like with the breakdowns, which are of the
+    mental health services' records; its ``count`` adds A&E uses), else its ``count``. A measure
+    without one takes the largest total that two breakdowns agree on, else the Age "All" row with
+    Age "Unknown". A breakdown is checked only where its total row is one (``total_row``: a total
+    label on a jumbled row, such as "People subject to repeat detentions"' Age "All" 0, is not).
+    NHS England 2023-24, "All detentions": the "All" row's ``mhsds_count`` 50,437 (line 311; its
+    ``count`` 52,458 adds 2,021 A&E detentions) = Age "All" 50,434 + "Unknown" 3 = Gender "All
+    genders" 50,389 + "Missing" 48 = IMD "All" 50,437; Ethnicity "All" 45,525 + "Unknown" 3,726 =
+    49,251 is 1,186 short."""
     need = {"measure", "subcategory", "demographic", "breakdown", "organisation_level", "count"}
     if not len(out) or not need <= set(out.columns):
         return []
+    if total_row is None:
+        total_row = _mha_total_row(out)
     england = np.flatnonzero((out["organisation_level"].astype(str) == "All submissions").to_numpy())
     frame = out.iloc[england]
+    is_total = np.asarray(total_row, dtype=bool)[england]
     count = frame["count"].to_numpy(dtype=float)
     mhsds = frame["mhsds_count"].to_numpy(dtype=float) if "mhsds_count" in frame.columns else np.full(len(frame), np.nan)
     year = frame["year"].astype(str) if "year" in frame.columns else pd.Series("", index=frame.index)
@@ -1488,31 +1533,47 @@ def _mha_breakdowns_off(out: pd.DataFrame, lines: np.ndarray) -> list[dict[str, 
     demo, brk = frame["demographic"].astype(str).to_numpy(), frame["breakdown"].astype(str).to_numpy()
     found: list[dict[str, Any]] = []
     for _, pos in key.groupby(["y", "m", "s"], sort=False).indices.items():
-        def one(d: str, b: str, of: np.ndarray = count) -> int | None:
-            at = [int(i) for i in pos if demo[i] == d and brk[i] == b]
-            return at[0] if len(at) == 1 and np.isfinite(of[at[0]]) else None
-        ref = one("Age", "All")
-        if ref is None or count[ref] <= 0:
-            continue
-        unknown = one("Age", "Unknown")
-        covering: list[tuple[str, tuple[str, ...], np.ndarray, str]] = [
-            (d, labels, count, "count") for d, labels in _MHA_COVERING.items()]
-        covering.append(("All", ("All",), mhsds, "mhsds_count"))
-        for d, labels, of, column in covering:
-            at = [one(d, b, of) for b in labels]
-            if any(i is None for i in at):
+        def one(d: str, b: str, first: bool) -> int | None:
+            at = [int(i) for i in pos if demo[i] == d and brk[i] == b and (is_total[i] or not first)]
+            return at[0] if len(at) == 1 and np.isfinite(count[at[0]]) else None
+        breakdowns: dict[str, tuple[list[int], dict[str, float]]] = {}
+        for d, labels in _MHA_COVERING.items():
+            at = [one(d, b, k == 0) for k, b in enumerate(labels)]
+            if at[0] is None or any(i is None and (d, b) not in _MHA_COVERING_OPTIONAL for i, b in zip(at, labels)):
                 continue
-            rows = {b: float(of[i]) for b, i in zip(labels, at) if i is not None}
+            kept = [(b, i) for b, i in zip(labels, at) if i is not None]
+            breakdowns[d] = ([i for _, i in kept], {b: float(count[i]) for b, i in kept})
+        every = one("All", "All", True)
+        if every is not None and np.isfinite(mhsds[every]) and mhsds[every] > 0:
+            total, total_at, total_of, own = float(mhsds[every]), every, "the 'All' row's mhsds_count", ""
+        elif every is not None and count[every] > 0:
+            total, total_at, total_of, own = float(count[every]), every, "the 'All' row's count", ""
+        else:
+            sums = {d: sum(r.values()) for d, (_, r) in breakdowns.items()}
+            agreed = [v for v in sums.values() if v > 0 and list(sums.values()).count(v) >= 2]
+            if agreed:
+                total = float(max(agreed))
+                givers = [d for d, v in sums.items() if v == total]
+                total_of, own = f"the total {' and '.join(givers)} agree on", ""
+            elif "Age" in breakdowns and sums["Age"] > 0:
+                total, givers, own = float(sums["Age"]), ["Age"], "Age"
+                total_of = "Age " + " + ".join(repr(b) for b in breakdowns["Age"][1])
+            else:
+                continue
+            total_at = breakdowns[givers[0]][0][0]
+        unknown = one("Age", "Unknown", False)
+        for d, (at, rows) in breakdowns.items():
             in_rows = float(sum(rows.values()))
-            if in_rows > 0 and in_rows != count[ref]:
-                f: dict[str, Any] = {
-                    "source_lines": [int(lines[england[i]]) for i in at if i is not None],
-                    "measure": key["m"].iloc[ref], "subcategory": key["s"].iloc[ref], "demographic": d,
-                    "total": float(count[ref]), "total_line": int(lines[england[ref]]), "rows": rows, "in_rows": in_rows}
-                if in_rows > count[ref]:
-                    f.update(column=column, age_unknown=None if unknown is None else float(count[unknown]),
-                             age_unknown_line=None if unknown is None else int(lines[england[unknown]]))
-                found.append(f)
+            if d == own or in_rows <= 0 or in_rows == total:
+                continue
+            f: dict[str, Any] = {
+                "source_lines": [int(lines[england[i]]) for i in at], "measure": key["m"].iloc[at[0]],
+                "subcategory": key["s"].iloc[at[0]], "demographic": d, "total": total,
+                "total_line": int(lines[england[total_at]]), "total_of": total_of, "rows": rows, "in_rows": in_rows}
+            if in_rows > total:
+                f.update(column="count", age_unknown=None if unknown is None else float(count[unknown]),
+                         age_unknown_line=None if unknown is None else int(lines[england[unknown]]))
+            found.append(f)
     return found
 
 
