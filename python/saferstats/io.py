@@ -891,8 +891,12 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     ``total_row``; the labels are kept as published. A total row is not always of every case:
     Gender's "All genders" leaves out "Missing" (Section 136, 2023-24: 15,173 and 39 make 15,212),
     Ethnicity's "All" leaves out "Unknown" (below) and the Age "All" row leaves out Age "Unknown"
-    ("All detentions": 50,434 and 3). A total label under another demographic (a slip, listed in
-    ``breakdown_mislabelled``) is not a total row.
+    ("All detentions": 50,434 and 3 make 50,437). A total label under another demographic (a slip,
+    listed in ``breakdown_mislabelled``) is not a total row, and nor is a total label whose count
+    is below one of its groups' (a total is at least each of its parts): 2023-24, the 16 Age,
+    Ethnicity and Gender total labels of "People subject to repeat detentions", whose labels are
+    out of order (subcategory "1": Age "All" 0 beside "18 to 34" 16,652, line 5788; its "All" row,
+    47,830 = the age bands' 47,827 + "Unknown" 3, is one).
 
     **Which source a count comes from.** ``datasource`` is the sheet's ``Datasource`` as published:
     ``"MHSDS"`` (mental health services), ``"ECDS"`` (A&E, the Emergency Care Data Set) or
@@ -908,25 +912,30 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     ethnicity (Section 136, 2023-24: 13,156) and "Unknown" of the rest recorded (1,791), yet the two
     make 14,947 of the 15,212 the Age bands and the genders (with "Missing") add up to: 265 uses
     (1.7%) are in no ethnicity row, and a share over the ethnicity rows is of 14,947 ("Unknown"
-    12.0%, where 2,056 of 15,212, 13.5%, have no known ethnicity). A breakdown (Ethnicity: "All" +
-    "Unknown"; Gender: "All genders" + "Missing") covering fewer cases than its measure's Age "All"
-    row is named in a warning and listed in ``.attrs["breakdowns_short"]`` (``source_lines``,
-    ``measure``, ``subcategory``, ``demographic``, ``total`` and ``total_line``, ``rows``,
-    ``in_rows``, ``in_no_row``); 2023-24 also "All detentions" (1,183 of 50,434), "Discharges
-    following detention" (818) and "Uses of CTOs" (34). Say which total a share is of.
+    12.0%, where 2,056 of 15,212, 13.5%, have no known ethnicity). Each of England's breakdowns
+    (Age: "All" + "Unknown"; Ethnicity: "All" + "Unknown"; Gender: "All genders" + "Missing"; IMD:
+    "All", which holds "Not stated/Not known/Invalid") is compared with its measure's true total:
+    the "All" row's ``mhsds_count`` (like for like: the breakdowns are of the mental health
+    services' records; its ``count`` adds A&E uses), or its ``count`` where the file has no
+    ``mhsds_count``; a measure without an "All" row takes the largest total two breakdowns agree
+    on, else Age "All" + "Unknown". Only total rows (``total_row``) are compared. A breakdown
+    covering fewer cases is named in a warning and listed in ``.attrs["breakdowns_short"]``
+    (``source_lines``, ``measure``, ``subcategory``, ``demographic``, ``total``, ``total_line`` and
+    ``total_of``, which total it is, ``rows``, ``in_rows``, ``in_no_row``); 2023-24 also "All
+    detentions" (Ethnicity 45,525 + 3,726 = 49,251: 1,186 of 50,437), "Discharges following
+    detention" (821 of 36,213) and "Uses of CTOs" (34 of 5,618). Say which total a share is of.
 
-    **Breakdowns over the total.** A breakdown covering more cases than its measure's Age "All" row
-    (the Gender rows as above, and the "All" row's ``mhsds_count``, like for like with the MHSDS-only
-    Age rows) is named in another warning and listed in ``.attrs["breakdowns_over"]`` (the keys of
+    **Breakdowns over the total.** A breakdown covering more cases than its measure's total is
+    named in another warning and listed in ``.attrs["breakdowns_over"]`` (the keys of
     ``breakdowns_short`` with ``over_total`` for ``in_no_row``, and ``direction`` ``"over"``,
-    ``column``, ``age_unknown`` and ``age_unknown_line``, ``within_rounding``); ``breakdowns_short``
-    holds the shortfalls. 2023-24: "All detentions" Gender "All genders" 50,389 + "Missing" 48 =
-    50,437 and the "All" row's ``mhsds_count`` 50,437 (its ``count``, 52,458, adds 2,021 A&E
-    detentions), 3 more than the Age "All" row's 50,434; "Discharges following detention" 36,213
-    against 36,210. England's counts are not rounded (50,434, 50,389, 48, 36,176 and 37 are no
-    multiples of 5; ``within_rounding`` False), so the 3 is no rounding and no one counted twice: it is the Age
-    "Unknown" row (3 in both), which the Age "All" row leaves out. Take Age "All" + "Unknown" as
-    the total of these measures.
+    ``column``, ``age_unknown`` and ``age_unknown_line``, ``within_rounding``: every count compared
+    a multiple of 5 and the gap at most 2 per count). 2023-24: none. The Age "All" row alone is no
+    total: "All detentions" Gender "All genders" 50,389 + "Missing" 48 = 50,437 and IMD "All"
+    50,437 equal the "All" row's ``mhsds_count`` 50,437 (its ``count``, 52,458, adds 2,021 A&E
+    detentions), 3 more than Age "All"'s 50,434, which leaves out the Age "Unknown" row (3;
+    "Discharges following detention": 36,210 + 3 = 36,213). England's counts are not rounded
+    (50,434, 50,389 and 48 are no multiples of 5). Take the "All" row's ``mhsds_count`` (or Age
+    "All" + "Unknown") as the total of a breakdown.
 
     **Conversions: England and the two provider levels only.** The Section 136 uses followed by a
     detention under section 2 or 3 (subcategories ``"Section 136 to 2"`` and ``"Section 136 to 3"``,
@@ -1450,10 +1459,11 @@ def _mha_breakdowns_short(out: pd.DataFrame, lines: np.ndarray, name: str,
         f["in_no_row"] = float(f["total"] - f["in_rows"])
     if found:
         def said(f: dict[str, Any]) -> str:
-            return (f"lines {', '.join(map(str, f['source_lines']))}, {f['measure']}, {f['subcategory']}: "
-                    f"{_mha_parts(f)} = {f['in_rows']:,.0f} of the total {f['total']:,.0f} ({f['total_of']}, line "
-                    f"{f['total_line']}): {f['in_no_row']:,.0f} ({100 * f['in_no_row'] / f['total']:.1f}%) in no "
-                    f"{f['demographic'].lower()} row")
+            where = f"line{'s' if len(f['source_lines']) > 1 else ''} {', '.join(map(str, f['source_lines']))}"
+            dem = f["demographic"] if f["demographic"].isupper() else f["demographic"].lower()
+            return (f"{where}, {f['measure']}, {f['subcategory']}: {_mha_parts(f)} = {f['in_rows']:,.0f} of the "
+                    f"total {f['total']:,.0f} ({f['total_of']}, line {f['total_line']}): {f['in_no_row']:,.0f} "
+                    f"({100 * f['in_no_row'] / f['total']:.1f}%) in no {dem} row")
         warn_user(f"read_mha_annual: {name}: {len(found)} of England's breakdowns "
                   f"{'covers' if len(found) == 1 else 'cover'} fewer cases than their measure's "
                   f"total ({'; '.join(said(f) for f in found[:4])}{'; and more' if len(found) > 4 else ''}): shares over "
