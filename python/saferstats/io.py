@@ -1232,7 +1232,8 @@ def _mha_total_row(out: pd.DataFrame) -> np.ndarray:
     frame = out[keys].astype(str).assign(_part=part)
     largest = frame.groupby(keys, sort=False, dropna=False)["_part"].transform("max").to_numpy(dtype=float)
     below = ~np.isnan(count) & ~np.isnan(largest) & (count < largest)
-    return total & ~below
+    found: np.ndarray = total & ~below
+    return found
 
 
 #: Breakdowns of cases not placed in any group of their demographic (NHS England 2023-24): outside
@@ -1572,13 +1573,13 @@ def _mha_breakdowns_off(out: pd.DataFrame, lines: np.ndarray,
                 continue
             total_at = breakdowns[givers[0]][0][0]
         unknown = one("Age", "Unknown", False)
-        for d, (at, rows) in breakdowns.items():
+        for d, (kept_at, rows) in breakdowns.items():
             in_rows = float(sum(rows.values()))
             if d == own or in_rows <= 0 or in_rows == total:
                 continue
             f: dict[str, Any] = {
-                "source_lines": [int(lines[england[i]]) for i in at], "measure": key["m"].iloc[at[0]],
-                "subcategory": key["s"].iloc[at[0]], "demographic": d, "total": total,
+                "source_lines": [int(lines[england[i]]) for i in kept_at], "measure": key["m"].iloc[kept_at[0]],
+                "subcategory": key["s"].iloc[kept_at[0]], "demographic": d, "total": total,
                 "total_line": int(lines[england[total_at]]), "total_of": total_of, "rows": rows, "in_rows": in_rows}
             if in_rows > total:
                 f.update(column="count", age_unknown=None if unknown is None else float(count[unknown]),

@@ -10,21 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import shared_path
+from test_mha_w49b import _file  # England's Section 136 rows, one a line from line 2
 from test_s136_w41b import _flat
 from test_s136_w48d import MHA, _caught, _england, _raw
 import saferstats
-
-HEAD = ("Year,Measure,measureSubcategory,Demographic,DemographicBreakdown,OrganisationBreakdown,Datasource,"
-        "OrgID,OrgName,MHSDS_Count,Acute_Count,Total_Count,CrudeRate,StdRate,Confidence_interval\n")
-
-
-def _file(tmp_path, rows):
-    """England's Section 136 rows (demographic, breakdown, count), MHSDS only, one per line from line 2."""
-    body = "".join(f"2023/24,Short term orders,Section 136,{d},{b},All submissions,MHSDS,All prov,All providers,"
-                   f"{n},0,{n},,,\n" for d, b, n in rows)
-    f = tmp_path / "mha.csv"
-    f.write_text(HEAD + body)
-    return f
 
 
 # 1. Each breakdown against the measure's true total, and which total that is
