@@ -2093,9 +2093,9 @@ def _s136(args: argparse.Namespace) -> int:
 
 
 def _as_flags(msg: str, args: argparse.Namespace | None) -> str:
-    """A library message's advice in the command's terms: ``pass multiplier=12000`` -> ``pass
-    --multiplier 12000`` for an option the command has (``saferstats disproportionality
-    --multiplier``), so that the advice can be followed as written.
+    """A library message's advice in the command's terms: ``pass per_year=True`` -> ``pass
+    --per-year`` for an option the command has (``saferstats disproportionality --per-year``), so
+    that the advice can be followed as written.
 
     >>> _as_flags("pass multiplier=1000 with the target per 1,000, or estimate the over-dispersion with "
     ...           "multiplier=100000", argparse.Namespace(multiplier=100000.0))

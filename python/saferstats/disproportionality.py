@@ -1228,7 +1228,9 @@ def _no_population(row: pd.Series, join: list[str], pop: pd.DataFrame, hint: str
     """The error for a stratum with no population: the first key whose value the table lacks, with
     the close matches among the table's values (UnknownAreaError for an area); for a CSP that
     :func:`~saferstats.read_census_ethnicity` left out of a table by local authority (the table's
-    ``attrs["dropped"]``, ``dropped``), why and the table by LSOA to pass as ``population``."""
+    ``attrs["dropped"]``, ``dropped``), why and the table by LSOA to pass as ``population``. An
+    :class:`~saferstats.UnknownAreaError` carries the stratum (``stratum``) and the key it is about
+    (``key``), which :func:`saferstats.report.inputs.refuse_left_out_csp` reads."""
     where = dict((k, row[k]) for k in join)
     msg = f"no population for {where} in the denominator table (columns {join})"
     for k in join:
@@ -1240,14 +1242,15 @@ def _no_population(row: pd.Series, join: list[str], pop: pd.DataFrame, hint: str
                     f"{msg}: {k} {str(row[k])!r} is not in it: {left}. Pass as population the Census 2021 TS021 table "
                     "by LSOA read with read_census_ethnicity(path, level='csp') (ts021_ethnic_group_lsoa21.csv, or "
                     "Nomis's census2021-ts021-lsoa.csv): each LSOA is placed in its CSP; or census_population('csp') "
-                    f"for the bundled Census 2021 figures by CSP{hint}", "population")
+                    f"for the bundled Census 2021 figures by CSP{hint}", "population", stratum=where, key=k)
             close = close_matches(str(row[k]), [str(v) for v in vals])
             msg += f": {k} {str(row[k])!r} is not in it" + (
                 f"; close matches: {', '.join(repr(c) for c in close)}" if close else "; no close matches")
             if k == "force" and not str(row[k]).strip():
                 msg += " (the records name no force, as police.uk API responses do: read them with read_stop_search(..., force=...))"
-            area = k in ("force", "force_code", "csp", "csp_code", "la", "la_code", "lsoa", "lsoa_code")
-            return (UnknownAreaError if area else InvalidInputError)(msg + hint, k)
+            if k in ("force", "force_code", "csp", "csp_code", "la", "la_code", "lsoa", "lsoa_code"):
+                return UnknownAreaError(msg + hint, k, stratum=where, key=k)  # (what it is about, not only the words)
+            return InvalidInputError(msg + hint, k)
     return InvalidInputError(msg + hint, "population")
 
 

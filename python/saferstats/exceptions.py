@@ -69,7 +69,25 @@ class CoordinateError(InvalidInputError):
 
 
 class UnknownAreaError(InvalidInputError):
-    """An area name or code (or a level) that is not known; the message lists the close matches."""
+    """An area name or code (or a level) that is not known; the message lists the close matches.
+
+    Where a stratum of the records has no row in a population table (:func:`saferstats.disproportionality`),
+    ``stratum`` is that stratum (``{"force": "Thames Valley", "csp": "Wycombe"}``) and ``key`` its
+    column the table lacks the value of (``"csp"``), so that a caller can act on what the error is
+    about without reading its wording; both are ``None`` otherwise.
+
+    >>> e = UnknownAreaError("no population", "csp", stratum={"csp": "Wycombe"}, key="csp")
+    >>> e.argument, e.key, e.stratum[e.key]
+    ('csp', 'csp', 'Wycombe')
+    """
+
+    def __init__(self, message: str, argument: str | None = None, index: Any = None, *,
+                 position: int | None = None, stratum: dict[str, Any] | None = None, key: str | None = None):
+        super().__init__(message, argument, index, position=position)
+        #: the stratum with no population (its columns and values), or None
+        self.stratum: dict[str, Any] | None = dict(stratum) if stratum is not None else None
+        #: the column of ``stratum`` whose value the population table lacks, or None
+        self.key: str | None = key
 
 
 class AmbiguousAreaError(UnknownAreaError):

@@ -107,7 +107,7 @@ def test_gaps_in_the_files_population_column_are_years_not_authorities():
            "population": "population"}
     s = _flytipping(cfg, sec)
     assert "codes not in Census 2021" not in s.intro
-    assert "6 authority-year(s) with no figure in the file's 'population' column left out (2017/18, 2018/19)" in s.intro
+    assert "6 authority-years with no figure in the file's 'population' column left out (2017/18, 2018/19)" in s.intro
 
 
 def test_trend_caption_says_when_the_population_is_one_for_every_year():

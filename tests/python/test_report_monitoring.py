@@ -87,7 +87,7 @@ def test_spc_text_says_when_the_latest_segment_is_too_short_for_the_run_rules():
     months = [str(p) for p in pd.period_range("2021-01", periods=13, freq="M")]
     tables, _, text = rp.sections._spc_chart("asb_spc", x, months, np.zeros(13, dtype=bool), what="ASB incidents",
                                              rebase=["2021-08"])
-    assert "only 6 month(s) since the limits were recalculated (2021-08), too few for the shift and trend rules" in text
+    assert "only 6 months since the limits were recalculated (2021-08), too few for the shift and trend rules" in text
     t = tables[0].frame.reset_index(drop=True)
     for i, part in enumerate((x[:7], x[7:])):
         m, lo, hi = _xmr(part)
@@ -111,7 +111,7 @@ def test_s136_spc_is_withheld_when_a_month_is_suppressed():
     assert "s136_spc" not in _tables(s) and "s136_spc" not in {f.name for f in s.figures}
     # 2 months: with the number of undated detentions known (0), one hidden month alone would be the total
     # less the others (test_report_s136_hidden_month.py)
-    assert "SPC chart of Section 136 detentions per month is not shown: 2 month(s) are suppressed" in s.intro
+    assert "SPC chart of Section 136 detentions per month is not shown: 2 months are suppressed" in s.intro
 
 
 def test_funnels_allow_for_overdispersion_and_say_so():

@@ -217,7 +217,7 @@ def test_forest_plot_by_csp_shows_the_reports_forces_csps(shared_data):
     plotted = essex[essex["ratio"].astype(str) != "[c]"]
     fig = [f for f in sec.figures if f.name == "stop_search_forest"][0]
     assert fig.caption == ("Search rate ratio vs White by area, Essex's Community Safety Partnerships (other forces' are "
-                           f"in the table) (95% CI, log scale; hollow = unreliable); {hidden} group(s) with suppressed "
+                           f"in the table) (95% CI, log scale; hollow = unreliable); {hidden} groups with suppressed "
                            "counts not shown")
     assert (hidden, len(plotted)) == (21, 35)   # (w31c: each force's searches by group over its CSPs known, as by CSP)
     width, height = struct.unpack(">II", fig.png[16:24])

@@ -96,7 +96,7 @@ def test_city_2023_black_searches_are_said_as_counts_not_a_ratio(tmp_path, capsy
     assert f"{rate:.1f}" == "965.7" and "965.7" not in tables
     assert re.search(r"City of London Black 225 233 withheld withheld withheld withheld withheld withheld", tables)
     assert "'withheld': a rate per resident too high to be a rate of residents searched" in tables
-    assert "1 ratio(s) of a rate per resident too high to be of residents searched not shown" in text
+    assert "1 ratio of a rate per resident too high to be of residents searched not shown" in text
     csv_t = pd.read_csv(tmp_path / "o" / "stop_search_disproportionality.csv").set_index("group")
     assert round(float(csv_t.loc["Black", "ratio"]), 2) == round(ratio, 2)
     # the other groups' ratios are still findings, after the counts (Mixed: 82 against 470 residents)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .sections import Figure, Section
 from .summary import _funnel_sentence, _group_people, _names, _num, _table, fmt_pct
-from .tables import place
+from .tables import number_of, place
 
 __all__ = ["figure_alt"]
 
@@ -125,7 +125,7 @@ def _spc(name: str) -> Any:
     ...                   "lower process limit": [12.1], "upper process limit": [43.3], "signals": [2]})
     >>> t.attrs["what"] = "Section 136 detentions per month"
     >>> _spc("s136_spc")(Section("s136", "S136", "", "", tables=[Table("s136_spc", "", t)]), {})
-    'Statistical process control chart of Section 136 detentions per month, with the mean and process limits. 2022-01 to 2024-12: mean 27.7, process limits 12.1 to 43.3, 2 month(s) with a special-cause signal.'
+    'Statistical process control chart of Section 136 detentions per month, with the mean and process limits. 2022-01 to 2024-12: mean 27.7, process limits 12.1 to 43.3, 2 months with a special-cause signal.'
     """
     def describe(s: Section, cfg: dict) -> str:
         t = _table(s, name)
@@ -135,7 +135,7 @@ def _spc(name: str) -> Any:
         parts = []
         for _, r in t.iterrows():
             parts.append(f"{r['segment']}: mean {_num(r['mean']):,.1f}, process limits {_num(r['lower process limit']):,.1f} "
-                         f"to {_num(r['upper process limit']):,.1f}, {int(_num(r['signals']) or 0)} month(s) with a "
+                         f"to {_num(r['upper process limit']):,.1f}, {number_of(int(_num(r['signals']) or 0), 'month')} with a "
                          "special-cause signal")
         return (f"Statistical process control chart of {what}, with the mean and process limits"
                 + (" recalculated at the change of period" if len(t) > 1 else "") + ". " + "; ".join(parts) + ".")

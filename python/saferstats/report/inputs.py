@@ -18,9 +18,10 @@ import pandas as pd
 from ..disproportionality import left_out_csp
 from ..geography import display_name
 from .config import ConfigError
+from .tables import number_of
 
 __all__ = ["Scope", "scope_of", "read_table", "population_by_code", "points_in_study_area", "stop_search_population",
-           "refuse_left_out_csp"]
+           "refuse_left_out_csp", "over_months"]
 
 
 @dataclasses.dataclass
@@ -171,11 +172,11 @@ def read_table(section: str, sec: dict) -> tuple[pd.DataFrame, dict[str, str], l
         no_count = t["offences"].isna()
         if no_count.any():
             left = t[no_count]
-            notes.append(f" {int(no_count.sum())} row(s) of the published table left out: no count published "
+            notes.append(f" {number_of(int(no_count.sum()), 'row')} of the published table left out: no count published "
                          f"({', '.join(f'{display_name(f)} {p}' for f, p in zip(left.force, left.period))}).")
         if counts_only.any():
             left = t[counts_only]
-            notes.append(f" {int(counts_only.sum())} row(s) of the published table have a count but no population "
+            notes.append(f" {number_of(int(counts_only.sum()), 'row')} of the published table {'has' if int(counts_only.sum()) == 1 else 'have'} a count but no population "
                          f"({', '.join(f'{display_name(f)} {p}' for f, p in zip(left.force, left.period))}): no rate and "
                          "not in the "
                          "funnel plot; the change between years is shown, as the change in the count.")
@@ -217,8 +218,10 @@ def population_by_code(codes: pd.Series) -> tuple[pd.Series, str]:
     note = "Census 2021 usual residents (matched by ONS code)"
     if len(used):
         moved = used[used.boundary_note != ""]
-        note += (f"; {len(used)} district(s) abolished by mergers since 2018 have rows under their own codes, and use "
-                 "the Census 2021 residents of their own areas (sums of the LSOAs 2021 inside them), e.g. "
+        note += (f"; {number_of(len(used), 'district')} abolished by mergers since 2018 "
+                 + ("has rows under its own code, and uses the Census 2021 residents of its own area (the sum of the "
+                    "LSOAs 2021 inside it), e.g. " if len(used) == 1 else "have rows under their own codes, and use the "
+                    "Census 2021 residents of their own areas (sums of the LSOAs 2021 inside them), e.g. ")
                  + ", ".join(f"{n} ({c}, now {s})" for c, n, s in zip(used.index[:4], used.la[:4], used.successor[:4]))
                  + (f" and {len(used) - 4} others" if len(used) > 4 else "")
                  + (f". {moved.boundary_note.iloc[0][0].upper()}{moved.boundary_note.iloc[0][1:]}" if len(moved) else ""))
@@ -311,13 +314,33 @@ def _boundary_file_refused(area: str) -> str:
 
 
 def stop_search_period(records: pd.DataFrame) -> tuple[str, int]:
-    """('Dec 2019 to Feb 2020', 3): the months the searches cover (first to last, inclusive)."""
+    """('Dec 2019 to Feb 2020', 3): the months the searches cover (first to last, inclusive); one
+    month is said once, ('Feb 2020', 1), not "Feb 2020 to Feb 2020".
+
+    >>> stop_search_period(pd.DataFrame({"date": ["2019-12-03", "2020-02-28"]}))
+    ('Dec 2019 to Feb 2020', 3)
+    >>> stop_search_period(pd.DataFrame({"date": ["2020-02-03", "2020-02-28"]}))
+    ('Feb 2020', 1)
+    """
     months = pd.to_datetime(records["date"], errors="coerce", utc=True).dropna()
     if not len(months):
         return "unknown period", 0
     first, last = months.min(), months.max()
     n = (last.year - first.year) * 12 + last.month - first.month + 1
-    return f"{first:%b %Y} to {last:%b %Y}", int(n)
+    return (f"{first:%b %Y}" if n == 1 else f"{first:%b %Y} to {last:%b %Y}"), int(n)
+
+
+def over_months(n: int, the: str = "the") -> str:
+    """"over the 3 months", or "over the month" for one: the words the report says of rates over
+    ``n`` months (the stop-and-search text, caption and rate heads; "over the 1 months" was on
+    the page for a one-month file). ``the``: "the" or "these" ("this" for one month).
+
+    >>> over_months(3), over_months(1), over_months(11, "these"), over_months(1, "these")
+    ('over the 3 months', 'over the month', 'over these 11 months', 'over this month')
+    """
+    if n == 1:
+        return f"over {'this' if the == 'these' else the} month"
+    return f"over {the} {n:g} months"
 
 
 
@@ -402,15 +425,21 @@ def stop_search_population(path: Any, by: list[str]) -> tuple[pd.DataFrame, str]
     return pop, words
 
 
-def refuse_left_out_csp(exc: Exception, pop: pd.DataFrame | None, path: Any) -> None:
+def refuse_left_out_csp(exc: Exception, pop: pd.DataFrame | None) -> None:
     """Raise, for the error ``exc`` of a stratum with no population (``no population for
     {'csp': 'Wycombe', ...}``), a :class:`ConfigError` for ``stop_search.population`` that says why
     and what to pass, where that CSP is one :func:`saferstats.read_census_ethnicity` left out of
     the Census 2021 table by local authority (its ``attrs["dropped"]`` records: a CSP that is part
     of an authority split across CSPs, Wycombe of Buckinghamshire, which an authority table cannot
-    give): the table by LSOA gives it. Any other error: nothing."""
-    said = re.search(r"\b(csp|csp_code) '([^']*)' is not in it", str(exc))
-    left = None if pop is None or said is None else left_out_csp(pop.attrs.get("dropped"), said.group(2))
+    give): the table by LSOA gives it. Any other error: nothing.
+
+    The CSP is the one the error is about (:class:`~saferstats.UnknownAreaError`'s ``stratum`` and
+    ``key``), not one found in its wording: a reworded message changes nothing here.
+    """
+    key, stratum = getattr(exc, "key", None), getattr(exc, "stratum", None)
+    if pop is None or key not in ("csp", "csp_code") or not isinstance(stratum, dict) or key not in stratum:
+        return
+    left = left_out_csp(pop.attrs.get("dropped"), stratum[key])
     if left is None:
         return
     raise ConfigError(

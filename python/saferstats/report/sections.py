@@ -22,9 +22,9 @@ from ..published import LSOA_CODES_NOTE
 from ..exceptions import SaferstatsError, SaferstatsWarning, warn_user
 from .config import ConfigError
 from .inputs import (ons_la_names, points_in_study_area, population_by_code, read_table, scope_of, stop_search_period,
-                     stop_search_population, refuse_left_out_csp)
+                     stop_search_population, refuse_left_out_csp, over_months)
 from .splits import _READ_AS_DATA, _is_area, _not_recorded_keys, _stratum_said, all_residents_words, by_outcome_words
-from .tables import AREA_COLUMNS, RATE_PER, capitalise, place
+from .tables import AREA_COLUMNS, RATE_PER, capitalise, number_of, place
 
 __all__ = ["Table", "Figure", "Section", "MARKER"]
 
@@ -199,7 +199,7 @@ def _mark(frame: pd.DataFrame, hidden: dict[str, np.ndarray]) -> pd.DataFrame:
 def _warn_unprotected(section: str, n: int) -> str:
     if not n:
         return ""
-    msg = (f"{n} small count(s) in the {section} tables cannot be protected by suppression (published totals give "
+    msg = (f"{number_of(n, 'small count')} in the {section} tables cannot be protected by suppression (published totals give "
            "them back); check the tables before publishing")
     warn_user(msg)
     return f" Note: {msg}."
@@ -230,7 +230,7 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
 
     v = np.asarray(values, dtype=float)
     if hidden.any():
-        return [], [], (f" The SPC chart of {what} is not shown: {int(hidden.sum())} month(s) are suppressed, and the "
+        return [], [], (f" The SPC chart of {what} is not shown: {number_of(int(hidden.sum()), 'month')} {'is' if int(hidden.sum()) == 1 else 'are'} suppressed, and the "
                         "chart's mean and limits would let them be worked out.")
     if len(v) < 12:
         return [], [], (f" The SPC chart of {what} is not shown: it needs at least 12 months ({len(v)} available).")
@@ -269,14 +269,14 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
     above = int((res["outside_limits"] & (res["value"] > res["upl"])).sum())
     below = int((res["outside_limits"] & (res["value"] < res["lpl"])).sum())
     runs = int(((res["shift"] | res["trend"] | res["two_in_three"]) & ~res["outside_limits"]).sum())
-    parts = [f"{above} month(s) above the upper process limit" if above else "",
+    parts = [f"{number_of(above, 'month')} above the upper process limit" if above else "",
              f"{below} below the lower limit" if below else "",
              f"{runs} in runs (a shift of 7 or more months on one side of the mean, a trend of rising or falling "
              "months, or two of three near a limit)" if runs else ""]
     detail = ", ".join(p for p in parts if p)
     # the run rules need 7 points of a segment (NHS Making Data Count; spc's shift_points and
     # trend_points): after a recent recalculation "common cause" cannot yet mean "no shift or trend"
-    short = (f"; only {len(seg)} month(s) since the limits were recalculated ({seg['period'].iloc[0]}), too few for "
+    short = (f"; only {number_of(len(seg), 'month')} since the limits were recalculated ({seg['period'].iloc[0]}), too few for "
              "the shift and trend rules (7 months)") if rebase and len(seg) < 7 else ""
     text = (f" On an SPC chart of {what} ({len(v)} months), the latest month shows {_VARIATION_WORDS.get(variation, variation)}"
             + short + (f"; special-cause signals: {detail}" if detail else "")
@@ -1178,7 +1178,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                                              confidence=conf, per_year=per_year,
                                              ethnicity_source=sec.get("ethnicity_source", "self"))
             except SaferstatsError as exc:
-                refuse_left_out_csp(exc, pop, sec.get("population"))  # (a CSP the authority table cannot give)
+                refuse_left_out_csp(exc, pop)  # (a CSP the authority table cannot give)
                 if getattr(exc, "argument", None) != "census":
                     raise
                 raise ConfigError("[stop_search] census = \"auto\" chooses the Census by the searches' months, but the "
@@ -1211,7 +1211,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         annualised = "force" in by and sec.get("annualise", True)
         gap_words = " " + " ".join(
             f"{gap_names.get(f, f) or 'The files'} {'has' if f else 'have'} no searches in {', '.join(miss)} (a police.uk "
-            f"file not given?): {'its rates are per year over the ' + str(n_months - len(miss)) + ' months it has' if annualised else 'its counts and rates cover fewer months than the others'}."
+            f"file not given?): {'its rates are per year ' + over_months(n_months - len(miss)) + ' it has' if annualised else 'its counts and rates cover fewer months than the others'}."
             for f, miss in gaps.items())
     # forces where a fifth or more of the searches have no stated ethnicity: their rates count the
     # stated ones only, so they are lower than other forces' for that reason alone
@@ -1455,12 +1455,12 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # with [stop_search] annualise = false the rates are over the months, not per year: said on the page, not
     # only on the console (police.uk Derbyshire, Dec 2019 - Feb 2020: "0.702 per 1,000", a quarter of a
     # year's, under the heading the Home Office's yearly rates have)
-    over = "its month" if monthly_rows else f"these {n_months} months" if n_months != 1 else "this month"
+    over = "over its month" if monthly_rows else over_months(n_months, "these")
     not_per_year = ("" if per_year or not n_months or (n_months == 12 and not monthly_rows) else
-                    f"; each rate is over {over}, not per year as the Home Office publishes them, so it is not comparable "
+                    f"; each rate is {over}, not per year as the Home Office publishes them, so it is not comparable "
                     "with yearly rates ([stop_search] annualise = true gives rates per year by person-time: population × "
                     "days / 365.25)")
-    period_words = (f"Searches from {span} ({n_months} month{'s' if n_months != 1 else ''})"
+    period_words = (f"Searches {'in' if n_months == 1 else 'from'} {span} ({n_months} month{'s' if n_months != 1 else ''})"
                     + (f"; rates are annualised by person-time (population × {'each month' + chr(39) + 's days' if monthly_rows else 'the days of the months with searches'} / 365.25, so "
                        "February counts its 28 or 29 days, not a twelfth of a year) so they read as searches per 1,000 "
                        "residents per year." if per_year else not_per_year + ".") + gap_words + " ")
@@ -1485,7 +1485,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # both in the report's data limitations: the caution on resident rates, and the searches not placed in an area
     caution = resident_note.strip().removeprefix("Caution for ")  # "the City of London: most people searched ..."
     s.limitation = " ".join(x for x in (f"Stop and search, {caution}" if resident_note else "", place_limit) if x)
-    s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000{' per year (annualised by days: population × days / 365.25)' if per_year else ' over ' + ('each month' if monthly_rows else f'the {n_months} months') + ' (not per year)' if not_per_year else ''}, {span}, and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
+    s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000{' per year (annualised by days: population × days / 365.25)' if per_year else ' ' + ('over each month' if monthly_rows else over_months(n_months)) + ' (not per year)' if not_per_year else ''}, {span}, and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
                           _mark(_round(disp, 3), d_hidden),
                           shown=None if shown_disp is disp else _mark(_round(shown_disp, 3), d_hidden)))
     # the page heads the search rate as what it is, apart from the find rate (%) in the next table
@@ -1525,7 +1525,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # the rates' heads say what they are per, as the caption does: "Search rate (per 1,000)" stood over a
     # quarter's rates with annualise = false (police.uk Derbyshire, Dec 2019 - Feb 2020: Asian 0.702)
     per = ("a year" if per_year or (n_months == 12 and not monthly_rows) else "over its month" if monthly_rows
-           else "over the month" if n_months == 1 else f"over the {n_months} months" if n_months else "")
+           else over_months(n_months) if n_months else "")
     if per:
         shown = s.tables[-1].page
         shown.attrs = {**shown.attrs, RATE_PER: per}
@@ -1611,8 +1611,8 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     areas = [b for b in by if str(b) in ("force", "csp", "la", "la_name", "csp_name") or str(b).endswith("_code")]
     split = (["area"] if areas else []) + [str(b).replace("_", " ") for b in by if b not in areas]
     s.figures.append(Figure("stop_search_forest", f"Search rate ratio vs White by {' and '.join(split) or 'area'}{whose} ({int(conf*100)}% CI, log scale; hollow = unreliable)"
-                            + (f"; {left_out} group(s) with suppressed counts not shown" if left_out else "")
-                            + (f"; {int(odd.sum())} ratio(s) of a rate per resident too high to be of residents searched "
+                            + (f"; {number_of(left_out, 'group')} with suppressed counts not shown" if left_out else "")
+                            + (f"; {number_of(int(odd.sum()), 'ratio')} of a rate per resident too high to be of residents searched "
                                "not shown (see the text)" if odd.any() else ""), _png(fig)))
     _page_names(s, [str(b) for b in by])
     return s
@@ -2470,7 +2470,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         # the file's own column has gaps (Defra's 'Mid population estimates' start in 2019/20): those rows, not
         # whole authorities, are left out
         yrs = sorted(data.loc[missing, period].astype(str).unique())
-        read_notes.append(f" {int(missing.sum())} authority-year(s) with no figure in the file's '{sec['population']}' "
+        read_notes.append(f" {number_of(int(missing.sum()), 'authority-year')} with no figure in the file's '{sec['population']}' "
                           f"column left out ({', '.join(yrs[:6])}{' and others' if len(yrs) > 6 else ''}); rates and "
                           "trends use the years with a population.")
         data = data[~missing]
@@ -2512,7 +2512,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
             data = data.assign(**{area: current.to_numpy()})
     dropped_counts = int(data[count].isna().sum())
     if dropped_counts:
-        read_notes.append(f" {dropped_counts} authority-year(s) with no published count left out.")
+        read_notes.append(f" {number_of(int(dropped_counts), 'authority-year')} with no published count left out.")
     scope = scope_of(cfg.get("area", ""))
     mine = scope.highlights(data[area].astype(str).unique(), "la") if scope.label else []
     if code is not None and scope.la_codes:
@@ -2714,7 +2714,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                   f" ({place(said)}'s {len(in_plot)} authorities highlighted")
         marked += (f"; not shown: {'; '.join(left_out)})" if left_out else ")")
     s.figures.append(Figure("flytipping_funnel", f"Funnel plot of {funnel_of} fly-tipping rates, {last}{marked}; {limits}"
-                            + (f"; {int(h_latest.sum())} district(s) with suppressed counts not shown" if h_latest.any() else "")
+                            + (f"; {number_of(int(h_latest.sum()), 'district')} with suppressed counts not shown" if h_latest.any() else "")
                             + (f"; {int((basis & ~h_latest).sum())} authorit{'y' if int((basis & ~h_latest).sum()) == 1 else 'ies'} not counting all incidents not shown (Defra's reporting basis)" if (basis & ~h_latest).any() else "")
                             + (f"; {', '.join(display_name(a) for a in latest.loc[step & ~h_latest, area].astype(str))} not shown (counted differently from the year before)" if (step & ~h_latest).any() else "")
                             + (f"; {', '.join(display_name(a) for a in latest.loc[nonres & ~basis & ~step & ~h_latest, area].astype(str))} not shown (rates per resident not comparable)" if (nonres & ~basis & ~step & ~h_latest).any() else ""),
@@ -3356,6 +3356,28 @@ def _none_inside(data: pd.DataFrame, lat: str, lon: str, study_area: str, thr: i
             "street-level files: those of its own force, from data.police.uk).")
 
 
+def _clusters_said(clusters: pd.DataFrame, ms: int, eps: float) -> str:
+    """What a DBSCAN cluster is, as the hotspot text says it: it grows from incidents with at least
+    ``ms`` incidents (themselves included) within ``eps`` metres and takes in those within that
+    radius of them. It said "groups of at least 40 incidents each" while the table listed clusters
+    of 33, 25 and 15 (police.uk Hertfordshire ASB, Jan 2021 - Jan 2022, 150 m): an incident within
+    reach of two clusters is in the one found first, so a cluster can hold fewer; said with how many.
+
+    >>> _clusters_said(pd.DataFrame({"n": [40, 39]}), 40, 150.0).split(" so ")[-1]
+    '1 of the clusters holds fewer than 40 incidents (the smallest 39, in the table).'
+    """
+    n = pd.to_numeric(clusters["n"], errors="coerce") if "n" in clusters.columns else pd.Series(dtype=float)
+    small = n[n < ms]
+    said = (f"each grows from incidents with at least {ms} incidents (themselves included) within a search radius of "
+            f"{eps:,.0f} m and takes in the incidents within that radius of them (DBSCAN, haversine distances, "
+            "scikit-learn's semantics).")
+    if len(small):
+        said += (" An incident within reach of two clusters is in the one found first, so "
+                 f"{len(small)} of the clusters {'holds' if len(small) == 1 else 'hold'} fewer than {ms} incidents "
+                 f"(the smallest {int(small.min()):,}, in the table).")
+    return said
+
+
 def _hotspots(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
@@ -3374,8 +3396,8 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         types = sorted({str(t) for t in data["crime_type"].dropna()}) if "crime_type" in data.columns else []
         kinds = (", ".join(types) if types else ", ".join(sec["crime_type"])) if sec.get("crime_type") else "all crime types"
         what = ", ".join(types) if sec.get("crime_type") and types else ""
-        read_notes.append(f" Read {summ['records']:,} police.uk records from {summ['files']} file(s); kept {kinds}: "
-                          f"{summ['rows']:,} records" + (f"; {summ['lines_left_out']} unreadable line(s) left out" if summ["lines_left_out"] else "") + ".")
+        read_notes.append(f" Read {summ['records']:,} police.uk records from {number_of(int(summ['files']), 'file')}; kept {kinds}: "
+                          f"{summ['rows']:,} records" + (f"; {number_of(int(summ['lines_left_out']), 'unreadable line')} left out" if summ["lines_left_out"] else "") + ".")
         kept_total = f"{summ['rows']:,} records"
         sec = {**sec, "lat": sec.get("lat", "latitude"), "lon": sec.get("lon", "longitude"), "date": sec.get("date", "month")}
         if sec["date"] == "month" and "month" in data.columns:
@@ -3486,9 +3508,8 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         on_cells += (f"; not computed: the points fill {n_cells} cell{'s' if n_cells != 1 else ''}, too few to compare "
                      "- Gi* needs 3 or more; set a smaller cell_size")
     s = Section("hotspots", "Hotspots: clusters, density and hot spots",
-                f"{len(pts):,} incidents mapped" + (f" ({dropped} without coordinates left out)" if dropped or not sec.get("study_area") else "") + f". {len(clusters)} clusters: groups of at least {ms} "
-                f"incidents each within a search radius of {eps:,.0f} m of others (DBSCAN, haversine distances, "
-                f"scikit-learn's semantics). The density map smooths the incidents over a radius of {kde.bandwidth:,.0f} m "
+                f"{len(pts):,} incidents mapped" + (f" ({dropped} without coordinates left out)" if dropped or not sec.get("study_area") else "") + f". {len(clusters)} clusters: "
+                + _clusters_said(clusters, ms, eps) + f" The density map smooths the incidents over a radius of {kde.bandwidth:,.0f} m "
                 "(quartic kernel density; a few hundred metres keeps street-level hotspots apart, where a radius from the "
                 f"spread of all the incidents would be kilometres over a county). Hot and cold spots are {cell:,.0f} m grid squares "
                 "whose counts, with their neighbours', are higher or lower than chance would give (Getis-Ord Gi*"
@@ -3540,7 +3561,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         name = getattr(r, "place", None) or f"cluster {r.label}"
         ax.annotate(str(name), (r.centroid_lon, r.centroid_lat), fontsize=7, xytext=(4, 4), textcoords="offset points",
                     color="#8b0000", zorder=4)
-    s.figures.append(Figure("hotspot_clusters", f"Clusters (DBSCAN: search radius {eps:,.0f} m, at least {ms} incidents) with convex hulls, local "
+    s.figures.append(Figure("hotspot_clusters", f"Clusters (DBSCAN: search radius {eps:,.0f} m; each grows from incidents with at least {ms} within it) with convex hulls, local "
                             "authority boundaries (ONS, generalised) and the five largest clusters named", _png(fig)))
     fig, ax = _fig()
     ss.plot_kde(kde, ax=ax, areas=areas, mask=kde_mask)
@@ -4061,7 +4082,7 @@ def _s136(cfg: dict, sec: dict) -> Section:
         observed = np.where(m_hidden, np.nan, np.asarray(its.observed, dtype=float))  # the figure obeys the tables
         ss.plot_its(dataclasses.replace(its, observed=observed), labels=monthly.index.to_timestamp(), ax=ax)
         s.figures.append(Figure("s136_its", "Monthly detentions: observed, fitted and counterfactual"
-                                + (f"; {int(m_hidden.sum())} month(s) with suppressed counts not shown" if m_hidden.any() else ""),
+                                + (f"; {number_of(int(m_hidden.sum()), 'month')} with suppressed counts not shown" if m_hidden.any() else ""),
                                 _png(fig)))
     if len(monthly) >= 12:
         split_month = pd.Period(split, "M")

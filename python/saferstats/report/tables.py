@@ -30,7 +30,8 @@ from typing import Any
 import pandas as pd
 
 __all__ = ["DisplayTable", "display_table", "header", "format_p", "column_kind", "METHOD_NAMES", "page_names",
-           "AREA_COLUMNS", "FUNNEL_WORDS", "RATIO_METHOD_WORDS", "place", "capitalise"]
+           "AREA_COLUMNS", "FUNNEL_WORDS", "RATIO_METHOD_WORDS", "place", "capitalise",
+           "number_of"]
 
 MARKER = "[c]"
 
@@ -170,6 +171,17 @@ def capitalise(text: str) -> str:
     ("The City of London's rate", '3 clusters', '')
     """
     return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
+def number_of(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and ``noun`` as the page says them: "1 month", "13 months", "1,649 squares" (the report
+    wrote "13 month(s)", "1 ratio(s)", "2 row(s) ... have" on the page). ``plural``: where it is not
+    ``noun`` + "s".
+
+    >>> number_of(1, "month"), number_of(13, "month"), number_of(2, "authority-year"), number_of(3, "authority", "authorities")
+    ('1 month', '13 months', '2 authority-years', '3 authorities')
+    """
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
 def header(column: str, confidence: float = 0.95) -> str:
@@ -371,7 +383,9 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
     for c in _META:
         if c not in df.columns:
             continue
-        texts = {str(v) for v in df[c] if not _blank(v)}
+        # an empty label is blank too: a find table whose every row is withheld has "" for each test, and
+        # its caption read "Test: ." (police.uk Derbyshire, Feb 2020)
+        texts = {str(v) for v in df[c] if not _blank(v) and str(v).strip()}
         if texts == {MARKER}:  # every label hidden (or blank): no column to show, and "Test: [c]." says nothing
             drop.append(c)
             continue
