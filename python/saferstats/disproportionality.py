@@ -1995,16 +1995,21 @@ def _per_person_year(out: pd.DataFrame, keys: list[str], present: dict[str, list
     out.attrs["per_year"] = {"basis": "person-time: population x days / 365.25", "days": days.astype(int).tolist()}
 
 
-def _per_year_advice(days: dict[str, int]) -> str:
+def _per_year_advice(days: dict[str, int], one_month: bool = False) -> str:
     """The advice for yearly rates: ``per_year=True`` (person-time), with the days it would use
-    (``days``: ``{force: days of its months with searches}``; ``""`` for the searches as a whole).
+    (``days``: ``{force: days of its months with searches}``; ``""`` for the searches as a whole;
+    ``one_month``: the searches are of one month, so "the days of that month").
 
+    >>> _per_year_advice({"": 29}, one_month=True)[:104]
+    'for yearly rates pass per_year=True (searches per 1,000 residents per year by person-time, population x '
+    >>> _per_year_advice({"": 29}, one_month=True)[104:]
+    'days / 365.25: over the 29 days of that month, so February counts its 28 or 29 days, not a twelfth of a year; the ratios do not change)'
     >>> _per_year_advice({"derbyshire": 91, "durham": 60})
     "for yearly rates pass per_year=True (searches per 1,000 residents per year by person-time, population x days / 365.25: each force's over the days of its own months with searches, 91 for Derbyshire; 60 for Durham, so February counts its 28 or 29 days, not a twelfth of a year; the ratios do not change)"
     """
     counts = sorted(set(days.values()), reverse=True)
     if len(counts) == 1:
-        over = f"over the {counts[0]} days of those months"
+        over = f"over the {counts[0]} days of {'that month' if one_month else 'those months'}"
     else:
         over = "each force's over the days of its own months with searches, " + "; ".join(
             f"{d} for " + ", ".join(force_said(u) if u else "the searches" for u in sorted(days) if days[u] == d)
@@ -2024,10 +2029,10 @@ def _warn_months_per_year(main: int, span_months: int, by_len: dict[int, list[st
         return "s" if k != 1 else ""
 
     span = span or "first to last"
-    advice = _per_year_advice(days)
+    advice = _per_year_advice(days, one_month=span_months == 1)
     if len(by_len) <= 1 and main == span_months:
-        warn_user(f"disproportionality: the rates are searches per 1,000 residents over the {main} month{s(main)} the "
-                  f"records cover ({span}), not per year as the Home Office publishes them; {advice}")
+        warn_user(f"disproportionality: the rates are searches per 1,000 residents over the "
+                  f"{'month' if main == 1 else f'{main} months'} the records cover ({span}), not per year as the Home Office publishes them; {advice}")
     elif len(by_len) <= 1:
         warn_user(f"disproportionality: the rates are searches per 1,000 residents over the {main} month{s(main)} of "
                   f"{span} with searches (no search at all in the others: see the missing-months warning), not per "

@@ -93,7 +93,10 @@ def test_disproportionality_command_says_the_months_and_takes_a_multiplier(capsy
     6): it says so, and --multiplier gives yearly rates (x 12 for one month), checked by hand."""
     f = next(saferstats.datasets.stop_search_sample_path().glob("2019-12-durham-*"))
     assert main(["disproportionality", str(f), "--census", "2011", "--out", str(tmp_path / "m.csv")]) == 0
-    assert "over the 1 month the records cover (2019-12), not per year" in capsys.readouterr().err
+    # (session 30: "over the month", not "over the 1 month"; the advice says "the 31 days of that month")
+    err = capsys.readouterr().err
+    assert "over the month the records cover (2019-12), not per year" in err
+    assert "over the 31 days of that month" in err
     assert main(["disproportionality", str(f), "--census", "2011", "--multiplier", "12000",
                  "--out", str(tmp_path / "y.csv")]) == 0
     assert "not per year" not in capsys.readouterr().err

@@ -134,7 +134,9 @@ def test_a_complete_span_keeps_its_warning_and_one_month_is_named_once(sample):
     one = sample[sample["month"].astype(str) == "2020-02"]
     _, msgs = _messages(saferstats.disproportionality, one, by="force", census=2011)
     msg = _per_year_warning(msgs)
-    assert "over the 1 month the records cover (2020-02)" in msg and "2020-02 to 2020-02" not in msg, msg
+    # (session 30: "over the month", not "over the 1 month"; February 2020's 29 days, "of that month")
+    assert "over the month the records cover (2020-02)" in msg and "2020-02 to 2020-02" not in msg, msg
+    assert "over the 29 days of that month" in msg and "those months" not in msg, msg
 
 
 # ----------------------------------------------------------------- by CSP: searches that cannot be placed
