@@ -477,10 +477,17 @@ def _canonical_names() -> dict[str, str]:
     out = {_typed_key(n): n.strip().lower() for n in names}
     # a former district by its town, as analysts name it: "Taunton" (Taunton Deane), and the short
     # form before a join ("Weymouth"), when no area of 2024 has it
-    for n in (*map(str, bundled_table("census2021_former_la.csv.gz")["la"]), *map(str, datasets.census2011_by_la()["la"])):
-        stem = _NAME_JOINS.split(n)[0]
-        if stem != n and len(stem) >= 4:
-            out.setdefault(_typed_key(stem), n.strip().lower())
+    now = {_typed_key(str(n)) for lv in ("la", "csp") for n in area_names(lv).values}
+    taken = {_typed_key(f) for lv in ("la", "csp") for f in _aliases(lv)} | now
+    gone = {n for n in names if _typed_key(n) not in now}
+    stems: dict[str, set[str]] = {}
+    for n in gone:
+        stem = _typed_key(_NAME_JOINS.split(n)[0])
+        if stem != _typed_key(n) and len(stem) >= 4 and stem not in taken:
+            stems.setdefault(stem, set()).add(n.strip().lower())
+    for stem, full in stems.items():
+        if len(full) == 1:
+            out.setdefault(stem, full.pop())
     for town, district in _FORMER_TOWNS.items():
         out.setdefault(_typed_key(town), district.lower())
     # other names of one area ("Bucks", "Barrow") at the level that has them, so that at the other
@@ -753,8 +760,8 @@ def _former_district(q: str, level: str) -> str:
     csps = lk[lk["la_code"] == code].drop_duplicates("csp_code")
     # "Somerset West and Taunton" was itself merged in 2023: say when (the table of abolished districts)
     gone = former.loc[former["la"] == formed, "abolished"]
-    since = f" {gone.iloc[0]}" if len(gone) else ""
-    later = f" ({code})" if names.get(code) == formed else f", since{since} part of {names[code]!r} ({code})"
+    since = f" from {gone.iloc[0]}" if len(gone) else ""
+    later = f" ({code})" if names.get(code) == formed else f", since part of {names[code]!r} ({code}){since}"
     where = (f"find_area({names[code]!r}, level='la') for the authority now" if level == "la" else
              "its area is in the CSP " + ", ".join(f"{c!r} ({k})" for c, k in zip(csps["csp"], csps["csp_code"])))
     return (f"{r['la']} ({r['la_code']}) was a district until 2019-04-01, when it became part of {formed!r}{later}; "
@@ -886,7 +893,7 @@ def census_population(
       ``force``, ``csp_split`` (True for the seven merged authorities whose CSPs follow their
       pre-merger districts: their ``csp`` lists those CSPs, joined with ``"; "``). Such a label is
       no CSP: ``census_population("la").groupby("csp")`` puts all of Bournemouth, Christchurch and
-      Poole (400,196 residents) under ``"Bournemouth; Poole; Dorset"`` and leaves ``"Dorset"``
+      Poole (400,247 residents) under ``"Bournemouth; Poole; Dorset"`` and leaves ``"Dorset"``
       without Christchurch - for CSPs use ``level="csp"``. ``.attrs["csp_split"]`` maps each split
       authority's code to its CSPs, and a :class:`SaferstatsWarning` says so when these rows are
       returned to your code;
@@ -935,9 +942,9 @@ def census_population(
     residents; :func:`saferstats.add_rates` warns of it). All levels are sums of the LSOA table, so they add up
     to each other exactly (a force is the sum of its authorities, an authority and a CSP the sums
     of their LSOAs), and to 59,597,576 - not ONS's published 59,597,542 (see ``.attrs`` below). ``detailed=True``
-    (``level="la"`` or ``"force"``, the force a sum of its authorities; other levels are refused,
-    naming these: ONS publishes the detailed table by local authority only, and a split authority's
-    detailed counts cannot be divided among its CSPs): the 19
+    (``level="la"`` only: ONS publishes the detailed table by local authority, and a split
+    authority's detailed counts cannot be divided among its CSPs; the error for ``"force"`` gives
+    the sum over the ``force`` column, exact because authorities nest in force areas): the 19
     detailed groups (``ethnicity`` = the ONS label, e.g. ``"Asian, Asian British or Asian Welsh:
     Chinese"``, with its ``broad`` group) from ONS's local-authority table, which is perturbed
     separately (its broad sums differ from the LSOA sums by up to about one person per LSOA);
@@ -1013,15 +1020,18 @@ def census_population(
     if census != 2021:
         raise InvalidInputError(f"census must be 2021 or 2011, got {census!r}", "census")
     lvl = check_level(level, _LEVELS)
-    if detailed and lvl not in ("la", "force"):
-        why = {"csp": "seven merged authorities lie across more than one CSP and the table cannot divide them; "
+    if detailed and lvl != "la":
+        why = {"force": "every authority lies in one force area, so census_population('la', detailed=True)"
+                        ".groupby(['force', 'ethnicity', 'broad'])['population'].sum() is the force areas' (at 2021 "
+                        "boundaries: Cherwell's boundary_note)",
+               "csp": "seven merged authorities lie across more than one CSP and the table cannot divide them; "
                       "census_population('csp') has the five broad groups by CSP",
                "former_la": "the districts abolished by mergers are not in the table; census_population('former_la') "
                             "has their five broad groups",
                }.get(lvl, f"census_population({lvl!r}) has the five broad groups")
         raise InvalidInputError(
-            f"detailed=True is available at level='la' and level='force' only, not {lvl!r}: ONS publishes the 19 "
-            f"detailed groups by local authority (TS021 LTLA); {why}", "detailed")
+            f"detailed=True is available at level='la' only, not {lvl!r}: ONS publishes the 19 detailed groups by "
+            f"local authority (TS021 LTLA); {why}", "detailed")
     lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
     force_of = lk.drop_duplicates("force_code").set_index("force_code")["force"]
     la_force = lk.drop_duplicates("la_code").set_index("la_code")["force"]
@@ -1038,16 +1048,6 @@ def census_population(
         if flagged:
             warn_user(f"detailed Census 2021 counts for {', '.join(flagged)} are at 2021 boundaries (see the "
                       "boundary_note column); the five broad groups at level='la' are at 2024 boundaries")
-        if lvl == "force":  # every authority lies in one force area: the force is the sum of its authorities
-            names = lk.drop_duplicates("force").set_index("force")
-            out = out.groupby(["force", "ethnicity", "broad"], as_index=False, sort=True)["population"].sum()
-            out.insert(1, "force_name", out["force"].map(names["force_name"]))
-            out.insert(2, "force_code", out["force"].map(names["force_code"]))
-            out = _stamp(out.reset_index(drop=True), 2021, "force_detailed")
-            out.attrs["boundary_note"] = ("sums of the local authorities' 2021-boundary counts: one LSOA (1,914 "
-                                          "residents) moved from West Northamptonshire to Cherwell by 2024 is "
-                                          "counted in Northamptonshire, not Thames Valley")
-            return out
         return _stamp(out, 2021, "la_detailed")
     if lvl == "former_la":
         wide = bundled_table("census2021_former_la.csv.gz")
@@ -1126,7 +1126,6 @@ _GEOGRAPHY = {
     2021: {"force": "police force areas, December 2024 (ONS LAD to CSP to PFA lookup)",
            "la": "local authority districts, December 2024 codes and boundaries",
            "la_detailed": "local authority districts, 2021 boundaries with December 2024 codes (see boundary_note)",
-           "force_detailed": "police force areas, December 2024, as sums of local authorities at 2021 boundaries",
            "csp": "community safety partnerships, December 2024 (ONS LAD to CSP to PFA lookup)",
            "ward": "electoral wards, December 2024 (ONS best-fit LSOA 2021 to ward lookup)",
            "lsoa": "LSOAs 2021 (Census 2021 geography)",
@@ -1143,7 +1142,7 @@ def _stamp(out: pd.DataFrame, census: int, level: str) -> pd.DataFrame:
     out["census"] = census
     out.attrs["census"] = census
     if census == 2021:
-        detailed = level in ("la_detailed", "force_detailed")
+        detailed = level == "la_detailed"
         out.attrs["table"] = ("ONS Census 2021 TS021 ethnic group, usual residents, 19 groups by local authority"
                               if detailed else
                               "ONS Census 2021 TS021 ethnic group, usual residents, 5 broad groups by LSOA 2021")

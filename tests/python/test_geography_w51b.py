@@ -40,7 +40,8 @@ def test_taunton_names_its_district_and_both_successors(lookup) -> None:  # type
     for level in ("la", None):
         msg = _refusal("Taunton", level)
         assert "Taunton Deane (E07000190)" in msg and "2019-04-01" in msg
-        assert "'Somerset West and Taunton'" in msg and f"since 2023-04-01 part of 'Somerset' ({somerset})" in msg
+        assert "'Somerset West and Taunton'" in msg
+        assert f"since part of 'Somerset' ({somerset}) from 2023-04-01" in msg
         assert "Luton" not in msg
     csp = lookup.loc[lookup["ltla24_code"] == somerset, "csp24_code"].iloc[0]
     assert f"CSP 'Somerset' ({csp})" in _refusal("Taunton", "csp")
@@ -112,12 +113,13 @@ def test_package_callers_do_not_warn() -> None:
 
 
 def test_detailed_by_force_against_raw_ltla_table(shared_data, lookup) -> None:  # type: ignore[no-untyped-def]
-    """Before: census_population("force", detailed=True) raised "available at level='la' only".
-    Now the force is the sum of its authorities' 19 groups: checked against the raw TS021 LTLA 2021
-    file summed with pandas by force (the 17 districts of 2021 abolished in 2023 placed by hand in
-    Cumbria, North Yorkshire and Avon and Somerset), and its broad sums against the raw TS021 LSOA
-    file through the raw LSOA -> LTLA 2024 -> PFA lookups (ONS perturbed the two tables separately,
-    and one LSOA of 1,914 residents moved from West Northamptonshire to Cherwell)."""
+    """Before: census_population("force", detailed=True) said only "available at level='la' only".
+    Now the error gives the sum over the la table's force column; that recipe is checked here
+    against the raw TS021 LTLA 2021 file summed with pandas by force (the 17 districts of 2021
+    abolished in 2023 placed by hand in Cumbria, North Yorkshire and Avon and Somerset), and its
+    broad sums against the raw TS021 LSOA file through the raw LSOA -> LTLA 2024 -> PFA lookups
+    (ONS perturbed the two tables separately, and one LSOA of 1,914 residents moved from West
+    Northamptonshire to Cherwell)."""
     d = shared_path(shared_data, "population/census2021_ew")
     det = pd.read_csv(d / "ts021_ethnic_group_detailed_ltla21.csv")
     groups = [c for c in det.columns if ":" in c]
@@ -130,9 +132,16 @@ def test_detailed_by_force_against_raw_ltla_table(shared_data, lookup) -> None: 
     det["pfa"] = det["ltla21_code"].map(force_of)
     assert det["pfa"].notna().all()
     ref = det.groupby("pfa")[groups].sum().stack()
+    with pytest.raises(InvalidInputError) as e:
+        ss.census_population("force", detailed=True)
+    recipe = str(e.value).split("so ", 1)[1].split(" is the force", 1)[0]
+    assert recipe == ("census_population('la', detailed=True).groupby(['force', 'ethnicity', 'broad'])"
+                      "['population'].sum()")
     with pytest.warns(SaferstatsWarning, match="2021 boundaries"):
-        got = ss.census_population("force", detailed=True)
-    assert len(got) == 43 * 19 and got.attrs["census"] == 2021 and "boundary_note" in got.attrs
+        got = eval(recipe, {"census_population": ss.census_population}).reset_index()
+    names = lookup.drop_duplicates("pfa24_name").set_index("pfa24_name")["pfa24_code"]
+    got["force_name"] = got["force"].map({ss.force_id(n): n for n in names.index})
+    assert len(got) == 43 * 19 and got["force_name"].notna().all()
     mine = got.set_index(["force_name", "ethnicity"])["population"]
     pd.testing.assert_series_equal(mine.sort_index(), ref.sort_index(), check_names=False, check_dtype=False)
     # broad sums against the LSOA table
@@ -148,8 +157,36 @@ def test_detailed_by_force_against_raw_ltla_table(shared_data, lookup) -> None: 
 
 @pytest.mark.parametrize("level", ["csp", "ward", "lsoa", "former_la"])
 def test_detailed_elsewhere_refused_naming_what_works(level: str) -> None:
-    """Before: "detailed=True is available at level='la' only" (force too now). The refusal names
-    both levels that work and the broad-group table of the level asked for."""
-    with pytest.raises(InvalidInputError, match="level='la' and level='force'") as e:
+    """Before: "detailed=True is available at level='la' only", nothing more. The refusal now says
+    why and names the broad-group table of the level asked for."""
+    with pytest.raises(InvalidInputError, match="level='la' only, not") as e:
         ss.census_population(level, detailed=True)  # type: ignore[arg-type]
     assert f"census_population({level!r})" in str(e.value) and e.value.argument == "detailed"
+
+
+def test_methods_page_examples_run() -> None:
+    """docs/methods/geography.md (new): its python blocks run in order and their assertions hold
+    (the figures there are checked above against the raw files)."""
+    import re
+
+    from conftest import ROOT
+
+    text = (ROOT / "docs" / "methods" / "geography.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert len(blocks) == 4
+    scope: dict[str, object] = {}
+    for block in blocks:
+        exec(compile(block, "geography.md", "exec"), scope)
+    index = (ROOT / "docs" / "methods" / "index.md").read_text(encoding="utf-8")
+    assert "(geography.md)" in index and "\ngeography\n" in index
+
+
+def test_short_form_of_a_former_district(lookup) -> None:  # type: ignore[no-untyped-def]
+    """Before: "Weymouth" got look-alikes. Now the short form before a join of a district abolished
+    since 2016 (Weymouth and Portland, E07000053, merged into Dorset on 2019-04-01) explains it, when no
+    current area has that short form ("Newcastle" still names both current authorities)."""
+    dorset = lookup.loc[lookup["ltla24_name"] == "Dorset", "ltla24_code"].iloc[0]
+    msg = _refusal("Weymouth", "la")
+    assert "Weymouth and Portland (E07000053) was a district until 2019-04-01" in msg and f"({dorset})" in msg
+    with pytest.raises(UnknownAreaError, match="Newcastle upon Tyne.*Newcastle-under-Lyme|Newcastle-under-Lyme.*Newcastle upon Tyne"):
+        ss.find_area("Newcastle", level="la")
