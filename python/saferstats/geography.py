@@ -27,6 +27,7 @@ import functools
 import gzip
 import json
 import re
+import sys
 import warnings
 import zlib
 from collections.abc import Mapping, Sequence
@@ -395,6 +396,28 @@ _COUNCIL_TAIL = re.compile(r"\s+(?:(?:city|county|borough|district|metropolitan 
                            r"london borough)(?:\s+and\s+(?:city|district|borough))?\s+)?council$")
 _COUNCIL_HEAD = re.compile(r"^(?:the\s+)?(?:london borough of|royal borough of|borough of|city and county of|"
                            r"county borough of|city of)\s+")
+#: "South Lakeland District", "Carlisle City", "Watford Borough": the kind of council after its
+#: name without the word "Council" (before session 30 only the "... Council" forms were taken).
+_KIND_TAIL = re.compile(r"\s+(?:city|district|borough|metropolitan borough|county borough|london borough|"
+                        r"(?:city|borough) and district)$")
+
+
+def typed_forms(query: Any) -> list[str]:
+    """The forms of ``query`` to look up, as analysts type a council's name: its typed key
+    (:func:`_typed_key`), then without a trailing ``"Council"`` (``"Watford Borough Council"``), a
+    trailing kind of council (``"South Lakeland District"``, ``"Carlisle City"``) and a leading
+    ``"Borough of"``, ``"City of"``, ``"London Borough of"`` (``"Borough of Poole"``), each once, in
+    that order, without repeats.
+
+    >>> typed_forms("Borough of Poole")
+    ['borough of poole', 'poole']
+    >>> typed_forms("South Lakeland District Council")
+    ['south lakeland district council', 'south lakeland']
+    """
+    key = _typed_key(str(query))
+    bare = _KIND_TAIL.sub("", _COUNCIL_TAIL.sub("", key))
+    out = [key, _COUNCIL_TAIL.sub("", key), bare, _COUNCIL_HEAD.sub("", re.sub(r"^the\s+", "", bare))]
+    return [f for f in dict.fromkeys(out) if f]
 
 
 @functools.lru_cache(maxsize=4)
@@ -417,9 +440,11 @@ def _typed_match(query: Any, level: str) -> str | None:
     tries = [key]
     bare = _COUNCIL_TAIL.sub("", key)
     tries.append(bare)
+    # "Watford Borough", "Carlisle City": the kind of council without "Council"
+    tries.append(_KIND_TAIL.sub("", bare))
     # "City of York", "London Borough of Camden": the authority's own name (exact names only, so a
     # former district's name ("City of Durham") does not become a look-alike's)
-    stripped = _COUNCIL_HEAD.sub("", re.sub(r"^the\s+", "", bare))
+    stripped = _COUNCIL_HEAD.sub("", re.sub(r"^the\s+", "", tries[-1]))
     exact = {_typed_key(str(n)): str(c) for c, n in area_names(level).items()}
     for k in tries:
         codes = table.get(k, ())
@@ -435,6 +460,12 @@ def _typed_match(query: Any, level: str) -> str | None:
     return None
 
 
+#: Towns that named a district abolished by a merger, as analysts still call the area: the town ->
+#: the district (whose successors :func:`find_area` then names). "Taunton" got "close matches:
+#: 'Luton', 'Thanet'" before session 30.
+_FORMER_TOWNS = {"Taunton": "Taunton Deane"}
+
+
 @functools.lru_cache(maxsize=1)
 def _canonical_names() -> dict[str, str]:
     """Typed key -> the lower-case name, for every local authority and CSP of 2024 and every district
@@ -444,6 +475,21 @@ def _canonical_names() -> dict[str, str]:
     names = [*map(str, area_names("la").values), *map(str, area_names("csp").values),
              *map(str, bundled_table("census2021_former_la.csv.gz")["la"]), *map(str, datasets.census2011_by_la()["la"])]
     out = {_typed_key(n): n.strip().lower() for n in names}
+    # a former district by its town, as analysts name it: "Taunton" (Taunton Deane), and the short
+    # form before a join ("Weymouth"), when no area of 2024 has it
+    now = {_typed_key(str(n)) for lv in ("la", "csp") for n in area_names(lv).values}
+    taken = {_typed_key(f) for lv in ("la", "csp") for f in _aliases(lv)} | now
+    gone = {n for n in names if _typed_key(n) not in now}
+    stems: dict[str, set[str]] = {}
+    for n in gone:
+        stem = _typed_key(_NAME_JOINS.split(n)[0])
+        if stem != _typed_key(n) and len(stem) >= 4 and stem not in taken:
+            stems.setdefault(stem, set()).add(n.strip().lower())
+    for stem, full in stems.items():
+        if len(full) == 1:
+            out.setdefault(stem, full.pop())
+    for town, district in _FORMER_TOWNS.items():
+        out.setdefault(_typed_key(town), district.lower())
     # other names of one area ("Bucks", "Barrow") at the level that has them, so that at the other
     # level the error says what they are ("Barrow" at level='la': a CSP of Westmorland and Furness)
     for level in ("la", "csp"):
@@ -457,9 +503,8 @@ def _canonical(query: Any) -> str:
     """``query`` lower-cased, or the name it types (:func:`_typed_key`) of an authority, CSP or
     former district."""
     q = str(query).strip().lower()
-    key = _typed_key(q)
     table = _canonical_names()
-    for k in (key, _COUNCIL_TAIL.sub("", key)):
+    for k in typed_forms(q):  # "Borough of Poole", "South Lakeland District", "Carlisle City"
         if k in table:
             return table[k]
     return q
@@ -713,7 +758,10 @@ def _former_district(q: str, level: str) -> str:
     r = hit.iloc[0]
     formed, code = MERGED_2019[str(r["la_code"])]
     csps = lk[lk["la_code"] == code].drop_duplicates("csp_code")
-    later = f" ({code})" if names.get(code) == formed else f", since part of {names[code]!r} ({code})"
+    # "Somerset West and Taunton" was itself merged in 2023: say when (the table of abolished districts)
+    gone = former.loc[former["la"] == formed, "abolished"]
+    since = f" from {gone.iloc[0]}" if len(gone) else ""
+    later = f" ({code})" if names.get(code) == formed else f", since part of {names[code]!r} ({code}){since}"
     where = (f"find_area({names[code]!r}, level='la') for the authority now" if level == "la" else
              "its area is in the CSP " + ", ".join(f"{c!r} ({k})" for c, k in zip(csps["csp"], csps["csp_code"])))
     return (f"{r['la']} ({r['la_code']}) was a district until 2019-04-01, when it became part of {formed!r}{later}; "
@@ -824,6 +872,11 @@ def _other_level(q: str, level: str) -> str:
     return ""
 
 
+#: This package's directory: ``census_population("la")`` warns of split authorities only when called
+#: from outside it (the package's own callers join on ``la_code``).
+_PACKAGE_DIR = str(Path(__file__).absolute().parent)
+
+
 def census_population(
     level: Literal["force", "la", "csp", "ward", "lsoa", "former_la"] = "force",
     *,
@@ -838,7 +891,12 @@ def census_population(
     * ``"force"``: ``force`` (police.uk id, e.g. ``"hertfordshire"``), ``force_name``, ``force_code``;
     * ``"la"``: ``la``, ``la_code`` (December 2024 codes, 318 authorities), ``csp``, ``csp_code``,
       ``force``, ``csp_split`` (True for the seven merged authorities whose CSPs follow their
-      pre-merger districts: their ``csp`` lists those CSPs, joined with ``"; "``);
+      pre-merger districts: their ``csp`` lists those CSPs, joined with ``"; "``). Such a label is
+      no CSP: ``census_population("la").groupby("csp")`` puts all of Bournemouth, Christchurch and
+      Poole (400,247 residents) under ``"Bournemouth; Poole; Dorset"`` and leaves ``"Dorset"``
+      without Christchurch - for CSPs use ``level="csp"``. ``.attrs["csp_split"]`` maps each split
+      authority's code to its CSPs, and a :class:`SaferstatsWarning` says so when these rows are
+      returned to your code;
     * ``"csp"``: ``csp``, ``csp_code`` (314 CSPs), ``force``, ``csp_basis`` (``"la"``: whole local
       authorities; ``"district"``: built from the LSOAs of pre-merger districts, exact because LSOAs
       2021 nest in them);
@@ -883,7 +941,10 @@ def census_population(
     (a join to the long table puts the ward's count on each of its five rows, each over one group's
     residents; :func:`saferstats.add_rates` warns of it). All levels are sums of the LSOA table, so they add up
     to each other exactly (a force is the sum of its authorities, an authority and a CSP the sums
-    of their LSOAs), and to 59,597,576 - not ONS's published 59,597,542 (see ``.attrs`` below). ``detailed=True`` (``level="la"`` only): the 19
+    of their LSOAs), and to 59,597,576 - not ONS's published 59,597,542 (see ``.attrs`` below). ``detailed=True``
+    (``level="la"`` only: ONS publishes the detailed table by local authority, and a split
+    authority's detailed counts cannot be divided among its CSPs; the error for ``"force"`` gives
+    the sum over the ``force`` column, exact because authorities nest in force areas): the 19
     detailed groups (``ethnicity`` = the ONS label, e.g. ``"Asian, Asian British or Asian Welsh:
     Chinese"``, with its ``broad`` group) from ONS's local-authority table, which is perturbed
     separately (its broad sums differ from the LSOA sums by up to about one person per LSOA);
@@ -960,7 +1021,17 @@ def census_population(
         raise InvalidInputError(f"census must be 2021 or 2011, got {census!r}", "census")
     lvl = check_level(level, _LEVELS)
     if detailed and lvl != "la":
-        raise InvalidInputError("detailed=True is available at level='la' only", "detailed")
+        why = {"force": "every authority lies in one force area, so census_population('la', detailed=True)"
+                        ".groupby(['force', 'ethnicity', 'broad'])['population'].sum() is the force areas' (at 2021 "
+                        "boundaries: Cherwell's boundary_note)",
+               "csp": "seven merged authorities lie across more than one CSP and the table cannot divide them; "
+                      "census_population('csp') has the five broad groups by CSP",
+               "former_la": "the districts abolished by mergers are not in the table; census_population('former_la') "
+                            "has their five broad groups",
+               }.get(lvl, f"census_population({lvl!r}) has the five broad groups")
+        raise InvalidInputError(
+            f"detailed=True is available at level='la' only, not {lvl!r}: ONS publishes the 19 detailed groups by "
+            f"local authority (TS021 LTLA); {why}", "detailed")
     lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
     force_of = lk.drop_duplicates("force_code").set_index("force_code")["force"]
     la_force = lk.drop_duplicates("la_code").set_index("la_code")["force"]
@@ -1031,6 +1102,15 @@ def census_population(
     long = wide.melt(id_vars=keys, value_vars=list(BROAD_GROUPS), var_name="ethnicity", value_name="population")
     long = long.sort_values(sort + ["ethnicity"], kind="stable").reset_index(drop=True)
     _stamp(long, 2021, lvl)
+    if lvl == "la":
+        split = wide.loc[wide["csp_split"], ["la_code", "csp"]]
+        long.attrs["csp_split"] = {str(c): str(v).split("; ") for c, v in zip(split["la_code"], split["csp"])}
+        if not sys._getframe(1).f_code.co_filename.startswith(_PACKAGE_DIR):  # the analyst's own call
+            names = wide.loc[wide["csp_split"], "la"]
+            warn_user(f"{len(split)} local authorities lie across more than one CSP ({'; '.join(map(str, names))}): "
+                      "their rows carry the CSPs joined with '; ' in csp (csp_split True; .attrs['csp_split']), a label "
+                      "that is no CSP, so groupby('csp') on this table sums each whole authority under it (and "
+                      "'Dorset' lacks Christchurch); use census_population('csp') for CSP populations")
     if lvl in ("ward", "lsoa"):
         long.attrs["basis"] = ("wards: LSOAs 2021 summed by ONS's best-fit LSOA (2021) to ward (December 2024) lookup "
                                "(population-weighted centroids); approximate where a ward boundary cuts an LSOA")
