@@ -870,10 +870,17 @@ def suppress(
     ``.attrs["totals_not_sums"]`` (there when ``totals`` names any; ``row``, ``column``, ``total``,
     ``parts_sum``, ``missing``, ``rounded_to``, ``missing_sum``): parts missing a count (hidden at
     source) whose sum the total less
-    the published parts gives, widened by ± 2 a part where the parts' counts are all multiples of 5
-    (rounded, as NHS England's are) — 2023-24 Section 136, independent providers: "All providers" 377
-    less 160 and 215 leaves 0 to 6 for the 21 hidden, so each is at most 6 — or placeholders or
-    rounded counts that do not add up, where the audit's tie does not hold.
+    the published parts gives, widened by half the base a part where the parts' counts look rounded
+    (``rounded_to``: 10 where all are multiples of 10, ± 5 each; else 5 where all are multiples of 5, ± 2
+    each, as NHS England's are; the total too where it is a multiple of the base) — 2023-24 Section
+    136, independent providers: "All providers" 377 less 160 and 215 leaves 0 to 6 for the 21 hidden,
+    so each is at most 6; 380 less 160 and 210 leaves 0 to 25 (10 ± 15) — or placeholders or
+    rounded counts that do not add up, where the audit's tie does not hold (parts that already exceed
+    the total give no ``missing_sum``). In the column form a
+    row among the others that is itself a subtotal ("NHS providers" = three of the providers, beside
+    "All providers") would be counted twice: where the counts show it, it is refused, the message
+    giving the label form to write (``totals={"All providers": [...], "NHS providers": [...]}``);
+    where they cannot (counts missing) a row labelled like a total is warned of.
 
     >>> p = pd.DataFrame({"org_name": ["A", "B", "C", "D", "All providers"], "count": [2, 40, 0, 52, 94]})
     >>> suppress(p, totals={"org_name": "All providers"})["count"].tolist()
