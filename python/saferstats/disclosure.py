@@ -879,8 +879,9 @@ def suppress(
     the total give no ``missing_sum``). In the column form a
     row among the others that is itself a subtotal ("NHS providers" = three of the providers, beside
     "All providers") would be counted twice: where the counts show it, it is refused, the message
-    giving the label form to write (``totals={"All providers": [...], "NHS providers": [...]}``);
-    where they cannot (counts missing) a row labelled like a total is warned of.
+    giving the label form to write (``totals={"All providers": [...], "NHS providers": [...]}``;
+    warned of only where one sum shows it and no label says a total: it may be chance); where they
+    cannot (counts missing) a row labelled like a total is warned of.
 
     >>> p = pd.DataFrame({"org_name": ["A", "B", "C", "D", "All providers"], "count": [2, 40, 0, 52, 94]})
     >>> suppress(p, totals={"org_name": "All providers"})["count"].tolist()
@@ -1575,7 +1576,7 @@ def _refuse_subtotals(table: pd.DataFrame, col: Any, labels: np.ndarray, strata:
     """``totals={col: total}`` with subtotal rows among the other rows (:func:`_column_subtotals`):
     refused where the counts show them (the call to write instead in the message), warned of where only
     their labels say a total."""
-    subs, labelled = _column_subtotals(labels, strata, str(total), [str(p) for p in parts], counts, vals)
+    subs, labelled, sure = _column_subtotals(labels, strata, str(total), [str(p) for p in parts], counts, vals)
     named = {str(p): p for p in parts}
     if subs:
         leaves = [p for p in parts if str(p) not in subs]
@@ -1584,14 +1585,23 @@ def _refuse_subtotals(table: pd.DataFrame, col: Any, labels: np.ndarray, strata:
         where = np.flatnonzero(labels == str(total))[0]
         at = np.flatnonzero((strata == strata[where]) & np.isin(labels, list(named)))
         c = counts[0]
-        said = "; ".join(f"{named[s_]!r} ({vals[c][np.flatnonzero((labels == s_) & (strata == strata[where]))[0]]:g})"
+        def fig(lab: str) -> str:  # its count beside the total's (none where it is not in the total's stratum)
+            i = np.flatnonzero((labels == lab) & (strata == strata[where]))
+            return f" ({vals[c][i[0]]:g})" if i.size and np.isfinite(vals[c][i[0]]) else ""
+
+        said = "; ".join(f"{named[s_]!r}{fig(s_)}"
                          + (" = " + " + ".join(repr(named[x]) for x in sub) if sub else " is labelled a total")
                          for s_, sub in subs.items())
-        raise InvalidInputError(
-            f"`totals`: {col!r}: {total!r} takes every other row of {col!r} as a part, but {said}: {'a subtotal' if len(subs) == 1 else 'subtotals'}, "
-            f"counted twice (the other rows' {c!r} add up to {np.nansum(vals[c][at]):g} against the total's "
-            f"{vals[c][where]:g} in row {table.index[where]!r}), and the audit would tie a sum that does not hold. "
-            f"Name the total and each subtotal by their parts: {call}", "totals")
+        msg = (f"`totals`: {col!r}: {total!r} takes every other row of {col!r} as a part, but {said}: "
+               f"{'a subtotal' if len(subs) == 1 else 'subtotals'}, counted twice (the other rows' {c!r} add up to "
+               f"{np.nansum(vals[c][at]):g} against the total's {vals[c][where]:g} in row {table.index[where]!r}), "
+               f"and the audit would tie a sum that does not hold. Name the total and each subtotal by their parts: "
+               f"{call}")
+        if sure:
+            raise InvalidInputError(msg, "totals")
+        warn_user(msg.replace(", but ", ", but it may be that ", 1)
+                  + " (shown by one sum only, which may match by chance: check the table)")
+        return
     if labelled:
         warn_user(f"`totals`: {col!r}: {total!r} takes every other row of {col!r} as a part, and {labelled[:5]} "
                   f"{'is' if len(labelled) == 1 else 'are'} labelled like a total (a subtotal would be counted twice; "
@@ -1600,19 +1610,22 @@ def _refuse_subtotals(table: pd.DataFrame, col: Any, labels: np.ndarray, strata:
 
 
 def _column_subtotals(labels: np.ndarray, strata: np.ndarray, total: str, parts: Sequence[str],
-                      counts: Sequence[Any], vals: Mapping[Any, np.ndarray]) -> tuple[dict[str, list[str]], list[str]]:
+                      counts: Sequence[Any], vals: Mapping[Any, np.ndarray]
+                      ) -> tuple[dict[str, list[str]], list[str], bool]:
     """Subtotal rows among the parts of a total named by its column (``totals={column: label}``, every
-    other row a part), which would be counted twice: ``(found, labelled)``. ``found`` maps each
+    other row a part), which would be counted twice: ``(found, labelled, sure)``. ``found`` maps each
     subtotal to its parts (``[]`` where they are not found), for a set of one to three part rows whose
     sum is the parts' sum less the total in every stratum and count column where all have a value,
-    each itself the sum of two to four other parts there or labelled like a total (a total word, or a
-    word of the total's label: "NHS providers" beside "All providers"). ``labelled``: parts labelled
-    like a total that the counts do not show to be parts (none where the parts add up to the total).
+    each itself the sum of two to four other parts there (none of them 0 throughout) or labelled like
+    a total (a total word, or a word of the total's label: "NHS providers" beside "All providers").
+    ``sure``: each is labelled so, or not 0 in two or more strata or count columns (one small sum
+    can match by chance: 2 = 1 + 1 among placeholders). ``labelled``: parts labelled like a total
+    that the counts do not show to be parts (none where the parts add up to the total).
 
     >>> lab = np.array(["A", "B", "C", "NHS providers", "All providers"], dtype=object)
     >>> v = {"n": np.array([30.0, 20.0, 7.0, 50.0, 57.0])}
     >>> _column_subtotals(lab, np.zeros(5), "All providers", ["A", "B", "C", "NHS providers"], ["n"], v)
-    ({'NHS providers': ['A', 'B']}, [])
+    ({'NHS providers': ['A', 'B']}, [], True)
     """
     from itertools import combinations
 
@@ -1620,10 +1633,11 @@ def _column_subtotals(labels: np.ndarray, strata: np.ndarray, total: str, parts:
     pool = list(dict.fromkeys(str(p) for p in parts))
     like_total = [p for p in pool if label_words(p) & (_TOTAL_WORDS | total_words)]
     rows, excess = [], []
+    in_pool = set(pool)
     for g in np.unique(strata):
         at = np.flatnonzero(strata == g)
         t = [int(i) for i in at if labels[i] == total]
-        ps = {str(labels[i]): int(i) for i in at if labels[i] in set(pool)}
+        ps = {str(labels[i]): int(i) for i in at if labels[i] in in_pool}
         if len(t) != 1 or len(ps) < 3:
             continue
         for c in counts:
@@ -1632,19 +1646,20 @@ def _column_subtotals(labels: np.ndarray, strata: np.ndarray, total: str, parts:
                 rows.append([float(v[ps[p]]) if p in ps else np.nan for p in pool])
                 excess.append(sum(float(v[i]) for i in ps.values()) - float(v[t[0]]))
     if not rows:
-        return {}, like_total
+        return {}, like_total, False
     m, ex = np.array(rows), np.array(excess)
     if np.all(np.abs(ex) < 1e-9):
-        return {}, []
+        return {}, [], False
     z = np.nan_to_num(m)
     here = np.isfinite(m)
 
     def parts_of(j: int, rest: list[int]) -> list[int] | None:
+        ok = here[:, j]
+        rest = [i for i in rest if z[ok, i].any()]  # a part 0 wherever j is makes any sum one more way
         for k in (2, 3, 4):
             if len(rest) > (60, 40, 25)[k - 2]:
                 break
             for combo in combinations(rest, k):
-                ok = here[:, j]
                 if ok.any() and np.all(np.abs(z[ok][:, list(combo)].sum(axis=1) - z[ok, j]) < 1e-9):
                     return list(combo)
         return None
@@ -1664,8 +1679,9 @@ def _column_subtotals(labels: np.ndarray, strata: np.ndarray, total: str, parts:
                     break
                 found[pool[j]] = [pool[i] for i in sub or []]
             else:
-                return found, [p for p in like_total if p not in found]
-    return {}, like_total
+                sure = all(pool[j] in like_total or np.count_nonzero(z[:, j]) >= 2 for j in combo)
+                return found, [p for p in like_total if p not in found], sure
+    return {}, like_total, False
 
 
 _ROUNDING_BASES = (10, 5)

@@ -159,3 +159,18 @@ def test_a_row_labelled_a_total_is_warned_of_where_the_counts_cannot_tell():
     ok = pd.DataFrame({"org_name": ["A", "B", "Providers Ltd", "All providers"], "count": [30, 2, 40, 72]})
     out, said = _said(suppress, ok, totals={"org_name": "All providers"})
     assert out.attrs["totals_not_sums"] == [] and not any("labelled like a total" in s for s in said)
+
+
+def test_one_chance_sum_is_warned_of_not_refused():
+    """Placeholders and small counts can match by chance: 2 = 1 + 1 in one column and one stratum
+    (parts 2 + 1 + 1 + 7 + 160 + 215 = 386 against 384, two over, and A is 2). A row that only one
+    sum shows and that no label calls a total is warned of with the call, not refused; a part that
+    is 0 throughout is no part of a sum (1 = 1 + 0 said nothing)."""
+    t = pd.DataFrame({"org_name": ["A", "B", "C", "D", "E", "F", "All"], "count": [2, 1, 1, 7, 160, 215, 384]})
+    assert t["count"][:6].sum() - 384 == 2 == 1 + 1
+    out, said = _said(suppress, t, totals={"org_name": "All"})
+    assert any("but it may be that 'A' (2) = 'B' + 'C'" in s and "shown by one sum only" in s for s in said)
+    assert out.attrs["totals_not_sums"][0]["parts_sum"] == 386
+    z = pd.DataFrame({"org_name": ["A", "B", "C", "D", "E", "F", "All"], "count": [1, 1, 1, 0, 160, 215, 376]})
+    _, said = _said(suppress, z, totals={"org_name": "All"})
+    assert not any("counted twice" in s for s in said)
