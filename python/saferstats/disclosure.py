@@ -870,10 +870,18 @@ def suppress(
     ``.attrs["totals_not_sums"]`` (there when ``totals`` names any; ``row``, ``column``, ``total``,
     ``parts_sum``, ``missing``, ``rounded_to``, ``missing_sum``): parts missing a count (hidden at
     source) whose sum the total less
-    the published parts gives, widened by ± 2 a part where the parts' counts are all multiples of 5
-    (rounded, as NHS England's are) — 2023-24 Section 136, independent providers: "All providers" 377
-    less 160 and 215 leaves 0 to 6 for the 21 hidden, so each is at most 6 — or placeholders or
-    rounded counts that do not add up, where the audit's tie does not hold.
+    the published parts gives, widened by half the base a part where the parts' counts look rounded
+    (``rounded_to``: 10 where all are multiples of 10, ± 5 each; else 5 where all are multiples of 5, ± 2
+    each, as NHS England's are; the total too where it is a multiple of the base) — 2023-24 Section
+    136, independent providers: "All providers" 377 less 160 and 215 leaves 0 to 6 for the 21 hidden,
+    so each is at most 6; 380 less 160 and 210 leaves 0 to 25 (10 ± 15) — or placeholders or
+    rounded counts that do not add up, where the audit's tie does not hold (parts that already exceed
+    the total give no ``missing_sum``). In the column form a
+    row among the others that is itself a subtotal ("NHS providers" = three of the providers, beside
+    "All providers") would be counted twice: where the counts show it, it is refused, the message
+    giving the label form to write (``totals={"All providers": [...], "NHS providers": [...]}``;
+    warned of only where one sum shows it and no label says a total: it may be chance); where they
+    cannot (counts missing) a row labelled like a total is warned of.
 
     >>> p = pd.DataFrame({"org_name": ["A", "B", "C", "D", "All providers"], "count": [2, 40, 0, 52, 94]})
     >>> suppress(p, totals={"org_name": "All providers"})["count"].tolist()
@@ -1541,6 +1549,8 @@ def _label_totals(table: pd.DataFrame, keys: list[Any], totals: list[tuple[Any, 
         aliases = {k for k in keys if k != col and (table.groupby(col, dropna=False)[k].nunique(dropna=False) <= 1).all()
                    and (table.groupby(k, dropna=False)[col].nunique(dropna=False) <= 1).all()}
         strata = _groups(table, [k for k in keys if k != col and k not in aliases])
+        if given_col is not None:  # every other row a part: a subtotal among them is counted twice
+            _refuse_subtotals(table, col, labels, strata, total, parts, counts, vals)
         tied = False
         for g in np.unique(strata):
             rows = np.flatnonzero(strata == g)
@@ -1561,11 +1571,147 @@ def _label_totals(table: pd.DataFrame, keys: list[Any], totals: list[tuple[Any, 
     return found
 
 
+def _refuse_subtotals(table: pd.DataFrame, col: Any, labels: np.ndarray, strata: np.ndarray, total: Any,
+                      parts: Sequence[Any], counts: Sequence[Any], vals: Mapping[Any, np.ndarray]) -> None:
+    """``totals={col: total}`` with subtotal rows among the other rows (:func:`_column_subtotals`):
+    refused where the counts show them (the call to write instead in the message), warned of where only
+    their labels say a total."""
+    subs, labelled, sure = _column_subtotals(labels, strata, str(total), [str(p) for p in parts], counts, vals)
+    named = {str(p): p for p in parts}
+    if subs:
+        leaves = [p for p in parts if str(p) not in subs]
+        call = "totals={" + ", ".join([f"{total!r}: {leaves!r}"] + [
+            f"{named[s_]!r}: " + (repr([named[x] for x in sub]) if sub else "[<its parts>]") for s_, sub in subs.items()]) + "}"
+        where = np.flatnonzero(labels == str(total))[0]
+        at = np.flatnonzero((strata == strata[where]) & np.isin(labels, list(named)))
+        c = counts[0]
+        def fig(lab: str) -> str:  # its count beside the total's (none where it is not in the total's stratum)
+            i = np.flatnonzero((labels == lab) & (strata == strata[where]))
+            return f" ({vals[c][i[0]]:g})" if i.size and np.isfinite(vals[c][i[0]]) else ""
+
+        said = "; ".join(f"{named[s_]!r}{fig(s_)}"
+                         + (" = " + " + ".join(repr(named[x]) for x in sub) if sub else " is labelled a total")
+                         for s_, sub in subs.items())
+        msg = (f"`totals`: {col!r}: {total!r} takes every other row of {col!r} as a part, but {said}: "
+               f"{'a subtotal' if len(subs) == 1 else 'subtotals'}, counted twice (the other rows' {c!r} add up to "
+               f"{np.nansum(vals[c][at]):g} against the total's {vals[c][where]:g} in row {table.index[where]!r}), "
+               f"and the audit would tie a sum that does not hold. Name the total and each subtotal by their parts: "
+               f"{call}")
+        if sure:
+            raise InvalidInputError(msg, "totals")
+        warn_user(msg.replace(", but ", ", but it may be that ", 1)
+                  + " (shown by one sum only, which may match by chance: check the table)")
+        return
+    if labelled:
+        warn_user(f"`totals`: {col!r}: {total!r} takes every other row of {col!r} as a part, and {labelled[:5]} "
+                  f"{'is' if len(labelled) == 1 else 'are'} labelled like a total (a subtotal would be counted twice; "
+                  "the counts cannot tell). If so, name the total and each subtotal by their parts: "
+                  f"totals={{{total!r}: [<its parts, no subtotal>], {named[labelled[0]]!r}: [<its parts>]}}")
+
+
+def _column_subtotals(labels: np.ndarray, strata: np.ndarray, total: str, parts: Sequence[str],
+                      counts: Sequence[Any], vals: Mapping[Any, np.ndarray]
+                      ) -> tuple[dict[str, list[str]], list[str], bool]:
+    """Subtotal rows among the parts of a total named by its column (``totals={column: label}``, every
+    other row a part), which would be counted twice: ``(found, labelled, sure)``. ``found`` maps each
+    subtotal to its parts (``[]`` where they are not found), for a set of one to three part rows whose
+    sum is the parts' sum less the total in every stratum and count column where all have a value,
+    each itself the sum of two to four other parts there (none of them 0 throughout) or labelled like
+    a total (a total word, or a word of the total's label: "NHS providers" beside "All providers").
+    ``sure``: each is labelled so, or not 0 in two or more strata or count columns (one small sum
+    can match by chance: 2 = 1 + 1 among placeholders). ``labelled``: parts labelled like a total
+    that the counts do not show to be parts (none where the parts add up to the total).
+
+    >>> lab = np.array(["A", "B", "C", "NHS providers", "All providers"], dtype=object)
+    >>> v = {"n": np.array([30.0, 20.0, 7.0, 50.0, 57.0])}
+    >>> _column_subtotals(lab, np.zeros(5), "All providers", ["A", "B", "C", "NHS providers"], ["n"], v)
+    ({'NHS providers': ['A', 'B']}, [], True)
+    """
+    from itertools import combinations
+
+    total_words = label_words(total) - _TOTAL_WORDS
+    pool = list(dict.fromkeys(str(p) for p in parts))
+    like_total = [p for p in pool if label_words(p) & (_TOTAL_WORDS | total_words)]
+    rows, excess = [], []
+    in_pool = set(pool)
+    for g in np.unique(strata):
+        at = np.flatnonzero(strata == g)
+        t = [int(i) for i in at if labels[i] == total]
+        ps = {str(labels[i]): int(i) for i in at if labels[i] in in_pool}
+        if len(t) != 1 or len(ps) < 3:
+            continue
+        for c in counts:
+            v = vals[c]
+            if np.isfinite(v[t[0]]) and all(np.isfinite(v[i]) for i in ps.values()):
+                rows.append([float(v[ps[p]]) if p in ps else np.nan for p in pool])
+                excess.append(sum(float(v[i]) for i in ps.values()) - float(v[t[0]]))
+    if not rows:
+        return {}, like_total, False
+    m, ex = np.array(rows), np.array(excess)
+    if np.all(np.abs(ex) < 1e-9):
+        return {}, [], False
+    z = np.nan_to_num(m)
+    here = np.isfinite(m)
+
+    def parts_of(j: int, rest: list[int]) -> list[int] | None:
+        ok = here[:, j]
+        rest = [i for i in rest if z[ok, i].any()]  # a part 0 wherever j is makes any sum one more way
+        for k in (2, 3, 4):
+            if len(rest) > (60, 40, 25)[k - 2]:
+                break
+            for combo in combinations(rest, k):
+                if ok.any() and np.all(np.abs(z[ok][:, list(combo)].sum(axis=1) - z[ok, j]) < 1e-9):
+                    return list(combo)
+        return None
+
+    order = sorted(range(len(pool)), key=lambda j: pool[j] not in like_total)
+    for k in (1, 2, 3):
+        if len(pool) > (200, 80, 40)[k - 1]:
+            break
+        for combo in combinations(order, k):
+            if not np.all(np.abs(z[:, list(combo)].sum(axis=1) - ex) < 1e-9):
+                continue
+            rest = [j for j in range(len(pool)) if j not in combo]
+            found: dict[str, list[str]] = {}
+            for j in combo:
+                sub = parts_of(j, rest)
+                if sub is None and pool[j] not in like_total:
+                    break
+                found[pool[j]] = [pool[i] for i in sub or []]
+            else:
+                sure = all(pool[j] in like_total or np.count_nonzero(z[:, j]) >= 2 for j in combo)
+                return found, [p for p in like_total if p not in found], sure
+    return {}, like_total, False
+
+
+_ROUNDING_BASES = (10, 5)
+
+
+def _rounding_base(values: np.ndarray) -> int | None:
+    """The base published counts look rounded to: the largest of 10 and 5 of which every count
+    with a value is a multiple, two or more of them not 0 (else None: too few to tell). NHS England
+    rounds to 5, others to 10; counts that are all multiples of 10 are taken as rounded to 10 (a
+    reader who knows only the counts can take no narrower bound).
+
+    >>> _rounding_base(np.array([160.0, 215.0])), _rounding_base(np.array([160.0, 210.0, np.nan]))
+    (5, 10)
+    >>> _rounding_base(np.array([160.0, 213.0])), _rounding_base(np.array([0.0, 210.0]))
+    (None, None)
+    """
+    v = values[np.isfinite(values)]
+    if np.count_nonzero(v) < 2:
+        return None
+    return next((b for b in _ROUNDING_BASES if bool(np.all(v % b == 0))), None)
+
+
 def _total_check(table: pd.DataFrame, c: Any, label: Any, t: int, ps: Sequence[int],
                  v: np.ndarray) -> dict[str, Any] | None:
     """A total row ``t`` of column ``c`` against its parts ``ps``: None where it is their sum, else what a
-    reader learns (``missing_sum``: the range of the missing parts' sum; the parts' counts taken as
-    rounded to 5, ± 2 each, where all are multiples of 5 and two or more are not 0: NHS England's)."""
+    reader learns (``missing_sum``: the range of the missing parts' sum, each part's count taken as
+    rounded to its base ``b`` (:func:`_rounding_base`: 10, 5 or none), so within ± ``b // 2`` of the true
+    count, ± 5 a part rounded to 10, ± 2 to 5 (NHS England's); the total too where it is a multiple of
+    ``b``). A total of 380 less parts 160 and 210 rounded to 10 leaves 10 for the missing parts, give or
+    take 5 + 5 + 5: 0 to 25 (taken as rounded to 5 until session 30, 4 to 16, too narrow)."""
     tv = float(v[t])
     if not np.isfinite(tv):
         return None
@@ -1575,26 +1721,36 @@ def _total_check(table: pd.DataFrame, c: Any, label: Any, t: int, ps: Sequence[i
     missing = [table.index[ps[j]] for j in np.flatnonzero(~given).tolist()]
     if not missing and abs(tv - s) < 1e-9:
         return None
-    rounded = bool(given.any() and np.all(pv[given] % 5 == 0) and np.count_nonzero(pv[given]) >= 2)
-    slack = 2.0 * int(given.sum()) + (2.0 if tv % 5 == 0 else 0.0) if rounded else 0.0
+    base = _rounding_base(pv)
+    each = float(base // 2) if base else 0.0
+    total_rounded = base is not None and tv % base == 0
+    slack = each * int(given.sum()) + (each if total_rounded else 0.0)
     low, high = max(0.0, tv - s - slack), tv - s + slack
     head = (f"`totals`: {label!r} (row {table.index[t]!r}) {c!r} {tv:g} less its {int(given.sum())} "
             f"part(s) with a count ({s:g})")
-    how = (f"; the parts' counts are multiples of 5 (taken as rounded to 5, ± 2 each{', the total too' if tv % 5 == 0 else ''})"
-           if rounded else "")
-    if missing:
+    how = (f"; the parts' counts are multiples of {base} (taken as rounded to {base}, ± {each:g} each"
+           f"{', the total too' if total_rounded else ''})" if base else "")
+    if missing and high < 0:  # no sum of counts >= 0 makes it: not a bound (0 to -30 until session 30)
+        msg = (f"`totals`: {label!r} (row {table.index[t]!r}) {c!r} {tv:g}: its {int(given.sum())} part(s) with a count "
+               f"add up to {s:g}, {s - tv:g} more, before its {len(missing)} part(s) missing a count "
+               f"(rows {missing[:5]}{' ...' if len(missing) > 5 else ''}){how}: they are not its parts as "
+               "given (a subtotal among them counted twice, or counts that do not add up), and the audit ties a sum "
+               "that does not hold. Name the total by its parts' labels (no subtotal), or leave the total row out and "
+               "say totals={} (.attrs['totals_not_sums'])")
+    elif missing:
         msg = (f"{head} leaves {tv - s:g} for its {len(missing)} part(s) missing a count (rows {missing[:5]}"
                f"{' ...' if len(missing) > 5 else ''}){how}: a reader of the published total knows their sum is "
                f"{low:g} to {high:g}, so each is at most {high:g}. A missing count is outside the audit: give the true "
                "counts where you have them (.attrs['totals_not_sums'])")
     else:
-        msg = (f"{head} is {tv - s:+g} off: the total is not the sum of its parts as given{how}, but the audit ties "
-               "them (a hidden part protected as if it were exactly the total less the rest), so it protects against "
-               "a relation that does not hold. Placeholder values for counts hidden at source (or rounded counts) "
-               "do this. Give the true counts, or "
+        within = f" (within the rounding, ± {slack:g})" if base and abs(tv - s) <= slack else ""
+        msg = (f"{head} is {tv - s:+g} off{within}: the total is not the sum of its parts as given{how}, but the audit "
+               "ties them (a hidden part protected as if it were exactly the total less the rest), so it protects "
+               "against a relation that does not hold. Placeholder values for counts hidden at source (or rounded "
+               "counts) do this. Give the true counts, or "
                "leave the total row out and say totals={} (.attrs['totals_not_sums'])")
     return {"row": table.index[t], "column": c, "total": tv, "parts_sum": s, "missing": missing,
-            "rounded_to": 5 if rounded else None, "missing_sum": (low, high) if missing else None, "message": msg}
+            "rounded_to": base, "missing_sum": (low, high) if missing and high >= 0 else None, "message": msg}
 
 
 def _subtotal_candidates(table: pd.DataFrame, keys: list[Any], vals: dict[Any, np.ndarray],
