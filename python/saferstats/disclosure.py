@@ -388,6 +388,11 @@ _SUM_BLOCK_ROWS = 10
 _SUM_BLOCKS = 8
 #: ... and the sum is tied where it holds when it holds in at least this share of the rows with values
 _SUM_ROWS_MIN = 0.9
+#: ... and on more rows with a non-zero total than it has parts, at least this many: a sum of k parts
+#: chosen among the columns can fit k rows by coincidence (c0 = c3 + c4 from 4 = 4 + 0 and 4 = 1 + 3, a
+#: table of two rows); Gloucestershire's mental_health = mental + physical_and_mental holds in 6 rows,
+#: in 2 of them with both parts non-zero, and MHA's mhsds_count = count in 2 (12 and 27)
+_SUM_INFORMATIVE_MIN = 2
 
 
 def _sum_holds(vals: Mapping[Any, np.ndarray], total: Any, parts: Sequence[Any]) -> np.ndarray:
@@ -406,7 +411,8 @@ def _sum_rows(whole: np.ndarray) -> np.ndarray:
     return np.asarray(np.isfinite(whole).all(axis=1) & (whole[:, 1:].sum(axis=1) == whole[:, 0]))
 
 
-def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any]) -> tuple[list[tuple[Any, list[Any]]], list[str]]:
+def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any],
+                 derived: Sequence[Any] = ()) -> tuple[list[tuple[Any, list[Any]]], list[str]]:
     """Count columns equal to the sum of other count columns of the table (use of force's
     ``mental_health`` = ``mental`` + ``physical_and_mental``; a "Total" column beside its parts), checked
     on the rows where every column has a value, at least two of them with a non-zero sum, in every row
@@ -464,15 +470,19 @@ def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any]) -> tuple[l
             masks = np.concatenate([masks, masks | (1 << k)])
         return sums, masks
 
-    def holds_enough(t: int, pick: list[int]) -> bool:
-        """Exact on every row where its columns have values, or on all but a few (two or more non-zero)."""
+    def holds_enough(t: int, pick: list[int]) -> int | None:
+        """Exact on every row where its columns have values, or on all but a few (two or more non-zero):
+        the number of rows with a non-zero total where it holds, else None."""
         rows = np.isfinite(mat[:, [t, *pick]]).all(axis=1)
         good = _sum_rows(mat[:, [t, *pick]])
-        return bool(good[rows].all()) or (int((good & (mat[:, t] != 0)).sum()) >= 2
-                                          and float(good[rows].mean()) >= _SUM_ROWS_MIN)
+        if not (bool(good[rows].all()) or (int((good & (mat[:, t] != 0)).sum()) >= 2
+                                           and float(good[rows].mean()) >= _SUM_ROWS_MIN)):
+            return None
+        return int((good & (mat[:, t] != 0)).sum())
 
     for t in order:
         ways: list[list[int]] = []
+        weak: list[tuple[list[int], int]] = []  # holds, but on too few informative rows
         tried: set[tuple[int, ...]] = set()
         for b, rows in enumerate(rows_of):
             target = m[rows, t]
@@ -493,11 +503,19 @@ def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any]) -> tuple[l
                                   + [right[k] for k in range(len(right)) if int(rm[r]) >> k & 1])
                     if pick and tuple(pick) not in tried:
                         tried.add(tuple(pick))
-                        if holds_enough(t, pick):
+                        informative = holds_enough(t, pick)
+                        if informative is not None and informative >= max(_SUM_INFORMATIVE_MIN, len(pick) + 1):
                             ways.append(pick)
+                        elif informative is not None:
+                            weak.append((pick, informative))
                 if len(ways) > _SUM_WAYS_MAX:
                     break
         if not ways:
+            for w, k in weak[:1]:
+                unsure.append(f"{cols[t]!r} = " + " + ".join(repr(cols[j]) for j in w) + " where they have values, "
+                              f"but in only {k} row(s) with a non-zero total, no more than its {len(w)} part(s): "
+                              "not taken as a sum, which may be a coincidence (if it is one, pass "
+                              f"derived={[*derived, cols[t]]!r})")
             parts.append(t)
             continue
         if len(ways) > _SUM_WAYS_MAX:
@@ -1172,7 +1190,7 @@ def suppress(
     # physical_and_mental, a "Total" column) is tied to its parts: taken for a count of its own it was
     # published beside a hidden part (Hertfordshire's less lethal weapons: 71 beside mental 69 gave
     # back physical and mental, 2)
-    sums, unsure = ([], []) if yoy else _column_sums(vals, plain)
+    sums, unsure = ([], []) if yoy else _column_sums(vals, plain, roles["derived"])
     # tied in the rows where the sum holds (all but a few may: Defra's fly-tipping incidents is the land
     # types' sum in every row but Babergh's of 2014/15); elsewhere its cells are counts of their own
     sums_fail: list[list[Any]] = []  # the rows with values where it does not hold (.attrs["roles"]["sums"])
