@@ -393,6 +393,11 @@ _SUM_ROWS_MIN = 0.9
 #: table of two rows); Gloucestershire's mental_health = mental + physical_and_mental holds in 6 rows,
 #: in 2 of them with both parts non-zero, and MHA's mhsds_count = count in 2 (12 and 27)
 _SUM_INFORMATIVE_MIN = 2
+#: key columns named as periods (as the CLI's ``_PERIOD_NAMES``, with ``period`` and ``quarter``): where
+#: one has two or more values and the caller declares no ``published_totals``, the totals across its
+#: periods are assumed published, which :func:`suppress` says (two Defra years in one call: each
+#: council's two-year totals assumed, 28 cells reported unprotected against 2 + 0 year by year)
+_PERIOD_KEY_NAMES = frozenset({"year", "financial_year", "calendar_year", "fy", "month", "quarter", "period"})
 
 
 def _sum_holds(vals: Mapping[Any, np.ndarray], total: Any, parts: Sequence[Any]) -> np.ndarray:
@@ -1060,6 +1065,20 @@ def suppress(
     # year's published months (docs/methods/disclosure.md E7)
     if unique and not_parts is None:
         margin_groups += financial_year_groups(table, keys) + _calendar_year_groups(table, keys)
+    # several periods in one call: the default takes the totals across them as published (each council's
+    # total over two Defra years), which a table published year by year does not give: say so, with the
+    # call for per-period totals only (name checks only: costs nothing)
+    period_keys = [k for k in keys if re.sub(r"\W+", "_", str(k).strip().lower()).strip("_") in _PERIOD_KEY_NAMES]
+    if declared is None and unique and not_parts is None and period_keys and len(period_keys) < len(keys):
+        many = [k for k in period_keys if table[k].nunique(dropna=False) > 1]
+        if many:
+            per_period = [[c for c in keys if c != k] for k in keys if k not in period_keys]
+            warn_user(f"suppress: {table[many[0]].nunique(dropna=False)} periods in {many[0]!r}: by default the "
+                      f"totals across them (each total over {many!r} given the other keys) are taken as published, "
+                      "more than a table published period by period gives (small counts alone in such a total are "
+                      "reported unprotected, and it costs time). If totals are published per period only, say so: "
+                      f"suppress(table, keys={list(keys)!r}, published_totals={per_period!r}); to keep the "
+                      "totals across periods and silence this, name every published total in `published_totals`")
     if declared is not None:  # the caller's published totals instead (keys given, checked above)
         if table.duplicated(subset=keys).any():
             raise InvalidInputError(f"`published_totals`: the keys {keys} do not identify the rows (repeated "
