@@ -391,12 +391,13 @@ _SUM_ROWS_MIN = 0.9
 #: ... and on more rows with a non-zero total than it has parts, at least this many: a sum of k parts
 #: chosen among the columns can fit k rows by coincidence (c0 = c3 + c4 from 4 = 4 + 0 and 4 = 1 + 3, a
 #: table of two rows); Gloucestershire's mental_health = mental + physical_and_mental holds in 6 rows,
-#: in 2 of them with both parts non-zero, and MHA's mhsds_count = count in 2 (12 and 27)
+#: in 2 of them with both parts non-zero, and MHA's mhsds_count = count in 2 (12 and 27). The sum of
+#: every other column (a "Total" column, the row total) is one candidate, not chosen: this many rows
 _SUM_INFORMATIVE_MIN = 2
 #: key columns named as periods (as the CLI's ``_PERIOD_NAMES``, with ``period`` and ``quarter``): where
 #: one has two or more values and the caller declares no ``published_totals``, the totals across its
 #: periods are assumed published, which :func:`suppress` says (two Defra years in one call: each
-#: council's two-year totals assumed, 28 cells reported unprotected against 2 + 0 year by year)
+#: council's two-year totals assumed; 12 councils of 2020/21 and 2021/22: 4 counts reported unprotected, 0 year by year)
 _PERIOD_KEY_NAMES = frozenset({"year", "financial_year", "calendar_year", "fy", "month", "quarter", "period"})
 
 
@@ -475,6 +476,15 @@ def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any],
             masks = np.concatenate([masks, masks | (1 << k)])
         return sums, masks
 
+    zero = {j for j in range(len(cols)) if not m[:, j].any()}
+
+    def _sum_rows_needed(t: int, pick: list[int]) -> int:
+        """Rows with a non-zero total it must hold in: more than its parts, but two for the sum of every
+        other (non-zero) column, a row total, which is one candidate, not one chosen among subsets."""
+        if {t, *pick} | zero == set(range(len(cols))):
+            return _SUM_INFORMATIVE_MIN
+        return max(_SUM_INFORMATIVE_MIN, len(pick) + 1)
+
     def holds_enough(t: int, pick: list[int]) -> int | None:
         """Exact on every row where its columns have values, or on all but a few (two or more non-zero):
         the number of rows with a non-zero total where it holds, else None."""
@@ -509,7 +519,7 @@ def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any],
                     if pick and tuple(pick) not in tried:
                         tried.add(tuple(pick))
                         informative = holds_enough(t, pick)
-                        if informative is not None and informative >= max(_SUM_INFORMATIVE_MIN, len(pick) + 1):
+                        if informative is not None and informative >= _sum_rows_needed(t, pick):
                             ways.append(pick)
                         elif informative is not None:
                             weak.append((pick, informative))
@@ -518,7 +528,7 @@ def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any],
         if not ways:
             for w, k in weak[:1]:
                 unsure.append(f"{cols[t]!r} = " + " + ".join(repr(cols[j]) for j in w) + " where they have values, "
-                              f"but in only {k} row(s) with a non-zero total, no more than its {len(w)} part(s): "
+                              f"but in only {k} row(s) with a non-zero total, no more than its {len(w)} parts: "
                               "not taken as a sum, which may be a coincidence (if it is one, pass "
                               f"derived={[*derived, cols[t]]!r})")
             parts.append(t)
@@ -1067,9 +1077,11 @@ def suppress(
         margin_groups += financial_year_groups(table, keys) + _calendar_year_groups(table, keys)
     # several periods in one call: the default takes the totals across them as published (each council's
     # total over two Defra years), which a table published year by year does not give: say so, with the
-    # call for per-period totals only (name checks only: costs nothing)
+    # call for per-period totals only (name checks only: costs nothing). Where the caller names `keys`
+    # (the report's sections do, their notes would carry it) the documented default stands unsaid
     period_keys = [k for k in keys if re.sub(r"\W+", "_", str(k).strip().lower()).strip("_") in _PERIOD_KEY_NAMES]
-    if declared is None and unique and not_parts is None and period_keys and len(period_keys) < len(keys):
+    if by_list is None and declared is None and unique and not_parts is None and period_keys \
+            and len(period_keys) < len(keys):
         many = [k for k in period_keys if table[k].nunique(dropna=False) > 1]
         if many:
             per_period = [[c for c in keys if c != k] for k in keys if k not in period_keys]
