@@ -421,7 +421,9 @@ def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any],
                  derived: Sequence[Any] = ()) -> tuple[list[tuple[Any, list[Any]]], list[str]]:
     """Count columns equal to the sum of other count columns of the table (use of force's
     ``mental_health`` = ``mental`` + ``physical_and_mental``; a "Total" column beside its parts), checked
-    on the rows where every column has a value, at least two of them with a non-zero sum, in every row
+    on the rows where every column has a value, on more rows with a non-zero sum than it has parts (a
+    sum of k parts chosen among the columns can fit k rows by coincidence; a sum of every other
+    column, one candidate, on two), else said in what could not be decided, in every row
     or in all but a few (at least 90% of the rows where its columns have values: Defra's fly-tipping
     ``incidents`` is the sum of the land types in every council's row but Babergh's of 2014/15, 247
     against 248): :func:`_sum_holds` gives the rows where it holds, the only rows it is tied in.
@@ -436,6 +438,14 @@ def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any],
     >>> v = {"a": np.array([1., 5, 2]), "b": np.array([3., 0, 4]), "ab": np.array([4., 5, 6]), "c": np.array([7., 8, 9])}
     >>> _column_sums(v, ["a", "b", "ab", "c"])
     ([('ab', ['a', 'b'])], [])
+
+    Two rows for two parts are no sum (``derived``, the table's derived columns, go into the call the
+    message writes):
+
+    >>> w = {"c0": np.array([4., 4]), "c1": np.array([30., 40]), "c3": np.array([4., 1]), "c4": np.array([0., 3])}
+    >>> found, unsure = _column_sums(w, ["c0", "c1", "c3", "c4"])
+    >>> found, unsure[0].endswith("(if it is one, pass derived=['c0'])")
+    ([], True)
     """
     # the rows where every column has a value; a column missing in many rows (read_mha_annual's
     # acute_count, present for providers only) is left out, most missing first, while fewer than two
@@ -836,7 +846,8 @@ def suppress(
       group in a :func:`disproportionality` table; the column total when rows have no key);
     - the row totals across the counts of a plain table of counts;
     - a count column equal to another, or to the sum of two or more others, in every row where they
-      have values (at least two with a non-zero sum; a column missing in most rows left out), or in
+      have values (on more rows with a non-zero sum than it has parts, two for a "Total" of every other
+      column; a column missing in most rows left out), or in
       all but a few (at least 90% of them: Defra's fly-tipping incidents is the land types' sum in every
       row but Babergh's of 2014/15, 247 against 248): tied to its parts in each row where it holds (the
       other rows' cells are counts of their own, those rows in ``"not_in_rows"``), listed in ``.attrs["roles"]["sums"]`` and
@@ -845,7 +856,9 @@ def suppress(
       Taken for a count of its own, Hertfordshire's less lethal weapons' ``mental_health`` 71 was
       published beside ``mental`` 69 and the hidden 2 (:func:`saferstats.read_use_of_force`). A column
       that is such a sum more than four ways, or a table of more than 40 count columns, is warned of
-      (name the sums in ``derived=``);
+      (name the sums in ``derived=``), and so is a sum on too few rows, which is not taken (two rows,
+      c0 = c3 + c4 from 4 = 4 + 0 and 4 = 1 + 3, may be a coincidence: the warning writes the
+      ``derived=`` that declares it);
     - totals the table carries: a denominator that sums its group (``total`` in :func:`shares`,
       ``assessed`` in an outcomes table), a numerator within its denominator (``hits`` of ``n``,
       ``successes`` of ``trials``: the difference is protected too when small), a period's
@@ -867,7 +880,11 @@ def suppress(
     can defeat, not less (the seven police.uk forces, December 2019 to February 2020: 41 counts
     hidden, Durham's 141 White searches in January 2020 among them, where the totals police.uk and
     the Home Office publish need 32, none above 43); the report's stop-and-search tables take exactly
-    the published ones (``docs/methods/disclosure.md`` E7).
+    the published ones (``docs/methods/disclosure.md`` E7). Where the keys are inferred and one is
+    named as periods (``year``, ``financial_year``, ``month``, ``quarter``, ``period``, ...) with two or
+    more values, a :class:`SaferstatsWarning` says that the totals across the periods are so taken
+    (two Defra years: each council's two-year total) and writes the call for per-period totals only,
+    ``suppress(table, keys=[...], published_totals=[...])``.
 
     ``published_totals`` says instead which totals are published, each by the key columns it is
     given for: ``published_totals=[["force", "month"], ["force", "group"]]`` takes as known each
