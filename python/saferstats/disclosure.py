@@ -388,6 +388,17 @@ _SUM_BLOCK_ROWS = 10
 _SUM_BLOCKS = 8
 #: ... and the sum is tied where it holds when it holds in at least this share of the rows with values
 _SUM_ROWS_MIN = 0.9
+#: ... and on more rows with a non-zero total than it has parts, at least this many: a sum of k parts
+#: chosen among the columns can fit k rows by coincidence (c0 = c3 + c4 from 4 = 4 + 0 and 4 = 1 + 3, a
+#: table of two rows); Gloucestershire's mental_health = mental + physical_and_mental holds in 6 rows,
+#: in 2 of them with both parts non-zero, and MHA's mhsds_count = count in 2 (12 and 27). The sum of
+#: every other column (a "Total" column, the row total) is one candidate, not chosen: this many rows
+_SUM_INFORMATIVE_MIN = 2
+#: key columns named as periods (as the CLI's ``_PERIOD_NAMES``, with ``period`` and ``quarter``): where
+#: one has two or more values and the caller declares no ``published_totals``, the totals across its
+#: periods are assumed published, which :func:`suppress` says (two Defra years in one call: each
+#: council's two-year totals assumed; 12 councils of 2020/21 and 2021/22: 4 counts reported unprotected, 0 year by year)
+_PERIOD_KEY_NAMES = frozenset({"year", "financial_year", "calendar_year", "fy", "month", "quarter", "period"})
 
 
 def _sum_holds(vals: Mapping[Any, np.ndarray], total: Any, parts: Sequence[Any]) -> np.ndarray:
@@ -406,10 +417,13 @@ def _sum_rows(whole: np.ndarray) -> np.ndarray:
     return np.asarray(np.isfinite(whole).all(axis=1) & (whole[:, 1:].sum(axis=1) == whole[:, 0]))
 
 
-def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any]) -> tuple[list[tuple[Any, list[Any]]], list[str]]:
+def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any],
+                 derived: Sequence[Any] = ()) -> tuple[list[tuple[Any, list[Any]]], list[str]]:
     """Count columns equal to the sum of other count columns of the table (use of force's
     ``mental_health`` = ``mental`` + ``physical_and_mental``; a "Total" column beside its parts), checked
-    on the rows where every column has a value, at least two of them with a non-zero sum, in every row
+    on the rows where every column has a value, on more rows with a non-zero sum than it has parts (a
+    sum of k parts chosen among the columns can fit k rows by coincidence; a sum of every other
+    column, one candidate, on two), else said in what could not be decided, in every row
     or in all but a few (at least 90% of the rows where its columns have values: Defra's fly-tipping
     ``incidents`` is the sum of the land types in every council's row but Babergh's of 2014/15, 247
     against 248): :func:`_sum_holds` gives the rows where it holds, the only rows it is tied in.
@@ -424,6 +438,14 @@ def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any]) -> tuple[l
     >>> v = {"a": np.array([1., 5, 2]), "b": np.array([3., 0, 4]), "ab": np.array([4., 5, 6]), "c": np.array([7., 8, 9])}
     >>> _column_sums(v, ["a", "b", "ab", "c"])
     ([('ab', ['a', 'b'])], [])
+
+    Two rows for two parts are no sum (``derived``, the table's derived columns, go into the call the
+    message writes):
+
+    >>> w = {"c0": np.array([4., 4]), "c1": np.array([30., 40]), "c3": np.array([4., 1]), "c4": np.array([0., 3])}
+    >>> found, unsure = _column_sums(w, ["c0", "c1", "c3", "c4"])
+    >>> found, unsure[0].endswith("(if it is one, pass derived=['c0'])")
+    ([], True)
     """
     # the rows where every column has a value; a column missing in many rows (read_mha_annual's
     # acute_count, present for providers only) is left out, most missing first, while fewer than two
@@ -464,15 +486,28 @@ def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any]) -> tuple[l
             masks = np.concatenate([masks, masks | (1 << k)])
         return sums, masks
 
-    def holds_enough(t: int, pick: list[int]) -> bool:
-        """Exact on every row where its columns have values, or on all but a few (two or more non-zero)."""
+    zero = {j for j in range(len(cols)) if not m[:, j].any()}
+
+    def _sum_rows_needed(t: int, pick: list[int]) -> int:
+        """Rows with a non-zero total it must hold in: more than its parts, but two for the sum of every
+        other (non-zero) column, a row total, which is one candidate, not one chosen among subsets."""
+        if {t, *pick} | zero == set(range(len(cols))):
+            return _SUM_INFORMATIVE_MIN
+        return max(_SUM_INFORMATIVE_MIN, len(pick) + 1)
+
+    def holds_enough(t: int, pick: list[int]) -> int | None:
+        """Exact on every row where its columns have values, or on all but a few (two or more non-zero):
+        the number of rows with a non-zero total where it holds, else None."""
         rows = np.isfinite(mat[:, [t, *pick]]).all(axis=1)
         good = _sum_rows(mat[:, [t, *pick]])
-        return bool(good[rows].all()) or (int((good & (mat[:, t] != 0)).sum()) >= 2
-                                          and float(good[rows].mean()) >= _SUM_ROWS_MIN)
+        if not (bool(good[rows].all()) or (int((good & (mat[:, t] != 0)).sum()) >= 2
+                                           and float(good[rows].mean()) >= _SUM_ROWS_MIN)):
+            return None
+        return int((good & (mat[:, t] != 0)).sum())
 
     for t in order:
         ways: list[list[int]] = []
+        weak: list[tuple[list[int], int]] = []  # holds, but on too few informative rows
         tried: set[tuple[int, ...]] = set()
         for b, rows in enumerate(rows_of):
             target = m[rows, t]
@@ -493,11 +528,19 @@ def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any]) -> tuple[l
                                   + [right[k] for k in range(len(right)) if int(rm[r]) >> k & 1])
                     if pick and tuple(pick) not in tried:
                         tried.add(tuple(pick))
-                        if holds_enough(t, pick):
+                        informative = holds_enough(t, pick)
+                        if informative is not None and informative >= _sum_rows_needed(t, pick):
                             ways.append(pick)
+                        elif informative is not None:
+                            weak.append((pick, informative))
                 if len(ways) > _SUM_WAYS_MAX:
                     break
         if not ways:
+            for w, k in weak[:1]:
+                unsure.append(f"{cols[t]!r} = " + " + ".join(repr(cols[j]) for j in w) + " where they have values, "
+                              f"but in only {k} row(s) with a non-zero total, no more than its {len(w)} parts: "
+                              "not taken as a sum, which may be a coincidence (if it is one, pass "
+                              f"derived={[*derived, cols[t]]!r})")
             parts.append(t)
             continue
         if len(ways) > _SUM_WAYS_MAX:
@@ -803,7 +846,8 @@ def suppress(
       group in a :func:`disproportionality` table; the column total when rows have no key);
     - the row totals across the counts of a plain table of counts;
     - a count column equal to another, or to the sum of two or more others, in every row where they
-      have values (at least two with a non-zero sum; a column missing in most rows left out), or in
+      have values (on more rows with a non-zero sum than it has parts, two for a "Total" of every other
+      column; a column missing in most rows left out), or in
       all but a few (at least 90% of them: Defra's fly-tipping incidents is the land types' sum in every
       row but Babergh's of 2014/15, 247 against 248): tied to its parts in each row where it holds (the
       other rows' cells are counts of their own, those rows in ``"not_in_rows"``), listed in ``.attrs["roles"]["sums"]`` and
@@ -812,7 +856,9 @@ def suppress(
       Taken for a count of its own, Hertfordshire's less lethal weapons' ``mental_health`` 71 was
       published beside ``mental`` 69 and the hidden 2 (:func:`saferstats.read_use_of_force`). A column
       that is such a sum more than four ways, or a table of more than 40 count columns, is warned of
-      (name the sums in ``derived=``);
+      (name the sums in ``derived=``), and so is a sum on too few rows, which is not taken (two rows,
+      c0 = c3 + c4 from 4 = 4 + 0 and 4 = 1 + 3, may be a coincidence: the warning writes the
+      ``derived=`` that declares it);
     - totals the table carries: a denominator that sums its group (``total`` in :func:`shares`,
       ``assessed`` in an outcomes table), a numerator within its denominator (``hits`` of ``n``,
       ``successes`` of ``trials``: the difference is protected too when small), a period's
@@ -834,7 +880,11 @@ def suppress(
     can defeat, not less (the seven police.uk forces, December 2019 to February 2020: 41 counts
     hidden, Durham's 141 White searches in January 2020 among them, where the totals police.uk and
     the Home Office publish need 32, none above 43); the report's stop-and-search tables take exactly
-    the published ones (``docs/methods/disclosure.md`` E7).
+    the published ones (``docs/methods/disclosure.md`` E7). Where the keys are inferred and one is
+    named as periods (``year``, ``financial_year``, ``month``, ``quarter``, ``period``, ...) with two or
+    more values, a :class:`SaferstatsWarning` says that the totals across the periods are so taken
+    (two Defra years: each council's two-year total) and writes the call for per-period totals only,
+    ``suppress(table, keys=[...], published_totals=[...])``.
 
     ``published_totals`` says instead which totals are published, each by the key columns it is
     given for: ``published_totals=[["force", "month"], ["force", "group"]]`` takes as known each
@@ -1050,6 +1100,22 @@ def suppress(
     # year's published months (docs/methods/disclosure.md E7)
     if unique and not_parts is None:
         margin_groups += financial_year_groups(table, keys) + _calendar_year_groups(table, keys)
+    # several periods in one call: the default takes the totals across them as published (each council's
+    # total over two Defra years), which a table published year by year does not give: say so, with the
+    # call for per-period totals only (name checks only: costs nothing). Where the caller names `keys`
+    # (the report's sections do, their notes would carry it) the documented default stands unsaid
+    period_keys = [k for k in keys if re.sub(r"\W+", "_", str(k).strip().lower()).strip("_") in _PERIOD_KEY_NAMES]
+    if by_list is None and declared is None and unique and not_parts is None and period_keys \
+            and len(period_keys) < len(keys):
+        many = [k for k in period_keys if table[k].nunique(dropna=False) > 1]
+        if many:
+            per_period = [[c for c in keys if c != k] for k in keys if k not in period_keys]
+            warn_user(f"suppress: {table[many[0]].nunique(dropna=False)} periods in {many[0]!r}: by default the "
+                      f"totals across them (each total over {many!r} given the other keys) are taken as published, "
+                      "more than a table published period by period gives (small counts alone in such a total are "
+                      "reported unprotected, and it costs time). If totals are published per period only, say so: "
+                      f"suppress(table, keys={list(keys)!r}, published_totals={per_period!r}); to keep the "
+                      "totals across periods and silence this, name every published total in `published_totals`")
     if declared is not None:  # the caller's published totals instead (keys given, checked above)
         if table.duplicated(subset=keys).any():
             raise InvalidInputError(f"`published_totals`: the keys {keys} do not identify the rows (repeated "
@@ -1180,7 +1246,7 @@ def suppress(
     # physical_and_mental, a "Total" column) is tied to its parts: taken for a count of its own it was
     # published beside a hidden part (Hertfordshire's less lethal weapons: 71 beside mental 69 gave
     # back physical and mental, 2)
-    sums, unsure = ([], []) if yoy else _column_sums(vals, plain)
+    sums, unsure = ([], []) if yoy else _column_sums(vals, plain, roles["derived"])
     # tied in the rows where the sum holds (all but a few may: Defra's fly-tipping incidents is the land
     # types' sum in every row but Babergh's of 2014/15); elsewhere its cells are counts of their own
     sums_fail: list[list[Any]] = []  # the rows with values where it does not hold (.attrs["roles"]["sums"])
