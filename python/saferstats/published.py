@@ -1288,7 +1288,9 @@ def set_population_note(table: pd.DataFrame, name: str, *, period: str = "period
     text (:func:`saferstats.add_rates`, :func:`saferstats.year_on_year`): ``source`` (``name``),
     ``periods``, ``base`` (:func:`same_population_note`'s words, remade for the rows a subset has)
     and ``extra``, the sentences after it, each ``{"kind", "text"}``: kind ``"unstated_estimate"``
-    (:func:`unstated_estimate`, said of a subset's own area) or ``"source"`` (kept as it is). The
+    (:func:`unstated_estimate`, said of a subset's own area) or ``"source"`` (kept as it is), and
+    ``areas``, the forces the note is about, so that a table summed over them (``groupby("period")
+    .sum()``, which keeps ``attrs``) is not told the forces' note. The
     note is ``base`` followed by ". " and each extra sentence's text. Nothing is set when the
     populations differ between years.
 
@@ -1307,7 +1309,9 @@ def set_population_note(table: pd.DataFrame, name: str, *, period: str = "period
     known = table[table["population"].notna() & table[period].notna()]
     extra = [{"kind": "unstated_estimate", "text": unstated_estimate(table).removeprefix(". ")}]
     table.attrs["population_note_parts"] = {"source": name, "periods": sorted(set(known[period].astype(str))),
-                                            "base": base, "extra": extra}
+                                            "base": base, "extra": extra,
+                                            "areas": sorted(set(known["force"].astype(str)))
+                                            if "force" in table.columns else []}
     table.attrs["population_note"] = base + "".join(f". {e['text']}" for e in extra)
 
 

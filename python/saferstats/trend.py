@@ -457,6 +457,13 @@ def add_rates(
     (Census 2021 residents merged onto every year), is named in that warning and listed in the
     result's ``.attrs["same_population"]``: those rates are the counts over a constant.
 
+    An area whose residents are a poor denominator (the City of London, police force area
+    E23000034 or local authority E09000001: about 8,600 residents and hundreds of thousands of
+    workers and visitors a day; :func:`non_resident_areas`) over a resident population gets a
+    :class:`~saferstats.SaferstatsWarning` naming it with its count and residents (Home Office hate
+    crime 2018/19 on Census 2021: 141 offences over 8,588 residents, 1,641.8 per 100,000), and is
+    listed in the result's ``.attrs["non_resident_areas"]`` ([] when there is none).
+
     :func:`saferstats.census_population` is long: one row per area and ethnic group. Area counts
     (crimes per ward, from police.uk files) merged onto it land on each of the area's five rows,
     and every rate is then the area's count over **one ethnic group's** residents (Watford's
@@ -486,13 +493,16 @@ def add_rates(
             r = rate_ci(x, n, multiplier=multiplier, confidence=confidence, method=method, missing=missing)
     except SaferstatsError as exc:
         raise _row_named(exc, data) from None
-    _warn_population_note("add_rates", data, population)
+    note = _warn_population_note("add_rates", data, population)
     same = _warn_census_year("add_rates", data, population,
                              _period_column(data))
     _warn_count_repeated_by_group("add_rates", data, count, population)
+    non_resident = warn_non_resident("add_rates", data, count, population)
     out = data.copy()
     for col in ["rate", "lower", "upper", "confidence", "method"]:
         out[col] = r[col].to_numpy() if col != "method" else r[col].array
+    out.attrs["non_resident_areas"] = non_resident
+    _said_of_rows(out, note)
     out.attrs["same_population"] = same
     out.attrs["multiplier"] = r.attrs["multiplier"]  # rate, lower and upper are per this many
     return out
@@ -733,10 +743,20 @@ def _warn_total_categories(data: pd.DataFrame, x: np.ndarray, keys: list[str], c
     flagged = list(dict.fromkeys(n for n, f in zip(names, named | summed) if f))
     if flagged:
         shown = ", ".join(repr(n) for n in flagged[:6])
+        # strands beside the totals (Table 2 as read): what the shares are once the totals are left
+        # out is said here too, one warning, not a second one on the next call
+        rest = data[~(named | summed)]
+        strands = _strand_shares_said(rest, x[~(named | summed)], keys, category)
+        others = [n for n in flagged if n != "offences"]
+        here = (f" (the offences are a row here already: shares(data[~data[{category!r}].isin({others!r})], ..., "
+                "total='offences'))" if strands and "offences" in flagged else "")
+        then = (f". Once {'it is' if len(flagged) == 1 else 'they are'} left out, {strands[0].lower()}{strands[1:]}"
+                f"{here}" if strands else "")
         warn_user(f"shares: categor{'y' if len(flagged) == 1 else 'ies'} {shown} of column {category!r} "
                   f"{'is a total' if len(flagged) == 1 else 'are totals'} of the others (named as one, or the sum of "
                   "the other categories), so every share is understated (each count is also in the total); leave "
-                  f"{'it' if len(flagged) == 1 else 'them'} out, e.g. data[~data[{category!r}].isin({flagged[:6]!r})]")
+                  f"{'it' if len(flagged) == 1 else 'them'} out, e.g. data[~data[{category!r}].isin({flagged[:6]!r})]"
+                  f"{then}")
     return named | summed
 
 
@@ -745,10 +765,20 @@ def _warn_strand_shares(data: pd.DataFrame, x: np.ndarray, keys: list[str], cate
     offence can have several motivating factors), so the denominator, the strands' sum, is the
     motivating factors, not the offences the Home Office states its shares of. Said, with the
     first group's sum and its first strand's share, and the way to shares of offences."""
+    said = _strand_shares_said(data, x, keys, category)
+    if said:
+        warn_user(f"shares: {said}")
+
+
+def _strand_shares_said(data: pd.DataFrame, x: np.ndarray, keys: list[str], category: str) -> str | None:
+    """What :func:`_warn_strand_shares` says of the rows ``data`` (the categories of :func:`shares`
+    without its total rows), or None where fewer than two are Home Office strands. The total
+    categories' warning (:func:`_warn_total_categories`) ends with it, so that strands beside their
+    totals (Table 2 as read) get one warning saying both."""
     norm = [re.sub(r"[\s_]+", " ", str(plain(v))).strip().lower() for v in data[category].tolist()]
     is_strand = np.array([n in HATE_CRIME_STRANDS for n in norm], dtype=bool)
     if len({HATE_CRIME_STRANDS[n] for n in np.asarray(norm, dtype=object)[is_strand]}) < 2:
-        return
+        return None
     first = np.flatnonzero(is_strand)[0]
     same = np.ones(len(norm), dtype=bool)
     for k in keys:
@@ -758,15 +788,15 @@ def _warn_strand_shares(data: pd.DataFrame, x: np.ndarray, keys: list[str], cate
     label = str(plain(data[category].iloc[first]))
     share = 100 * x[first] / total if total > 0 else float("nan")
     shown = ", ".join(dict.fromkeys(str(plain(v)) for v, h in zip(data[category].tolist(), is_strand) if h))
-    warn_user(f"shares: the categories of column {category!r} are hate crime strands ({shown}), which are not "
-              "exclusive (one offence can have several motivating factors), so each group's total here is the sum of "
-              f"its strands, its motivating factors, not its offences ({where + ': ' if where else ''}{total:,.0f}), "
-              f"and each share is of motivating factors ({label} {share:.1f}%), not of offences as the Home Office "
-              "states them (\"76% of hate crimes were race hate crimes\", 2018/19); for shares of offences give each "
-              "group's offences as a row of that category and pass total='offences' (the shares then add up to "
-              "more than 100; from read_hate_crime's table by force: hc.melt(id_vars=['force', 'period'], "
-              "value_vars=['race', 'religion', 'sexual_orientation', 'disability', 'transgender', 'offences'], "
-              "var_name='strand', value_name='count'))")
+    return (f"the categories of column {category!r} are hate crime strands ({shown}), which are not "
+            "exclusive (one offence can have several motivating factors), so each group's total here is the sum of "
+            f"its strands, its motivating factors, not its offences ({where + ': ' if where else ''}{total:,.0f}), "
+            f"and each share is of motivating factors ({label} {share:.1f}%), not of offences as the Home Office "
+            "states them (\"76% of hate crimes were race hate crimes\", 2018/19); for shares of offences give each "
+            "group's offences as a row of that category and pass total='offences' (the shares then add up to "
+            "more than 100; from read_hate_crime's table by force: hc.melt(id_vars=['force', 'period'], "
+            "value_vars=['race', 'religion', 'sexual_orientation', 'disability', 'transgender', 'offences'], "
+            "var_name='strand', value_name='count'))")
 
 
 def _subtotal_options(t: int, pos: np.ndarray, x: np.ndarray, names: list[str], words: list[set[str]]) -> list[tuple[int, ...]]:
@@ -2526,7 +2556,7 @@ def _warn_footnotes(fn: str, touched: dict[str, str], what: str) -> None:
 
 
 def _warn_population_note(fn: str, data: pd.DataFrame, population: str = "population",
-                          period: str | None = None) -> None:
+                          period: str | None = None) -> str | None:
     """Repeat :func:`saferstats.read_hate_crime`'s ``attrs["population_note"]`` (one population
     figure for every year) where rates are made from that table, said of the rows passed (the note
     travels with any subset of the table): one force over both years is "for Hertfordshire
@@ -2538,19 +2568,29 @@ def _warn_population_note(fn: str, data: pd.DataFrame, population: str = "popula
     that which year's mid-year estimate the population is is stated nowhere) are taken whole from
     those parts and said of every subset too, that one of the subset's own area. The period column
     is found by :func:`_period_column` (``period``, or the bundled table's ``year``) unless
-    ``period`` is given."""
+    ``period`` is given.
+
+    A table with the note's parts, its period and population but no force or area column (summed
+    over the forces: ``groupby("period").sum()`` keeps ``attrs``) is not the forces' table the note
+    is about: it is said of its own rows where their population is one figure in every year too
+    (the forces' sum, 59,116,100 in both years of the Home Office table by force), and not at all
+    where it is not. Returns what was said (without ``fn``), None where nothing was: the callers
+    put it in their result's ``attrs["population_note"]``, or drop a note that does not apply."""
     from .published import same_population_note, unstated_estimate
 
     note = data.attrs.get("population_note") if isinstance(data.attrs, dict) else None
     if not (isinstance(note, str) and note):
-        return
+        return None
     parts = data.attrs.get("population_note_parts")
     period = period if period is not None else _period_column(data)
     group = next((g for g in ("force", "force_code", "force_name", "area") if g in data.columns), None)
+    if (isinstance(parts, dict) and group is None and period is not None and period in data.columns
+            and population in data.columns):
+        return _population_note_off_its_areas(fn, data, parts, population, period)
     if (not isinstance(parts, dict) or period is None or period not in data.columns or group is None
             or population not in data.columns):
         warn_user(f"{fn}: {note}")
-        return
+        return note
     name, years = str(parts["source"]), ", ".join(parts["periods"])
     extra = [unstated_estimate(data, population=population, group=group).removeprefix(". ")  # the rows' own area
              if e["kind"] == "unstated_estimate" else e["text"] for e in parts["extra"]]
@@ -2560,14 +2600,61 @@ def _warn_population_note(fn: str, data: pd.DataFrame, population: str = "popula
         here = re.sub(r"for 1 of 1 (?:forces|[\w ]+ groups) with a population in more than one year \(e\.g\. (.+) "
                       r"([\d,]+)\)", r"for \1 (\2)", here)
         warn_user(f"{fn}: {here}{added}")
-        return
+        return f"{here}{added}"
     known = data[data[population].notna()]
     passed = sorted({str(plain(v)) for v in known[period].dropna()})
     if len(passed) == 1:
-        warn_user(f"{fn}: {name}: the population is one figure for every year of the source"
-                  f"{f' ({years})' if years else ''}, so these {passed[0]} rates are on that one estimate, which may "
-                  f"not be {passed[0]}'s own population: say which year the population is beside the rates, or give "
-                  f"{passed[0]}'s ONS mid-year estimate{added}")
+        said = (f"{name}: the population is one figure for every year of the source"
+                f"{f' ({years})' if years else ''}, so these {passed[0]} rates are on that one estimate, which may "
+                f"not be {passed[0]}'s own population: say which year the population is beside the rates, or give "
+                f"{passed[0]}'s ONS mid-year estimate{added}")
+        warn_user(f"{fn}: {said}")
+        return said
+    return None
+
+
+def _said_of_rows(out: pd.DataFrame, said: str | None) -> None:
+    """Put in a result's ``attrs["population_note"]`` the population note as said of the rows it was
+    made from (:func:`_warn_population_note`'s return), or drop the note (and its parts) where it
+    does not apply to them, so that a note carried by pandas into a summed table does not describe
+    another table.
+
+    >>> t = pd.DataFrame({"period": ["2017/18"]}); t.attrs["population_note"] = "x"
+    >>> _said_of_rows(t, None); "population_note" in t.attrs
+    False
+    """
+    if not isinstance(out.attrs.get("population_note"), str):
+        return
+    if said is None:
+        out.attrs.pop("population_note", None)
+        out.attrs.pop("population_note_parts", None)
+    else:
+        out.attrs["population_note"] = said
+
+
+def _population_note_off_its_areas(fn: str, data: pd.DataFrame, parts: dict[str, Any], population: str,
+                                   period: str) -> str | None:
+    """:func:`_warn_population_note` of a table without the forces the note is about (summed over
+    them): said of its own rows (by its first text column other than the period, else as one
+    series) where their population is one figure in every year, naming the forces it was about;
+    None, unsaid, where it is not."""
+    from .published import same_population_note
+
+    name = str(parts.get("source", ""))
+    others = [c for c in data.columns if c not in (period, population) and not pd.api.types.is_numeric_dtype(data[c])]
+    frame, group = (data, str(others[0])) if others else (data.assign(_rows="these rows"), "_rows")
+    here = same_population_note(frame, name, population=population, period=period, group=group)
+    if here is None:
+        return None
+    here = re.sub(r"for 1 of 1 (?:forces|[\w ]+ groups) with a population in more than one year \(e\.g\. (.+) "
+                  r"([\d,]+)\)", r"for \1 (\2)", here)
+    areas = list(parts.get("areas") or [])
+    about = f"the {len(areas)} forces" if areas else "the forces"
+    src, rest = here.split(": ", 1)
+    said = (f"{src}: these rows are not {about} its note (.attrs['population_note']) is about: they have no force "
+            f"column (summed over the forces, or reshaped); for them {rest}")
+    warn_user(f"{fn}: {said}")
+    return said
 
 
 #: How far (in years) the crime periods may be from the Census whose residents are the population
@@ -3416,7 +3503,7 @@ def year_on_year(
     out.attrs["measure"] = "count" if population is None else f"rate per {mult:,g}"
     out.attrs["multiplier"] = None if population is None else mult
     if population is not None:
-        _warn_population_note("year_on_year", data, population, period)
+        _said_of_rows(out, _warn_population_note("year_on_year", data, population, period))
         out.attrs["same_population"] = _warn_census_year("year_on_year", data, population, period, keys)
     return out
 
@@ -3619,6 +3706,96 @@ _UNLIKE_WHEN_FALSE = frozenset({"comparable"})
 _POOLED_COLUMNS = frozenset({"comparable", "tactic_unrecorded"})
 #: Columns whose value names a point in a funnel's warnings, the first one present.
 _NAME_COLUMNS = ("la_name", "area", "name", "csp", "force", "la")
+
+#: The ONS codes of the areas of :data:`saferstats.disproportionality.NON_RESIDENT` (the one list of
+#: areas whose residents are a poor denominator, with the reason; their names are matched there by
+#: :func:`saferstats.force_id`): the City of London's police force area and its local authority.
+NON_RESIDENT_CODES = {"E23000034": "city-of-london", "E09000001": "city-of-london"}
+
+
+def non_resident_areas(frame: pd.DataFrame | None) -> tuple[np.ndarray, list[str]]:
+    """Which rows of ``frame`` are of an area whose residents are a poor denominator
+    (:data:`saferstats.disproportionality.NON_RESIDENT`: the City of London, about 8,600 residents
+    and a daytime population of hundreds of thousands), by name (``force``, ``force_name``,
+    ``area``, ``la_name``, ``la``, ``name``, ``csp``, matched by :func:`saferstats.force_id`:
+    "London, City of" as the Home Office writes it) or by code (:data:`NON_RESIDENT_CODES` in
+    ``force_code``, ``la_code``, ``area_code``, ``code``); with the areas' names as the table has them.
+
+    >>> rows, names = non_resident_areas(pd.DataFrame({"force": ["Essex", "London, City of"]}))
+    >>> rows.tolist(), names
+    ([False, True], ['London, City of'])
+    """
+    from .disproportionality import NON_RESIDENT
+    from .geography import force_id
+
+    if frame is None or not len(frame):
+        return np.zeros(0 if frame is None else len(frame), dtype=bool), []
+    rows = np.zeros(len(frame), dtype=bool)
+    for c in ("force_code", "la_code", "area_code", "code"):
+        if c in frame.columns:
+            rows |= frame[c].map(lambda v: isinstance(v, str) and v.strip() in NON_RESIDENT_CODES).to_numpy(bool)
+    name_col = next((c for c in ("force", "force_name", "area", "la_name", "la", "name", "csp") if c in frame.columns),
+                    None)
+    if name_col is not None:
+        rows |= frame[name_col].map(lambda v: isinstance(v, str) and force_id(v) in NON_RESIDENT).to_numpy(bool)
+    shown = name_col or next((c for c in ("force_code", "la_code", "area_code", "code") if c in frame.columns), None)
+    if shown is None:
+        return rows, []
+    names = [str(v) for v in pd.unique(frame.loc[rows, shown])] if rows.any() else []
+    return rows, names
+
+
+def warn_non_resident(fn: str, frame: pd.DataFrame | None, count: str | None, population: str | None) -> list[str]:
+    """Warn where a rate, funnel or flag puts an area whose residents are a poor denominator
+    (:func:`non_resident_areas`: the City of London) over a resident population: the column
+    ``population`` named as one (``population``, ``residents``, ``usual_residents`` or containing
+    either word), or a table with :func:`saferstats.census_population`'s ``census`` column. Its
+    rate per resident is high because most of the people there (and most victims and offenders)
+    live elsewhere (Home Office hate crime 2018/19: the City of London's 141 offences over its 8,588
+    Census 2021 residents are 1,641.8 per 100,000), not like for like with other areas. The reason
+    said is the list's, up to its clause on stop and search. Returns the areas' names, for the result's
+    ``.attrs["non_resident_areas"]`` (the key :func:`saferstats.disproportionality` uses)."""
+    from .disproportionality import NON_RESIDENT
+
+    if frame is None or population is None or population not in frame.columns:
+        return []
+    resident = bool(re.search(r"population|resident", str(population), flags=re.IGNORECASE)) or "census" in frame.columns
+    if not resident:
+        return []
+    rows, _ = non_resident_areas(frame)
+    rows &= frame[population].notna().to_numpy(bool)  # no population, no rate on it
+    if not rows.any():
+        return []
+    names = [str(v) for v in pd.unique(frame.loc[rows, _name_col_of(frame)])]
+    at = np.flatnonzero(rows)
+    period = _period_column(frame)
+    shown = []
+    for i in at[:4]:
+        label = str(plain(frame[_name_col_of(frame)].iloc[i]))
+        when = f" {plain(frame[period].iloc[i])}" if period is not None else ""
+        pop = frame[population].iloc[i]
+        cnt = frame[count].iloc[i] if count is not None and count in frame.columns else None
+        figures = (f": {float(cnt):,.0f} over {float(pop):,.0f} residents" if cnt is not None and pd.notna(cnt)
+                   and pd.notna(pop) else f": {float(pop):,.0f} residents" if pd.notna(pop) else "")
+        shown.append(f"{label}{when}{figures}")
+    from .geography import force_id
+
+    ids = dict.fromkeys(NON_RESIDENT_CODES.get(n) or force_id(n) for n in names)
+    # the list's reason up to its stop-and-search clause ("and most people searched there ...")
+    reason = "; ".join(NON_RESIDENT[k].split(", and most people searched")[0] for k in ids if k in NON_RESIDENT)
+    warn_user(f"{fn}: {', '.join(repr(n) for n in names)} {'is an area' if len(names) == 1 else 'are areas'} whose "
+              f"residents are a poor denominator ({reason}), so a rate per resident there is inflated where many of "
+              f"the people its counts are about do not live there, and is not comparable with other areas' "
+              f"({'; '.join(shown)}{' ...' if len(at) > 4 else ''}). Say so beside its rate or flag, or leave it out, "
+              f"e.g. data[~data[{_name_col_of(frame)!r}].isin({names!r})]; listed in .attrs['non_resident_areas']")
+    return names
+
+
+def _name_col_of(frame: pd.DataFrame) -> str:
+    """The column :func:`non_resident_areas` names the areas by."""
+    return next((c for c in ("force", "force_name", "area", "la_name", "la", "name", "csp", "force_code", "la_code",
+                             "area_code", "code") if c in frame.columns), "area")
+
 
 def funnel_frame(fn: str, data: Any, **named: Any) -> tuple[dict[str, Any], pd.DataFrame | None]:
     """The funnel inputs ``named`` as Series of ``data`` when it is given (each a column name),
@@ -4184,6 +4361,11 @@ def funnel_significance(
     their row labels, while the frame keeps its ``attrs`` (a ``merge`` drops them: use ``data=``).
     Nothing is left out: the flagged points are in ``.attrs["not_like_for_like"]`` (``row``,
     ``name``, ``column``, ``note``), and ``data[~data["not_all_incidents"]]`` leaves them out.
+    With ``data=`` and a resident population as ``denominators`` (a column named ``population`` or
+    ``residents``, or a table with a ``census`` column), a point of an area whose residents are a
+    poor denominator (:func:`non_resident_areas`: the City of London, flagged "High" on its few
+    thousand residents) gets a :class:`~saferstats.SaferstatsWarning` naming it, and is listed in
+    ``.attrs["non_resident_areas"]``.
 
     >>> import saferstats
     >>> saferstats.funnel_significance([8, 151, 159, 150, 0],
@@ -4248,4 +4430,7 @@ def funnel_significance(
     out.attrs["overdispersion"] = None if od is None else od.to_dict()
     out.attrs["excluded"] = excluded
     out.attrs["not_like_for_like"] = unlike
+    out.attrs["non_resident_areas"] = warn_non_resident(
+        "funnel_significance", frame, numerators.name if isinstance(numerators, pd.Series) else None,
+        denominators.name if isinstance(denominators, pd.Series) and frame is not None else None)
     return out
