@@ -2545,7 +2545,9 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     hidden = (sup[count].isna() & data[count].notna()).to_numpy()
     last = data[period].astype(str).max()
     is_last = (data[period].astype(str) == last).to_numpy()
-    latest = ss.add_rates(data[is_last], count=count, multiplier=1000, confidence=conf)
+    with warnings.catch_warnings():  # the City of London's caution is the section's text (_non_resident_authorities)
+        warnings.filterwarnings("ignore", message=r"add_rates: .* residents are a poor denominator")
+        latest = ss.add_rates(data[is_last], count=count, multiplier=1000, confidence=conf)
     h_latest = hidden[is_last]
     # a council not counting all incidents is compared with no one: out of the target, φ and plot
     apart = _flag(latest, "not_all_incidents").to_numpy()
