@@ -94,7 +94,10 @@ def hdbscan(lat: Any, lon: Any = None, *, min_cluster_size: int = 15, min_sample
     Labels are identical to scikit-learn's, also on dense data where mutual-reachability distances
     tie: the MST comes from Prim's algorithm exactly as scikit-learn's ``mst_from_data_matrix``
     (Rust), and its edges are ordered with the same ``numpy.argsort`` call scikit-learn makes, so
-    tied edges are processed in scikit-learn's order. Points with identical coordinates (police.uk
+    tied edges are processed in scikit-learn's order. That order of equal distances depends on
+    numpy's version and the CPU's sort instructions, so where MST distances tie (points sharing a
+    location) the labels, like scikit-learn's, can differ between machines: 274 points at 241
+    places gave 52 labels different at ``min_cluster_size=5`` (``docs/changelog.md``, session 30). Points with identical coordinates (police.uk
     locations are snapped to anonymised map points) are collapsed to weighted distinct locations,
     so the work grows with the distinct locations — the labels are unchanged, since copies of a
     location join Prim's tree at its core distance in an order the core reproduces exactly — and
