@@ -609,7 +609,7 @@ def test_sklearn_hdbscan_labels_and_default():
             want = ext.hdbscan_labels(len(lat), mst["src"][o], mst["dst"][o], mst["distance"][o],
                                       min_cluster_size=run["min_cluster_size"])
             assert got.tolist() == want.tolist(), run
-    fifteen = next(r for r in SK["hdbscan"] if r["min_cluster_size"] == 15 and r["min_samples"] is None)
+    assert any(r["min_cluster_size"] == 15 and r["min_samples"] is None for r in SK["hdbscan"])  # checked above
     # default 15 (scikit-learn's is 5): the labels of min_cluster_size=15 (scikit-learn's above, up to the tie order)
     assert saferstats.hdbscan(SK["lat"], SK["lon"]).tolist() == saferstats.hdbscan(
         SK["lat"], SK["lon"], min_cluster_size=15).tolist()
