@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["MONTH_PATTERN", "MONTH_TEXT", "is_month_text", "all_month_text", "months_as_dates", "on_month_starts", "as_dates",
-           "month_texts", "month_label", "period_text", "period_texts", "shown"]
+           "month_numbers", "month_texts", "month_label", "period_text", "period_texts", "shown"]
 
 #: police.uk's ``Month`` as text: a year and a month 01-12 (spaces around it allowed), for
 #: ``re.fullmatch`` and pandas' ``str.fullmatch``.
@@ -77,6 +77,29 @@ def on_month_starts(dates: Any, *, distinct: int = 1) -> bool:
     if not pd.api.types.is_datetime64_any_dtype(s) or len(s) == 0 or s.nunique() < distinct:
         return False
     return bool(((s.dt.day == 1) & (s == s.dt.normalize())).all())
+
+
+def month_numbers(labels: Any) -> np.ndarray | None:
+    """Periods as month numbers (year × 12 + month − 1) when every one is a month — police.uk's
+    ``Month`` text, a monthly Period, or a date on the first of a month at midnight (two or more
+    different ones, as :func:`on_month_starts`) — else None (years, quarters, weeks, days, labels).
+
+    >>> month_numbers(["2021-12", "2022-01"]).tolist(), month_numbers(["2019/20", "2020/21"])
+    ([24263, 24264], None)
+    """
+    s = labels.reset_index(drop=True) if isinstance(labels, pd.Series) else pd.Series(list(labels))
+    if len(s) == 0 or s.isna().any():
+        return None
+    if all(isinstance(v, pd.Period) for v in s):
+        if not all(v.freqstr.split("-")[0] in ("M", "ME") for v in s):
+            return None
+        return np.array([v.year * 12 + v.month - 1 for v in s], dtype=np.int64)
+    d, monthly = months_as_dates(s)
+    if not monthly:
+        d = as_dates(s)
+        if not pd.api.types.is_datetime64_any_dtype(d) or not on_month_starts(d, distinct=2):
+            return None
+    return np.asarray(d.dt.year * 12 + d.dt.month - 1, dtype=np.int64)
 
 
 def month_texts(dates: Any, style: Style = "iso") -> pd.Series:

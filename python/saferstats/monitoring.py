@@ -462,6 +462,91 @@ def _warn_recording_step(vs: np.ndarray, cs: np.ndarray, labels: list[Any], show
                   "with its cause (rebase={period: cause})")
 
 
+SEASON_MONTHS = 24  # two years of months: fewer cannot show whether a pattern repeats
+SEASON_R = 0.5  # mean correlation of the years' month profiles that shows a seasonal pattern
+
+
+def _cause_runs(codes: np.ndarray, shown: list[str]) -> list[str]:
+    """Runs of one special cause in a series' points, as ``"increasing trend 2021-01 to 2021-06"``."""
+    runs: list[str] = []
+    k = 0
+    while k < len(codes):
+        c = int(codes[k])
+        j = k
+        while j + 1 < len(codes) and int(codes[j + 1]) == c:
+            j += 1
+        if c:
+            runs.append(f"{_SPECIAL[c]} {shown[k]}" + ("" if j == k else f" to {shown[j]}"))
+        k = j + 1
+    return runs
+
+
+def _warn_season(vs: np.ndarray, months: np.ndarray | None, cs: np.ndarray, causes: np.ndarray, labels: list[Any],
+                 shown_sorted: Any, flags: np.ndarray) -> pd.DataFrame:
+    """Warn where a monthly series has special causes that a seasonal pattern can make.
+
+    An SPC chart's limits and rules take the points as varying around one level; monthly crime and
+    ASB counts rise and fall with the seasons (ASB peaks in summer), and a chart of them signals
+    the season: a trend through spring, a shift over summer, low points in winter. With fewer than
+    :data:`SEASON_MONTHS` months a season cannot be told from a change, so any special cause
+    warns; with more (and no gap), the series' 12-month blocks are compared: the values less a
+    straight-line trend fitted to the whole years, each block less its mean (its month profile),
+    correlated block with the next, and a mean correlation of
+    :data:`SEASON_R` or more is a pattern that repeats every year. A series with a rebase is left
+    to its cause.
+
+    Returns the series warned about (``.attrs["season"]``): ``series, months, profile_correlation``
+    (NaN under 24 months), ``highest, lowest`` (the months of the mean profile, None under 24)."""
+    rec: list[tuple[Any, int, float, str | None, str | None]] = []
+    if months is None or shown_sorted is None:
+        return pd.DataFrame(rec, columns=["series", "months", "profile_correlation", "highest", "lowest"])
+    texts = _period_ticks(pd.Series(np.asarray(shown_sorted)))
+    starts = _series_starts(cs)
+    ends = np.r_[starts[1:], len(cs)]
+    said = []
+    for a, b in zip(starts, ends):
+        m, c = months[a:b], causes[a:b].astype(np.int64)
+        steps = np.diff(m)
+        if b - a < 6 or not c.any() or flags[a + 1:b].any() or (steps <= 0).any() or np.median(steps) != 1:
+            continue
+        who = "" if labels[cs[a]] is None else f"{labels[cs[a]]!r}: "
+        runs = _cause_runs(c, texts[a:b])
+        span = int(m[-1] - m[0] + 1)
+        if span < SEASON_MONTHS:
+            said.append(f"{who}{span} months ({texts[a]} to {texts[b - 1]}), fewer than {SEASON_MONTHS}, so the "
+                        f"chart cannot tell a season from a change; its special causes: {'; '.join(runs[:4])}"
+                        + (" ..." if len(runs) > 4 else ""))
+            rec.append((labels[cs[a]], span, float("nan"), None, None))
+            continue
+        if (steps != 1).any():
+            continue  # a gap: warned as such; blocks of 12 would mix months
+        years = (b - a) // 12
+        # less a straight-line trend first: a series rising steadily rises alike within every year
+        y12 = vs[a:a + 12 * years]
+        t12 = np.arange(12 * years, dtype=float)
+        resid = y12 - np.polyval(np.polyfit(t12, y12, 1), t12)
+        prof = [resid[12 * y:12 * (y + 1)] - resid[12 * y:12 * (y + 1)].mean() for y in range(years)]
+        rs = [float(np.corrcoef(prof[y], prof[y + 1])[0, 1]) for y in range(years - 1)
+              if prof[y].std() > 0 and prof[y + 1].std() > 0]
+        if not rs or float(np.mean(rs)) < SEASON_R:
+            continue
+        mean_prof = np.mean(prof, axis=0)
+        names = [pd.Timestamp(year=2000, month=int(mm % 12) + 1, day=1).strftime("%b") for mm in m[:12]]
+        hi = names[int(np.argmax(mean_prof))]
+        lo = names[int(np.argmin(mean_prof))]
+        said.append(f"{who}its months rise and fall alike from year to year ({years} years from {texts[a]}: mean "
+                    f"correlation of the years' month profiles {np.mean(rs):.2f}; highest in {hi}, lowest in {lo}); "
+                    f"its special causes: {'; '.join(runs[:4])}" + (" ..." if len(runs) > 4 else ""))
+        rec.append((labels[cs[a]], span, float(np.mean(rs)), hi, lo))
+    if said:
+        warn_user("spc: a monthly series with special causes that a seasonal pattern can make ("
+                  + "; ".join(said[:3]) + (" ..." if len(said) > 3 else "") + "). An SPC chart takes the points as "
+                  "varying around one level, and monthly crime and ASB counts rise and fall with the seasons (ASB "
+                  "peaks in summer), so these signals may be the season, not a change. Compare each month with the "
+                  "same month a year earlier, or chart 12-month totals, before reading them as changes (.attrs['season'])")
+    return pd.DataFrame(rec, columns=["series", "months", "profile_correlation", "highest", "lowest"])
+
+
 def _rebase_words(rec: pd.DataFrame) -> str:
     return "; ".join(f"{p} ({c if isinstance(c, str) else 'no cause given'})"
                      for p, c in zip(rec["period"], rec["cause"]))
@@ -549,7 +634,11 @@ def spc(
     counts (XmR or c chart): the mean of two periods 4 or more times that of the next two, the
     higher 10 or more, more often a change in recording than in what happened; so is a c, u or p chart
     (without ``laney``) of a series that varies 2 or more times as much as Poisson / binomial counts
-    (Laney's σ_z), whose limits are too narrow for it; missing or
+    (Laney's σ_z), whose limits are too narrow for it; so is a monthly series with special causes
+    that the seasons can make — under 24 months (a season cannot be told from a change), or a
+    pattern that repeats from year to year (the mean correlation of its 12-month blocks' month
+    profiles 0.5 or more), listed in ``.attrs["season"]`` (``series, months, profile_correlation,
+    highest, lowest``; empty when none) — ASB and much of crime peak in summer; missing or
     non-numeric values, a segment of one point, duplicate periods, a target that is not a number
     and rebase periods not in the data raise :class:`InvalidInputError` naming the argument; so do
     ``denominators`` or a ``multiplier`` given to an XmR or c chart (which would not use them) and
@@ -718,6 +807,11 @@ def spc(
     if chart in ("xmr", "c"):
         _warn_recording_step(v[order], cs, labels, None if shown_periods is None else np.asarray(shown_periods)[order],
                              flags)
+    sorted_periods = None if shown_periods is None else np.asarray(shown_periods)[order]
+    season = _warn_season(v[order], None if sorted_periods is None else
+                          _periods.month_numbers(pd.Series(list(sorted_periods))), cs, rows["special_cause"], labels,
+                          sorted_periods, flags)
+    out.attrs["season"] = season if by is not None else season.drop(columns="series")
     if chart in ("xmr", "c") and not np.isnan(targets).all():
         _warn_far_target(targets, rows["mean"], rows["lpl"], rows["upl"], starts, n, labels, improvement)
     if chart != "xmr" and not laney:

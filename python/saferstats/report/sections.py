@@ -235,9 +235,13 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
     if len(v) < 12:
         return [], [], (f" The SPC chart of {what} is not shown: it needs at least 12 months ({len(v)} available).")
     labels = pd.Series(periods).astype(str).tolist()
+    try:  # the months let spc say when the signals can be the season (.attrs["season"], said in the text)
+        months: Any = pd.PeriodIndex(labels, freq="M")
+    except (TypeError, ValueError):
+        months = None
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # trial limits and gaps are stated in the table instead
-        res = ss.spc(pd.Series(v), periods=pd.PeriodIndex(labels, freq="M") if rebase else None,
+        warnings.simplefilter("ignore")  # trial limits, gaps and the season are stated in the table and text instead
+        res = ss.spc(pd.Series(v), periods=months if rebase or months is not None else None,
                      improvement=improvement, rebase=rebase)
     res["period"] = labels
     rec = res.attrs.get("rebase")
@@ -282,7 +286,7 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
             + short + (f"; special-cause signals: {detail}" if detail else "")
             + (f"; limits recalculated from {recalc}" if recalc else "") + "."
             + (" So many signals mean the series has changed level over the period rather than a few unusual months."
-               if len(signals) > len(v) / 2 else ""))
+               if len(signals) > len(v) / 2 else "") + _season_words(res.attrs.get("season")))
     below_zero = " A lower process limit below 0 (as drawn) is one no month's count can fall below." \
         if (table["lower process limit"] < 0).any() else ""
     published = _round(table, 1)
@@ -291,6 +295,21 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
                          f"month-to-month variation) and unusual months (special-cause signals).{below_zero}",
                    published)],
             [Figure(name, fig_caption, _png(fig))], text)
+
+
+def _season_words(season: Any) -> str:
+    """The sentence of an SPC section on a season that can make its signals (``spc``'s
+    ``.attrs["season"]``: a monthly series under 24 months, or one whose months rise and fall
+    alike from year to year); empty when there is none."""
+    if not isinstance(season, pd.DataFrame) or not len(season):
+        return ""
+    row = season.iloc[0]
+    if pd.isna(row["profile_correlation"]):
+        return (f" With {number_of(int(row['months']), 'month')} the chart cannot show whether these signals are the time "
+                "of year (monthly counts often rise and fall with the seasons) rather than a change: compare each "
+                "month with the same month a year earlier before reading them as changes.")
+    return (f" The months rise and fall alike from year to year (highest in {row['highest']}, lowest in "
+            f"{row['lowest']}), so some of these signals are the time of year rather than a change.")
 
 
 def _funnel_limits(mode: str, counts: Any, pops: Any, target: float, per: float) -> tuple[Any, str]:
