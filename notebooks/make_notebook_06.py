@@ -95,12 +95,18 @@ CELLS = [
     new_markdown_cell(
         "## 2. Many series at once: Hertfordshire crime types, month by month\n\n"
         "police.uk street-level records for Hertfordshire, January 2021 to January 2022: one SPC chart "
-        "per crime type in one call (`by=`). With 13 months the limits are close to the 12-point minimum."
+        "per crime type in one call (`by=`). With 13 months the limits are close to the 12-point minimum, and "
+        "the chart cannot tell the seasons from a change: anti-social behaviour peaks in summer, so its trend "
+        "from January to June and its summer shift are the season as much as anything. `spc` warns of every "
+        "monthly series with special causes under 24 months (or whose months rise and fall alike each year) and "
+        "lists them in `.attrs['season']`; compare each month with the same month a year earlier before reading "
+        "such signals as changes."
     ),
     new_code_cell(
         "types = saferstats.spc(herts['count'], periods=herts['month'], by=herts['crime_type'], improvement='decrease')\n"
         "summary = types.attrs['summary'][['series', 'n', 'variation']]\n"
         "assert len(summary) == herts['crime_type'].nunique() and (summary['n'] == 13).all()\n"
+        "assert 'Anti-social behaviour' in types.attrs['season']['series'].tolist()  # 13 months: season or change?\n"
         "summary.sort_values('variation')"
     ),
     new_code_cell(
