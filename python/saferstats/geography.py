@@ -1061,11 +1061,11 @@ def census_population(
         flagged = sorted(wide.loc[wide["boundary_note"] != "", "la"])
         if lvl == "force":  # authorities nest in force areas: each force is the sum of its authorities
             forces = lk.drop_duplicates("force").set_index("force")
-            notes = wide[wide["boundary_note"] != ""].groupby("force")["boundary_note"].first()
+            notes = wide[wide["boundary_note"] != ""].groupby("force")["boundary_note"].first().to_dict()
             wide = wide.groupby("force", as_index=False)[groups].sum()
             wide.insert(1, "force_name", wide["force"].map(forces["force_name"]))
             wide.insert(2, "force_code", wide["force"].map(forces["force_code"]))
-            wide.insert(3, "boundary_note", wide["force"].map(notes).fillna(""))
+            wide.insert(3, "boundary_note", [str(notes.get(f, "")) for f in wide["force"]])
             keys, sort, kind = ["force", "force_name", "force_code", "boundary_note"], ["force"], "force_detailed"
             flagged = sorted(wide.loc[wide["boundary_note"] != "", "force"])
         else:
