@@ -335,8 +335,10 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
 
 def _force_not_unit(query: Any, fid: str, lvl: str) -> str:
     """What a force's name given at ``lvl`` ("la" or "csp") is: the force area, its police.uk id and
-    the areas it covers; close matches only among those areas ("East Hertfordshire" for
-    "Hertfordshire"), never a look-alike elsewhere ("Tameside" for "Merseyside").
+    the areas it covers, in the lookup's order (all of them up to 12; the first 12 and how many more
+    above that: no silent "..." that reads as the rest of an alphabetical list);
+    close matches only among those areas ("East Hertfordshire" for "Hertfordshire"), never a
+    look-alike elsewhere ("Tameside" for "Merseyside").
 
     >>> _force_not_unit("Merseyside", "merseyside", "la")
     "Merseyside is a police force area (pass level='force'), covering 5 local authorities: Knowsley, Liverpool, St. Helens, Sefton, Wirral; its police.uk id is 'merseyside' (force_id)"
@@ -346,7 +348,8 @@ def _force_not_unit(query: Any, fid: str, lvl: str) -> str:
     units = [str(n) for n in rows[lvl]]
     kind = ("local authorit" + ("y" if len(units) == 1 else "ies")) if lvl == "la" else ("CSP" + ("" if len(units) == 1 else "s"))
     said = (f"{rows['force_name'].iloc[0]} is a police force area (pass level='force'), covering "
-            f"{len(units)} {kind}: {', '.join(units[:6])}" + (", ..." if len(units) > 6 else "")
+            f"{len(units)} {kind}: {', '.join(units[:12])}"
+            + (f" and {len(units) - 12} more" if len(units) > 12 else "")
             + f"; its police.uk id is {fid!r} (force_id)")
     if re.search(r"\bcounty council$", _typed_key(str(query))):
         said += ("; a county council is an upper-tier council, not a level here: pass its districts (level='la') "
@@ -2531,7 +2534,7 @@ class StudyArea:
 
     def describe(self) -> str:
         """What the area is, to follow "the study area": 'Hertfordshire (police force area
-        E23000026)', or 'polygon' for a polygon (until session 16 its ``name``, "the study area
+        E23000027)', or 'polygon' for a polygon (until session 16 its ``name``, "the study area
         polygon", so that messages read "study area the study area polygon").
 
         >>> StudyArea([[0, 0], [1000, 0], [1000, 1000]], crs=27700).describe()

@@ -9,6 +9,7 @@ Westmorland and Furness, both split across the CSPs of those districts).
 """
 from __future__ import annotations
 
+import re
 import warnings
 
 import pandas as pd
@@ -117,3 +118,32 @@ def test_detailed_by_force_against_raw_ltla21(shared_data, lookup) -> None:  # t
             det[det["force"] == force].reset_index(drop=True))
     assert set(det.loc[det["boundary_note"] != "", "force"]) == {"northamptonshire", "thames-valley"}
     assert det.attrs["geography"].startswith("police force areas")
+
+
+@pytest.mark.parametrize("level", ["la", "csp"])
+def test_hertfordshire_at_district_level_names_all_ten(lookup, level: str) -> None:  # type: ignore[no-untyped-def]
+    """Before: find_area("Hertfordshire", level="la") said "covering 10 local authorities:
+    Broxbourne, Dacorum, Hertsmere, North Hertfordshire, Three Rivers, Watford, ..." - six names
+    that read as the start of an alphabetical list, hiding East Hertfordshire, St Albans, Stevenage
+    and Welwyn Hatfield. Now all ten of the raw lookup's names are given (up to 12; above that the
+    count of the rest: the Metropolitan Police's 33 authorities of the raw lookup end "and 21 more")."""
+    col = {"la": "ltla24_name", "csp": "csp24_name"}[level]
+    herts = lookup.loc[lookup["pfa24_name"] == "Hertfordshire", col]
+    with pytest.raises(UnknownAreaError) as e:
+        ss.find_area("Hertfordshire", level=level)  # type: ignore[arg-type]
+    listed = re.search(r"covering 10 [^:]+: ([^;]+);", str(e.value)).group(1)  # type: ignore[union-attr]
+    assert sorted(listed.split(", ")) == sorted(herts) and len(herts) == 10
+    met = lookup.loc[lookup["pfa24_name"] == "Metropolitan Police", "ltla24_code"].nunique()
+    with pytest.raises(UnknownAreaError, match=f"covering {met} local authorities: .* and {met - 12} more; "):
+        ss.find_area("Metropolitan Police", level="la")
+
+
+def test_study_area_describe_docstring_has_hertfordshires_code(lookup) -> None:  # type: ignore[no-untyped-def]
+    """Before: StudyArea.describe's docstring gave 'Hertfordshire (police force area E23000026)';
+    E23000026 is Bedfordshire in the raw lookup. Now it gives what describe() returns, with the raw
+    lookup's code for Hertfordshire."""
+    code = lookup.loc[lookup["pfa24_name"] == "Hertfordshire", "pfa24_code"].iloc[0]
+    assert lookup.loc[lookup["pfa24_code"] == "E23000026", "pfa24_name"].iloc[0] == "Bedfordshire"
+    said = ss.StudyArea("Hertfordshire", level="force").describe()
+    assert said == f"Hertfordshire (police force area {code})"
+    assert f"'{said}'" in " ".join((ss.StudyArea.describe.__doc__ or "").split())
