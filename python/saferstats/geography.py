@@ -1159,6 +1159,8 @@ def _selected(out: pd.DataFrame, force: str | None) -> pd.DataFrame:
         return out
     attrs = dict(out.attrs)
     kept = out[out["force"] == force].reset_index(drop=True)
+    if kept.empty:  # census_population("former_la", force="hertfordshire"): no district there was merged
+        warn_user(f"census_population: no {attrs.get('geography', 'areas')} in {force}: the table has no rows")
     kept.attrs.update(attrs)
     kept.attrs["force"] = force
     return kept

@@ -147,3 +147,33 @@ def test_study_area_describe_docstring_has_hertfordshires_code(lookup) -> None: 
     said = ss.StudyArea("Hertfordshire", level="force").describe()
     assert said == f"Hertfordshire (police force area {code})"
     assert f"'{said}'" in " ".join((ss.StudyArea.describe.__doc__ or "").split())
+
+
+def test_former_districts_of_hertfordshire_empty_says_so(lookup) -> None:  # type: ignore[no-untyped-def]
+    """force= that leaves no rows (none of the mergers since 2018 was in Hertfordshire: its ten
+    districts of the raw 2024 lookup are each still one CSP of its own name) warns, where before
+    there was no force= and now an empty table would say nothing; Cumbria's six districts of 2021
+    (written out above) are all there."""
+    herts = lookup[lookup["pfa24_name"] == "Hertfordshire"]
+    assert len(herts) == 10 and (herts["ltla24_name"] == herts["csp24_name"]).all()
+    with pytest.warns(SaferstatsWarning, match="no districts abolished .* in hertfordshire"):
+        assert ss.census_population("former_la", force="hertfordshire").empty
+    cumbria = _silent("former_la", force="cumbria")
+    assert sorted(cumbria["la_code"].unique()) == CUMBRIA_2021
+
+
+def test_methods_page_counts_its_levels(lookup) -> None:  # type: ignore[no-untyped-def]
+    """Before: docs/methods/geography.md said "Four levels, all of December 2024" over a table of
+    five (LSOAs are 2021 Census geography). Now it says five; the table's counts are the raw
+    lookup's (318 authorities, 314 CSPs, 43 force areas) and census_population's levels."""
+    from conftest import ROOT
+
+    text = " ".join((ROOT / "docs" / "methods" / "geography.md").read_text(encoding="utf-8").split())
+    assert "Four levels" not in text and "Five levels: LSOAs of the 2021 Census geography" in text
+    rows = re.findall(r"\| `(\w+)` \| [^|]+ \| ([\d,]+)", text)
+    assert [r[0] for r in rows] == ["lsoa", "ward", "la", "csp", "force"]
+    counts = {lv: int(n.replace(",", "")) for lv, n in rows}
+    assert (counts["la"], counts["csp"], counts["force"]) == (
+        lookup["ltla24_code"].nunique(), lookup["csp24_code"].nunique(), lookup["pfa24_code"].nunique())
+    for lv in ("lsoa", "la", "csp", "force"):
+        assert _silent(lv)[f"{lv}_code" if lv != "force" else "force_code"].nunique() == counts[lv]
