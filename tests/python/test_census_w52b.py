@@ -126,7 +126,7 @@ def test_hertfordshire_at_district_level_names_all_ten(lookup, level: str) -> No
     Broxbourne, Dacorum, Hertsmere, North Hertfordshire, Three Rivers, Watford, ..." - six names
     that read as the start of an alphabetical list, hiding East Hertfordshire, St Albans, Stevenage
     and Welwyn Hatfield. Now all ten of the raw lookup's names are given (up to 12; above that the
-    count of the rest: the Metropolitan Police's 33 authorities of the raw lookup end "and 21 more")."""
+    count of the rest: the Metropolitan Police's 32 authorities of the raw lookup end "and 20 more")."""
     col = {"la": "ltla24_name", "csp": "csp24_name"}[level]
     herts = lookup.loc[lookup["pfa24_name"] == "Hertfordshire", col]
     with pytest.raises(UnknownAreaError) as e:
