@@ -27,7 +27,6 @@ import functools
 import gzip
 import json
 import re
-import sys
 import warnings
 import zlib
 from collections.abc import Mapping, Sequence
@@ -336,8 +335,10 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
 
 def _force_not_unit(query: Any, fid: str, lvl: str) -> str:
     """What a force's name given at ``lvl`` ("la" or "csp") is: the force area, its police.uk id and
-    the areas it covers; close matches only among those areas ("East Hertfordshire" for
-    "Hertfordshire"), never a look-alike elsewhere ("Tameside" for "Merseyside").
+    the areas it covers, in the lookup's order (all of them up to 12; the first 12 and how many more
+    above that: no silent "..." that reads as the rest of an alphabetical list);
+    close matches only among those areas ("East Hertfordshire" for "Hertfordshire"), never a
+    look-alike elsewhere ("Tameside" for "Merseyside").
 
     >>> _force_not_unit("Merseyside", "merseyside", "la")
     "Merseyside is a police force area (pass level='force'), covering 5 local authorities: Knowsley, Liverpool, St. Helens, Sefton, Wirral; its police.uk id is 'merseyside' (force_id)"
@@ -347,7 +348,8 @@ def _force_not_unit(query: Any, fid: str, lvl: str) -> str:
     units = [str(n) for n in rows[lvl]]
     kind = ("local authorit" + ("y" if len(units) == 1 else "ies")) if lvl == "la" else ("CSP" + ("" if len(units) == 1 else "s"))
     said = (f"{rows['force_name'].iloc[0]} is a police force area (pass level='force'), covering "
-            f"{len(units)} {kind}: {', '.join(units[:6])}" + (", ..." if len(units) > 6 else "")
+            f"{len(units)} {kind}: {', '.join(units[:12])}"
+            + (f" and {len(units) - 12} more" if len(units) > 12 else "")
             + f"; its police.uk id is {fid!r} (force_id)")
     if re.search(r"\bcounty council$", _typed_key(str(query))):
         said += ("; a county council is an upper-tier council, not a level here: pass its districts (level='la') "
@@ -872,16 +874,12 @@ def _other_level(q: str, level: str) -> str:
     return ""
 
 
-#: This package's directory: ``census_population("la")`` warns of split authorities only when called
-#: from outside it (the package's own callers join on ``la_code``).
-_PACKAGE_DIR = str(Path(__file__).absolute().parent)
-
-
 def census_population(
     level: Literal["force", "la", "csp", "ward", "lsoa", "former_la"] = "force",
     *,
     census: int = 2021,
     detailed: bool = False,
+    force: str | None = None,
 ) -> pd.DataFrame:
     """Census usual residents by ethnic group, long format, bundled (England and Wales).
 
@@ -895,8 +893,10 @@ def census_population(
       no CSP: ``census_population("la").groupby("csp")`` puts all of Bournemouth, Christchurch and
       Poole (400,247 residents) under ``"Bournemouth; Poole; Dorset"`` and leaves ``"Dorset"``
       without Christchurch - for CSPs use ``level="csp"``. ``.attrs["csp_split"]`` maps each split
-      authority's code to its CSPs, and a :class:`SaferstatsWarning` says so when these rows are
-      returned to your code;
+      authority's code to its CSPs. The whole table (all of England and Wales) does not warn: most
+      analysts' authorities are not split, and the ``csp_split`` column marks the rows that are. With
+      ``force=`` it warns (:class:`SaferstatsWarning`) when that force area has a split authority
+      (``force="dorset"``: BCP; not ``force="hertfordshire"``, whose ten authorities are ten CSPs);
     * ``"csp"``: ``csp``, ``csp_code`` (314 CSPs), ``force``, ``csp_basis`` (``"la"``: whole local
       authorities; ``"district"``: built from the LSOAs of pre-merger districts, exact because LSOAs
       2021 nest in them);
@@ -942,15 +942,24 @@ def census_population(
     residents; :func:`saferstats.add_rates` warns of it). All levels are sums of the LSOA table, so they add up
     to each other exactly (a force is the sum of its authorities, an authority and a CSP the sums
     of their LSOAs), and to 59,597,576 - not ONS's published 59,597,542 (see ``.attrs`` below). ``detailed=True``
-    (``level="la"`` only: ONS publishes the detailed table by local authority, and a split
-    authority's detailed counts cannot be divided among its CSPs; the error for ``"force"`` gives
-    the sum over the ``force`` column, exact because authorities nest in force areas): the 19
+    (``level="la"`` or ``"force"`` only: ONS publishes the detailed table by local authority, and a
+    split authority's detailed counts cannot be divided among its CSPs): the 19
     detailed groups (``ethnicity`` = the ONS label, e.g. ``"Asian, Asian British or Asian Welsh:
     Chinese"``, with its ``broad`` group) from ONS's local-authority table, which is perturbed
     separately (its broad sums differ from the LSOA sums by up to about one person per LSOA);
     build other groupings from it, such as the Home Office's pre-2020 "Other inc Chinese".
     ``boundary_note`` flags Cherwell and West Northamptonshire, whose 2021 counts are for the
-    2021 boundary (one LSOA, 1,914 residents, moved between them by 2024).
+    2021 boundary (one LSOA, 1,914 residents, moved between them by 2024), and a warning names them.
+    At ``level="force"`` (columns ``force, force_name, force_code, boundary_note, broad, ethnicity,
+    population, census``) each force area is the sum of its authorities' rows, exact because
+    authorities nest in force areas; Thames Valley and Northamptonshire carry that note (their
+    detailed sums are at 2021 boundaries, the broad ``level="force"`` table at 2024's).
+
+    ``force=`` (a police.uk id, ONS name or code, or a common abbreviation, as
+    :func:`force_id` reads it: ``"hertfordshire"``, ``"Herts"``, ``"E23000027"``) keeps the rows of
+    one police force area, at any level and Census; ``.attrs["force"]`` says which, and
+    ``.attrs["total"]`` stays England and Wales'. An unknown force raises
+    :class:`~saferstats.UnknownAreaError` (``argument`` ``"force"``).
 
     ``census=2011`` (ONS QS201EW, bundled; for series before 2022/23, which the Home Office
     published with 2011 denominators): ``level`` ``"force"`` (``force``, ``force_name`` as the 2011
@@ -1004,6 +1013,9 @@ def census_population(
     >>> former = census_population("former_la")
     >>> int(former[former.la == "Allerdale"]["population"].sum()), former.la_code.nunique()
     (96156, 33)
+    >>> herts = census_population("csp", force="Herts")
+    >>> herts.csp.nunique(), int(herts["population"].sum())
+    (10, 1198832)
     >>> old = census_population("force", census=2011)
     >>> int(old.query("force == 'hertfordshire' and ethnicity == 'Black'")["population"].iloc[0])
     31401
@@ -1016,21 +1028,27 @@ def census_population(
         if detailed:
             raise InvalidInputError("detailed=True is available for census=2021 only", "detailed")
         lvl11 = check_level(level, ("force", "la", "csp"), census=2011)
-        return _stamp(_census2011(lvl11), 2011, lvl11)
+        slug11 = None if force is None else force_id(force)
+        if force is not None and slug11 is None:
+            raise UnknownAreaError(f"force={force!r} is none of the 43 police force areas of England and Wales", "force")
+        return _selected(_stamp(_census2011(lvl11), 2011, lvl11), slug11)
     if census != 2021:
         raise InvalidInputError(f"census must be 2021 or 2011, got {census!r}", "census")
     lvl = check_level(level, _LEVELS)
-    if detailed and lvl != "la":
-        why = {"force": "every authority lies in one force area, so census_population('la', detailed=True)"
-                        ".groupby(['force', 'ethnicity', 'broad'])['population'].sum() is the force areas' (at 2021 "
-                        "boundaries: Cherwell's boundary_note)",
-               "csp": "seven merged authorities lie across more than one CSP and the table cannot divide them; "
+    slug = None
+    if force is not None:
+        slug = force_id(force)
+        if slug is None:
+            raise UnknownAreaError(f"force={force!r} is none of the 43 police force areas of England and Wales "
+                                   "(a police.uk id, ONS name or code, e.g. 'hertfordshire', 'E23000027')", "force")
+    if detailed and lvl not in ("la", "force"):
+        why = {"csp": "seven merged authorities lie across more than one CSP and the table cannot divide them; "
                       "census_population('csp') has the five broad groups by CSP",
                "former_la": "the districts abolished by mergers are not in the table; census_population('former_la') "
                             "has their five broad groups",
                }.get(lvl, f"census_population({lvl!r}) has the five broad groups")
         raise InvalidInputError(
-            f"detailed=True is available at level='la' only, not {lvl!r}: ONS publishes the 19 detailed groups by "
+            f"detailed=True is available at level='la' or 'force' only, not {lvl!r}: ONS publishes the 19 detailed groups by "
             f"local authority (TS021 LTLA); {why}", "detailed")
     lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
     force_of = lk.drop_duplicates("force_code").set_index("force_code")["force"]
@@ -1041,14 +1059,27 @@ def census_population(
         groups = [c for c in wide.columns if ":" in c]
         wide = wide.assign(force=wide["la_code"].map(la_force))
         keys = ["la", "la_code", "force", "boundary_note"]
+        if slug is not None:
+            wide = wide[wide["force"] == slug]
+        flagged = sorted(wide.loc[wide["boundary_note"] != "", "la"])
+        if lvl == "force":  # authorities nest in force areas: each force is the sum of its authorities
+            forces = lk.drop_duplicates("force").set_index("force")
+            notes = wide[wide["boundary_note"] != ""].groupby("force")["boundary_note"].first().to_dict()
+            wide = wide.groupby("force", as_index=False)[groups].sum()
+            wide.insert(1, "force_name", wide["force"].map(forces["force_name"]))
+            wide.insert(2, "force_code", wide["force"].map(forces["force_code"]))
+            wide.insert(3, "boundary_note", [str(notes.get(f, "")) for f in wide["force"]])
+            keys, sort, kind = ["force", "force_name", "force_code", "boundary_note"], ["force"], "force_detailed"
+            flagged = sorted(wide.loc[wide["boundary_note"] != "", "force"])
+        else:
+            keys, sort, kind = ["la", "la_code", "force", "boundary_note"], ["la", "la_code"], "la_detailed"
         out = wide.melt(id_vars=keys, value_vars=groups, var_name="ethnicity", value_name="population")
         out.insert(len(keys), "broad", out["ethnicity"].map(broad_of))
-        out = out.sort_values(["la", "la_code", "ethnicity"], kind="stable").reset_index(drop=True)
-        flagged = sorted(wide.loc[wide["boundary_note"] != "", "la"])
+        out = out.sort_values(sort + ["ethnicity"], kind="stable").reset_index(drop=True)
         if flagged:
             warn_user(f"detailed Census 2021 counts for {', '.join(flagged)} are at 2021 boundaries (see the "
-                      "boundary_note column); the five broad groups at level='la' are at 2024 boundaries")
-        return _stamp(out, 2021, "la_detailed")
+                      f"boundary_note column); the five broad groups at level={lvl!r} are at 2024 boundaries")
+        return _selected(_stamp(out, 2021, kind), slug)
     if lvl == "former_la":
         wide = bundled_table("census2021_former_la.csv.gz")
         wide = wide.assign(csp=wide["csp_code"].map(area_names("csp")), force=wide["successor_code"].map(la_force))
@@ -1104,17 +1135,35 @@ def census_population(
     _stamp(long, 2021, lvl)
     if lvl == "la":
         split = wide.loc[wide["csp_split"], ["la_code", "csp"]]
+        if slug is not None:
+            split = split[wide.loc[split.index, "force"] == slug]
         long.attrs["csp_split"] = {str(c): str(v).split("; ") for c, v in zip(split["la_code"], split["csp"])}
-        if not sys._getframe(1).f_code.co_filename.startswith(_PACKAGE_DIR):  # the analyst's own call
-            names = wide.loc[wide["csp_split"], "la"]
-            warn_user(f"{len(split)} local authorities lie across more than one CSP ({'; '.join(map(str, names))}): "
+        if slug is not None and len(split):  # the analyst asked for a force area with a split authority
+            names = wide.loc[split.index, "la"]
+            warn_user(f"{len(split)} local authorit{'y' if len(split) == 1 else 'ies'} of {slug} "
+                      f"lie{'s' if len(split) == 1 else ''} across more than one CSP "
+                      f"({'; '.join(f'{n}: {c}' for n, c in zip(names, split['csp']))}): "
                       "their rows carry the CSPs joined with '; ' in csp (csp_split True; .attrs['csp_split']), a label "
-                      "that is no CSP, so groupby('csp') on this table sums each whole authority under it (and "
-                      "'Dorset' lacks Christchurch); use census_population('csp') for CSP populations")
+                      "that is no CSP, so groupby('csp') on this table sums each whole authority under it; use "
+                      f"census_population('csp', force={slug!r}) for CSP populations")
     if lvl in ("ward", "lsoa"):
         long.attrs["basis"] = ("wards: LSOAs 2021 summed by ONS's best-fit LSOA (2021) to ward (December 2024) lookup "
                                "(population-weighted centroids); approximate where a ward boundary cuts an LSOA")
-    return long
+    return _selected(long, slug)
+
+
+def _selected(out: pd.DataFrame, force: str | None) -> pd.DataFrame:
+    """``out`` kept to the rows of police force area ``force`` (a police.uk id), when one is given;
+    ``.attrs["force"]`` says which (``.attrs["total"]`` stays England and Wales')."""
+    if force is None:
+        return out
+    attrs = dict(out.attrs)
+    kept = out[out["force"] == force].reset_index(drop=True)
+    if kept.empty:  # census_population("former_la", force="hertfordshire"): no district there was merged
+        warn_user(f"census_population: no {attrs.get('geography', 'areas')} in {force}: the table has no rows")
+    kept.attrs.update(attrs)
+    kept.attrs["force"] = force
+    return kept
 
 
 #: ONS's published count of usual residents of England and Wales on Census day (Census 2021: 21
@@ -1126,6 +1175,8 @@ _GEOGRAPHY = {
     2021: {"force": "police force areas, December 2024 (ONS LAD to CSP to PFA lookup)",
            "la": "local authority districts, December 2024 codes and boundaries",
            "la_detailed": "local authority districts, 2021 boundaries with December 2024 codes (see boundary_note)",
+           "force_detailed": "police force areas, December 2024, as sums of local authority districts at 2021 "
+                             "boundaries (see boundary_note)",
            "csp": "community safety partnerships, December 2024 (ONS LAD to CSP to PFA lookup)",
            "ward": "electoral wards, December 2024 (ONS best-fit LSOA 2021 to ward lookup)",
            "lsoa": "LSOAs 2021 (Census 2021 geography)",
@@ -1142,7 +1193,7 @@ def _stamp(out: pd.DataFrame, census: int, level: str) -> pd.DataFrame:
     out["census"] = census
     out.attrs["census"] = census
     if census == 2021:
-        detailed = level == "la_detailed"
+        detailed = level in ("la_detailed", "force_detailed")
         out.attrs["table"] = ("ONS Census 2021 TS021 ethnic group, usual residents, 19 groups by local authority"
                               if detailed else
                               "ONS Census 2021 TS021 ethnic group, usual residents, 5 broad groups by LSOA 2021")
@@ -2485,7 +2536,7 @@ class StudyArea:
 
     def describe(self) -> str:
         """What the area is, to follow "the study area": 'Hertfordshire (police force area
-        E23000026)', or 'polygon' for a polygon (until session 16 its ``name``, "the study area
+        E23000027)', or 'polygon' for a polygon (until session 16 its ``name``, "the study area
         polygon", so that messages read "study area the study area polygon").
 
         >>> StudyArea([[0, 0], [1000, 0], [1000, 1000]], crs=27700).describe()

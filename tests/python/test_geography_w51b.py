@@ -83,13 +83,12 @@ def test_la_table_says_which_authorities_are_split(lookup) -> None:  # type: ign
     """Before: census_population("la") returned rows whose csp is "Bournemouth; Poole; Dorset"
     silently, and groupby("csp") summed all of BCP under that label. Now ``.attrs["csp_split"]``
     gives each split authority's CSPs - exactly the authorities with more than one CSP in the raw
-    lookup - and the call warns, pointing at census_population('csp')."""
+    lookup. (Session 31, w52b: the whole table no longer warns; the column and attrs flag it, and
+    force= with a split authority warns: test_census_w52b.py.)"""
     many = lookup.groupby("ltla24_code")["csp24_name"].agg(lambda v: sorted(set(v)))
     many = many[many.map(len) > 1]
     assert len(many) == 7
-    with pytest.warns(SaferstatsWarning, match=r"census_population\('csp'\)") as rec:
-        la = ss.census_population("la")
-    assert "7 local authorities lie across more than one CSP" in str(rec[0].message)
+    la = ss.census_population("la")
     split = la.attrs["csp_split"]
     assert {k: sorted(v) for k, v in split.items()} == many.to_dict()
     assert set(la.loc[la["csp_split"], "la_code"]) == set(many.index)
@@ -114,7 +113,8 @@ def test_package_callers_do_not_warn() -> None:
 
 def test_detailed_by_force_against_raw_ltla_table(shared_data, lookup) -> None:  # type: ignore[no-untyped-def]
     """Before: census_population("force", detailed=True) said only "available at level='la' only".
-    Now the error gives the sum over the la table's force column; that recipe is checked here
+    Then the error gave the sum over the la table's force column; since session 31 (w52b) that sum is the
+    table itself, checked here
     against the raw TS021 LTLA 2021 file summed with pandas by force (the 17 districts of 2021
     abolished in 2023 placed by hand in Cumbria, North Yorkshire and Avon and Somerset), and its
     broad sums against the raw TS021 LSOA file through the raw LSOA -> LTLA 2024 -> PFA lookups
@@ -132,13 +132,9 @@ def test_detailed_by_force_against_raw_ltla_table(shared_data, lookup) -> None: 
     det["pfa"] = det["ltla21_code"].map(force_of)
     assert det["pfa"].notna().all()
     ref = det.groupby("pfa")[groups].sum().stack()
-    with pytest.raises(InvalidInputError) as e:
-        ss.census_population("force", detailed=True)
-    recipe = str(e.value).split("so ", 1)[1].split(" is the force", 1)[0]
-    assert recipe == ("census_population('la', detailed=True).groupby(['force', 'ethnicity', 'broad'])"
-                      "['population'].sum()")
+    # session 31 (w52b): no longer refused; the table is the recipe the refusal gave
     with pytest.warns(SaferstatsWarning, match="2021 boundaries"):
-        got = eval(recipe, {"census_population": ss.census_population}).reset_index()
+        got = ss.census_population("force", detailed=True)
     names = lookup.drop_duplicates("pfa24_name").set_index("pfa24_name")["pfa24_code"]
     got["force_name"] = got["force"].map({ss.force_id(n): n for n in names.index})
     assert len(got) == 43 * 19 and got["force_name"].notna().all()
@@ -159,7 +155,7 @@ def test_detailed_by_force_against_raw_ltla_table(shared_data, lookup) -> None: 
 def test_detailed_elsewhere_refused_naming_what_works(level: str) -> None:
     """Before: "detailed=True is available at level='la' only", nothing more. The refusal now says
     why and names the broad-group table of the level asked for."""
-    with pytest.raises(InvalidInputError, match="level='la' only, not") as e:
+    with pytest.raises(InvalidInputError, match="level='la' or 'force' only, not") as e:
         ss.census_population(level, detailed=True)  # type: ignore[arg-type]
     assert f"census_population({level!r})" in str(e.value) and e.value.argument == "detailed"
 
