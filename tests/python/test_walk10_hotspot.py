@@ -262,7 +262,9 @@ def test_hdbscan_clusters_depend_on_the_points_given(shared_data):
         a = saferstats.hdbscan(all_lat, all_lon, min_cluster_size=15, study_area="Three Rivers")
         f = saferstats.hdbscan(all_lat, all_lon, min_cluster_size=15, study_area="Hertfordshire")
     ins = saferstats.StudyArea("Three Rivers").contains(all_lat, all_lon)
-    assert (int(ins.sum()), int((a >= 0).sum()), int((f[ins] >= 0).sum())) == (282, 258, 171)
+    # 170 within the force since session 31 (171 with numpy's default sort of tied MST edges on the
+    # machine that wrote the docs): scikit-learn with the stable sort gives 282, 258, 170 on these points
+    assert (int(ins.sum()), int((a >= 0).sum()), int((f[ins] >= 0).sum())) == (282, 258, 170)
     # DBSCAN's clusters are local: the same either way (hotspots.md C2)
     for area, n in (("Three Rivers", 30), ("Watford", 282), ("Hertsmere", 130)):
         with warnings.catch_warnings():

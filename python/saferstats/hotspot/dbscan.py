@@ -91,13 +91,17 @@ def hdbscan(lat: Any, lon: Any = None, *, min_cluster_size: int = 15, min_sample
     (``docs/methods/hotspots.md`` C2): core distance to the ``min_samples``-th nearest point (itself included;
     default ``min_cluster_size``), Prim's MST of mutual reachability, condensed tree, excess of mass.
 
-    Labels are identical to scikit-learn's, also on dense data where mutual-reachability distances
-    tie: the MST comes from Prim's algorithm exactly as scikit-learn's ``mst_from_data_matrix``
-    (Rust), and its edges are ordered with the same ``numpy.argsort`` call scikit-learn makes, so
-    tied edges are processed in scikit-learn's order. That order of equal distances depends on
-    numpy's version and the CPU's sort instructions, so where MST distances tie (points sharing a
-    location) the labels, like scikit-learn's, can differ between machines: 274 points at 241
-    places gave 52 labels different at ``min_cluster_size=5`` (``docs/changelog.md``, session 30). Points with identical coordinates (police.uk
+    The MST comes from Prim's algorithm exactly as scikit-learn's ``mst_from_data_matrix`` (Rust),
+    and its edges are ordered by distance with a stable sort (``np.argsort(kind="stable")``), so
+    tied edges (points sharing a location make many) keep the order in which Prim's algorithm added
+    them: the labels are the same on every machine, and identical to scikit-learn's with its
+    ``_process_mst`` sort made stable the same way. Unpatched scikit-learn sorts with numpy's default
+    (not stable), whose order of equal distances depends on numpy's version and the CPU, so its
+    labels where MST distances tie can differ from these and between machines; until session 31
+    ``hdbscan`` did the same (274 burglaries at 241 places: 52 labels different between two
+    machines at ``min_cluster_size=5``). The same rows in another order are another input: Prim's
+    algorithm takes the lowest row among equal candidates, so the partition can change (as
+    scikit-learn's does). Points with identical coordinates (police.uk
     locations are snapped to anonymised map points) are collapsed to weighted distinct locations,
     so the work grows with the distinct locations — the labels are unchanged, since copies of a
     location join Prim's tree at its core distance in an order the core reproduces exactly — and
@@ -117,7 +121,7 @@ def hdbscan(lat: Any, lon: Any = None, *, min_cluster_size: int = 15, min_sample
     given, the largest exactly. Clusters are
     relative to the density of all the points given, so a district clustered alone
     (``study_area``) differs from the same district within its force (Three Rivers ASB, Oct–Dec
-    2021: 258 of 282 records clustered alone, 171 within Hertfordshire): compare districts from one
+    2021: 258 of 282 records clustered alone, 170 within Hertfordshire): compare districts from one
     run over the force.
 
     >>> import saferstats
@@ -150,7 +154,7 @@ def hdbscan(lat: Any, lon: Any = None, *, min_cluster_size: int = 15, min_sample
     with _core_terms(np.flatnonzero(ok), lat=lat, lon=lon):  # errors name the caller's row and column
         mst = _ext.hdbscan_mst(a, b, min_samples=ms)
     src, dst, dist = mst["src"], mst["dst"], mst["distance"]
-    order = np.argsort(dist)  # scikit-learn's _process_mst: np.argsort(mst["distance"]) (same tie order)
+    order = np.argsort(dist, kind="stable")  # MST_ORDER: ties in Prim's order, on every machine
     labels = _ext.hdbscan_labels(len(a), src[order], dst[order], dist[order], min_cluster_size=mcs)
     if not (np.asarray(labels) >= 0).any():
         _warn_all_noise_hdbscan(a, b, src[order], dst[order], mcs, ms, min_samples is None)
@@ -248,7 +252,7 @@ def _largest_split(n: int, src: np.ndarray, dst: np.ndarray) -> int:
 def _split_at(a: np.ndarray, b: np.ndarray, ms: int) -> int:
     """:func:`_largest_split` of the mutual-reachability MST at ``min_samples=ms``."""
     mst = _ext.hdbscan_mst(a, b, min_samples=ms)
-    order = np.argsort(mst["distance"])
+    order = np.argsort(mst["distance"], kind="stable")  # as hdbscan: ties in Prim's order
     return _largest_split(len(a), mst["src"][order], mst["dst"][order])
 
 
