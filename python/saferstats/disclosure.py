@@ -564,6 +564,44 @@ def _at_row(err: InvalidInputError, row: int) -> InvalidInputError:
     return err
 
 
+def per_period_totals(table: pd.DataFrame, keys: Sequence[Any], periods: Sequence[Any] | Any) -> list[list[Any]]:
+    """``suppress(published_totals=)`` for a table published period by period: each total over a key
+    that is not a period, given the other keys, and no total across the periods.
+
+    Method: for each key ``k`` not in ``periods``, the total over ``k`` given the other keys; where
+    other keys are attributes of ``k`` (one value for each of its values: a code beside a name, the
+    region of a council), the total over ``k`` and them too, given the rest, since given one of them
+    the total over ``k`` would be a single row (the Home Office's hate crime by force, keys ``force``,
+    ``period``, ``force_code``: the total over the forces given the period and a force's code is that
+    force's count, and each period's total over the forces, published, was in no declared total). A
+    key that is an attribute of a key already summed over is not summed over again. Reference:
+    docs/methods/disclosure.md E7 (several periods in one call).
+
+    >>> t = pd.DataFrame({"council": ["A", "B"] * 2, "code": ["E1", "E2"] * 2, "year": ["2020/21"] * 2 + ["2021/22"] * 2})
+    >>> per_period_totals(t, ["year", "council"], "year")
+    [['year']]
+    >>> per_period_totals(t, ["council", "year", "code"], "year")
+    [['year', 'code'], ['year']]
+    """
+    per = {periods} if isinstance(periods, str) or not isinstance(periods, Sequence) else set(periods)
+    keys = list(keys)
+
+    def attribute(of: Any, c: Any) -> bool:  # one value of c for each value of `of`
+        return bool((table.groupby(of, dropna=False, sort=False)[c].nunique(dropna=False) <= 1).all())
+
+    out: list[list[Any]] = []
+    summed: set[Any] = set()
+    for k in keys:
+        if k in per or k in summed:
+            continue
+        attrs = [c for c in keys if c != k and c not in per and attribute(k, c)]
+        summed.update([k, *attrs])
+        for given in ([c for c in keys if c != k], [c for c in keys if c != k and c not in attrs]):
+            if given not in out:
+                out.append(given)
+    return out
+
+
 def _declared_totals(published: Sequence[Sequence[Any]] | None, keys: list[Any] | None) -> list[list[Any]] | None:
     """``suppress(published_totals=)`` checked: a list of lists of key columns (needs ``keys``).
 
@@ -1120,7 +1158,7 @@ def suppress(
             and len(period_keys) < len(keys):
         many = [k for k in period_keys if table[k].nunique(dropna=False) > 1]
         if many:
-            per_period = [[c for c in keys if c != k] for k in keys if k not in period_keys]
+            per_period = per_period_totals(table, keys, period_keys)
             warn_user(f"suppress: {table[many[0]].nunique(dropna=False)} periods in {many[0]!r}: by default the "
                       f"totals across them (each total over {many!r} given the other keys) are taken as published, "
                       "more than a table published period by period gives (small counts alone in such a total are "
@@ -1647,10 +1685,10 @@ def _label_totals(table: pd.DataFrame, keys: list[Any], totals: list[tuple[Any, 
     # the rounding base of the table's published parts, all of them (every total, stratum and count column):
     # read from one total's parts in one stratum, a table rounded to 5 whose parts in one stratum happened to
     # be multiples of 10 was taken there as rounded to 10 (until session 31)
-    every_part = [vals[c][ps] for c, _, _, ps in checks]
+    every_part = [vals[c][part_rows] for c, _, _, part_rows in checks]
     base = _rounding_base(np.concatenate(every_part) if every_part else np.zeros(0))
-    for c, total, t_row, ps in checks:
-        bad = _total_check(table, c, total, t_row, ps, vals[c], base)
+    for c, total, t_row, part_rows in checks:
+        bad = _total_check(table, c, total, t_row, part_rows, vals[c], base)
         if bad is not None:
             found.append(bad)
     return found
