@@ -291,13 +291,19 @@ def column_roles(
     Derived columns are the other numeric columns, except
     known non-count values (``population``, ``confidence``, ``multiplier``, ``year``, ...) and
     anything named in ``other``: an unrecognised number next to counts is assumed to come from
-    them (pass it in ``other`` to publish it).
+    them (pass it in ``other`` to publish it). ``derived`` adds to those, it does not replace them:
+    ``derived=["incidents"]`` on Defra's fly-tipping table (a sum column declared) keeps
+    ``incidents_per_1_000_people`` and the clearance costs derived (until session 31 they became
+    ``other`` and were published beside hidden counts: rate × population ÷ 1,000 is the count).
+    Only ``other`` publishes a column as it is.
 
     >>> import saferstats
     >>> t = saferstats.add_rates(pd.DataFrame({"area": ["A", "B"], "count": [3, 40], "population": [900, 1000]}),
     ...                          count="count", population="population")
     >>> column_roles(t)
     {'counts': ['count'], 'derived': ['rate', 'lower', 'upper'], 'other': ['area', 'population', 'confidence', 'method']}
+    >>> column_roles(t, derived=["rate"])["derived"]   # the limits stay derived
+    ['rate', 'lower', 'upper']
     """
     if not isinstance(table, pd.DataFrame):
         raise InvalidInputError(f"`table` must be a pandas DataFrame, got {type(table).__name__}", "table")
@@ -339,9 +345,12 @@ def column_roles(
     if overlap:
         raise InvalidInputError(f"column(s) {sorted(overlap, key=str)} cannot be both counts and derived/other",
                                 "columns")
-    if der is None:
-        der = [c for c in names if c not in cols and c not in oth and (
-            (c in numeric and not _is_other_name(str(c))) or (c not in numeric and _interval_text(table[c])))]
+    # ``derived`` adds to the columns inferred derived, never replaces them: ``derived=['incidents']`` (a
+    # sum column, as the warning of a sum on too few rows writes it) left Defra's rate per 1,000 people
+    # and clearance costs "other", published beside the hidden counts they give back (until session 31)
+    given = set(der or [])
+    der = [c for c in names if c not in cols and c not in oth and (c in given or (
+        (c in numeric and not _is_other_name(str(c))) or (c not in numeric and _interval_text(table[c]))))]
     rest = [c for c in names if c not in cols and c not in der]
     return {"counts": cols, "derived": der, "other": rest}
 
@@ -553,6 +562,44 @@ def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any],
 def _at_row(err: InvalidInputError, row: int) -> InvalidInputError:
     err.position = row
     return err
+
+
+def per_period_totals(table: pd.DataFrame, keys: Sequence[Any], periods: Sequence[Any] | Any) -> list[list[Any]]:
+    """``suppress(published_totals=)`` for a table published period by period: each total over a key
+    that is not a period, given the other keys, and no total across the periods.
+
+    Method: for each key ``k`` not in ``periods``, the total over ``k`` given the other keys; where
+    other keys are attributes of ``k`` (one value for each of its values: a code beside a name, the
+    region of a council), the total over ``k`` and them too, given the rest, since given one of them
+    the total over ``k`` would be a single row (the Home Office's hate crime by force, keys ``force``,
+    ``period``, ``force_code``: the total over the forces given the period and a force's code is that
+    force's count, and each period's total over the forces, published, was in no declared total). A
+    key that is an attribute of a key already summed over is not summed over again. Reference:
+    docs/methods/disclosure.md E7 (several periods in one call).
+
+    >>> t = pd.DataFrame({"council": ["A", "B"] * 2, "code": ["E1", "E2"] * 2, "year": ["2020/21"] * 2 + ["2021/22"] * 2})
+    >>> per_period_totals(t, ["year", "council"], "year")
+    [['year']]
+    >>> per_period_totals(t, ["council", "year", "code"], "year")
+    [['year', 'code'], ['year']]
+    """
+    per = {periods} if isinstance(periods, str) or not isinstance(periods, Sequence) else set(periods)
+    keys = list(keys)
+
+    def attribute(of: Any, c: Any) -> bool:  # one value of c for each value of `of`
+        return bool((table.groupby(of, dropna=False, sort=False)[c].nunique(dropna=False) <= 1).all())
+
+    out: list[list[Any]] = []
+    summed: set[Any] = set()
+    for k in keys:
+        if k in per or k in summed:
+            continue
+        attrs = [c for c in keys if c != k and c not in per and attribute(k, c)]
+        summed.update([k, *attrs])
+        for given in ([c for c in keys if c != k], [c for c in keys if c != k and c not in attrs]):
+            if given not in out:
+                out.append(given)
+    return out
 
 
 def _declared_totals(published: Sequence[Sequence[Any]] | None, keys: list[Any] | None) -> list[list[Any]] | None:
@@ -834,7 +881,9 @@ def suppress(
     Columns have roles (:func:`column_roles`, inferred for saferstats' own tables): **counts**
     get primary and secondary suppression; **derived** values (rates, limits, percentages,
     ratios, p-values) are blanked wherever a count of their row is hidden; **other** columns
-    (labels, populations, confidence) are never touched.
+    (labels, populations, confidence) are never touched. ``derived=`` adds columns to those inferred
+    derived (a sum column declared, ``derived=["incidents"]``, leaves Defra's rate per 1,000 people
+    derived, blanked with its row's hidden counts); only ``other=`` publishes a column untouched.
 
     Method (ONS / NHS England practice; Cox 1980; ``docs/methods/disclosure.md``): counts ``0 < n < threshold`` (default: 1–4)
     are hidden (primary). Secondary suppression then hides further counts until no hidden count
@@ -1109,7 +1158,7 @@ def suppress(
             and len(period_keys) < len(keys):
         many = [k for k in period_keys if table[k].nunique(dropna=False) > 1]
         if many:
-            per_period = [[c for c in keys if c != k] for k in keys if k not in period_keys]
+            per_period = per_period_totals(table, keys, period_keys)
             warn_user(f"suppress: {table[many[0]].nunique(dropna=False)} periods in {many[0]!r}: by default the "
                       f"totals across them (each total over {many!r} given the other keys) are taken as published, "
                       "more than a table published period by period gives (small counts alone in such a total are "
@@ -1604,6 +1653,7 @@ def _label_totals(table: pd.DataFrame, keys: list[Any], totals: list[tuple[Any, 
     the sum of its parts as given (with a ``message``): parts missing (hidden at source) that the total
     less the published parts bounds, or parts that do not add up to it (placeholders, rounding)."""
     found: list[dict[str, Any]] = []
+    checks: list[tuple[Any, Any, int, list[int]]] = []  # (column, total, its row, its parts' rows)
     for given_col, total, parts in totals:
         col = given_col if given_col is not None else _label_column(table, keys, [total, *parts])
         if col is None:
@@ -1627,13 +1677,20 @@ def _label_totals(table: pd.DataFrame, keys: list[Any], totals: list[tuple[Any, 
             tied = True
             for c in counts:
                 cells.sum_to([int(cell_of[c][i]) for i in ps], int(cell_of[c][t[0]]))
-                bad = _total_check(table, c, total, int(t[0]), [int(i) for i in ps], vals[c])
-                if bad is not None:
-                    found.append(bad)
+                checks.append((c, total, int(t[0]), [int(i) for i in ps]))
         if not tied:
             raise InvalidInputError(f"`totals`: the total {total!r} (column {col!r}) has no part in its stratum of the "
                                     f"other keys {[k for k in keys if k != col]} in any row: name the keys (`keys=`) so "
                                     "that a total and its parts differ only in that column", "totals")
+    # the rounding base of the table's published parts, all of them (every total, stratum and count column):
+    # read from one total's parts in one stratum, a table rounded to 5 whose parts in one stratum happened to
+    # be multiples of 10 was taken there as rounded to 10 (until session 31)
+    every_part = [vals[c][part_rows] for c, _, _, part_rows in checks]
+    base = _rounding_base(np.concatenate(every_part) if every_part else np.zeros(0))
+    for c, total, t_row, part_rows in checks:
+        bad = _total_check(table, c, total, t_row, part_rows, vals[c], base)
+        if bad is not None:
+            found.append(bad)
     return found
 
 
@@ -1750,19 +1807,23 @@ def _column_subtotals(labels: np.ndarray, strata: np.ndarray, total: str, parts:
     return {}, like_total, False
 
 
-_ROUNDING_BASES = (10, 5)
+_ROUNDING_BASES = (100, 50, 10, 5)
 
 
 def _rounding_base(values: np.ndarray) -> int | None:
-    """The base published counts look rounded to: the largest of 10 and 5 of which every count
-    with a value is a multiple, two or more of them not 0 (else None: too few to tell). NHS England
-    rounds to 5, others to 10; counts that are all multiples of 10 are taken as rounded to 10 (a
-    reader who knows only the counts can take no narrower bound).
+    """The base published counts look rounded to: the largest of 100, 50, 10 and 5 of which every
+    count with a value is a multiple, two or more of them not 0 (else None: too few to tell). NHS
+    England rounds to 5, others to 10, 50 or 100; counts that are all multiples of 10 are taken as
+    rounded to 10 (a reader who knows only the counts can take no narrower bound). :func:`suppress`
+    reads it from every published part of the named totals in the table, not one total's (a table
+    rounded to 5 is so in every stratum, whichever happen to be multiples of 10).
 
     >>> _rounding_base(np.array([160.0, 215.0])), _rounding_base(np.array([160.0, 210.0, np.nan]))
     (5, 10)
     >>> _rounding_base(np.array([160.0, 213.0])), _rounding_base(np.array([0.0, 210.0]))
     (None, None)
+    >>> _rounding_base(np.array([1200.0, 3400.0])), _rounding_base(np.array([1250.0, 3400.0]))
+    (100, 50)
     """
     v = values[np.isfinite(values)]
     if np.count_nonzero(v) < 2:
@@ -1771,13 +1832,15 @@ def _rounding_base(values: np.ndarray) -> int | None:
 
 
 def _total_check(table: pd.DataFrame, c: Any, label: Any, t: int, ps: Sequence[int],
-                 v: np.ndarray) -> dict[str, Any] | None:
+                 v: np.ndarray, base: int | None) -> dict[str, Any] | None:
     """A total row ``t`` of column ``c`` against its parts ``ps``: None where it is their sum, else what a
     reader learns (``missing_sum``: the range of the missing parts' sum, each part's count taken as
-    rounded to its base ``b`` (:func:`_rounding_base`: 10, 5 or none), so within ± ``b // 2`` of the true
-    count, ± 5 a part rounded to 10, ± 2 to 5 (NHS England's); the total too where it is a multiple of
-    ``b``). A total of 380 less parts 160 and 210 rounded to 10 leaves 10 for the missing parts, give or
-    take 5 + 5 + 5: 0 to 25 (taken as rounded to 5 until session 30, 4 to 16, too narrow)."""
+    rounded to ``base``, the table's (:func:`_rounding_base` of all its published parts: 100, 50, 10, 5
+    or none), so within ± ``base // 2`` of the true count, ± 5 a part rounded to 10, ± 2 to 5 (NHS
+    England's); the total too where it is a multiple of ``base``). A total of 380 less parts 160 and 210
+    rounded to 10 leaves 10 for the missing parts, give or take 5 + 5 + 5: 0 to 25 (taken as rounded to 5
+    until session 30, 4 to 16, too narrow); in a table rounded to 5, 4 to 16 (taken as rounded to 10
+    there, from that total's parts alone, until session 31)."""
     tv = float(v[t])
     if not np.isfinite(tv):
         return None
@@ -1787,14 +1850,13 @@ def _total_check(table: pd.DataFrame, c: Any, label: Any, t: int, ps: Sequence[i
     missing = [table.index[ps[j]] for j in np.flatnonzero(~given).tolist()]
     if not missing and abs(tv - s) < 1e-9:
         return None
-    base = _rounding_base(pv)
     each = float(base // 2) if base else 0.0
     total_rounded = base is not None and tv % base == 0
     slack = each * int(given.sum()) + (each if total_rounded else 0.0)
     low, high = max(0.0, tv - s - slack), tv - s + slack
     head = (f"`totals`: {label!r} (row {table.index[t]!r}) {c!r} {tv:g} less its {int(given.sum())} "
             f"part(s) with a count ({s:g})")
-    how = (f"; the parts' counts are multiples of {base} (taken as rounded to {base}, ± {each:g} each"
+    how = (f"; the table's published parts are all multiples of {base} (taken as rounded to {base}, ± {each:g} each"
            f"{', the total too' if total_rounded else ''})" if base else "")
     if missing and high < 0:  # no sum of counts >= 0 makes it: not a bound (0 to -30 until session 30)
         msg = (f"`totals`: {label!r} (row {table.index[t]!r}) {c!r} {tv:g}: its {int(given.sum())} part(s) with a count "

@@ -402,7 +402,7 @@ def _as_text_names(message: str, forces: Sequence[str]) -> str:
 def _hate_crime(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
-    from ..disclosure import suppress
+    from ..disclosure import per_period_totals, suppress
 
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
     data, defaults, read_notes = read_table("hate_crime", sec)
@@ -423,7 +423,14 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     # hidden in one area's rows is no protection for another's (five districts: D4's 1, 0, 1 came back)
     with warnings_as_notes() as notes:
         sup = suppress(every[keys + [count, pop]], columns=[count], other=[pop], keys=keys, threshold=thr, marker=None,
-                       within=[area])
+                       within=[area],
+                       # the page prints each period's counts by area and their total over the areas (the funnel's
+                       # overall rate), no area's total across the periods (the change table gives both counts,
+                       # blanked where either is hidden); the source publishes period by period, so the totals
+                       # are each period's (per_period_totals: with the force's code, which summed the areas
+                       # given a code, no total at all)
+                       published_totals=per_period_totals(every, keys, period)
+                       if not every.duplicated(keys).any() else None)
     hidden_every = (sup[count].isna() & every[count].notna()).to_numpy()
     hidden = hidden_every[:len(data)]
     hidden_at = {tuple(map(str, k)): h for k, h in zip(every[keys].itertuples(index=False), hidden_every)}
@@ -2459,7 +2466,7 @@ def _no_column(section: str, key: str, col: str, data: pd.DataFrame, defaults: d
 def _flytipping(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
-    from ..disclosure import suppress
+    from ..disclosure import per_period_totals, suppress
 
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
     data, defaults, read_notes = read_table("flytipping", sec)
@@ -2560,7 +2567,12 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     data = data.dropna(subset=[count])
     with warnings_as_notes() as notes:
         sup = suppress(data[[area, period, count, "population"]], columns=[count], other=["population"],
-                       keys=[area, period], threshold=thr, marker=None, within=[area])  # per council (as hate crime)
+                       keys=[area, period], threshold=thr, marker=None, within=[area],  # per council (as hate crime)
+                       # Defra publishes year by year, and the page prints no council's total across the years
+                       # (the latest rates; the trends' annual % changes and intervals, which bound a series'
+                       # level only approximately): each year's totals over the councils only
+                       published_totals=per_period_totals(data, [area, period], period)
+                       if not data.duplicated([area, period]).any() else None)
     hidden = (sup[count].isna() & data[count].notna()).to_numpy()
     last = data[period].astype(str).max()
     is_last = (data[period].astype(str) == last).to_numpy()
