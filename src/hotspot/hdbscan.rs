@@ -17,11 +17,13 @@
 //! **Agreement with scikit-learn**: [`mutual_reachability_mst`] returns scikit-learn's MST edge
 //! for edge, in Prim's order (tested). Ties between mutual-reachability distances are common on
 //! dense data (a point's core distance is the weight of many edges), and scikit-learn orders tied
-//! edges with numpy's unstable `argsort`, whose tie order depends on the CPU's sort kernel. So
-//! [`labels_from_sorted_mst`] takes the edges in any given order: the Python layer passes numpy's
-//! own `argsort` order, which makes labels identical to scikit-learn's on the same machine (tested
-//! on dense blobs with ties). [`hdbscan`] alone orders tied edges stably; there cluster numbering
-//! can differ and a few tie-affected points (under 2% in the tests) can be assigned differently.
+//! edges with numpy's default `argsort`, whose tie order depends on numpy's version and the CPU's
+//! sort kernel. saferstats orders tied edges stably (in Prim's order), in [`hdbscan`] and in the
+//! Python layer (`np.argsort(kind="stable")` passed to [`labels_from_sorted_mst`], which takes the
+//! edges in any given order), so labels are the same on every machine; the scikit-learn fixtures
+//! are made with its `_process_mst` argsort patched to `kind="stable"`
+//! (`tests/fixtures/sklearn_stable_mst.py`), and the labels are identical (tested on dense blobs
+//! with ties).
 
 use rayon::prelude::*;
 
@@ -927,9 +929,9 @@ pub fn mutual_reachability_mst_with(
 
 /// HDBSCAN labels (−1 noise) for points in degrees.
 ///
-/// Tied MST edges are ordered stably here; [`labels_from_sorted_mst`] takes any order (the Python
-/// layer passes numpy's `argsort` order, which is what scikit-learn uses, so that labels are
-/// identical to scikit-learn's also under ties).
+/// Tied MST edges are ordered stably (in Prim's order), as the Python layer orders them, so labels
+/// are the same on every machine and equal scikit-learn's with its MST argsort made stable;
+/// [`labels_from_sorted_mst`] takes any order.
 ///
 /// # Errors
 /// Coordinates missing or out of range (naming the row); `min_cluster_size` < 2;
