@@ -40,6 +40,7 @@ from .io import said_without_path_argument
 from .published import LSOA_CODES_NOTE, NO_FIGURE_MARKS
 from .rates import percent_change, rate_ci
 from .report import OutputError, check_input_file, write_csv
+from .report.tables import number_of
 
 
 #: The lines a running command says on stderr (what it read, left out, flagged), held by
@@ -273,7 +274,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     empty = df.isna().all(axis=1) if len(df.columns) else pd.Series(False, index=df.index)
     if empty.any():
         lines = df.index[empty.to_numpy()].tolist()
-        _say(f"{path.name}: {len(lines):,} empty line(s) left out (line {', '.join(map(str, lines[:5]))}"
+        _say(f"{path.name}: {number_of(len(lines), 'empty line')} left out (line {', '.join(map(str, lines[:5]))}"
              f"{' ...' if len(lines) > 5 else ''}); {int((~empty).sum()):,} rows read")
         df = _whole_numbers_as_written(df[~empty.to_numpy()], text, empty.to_numpy())
     return df
@@ -613,7 +614,7 @@ def _flytipping_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
         none = sorted(p for p, n in t.groupby("period")["mid_population_estimates"].count().items() if n == 0)
         if none:  # Defra's populations start in 2019/20: say so before any rate is NaN for it
             _say(f"{path.name}: Defra publishes no mid_population_estimates for {none[0]}"
-                 f"{f' to {none[-1]}' if len(none) > 1 else ''} ({len(none)} year(s)): rates for "
+                 f"{f' to {none[-1]}' if len(none) > 1 else ''} ({number_of(len(none), 'year')}): rates for "
                  f"{'those years' if len(none) > 1 else 'that year'} need populations of your own, matched on la_code")
     return t
 
@@ -667,13 +668,14 @@ def _rates(args: argparse.Namespace) -> int:
     no_rate = df[[args.count, args.population]].isna().any(axis=1).to_numpy()
     if no_rate.any():  # --missing propagate: count the rows with no rate, never leave them unsaid
         lines = [str(plain(i)) for i in df.index[no_rate][:5]]
-        _say(f"{args.file.name}: {int(no_rate.sum()):,} of {len(df):,} row(s) have no count or population, so no rate "
+        _say(f"{args.file.name}: {int(no_rate.sum()):,} of {number_of(len(df), 'row')} {'has' if int(no_rate.sum()) == 1 else 'have'} "
+             "no count or population, so no rate "
              f"(line {', '.join(lines)}{' ...' if no_rate.sum() > 5 else ''})")
     rest = df.drop(columns=[args.count, args.population])
     clash = {c: f"{c}_in_file" for c in rest.columns if c in out.columns}
     if clash:  # e.g. the analyst's own "rate" column: two columns of one name are unreadable (and not writable)
         rest = rest.rename(columns=clash)
-        _say(f"{args.file.name}: column(s) {', '.join(map(repr, clash))} of the file written as "
+        _say(f"{args.file.name}: {'column' if len(clash) == 1 else 'columns'} {', '.join(map(repr, clash))} of the file written as "
              f"{', '.join(map(repr, clash.values()))}, beside this command's")
     per = f"{out.attrs['multiplier']:,.10g}"
     _say(f"saferstats: rates: rate, lower and upper are {args.count!r} per {per} of {args.population!r} "
@@ -704,7 +706,7 @@ def _marks_as_missing(df: pd.DataFrame, path: Path, cols: list[str]) -> pd.DataF
         out[c] = num.astype(float)
         lines = [str(plain(i)) for i in df.index[marks.to_numpy()][:5]]
         seen = ", ".join(repr(v) for v in pd.unique(text[marks])[:3])
-        _say(f"{path.name}: column {c!r}: {int(marks.sum()):,} cell(s) hold {seen}, a published mark for no figure: "
+        _say(f"{path.name}: column {c!r}: {number_of(int(marks.sum()), 'cell')} {'holds' if int(marks.sum()) == 1 else 'hold'} {seen}, a published mark for no figure: "
              f"read as missing, not zero (line {', '.join(lines)}{' ...' if marks.sum() > 5 else ''})")
     return df if out is None else out
 
@@ -740,7 +742,8 @@ def _not_areas(df: pd.DataFrame, path: Path, keep: bool) -> pd.DataFrame:
     lines = [str(plain(i)) for i in df.index[hit][:5]]
     where = f"line {', '.join(lines)}{' ...' if hit.sum() > 5 else ''}"
     if keep:
-        _say(f"{path.name}: {int(hit.sum()):,} row(s) labelled as totals or as no area are kept (--keep-totals), "
+        _say(f"{path.name}: {number_of(int(hit.sum()), 'row')} labelled as totals or as no area {'is' if int(hit.sum()) == 1 else 'are'} "
+             "kept (--keep-totals), "
              f"each as a group of its own: {labels} ({where})")
         return df
     _say(f"saferstats: warning: {path.name}: {int(hit.sum()):,} of {len(df):,} rows are totals or counts of no area "
@@ -770,10 +773,10 @@ def _defra_csv_note(df: pd.DataFrame, path: Path) -> None:
     said = []
     if steps:
         shown = [f"{r['la_name']} {r['period']}: {r['previous']:,.0f} to {r['incidents']:,.0f}" for r in steps]
-        said.append(f"{len(steps)} count(s) changed 4-fold or more on the previous year published ({_names(shown, show=5)})")
+        said.append(f"{number_of(len(steps), 'count')} changed 4-fold or more on the previous year published ({_names(shown, show=5)})")
     if basis:
         shown = [f"{r['la_name']} {r['period']}: {r['reporting_basis']}" for r in basis]
-        said.append(f"{len(basis)} authority-year(s) not counted on Defra's 'All incidents' basis ({_names(shown, show=3)})")
+        said.append(f"{number_of(len(basis), 'authority-year')} not counted on Defra's 'All incidents' basis ({_names(shown, show=3)})")
     elif not summ.get("reporting_basis_published", True):
         said.append("it has no 'Reporting basis' column (Defra publishes it from 2019/20), so the councils that "
                     "count only customer/public reports cannot be named from it")
@@ -799,7 +802,7 @@ def _stripped(df: pd.DataFrame, path: Path, by: list[str]) -> pd.DataFrame:
         out = df.copy() if out is None else out
         out[c] = new
         values = pd.unique(col[changed.to_numpy()].astype(str))
-        _say(f"{path.name}: column {c!r} (--by): spaces around {len(values):,} value(s) removed "
+        _say(f"{path.name}: column {c!r} (--by): spaces around {number_of(len(values), 'value')} removed "
              f"({', '.join(repr(v) for v in values[:3])}{' ...' if len(values) > 3 else ''}; {int(changed.sum()):,} "
              "cells), so that each is one group, not one per spelling")
     return df if out is None else out
@@ -1123,7 +1126,7 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
                 t = fit(True)
             shown = [f"{_trend_group(res, int(i), args.by)} p {res['p_value'].iat[i]:.2g} (z) against "
                      f"{t['p_value'].iat[i]:.2g} (t on {int(rdf[i])} df)" for i in few]
-            _say(f"saferstats: warning: trend --use-z: {few.size} quasi-Poisson fit(s) have fewer than {USE_Z_T_PVALUE_BELOW_DF} "
+            _say(f"saferstats: warning: trend --use-z: {number_of(few.size, 'quasi-Poisson fit')} {'has' if few.size == 1 else 'have'} fewer than {USE_Z_T_PVALUE_BELOW_DF} "
                  f"residual degrees of freedom, where a p-value from the normal is too small and the interval too "
                  f"narrow (the dispersion is estimated from those few points): {_names(shown)}; without --use-z "
                  "they are from Student t, as R's summary.glm")
@@ -1241,7 +1244,8 @@ def _split_groups(df: pd.DataFrame, *, by: list[str], period: str) -> None:
         renamed = names[names.map(len) > 1]
         if len(renamed) and not renamed.index.isin(pairs[col]).any():
             shown = [f"{c} {' / '.join(map(repr, n))}" for c, n in renamed.items()]
-            said.append(f"{len(renamed)} {code}(s) appear under two or more {col} values, so each is split into "
+            said.append(f"{number_of(len(renamed), 'code')} in {code} {'appears' if len(renamed) == 1 else 'appear'} under "
+                        f"two or more {col} values, so each is split into "
                         f"separate trends, each a part of the series (renamed: {_names(shown)}): --by {code} keeps "
                         "each as one series")
             break
@@ -1258,7 +1262,7 @@ def _split_groups(df: pd.DataFrame, *, by: list[str], period: str) -> None:
         # named as the library names groups: 'E06000028' (Bournemouth): 2012/13 to 2018/19, or 'Adur' (2015)
         partial = short_group_labels(df, spans, by=col, period=period) if spans else []
         if partial:
-            said.append(f"{len(partial)} {col} group(s) are in only part of {first} to {last}, so their trends are of "
+            said.append(f"{number_of(len(partial), col + ' group')} {'is' if len(partial) == 1 else 'are'} in only part of {first} to {last}, so their trends are of "
                         f"a partial series (renamed, or areas created, merged or abolished): {_names(partial)}; the "
                         "first_period, last_period and n_periods columns say which periods each trend covers")
     if said:
@@ -1324,7 +1328,7 @@ def _short_groups(df: pd.DataFrame, *, count: str, population: str | None, perio
         row: dict[str, object] = dict(zip(by, k if isinstance(k, tuple) else (k,)))
         row.update(n_periods=m, method="not estimable",
                    first_period=kept.iloc[0] if len(kept) else None, last_period=kept.iloc[-1] if len(kept) else None,
-                   note=f"{m} period(s){with_figures}; a trend needs at least 3")
+                   note=f"{number_of(m, 'period')}{with_figures}; a trend needs at least 3")
         rows.append(row)
     # named as poisson_trend names them: 'E06000062' (West Northamptonshire): 1 period, beside its code
     shown = short_group_labels(flat, list(small.items()), by=by, period=period)
@@ -1477,19 +1481,20 @@ def _stop_on_missing(df: pd.DataFrame, path: Path, *, count: str, population: st
                                                      else " ".join(str(plain(k)) for k in key))
         n = len(kept)
         span = (f"{kept.iloc[0]} to {kept.iloc[-1]}" if n > 1 else str(kept.iloc[0]) if n else "none")
-        hit.append(f"{name} on the {n} period(s) it has ({span})" + ("" if n >= 3 else ": too few for a trend (3 "
+        hit.append(f"{name} on the {number_of(n, 'period')} it has ({span})" + ("" if n >= 3 else ": too few for a trend (3 "
                                                                        "needed), so no trend"))
-    rest = f"; the other {whole} group(s) keep all their periods" if by and whole else ""
+    rest = (f"; the other {number_of(whole, 'group')} {'keeps all its' if whole == 1 else 'keep all their'} periods"
+            if by and whole else "")
     fits = "; ".join(hit[:_SHOW])
     if len(hit) > _SHOW:  # Defra's ~300 councils without populations before 2019/20: name 10, count the rest
         few = sum(h.endswith("so no trend") for h in hit[_SHOW:])
-        fits += (f"; and {len(hit) - _SHOW} more group(s) on the periods they have"
+        fits += (f"; and {len(hit) - _SHOW} more {'group' if len(hit) - _SHOW == 1 else 'groups'} on the periods they have"
                  + (f" ({few} of them too few for a trend, so no trend)" if few else ""))
     see = (" (the first_period, last_period and n_periods columns show it)" if len(hit) <= _SHOW else
            " (each group's periods are in the first_period, last_period and n_periods columns of the table, all "
            "groups: --missing drop --out FILE.csv)")
     raise MissingValueError(
-        f"{len(rows)} row(s) with no figure for {' or '.join(map(repr, cols))}: {shown}. Nothing is left out unless you "
+        f"{number_of(len(rows), 'row')} with no figure for {' or '.join(map(repr, cols))}: {shown}. Nothing is left out unless you "
         f"say so: run again with --missing drop to leave out {'that row' if len(rows) == 1 else 'those rows'} and "
         f"fit {fits}{rest}{see}; or --missing propagate for no trend where a figure is missing", cols[0],
         plain(df.index[rows[0]]))
@@ -1540,7 +1545,7 @@ def _enough_periods(df: pd.DataFrame, path: Path, *, period: str, by: list[str],
               if distinct == 2 else
               "with one period a file (a year a file, as OSCE publishes), put the files' rows into one CSV first")
     raise InvalidInputError(
-        f"{path}: {each} has at most {distinct} period(s) in column {period!r} ({shown or 'none'}){repeat}; a trend "
+        f"{path}: {each} has at most {number_of(distinct, 'period')} in column {period!r} ({shown or 'none'}){repeat}; a trend "
         f"needs at least 3; {advice}", "period")
 
 
@@ -1944,7 +1949,7 @@ def _hotspots(args: argparse.Namespace) -> int:
         lat, lon = "latitude", "longitude"
         summ = df.attrs.get("summary", {})
         kinds = ", ".join(args.crime_type) if args.crime_type else "all crime types"
-        _say(f"Read {summ.get('records', len(df)):,} police.uk records from {summ.get('files', len(paths))} file(s); "
+        _say(f"Read {summ.get('records', len(df)):,} police.uk records from {number_of(int(summ.get('files', len(paths))), 'file')}; "
              f"kept {kinds}: {len(df):,}")
     else:
         if len(paths) != 1:
@@ -1992,7 +1997,7 @@ def _hotspots(args: argparse.Namespace) -> int:
     else:
         times = None
     with warnings.catch_warnings():  # (points without a date: said above, with their lines)
-        warnings.filterwarnings("ignore", message=r"[\d,]+ clustered point\(s\) have no time")
+        warnings.filterwarnings("ignore", message=r"[\d,]+ clustered points? (has|have) no time")
         table = cluster_summary(pts[lat][inside], pts[lon][inside], labels[inside], times=times)
     if times is not None and len(table) and police_uk:
         # police.uk months, parsed as YYYY-MM above: months even when all records are of one month (the
@@ -2405,7 +2410,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="column of periods (default period): years, financial years ('2021/22' or '2021-22') or "
                         "months ('2021-03'), one row per period and group; a trend needs at least 3 periods")
     p.add_argument("--by", nargs="*", default=[],
-                   help="column(s) with one trend each, e.g. --by area; a group with fewer than 3 periods gets a row "
+                   help="one or more columns, one trend for each group, e.g. --by area; a group with fewer than 3 periods gets a row "
                         "with no trend (method 'not estimable', the reason in note) and the others are fitted. Areas "
                         "renamed or reorganised over the years: --by a code column (la_code; its names are written "
                         "beside it) keeps a renamed area as one series, and a warning names the groups that cover "
@@ -2526,7 +2531,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="counts from 1 to below this are suppressed, with what would reveal them (default 5)")
     p.add_argument("--confidence", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--by", nargs="*", default=[],
-                   help="column(s) to give the rates for, e.g. --by district (suppressed together with the totals)")
+                   help="one or more columns to give the rates for, e.g. --by district (suppressed together with the totals)")
     p.add_argument("--table", default="rates", choices=["rates", "outcomes", "place_of_safety", "durations", "flags"],
                    help="which table to write (default rates: conversion, admission and NFA shares with Wilson CIs); "
                         "flags: children taken to a police station, over 24 h without an extension, over 36 h")

@@ -143,3 +143,15 @@ def warn_user(message: str, category: type[Warning] = SaferstatsWarning) -> None
     while caller is not None and caller.f_code.co_filename.startswith(_PACKAGE):
         caller, level = caller.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)
+
+
+def number_of(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and ``noun`` as a message says them: "1 point", "8,533 points", "2 authorities" -
+    the library's warnings and errors wrote "1 point(s)", "1 key(s)". ``plural``: where it is not
+    ``noun`` + "s". The one rule for the package: the report's
+    :func:`saferstats.report.tables.number_of` is this function.
+
+    >>> number_of(1, "point"), number_of(8533, "point"), number_of(2, "authority", "authorities")
+    ('1 point', '8,533 points', '2 authorities')
+    """
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"

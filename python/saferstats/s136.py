@@ -18,7 +18,7 @@ import pandas as pd
 from ._confidence import single_confidence as _confidence
 from ._frames import accepts_frames, label_of, plain, require_columns
 from ._results import Result
-from .exceptions import InvalidInputError, warn_user
+from .exceptions import InvalidInputError, number_of, warn_user
 from .rates import proportion_ci
 
 __all__ = ["OUTCOMES", "PLACES_OF_SAFETY", "S136Summary", "s136_summary"]
@@ -292,9 +292,11 @@ class S136Summary(Result):
 
     def _title(self) -> str:
         ex = self.published().excluded
-        return (f"S136Summary: Wilson {self.confidence:.0%} CIs; {ex.get('unknown_outcome')} unknown outcome(s), "
-                f"{ex.get('place_not_known')} place(s) not known, {ex.get('censored_durations')} detention(s) without "
-                f"a departure time left out of their denominators; disclosure: {self.disclosure}")
+        # (counts as published: a hidden one is "[c]", so no "1 ... / 2 ...s" here; it read "outcome(s)")
+        return (f"S136Summary: Wilson {self.confidence:.0%} CIs; detentions with an unknown outcome: "
+                f"{ex.get('unknown_outcome')}, with the place not known: {ex.get('place_not_known')}, without a "
+                f"departure time: {ex.get('censored_durations')}, left out of their denominators; disclosure: "
+                f"{self.disclosure}")
 
     def __repr__(self) -> str:
         with pd.option_context("display.width", 160, "display.max_columns", 20):
@@ -590,7 +592,7 @@ def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, pla
     if columns:
         unknown = sorted(set(columns) - set(DEFAULT_COLUMNS))
         if unknown:
-            raise InvalidInputError(f"`columns` has unknown key(s) {unknown}; valid: {list(DEFAULT_COLUMNS)}", "columns")
+            raise InvalidInputError(f"`columns` has {'an unknown key' if len(unknown) == 1 else 'unknown keys'} {unknown}; valid: {list(DEFAULT_COLUMNS)}", "columns")
         cols.update(columns)
     if by is not None and not isinstance(by, str) and not (isinstance(by, Sequence) and all(isinstance(k, str) for k in by)):
         raise InvalidInputError(f"`by` must be a column name or a list of them, got {by!r}", "by")
@@ -838,9 +840,9 @@ def _s136_finish(b: _S136Build, reason: np.ndarray, unprotected: list[int], thre
     if unprotected:
 
 
-        warn_user(f"s136_summary: {len(unprotected)} small count(s) cannot be protected ({exposed[:5]}); merge "
+        warn_user(f"s136_summary: {number_of(len(unprotected), 'small count')} cannot be protected ({exposed[:5]}); merge "
                   "groups or drop them before publishing")
-        rule += f"; {len(unprotected)} cell(s) could not be protected"
+        rule += f"; {number_of(len(unprotected), 'cell')} could not be protected"
     return S136Summary(**tables, excluded=excluded_pub, confidence=float(confidence), disclosure=rule,
                        suppressed=masks, unprotected=exposed, by=tuple(keys), notes=_detention_notes(b, reason, threshold))
 

@@ -49,7 +49,7 @@ def test_interim_keep_totals_keeps_them(shared_data, tmp_path, capsys):
     path = shared_data / DEFRA / "interim.csv"
     assert main(["trend", str(path), *INTERIM, "--by", "ONS Code", "--keep-totals", "--out", str(tmp_path / "t.csv")]) == 2
     err = capsys.readouterr().err
-    assert "99 row(s) labelled as totals or as no area are kept (--keep-totals)" in err
+    assert "99 rows labelled as totals or as no area are kept (--keep-totals)" in err
     assert "duplicate rows for {'ONS Code': 'E00000000', 'Year': '2012-13'}" in err
 
 
@@ -191,7 +191,7 @@ def test_use_z_warns_with_the_t_p_value(tmp_path, capsys):
     assert res.loc["A", "intervals"] == "z"
     p_t = 2 * scipy_stats.t.sf(abs(z), 1)
     assert f"'A' p {res.loc['A', 'p_value']:.2g} (z) against {p_t:.2g} (t on 1 df)" in err
-    assert "trend --use-z: 1 quasi-Poisson fit(s) have fewer than 5 residual degrees of freedom" in err
+    assert "trend --use-z: 1 quasi-Poisson fit has fewer than 5 residual degrees of freedom" in err
 
 
 def test_use_t_and_use_z_together_refused(tmp_path, capsys):
@@ -249,7 +249,7 @@ def test_interim_csv_recording_changes_said(shared_data, tmp_path, capsys):
     assert main(["trend", str(path), *INTERIM, "--by", "ONS Code", "--out", str(tmp_path / "t.csv")]) == 0
     err = " ".join(capsys.readouterr().err.split())
     assert "interim.csv is Defra's fly-tipping table read as a plain CSV" in err
-    assert "16 count(s) changed 4-fold or more on the previous year published (Plymouth 2016/17: 6,316 to 718;" in err
+    assert "16 counts changed 4-fold or more on the previous year published (Plymouth 2016/17: 6,316 to 718;" in err
     assert "it has no 'Reporting basis' column" in err
 
 
@@ -258,7 +258,7 @@ def test_derived_csv_names_councils_not_counting_all_incidents(shared_data, tmp_
     assert main(["rates", str(path), "--count", "Total Incidents", "--population", "Mid population estimates ",
                  "--missing", "propagate", "--out", str(tmp_path / "r.csv")]) == 0
     err = " ".join(capsys.readouterr().err.split())
-    assert ("99 authority-year(s) not counted on Defra's 'All incidents' basis (Barrow-in-Furness 2019/20: "
+    assert ("99 authority-years not counted on Defra's 'All incidents' basis (Barrow-in-Furness 2019/20: "
             "Customer/public reported only;") in err
 
 

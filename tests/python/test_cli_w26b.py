@@ -52,7 +52,7 @@ def test_hotspots_no_cluster_line_defers_to_dbscans_advice(tmp_path: Path, capsy
     out, err = capsys.readouterr()
     assert out.splitlines() == ["No clusters at these settings (the dbscan warning says what would find one)"]
     assert "try a larger --eps-m" not in out
-    assert "saferstats: warning: dbscan: no cluster: all 6 point(s) are noise (label -1) with --eps-m 150 and " \
+    assert "saferstats: warning: dbscan: no cluster: all 6 points are noise (label -1) with --eps-m 150 and " \
            "--min-samples 15" in err
 
 

@@ -215,7 +215,7 @@ def test_trend_on_one_year_file_says_one_period_not_two(shared_data: Path, capsy
     assert main(["trend", str(osce), "--count", "number_of_incidents", "--population", "none", "--by", "country",
                  "--period", "year"]) == 2
     err = capsys.readouterr().err
-    assert ("each country has at most 1 period(s) in column 'year' (2018) (2 rows for one country and period: they "
+    assert ("each country has at most 1 period in column 'year' (2018) (2 rows for one country and period: they "
             "differ in 'data_source', to add to --by); a trend needs at least 3; with one period a file") in err
     assert "for two periods" not in err
 
@@ -224,7 +224,7 @@ def test_trend_on_two_periods_keeps_its_advice(shared_data: Path, capsys: pytest
     hc = shared_data / "hate_crime/home_office_by_force_2017-18_2018-19/Hate crime.csv"
     assert main(["trend", str(hc)]) == 2
     err = capsys.readouterr().err
-    assert "each Force has at most 2 period(s) in column 'Year' (2017-18, 2018-19); a trend needs at least 3; " \
+    assert "each Force has at most 2 periods in column 'Year' (2017-18, 2018-19); a trend needs at least 3; " \
            "for two periods: saferstats rates" in err
 
 

@@ -26,7 +26,7 @@ def test_small_clusters_are_warned_about(asb):
     assert t["n"].tolist() == sizes.tolist()
     n_small = int(((sizes > 0) & (sizes < 5)).sum())
     assert n_small > 0
-    with pytest.warns(SaferstatsWarning, match=rf"{n_small} of {len(sizes)} cluster\(s\) have fewer than 5 points"):
+    with pytest.warns(SaferstatsWarning, match=rf"{n_small} of {len(sizes)} clusters have fewer than 5 points"):
         t.to_geojson()
     with warnings.catch_warnings():
         warnings.simplefilter("error", SaferstatsWarning)

@@ -13,7 +13,7 @@ def test_dropped_points_are_counted_in_a_warning(shared_data):
     lat, lon = city_asb_latlon(shared_data)
     blank = int(np.isnan(lat).sum())
     assert blank > 0
-    with pytest.warns(saferstats.SaferstatsWarning, match=rf"dbscan: {blank:,} of {len(lat):,} point\(s\) have missing coordinates"):
+    with pytest.warns(saferstats.SaferstatsWarning, match=rf"dbscan: {blank:,} of {len(lat):,} points have missing coordinates"):
         labels = saferstats.dbscan(lat, lon, eps_m=150, min_samples=15, missing="drop")
     assert int((labels == -2).sum()) == blank
     with pytest.warns(saferstats.SaferstatsWarning, match="missing coordinates and are left out"):

@@ -529,7 +529,7 @@ def test_reprs_show_the_headline():
     v[:12] += 25
     g = saferstats.gi_star(v, Weights.lattice(20, 20), permutations=0, fdr=True)
     hot = int(pd.Series(g.label).str.startswith("Hot").sum())
-    assert f"{hot} hot spot(s)" in repr(g) and "FDR" in repr(g) and "strongest: cell" in repr(g)  # a lattice: cells (w27d)
+    assert (f"{hot} hot spot" + ("" if hot == 1 else "s")) in repr(g) and "FDR" in repr(g) and "strongest: cell" in repr(g)  # a lattice: cells (w27d)
     html = g._repr_html_()
     assert "Hot spot" in html and html.count("<tr>") < 25
     m = saferstats.local_moran(v, Weights.lattice(20, 20), permutations=99, seed=1)

@@ -96,7 +96,7 @@ def test_pai_does_not_score_events_counted_beyond_the_study_area(watford):
     t, said = _run(saferstats.pai, o_all, g)
     assert not (~inside[t["cell"].to_numpy()]).any()   # no cell beyond the edge is ranked
     assert len(t) == int(inside.sum()) == 344
-    assert [m for m in said if "70 event(s) in 40 cell(s) beyond the study area's edge" in m]
+    assert [m for m in said if "70 events in 40 cells beyond the study area's edge" in m]
     assert any("hotspot_count(x, y, grid=g, study_area=...)" in m for m in said)
     ref = _pai_reference(counts, g.cells["kde"].to_numpy(), inside, 17)
     assert t.loc[t.k == 17, "pai"].item() == pytest.approx(ref, rel=1e-12)

@@ -248,7 +248,7 @@ def test_dbscan_all_noise_is_warned_with_the_parameters_that_would_cluster(share
 
 
 def test_dbscan_fewer_points_than_min_samples_says_so():
-    with pytest.warns(SaferstatsWarning, match=r"all 3 point\(s\) are noise .* fewer points than min_samples.*"
+    with pytest.warns(SaferstatsWarning, match=r"all 3 points are noise .* fewer points than min_samples.*"
                                                r"min_samples <= 3"):
         labels = saferstats.dbscan([51.5, 51.5, 51.5001], [-0.1, -0.1, -0.1], eps_m=100, min_samples=5)
     assert labels.tolist() == [-1, -1, -1]

@@ -245,8 +245,8 @@ def test_classify_warns_of_a_part_period(watford):
     quarter = pd.PeriodIndex(asb.month, freq="M").asfreq("Q").astype(str)
     totals = pd.Series(quarter).value_counts().sort_index()
     assert totals.index.tolist()[-1] == "2022Q1" and totals.iloc[-1] == 180 and np.median(totals) == 608
-    with pytest.warns(saferstats.SaferstatsWarning, match=r"1 period\(s\) hold fewer than 50% of the median period's "
-                      r"608 events: 2022Q1 \(180\)\..* among the 1 recent period\(s\), so hot spots that fade there "
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"1 period holds fewer than 50% of the median period's "
+                      r"608 events: 2022Q1 \(180\)\..* among the 1 recent period, so hot spots that fade there "
                       r"read as former hot spots"):
         saferstats.hotspot_classify(asb.x, asb.y, quarter, cell_size=250, seed=1)
     # complete quarters (Jan-Dec 2021): no such warning

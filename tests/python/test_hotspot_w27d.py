@@ -192,7 +192,7 @@ def test_cluster_at_two_points_or_on_a_line_says_why_no_density():
     cols = list(t.columns)
     assert cols.index("note") == cols.index("density_per_km2") + 1
     flat = [m for m in said if "have no outline" in m]
-    assert len(flat) == 1 and flat[0].startswith("cluster_summary: 2 of 4 cluster(s) have no outline (labels [1, 3])")
+    assert len(flat) == 1 and flat[0].startswith("cluster_summary: 2 of 4 clusters have no outline (labels [1, 3])")
     assert "density_per_km2 is NaN" in flat[0]
     single = [m for m in said if "one location each" in m]
     assert len(single) == 1 and "density_per_km2 NaN" in single[0]
@@ -215,7 +215,7 @@ def test_dacorum_two_point_clusters_are_named(shared_data):
     assert len(t) == 98 and len(two) == 20 and (two.area_m2 == 0).all() and two.density_per_km2.isna().all()
     assert (two.note == "two map locations: no area (a line), no density").all()
     flat = [m for m in said if "have no outline" in m]
-    assert len(flat) == 1 and flat[0].startswith("cluster_summary: 20 of 98 cluster(s) have no outline (labels [")
+    assert len(flat) == 1 and flat[0].startswith("cluster_summary: 20 of 98 clusters have no outline (labels [")
     # every cluster without a density says why
     assert (t.note[t.density_per_km2.isna()] != "").all()
     # 5. the densest clusters are thin triangles between three map points: said, and marked

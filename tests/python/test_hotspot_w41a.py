@@ -108,7 +108,7 @@ def test_grid_functions_refuse_missing_by_default_and_say_missing_drop(herts_asb
         with pytest.raises(ss.MissingValueError) as e:
             fn()
         assert e.value.argument == "x" and e.value.position == pos and e.value.index == label
-        assert "pass missing='drop'" in str(e.value) and "10 missing value(s)" in str(e.value)
+        assert "pass missing='drop'" in str(e.value) and "10 missing values" in str(e.value)
         with pytest.raises(ss.InvalidInputError, match="unknown missing 'skip'"):
             fn(missing="skip")
 
@@ -116,7 +116,7 @@ def test_grid_functions_refuse_missing_by_default_and_say_missing_drop(herts_asb
 def _dropped_warning(rec, fn, n_total):
     said = [str(w.message) for w in rec if str(w.message).startswith(f"{fn}: ")
             and "missing coordinates" in str(w.message)]
-    assert said == [f"{fn}: 10 of {n_total:,} point(s) have missing coordinates and are left out "
+    assert said == [f"{fn}: 10 of {n_total:,} points have missing coordinates and are left out "
                     f"(first at {said[0].split('(first at ')[1][:-1]})"], said
     return said[0]
 
@@ -249,8 +249,8 @@ def test_two_set_and_prospective_grids_drop_too(herts_asb_2021):
         du = ss.hotspot_dual_kde(x[h2], y[h2], x[h1], y[h1], cell_size=2000, bandwidth=2000, method="difference",
                                  missing="drop")
     said = [str(w.message) for w in rec if "missing coordinates" in str(w.message)]
-    assert f"hotspot_change (x_before/y_before): {n1} of {int(h1.sum()):,} point(s)" in said[0]
-    assert f"hotspot_dual_kde (x_a/y_a): {n2} of {int(h2.sum()):,} point(s)" in said[2]
+    assert f"hotspot_change (x_before/y_before): {n1} of {int(h1.sum()):,} points" in said[0]
+    assert f"hotspot_dual_kde (x_a/y_a): {n2} of {int(h2.sum()):,} points" in said[2]
     t = ch.event_counts().set_index("layer")
     assert t.loc["count_before", "missing_coordinates"] == n1 and t.loc["count_after", "missing_coordinates"] == n2
     assert t.loc["count_before", "counted"] == int((h1 & ~miss).sum())

@@ -62,14 +62,14 @@ def test_bandwidth_nrd_refuses_a_missing_value_naming_the_row():
     with pytest.raises(ss.MissingValueError) as e:
         bandwidth_nrd(x)
     assert e.value.argument == "x" and e.value.index == "c" and e.value.position == 2
-    assert str(e.value).startswith("`x` (column 'easting') has 1 missing value(s) (first at row 'c'): 1 of 6 point(s) "
+    assert str(e.value).startswith("`x` (column 'easting') has 1 missing value (first at row 'c'): 1 of 6 points "
                                    "have missing coordinates")
     assert "pass missing='drop' to leave them out (counted in a warning)" in str(e.value)
 
 
 def test_bandwidth_nrd_drop_equals_mass_rule_on_the_rest():
     x = [1.0, 2.0, np.nan, 3.0, 4.0, 10.0]
-    with pytest.warns(ss.SaferstatsWarning, match=re.escape("bandwidth_nrd: 1 of 6 point(s) have missing coordinates "
+    with pytest.warns(ss.SaferstatsWarning, match=re.escape("bandwidth_nrd: 1 of 6 points have missing coordinates "
                                                             "and are left out (first at row 2)")):
         h = bandwidth_nrd(x, missing="drop")
     assert h == pytest.approx(_nrd([1, 2, 3, 4, 10]), rel=1e-12)
@@ -90,8 +90,8 @@ def test_bandwidth_nrd_on_hertfordshire_asb(herts):
     with pytest.raises(ss.MissingValueError) as e:
         bandwidth_nrd(d["latitude"])
     assert e.value.index == absent[0] and e.value.argument == "x"
-    assert f"has 12 missing value(s) (first at row {absent[0]}): 12 of 27,858 point(s)" in str(e.value)
-    with pytest.warns(ss.SaferstatsWarning, match=rf"bandwidth_nrd: 12 of 27,858 point\(s\) have missing coordinates and are "
+    assert f"has 12 missing values (first at row {absent[0]}): 12 of 27,858 points" in str(e.value)
+    with pytest.warns(ss.SaferstatsWarning, match=rf"bandwidth_nrd: 12 of 27,858 points have missing coordinates and are "
                                                   rf"left out \(first at row {absent[0]}\)"):
         h = bandwidth_nrd(d["latitude"], missing="drop")
     lat = np.array([float(a) for a, b in hand if a and b])
@@ -100,7 +100,7 @@ def test_bandwidth_nrd_on_hertfordshire_asb(herts):
 
 # --- one wording of points without coordinates --------------------------------------------------------
 
-ONE = ("has {k} missing value(s) (first at row {row}): {k} of {n} point(s) have missing coordinates (police.uk "
+ONE = ("has {k} missing values (first at row {row}): {k} of {n} points have missing coordinates (police.uk "
        "publishes some records without a location) and cannot be placed; pass missing='{opt}'")
 
 
@@ -133,7 +133,7 @@ def test_lat_lon_and_x_y_functions_say_missing_coordinates_alike(herts):
 def test_to_local_metres_propagate_is_said(herts):
     d, hand = herts
     absent = _absent(hand)
-    want = rf"to_local_metres: 12 of 27,858 point\(s\) have missing coordinates and get NaN \(first at row {absent[0]}\)"
+    want = rf"to_local_metres: 12 of 27,858 points have missing coordinates and get NaN \(first at row {absent[0]}\)"
     with pytest.warns(ss.SaferstatsWarning, match=want):
         x, y = ss.to_local_metres(d["latitude"], d["longitude"], missing="propagate")
     assert np.flatnonzero(np.isnan(x.to_numpy())).tolist() == absent
@@ -143,8 +143,8 @@ def test_one_wording_small_frame():
     lat = pd.Series([51.9, np.nan, 51.91], index=[10, 11, 12], name="Latitude")
     lon = pd.Series([-0.2, np.nan, -0.21], index=[10, 11, 12], name="Longitude")
     for call in (lambda: ss.to_bng(lat, lon), lambda: ss.to_local_metres(lat, lon), lambda: ss.dbscan(lat, lon, eps_m=50)):
-        with pytest.raises(ss.MissingValueError, match=re.escape("`lat` (column 'Latitude') has 1 missing value(s) "
-                                                                 "(first at row 11): 1 of 3 point(s) have missing")):
+        with pytest.raises(ss.MissingValueError, match=re.escape("`lat` (column 'Latitude') has 1 missing value "
+                                                                 "(first at row 11): 1 of 3 points have missing")):
             call()
     # y missing alone: the advice names y's own test
     with pytest.raises(ss.MissingValueError, match=re.escape("np.isfinite(y)")) as e:
@@ -167,7 +167,7 @@ def test_knox_headline_counts_outside_the_study_area():
                     study_area=ss.StudyArea(square, crs=27700), missing="drop")
     outside = 1500 - 1 - inside
     assert k.attrs["knox"]["events"] == inside and k.attrs["outside_study_area"] == outside
-    assert k.headline().startswith(f"Knox test: {inside:,} events, 9 permutations (1 points without coordinates left "
+    assert k.headline().startswith(f"Knox test: {inside:,} events, 9 permutations (1 point without coordinates left "
                                    f"out; {outside:,} points outside the study area left out); ")
     k2 = ss.knox(np.arange(1200.0), np.zeros(1200), np.arange(1200.0) % 30, distance_bands=[0, 5, np.inf],
                  time_bands=[0, 3, np.inf], permutations=0)
@@ -187,7 +187,7 @@ def test_kde_grid_headline_counts_outside_the_study_area():
         k = ss.kde_grid(x, y, cell_size=100, bandwidth=300, study_area=ss.StudyArea(square, crs=27700), missing="drop")
     outside = 900 - 1 - inside
     assert k.outside_study_area == outside and k.missing_coordinates == 1
-    assert k.headline().endswith(f"; 1 points without coordinates left out; {outside:,} points outside the study area "
+    assert k.headline().endswith(f"; 1 point without coordinates left out; {outside:,} points outside the study area "
                                  "left out")
     assert k.to_dict()["outside_study_area"] == outside
     assert "outside the study area" not in ss.kde_grid(x[~np.isnan(x)], y[~np.isnan(x)], cell_size=100,
@@ -210,7 +210,7 @@ def test_nnh_headline_counts_outside_the_study_area():
     assert r.rows.tolist() == np.flatnonzero(keep).tolist()
     head = r.headline()
     assert head.startswith(f"points={inside:,}, ") and head.endswith(
-        f"; 1 points without coordinates left out; {outside:,} points outside the study area left out")
+        f"; 1 point without coordinates left out; {outside:,} points outside the study area left out")
 
 
 def test_classify_headline_counts_outside_the_study_area():
@@ -227,5 +227,5 @@ def test_classify_headline_counts_outside_the_study_area():
     outside = 1200 - 1 - inside
     assert r.cells.attrs["outside_study_area"] == outside
     assert int(r.periods["count"].sum()) == inside  # every event inside is in one cell and period
-    assert r.headline().endswith(f"; 1 points without coordinates left out; {outside:,} points outside the study area "
+    assert r.headline().endswith(f"; 1 point without coordinates left out; {outside:,} points outside the study area "
                                  "left out")

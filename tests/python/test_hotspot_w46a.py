@@ -54,7 +54,7 @@ def test_clark_evans_counts_points_outside_the_study_area():
     assert r.to_dict()["outside_study_area"] == outside and r.to_dict()["missing_coordinates"] == 1
     head = r.headline()
     assert head.startswith(f"R = {r.r:.4g} (below 1 clustered, above 1 dispersed), z = {r.z:.4g}, ")
-    assert head.endswith(f"; 1 points without coordinates left out; {outside:,} points outside the study area left out")
+    assert head.endswith(f"; 1 point without coordinates left out; {outside:,} points outside the study area left out")
     assert repr(r) == f"ClarkEvansResult({head})"
     plain = ss.clark_evans(x[keep], y[keep], area=2500.0 ** 2)
     assert plain.outside_study_area == 0 and "left out" not in plain.headline()
@@ -184,5 +184,5 @@ def test_classify_says_points_left_out_as_the_others_do():
     r = _quiet(ss.hotspot_classify, x, y, period, cell_size=250, study_area=sa, permutations=0, missing="drop")
     k = _quiet(ss.kde_grid, x, y, cell_size=250, bandwidth=500, study_area=sa, missing="drop")
     outside = 800 - 1 - inside
-    said = f"; 1 points without coordinates left out; {outside:,} points outside the study area left out"
+    said = f"; 1 point without coordinates left out; {outside:,} points outside the study area left out"
     assert r.headline().endswith(said) and k.headline().endswith(said)

@@ -20,7 +20,7 @@ def test_nnh_warns_about_locations_that_are_clusters_by_themselves(shared_data):
     alone = int((per_location >= 10).sum())
     assert shared > 0.1 * len(kept) and alone > 0  # the premise, by hand
     with pytest.warns(saferstats.SaferstatsWarning,
-                      match=rf"nnh: {shared:,} of {len(kept):,} points .* {alone:,} location\(s\) hold 10 or more"):
+                      match=rf"nnh: {shared:,} of {len(kept):,} points .* {alone:,} locations hold 10 or more"):
         r = saferstats.nnh(x, y, study_area="Hertfordshire", min_points=10)
     # every record at such a location is in a first-order cluster
     labels = r.order(1)

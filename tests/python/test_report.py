@@ -138,8 +138,8 @@ def test_config_report_runs_on_user_files(tmp_path):
 
 @pytest.mark.parametrize("edit, message", [
     (lambda t: t.replace("confidence = 0.95 ", "confidence = 95 "), "confidence must be between 0 and 1"),
-    (lambda t: "colour = 'blue'\n" + t, "unknown top-level key(s) ['colour']"),
-    (lambda t: t + "\ncolour = 'blue'\n", "[s136] unknown key(s) ['colour']"),
+    (lambda t: "colour = 'blue'\n" + t, "unknown top-level key 'colour'"),
+    (lambda t: t + "\ncolour = 'blue'\n", "[s136] unknown key 'colour'"),
     (lambda t: t.replace('file = "data/flytipping.csv"', 'file = "data/missing.csv"'), "[flytipping] file = 'data/missing.csv': no such file"),
     (lambda t: t.replace('split = "2024-01-01"', ""), "[s136] is missing the key 'split'"),
     (lambda t: t.replace('lat = "lat"', 'lat = "latitude"'), "[hotspots] the file has no column 'latitude'"),
@@ -303,7 +303,7 @@ def test_failed_analysis_leaves_no_half_report_and_no_new_folder(tmp_path, capsy
     ("", ("file = \"data/hc.csv\"", "file = \"/dev/zero\""), "is not a regular file"),
     ("", ("file = \"data/hc.csv\"", "file = \"data\""), "is a folder"),
     ("", ("area = \"district\"", "area = [\"district\"]"), "[hate_crime] area must be text"),
-    ("", ("area = \"district\"", "area = \"district\"\ncolour = 1"), "[hate_crime] unknown key(s) ['colour']"),
+    ("", ("area = \"district\"", "area = \"district\"\ncolour = 1"), "[hate_crime] unknown key 'colour'"),
 ])
 def test_config_types_are_checked_key_by_key(tmp_path, capsys, extra, section_edit, message):
     cfg = _small_config(tmp_path, extra=extra)

@@ -222,7 +222,7 @@ def test_defaults_title_page(tmp_path):
 @pytest.mark.parametrize("report, message", [
     ('[report]\nprotective_marking = "secret"\n', "[report] protective_marking must be OFFICIAL"),
     ('[report]\nauthor = 5\n', "[report] author must be text"),
-    ('[report]\ncolour = "red"\n', "[report] unknown key(s) ['colour']"),
+    ('[report]\ncolour = "red"\n', "[report] unknown key 'colour'"),
     ('[report]\ntemplate_dir = "nowhere"\n', "[report] template_dir = 'nowhere' is not a folder"),
     ('report = "x"\n', "[report] must be a table"),
 ])

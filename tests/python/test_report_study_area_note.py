@@ -53,7 +53,9 @@ def test_totals_below_the_threshold_are_withheld():
     assert not re.search(r"\b[1-4]\b", note.replace("1 place", ""))
     big = _points({"Broxbourne": PLACES["Broxbourne"]})  # 7 outside, none without coordinates
     _kept, note, withheld = points_in_study_area(big, "lat", "lon", "Stevenage", None, threshold=5)
-    assert not withheld and "7 outside it and 0 without coordinates" in note
+    # (it read "7 outside it and 0 without coordinates were left out": a count of nothing, now unsaid)
+    assert not withheld and "8 points inside; 7 outside it were left out." in note
+    assert "without coordinates" not in note
 
 
 def test_the_report_does_not_print_the_total_beside_a_withheld_count(tmp_path):

@@ -144,7 +144,7 @@ def test_cli_partial_groups_are_named_as_the_library_names_them(tmp_path, capsys
                                                           ("E06000058", "2019 to 2021")], by="la_code")
     assert want == ["'E06000028' (Bournemouth): 2015 to 2018",
                     "'E06000058' (Bournemouth, Christchurch and Poole): 2019 to 2021"]
-    assert "2 la_code group(s) are in only part of 2015 to 2021" in err
+    assert "2 la_code groups are in only part of 2015 to 2021" in err
     assert "; ".join(want) in err
     assert "'E06000028' Bournemouth" not in err  # the command's own style, before
 

@@ -49,7 +49,7 @@ def test_cli_rates_reads_a_defra_flytipping_workbook(tmp_path, capsys):
     err = capsys.readouterr().err
     assert rc == 0, err
     assert "Save As" not in err and "Defra's fly-tipping table" in err
-    assert "Flytipping.xlsx: 1 of 8 row(s) have no count or population, so no rate (line 11)" in err
+    assert "Flytipping.xlsx: 1 of 8 rows has no count or population, so no rate (line 11)" in err
     res = pd.read_csv(out)
     assert len(res) == 8
     st = res[(res.la_name == "Stevenage") & (res.period == "2021/22")].iloc[0]
@@ -69,7 +69,7 @@ def test_cli_trend_reads_a_defra_flytipping_workbook(tmp_path, capsys):
                "--by", "la_name"])
     err = capsys.readouterr().err
     assert rc == 2
-    assert "1 row(s) with no figure for 'incidents'" in err and "line 11 of Flytipping.xlsx (Hackney, 2021/22" in err
+    assert "1 row with no figure for 'incidents'" in err and "line 11 of Flytipping.xlsx (Hackney, 2021/22" in err
     out = tmp_path / "trend.csv"
     rc = main(["trend", str(book), "--count", "incidents", "--population", "mid_population_estimates",
                "--by", "la_name", "--missing", "drop", "--out", str(out)])
@@ -107,8 +107,8 @@ def test_cli_rates_on_defras_published_flytipping_workbook(shared_data, tmp_path
                "--multiplier", "1000", "--missing", "propagate", "--out", str(out)])
     err = capsys.readouterr().err
     assert rc == 0
-    assert "Defra publishes no mid_population_estimates for 2012/13 to 2018/19 (7 year(s))" in err
-    assert "2,283 of 3,222 row(s) have no count or population, so no rate" in err
+    assert "Defra publishes no mid_population_estimates for 2012/13 to 2018/19 (7 years)" in err
+    assert "2,283 of 3,222 rows have no count or population, so no rate" in err
     res = pd.read_csv(out)
     assert len(res) == 3222
     hk = res[(res.la_name == "Hackney") & (res.period == "2021/22")].iloc[0]

@@ -100,7 +100,7 @@ def test_cluster_summary_counts_locations_and_warns_about_single_map_points(shar
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SaferstatsWarning)
         lab = saferstats.dbscan(lat, lon, eps_m=100, min_samples=10, study_area="Dacorum")
-    with pytest.warns(SaferstatsWarning, match=r"39 of 98 cluster\(s\) are one location each"):
+    with pytest.warns(SaferstatsWarning, match=r"39 of 98 clusters are one location each"):
         t = saferstats.cluster_summary(lat, lon, lab)
     ref = REF["dbscan"]
     # the reference clusters Dacorum's points as the published ONS boundary places them; the bundled
@@ -145,7 +145,7 @@ def test_cluster_locations_on_a_small_example():
     lat = [51.5, 51.5, 51.5, 51.6, 51.6, 51.6001, 51.6001, 51.7]
     lon = [0.0, -0.0, 0.0, -0.1, -0.1, -0.1, -0.1, 0.2]
     lab = [0, 0, 0, 1, 1, 1, 1, -1]
-    with pytest.warns(SaferstatsWarning, match=r"1 of 2 cluster\(s\) are one location each \(labels \[0\]\)"):
+    with pytest.warns(SaferstatsWarning, match=r"1 of 2 clusters are one location each \(labels \[0\]\)"):
         t = saferstats.cluster_summary(lat, lon, lab)
     assert t["locations"].tolist() == [1, 2] and t["radius_m"].iloc[0] == 0.0
     with warnings.catch_warnings():
@@ -168,7 +168,7 @@ def test_prospective_warns_when_the_predicted_month_is_in_the_map():
     ey = np.array([50.0, 50.0, 50.0, 50.0])
     t = pd.to_datetime(pd.Series(["2021-10-01", "2021-11-01", "2021-12-01", "2021-12-01"]))
     kw = dict(cell_size=100, bounds=(0, 399, 0, 99), time_unit=30)
-    with pytest.warns(SaferstatsWarning, match=r"2 event\(s\) are dated at predict_time itself \(police.uk months read "
+    with pytest.warns(SaferstatsWarning, match=r"2 events are dated at predict_time itself \(police.uk months read "
                                                 r"as the 1st of the month"):
         g = saferstats.prospective_hotspots(ex, ey, t, predict_time="2021-12-01", **kw)
     cx, cy = g.cells["x"].to_numpy(), g.cells["y"].to_numpy()
@@ -182,7 +182,7 @@ def test_prospective_warns_when_the_predicted_month_is_in_the_map():
     np.testing.assert_allclose(a.cells["risk"].to_numpy(), _classic_risk(cx, cy, 100, ex[past], ey[past], age[past]))
     assert (b.cells["risk"].to_numpy() > 0).sum() == (a.cells["risk"].to_numpy() > 0).sum()
     # numbers: the message has no month wording
-    with pytest.warns(SaferstatsWarning, match=r"1 event\(s\) are dated at predict_time itself and"):
+    with pytest.warns(SaferstatsWarning, match=r"1 event is dated at predict_time itself and"):
         saferstats.prospective_hotspots([50.0, 150.0], [50.0, 50.0], [0.0, 7.0], predict_time=7.0, cell_size=100,
                                         bounds=(0, 199, 0, 99))
 

@@ -61,7 +61,7 @@ def test_excel_cp1252_csv_with_a_blank_line_reads_and_names_the_right_line(tmp_p
     assert main(["rates", str(f), "--count", "count", "--population", "population"]) == 2
     err = capsys.readouterr().err
     assert f"on line {want_line[0]} of my areas.csv" in err and "--missing propagate" in err
-    assert "Windows-1252" in err and "1 empty line(s) left out (line 4)" in err and "Traceback" not in err
+    assert "Windows-1252" in err and "1 empty line left out (line 4)" in err and "Traceback" not in err
     out = tmp_path / "r.csv"
     assert main(["rates", str(f), "--count", "count", "--population", "population", "--missing", "propagate",
                  "--out", str(out)]) == 0
@@ -164,7 +164,7 @@ def test_s136_unknown_outcomes_name_the_files_lines_and_flags_are_said(tmp_path,
     assert main(["s136", str(fixed), "--table", "flags", "--out", str(out)]) == 0
     err = capsys.readouterr().err
     assert f"children taken to a police station (unlawful since December 2017): {children}" in err
-    assert f"{len(rows) - 1} detentions read" in err and "1 empty line(s) left out" in err
+    assert f"{len(rows) - 1} detentions read" in err and "1 empty line left out" in err
     assert int(pd.read_csv(out)["child_in_police_station"].iloc[0]) == children
 
 

@@ -90,7 +90,7 @@ def test_python_side_errors_name_the_row_label():
         (lambda: saferstats.to_bng(pd.Series([51.5, np.nan, 51.6], index=idx, name="Latitude"), [0.1, 0.1, 0.1]),
          MissingValueError, "first at row 'r2'", 1),
         (lambda: saferstats.to_local_metres(pd.Series([51.5, np.nan, 51.6], index=idx), [0.1, 0.1, 0.1]),
-         MissingValueError, "`lat` has 1 missing value(s) (first at row 'r2')", 1),
+         MissingValueError, "`lat` has 1 missing value (first at row 'r2')", 1),
         (lambda: saferstats.hotspot_count([1.0, 2, 3], [1.0, 2, 3], cell_size=1,
                                           weights=pd.Series([1, -1, 1], index=idx, name="w")),
          InvalidInputError, "invalid value in `weights` (column 'w') at row 'r2': -1", 1),
@@ -100,7 +100,7 @@ def test_python_side_errors_name_the_row_label():
         (lambda: saferstats.knox([0.0, 1, 2], [0.0, 1, 2], pd.Series(pd.to_datetime(["2021-01-01", None, "2021-02-01"]),
                                                                      index=idx),
                                  distance_bands=[0, 1, np.inf], time_bands=[0, 1, np.inf]),
-         MissingValueError, "`t` has 1 missing time(s) (first at row 'r2')", 1),
+         MissingValueError, "`t` has 1 missing time (first at row 'r2')", 1),
         (lambda: saferstats.Weights.from_adjacency(pd.Series([0, 1, 7], index=idx), [1, 0, 0], n=3),
          InvalidInputError, "`focal` at row 'r3': unit 7 is outside the 3 units", 2),
         (lambda: saferstats.Weights.from_adjacency([0, 1, 2], pd.Series([1, 0.5, 0], index=idx), n=3),
@@ -128,7 +128,7 @@ def test_dropped_points_warning_names_the_row_label():
     lat = pd.Series([51.5, np.nan, 51.5003, 51.5001], index=[100, 200, 300, 400])
     _, msgs = warning_messages(saferstats.dbscan, lat, [-0.12, -0.12, -0.1201, -0.1196], eps_m=60, min_samples=2,
                         missing="drop")
-    assert any("1 of 4 point(s) have missing coordinates and are left out (label -2; first at row 200)" in m
+    assert any("1 of 4 points have missing coordinates and are left out (label -2; first at row 200)" in m
                for m in msgs)
 
 
@@ -302,7 +302,7 @@ def test_notebook_03_study_area_grid_is_not_stretched(shared_data):
 
 def test_grid_counts_off_grid_point_is_named_by_its_row_label():
     x = pd.Series([1.0, 2.0, 250.0], index=["a", "b", "c"])
-    with pytest.raises(InvalidInputError, match=r"1 of 3 point\(s\) lie outside the grid .* \(first at row 'c'\)") as e:
+    with pytest.raises(InvalidInputError, match=r"1 of 3 points lie outside the grid .* \(first at row 'c'\)") as e:
         saferstats.grid_counts(x, [1.0, 2.0, 3.0], cell_size=10, bounds=(0, 20, 0, 10), outside="error")
     assert e.value.index == "c" and e.value.position == 2
     _, msgs = warning_messages(saferstats.grid_counts, x, [1.0, 2.0, 3.0], cell_size=10, bounds=(0, 20, 0, 10))

@@ -319,7 +319,7 @@ def test_grid_counts_with_a_study_area_names_the_callers_row():
     y = pd.Series([50.0, 100, 900, 950], index=x.index)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SaferstatsWarning)  # the point outside the area
-        with pytest.raises(InvalidInputError, match=r"2 of 3 point\(s\) lie outside the grid .* \(first at row 'b'\)") as e:
+        with pytest.raises(InvalidInputError, match=r"2 of 3 points lie outside the grid .* \(first at row 'b'\)") as e:
             saferstats.grid_counts(x, y, cell_size=100, bounds=(0, 500, 0, 500), study_area=square, outside="error")
     assert e.value.index == "b" and e.value.position == 2
 

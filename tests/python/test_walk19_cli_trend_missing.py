@@ -14,11 +14,11 @@ TABLES = "hate_crime/home_office_by_force_2017-18_2018-19"
 
 
 def _expected_advice(err: str, name: str) -> None:
-    assert "saferstats: error: 1 row(s) with no figure for 'count'" in err
+    assert "saferstats: error: 1 row with no figure for 'count'" in err
     assert f"line 14 of {name} (offences, 2011/12" in err
     assert "run again with --missing drop to leave out that row" in err
-    assert "fit 'offences' on the 7 period(s) it has (2012/13 to 2018/19)" in err
-    assert "the other 6 group(s) keep all their periods" in err
+    assert "fit 'offences' on the 7 periods it has (2012/13 to 2018/19)" in err
+    assert "the other 6 groups keep all their periods" in err
     assert "--missing propagate" in err
     assert "Traceback" not in err
 
@@ -56,9 +56,9 @@ def test_plain_csv_group_left_with_too_few_periods(tmp_path, capsys):
                  + "".join(f"A,{y},{c},1000\n" for y, c in zip(range(2015, 2020), [5, 6, 7, 8, 9]))
                  + "B,2015,3,1000\nB,2016,,1000\nB,2017,4,1000\nB,2018,,1000\n")
     err = cli_error(capsys, "trend", str(p), "--by", "area")
-    assert "2 row(s) with no figure for 'count' or 'population': line 8 of c.csv (B, 2016); line 10 of c.csv (B, 2018)" in err
-    assert "'B' on the 2 period(s) it has (2015 to 2017): too few for a trend (3 needed), so no trend" in err
-    assert "the other 1 group(s) keep all their periods" in err
+    assert "2 rows with no figure for 'count' or 'population': line 8 of c.csv (B, 2016); line 10 of c.csv (B, 2018)" in err
+    assert "'B' on the 2 periods it has (2015 to 2017): too few for a trend (3 needed), so no trend" in err
+    assert "the other 1 group keeps all its periods" in err
 
 
 def test_rates_names_the_files_column_and_row(shared_data, capsys):

@@ -77,7 +77,7 @@ def test_trend_on_two_years_says_so_first(shared_data, capsys, extra):
     path = shared_data / HO / "Hate crime.csv"
     assert max(_years_per_force(path)) == 2
     err = cli_error(capsys, "trend", str(path), *extra)
-    assert "each Force has at most 2 period(s) in column 'Year' (2017-18, 2018-19); a trend needs at least 3" in err
+    assert "each Force has at most 2 periods in column 'Year' (2017-18, 2018-19); a trend needs at least 3" in err
     assert ("saferstats rates" in err and '--count "Total number of offences" --population "Population"' in err
             and "saferstats.year_on_year" in err and "hate_crime_change.csv" in err), err
     # not the errors that came first before: the population column, the City of London's '#N/A'

@@ -29,7 +29,7 @@ def asb(shared_data):
 def test_error_counts_the_records_without_a_location(asb):
     lat, lon = asb
     absent = np.flatnonzero(np.isnan(lat) | np.isnan(lon))
-    with pytest.raises(MissingValueError, match=rf"\(first at row {absent[0]}\): {len(absent)} of {len(lat):,} point\(s\) "
+    with pytest.raises(MissingValueError, match=rf"\(first at row {absent[0]}\): {len(absent)} of {len(lat):,} points "
                                                 rf"have missing coordinates .*missing='propagate'") as e:
         saferstats.to_bng(lat, lon)
     assert e.value.argument == "lat"
@@ -39,13 +39,13 @@ def test_propagate_gives_nan_for_those_rows_only(asb):
     pyproj = pytest.importorskip("pyproj")
     lat, lon = asb
     absent = np.isnan(lat) | np.isnan(lon)
-    with pytest.warns(SaferstatsWarning, match=rf"{int(absent.sum())} of {len(lat):,} point\(s\) have missing coordinates"):
+    with pytest.warns(SaferstatsWarning, match=rf"{int(absent.sum())} of {len(lat):,} points have missing coordinates"):
         x, y = saferstats.to_bng(lat, lon, missing="propagate")
     np.testing.assert_array_equal(np.isnan(x), absent)
     ex, ny = pyproj.Transformer.from_crs(4326, 27700, always_xy=True).transform(lon[~absent], lat[~absent])
     assert np.abs(x[~absent] - ex).max() < 1 and np.abs(y[~absent] - ny).max() < 1
     # the hotspot functions then say what to do with the NaN rows
-    with pytest.raises(MissingValueError, match=r"`x` has 12 missing value\(s\).*np.isfinite\(x\)"):
+    with pytest.raises(MissingValueError, match=r"`x` has 12 missing values.*np.isfinite\(x\)"):
         saferstats.hotspot_count(x, y, cell_size=500)
 
 

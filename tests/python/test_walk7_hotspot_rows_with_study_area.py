@@ -38,7 +38,7 @@ def test_classify_period_not_in_periods_names_the_row_as_given(area):
 def test_weights_errors_name_the_row_as_given(area, fn):
     f = getattr(saferstats, fn)
     extra = {} if fn == "hotspot_count" else {"bandwidth": 200}
-    with pytest.raises(MissingValueError, match=r"`weights` has 1 missing value\(s\) \(first at row 4\): give every point a "
+    with pytest.raises(MissingValueError, match=r"`weights` has 1 missing value \(first at row 4\): give every point a "
                                                 r"weight") as e:
         f(X, Y, weights=[1, 1, 1, 1, np.nan, 1], cell_size=100, study_area=area, **extra)
     assert (e.value.argument, e.value.index) == ("weights", 4)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import _saferstats as _ext
 from .._frames import as_float_array, core_errors, label_of, refuse_frame, row_named
-from ..exceptions import InvalidInputError, MissingValueError, SaferstatsError, warn_user
+from ..exceptions import InvalidInputError, MissingValueError, SaferstatsError, number_of, warn_user
 
 #: The mean Earth radius (IUGG R1, metres) the core uses for haversine distances (the core's own
 #: constant, exported by the compiled module).
@@ -98,7 +98,7 @@ def _missing_error(names: tuple[str, str], given: tuple[Any, Any], a: np.ndarray
 
     >>> str(_missing_error(("lat", "lon"), ([51.5, float("nan")], [0.1, float("nan")]),
     ...                    np.array([51.5, np.nan]), np.array([0.1, np.nan]), "pass missing='drop'"))
-    "`lat` has 1 missing value(s) (first at row 1): 1 of 2 point(s) have missing coordinates (police.uk ...) and
+    "`lat` has 1 missing value (first at row 1): 1 of 2 points have missing coordinates (police.uk ...) and
     cannot be placed; pass missing='drop'"
     """
     nan_a, nan_b = np.isnan(a), np.isnan(b)
@@ -108,8 +108,8 @@ def _missing_error(names: tuple[str, str], given: tuple[Any, Any], a: np.ndarray
     name, nan = names[k], (nan_a, nan_b)[k]
     named = given[k] if isinstance(given[k], (pd.Series, pd.DataFrame)) else _given(*given)
     return _row_error(MissingValueError, name, named, pos,
-                      f"`{name}` has {int(nan.sum()):,} missing value(s) (first at {{row}}): {int(bad.sum()):,} of "
-                      f"{len(bad):,} point(s) have missing coordinates (police.uk publishes some records without a "
+                      f"`{name}` has {number_of(int(nan.sum()), 'missing value')} (first at {{row}}): {int(bad.sum()):,} "
+                      f"of {number_of(len(bad), 'point')} have missing coordinates (police.uk publishes some records without a "
                       f"location) and cannot be placed; {fix.replace('{name}', name)}")
 
 
@@ -123,8 +123,8 @@ def _left_out_said(n: int, before: str = "; ", after: str = "", outside: int = 0
     >>> _left_out_said(12, " (", ")", outside=25_055)
     ' (12 points without coordinates left out; 25,055 points outside the study area left out)'
     """
-    said = [f"{n:,} points without coordinates left out"] if n else []
-    said += [f"{outside:,} points outside the study area left out"] if outside else []
+    said = [f"{number_of(n, 'point')} without coordinates left out"] if n else []
+    said += [f"{number_of(outside, 'point')} outside the study area left out"] if outside else []
     return f"{before}{'; '.join(said)}{after}" if said else ""
 
 
@@ -291,12 +291,12 @@ def _warn_dropped(fill: np.ndarray, what: str, given: Any = None) -> None:
 
 def _say_dropped(what: str, bad: np.ndarray, given: Any = None, label: str = "", fate: str = "are left out",
                  then: str = "") -> None:
-    """"<what>: 10 of 8,533 point(s) have missing coordinates and are left out (first at row 'x')":
+    """"<what>: 10 of 8,533 points have missing coordinates and are left out (first at row 'x')":
     the one warning of points without coordinates (``fate``: what happens to them; ``then``: advice
     after it), as :func:`_missing_error` refuses them."""
     gone = np.flatnonzero(bad)
     if gone.size:
-        warn_user(f"{what}: {gone.size:,} of {len(bad):,} point(s) have missing coordinates and {fate} "
+        warn_user(f"{what}: {gone.size:,} of {number_of(len(bad), 'point')} have missing coordinates and {fate} "
                   f"({label}first at {_row(given, int(gone[0]))}){then}")
 
 
@@ -446,7 +446,7 @@ def _check_weights(a: np.ndarray, given: Any = None) -> None:
     gap = np.isnan(a)
     if gap.any():
         raise _row_error(MissingValueError, "weights", given, int(np.flatnonzero(gap)[0]),
-                         f"`weights` has {int(gap.sum()):,} missing value(s) (first at {{row}}): give every point a "
+                         f"`weights` has {number_of(int(gap.sum()), 'missing value')} (first at {{row}}): give every point a "
                          "weight (0 leaves it out)")
     bad = ~np.isfinite(a) | (a < 0)
     if bad.any():

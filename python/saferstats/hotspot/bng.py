@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from ..exceptions import InvalidInputError, MissingValueError, warn_user
+from ..exceptions import InvalidInputError, MissingValueError, number_of, warn_user
 from ._common import (_choice, _core_terms, _float_arg, _given, _lat_lon_arrays, _missing_error, _row, _say_dropped)
 
 __all__ = ["to_bng", "to_local_metres", "BNG_EXTENT"]
@@ -139,6 +139,8 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error",
         e[inside], n[inside] = res["easting"], res["northing"]
     if not (inside | absent).all():
         row = int(np.flatnonzero(~inside & ~absent)[0])
-        warn_user(f"{int((~inside & ~absent).sum())} point(s) lie outside the British National Grid's area of use and get NaN "
+        beyond = int((~inside & ~absent).sum())
+        warn_user(f"{number_of(beyond, 'point')} {'lies' if beyond == 1 else 'lie'} outside the British National Grid's "
+                  f"area of use and {'gets' if beyond == 1 else 'get'} NaN "
                   f"(first at {_row(given, row)})")
     return _on_index(lat, lon, e, n)

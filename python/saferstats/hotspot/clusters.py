@@ -13,7 +13,7 @@ from .._frames import aligned, as_float_array
 from .._periods import month_texts
 from .._periods import months_as_dates as _months_as_dates
 from .._results import PlainFrame
-from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, warn_user
+from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, number_of, warn_user
 from ._common import (EARTH_RADIUS_M, _check_latlon, _choice, _core_terms, _excel_safe, _float_arg, _latlon, _row_error,
                       _series)
 
@@ -124,7 +124,7 @@ class ClusterTable(PlainFrame, pd.DataFrame):  # type: ignore[misc]
             if small.any():
                 labels = self["label"].tolist() if "label" in self.columns else list(range(len(self)))
                 some = [lab for lab, s in zip(labels, small) if s][:5]
-                warn_user(f"to_geojson: {int(small.sum())} of {len(self)} cluster(s) have fewer than {SMALL_CLUSTER} "
+                warn_user(f"to_geojson: {int(small.sum())} of {number_of(len(self), 'cluster')} have fewer than {SMALL_CLUSTER} "
                           f"points (labels {some}{' ...' if small.sum() > 5 else ''}), and each cluster's count `n` "
                           "is in the file: before publishing, drop them (table[table['n'] >= 5]) or raise "
                           "min_samples / min_cluster_size")
@@ -415,7 +415,7 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     out.attrs["single_location_clusters"] = int(single.sum())
     if single.any():
         some = out["label"].to_numpy()[single][:5].tolist()
-        warn_user(f"cluster_summary: {int(single.sum()):,} of {len(out):,} cluster(s) are one location each (labels "
+        warn_user(f"cluster_summary: {int(single.sum()):,} of {number_of(len(out), 'cluster')} are one location each (labels "
                   f"{some}{' ...' if single.sum() > 5 else ''}): all their points share the same coordinates, as "
                   "police.uk publishes records at anonymised map points ('On or near ...'), so such a 'cluster' is "
                   "records snapped to one point, not incidents concentrated around it (their outline is a marker, "
@@ -429,7 +429,7 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
         # until session 20: Dacorum ASB 2021, dbscan(eps_m=100, min_samples=10), 20 of its 98 clusters)
         some = out["label"].to_numpy()[flat][:5].tolist()
         two = int((flat & (locs == 2)).sum())
-        warn_user(f"cluster_summary: {int(flat.sum()):,} of {len(out):,} cluster(s) have no outline (labels {some}"
+        warn_user(f"cluster_summary: {int(flat.sum()):,} of {number_of(len(out), 'cluster')} have no outline (labels {some}"
                   f"{' ...' if flat.sum() > 5 else ''}): their points are at two map locations ({two:,} of them) or "
                   "on one line, so area_m2 is 0 and density_per_km2 is NaN (no area to divide by: not 0 and not "
                   "infinitely dense); the `note` column says why for each. Compare them by `n` and `radius_m`, and "
@@ -439,6 +439,7 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
         miss = int(out["missing_times"].sum()) if len(out) else 0
         out.attrs["missing_times"] = miss
         if miss:
-            warn_user(f"{miss} clustered point(s) have no time; first_time/last_time use the others "
+            warn_user(f"{number_of(miss, 'clustered point')} {'has' if miss == 1 else 'have'} no time; first_time/last_time "
+                      "use the others "
                       "(per cluster in `missing_times`)")
     return out

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from ..exceptions import InvalidInputError, warn_user
+from ..exceptions import InvalidInputError, number_of, warn_user
 from ._common import _choice, _core_terms, _float_arg, _int_arg, _latlon, _warn_dropped
 
 __all__ = ["dbscan", "hdbscan"]
@@ -176,7 +176,8 @@ def _warn_all_noise_dbscan(a: np.ndarray, b: np.ndarray, eps: float, min_samples
     gives one at ``min_samples`` (both monotone, so searched with the core's DBSCAN itself: bisecting
     ``min_samples``; doubling then bisecting ``eps`` to 1% or 1 m)."""
     n = len(a)
-    head = (f"dbscan: no cluster: all {n:,} point(s) are noise (label -1) with eps_m={eps:,.6g} and "
+    all_of = "the 1 point is" if n == 1 else f"all {number_of(n, 'point')} are"
+    head = (f"dbscan: no cluster: {all_of} noise (label -1) with eps_m={eps:,.6g} and "
             f"min_samples={min_samples}")
     tail = ("'no cluster' says these parameters found none, not that there is no hotspot: choose eps_m (the "
             "distance within which events are near) and min_samples (how many make a cluster) for the question "
@@ -280,7 +281,8 @@ def _warn_all_noise_hdbscan(a: np.ndarray, b: np.ndarray, src: np.ndarray, dst: 
                f"min_samples={ms} gives a cluster" if split >= 2
                else f"no min_cluster_size (2 or more) gives a cluster with min_samples={ms}")
     ms_text = f"min_samples={ms}" + (" (the default: min_cluster_size)" if default_ms else "")
-    warn_user(f"hdbscan: no cluster: all {n:,} point(s) are noise (label -1) with min_cluster_size={mcs} and "
+    all_of = "the 1 point is" if n == 1 else f"all {number_of(n, 'point')} are"
+    warn_user(f"hdbscan: no cluster: {all_of} noise (label -1) with min_cluster_size={mcs} and "
               f"{ms_text}: HDBSCAN never makes all the points one cluster, and they never split into two groups of "
               f"at least {mcs} points each; {fix}. 'No cluster' says these parameters found none, not that there is "
               "no hotspot: choose min_cluster_size (the smallest group worth calling a hotspot) for the question "

@@ -16,7 +16,7 @@ from .. import _saferstats as _ext
 from .._frames import (default_index, as_float_array, check_same_order, label_of, plain,
                        translates_core_errors)
 from .._results import PlainFrame, Result
-from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, warn_user
+from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, number_of, warn_user
 from ._common import _names_positions, _row
 from .grid import WINDOW_TAG, _counted_beyond, _grid_tag, _study_area_cells, _warn_counted_beyond
 from .kde import KdeResult
@@ -238,7 +238,7 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
         gap = np.isnan(v)
         if gap.any() and not (name == "predicted" and keep is not None):
             first = int(idx[gap][0])
-            refuse(MissingValueError, f"`{name}` is missing (NaN) in {int(gap.sum()):,} cell(s) (first: "
+            refuse(MissingValueError, f"`{name}` is missing (NaN) in {number_of(int(gap.sum()), 'cell')} (first: "
                    f"{where(first)}): give every cell a number (0 where none). If they are the cells beyond a study "
                    "area's edge (NaN in KdeResult.to_pandas() and the map frames), do not fill them: pass the "
                    "surface or grid itself (pai(counts, surface), pai(observed_grid, predicted_grid)), which scores "
@@ -250,8 +250,9 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
         # event of its own); a later event inside the area can fall in one of them. The map makes no
         # prediction there: the cell is scored as flagging nothing (0), and its events count as missed
         cells = idx[edge]
-        warn_user(f"pai: `predicted` has no value in {len(cells):,} cell(s) at the study area's edge that hold "
-                  f"{o[edge].sum():g} of the {o.sum():g} observed event(s) (first: {where(int(cells[0]))}; its "
+        warn_user(f"pai: `predicted` has no value in {number_of(len(cells), 'cell')} at the study area's edge that "
+                  f"{'holds' if len(cells) == 1 else 'hold'} "
+                  f"{o[edge].sum():g} of the {o.sum():g} observed {'event' if o.sum() == 1 else 'events'} (first: {where(int(cells[0]))}; its "
                   "centre is outside the area and the prediction had no event there): they are scored as predicting 0, so "
                   "those events count as missed")
         p = p.copy()
@@ -262,7 +263,8 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
         # there were counted without the area
         cells = idx[blank]
         refuse(MissingValueError,
-               f"`predicted` has no value in {len(cells):,} cell(s) holding {o[blank].sum():g} observed event(s) "
+               f"`predicted` has no value in {number_of(len(cells), 'cell')} holding {o[blank].sum():g} observed "
+               f"{'event' if o[blank].sum() == 1 else 'events'} "
                f"(first: {where(int(cells[0]))}), outside the study area it was made over: count the observed "
                "events over the same area (e.g. hotspot_count(x, y, grid=prediction, study_area=...))", "predicted",
                int(cells[0]))
@@ -528,7 +530,7 @@ def concentration(counts: Any) -> ConcentrationResult:
     c, _ = _cells("counts", counts)
     if np.isnan(c).any():
         first = int(np.flatnonzero(np.isnan(c))[0])
-        raise MissingValueError(f"`counts` is missing (NaN) in {int(np.isnan(c).sum()):,} place(s) (first at {first}): "
+        raise MissingValueError(f"`counts` is missing (NaN) in {number_of(int(np.isnan(c).sum()), 'place')} (first at {first}): "
                                 "give every place a count (0 where none)", "counts", first)
     beyond = _counted_beyond(counts, c)
     if beyond is not None:

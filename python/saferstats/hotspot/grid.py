@@ -18,7 +18,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
-from ..exceptions import InvalidInputError, LengthMismatchError, warn_user
+from ..exceptions import InvalidInputError, LengthMismatchError, number_of, warn_user
 from ._common import (_bounds, cells_said, _choice, _core_terms, _distinct_points, _drop_missing, _finite_xy,
                       _float_arg, _given, _int_arg, _left_out_said, _points_in, _row_error, _seed, _series, _size_said,
                       _warn_map_points, _warn_peak_one_location, _warn_stretched, _warn_wide_bandwidth,
@@ -674,7 +674,7 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
     r = _ext.grid_counts(g._args(), xs, ys, w)
     c, outside = r["count"], r["outside"]
     if outside:
-        warn_user(f"{outside} of {len(xs)} point(s) lie outside the grid and are not counted")
+        warn_user(f"{outside:,} of {number_of(len(xs), 'point')} lie outside the grid and are not counted")
     g.cells["count"] = c
     if w is None:  # cells that each hold one anonymised police.uk map point (said; the counts stand)
         ux, uy = _distinct_points(xs, ys)
@@ -710,7 +710,7 @@ def _warn_off_grid(outside: int, n: int, layer: str, which: str = "") -> None:
     """Say how many points a given ``grid``/``bounds`` leaves out of a count layer (as
     :func:`hotspot_count` does); a kernel density still takes them in where their kernel reaches."""
     if outside:
-        warn_user(f"{which}{outside:,} of {n:,} point(s) lie outside the grid and are not in `{layer}`; the density "
+        warn_user(f"{which}{outside:,} of {number_of(n, 'point')} lie outside the grid and are not in `{layer}`; the density "
                   "still includes them in the cells within the bandwidth of them")
 
 
@@ -867,7 +867,7 @@ def _warn_thin_denominator(g: HotspotGrid) -> None:
     if not led:
         return
     first = led[0]
-    warn_user(f"hotspot_dual_kde: {int(thin.sum()):,} cell(s) have a ratio over a density of b below "
+    warn_user(f"hotspot_dual_kde: {number_of(int(thin.sum()), 'cell')} {'has' if int(thin.sum()) == 1 else 'have'} a ratio over a density of b below "
               f"{THIN_DENSITY:.0%} of b's median ({floor:.3g}), where b's kernels barely reach, and {len(led)} of them "
               f"are among the 10 largest ratios (cell {int(cells['cell'].iloc[first])}: {r[first]:,.6g}, over a density "
               f"of b of {b[first]:.3g}): a ratio over next to nothing, not a place where a outweighs b. Rank the cells "
@@ -1045,7 +1045,7 @@ def _counted_beyond(v: Any, counts: np.ndarray, others: Sequence[Any] = ()) -> n
 def _warn_counted_beyond(fn: str, name: str, counts: np.ndarray, beyond: np.ndarray, what: str) -> None:
     """Say that the events ``counts`` holds in the ``beyond`` cells (:func:`_counted_beyond`) are
     left out of ``what``, and how to count over the study area instead."""
-    warn_user(f"{fn}: `{name}` holds {float(np.sum(counts[beyond])):,.0f} event(s) in {int(beyond.sum()):,} cell(s) "
+    warn_user(f"{fn}: `{name}` holds {number_of(int(round(float(np.sum(counts[beyond])))), 'event')} in {number_of(int(beyond.sum()), 'cell')} "
               f"beyond the study area's edge (not {IN_STUDY_AREA}): they were counted without the study area (e.g. "
               "hotspot_count(x, y, grid=g) keeps g's cells but counts every point on them), so they are events "
               f"outside the area, and they are left out of {what}. Count over the area to be sure of its own events "
@@ -1128,9 +1128,9 @@ def _warn_short_period(totals: np.ndarray, order: Sequence[Any], recent: int) ->
     t_count = len(totals)
     names = ", ".join(f"{order[i]} ({int(totals[i]):,})" for i in short[:5])
     late = [i for i in short if i >= t_count - recent]
-    why = (f"; {'it is' if len(short) == 1 else 'some are'} among the {recent} recent period(s), so hot spots that "
+    why = (f"; {'it is' if len(short) == 1 else 'some are'} among the {number_of(recent, 'recent period')}, so hot spots that "
            "fade there read as former hot spots and few can be emerging" if late else "")
-    warn_user(f"hotspot_classify: {len(short)} period(s) hold fewer than {SHORT_PERIOD:.0%} of the median period's "
+    warn_user(f"hotspot_classify: {number_of(len(short), 'period')} {'holds' if len(short) == 1 else 'hold'} fewer than {SHORT_PERIOD:.0%} of the median period's "
               f"{med:,.0f} events: {names}. A part period (e.g. a quarter or year with only some months loaded) "
               f"gives Gi* less power there, so cells drop out of significance{why}. Leave it out or use complete "
               "periods")
@@ -1270,13 +1270,13 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
             raise InvalidInputError("`periods` has repeated labels", "periods")
     t_count = len(order)
     if t_count < 2:
-        raise InvalidInputError(f"{t_count} period(s): the classification needs at least 2", "periods")
+        raise InvalidInputError(f"{number_of(t_count, 'period')}: the classification needs at least 2", "periods")
     index = {p: i for i, p in enumerate(order)}
     pidx = lab.map(index).to_numpy(dtype=np.int64)
     layers = _ext.grid_counts_by_period(g._args(), xs, ys, pidx, periods=t_count)
     counts, outside = layers["count"], int(layers["outside"])
     if outside:
-        warn_user(f"{outside} of {len(xs)} point(s) lie outside the grid and are not counted")
+        warn_user(f"{outside:,} of {number_of(len(xs), 'point')} lie outside the grid and are not counted")
     n = g.ncols * g.nrows
     empty = np.flatnonzero(counts.reshape(t_count, n).sum(axis=1) == 0)
     if empty.size:
@@ -1397,7 +1397,8 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
     rb, ra = _ext.grid_counts(g._args(), xb, yb, None), _ext.grid_counts(g._args(), xa, ya, None)
     (cb, ob), (ca, oa) = (rb["count"], rb["outside"]), (ra["count"], ra["outside"])
     if ob or oa:
-        warn_user(f"{ob + oa} point(s) lie outside the grid and are not counted")
+        warn_user(f"{number_of(ob + oa, 'point')} {'lies' if ob + oa == 1 else 'lie'} outside the grid and "
+                  f"{'is' if ob + oa == 1 else 'are'} not counted")
     lb = _float_arg("length_before", length_before, positive=True)
     la = _float_arg("length_after", length_after, positive=True)
     if baseline not in ("equal_rates", "area"):
@@ -1631,7 +1632,7 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
         # the 1st: the whole month); used with age 0, the map is then scored on events it was made from
         month = (" (police.uk months read as the 1st of the month: every event of the month being predicted)"
                  if dates and _month_starts(t) else "")
-        warn_user(f"prospective_hotspots: {at:,} event(s) are dated at predict_time itself{month} and are used in "
+        warn_user(f"prospective_hotspots: {number_of(at, 'event')} {'is' if at == 1 else 'are'} dated at predict_time itself{month} and are used in "
                   "the prediction with the greatest weight: a map scored (pai) on those events is scored on events it "
                   "was made from. Give a cutoff_time before predict_time (e.g. the last day of the previous month), "
                   "or put police.uk months mid-month (pd.to_datetime(month.astype(str) + '-15'))")

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .. import _saferstats as _ext
 from .._results import Result
-from ..exceptions import InvalidInputError, warn_user
+from ..exceptions import InvalidInputError, number_of, warn_user
 from ._common import (_area_named, _bounds, cells_said, _choice, _distinct_points, _drop_missing, _ExcelMixin, _finite_xy,
                       _left_out_said,
                       _float_arg, _given, _points_in, _row_error, _warn_map_points, _warn_peak_one_location,
@@ -279,7 +279,7 @@ def grid_counts(x: Any, y: Any = None, *, cell_size: float, bounds: tuple[float,
     n_out = int((~inside).sum())
     if n_out:
         row = int(rows[np.flatnonzero(~inside)[0]])
-        msg = (f"{n_out} of {len(xs)} point(s) lie outside the grid {tuple(float(v) for v in (ex[0], ex[-1], ey[0], ey[-1]))} "
+        msg = (f"{n_out:,} of {number_of(len(xs), 'point')} lie outside the grid {tuple(float(v) for v in (ex[0], ex[-1], ey[0], ey[-1]))} "
                "and are not counted (first at {row})")
         err = _row_error(InvalidInputError, "bounds", given, row, msg)
         if outside == "error":

@@ -12,7 +12,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import PlainFrame
-from ..exceptions import InvalidInputError, MissingValueError, warn_user
+from ..exceptions import InvalidInputError, MissingValueError, number_of, warn_user
 from ._common import _drop_missing, _finite_xy, _int_arg, _left_out_said, _points_in, _row_error, _seed, _series, _warn_degrees
 
 __all__ = ["knox", "KnoxTable"]
@@ -107,7 +107,7 @@ def _times_in_days(name: str, t: Any) -> np.ndarray:
         nat = tt.isna().to_numpy()
         if nat.any():
             raise _row_error(MissingValueError, name, t, int(np.flatnonzero(nat)[0]),
-                             f"`{name}` has {int(nat.sum())} missing time(s) (first at {{row}})")
+                             f"`{name}` has {number_of(int(nat.sum()), 'missing time')} (first at {{row}})")
         return np.asarray(((tt - tt.min()).dt.total_seconds() / 86400.0).to_numpy(dtype=float))
     if not (pd.api.types.is_numeric_dtype(tt) or pd.api.types.is_bool_dtype(tt)):
         first = next((v for v in tt if isinstance(v, str)), None)

@@ -13,7 +13,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._frames import default_index, plain
 from .._results import Result
-from ..exceptions import InvalidInputError, warn_user
+from ..exceptions import InvalidInputError, number_of, warn_user
 from ._common import _ExcelMixin, _float_arg, _int_arg, _seed
 from .weights import Weights, _values_on
 
@@ -106,7 +106,7 @@ class LocalResult(_ExcelMixin, Result):
         if self.statistic == "gi_star":
             hot = sum(v for k, v in c.items() if k.startswith("Hot"))
             cold = sum(v for k, v in c.items() if k.startswith("Cold"))
-            what = f"{hot} hot spot(s), {cold} cold spot(s) of {n} units"
+            what = f"{number_of(hot, 'hot spot')}, {number_of(cold, 'cold spot')} of {number_of(n, 'unit')}"
         else:
             what = ", ".join(f"{q} {c.get(q, 0)}" for q in ("High-High", "Low-Low", "Low-High", "High-Low"))
             what = f"{what} significant of {n} units"
@@ -242,7 +242,7 @@ def gi_star(values: Any, weights: Weights, *, transform: Literal["B", "R"] = "B"
     >>> r.z.round(6).tolist()
     [-1.397276, -0.289178, 0.65065, -0.289178, 1.234521, 2.024243]
     >>> r
-    LocalResult(gi_star: 1 hot spot(s), 0 cold spot(s) of 6 units; strongest: unit 5 (z 2.02); ...)
+    LocalResult(gi_star: 1 hot spot, 0 cold spots of 6 units; strongest: unit 5 (z 2.02); ...)
     """
     res = _local("gi_star", values, weights, transform, permutations, seed)
     p2 = np.minimum(1.0, 2 * res["p_norm"])

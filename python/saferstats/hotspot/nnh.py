@@ -11,7 +11,7 @@ import pandas as pd
 
 from .. import _saferstats as _ext
 from .._results import Result
-from ..exceptions import InvalidInputError, warn_user
+from ..exceptions import InvalidInputError, number_of, warn_user
 from ._common import _drop_missing, _ExcelMixin, _float_arg, _int_arg, _left_out_said, _points_in
 from .nni import _shared_locations
 
@@ -168,7 +168,8 @@ def nnh(x: Any, y: Any = None, *, area: float | None = None, p: float = 0.5, thr
         alone = int((counts >= mp).sum())
         warn_user(f"nnh: {shared:,} of {len(xs):,} points ({shared / len(xs):.0%}) share their exact location with "
                   "another (police.uk publishes records at anonymised map points), so they are 0 m apart: "
-                  f"{alone:,} location(s) hold {mp} or more records each and are clusters on their own, whatever the "
+                  f"{number_of(alone, 'location')} {'holds' if alone == 1 else 'hold'} {mp} or more records each and "
+                  f"{'is a cluster' if alone == 1 else 'are clusters'} on their own, whatever the "
                   "threshold; read such a cluster as a count at one map point, not as a spread of nearby events")
     res = _ext.nnh(xs, ys, area=ar, p=pp, min_points=mp, max_order=mo, threshold=th)
     return NnhResult(labels=res["labels"], clusters=pd.DataFrame(res["clusters"]), thresholds=list(res["thresholds"]),

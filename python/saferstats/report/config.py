@@ -203,6 +203,15 @@ def _meant(extra: Sequence[str], valid: Any) -> str:
     return (" (did you mean " + ", ".join(f"{m!r} for {k!r}" for k, m in pairs) + "?)") if pairs else ""
 
 
+def _unknown_keys(extra: Sequence[str], kind: str = "") -> str:
+    """"unknown key 'colour'" / "unknown top-level keys 'a', 'b'" (it read "unknown key(s) ['colour']").
+
+    >>> _unknown_keys(["colour"]), _unknown_keys(["a", "b"], "top-level ")
+    ("unknown key 'colour'", "unknown top-level keys 'a', 'b'")
+    """
+    return f"unknown {kind}{'key' if len(extra) == 1 else 'keys'} {', '.join(map(repr, extra))}"
+
+
 def config_line(text: str, key: str) -> tuple[int, str] | None:
     r"""Where the config text sets ``key`` ("section.name", "section" or a top-level "name"): its
     1-based line and what is there (``name = ...`` or ``[section]`` when the section does not set
@@ -283,7 +292,7 @@ def validate_config(raw: dict) -> dict:
         raise ConfigError("the config must be a table of settings", "config")
     unknown = sorted(set(raw) - _TOP_KEYS)
     if unknown:
-        raise ConfigError(f"unknown top-level key(s) {unknown}; valid: {sorted(_TOP_KEYS)}", unknown[0])
+        raise ConfigError(f"{_unknown_keys(unknown, 'top-level ')}; valid: {sorted(_TOP_KEYS)}", unknown[0])
     cfg = dict(raw)
     for key in ("title", "area", "base_dir"):
         if key in cfg:
@@ -312,7 +321,7 @@ def validate_config(raw: dict) -> dict:
         sec = cfg[key] = dict(sec)
         extra = sorted(set(sec) - _SECTION_FIELDS[key])
         if extra:
-            raise ConfigError(f"[{key}] unknown key(s) {extra}{_meant(extra, _SECTION_FIELDS[key])}; valid: "
+            raise ConfigError(f"[{key}] {_unknown_keys(extra)}{_meant(extra, _SECTION_FIELDS[key])}; valid: "
                               f"{sorted(_SECTION_FIELDS[key])}", f"{key}.{extra[0]}")
         for req in _REQUIRED[key]:
             if req not in sec:
@@ -349,7 +358,7 @@ def _check_report(sec: Any, base: Path) -> dict:
                           "template_dir)", "report")
     extra = sorted(set(sec) - set(REPORT_KEYS))
     if extra:
-        raise ConfigError(f"[report] unknown key(s) {extra}{_meant(extra, REPORT_KEYS)}; valid: {sorted(REPORT_KEYS)}",
+        raise ConfigError(f"[report] {_unknown_keys(extra)}{_meant(extra, REPORT_KEYS)}; valid: {sorted(REPORT_KEYS)}",
                           f"report.{extra[0]}")
     out = dict(sec)
     for k in ("author", "version", "period", "protective_marking", "template_dir"):

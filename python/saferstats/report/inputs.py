@@ -264,9 +264,13 @@ def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, le
 
     from .tables import place
 
+    # only what was left out is said: "0 without coordinates were left out" told the reader of a
+    # police.uk file (ASB: every record has its point) nothing but a count of nothing
+    gone = [f"{shown(n)} {what}" for n, what in ((outside, "outside it"), (no_xy, "without coordinates")) if n]
+    was = "was" if outside + no_xy == 1 and not small else "were"
     note = (f" Study area: {place(sa.name)} ({sa.level.upper() if sa.level != 'force' else 'police force area'}, "
-            f"{sa.code}): {int(inside.sum()):,} points inside; {shown(outside)} outside it and {shown(no_xy)} without "
-            "coordinates were left out.")
+            f"{sa.code}): {number_of(int(inside.sum()), 'point')} inside"
+            + (f"; {' and '.join(gone)} {was} left out." if gone else ", none left out."))
     if outside:
         out = has & ~inside
         where = sa.outside(points.loc[out, lat], points.loc[out, lon]).sort_values("count", ascending=False, kind="stable")

@@ -510,7 +510,7 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
                    title=f"Hate crime per 100,000 by {area}, {last}: funnel plot")
     left_out = int(h_latest.sum())
     s.figures.append(Figure("hate_crime_funnel", f"Funnel plot, {last}; centre line: the overall rate, {target:.1f} per 100,000; "
-                            + limits + (f"; {left_out} {area}(s) with suppressed counts not shown" if left_out else ""),
+                            + limits + (f"; {number_of(left_out, 'area')} with suppressed counts not shown" if left_out else ""),
                             _png(fig)))
     if sec.get("peers"):
         s.intro += _peer_table(s, cfg, sec["peers"], latest[~h_latest], area, count, pop, str(last),
@@ -3496,7 +3496,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         warnings.filterwarnings("ignore", message="cluster_summary: .* have no outline")
         warnings.filterwarnings("ignore", message="cluster_summary: the highest density_per_km2")
         # (and clustered records without a date: the table's "Without date" column, and said below)
-        warnings.filterwarnings("ignore", message=r"[\d,]+ clustered point\(s\) have no time")
+        warnings.filterwarnings("ignore", message=r"[\d,]+ clustered points? (has|have) no time")
         clusters = ss.cluster_summary(pts[lat_c], pts[lon_c], labels, times=cluster_times)
     single = int(clusters.attrs.get("single_location_clusters", 0))
     cluster_notes = [f" {single} of the {len(clusters)} clusters {'is' if single == 1 else 'are each'} one police.uk "
@@ -3541,7 +3541,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         on_cells += (f"; not computed: the points fill {n_cells} cell{'s' if n_cells != 1 else ''}, too few to compare "
                      "- Gi* needs 3 or more; set a smaller cell_size")
     s = Section("hotspots", "Hotspots: clusters, density and hot spots",
-                f"{len(pts):,} incidents mapped" + (f" ({dropped} without coordinates left out)" if dropped or not sec.get("study_area") else "") + f". {len(clusters)} clusters: "
+                f"{len(pts):,} incidents mapped" + (f" ({dropped:,} without coordinates left out)" if dropped else "") + f". {len(clusters)} clusters: "
                 + _clusters_said(clusters, ms, eps) + f" The density map smooths the incidents over a radius of {kde.bandwidth:,.0f} m "
                 "(quartic kernel density; a few hundred metres keeps street-level hotspots apart, where a radius from the "
                 f"spread of all the incidents would be kilometres over a county). Hot and cold spots are {cell:,.0f} m grid squares "

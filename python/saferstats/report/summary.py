@@ -73,8 +73,14 @@ GLOSSARY: list[tuple[str, str]] = [
      "are then widened (quasi-Poisson), or between areas in a funnel plot, whose limits are then widened "
      "(Spiegelhalter's method) so that only areas unusual even among areas are marked."),
     # (a DBSCAN cluster is not tested against chance: "closer together than chance would produce" said it was)
-    ("Cluster", "A group of incidents close together: each within the search radius of enough others (DBSCAN). It "
-     "shows where incidents concentrate, not that they concentrate more than chance would give."),
+    # (and not every incident of a DBSCAN cluster has "enough others" within reach: a border incident has fewer,
+    # and an incident within reach of two clusters goes to the one found first, so a cluster can be smaller than
+    # the minimum the text names)
+    ("Cluster", "A group of incidents close together (DBSCAN). It grows from core incidents, each with at least the "
+     "set number of incidents (itself included) within the search radius, and takes in every incident within that "
+     "radius of a core one. Those border incidents can have fewer near them, and a cluster can hold fewer incidents "
+     "than the set number. It shows where incidents concentrate, not that they concentrate more than chance would "
+     "give."),
     ("Density map", "Incidents smoothed over a smoothing radius (kernel density), so that areas with many incidents "
      "close together show darker."),
     ("Hot spot / cold spot", "A grid square whose count, together with its neighbours', is higher (hot) or lower "

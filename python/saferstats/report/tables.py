@@ -180,8 +180,12 @@ def number_of(n: int, noun: str, plural: str | None = None) -> str:
 
     >>> number_of(1, "month"), number_of(13, "month"), number_of(2, "authority-year"), number_of(3, "authority", "authorities")
     ('1 month', '13 months', '2 authority-years', '3 authorities')
+
+    The library's messages use the same rule, :func:`saferstats.exceptions.number_of`.
     """
-    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+    from ..exceptions import number_of as counted
+
+    return counted(n, noun, plural)
 
 
 def header(column: str, confidence: float = 0.95) -> str:
