@@ -920,7 +920,7 @@ def force_table_coverage(table: pd.DataFrame) -> str:
 
     >>> t = pd.DataFrame({"force": ["Essex", "Kent"], "force_code": ["E23000008", "E23000032"],
     ...                   "period": ["2018/19", "2018/19"], "offences": [3000.0, 4000.0]})
-    >>> force_table_coverage(t).split(";")[0], force_table_coverage(t).split(": ")[-1]
+    >>> force_table_coverage(t).split(";")[0], force_table_coverage(t).split("rows: ")[-1]
     ('2 forces (2 of the 43 police force areas of England and Wales)', '2018/19: 7,000')
     """
     forces = sorted(set(table["force"]))
