@@ -17,7 +17,7 @@ from ._frames import accepts_frames, aligned, check_same_order, plain, real_opti
 from .exceptions import InvalidInputError, LengthMismatchError
 from .trend import (
     DEFAULT_MULT, funnel_frame, funnel_kind, overdispersion_applies, parse_periods_step, warn_unlike, funnel_limits, funnel_significance,
-    funnel_target, poisson_trend,
+    funnel_target, poisson_trend, warn_non_resident,
 )
 from .rates import rate_ci
 
@@ -113,7 +113,11 @@ def plot_funnel(
     reports) are named in a :class:`~saferstats.SaferstatsWarning`, as in
     :func:`saferstats.funnel_significance`, and drawn as open black rings, counted in the legend;
     they still count in the target and the limits (leave them out of ``data`` to compare like
-    with like). ``ax.saferstats_not_like_for_like`` lists them.
+    with like). ``ax.saferstats_not_like_for_like`` lists them. With ``data=``, or ``labels=`` and a
+    denominator Series named as a resident population (``population``, ``residents``), a point of an
+    area whose residents are a poor denominator (:func:`saferstats.trend.non_resident_areas`: the
+    City of London) is named in a :class:`~saferstats.SaferstatsWarning`, as in
+    :func:`saferstats.funnel_significance`, and listed in ``ax.saferstats_non_resident_areas``.
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
@@ -128,6 +132,7 @@ def plot_funnel(
                                 **({"labels": labels} if isinstance(labels, str) or data is not None else {}))
     numerators, denominators = cols["numerators"], cols["denominators"]
     labels = cols.get("labels", labels)
+    label_column = labels.name if isinstance(labels, pd.Series) else None  # (labels=df["force"]: the warnings' column)
     check_same_order(numerators=numerators, denominators=denominators,
                      **({"labels": labels} if isinstance(labels, pd.Series) else {}))
     arrays, index = aligned(numerators=numerators, denominators=denominators)
@@ -154,6 +159,14 @@ def plot_funnel(
                 funnel_kind("plot_funnel", kind, o=o, d=d, target=target, multiplier=multiplier, names=labels,
                              overdispersion=overdispersion))
     mult = DEFAULT_MULT.get(kind, 1.0) if multiplier is None else real_option("multiplier", multiplier)
+    # the City of London on its residents, said as funnel_significance(data=) says it (its call below has no table)
+    named, pop = (frame, denominators.name) if frame is not None else (None, None)
+    if frame is None and labels is not None and isinstance(denominators, pd.Series) and isinstance(denominators.name, str):
+        by = label_column if label_column in ("force", "force_name", "la_name", "la", "name", "csp") else "area"
+        named = pd.DataFrame({by: [str(plain(v)) for v in labels], "_count": o}).assign(**{denominators.name: d})
+        pop = denominators.name
+    non_resident = warn_non_resident("plot_funnel", named, numerators.name if frame is not None else "_count", pop,
+                                     listed_in="ax.saferstats_non_resident_areas")
     unlike = warn_unlike("plot_funnel", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame,
                           names=labels if frame is not None else None)
     from .trend import point_names
@@ -196,6 +209,7 @@ def plot_funnel(
         ax.scatter(d[where], value[where], s=60, facecolors="none", edgecolors="black", linewidth=1.0, zorder=4,
                    label=f"not like for like (not all incidents / recording change): {int(where.sum())}")
     ax.saferstats_not_like_for_like = unlike
+    ax.saferstats_non_resident_areas = non_resident
     if highlight:
         wanted = [highlight] if isinstance(highlight, str) else list(highlight)
         known = set() if labels is None else {str(v) for v in labels}

@@ -837,7 +837,7 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
         out = out[cols]
         _add_force_codes(out, src.name)
         set_population_note(out, src.name)  # as datasets.hate_crime_by_force() says it of the same file
-        out.attrs["coverage"] = _force_table_coverage(out)
+        out.attrs["coverage"] = force_table_coverage(out)
     else:
         periods = [(period_label(h), h, k) for k, h in enumerate(header) if k > 0]
         periods = [(p, h, k) for p, h, k in periods if p is not None]  # at least one (_ho_layout)
@@ -908,16 +908,28 @@ def _strand_coverage(notes: dict[str, str]) -> str | None:
     return None
 
 
-def _force_table_coverage(table: pd.DataFrame) -> str:
-    """What the Home Office table by police force area covers: its forces (43 territorial force areas
-    in the 2017-18 and 2018-19 file) and whether the British Transport Police is among them, with the
-    table's sum of offences in each period, which is not the bulletin's England and Wales total
-    where the British Transport Police is left out."""
+def force_table_coverage(table: pd.DataFrame) -> str:
+    """What the Home Office table by police force area covers (:func:`read_hate_crime`'s
+    ``attrs["coverage"]``): its forces (43 territorial force areas in the 2017-18 and 2018-19 file)
+    and whether the British Transport Police is among them, with the table's sum of offences in
+    each period, which is not the bulletin's England and Wales total where the British Transport
+    Police is left out (each force's offences once a period, as a long table of its strands repeats
+    them). Said of any rows of the table (``force, force_code, period, offences``), so
+    that a subset is told its own forces and sums (:func:`saferstats.add_rates` and
+    :func:`saferstats.shares` re-say it of their rows).
+
+    >>> t = pd.DataFrame({"force": ["Essex", "Kent"], "force_code": ["E23000008", "E23000032"],
+    ...                   "period": ["2018/19", "2018/19"], "offences": [3000.0, 4000.0]})
+    >>> force_table_coverage(t).split(";")[0], force_table_coverage(t).split("rows: ")[-1]
+    ('2 forces (2 of the 43 police force areas of England and Wales)', '2018/19: 7,000')
+    """
     forces = sorted(set(table["force"]))
     btp = any("british transport" in f.lower() for f in forces)
-    sums = table.groupby("period")["offences"].sum(min_count=1)
+    # each force's offences once a period (a long table of its strands repeats them on every strand's row)
+    sums = table.drop_duplicates(["force", "period"]).groupby("period")["offences"].sum(min_count=1)
     shown = ", ".join(f"{p}: {v:,.0f}" for p, v in sums.items() if pd.notna(v))
-    return (f"{len(forces)} forces ({int(table['force_code'].notna().groupby(table['force']).any().sum())} of the 43 "
+    return (f"{len(forces)} force{'' if len(forces) == 1 else 's'} "
+            f"({int(table['force_code'].notna().groupby(table['force']).any().sum())} of the 43 "
             f"police force areas of England and Wales); the British Transport Police is "
             f"{'among them' if btp else 'not among them, so the forces add up to less than the England and Wales totals of the bulletin (data from 44 police forces, the British Transport Police too)'}"
             f". Offences summed over the table's rows: {shown}")

@@ -29,7 +29,7 @@ from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._frames import (
     accepts_frames, aligned, as_float_array, as_pandas, choice_option, column_list, core_errors, core_rows, int_option, label_of, plain,
-    near_column, real_option, renamed_keywords, require_columns, row_of, translates_core_errors,
+    near_column, reader_attrs_of_rows, real_option, renamed_keywords, require_columns, row_of, translates_core_errors,
 )
 from .exceptions import InvalidInputError, MissingValueError, SaferstatsError, warn_user
 from .published import AGGREGATE_NAME, HATE_CRIME_STRANDS, warn_calendar_year_on_financial_years
@@ -503,6 +503,7 @@ def add_rates(
         out[col] = r[col].to_numpy() if col != "method" else r[col].array
     out.attrs["non_resident_areas"] = non_resident
     _said_of_rows(out, note)
+    reader_attrs_of_rows(out, data)  # a reader's summary and coverage, said of these rows
     out.attrs["same_population"] = same
     out.attrs["multiplier"] = r.attrs["multiplier"]  # rate, lower and upper are per this many
     return out
@@ -634,6 +635,7 @@ def shares(
     out["upper"] = ci["upper"].to_numpy()
     out["confidence"] = float(confidence)
     out["method"] = ci["method"].array
+    reader_attrs_of_rows(out, data)  # a reader's summary and coverage, said of these rows
     return out
 
 
@@ -3745,7 +3747,8 @@ def non_resident_areas(frame: pd.DataFrame | None) -> tuple[np.ndarray, list[str
     return rows, names
 
 
-def warn_non_resident(fn: str, frame: pd.DataFrame | None, count: str | None, population: str | None) -> list[str]:
+def warn_non_resident(fn: str, frame: pd.DataFrame | None, count: str | None, population: str | None,
+                      listed_in: str = ".attrs['non_resident_areas']") -> list[str]:
     """Warn where a rate, funnel or flag puts an area whose residents are a poor denominator
     (:func:`non_resident_areas`: the City of London) over a resident population: the column
     ``population`` named as one (``population``, ``residents``, ``usual_residents`` or containing
@@ -3754,7 +3757,8 @@ def warn_non_resident(fn: str, frame: pd.DataFrame | None, count: str | None, po
     live elsewhere (Home Office hate crime 2018/19: the City of London's 141 offences over its 8,588
     Census 2021 residents are 1,641.8 per 100,000), not like for like with other areas. The reason
     said is the list's, up to its clause on stop and search. Returns the areas' names, for the result's
-    ``.attrs["non_resident_areas"]`` (the key :func:`saferstats.disproportionality` uses)."""
+    ``.attrs["non_resident_areas"]`` (the key :func:`saferstats.disproportionality` uses; ``listed_in``
+    names where else the caller lists them, e.g. a plot's ``ax.saferstats_non_resident_areas``)."""
     from .disproportionality import NON_RESIDENT
 
     if frame is None or population is None or population not in frame.columns:
@@ -3787,7 +3791,7 @@ def warn_non_resident(fn: str, frame: pd.DataFrame | None, count: str | None, po
               f"residents are a poor denominator ({reason}), so a rate per resident there is inflated where many of "
               f"the people its counts are about do not live there, and is not comparable with other areas' "
               f"({'; '.join(shown)}{' ...' if len(at) > 4 else ''}). Say so beside its rate or flag, or leave it out, "
-              f"e.g. data[~data[{_name_col_of(frame)!r}].isin({names!r})]; listed in .attrs['non_resident_areas']")
+              f"e.g. data[~data[{_name_col_of(frame)!r}].isin({names!r})]; listed in {listed_in}")
     return names
 
 
@@ -4218,7 +4222,12 @@ def funnel_limits(
     denominator (NaN: the City of London's population in the Home Office table) is an error naming
     its row (``missing="error"``), or gets no limits (``missing="propagate"``), as
     :func:`funnel_significance` labels such a point "Not applicable". With ``data=`` (a
-    DataFrame), ``denominators`` is the name of its column, and the result keeps its index.
+    DataFrame), ``denominators`` is the name of its column, and the result keeps its index; where
+    that column is a resident population (``population``, ``residents``, or a table with a
+    ``census`` column), the limits of an area whose residents are a poor denominator
+    (:func:`non_resident_areas`: the City of London) are named in a
+    :class:`~saferstats.SaferstatsWarning`, as :func:`funnel_significance` names its flag, and the
+    area is listed in ``.attrs["non_resident_areas"]`` ([] when there is none).
 
     Returns
     -------
@@ -4245,6 +4254,7 @@ def funnel_limits(
     _check_od_multiplier("funnel_limits", overdispersion, fkind, mult, given_mult is not None)
     missing = choice_option("missing", missing, ("error", "propagate"))
     cols, frame = funnel_frame("funnel_limits", data, denominators=denominators)
+    column = denominators if frame is not None else None  # (data=: its column's name)
     denominators = cols["denominators"]
     d = as_float_array("denominators", denominators)
     have = ~np.isnan(d) if missing == "propagate" else np.ones(len(d), dtype=bool)
@@ -4267,6 +4277,8 @@ def funnel_limits(
         col[have] = np.asarray(res[k], dtype=float)
         out[k] = col
     out.attrs["limits"] = used
+    # (with data=: the City of London's limits are on its few thousand residents, as funnel_significance says)
+    out.attrs["non_resident_areas"] = warn_non_resident("funnel_limits", frame, None, column)
     return out
 
 

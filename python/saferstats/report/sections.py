@@ -2822,17 +2822,16 @@ def _points_file_hint(columns: list[Any]) -> str:
 
 def _non_resident_authorities(names: pd.Series) -> tuple[np.ndarray, str]:
     """Which local authorities have rates per resident that are not like for like (the areas of
-    ``saferstats.disproportionality``'s resident caution: the City of London), and a sentence for
-    the section's text ("" when none)."""
+    ``saferstats.disproportionality``'s resident caution: the City of London, matched by
+    :func:`saferstats.trend.non_resident_areas`), and a sentence for the section's text ("" when none)."""
     from ..disproportionality import NON_RESIDENT
     from ..geography import force_id
+    from ..trend import non_resident_areas
 
-    ids = [force_id(str(n)) for n in names]
-    mask = np.array([i in NON_RESIDENT for i in ids], dtype=bool)
+    mask, which = non_resident_areas(pd.DataFrame({"la": names.astype(str).to_numpy()}))
     if not mask.any():
         return mask, ""
-    which = list(dict.fromkeys(str(n) for n, m in zip(names, mask) if m))
-    why = "; ".join(dict.fromkeys(NON_RESIDENT[i] for i, m in zip(ids, mask) if m and i is not None))
+    why = "; ".join(dict.fromkeys(NON_RESIDENT[force_id(w)] for w in which))
     listed = ", ".join(place(w) for w in which)
     return mask, (f" Caution for {listed}: {why.replace(', and most people searched there do not live there', '')}, "
                   f"so its rate per resident is not "
