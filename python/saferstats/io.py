@@ -1774,11 +1774,11 @@ def _mha_restore_order(out: pd.DataFrame, lines: np.ndarray, name: str) -> list[
                     f"{f['subcategory']!r} ({len(f['source_lines'])} rows)")
         parts = []
         if done:
-            sums = "; ".join(f"subcategory {f['subcategory']!r}: " + ", ".join(
+            added = "; ".join(f"subcategory {f['subcategory']!r}: " + ", ".join(
                 f"{d} {v:,.0f}" for d, v in f["sums"].items()) + f" against the 'All' row's {f['total']:,.0f}"
                 + ("" if f["adds_up"] else " (NOT adding up)") for f in done[:4])
             parts.append(f"{len(done)} put back in order by position, as the measure's other blocks give their labels "
-                         f"({'; '.join(where(f) for f in done[:4])}); each demographic's groups added up: {sums}")
+                         f"({'; '.join(where(f) for f in done[:4])}); each demographic's groups added up: {added}")
         if left:
             parts.append(f"{len(left)} not put back, ambiguous, kept as published ("
                          + "; ".join(f"{where(f)}: {f['reason']}" for f in left[:4]) + ")")
