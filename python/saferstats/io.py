@@ -893,10 +893,24 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     Ethnicity's "All" leaves out "Unknown" (below) and the Age "All" row leaves out Age "Unknown"
     ("All detentions": 50,434 and 3 make 50,437). A total label under another demographic (a slip,
     listed in ``breakdown_mislabelled``) is not a total row, and nor is a total label whose count
-    is below one of its groups' (a total is at least each of its parts): 2023-24, the 16 Age,
-    Ethnicity and Gender total labels of "People subject to repeat detentions", whose labels are
-    out of order (subcategory "1": Age "All" 0 beside "18 to 34" 16,652, line 5788; its "All" row,
-    47,830 = the age bands' 47,827 + "Unknown" 3, is one).
+    is below one of its groups' (a total is at least each of its parts): 2023-24, the 21 Age,
+    Ethnicity and Gender total rows of "People subject to repeat detentions", which hold 0
+    (subcategory "1": Age "All" 0 beside "18 to 34" 16,652, line 5788; its "All" row, 47,830 = the
+    age bands' 47,827 + "Unknown" 3, is one).
+
+    **Jumbled labels put back in order.** A block of rows of one measure, subcategory and
+    organisation whose labels are jumbled (a label repeated within a demographic, or one that is no
+    label of its demographic) is put back in order by position where the file's own labels allow
+    it: the measure's other blocks agree on one order of labels and the block has their
+    demographics, row by row. Each demographic's groups are then added up against the block's
+    "All" row (Age's bands with "Unknown", Gender's with "Missing", Ethnicity's broad groups with
+    "Unknown"). 2023-24, "People subject to repeat detentions" subcategories "2", "3" and "5"
+    (lines 5823-5863, 5864-5904, 5946-5986: "#N/A" under Age, gender labels under Age and
+    Ethnicity, "Female" 8,376 on the "All" row) take the order of "1", "4", "6" and "7 and over",
+    and each adds up (8,376, 1,482 and 105). A warning says so and ``.attrs["breakdowns_restored"]``
+    lists each block (``source_lines``, labels ``published`` and put back, ``labels``, ``total``,
+    ``sums``, ``adds_up``); a block that cannot be put back unambiguously is kept as published,
+    listed with ``restored`` False and the ``reason``, and named in the warning.
 
     **Which source a count comes from.** ``datasource`` is the sheet's ``Datasource`` as published:
     ``"MHSDS"`` (mental health services), ``"ECDS"`` (A&E, the Emergency Care Data Set) or
@@ -1045,7 +1059,8 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     demographic not broken down as "All", ``#N/A``; 2023-24: 189 rows, e.g. NHS Derby and
     Derbyshire ICB's 70 detentions in the most deprived IMD decile labelled "Female", line 1139)
     are named in a warning and listed in ``.attrs["breakdown_mislabelled"]``: a filter on the
-    breakdown misses them. All these rows are kept as published.
+    breakdown misses them. These two lists are of the labels as published; the rows are kept as
+    published, but for the jumbled blocks put back in order (above).
 
     >>> import saferstats
     >>> t = saferstats.read_mha_annual(saferstats.datasets.mha_annual_excerpt_path())
@@ -1194,6 +1209,7 @@ def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
     out.attrs["repeated_labels"] = _repeated_labels(out, lines, name)
     out.attrs["breakdown_mislabelled"] = _breakdown_mislabelled(out, lines, name)
     out.attrs["totals_not_adding_up"] = _mha_totals_not_adding_up(out, lines)
+    out.attrs["breakdowns_restored"] = _mha_restore_order(out, lines, name)
     total_row = _mha_total_row(out)
     out.attrs["breakdowns_short"] = _mha_breakdowns_short(out, lines, name, total_row)
     out.attrs["breakdowns_over"] = _mha_breakdowns_over(out, lines, name, total_row)
@@ -1217,9 +1233,10 @@ def _mha_total_row(out: pd.DataFrame) -> np.ndarray:
     another group's of the same demographic, measure, subcategory and organisation (the cases not
     placed in a group, :data:`_MHA_NOT_PLACED`, left aside: they are outside Ethnicity's "All"):
     a total is at least each of its parts, also after rounding to 5. 2023-24, "People subject to
-    repeat detentions" (labels out of order): Age "All" 0 beside "18 to 34" 16,652 (subcategory
-    "1", line 5788), Ethnicity "All" 0 and Gender "All genders" 0 are no totals. A suppressed
-    count is not checked."""
+    repeat detentions": Age "All" 0 beside "18 to 34" 16,652 (subcategory "1", line 5788),
+    Ethnicity "All" 0 and Gender "All genders" 0 are no totals (21 rows over its 7 subcategories,
+    once :func:`_mha_restore_order` has put its jumbled blocks back in order). A suppressed count
+    is not checked."""
     if not len(out):
         return np.zeros(0, dtype=bool)
     demo, brk = out["demographic"].astype(str), out["breakdown"].astype(str)
@@ -1606,9 +1623,7 @@ def _breakdown_mislabelled(out: pd.DataFrame, lines: np.ndarray, name: str) -> l
     if not len(out) or "breakdown" not in out.columns:
         return []
     demo, brk = out["demographic"].astype(str), out["breakdown"].astype(str)
-    bad = ((demo.str.lower() != "gender") & brk.isin(_MHA_GENDER)) | ((demo == "All") & (brk != "All")) \
-        | brk.str.strip().str.upper().isin({"#N/A", "#REF!", "#VALUE!", "#NAME?"})
-    rows = np.flatnonzero(bad.to_numpy())
+    rows = np.flatnonzero(_mha_slip(demo, brk).to_numpy())
     if not rows.size:
         return []
     count = out["count"].to_numpy(dtype=float)
@@ -1637,6 +1652,139 @@ def _breakdown_mislabelled(out: pd.DataFrame, lines: np.ndarray, name: str) -> l
               f"demographic, an 'All' demographic not broken down as 'All', or '#N/A'; {shown}{absent}): a slip in "
               "the source. A filter on the breakdown misses them (and one on a gender label picks them up); they are "
               "kept as published and listed in .attrs['breakdown_mislabelled']")
+    return found
+
+
+def _mha_slip(demo: pd.Series, brk: pd.Series) -> pd.Series:
+    """True where a row's breakdown is no label of its demographic: a gender label
+    (:data:`_MHA_GENDER`) under Age, Ethnicity, IMD or All, an "All" demographic broken down by
+    anything but "All", or an Excel error such as ``#N/A``."""
+    demo, brk = demo.astype(str), brk.astype(str)
+    bad: pd.Series = ((demo.str.lower() != "gender") & brk.isin(_MHA_GENDER)) | ((demo == "All") & (brk != "All")) \
+        | brk.str.strip().str.upper().isin({"#N/A", "#REF!", "#VALUE!", "#NAME?"})
+    return bad
+#: NHS England's broad ethnic groups of the MHA main sheet (2023-24), which with "Unknown" hold every
+#: case its Ethnicity rows place ("Other Ethnic Groups" holds "Chinese", "Any Other Ethnic Group",
+#: "Not Known" and "Not Stated"; the other labels are parts of these).
+_MHA_ETHNIC_GROUPS = ("Asian or Asian British", "Black or Black British", "Mixed", "White", "Other Ethnic Groups",
+                      "Unknown")
+
+
+def _mha_group_sums(demo: np.ndarray, brk: list[str], count: np.ndarray) -> dict[str, float]:
+    """Each demographic's cases as its groups add them up, for a block of one measure and
+    subcategory: every label but the total one (Age's bands with "Unknown", Gender's with
+    "Missing", IMD's deciles with "Not stated/Not known/Invalid"), Ethnicity's broad groups
+    (:data:`_MHA_ETHNIC_GROUPS`) where the block has them all; a suppressed count leaves its
+    demographic out."""
+    sums: dict[str, float] = {}
+    for d in dict.fromkeys(demo):
+        if d == "All":
+            continue
+        at = [i for i in range(len(demo)) if demo[i] == d]
+        labels = {brk[i]: i for i in at}
+        if d == "Ethnicity":
+            if not all(g in labels for g in _MHA_ETHNIC_GROUPS):
+                continue
+            at = [labels[g] for g in _MHA_ETHNIC_GROUPS]
+        else:
+            at = [i for i in at if brk[i] != _MHA_TOTAL_LABEL.get(d, "All")]
+        values = count[at]
+        if len(at) and not np.isnan(values).any():
+            sums[d] = float(values.sum())
+    return sums
+
+
+def _mha_restore_order(out: pd.DataFrame, lines: np.ndarray, name: str) -> list[dict[str, Any]]:
+    """Put back in order the breakdown labels of a block of rows (one measure, subcategory and
+    organisation) whose labels are jumbled, where the file's own labels allow it: the measure's
+    other blocks of that organisation agree on one order of labels (each demographic's, row by
+    row), and the jumbled block has the same demographics, row by row. A block is jumbled when it
+    repeats a label within a demographic or carries a label that is no label of its demographic
+    (:func:`_mha_slip`: a gender label under Age or Ethnicity, ``#N/A``). Its rows take the order's
+    labels by position (``out["breakdown"]`` is rewritten in place) and each demographic's groups
+    are added up against the block's "All" row (:func:`_mha_group_sums`).
+
+    NHS England 2023-24, "People subject to repeat detentions" (England only; 41 rows in each of
+    its 7 subcategories, "1" to "7 and over"): subcategories "2", "3" and "5" (lines 5823-5863,
+    5864-5904, 5946-5986) carry "#N/A", gender labels under Age and Ethnicity and "Female" on the
+    "All" row; subcategories "1", "4", "6" and "7 and over" agree on one order. Put back, each
+    demographic adds up to its "All" row (subcategory "2": Age 44 + 132 + 3,445 + 2,227 + 1,590 +
+    938 + "Unknown" 0 = 8,376; Gender 4,341 + 3,981 + 11 + 7 + 8 + "Missing" 28 = 8,376;
+    Ethnicity's broad groups 645 + 992 + 375 + 4,343 + 1,721 + "Unknown" 300 = 8,376 = the "All"
+    row, published as "Female" 8,376).
+
+    Returned (``.attrs["breakdowns_restored"]``), one record a block: ``source_lines``,
+    ``measure``, ``subcategory``, ``organisation_level``, ``org_id``, ``restored`` (True, or
+    False where the block cannot be put back unambiguously: no order the other blocks agree on, or
+    other demographics row by row), ``reason``, ``published`` and ``labels`` (the breakdowns as
+    published and as put back, ``None`` if not), ``counts``, ``total`` and ``total_line`` (the
+    "All" row), ``sums`` (each demographic's groups added up) and ``adds_up``. Warned about."""
+    need = {"measure", "subcategory", "demographic", "breakdown", "organisation_level", "org_id", "count"}
+    if not len(out) or not need <= set(out.columns):
+        return []
+    keys = [c for c in ("year", "measure", "organisation_level", "org_id") if c in out.columns]
+    frame = out[keys + ["subcategory", "demographic", "breakdown"]].astype(str)
+    count = out["count"].to_numpy(dtype=float)
+    found: list[dict[str, Any]] = []
+    for _, rows in frame.groupby(keys, sort=False).indices.items():
+        sub = frame["subcategory"].to_numpy()[rows]
+        blocks = [rows[sub == s] for s in dict.fromkeys(sub)]
+        if len(blocks) < 3:
+            continue
+        demos = [tuple(frame["demographic"].to_numpy()[b]) for b in blocks]
+        labels = [tuple(frame["breakdown"].to_numpy()[b]) for b in blocks]
+
+        slip = _mha_slip(frame["demographic"], frame["breakdown"]).to_numpy()
+        # a block is jumbled where a label is repeated within a demographic or is no label of its demographic
+        odd = [len(set(zip(demos[k], labels[k]))) < len(blocks[k]) or bool(slip[blocks[k]].any())
+               for k in range(len(blocks))]
+        if not any(odd):
+            continue
+        intact = [(demos[k], labels[k]) for k in range(len(blocks)) if not odd[k]]
+        orders = set(intact)
+        for k in np.flatnonzero(odd):
+            b = blocks[k]
+            if len(intact) >= 2 and len(orders) == 1 and demos[k] == next(iter(orders))[0]:
+                new, reason = list(next(iter(orders))[1]), ""
+            else:
+                new, reason = None, ("the measure's other blocks do not agree on one order of labels"
+                                     if len(orders) != 1 or len(intact) < 2 else
+                                     "its demographics, row by row, are not the other blocks'")
+            brk = new if new is not None else list(labels[k])
+            demo = np.asarray(demos[k], dtype=object)
+            every = [int(i) for i, (d, x) in enumerate(zip(demo, brk)) if d == "All" and x == "All"]
+            total = float(count[b[every[0]]]) if len(every) == 1 else float("nan")
+            sums = _mha_group_sums(demo, brk, count[b]) if new is not None else {}
+            found.append({"source_lines": [int(lines[i]) for i in b], "measure": str(frame["measure"].iat[b[0]]),
+                          "subcategory": str(frame["subcategory"].iat[b[0]]),
+                          "organisation_level": str(frame["organisation_level"].iat[b[0]]),
+                          "org_id": str(frame["org_id"].iat[b[0]]), "restored": new is not None, "reason": reason,
+                          "published": list(labels[k]), "labels": new, "counts": [float(v) for v in count[b]],
+                          "total": total, "total_line": int(lines[b[every[0]]]) if len(every) == 1 else None,
+                          "sums": sums, "adds_up": bool(sums) and not np.isnan(total)
+                          and all(v == total for v in sums.values())})
+            if new is not None:
+                out.loc[out.index[b], "breakdown"] = new
+    if found:
+        done = [f for f in found if f["restored"]]
+        left = [f for f in found if not f["restored"]]
+
+        def where(f: dict[str, Any]) -> str:
+            return (f"lines {f['source_lines'][0]}-{f['source_lines'][-1]}, {f['measure']}, subcategory "
+                    f"{f['subcategory']!r} ({len(f['source_lines'])} rows)")
+        parts = []
+        if done:
+            added = "; ".join(f"subcategory {f['subcategory']!r}: " + ", ".join(
+                f"{d} {v:,.0f}" for d, v in f["sums"].items()) + f" against the 'All' row's {f['total']:,.0f}"
+                + ("" if f["adds_up"] else " (NOT adding up)") for f in done[:4])
+            parts.append(f"{len(done)} put back in order by position, as the measure's other blocks give their labels "
+                         f"({'; '.join(where(f) for f in done[:4])}); each demographic's groups added up: {added}")
+        if left:
+            parts.append(f"{len(left)} not put back, ambiguous, kept as published ("
+                         + "; ".join(f"{where(f)}: {f['reason']}" for f in left[:4]) + ")")
+        warn_user(f"read_mha_annual: {name}: {len(found)} block(s) of rows with jumbled breakdown labels (rows that "
+                  f"repeat a label or carry a breakdown that is no label of their demographic): {'; '.join(parts)}. "
+                  "Listed in .attrs['breakdowns_restored'] (labels as published and as put back)")
     return found
 
 

@@ -315,7 +315,11 @@ def test_mha_workbook_as_published_equals_its_main_sheet_csv():
     c = ss.read_mha_annual(MHA / "DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv")
     pd.testing.assert_frame_equal(x, c, check_categorical=False)
     assert len(x) == 6947 and x.attrs["suppressed"] == c.attrs["suppressed"] > 0
-    assert (x["breakdown"] == "#N/A").sum() == (c["breakdown"] == "#N/A").sum() > 0
+    # session 31 (w52e): the 7 "#N/A" cells are in a jumbled block put back in order by position, so the
+    # text as published is in .attrs["breakdowns_restored"], read alike from both
+    def na(t):
+        return sum(f["published"].count("#N/A") for f in t.attrs["breakdowns_restored"])
+    assert na(x) == na(c) == 7 and x.attrs["breakdowns_restored"] == c.attrs["breakdowns_restored"]
     assert ss.read_mha_annual(book, sheet="mha_annual_suppressed_2023_24").equals(x)
     with pytest.raises(InvalidInputError, match="no sheet 'Pivot'") as e:
         ss.read_mha_annual(book, sheet="Pivot")
