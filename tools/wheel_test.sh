@@ -9,6 +9,8 @@ WHEEL=$1; shift
 [ -f "$WHEEL" ] || { echo "wheel-test: no wheel at $WHEEL (run make wheel)"; exit 2; }
 [ "$#" -ge 2 ] || { echo "wheel-test: need at least two CPython interpreters (found: $*); set WHEEL_PYTHONS"; exit 2; }
 ROOT=$(pwd)
+# pytest-xdist workers: one per core, at most 4 (WHEEL_TEST_WORKERS overrides)
+WORKERS=${WHEEL_TEST_WORKERS:-$(python3 -c 'import os; print(max(1, min(4, len(os.sched_getaffinity(0)))))')}
 SAFE_PATH=/usr/local/bin:/usr/bin:/bin   # no ~/.cargo/bin: the wheel must not need Rust
 # the test dependencies: every extra except the peer benchmarks, geo and docs
 EXTRAS=$(python3 -c 'import tomllib; x = tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]; print(",".join(k for k in x if k not in ("bench", "docs")))')
@@ -19,11 +21,11 @@ test_one() {
   run() { env -i PATH="$V/bin:$SAFE_PATH" HOME="$HOME" LANG=C.UTF-8 CI="${CI:-}" \
       PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-}" RAYON_NUM_THREADS="${RAYON_NUM_THREADS:-}" "$@"; }
   rm -rf "$V"
-  "$PY" -m venv "$V"
+  "$PY" -m venv "$V" || return 1
   if run sh -c 'command -v cargo || command -v rustc' >/dev/null; then
     echo "wheel-test: Rust is still on PATH"; return 1
   fi
-  run "$V/bin/python" -m pip install --quiet --upgrade pip
+  run "$V/bin/python" -m pip install --quiet --upgrade pip || return 1
   # timings: the wheel with its runtime dependencies (from the pip cache when warm), then the
   # wheel alone (dependencies present)
   local t0 t1 t2 imp where
@@ -32,7 +34,7 @@ test_one() {
   t1=$(date +%s%N)
   run "$V/bin/python" -m pip install --quiet --force-reinstall --no-deps "$WHEEL"
   t2=$(date +%s%N)
-  run "$V/bin/python" -m pip install --quiet "$WHEEL[$EXTRAS]"
+  run "$V/bin/python" -m pip install --quiet "$WHEEL[$EXTRAS]" || return 1
   # import time: best of three fresh interpreters
   imp=$(for _ in 1 2 3; do run "$V/bin/python" -c 'import time; t = time.perf_counter(); import saferstats; print(f"{time.perf_counter() - t:.2f}")'; done | sort -n | head -1)
   where=$(cd /tmp && run "$V/bin/python" -c 'import saferstats, saferstats._saferstats as m; print(saferstats.__version__, m.__file__)')
@@ -41,7 +43,12 @@ test_one() {
     "the wheel alone $(( (t2 - t1) / 1000000 )) ms, import ${imp} s ($where)"
   # --pyargs: the doctests of the installed modules, not of python/saferstats (which may hold an
   # editable build's extension module)
-  run "$V/bin/python" -m pytest -q -p no:cacheprovider --pyargs saferstats tests/python README.md
+  # Two passes: every test except those marked serial on all cores (pytest-xdist; one test file per
+  # worker, so module fixtures are built once), then the serial ones (children with wall-clock or
+  # memory caps) alone. (`|| return 1`: this function runs as an `if` condition, where `set -e` is off.)
+  run "$V/bin/python" -m pytest -q -p no:cacheprovider -n "$WORKERS" --dist loadfile -m "not serial" \
+    --pyargs saferstats tests/python README.md || return 1
+  run "$V/bin/python" -m pytest -q -p no:cacheprovider -m serial --pyargs saferstats tests/python README.md || return 1
 }
 
 mkdir -p "$ROOT/target/wheel-venvs"
@@ -54,6 +61,6 @@ for PY in "$@"; do
   log="$ROOT/target/wheel-venvs/py$ver.log"
   if test_one "$PY" "$V" "$ver" > "$log" 2>&1; then r=passed; else r=FAILED; status=1; fi
   echo "---- $log ($r)"
-  if [ "$r" = passed ]; then grep -E "^wheel-test:|passed|skipped" "$log" | tail -3; else tail -60 "$log"; fi
+  if [ "$r" = passed ]; then grep -E "^wheel-test:|passed|skipped" "$log" | tail -4; else tail -60 "$log"; fi
 done
 exit $status

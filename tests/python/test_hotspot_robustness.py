@@ -180,6 +180,7 @@ print("done")
 """
 
 
+@pytest.mark.serial  # wall-clock/memory-capped child: run apart from the parallel pass
 def test_degenerate_inputs_finish_for_every_hotspot_algorithm():
     out = ok(run_bounded(DEGENERATE, timeout=240, mem_gb=6))
     lines = out.splitlines()
@@ -190,6 +191,7 @@ def test_degenerate_inputs_finish_for_every_hotspot_algorithm():
 # 16.4 sizes refused before allocating (no SIGABRT, no overflow panic), memory bounded
 
 
+@pytest.mark.serial  # wall-clock/memory-capped child: run apart from the parallel pass
 def test_oversized_weights_refused_with_their_size():
     r = run_bounded(r"""
 import saferstats as ss
@@ -207,6 +209,7 @@ for f in (lambda: ss.Weights.lattice(100000, 100000), lambda: ss.Weights.lattice
     assert "n = 1,000,000,000,000 units" in lines[2]
 
 
+@pytest.mark.serial  # wall-clock/memory-capped child: run apart from the parallel pass
 def test_dbscan_memory_stays_linear_for_a_continental_eps():
     # 20,000 points, eps 6,000 km: every pair is within eps; the old block edge lists took ~1 GB
     r = run_bounded(r"""
@@ -222,6 +225,7 @@ print(int(l.max()), int((l == 0).sum()), round(grown))
     assert top == 0 and size == 20000 and grown_mb < 200
 
 
+@pytest.mark.serial  # wall-clock/memory-capped child: run apart from the parallel pass
 def test_knox_streams_pairs_and_refuses_huge_tables():
     r = run_bounded(r"""
 import numpy as np, saferstats as ss
@@ -264,6 +268,7 @@ LONG_CALLS = {
 }
 
 
+@pytest.mark.serial  # wall-clock/memory-capped child: run apart from the parallel pass
 @pytest.mark.parametrize("call", sorted(LONG_CALLS))
 def test_sigint_stops_a_long_call_within_two_seconds(call):
     code = f"""

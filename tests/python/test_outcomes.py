@@ -273,6 +273,7 @@ def _run_bounded(code: str, seconds: float = 60, memory_mb: int = 2048):
                           timeout=seconds)
 
 
+@pytest.mark.serial  # wall-clock/memory-capped child: run apart from the parallel pass
 def test_fisher_work_is_bounded_for_huge_tables():
     """Issue 16.3: n = 1e8 took 10 s (GIL held) and 4.6e16 never returned."""
     p = _run_bounded("""

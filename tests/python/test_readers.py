@@ -201,6 +201,7 @@ def _run_capped(code: str, *, mem_gib: float = 3.0, timeout: float = 240) -> sub
                           preexec_fn=preexec, env=env, cwd=HERE)
 
 
+@pytest.mark.serial  # wall-clock/memory-capped child: run apart from the parallel pass
 def test_gzip_bomb_is_refused_in_bounded_memory(tmp_path):
     """Issue 16.4: 10 MB of gzip used to become 8.3 GB in memory. A bomb that starts with a valid
     police.uk header (so that only the Rust reader can catch it) is refused, naming its sizes,
@@ -230,6 +231,7 @@ def test_gzip_bomb_is_refused_in_bounded_memory(tmp_path):
         saferstats.read_stop_search(nolines)
 
 
+@pytest.mark.serial  # wall-clock/memory-capped child: run apart from the parallel pass
 def test_reader_fuzz_hypothesis_bounded():
     """The hypothesis harness (tests/python/readers_fuzz.py): generated hostile police.uk files;
     rows + lines left out = records written, every failure a SaferstatsError. Fixed seed under CI
