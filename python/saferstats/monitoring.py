@@ -26,7 +26,7 @@ from ._frames import (
 )
 from . import _periods
 from ._periods import month_texts
-from .exceptions import InvalidInputError, LengthMismatchError, MissingValueError, SaferstatsError, warn_user
+from .exceptions import InvalidInputError, LengthMismatchError, MissingValueError, SaferstatsError, number_of, warn_user
 
 __all__ = [
     "spc",
@@ -481,6 +481,35 @@ def _cause_runs(codes: np.ndarray, shown: list[str]) -> list[str]:
     return runs
 
 
+def _season_profiles(y: np.ndarray) -> tuple[int, float | None, np.ndarray]:
+    """The season check of one gap-free monthly run ``y`` (:func:`_warn_season`): its whole years,
+    the mean correlation of consecutive years' month profiles after a straight-line trend (None
+    when no pair of profiles varies) and the mean profile."""
+    years = len(y) // 12
+    # less a straight-line trend first: a series rising steadily rises alike within every year
+    y12 = np.asarray(y[:12 * years], dtype=float)
+    t12 = np.arange(12 * years, dtype=float)
+    resid = y12 - np.polyval(np.polyfit(t12, y12, 1), t12)
+    prof = [resid[12 * k:12 * (k + 1)] - resid[12 * k:12 * (k + 1)].mean() for k in range(years)]
+    rs = [float(np.corrcoef(prof[k], prof[k + 1])[0, 1]) for k in range(years - 1)
+          if prof[k].std() > 0 and prof[k + 1].std() > 0]
+    return years, (float(np.mean(rs)) if rs else None), np.mean(prof, axis=0)
+
+
+def _longest_run(steps: np.ndarray) -> tuple[int, int]:
+    """The first and last position (inclusive) of the longest run of points one month apart, given
+    the steps between consecutive points; of equal runs, the latest."""
+    breaks = np.flatnonzero(steps != 1)
+    firsts = np.r_[0, breaks + 1]
+    lasts = np.r_[breaks, len(steps)]
+    lengths = lasts - firsts
+    k = int(len(lengths) - 1 - np.argmax(lengths[::-1]))
+    return int(firsts[k]), int(lasts[k])
+
+
+SEASON_COLUMNS = ["series", "months", "profile_correlation", "highest", "lowest", "checked"]
+
+
 def _warn_season(vs: np.ndarray, months: np.ndarray | None, cs: np.ndarray, causes: np.ndarray, labels: list[Any],
                  shown_sorted: Any, flags: np.ndarray) -> pd.DataFrame:
     """Warn where a monthly series has special causes that a seasonal pattern can make.
@@ -489,17 +518,22 @@ def _warn_season(vs: np.ndarray, months: np.ndarray | None, cs: np.ndarray, caus
     ASB counts rise and fall with the seasons (ASB peaks in summer), and a chart of them signals
     the season: a trend through spring, a shift over summer, low points in winter. With fewer than
     :data:`SEASON_MONTHS` months a season cannot be told from a change, so any special cause
-    warns; with more (and no gap), the series' 12-month blocks are compared: the values less a
+    warns; with more, the series' 12-month blocks are compared: the values less a
     straight-line trend fitted to the whole years, each block less its mean (its month profile),
     correlated block with the next, and a mean correlation of
-    :data:`SEASON_R` or more is a pattern that repeats every year. A series with a rebase is left
-    to its cause.
+    :data:`SEASON_R` or more is a pattern that repeats every year. A series with a gap is checked
+    on its longest run of months without one (of equal runs, the latest) when that run has
+    :data:`SEASON_MONTHS` months or more (blocks across a gap would mix months); where none has,
+    the season could not be checked, and any special cause warns saying so. A series with a rebase
+    is left to its cause.
 
     Returns the series warned about (``.attrs["season"]``): ``series, months, profile_correlation``
-    (NaN under 24 months), ``highest, lowest`` (the months of the mean profile, None under 24)."""
-    rec: list[tuple[Any, int, float, str | None, str | None]] = []
+    (NaN where the season could not be checked: under 24 months, or no 24 months without a gap),
+    ``highest, lowest`` (the months of the mean profile, None where not checked) and ``checked``
+    (the months whose profiles were compared, ``"2016-04 to 2019-03"``; None where not checked)."""
+    rec: list[tuple[Any, int, float, str | None, str | None, str | None]] = []
     if months is None or shown_sorted is None:
-        return pd.DataFrame(rec, columns=["series", "months", "profile_correlation", "highest", "lowest"])
+        return pd.DataFrame(rec, columns=SEASON_COLUMNS)
     texts = _period_ticks(pd.Series(np.asarray(shown_sorted)))
     starts = _series_starts(cs)
     ends = np.r_[starts[1:], len(cs)]
@@ -511,40 +545,40 @@ def _warn_season(vs: np.ndarray, months: np.ndarray | None, cs: np.ndarray, caus
             continue
         who = "" if labels[cs[a]] is None else f"{labels[cs[a]]!r}: "
         runs = _cause_runs(c, texts[a:b])
+        causes_said = f"its special causes: {'; '.join(runs[:4])}" + (" ..." if len(runs) > 4 else "")
         span = int(m[-1] - m[0] + 1)
         if span < SEASON_MONTHS:
             said.append(f"{who}{span} months ({texts[a]} to {texts[b - 1]}), fewer than {SEASON_MONTHS}, so the "
-                        f"chart cannot tell a season from a change; its special causes: {'; '.join(runs[:4])}"
-                        + (" ..." if len(runs) > 4 else ""))
-            rec.append((labels[cs[a]], span, float("nan"), None, None))
+                        f"chart cannot tell a season from a change; {causes_said}")
+            rec.append((labels[cs[a]], span, float("nan"), None, None, None))
             continue
-        if (steps != 1).any():
-            continue  # a gap: warned as such; blocks of 12 would mix months
-        years = (b - a) // 12
-        # less a straight-line trend first: a series rising steadily rises alike within every year
-        y12 = vs[a:a + 12 * years]
-        t12 = np.arange(12 * years, dtype=float)
-        resid = y12 - np.polyval(np.polyfit(t12, y12, 1), t12)
-        prof = [resid[12 * y:12 * (y + 1)] - resid[12 * y:12 * (y + 1)].mean() for y in range(years)]
-        rs = [float(np.corrcoef(prof[y], prof[y + 1])[0, 1]) for y in range(years - 1)
-              if prof[y].std() > 0 and prof[y + 1].std() > 0]
-        if not rs or float(np.mean(rs)) < SEASON_R:
+        r0, r1 = _longest_run(steps)  # the whole series when it has no gap
+        run = "" if r1 - r0 + 1 == b - a else \
+            f", in the longest run of months without a gap, {texts[a + r0]} to {texts[a + r1]}"
+        if r1 - r0 + 1 < SEASON_MONTHS:
+            said.append(f"{who}{span} months ({texts[a]} to {texts[b - 1]}) with a gap and no "
+                        f"{SEASON_MONTHS} months without one (the longest run: "
+                        f"{number_of(r1 - r0 + 1, 'month')}, {texts[a + r0]} to {texts[a + r1]}), so the season "
+                        f"could not be checked and the chart cannot tell a season from a change; {causes_said}")
+            rec.append((labels[cs[a]], span, float("nan"), None, None, None))
             continue
-        mean_prof = np.mean(prof, axis=0)
-        names = [pd.Timestamp(year=2000, month=int(mm % 12) + 1, day=1).strftime("%b") for mm in m[:12]]
+        years, r, mean_prof = _season_profiles(vs[a + r0:a + r1 + 1])
+        if r is None or r < SEASON_R:
+            continue
+        names = [pd.Timestamp(year=2000, month=int(mm % 12) + 1, day=1).strftime("%b") for mm in m[r0:r0 + 12]]
         hi = names[int(np.argmax(mean_prof))]
         lo = names[int(np.argmin(mean_prof))]
-        said.append(f"{who}its months rise and fall alike from year to year ({years} years from {texts[a]}: mean "
-                    f"correlation of the years' month profiles {np.mean(rs):.2f}; highest in {hi}, lowest in {lo}); "
-                    f"its special causes: {'; '.join(runs[:4])}" + (" ..." if len(runs) > 4 else ""))
-        rec.append((labels[cs[a]], span, float(np.mean(rs)), hi, lo))
+        said.append(f"{who}its months rise and fall alike from year to year ({years} years from "
+                    f"{texts[a + r0]}{run}: mean correlation of the years' month profiles {r:.2f}; highest in {hi}, "
+                    f"lowest in {lo}); {causes_said}")
+        rec.append((labels[cs[a]], span, r, hi, lo, f"{texts[a + r0]} to {texts[a + r0 + 12 * years - 1]}"))
     if said:
         warn_user("spc: a monthly series with special causes that a seasonal pattern can make ("
                   + "; ".join(said[:3]) + (" ..." if len(said) > 3 else "") + "). An SPC chart takes the points as "
                   "varying around one level, and monthly crime and ASB counts rise and fall with the seasons (ASB "
                   "peaks in summer), so these signals may be the season, not a change. Compare each month with the "
                   "same month a year earlier, or chart 12-month totals, before reading them as changes (.attrs['season'])")
-    return pd.DataFrame(rec, columns=["series", "months", "profile_correlation", "highest", "lowest"])
+    return pd.DataFrame(rec, columns=SEASON_COLUMNS)
 
 
 def _rebase_words(rec: pd.DataFrame) -> str:
