@@ -556,7 +556,8 @@ def _warn_season(vs: np.ndarray, months: np.ndarray | None, cs: np.ndarray, caus
         run = "" if r1 - r0 + 1 == b - a else \
             f", in the longest run of months without a gap, {texts[a + r0]} to {texts[a + r1]}"
         if r1 - r0 + 1 < SEASON_MONTHS:
-            said.append(f"{who}{span} months ({texts[a]} to {texts[b - 1]}) with a gap and no "
+            said.append(f"{who}{span} months ({texts[a]} to {texts[b - 1]}) with "
+                        f"{'a gap' if (steps != 1).sum() == 1 else f'{int((steps != 1).sum())} gaps'} and no "
                         f"{SEASON_MONTHS} months without one (the longest run: "
                         f"{number_of(r1 - r0 + 1, 'month')}, {texts[a + r0]} to {texts[a + r1]}), so the season "
                         f"could not be checked and the chart cannot tell a season from a change; {causes_said}")
@@ -931,7 +932,8 @@ def _few_points_note(cs: np.ndarray, segment: np.ndarray, labels: list[Any], tre
         shown.append(f"{k} points" + (f" ({', '.join(who)})" if who else ""))
     rules = (f"a trend or a shift ({need})" if trend_points == shift_points
              else f"a {'trend' if trend_points < shift_points else 'shift'} ({need})")
-    return (f"{len(short)} segment(s) have fewer points than {rules} needs: {'; '.join(shown)}"
+    return (f"{number_of(len(short), 'segment')} {'has' if len(short) == 1 else 'have'} fewer points than {rules} "
+            f"needs: {'; '.join(shown)}"
             f"{' ...' if len(short) > 5 else ''}. There only a point outside the limits or two of three near a "
             "limit can be flagged, so 'common cause' there does not show that nothing changed")
 
@@ -1344,10 +1346,12 @@ def overdispersion_of(o: np.ndarray, d: np.ndarray, *, kind: str, target: float 
         # walk 16: the Isles of Scilly's 0 fly-tipping incidents in 2021/22 give φ 2,182 here and 2,217 in
         # FunnelPlotR (−∞ sorts lowest, so the 10% quantile moves), and four councils' labels differ
         shown = ", ".join(str(plain(names[i])) if names is not None else f"position {int(i)}" for i in zero[:6])
-        warn_user(f"funnel_overdispersion: {zero.size} point(s) with a count of 0 ({shown}{' ...' if zero.size > 6 else ''}) "
-                  "are taken as 0.5 on the log scale, where FunnelPlotR takes log(0) = −∞ (the lowest z-score): the "
-                  "10% winsorising quantile, and so φ, τ² and the widened limits, differ from FunnelPlotR's. Leave "
-                  "them out, or report them beside the funnel, to match it")
+        one = zero.size == 1
+        warn_user(f"funnel_overdispersion: {number_of(zero.size, 'point')} with a count of 0 ({shown}"
+                  f"{' ...' if zero.size > 6 else ''}) {'is' if one else 'are'} taken as 0.5 on the log scale, where "
+                  "FunnelPlotR takes log(0) = −∞ (the lowest z-score): the 10% winsorising quantile, and so φ, τ² and "
+                  f"the widened limits, differ from FunnelPlotR's. Leave {'it' if one else 'them'} out, or report "
+                  f"{'it' if one else 'them'} beside the funnel, to match it")
     return pd.Series({
         "phi": phi, "tau2": tau2, "n": n, "overdispersed": bool(phi > 1.0), "kind": kind,
         "target": target, "multiplier": mult, "model": model, "trim": float(trim),
@@ -1482,7 +1486,7 @@ def _warn_isr_missing(data: pd.DataFrame, keys: list[str], columns: Any) -> None
             area = ", ".join(f"{k}={plain(data[k].iloc[i])!r}" for k in keys)
             rows.append(f"row {plain(data.index[i])!r}" + (f" ({area})" if area else ""))
         more = f" and {miss.size - 3} more" if miss.size > 3 else ""
-        parts.append(f"`{name}` ({what}) is missing in {miss.size} row(s): {', '.join(rows)}{more}; counted as 0 "
+        parts.append(f"`{name}` ({what}) is missing in {number_of(miss.size, 'row')}: {', '.join(rows)}{more}; counted as 0 "
                      f"(as PHEindicatormethods), so {effect}")
     if parts:
         warn_user("isr: " + "; ".join(parts) + ". Fill the value, or leave the stratum out of the area on both "
@@ -1676,10 +1680,12 @@ def _warn_underived(fn: str, o: np.ndarray, r: np.ndarray, d: np.ndarray, index:
     zero = np.flatnonzero(gone & (o == 0) & ~np.isnan(r))
     labels = [plain(index[i]) if index is not None else int(i) for i in bad[:10]]
     where = ", ".join(repr(v) for v in labels) + (f" and {bad.size - 10} more" if bad.size > 10 else "")
-    why = (f"; {zero.size} have no events, whose population cannot be derived from a rate: give `denominators`"
-           if zero.size else "")
-    warn_user(f"{fn}: {bad.size} row(s) ({'rows' if index is not None else 'positions'} {where}) have no count, rate "
-              f"or derivable denominator and are left out of the baseline{' and labelled Not applicable' if fn == 'rate_funnel_significance' else ''}{why}")
+    why = (f"; {zero.size} {'has' if zero.size == 1 else 'have'} no events, whose population cannot be derived "
+           "from a rate: give `denominators`" if zero.size else "")
+    one = bad.size == 1
+    at = ("row" if one else "rows") if index is not None else ("position" if one else "positions")
+    warn_user(f"{fn}: {number_of(bad.size, 'row')} ({at} {where}) {'has' if one else 'have'} no count, rate "
+              f"or derivable denominator and {'is' if one else 'are'} left out of the baseline{' and labelled Not applicable' if fn == 'rate_funnel_significance' else ''}{why}")
 
 
 def _rate_inputs(numerators: Any, rates: Any, denominators: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
@@ -1717,7 +1723,7 @@ def _rate_denominators(o: np.ndarray, r: np.ndarray, den: np.ndarray | None, rat
         i = int(contradictory[0])
         where, label = row_of(rates, i)
         raise InvalidInputError(f"`rates` {where}: no events (`numerators` 0) at a rate of {plain(r[i])}, which needs "
-                                f"events ({contradictory.size} row(s) so): are `rates` rates per `multiplier` "
+                                f"events ({number_of(contradictory.size, 'row')} so): are `rates` rates per `multiplier` "
                                 f"({mult:g})? The second argument is the rate, not the population; give the "
                                 "population as denominators=", "rates", label, position=i)
     if not (d > 0).any():
@@ -2170,9 +2176,9 @@ def _peer_groups(data: pd.DataFrame, area: str, peers: Any, areas: Any) -> dict[
             hint = ""
             if isinstance(peers, str) and areas is None:
                 alone = [b for b, m in groups.items() if not m]
-                hint = (f" (in column {peers!r} it has no group label or is alone in its group; {len(alone)} area(s) "
-                        f"are: {alone[:5]}{' ...' if len(alone) > 5 else ''}): pass areas=[...] to compare only "
-                        "areas with peers")
+                hint = (f" (in column {peers!r} it has no group label or is alone in its group; "
+                        f"{number_of(len(alone), 'area')} {'is' if len(alone) == 1 else 'are'}: {alone[:5]}"
+                        f"{' ...' if len(alone) > 5 else ''}): pass areas=[...] to compare only areas with peers")
             raise InvalidInputError(f"area {a!r} has no peers to compare with{hint}", "peers")
     return groups
 

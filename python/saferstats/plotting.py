@@ -14,7 +14,7 @@ import pandas as pd
 
 from ._confidence import normalise_confidence
 from ._frames import accepts_frames, aligned, check_same_order, plain, real_option
-from .exceptions import InvalidInputError, LengthMismatchError
+from .exceptions import InvalidInputError, LengthMismatchError, number_of
 from .trend import (
     DEFAULT_MULT, funnel_frame, funnel_kind, overdispersion_applies, parse_periods_step, warn_unlike, funnel_limits, funnel_significance,
     funnel_target, poisson_trend, warn_non_resident,
@@ -359,12 +359,12 @@ def plot_trend(
             i = int(rows[0])
             col = next(c for c in value_cols if pd.isna(data[c].iloc[i]))
             raise MissingValueError(
-                f"plot_trend: missing value (NaN) in column {col!r} at {_where(i)}; {len(rows)} row(s) in all — pass "
-                "missing='drop' to leave them out (the line breaks there and the trend uses the periods that have "
-                "figures)", col, plain(data.index[i]))
+                f"plot_trend: missing value (NaN) in column {col!r} at {_where(i)}; {number_of(len(rows), 'row')} "
+                f"in all — pass missing='drop' to leave {'it' if len(rows) == 1 else 'them'} out (the line breaks "
+                "there and the trend uses the periods that have figures)", col, plain(data.index[i]))
         shown = "; ".join(_where(int(i)) for i in rows[:5]) + ("; ..." if len(rows) > 5 else "")
-        warn_user(f"plot_trend: {len(rows)} row(s) with a missing count or population left out (the line breaks "
-                  f"there): {shown}")
+        warn_user(f"plot_trend: {number_of(len(rows), 'row')} with a missing count or population left out (the "
+                  f"line breaks there): {shown}")
     ax = axes_for(ax)
     # the periods the source footnotes (revised, recording changed): ringed on each line, noted in the legend
     footnotes = footnoted(data, data[period].to_numpy(), range(len(data)))
