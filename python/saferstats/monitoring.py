@@ -672,8 +672,11 @@ def spc(
     (Laney's σ_z), whose limits are too narrow for it; so is a monthly series with special causes
     that the seasons can make — under 24 months (a season cannot be told from a change), or a
     pattern that repeats from year to year (the mean correlation of its 12-month blocks' month
-    profiles 0.5 or more), listed in ``.attrs["season"]`` (``series, months, profile_correlation,
-    highest, lowest``; empty when none) — ASB and much of crime peak in summer; missing or
+    profiles 0.5 or more; a series with a gap is checked on its longest run of months without one,
+    and with no such run of 24 months the warning says the season could not be checked), listed
+    in ``.attrs["season"]`` (``series, months, profile_correlation, highest, lowest, checked``:
+    ``checked`` the months compared, ``"2016-04 to 2019-03"``; empty when none) — ASB and much of
+    crime peak in summer; missing or
     non-numeric values, a segment of one point, duplicate periods, a target that is not a number
     and rebase periods not in the data raise :class:`InvalidInputError` naming the argument; so do
     ``denominators`` or a ``multiplier`` given to an XmR or c chart (which would not use them) and
