@@ -26,7 +26,7 @@ from ._frames import (
 )
 from . import _periods
 from ._periods import month_texts
-from .exceptions import InvalidInputError, LengthMismatchError, MissingValueError, SaferstatsError, warn_user
+from .exceptions import InvalidInputError, LengthMismatchError, MissingValueError, SaferstatsError, number_of, warn_user
 
 __all__ = [
     "spc",
@@ -481,6 +481,35 @@ def _cause_runs(codes: np.ndarray, shown: list[str]) -> list[str]:
     return runs
 
 
+def _season_profiles(y: np.ndarray) -> tuple[int, float | None, np.ndarray]:
+    """The season check of one gap-free monthly run ``y`` (:func:`_warn_season`): its whole years,
+    the mean correlation of consecutive years' month profiles after a straight-line trend (None
+    when no pair of profiles varies) and the mean profile."""
+    years = len(y) // 12
+    # less a straight-line trend first: a series rising steadily rises alike within every year
+    y12 = np.asarray(y[:12 * years], dtype=float)
+    t12 = np.arange(12 * years, dtype=float)
+    resid = y12 - np.polyval(np.polyfit(t12, y12, 1), t12)
+    prof = [resid[12 * k:12 * (k + 1)] - resid[12 * k:12 * (k + 1)].mean() for k in range(years)]
+    rs = [float(np.corrcoef(prof[k], prof[k + 1])[0, 1]) for k in range(years - 1)
+          if prof[k].std() > 0 and prof[k + 1].std() > 0]
+    return years, (float(np.mean(rs)) if rs else None), np.mean(prof, axis=0)
+
+
+def _longest_run(steps: np.ndarray) -> tuple[int, int]:
+    """The first and last position (inclusive) of the longest run of points one month apart, given
+    the steps between consecutive points; of equal runs, the latest."""
+    breaks = np.flatnonzero(steps != 1)
+    firsts = np.r_[0, breaks + 1]
+    lasts = np.r_[breaks, len(steps)]
+    lengths = lasts - firsts
+    k = int(len(lengths) - 1 - np.argmax(lengths[::-1]))
+    return int(firsts[k]), int(lasts[k])
+
+
+SEASON_COLUMNS = ["series", "months", "profile_correlation", "highest", "lowest", "checked"]
+
+
 def _warn_season(vs: np.ndarray, months: np.ndarray | None, cs: np.ndarray, causes: np.ndarray, labels: list[Any],
                  shown_sorted: Any, flags: np.ndarray) -> pd.DataFrame:
     """Warn where a monthly series has special causes that a seasonal pattern can make.
@@ -489,17 +518,22 @@ def _warn_season(vs: np.ndarray, months: np.ndarray | None, cs: np.ndarray, caus
     ASB counts rise and fall with the seasons (ASB peaks in summer), and a chart of them signals
     the season: a trend through spring, a shift over summer, low points in winter. With fewer than
     :data:`SEASON_MONTHS` months a season cannot be told from a change, so any special cause
-    warns; with more (and no gap), the series' 12-month blocks are compared: the values less a
+    warns; with more, the series' 12-month blocks are compared: the values less a
     straight-line trend fitted to the whole years, each block less its mean (its month profile),
     correlated block with the next, and a mean correlation of
-    :data:`SEASON_R` or more is a pattern that repeats every year. A series with a rebase is left
-    to its cause.
+    :data:`SEASON_R` or more is a pattern that repeats every year. A series with a gap is checked
+    on its longest run of months without one (of equal runs, the latest) when that run has
+    :data:`SEASON_MONTHS` months or more (blocks across a gap would mix months); where none has,
+    the season could not be checked, and any special cause warns saying so. A series with a rebase
+    is left to its cause.
 
     Returns the series warned about (``.attrs["season"]``): ``series, months, profile_correlation``
-    (NaN under 24 months), ``highest, lowest`` (the months of the mean profile, None under 24)."""
-    rec: list[tuple[Any, int, float, str | None, str | None]] = []
+    (NaN where the season could not be checked: under 24 months, or no 24 months without a gap),
+    ``highest, lowest`` (the months of the mean profile, None where not checked) and ``checked``
+    (the months whose profiles were compared, ``"2016-04 to 2019-03"``; None where not checked)."""
+    rec: list[tuple[Any, int, float, str | None, str | None, str | None]] = []
     if months is None or shown_sorted is None:
-        return pd.DataFrame(rec, columns=["series", "months", "profile_correlation", "highest", "lowest"])
+        return pd.DataFrame(rec, columns=SEASON_COLUMNS)
     texts = _period_ticks(pd.Series(np.asarray(shown_sorted)))
     starts = _series_starts(cs)
     ends = np.r_[starts[1:], len(cs)]
@@ -511,40 +545,41 @@ def _warn_season(vs: np.ndarray, months: np.ndarray | None, cs: np.ndarray, caus
             continue
         who = "" if labels[cs[a]] is None else f"{labels[cs[a]]!r}: "
         runs = _cause_runs(c, texts[a:b])
+        causes_said = f"its special causes: {'; '.join(runs[:4])}" + (" ..." if len(runs) > 4 else "")
         span = int(m[-1] - m[0] + 1)
         if span < SEASON_MONTHS:
             said.append(f"{who}{span} months ({texts[a]} to {texts[b - 1]}), fewer than {SEASON_MONTHS}, so the "
-                        f"chart cannot tell a season from a change; its special causes: {'; '.join(runs[:4])}"
-                        + (" ..." if len(runs) > 4 else ""))
-            rec.append((labels[cs[a]], span, float("nan"), None, None))
+                        f"chart cannot tell a season from a change; {causes_said}")
+            rec.append((labels[cs[a]], span, float("nan"), None, None, None))
             continue
-        if (steps != 1).any():
-            continue  # a gap: warned as such; blocks of 12 would mix months
-        years = (b - a) // 12
-        # less a straight-line trend first: a series rising steadily rises alike within every year
-        y12 = vs[a:a + 12 * years]
-        t12 = np.arange(12 * years, dtype=float)
-        resid = y12 - np.polyval(np.polyfit(t12, y12, 1), t12)
-        prof = [resid[12 * y:12 * (y + 1)] - resid[12 * y:12 * (y + 1)].mean() for y in range(years)]
-        rs = [float(np.corrcoef(prof[y], prof[y + 1])[0, 1]) for y in range(years - 1)
-              if prof[y].std() > 0 and prof[y + 1].std() > 0]
-        if not rs or float(np.mean(rs)) < SEASON_R:
+        r0, r1 = _longest_run(steps)  # the whole series when it has no gap
+        run = "" if r1 - r0 + 1 == b - a else \
+            f", in the longest run of months without a gap, {texts[a + r0]} to {texts[a + r1]}"
+        if r1 - r0 + 1 < SEASON_MONTHS:
+            said.append(f"{who}{span} months ({texts[a]} to {texts[b - 1]}) with "
+                        f"{'a gap' if (steps != 1).sum() == 1 else f'{int((steps != 1).sum())} gaps'} and no "
+                        f"{SEASON_MONTHS} months without one (the longest run: "
+                        f"{number_of(r1 - r0 + 1, 'month')}, {texts[a + r0]} to {texts[a + r1]}), so the season "
+                        f"could not be checked and the chart cannot tell a season from a change; {causes_said}")
+            rec.append((labels[cs[a]], span, float("nan"), None, None, None))
             continue
-        mean_prof = np.mean(prof, axis=0)
-        names = [pd.Timestamp(year=2000, month=int(mm % 12) + 1, day=1).strftime("%b") for mm in m[:12]]
+        years, r, mean_prof = _season_profiles(vs[a + r0:a + r1 + 1])
+        if r is None or r < SEASON_R:
+            continue
+        names = [pd.Timestamp(year=2000, month=int(mm % 12) + 1, day=1).strftime("%b") for mm in m[r0:r0 + 12]]
         hi = names[int(np.argmax(mean_prof))]
         lo = names[int(np.argmin(mean_prof))]
-        said.append(f"{who}its months rise and fall alike from year to year ({years} years from {texts[a]}: mean "
-                    f"correlation of the years' month profiles {np.mean(rs):.2f}; highest in {hi}, lowest in {lo}); "
-                    f"its special causes: {'; '.join(runs[:4])}" + (" ..." if len(runs) > 4 else ""))
-        rec.append((labels[cs[a]], span, float(np.mean(rs)), hi, lo))
+        said.append(f"{who}its months rise and fall alike from year to year ({years} years from "
+                    f"{texts[a + r0]}{run}: mean correlation of the years' month profiles {r:.2f}; highest in {hi}, "
+                    f"lowest in {lo}); {causes_said}")
+        rec.append((labels[cs[a]], span, r, hi, lo, f"{texts[a + r0]} to {texts[a + r0 + 12 * years - 1]}"))
     if said:
         warn_user("spc: a monthly series with special causes that a seasonal pattern can make ("
                   + "; ".join(said[:3]) + (" ..." if len(said) > 3 else "") + "). An SPC chart takes the points as "
                   "varying around one level, and monthly crime and ASB counts rise and fall with the seasons (ASB "
                   "peaks in summer), so these signals may be the season, not a change. Compare each month with the "
                   "same month a year earlier, or chart 12-month totals, before reading them as changes (.attrs['season'])")
-    return pd.DataFrame(rec, columns=["series", "months", "profile_correlation", "highest", "lowest"])
+    return pd.DataFrame(rec, columns=SEASON_COLUMNS)
 
 
 def _rebase_words(rec: pd.DataFrame) -> str:
@@ -637,8 +672,11 @@ def spc(
     (Laney's σ_z), whose limits are too narrow for it; so is a monthly series with special causes
     that the seasons can make — under 24 months (a season cannot be told from a change), or a
     pattern that repeats from year to year (the mean correlation of its 12-month blocks' month
-    profiles 0.5 or more), listed in ``.attrs["season"]`` (``series, months, profile_correlation,
-    highest, lowest``; empty when none) — ASB and much of crime peak in summer; missing or
+    profiles 0.5 or more; a series with a gap is checked on its longest run of months without one,
+    and with no such run of 24 months the warning says the season could not be checked), listed
+    in ``.attrs["season"]`` (``series, months, profile_correlation, highest, lowest, checked``:
+    ``checked`` the months compared, ``"2016-04 to 2019-03"``; empty when none) — ASB and much of
+    crime peak in summer; missing or
     non-numeric values, a segment of one point, duplicate periods, a target that is not a number
     and rebase periods not in the data raise :class:`InvalidInputError` naming the argument; so do
     ``denominators`` or a ``multiplier`` given to an XmR or c chart (which would not use them) and
@@ -897,7 +935,8 @@ def _few_points_note(cs: np.ndarray, segment: np.ndarray, labels: list[Any], tre
         shown.append(f"{k} points" + (f" ({', '.join(who)})" if who else ""))
     rules = (f"a trend or a shift ({need})" if trend_points == shift_points
              else f"a {'trend' if trend_points < shift_points else 'shift'} ({need})")
-    return (f"{len(short)} segment(s) have fewer points than {rules} needs: {'; '.join(shown)}"
+    return (f"{number_of(len(short), 'segment')} {'has' if len(short) == 1 else 'have'} fewer points than {rules} "
+            f"needs: {'; '.join(shown)}"
             f"{' ...' if len(short) > 5 else ''}. There only a point outside the limits or two of three near a "
             "limit can be flagged, so 'common cause' there does not show that nothing changed")
 
@@ -1310,10 +1349,12 @@ def overdispersion_of(o: np.ndarray, d: np.ndarray, *, kind: str, target: float 
         # walk 16: the Isles of Scilly's 0 fly-tipping incidents in 2021/22 give φ 2,182 here and 2,217 in
         # FunnelPlotR (−∞ sorts lowest, so the 10% quantile moves), and four councils' labels differ
         shown = ", ".join(str(plain(names[i])) if names is not None else f"position {int(i)}" for i in zero[:6])
-        warn_user(f"funnel_overdispersion: {zero.size} point(s) with a count of 0 ({shown}{' ...' if zero.size > 6 else ''}) "
-                  "are taken as 0.5 on the log scale, where FunnelPlotR takes log(0) = −∞ (the lowest z-score): the "
-                  "10% winsorising quantile, and so φ, τ² and the widened limits, differ from FunnelPlotR's. Leave "
-                  "them out, or report them beside the funnel, to match it")
+        one = zero.size == 1
+        warn_user(f"funnel_overdispersion: {number_of(zero.size, 'point')} with a count of 0 ({shown}"
+                  f"{' ...' if zero.size > 6 else ''}) {'is' if one else 'are'} taken as 0.5 on the log scale, where "
+                  "FunnelPlotR takes log(0) = −∞ (the lowest z-score): the 10% winsorising quantile, and so φ, τ² and "
+                  f"the widened limits, differ from FunnelPlotR's. Leave {'it' if one else 'them'} out, or report "
+                  f"{'it' if one else 'them'} beside the funnel, to match it")
     return pd.Series({
         "phi": phi, "tau2": tau2, "n": n, "overdispersed": bool(phi > 1.0), "kind": kind,
         "target": target, "multiplier": mult, "model": model, "trim": float(trim),
@@ -1448,7 +1489,7 @@ def _warn_isr_missing(data: pd.DataFrame, keys: list[str], columns: Any) -> None
             area = ", ".join(f"{k}={plain(data[k].iloc[i])!r}" for k in keys)
             rows.append(f"row {plain(data.index[i])!r}" + (f" ({area})" if area else ""))
         more = f" and {miss.size - 3} more" if miss.size > 3 else ""
-        parts.append(f"`{name}` ({what}) is missing in {miss.size} row(s): {', '.join(rows)}{more}; counted as 0 "
+        parts.append(f"`{name}` ({what}) is missing in {number_of(miss.size, 'row')}: {', '.join(rows)}{more}; counted as 0 "
                      f"(as PHEindicatormethods), so {effect}")
     if parts:
         warn_user("isr: " + "; ".join(parts) + ". Fill the value, or leave the stratum out of the area on both "
@@ -1642,10 +1683,12 @@ def _warn_underived(fn: str, o: np.ndarray, r: np.ndarray, d: np.ndarray, index:
     zero = np.flatnonzero(gone & (o == 0) & ~np.isnan(r))
     labels = [plain(index[i]) if index is not None else int(i) for i in bad[:10]]
     where = ", ".join(repr(v) for v in labels) + (f" and {bad.size - 10} more" if bad.size > 10 else "")
-    why = (f"; {zero.size} have no events, whose population cannot be derived from a rate: give `denominators`"
-           if zero.size else "")
-    warn_user(f"{fn}: {bad.size} row(s) ({'rows' if index is not None else 'positions'} {where}) have no count, rate "
-              f"or derivable denominator and are left out of the baseline{' and labelled Not applicable' if fn == 'rate_funnel_significance' else ''}{why}")
+    why = (f"; {zero.size} {'has' if zero.size == 1 else 'have'} no events, whose population cannot be derived "
+           "from a rate: give `denominators`" if zero.size else "")
+    one = bad.size == 1
+    at = ("row" if one else "rows") if index is not None else ("position" if one else "positions")
+    warn_user(f"{fn}: {number_of(bad.size, 'row')} ({at} {where}) {'has' if one else 'have'} no count, rate "
+              f"or derivable denominator and {'is' if one else 'are'} left out of the baseline{' and labelled Not applicable' if fn == 'rate_funnel_significance' else ''}{why}")
 
 
 def _rate_inputs(numerators: Any, rates: Any, denominators: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
@@ -1683,7 +1726,7 @@ def _rate_denominators(o: np.ndarray, r: np.ndarray, den: np.ndarray | None, rat
         i = int(contradictory[0])
         where, label = row_of(rates, i)
         raise InvalidInputError(f"`rates` {where}: no events (`numerators` 0) at a rate of {plain(r[i])}, which needs "
-                                f"events ({contradictory.size} row(s) so): are `rates` rates per `multiplier` "
+                                f"events ({number_of(contradictory.size, 'row')} so): are `rates` rates per `multiplier` "
                                 f"({mult:g})? The second argument is the rate, not the population; give the "
                                 "population as denominators=", "rates", label, position=i)
     if not (d > 0).any():
@@ -2136,9 +2179,9 @@ def _peer_groups(data: pd.DataFrame, area: str, peers: Any, areas: Any) -> dict[
             hint = ""
             if isinstance(peers, str) and areas is None:
                 alone = [b for b, m in groups.items() if not m]
-                hint = (f" (in column {peers!r} it has no group label or is alone in its group; {len(alone)} area(s) "
-                        f"are: {alone[:5]}{' ...' if len(alone) > 5 else ''}): pass areas=[...] to compare only "
-                        "areas with peers")
+                hint = (f" (in column {peers!r} it has no group label or is alone in its group; "
+                        f"{number_of(len(alone), 'area')} {'is' if len(alone) == 1 else 'are'}: {alone[:5]}"
+                        f"{' ...' if len(alone) > 5 else ''}): pass areas=[...] to compare only areas with peers")
             raise InvalidInputError(f"area {a!r} has no peers to compare with{hint}", "peers")
     return groups
 

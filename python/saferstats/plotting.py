@@ -14,7 +14,7 @@ import pandas as pd
 
 from ._confidence import normalise_confidence
 from ._frames import accepts_frames, aligned, check_same_order, plain, real_option
-from .exceptions import InvalidInputError, LengthMismatchError
+from .exceptions import InvalidInputError, LengthMismatchError, number_of
 from .trend import (
     DEFAULT_MULT, funnel_frame, funnel_kind, overdispersion_applies, parse_periods_step, warn_unlike, funnel_limits, funnel_significance,
     funnel_target, poisson_trend, warn_non_resident,
@@ -113,11 +113,16 @@ def plot_funnel(
     reports) are named in a :class:`~saferstats.SaferstatsWarning`, as in
     :func:`saferstats.funnel_significance`, and drawn as open black rings, counted in the legend;
     they still count in the target and the limits (leave them out of ``data`` to compare like
-    with like). ``ax.saferstats_not_like_for_like`` lists them. With ``data=``, or ``labels=`` and a
-    denominator Series named as a resident population (``population``, ``residents``), a point of an
+    with like). ``ax.saferstats_not_like_for_like`` lists them. With ``data=``, or ``labels=`` (or
+    Series indexed by the areas' names) and a denominator Series named as a resident population
+    (``population``, ``residents``), or unnamed denominators (a numpy array, a list, a Series
+    without a name) of a ``"rate"`` funnel, taken as the usual resident population, a point of an
     area whose residents are a poor denominator (:func:`saferstats.trend.non_resident_areas`: the
     City of London) is named in a :class:`~saferstats.SaferstatsWarning`, as in
-    :func:`saferstats.funnel_significance`, and listed in ``ax.saferstats_non_resident_areas``.
+    :func:`saferstats.funnel_significance`, and listed in ``ax.saferstats_non_resident_areas``. The
+    check needs the areas' names: numpy arrays without ``labels=`` or ``data=`` are not checked
+    (``ax.saferstats_non_resident_areas`` is then empty). Denominators of another kind on a rate
+    funnel (people present by day, say) are a Series named for what they are (``footfall``).
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
@@ -161,10 +166,13 @@ def plot_funnel(
     mult = DEFAULT_MULT.get(kind, 1.0) if multiplier is None else real_option("multiplier", multiplier)
     # the City of London on its residents, said as funnel_significance(data=) says it (its call below has no table)
     named, pop = (frame, denominators.name) if frame is not None else (None, None)
-    if frame is None and labels is not None and isinstance(denominators, pd.Series) and isinstance(denominators.name, str):
+    # the areas named by labels= (or an index of names); the denominators by their Series' name, or, unnamed
+    # (numpy, a list) on a rate funnel, taken as the usual resident population
+    den_name = denominators.name if isinstance(denominators, pd.Series) else None
+    if frame is None and labels is not None and (isinstance(den_name, str) or (den_name is None and kind == "rate")):
         by = label_column if label_column in ("force", "force_name", "la_name", "la", "name", "csp") else "area"
-        named = pd.DataFrame({by: [str(plain(v)) for v in labels], "_count": o}).assign(**{denominators.name: d})
-        pop = denominators.name
+        pop = den_name if isinstance(den_name, str) else "population"
+        named = pd.DataFrame({by: [str(plain(v)) for v in labels], "_count": o}).assign(**{pop: d})
     non_resident = warn_non_resident("plot_funnel", named, numerators.name if frame is not None else "_count", pop,
                                      listed_in="ax.saferstats_non_resident_areas")
     unlike = warn_unlike("plot_funnel", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame,
@@ -351,12 +359,12 @@ def plot_trend(
             i = int(rows[0])
             col = next(c for c in value_cols if pd.isna(data[c].iloc[i]))
             raise MissingValueError(
-                f"plot_trend: missing value (NaN) in column {col!r} at {_where(i)}; {len(rows)} row(s) in all — pass "
-                "missing='drop' to leave them out (the line breaks there and the trend uses the periods that have "
-                "figures)", col, plain(data.index[i]))
+                f"plot_trend: missing value (NaN) in column {col!r} at {_where(i)}; {number_of(len(rows), 'row')} "
+                f"in all — pass missing='drop' to leave {'it' if len(rows) == 1 else 'them'} out (the line breaks "
+                "there and the trend uses the periods that have figures)", col, plain(data.index[i]))
         shown = "; ".join(_where(int(i)) for i in rows[:5]) + ("; ..." if len(rows) > 5 else "")
-        warn_user(f"plot_trend: {len(rows)} row(s) with a missing count or population left out (the line breaks "
-                  f"there): {shown}")
+        warn_user(f"plot_trend: {number_of(len(rows), 'row')} with a missing count or population left out (the "
+                  f"line breaks there): {shown}")
     ax = axes_for(ax)
     # the periods the source footnotes (revised, recording changed): ringed on each line, noted in the legend
     footnotes = footnoted(data, data[period].to_numpy(), range(len(data)))

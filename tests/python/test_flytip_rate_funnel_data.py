@@ -43,7 +43,7 @@ def test_rate_funnel_significance_data_names_the_councils(latest):
     assert {"row": birmingham, "column": "not_all_incidents"}.items() <= next(
         r for r in sig.attrs["not_like_for_like"] if r["row"] == birmingham).items()
     # a row left out is named by its council, not its row number
-    assert any("rows 'Hackney 2021/22'" in m for m in msgs)
+    assert any("row 'Hackney 2021/22'" in m for m in msgs)
     assert sig.index.equals(latest.index)
     # the same labels as the values passed directly (the Series path)
     plain_in = (latest.incidents.to_numpy(), latest.rate.to_numpy())

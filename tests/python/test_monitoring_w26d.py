@@ -45,7 +45,7 @@ def test_isr_names_a_missing_population_it_counts_as_zero(shared_data: Path) -> 
 
     blank = long.copy()
     blank.loc[blank.index[2], "population"] = np.nan  # Females aged 65 and over
-    with pytest.warns(saferstats.SaferstatsWarning, match=r"`population` \(population\) is missing in 1 row\(s\): "
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"`population` \(population\) is missing in 1 row: "
                       r"row 2 \(sex='Females'\).*counted as 0.*ratio reads high"):
         got = saferstats.isr(blank, x_ref=x_ref, n_ref=n_ref, by="sex").set_index("sex")
     # PHE's na-as-zero numbers, from numpy/scipy
@@ -66,9 +66,9 @@ def test_isr_names_a_missing_count_and_reference_count() -> None:
     with pytest.warns(saferstats.SaferstatsWarning) as rec:
         r = saferstats.israte(df, x_ref=[40, np.nan, 500], n_ref=[10000, 20000, 30000], by="area")
     text = " ".join(str(w.message) for w in rec)
-    assert "`count` (the observed count) is missing in 1 row(s): row 5 (area='B')" in text
+    assert "`count` (the observed count) is missing in 1 row: row 5 (area='B')" in text
     assert "ratio reads low" in text
-    assert "`x_ref` (the reference count) is missing in 2 row(s): row 1 (area='A'), row 4 (area='B')" in text
+    assert "`x_ref` (the reference count) is missing in 2 rows: row 1 (area='A'), row 4 (area='B')" in text
     assert r["expected"].tolist() == pytest.approx([1000 * 40 / 10000 + 3000 * 500 / 30000] * 2)
 
 

@@ -97,7 +97,8 @@ def test_annual_periods_and_unlabelled_values_are_not_months():
     out, season = _spc(y, periods=[f"{2009 + k}/{(10 + k) % 100:02d}" for k in range(13)])
     assert (out["special_cause"] != "common cause").any() and season == []
     out, season = _spc(y)
-    assert season == [] and list(out.attrs["season"].columns) == ["months", "profile_correlation", "highest", "lowest"]
+    assert season == [] and list(out.attrs["season"].columns) == ["months", "profile_correlation", "highest", "lowest",
+                                                                  "checked"]
 
 
 def test_by_series_names_the_series_and_a_rebase_leaves_it_to_its_cause(shared_data):

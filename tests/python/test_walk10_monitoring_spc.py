@@ -182,7 +182,7 @@ def test_a_segment_too_short_for_the_shift_and_trend_rules_is_named():
         six = saferstats.spc(asb["count"].iloc[:6], periods=asb["month"].iloc[:6])
     text = " ".join(str(w.message) for w in rec)
     assert "trial limits" in text
-    assert "1 segment(s) have fewer points than a trend or a shift (7) needs: 6 points (2021-01 to 2021-06)" in text
+    assert "1 segment has fewer points than a trend or a shift (7) needs: 6 points (2021-01 to 2021-06)" in text
     assert "'common cause' there does not show that nothing changed" in text
     assert (six["point_type"] == "common_cause").all()
     ax = saferstats.plot_spc(six)

@@ -22,7 +22,7 @@ def test_a_rate_with_no_population_is_named():
     hc = _table()
     col = hc.index[hc["population"].isna()]
     ok = hc.dropna(subset=["population"])
-    with pytest.warns(saferstats.SaferstatsWarning, match=rf"1 row\(s\) \(rows {col[0]}\).*left out of the baseline"):
+    with pytest.warns(saferstats.SaferstatsWarning, match=rf"1 row \(row {col[0]}\) has .*is left out of the baseline"):
         lim = saferstats.rate_funnel_limits(hc["offences"], hc["rate"])
     assert lim["baseline"].iloc[0] == pytest.approx(ok["offences"].sum() / ok["population"].sum() * 1e5, rel=1e-12)
     with pytest.warns(saferstats.SaferstatsWarning, match="labelled Not applicable"):

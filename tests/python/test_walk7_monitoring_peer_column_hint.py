@@ -31,7 +31,7 @@ def test_the_error_names_the_column_and_the_way_out(hc):
     with pytest.raises(InvalidInputError, match="no peers") as e:
         saferstats.peer_compare(hc, area="force", peers="msg", numerator="offences", denominator="population")
     msg = str(e.value)
-    assert "'Cleveland'" in msg and "column 'msg'" in msg and "34 area(s)" in msg and "areas=" in msg
+    assert "'Cleveland'" in msg and "column 'msg'" in msg and "34 areas are" in msg and "areas=" in msg
     assert e.value.argument == "peers"
 
 

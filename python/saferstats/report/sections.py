@@ -298,18 +298,39 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
 
 
 def _season_words(season: Any) -> str:
-    """The sentence of an SPC section on a season that can make its signals (``spc``'s
-    ``.attrs["season"]``: a monthly series under 24 months, or one whose months rise and fall
-    alike from year to year); empty when there is none."""
+    """The sentences of an SPC section on a season that can make its signals (``spc``'s
+    ``.attrs["season"]``: a monthly series under 24 months, one with a gap and no 24 months
+    without one, or one whose months rise and fall alike from year to year); empty when there is
+    none. Every row is spoken of, and a row of a named series (``spc(by=)``'s ``series``) by its
+    name: with several series, each series with a season has its own sentence.
+
+    >>> import pandas as pd
+    >>> season = pd.DataFrame({"series": ["Burglary", "Anti-social behaviour"], "months": [13, 36],
+    ...                        "profile_correlation": [float("nan"), 0.8], "highest": [None, "Jul"],
+    ...                        "lowest": [None, "Jan"], "checked": [None, "2019-01 to 2021-12"]})
+    >>> print(_season_words(season).strip())
+    With 13 months the chart of Burglary cannot show whether these signals are the time of year (monthly counts often rise and fall with the seasons) rather than a change: compare each month with the same month a year earlier before reading them as changes. The months of Anti-social behaviour rise and fall alike from year to year (highest in Jul, lowest in Jan), so some of these signals are the time of year rather than a change.
+    """
+    from ..monitoring import SEASON_MONTHS
+
     if not isinstance(season, pd.DataFrame) or not len(season):
         return ""
-    row = season.iloc[0]
-    if pd.isna(row["profile_correlation"]):
-        return (f" With {number_of(int(row['months']), 'month')} the chart cannot show whether these signals are the time "
-                "of year (monthly counts often rise and fall with the seasons) rather than a change: compare each "
-                "month with the same month a year earlier before reading them as changes.")
-    return (f" The months rise and fall alike from year to year (highest in {row['highest']}, lowest in "
-            f"{row['lowest']}), so some of these signals are the time of year rather than a change.")
+    words = []
+    for _, row in season.iterrows():
+        name = row.get("series")
+        named = name is not None and name == name  # (NaN: no name)
+        chart = f"the chart of {name}" if named else "the chart"
+        if not pd.isna(row["profile_correlation"]):
+            words.append(f" The months{f' of {name}' if named else ''} rise and fall alike from year to year (highest in "
+                         f"{row['highest']}, lowest in {row['lowest']}), so some of these signals are the time of year "
+                         "rather than a change.")
+            continue
+        short = (f"With {number_of(int(row['months']), 'month')}" if int(row["months"]) < SEASON_MONTHS else
+                 f"With a gap in the months and no {SEASON_MONTHS} months in a row without one,")
+        words.append(f" {short} {chart} cannot show whether these signals are the time of year (monthly counts often "
+                     "rise and fall with the seasons) rather than a change: compare each month with the same month a "
+                     "year earlier before reading them as changes.")
+    return "".join(words)
 
 
 def _funnel_limits(mode: str, counts: Any, pops: Any, target: float, per: float) -> tuple[Any, str]:
