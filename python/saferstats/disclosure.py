@@ -318,7 +318,7 @@ def column_roles(
         lst = [x] if isinstance(x, str) else list(x)
         missing = [c for c in lst if c not in table.columns]
         if missing:
-            raise InvalidInputError(f"`{arg}`: {number_of(len(missing), 'column')} not in the table, {missing}; columns are {names}", arg)
+            raise InvalidInputError(f"`{arg}`: the table has no {_columns(missing)}; columns are {names}", arg)
         if len(set(lst)) != len(lst):
             raise InvalidInputError(f"`{arg}` names a column twice: {lst}", arg)
         return lst
@@ -557,6 +557,11 @@ def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any],
                           + "; ".join(" + ".join(repr(cols[j]) for j in w) for w in ways[:2]) + ")")
         found.extend((cols[t], [cols[j] for j in w]) for w in ways[:_SUM_WAYS_MAX])
     return found, unsure
+
+
+def _columns(names: Sequence[Any]) -> str:
+    """``column ['a']`` or ``columns ['a', 'b']``, as a message names columns a table lacks."""
+    return f"{'column' if len(names) == 1 else 'columns'} {list(names)}"
 
 
 def _at_row(err: InvalidInputError, row: int) -> InvalidInputError:
@@ -947,7 +952,10 @@ def suppress(
       table, April 2021 to March 2023: Other searches in 2021/22 Q2, 3, were 2021/22's 25 less 8,
       8 and 6).
 
-    Every key summed out given the others is taken as published, whatever the table covers: by
+    Every key summed out given the others is taken as published, whatever the table covers (keys that
+    name the same rows, ``force_code`` beside ``force``, summed out together: one at a time, each
+    "total" over the forces given a force's code was one force's count, and each period's total over
+    the forces was left out, until session 32); by
     force × month × group that includes each group's month summed over the forces in the table,
     which no one publishes unless the table has every force. That is more protection than a reader
     can defeat, not less (the seven police.uk forces, December 2019 to February 2020: 41 counts
@@ -993,9 +1001,10 @@ def suppress(
     ``.attrs["totals_not_sums"]`` (there when ``totals`` names any; ``row``, ``column``, ``total``,
     ``parts_sum``, ``missing``, ``rounded_to``, ``missing_sum``): parts missing a count (hidden at
     source) whose sum the total less
-    the published parts gives, widened by half the base a part where the parts' counts look rounded
-    (``rounded_to``: 10 where all are multiples of 10, ± 5 each; else 5 where all are multiples of 5, ± 2
-    each, as NHS England's are; the total too where it is a multiple of the base) — 2023-24 Section
+    the published parts gives, widened by half the base a part where the parts' counts are rounded
+    (``rounded_to``: the base ``rounding=`` states, else read from every published part of the named
+    totals, the largest of 100, 50, 10 and 5 dividing them all: ± 50, 25, 5 or 2 each, as NHS
+    England's 5; the total too where it is a multiple of the base) — 2023-24 Section
     136, independent providers: "All providers" 377 less 160 and 215 leaves 0 to 6 for the 21 hidden,
     so each is at most 6; 380 less 160 and 210 leaves 0 to 25 (10 ± 15) — or placeholders or
     rounded counts that do not add up, where the audit's tie does not hold (parts that already exceed
@@ -1005,6 +1014,23 @@ def suppress(
     giving the label form to write (``totals={"All providers": [...], "NHS providers": [...]}``;
     warned of only where one sum shows it and no label says a total: it may be chance); where they
     cannot (counts missing) a row labelled like a total is warned of.
+
+    ``rounding`` states the base the publication rounds the totals' parts to (``rounding=10``; 1 for
+    counts not rounded), checked against every published part (one that is not a multiple is
+    refused); ``None`` reads it from the parts, so parts rounded to 10 that happen to be multiples of
+    50 are taken as rounded to 50, ± 25 each. The base taken is in ``.attrs["rounding"]`` (``base``,
+    ``stated``, ``parts``: the published parts not 0), and where a total's range depends on an
+    inferred base that chance explains one time in 100 or more (two parts rounded to 10 are multiples
+    of 50 one time in 25) a :class:`SaferstatsWarning` writes the keyword. 380 less 150 and 200, two
+    parts missing: 0 to 80 as read (30 ± 50), 15 to 45 rounded to 10 (30 ± 15, the total too):
+
+    >>> r = pd.DataFrame({"org": ["A", "B", "C", "D", "All"], "count": [150, 200, None, None, 380]})
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     [suppress(r, totals={"org": "All"}, rounding=b).attrs["totals_not_sums"][0]["missing_sum"]
+    ...      for b in (None, 10)]
+    [(0.0, 80.0), (15.0, 45.0)]
 
     >>> p = pd.DataFrame({"org_name": ["A", "B", "C", "D", "All providers"], "count": [2, 40, 0, 52, 94]})
     >>> suppress(p, totals={"org_name": "All providers"})["count"].tolist()
@@ -1138,13 +1164,12 @@ def suppress(
         no_col = [c for c in within_cols if c not in table.columns]
         if no_col:
             raise InvalidInputError(f"`within` must name columns of the table (the part a reader may be given "
-                                    f"alone, e.g. 'force'), or be [] for one part; {number_of(len(no_col), 'column')} not in the "
-                                    f"table, {no_col}", "within")
+                                    f"alone, e.g. 'force'), or be [] for one part; no {_columns(no_col)}", "within")
     by_list = None if keys is None else ([keys] if isinstance(keys, str) else list(keys))
     if by_list is not None:
         missing = [c for c in by_list if c not in table.columns]
         if missing:
-            raise InvalidInputError(f"`keys`: {number_of(len(missing), 'column')} not in the table, {missing}", "keys")
+            raise InvalidInputError(f"`keys`: the table has no {_columns(missing)}", "keys")
     if reference is not None and (not isinstance(reference, Mapping) or any(c not in table.columns for c in reference)):
         raise InvalidInputError(f"`reference` must map column names of the table to values, got {reference!r}",
                                 "reference")
@@ -1573,7 +1598,7 @@ def _keep_rows(table: pd.DataFrame, keep: Any, reference: Mapping[str, Any] | No
     if isinstance(keep, Mapping):
         bad = [c for c in keep if c not in table.columns]
         if bad:
-            raise InvalidInputError(f"`keep`: {number_of(len(bad), 'column')} not in the table, {bad}", "keep")
+            raise InvalidInputError(f"`keep`: the table has no {_columns(bad)}", "keep")
         rows = np.ones(n, dtype=bool)
         for c, v in keep.items():
             rows &= (table[c] == v).to_numpy()

@@ -67,7 +67,7 @@ def test_keep_falls_back_to_the_plain_run_where_the_reference_gives_a_small_coun
 @pytest.mark.parametrize("keep, says", [
     ("White", "`keep` must be 'reference', a mapping of columns to values"),
     ({"group": "white"}, "matches no row"),
-    ({"ethnicity": "White"}, "1 column not in the table, ['ethnicity']"),
+    ({"ethnicity": "White"}, "the table has no column ['ethnicity']"),
     ([True, False], "one True/False per row (8)"),
     ("reference", "the table has no reference rows"),
 ])
