@@ -343,7 +343,8 @@ def column_roles(
                                     "columns")
     overlap = set(cols) & (set(oth) | set(der or []))
     if overlap:
-        raise InvalidInputError(f"{number_of(len(overlap), 'column')} {sorted(overlap, key=str)} cannot be both counts and derived/other",
+        raise InvalidInputError(f"{number_of(len(overlap), 'column')} {sorted(overlap, key=str)} cannot be both "
+                                "counts and derived/other",
                                 "columns")
     # ``derived`` adds to the columns inferred derived, never replaces them: ``derived=['incidents']`` (a
     # sum column, as the warning of a sum on too few rows writes it) left Defra's rate per 1,000 people
@@ -547,7 +548,8 @@ def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any],
         if not ways:
             for w, k in weak[:1]:
                 unsure.append(f"{cols[t]!r} = " + " + ".join(repr(cols[j]) for j in w) + " where they have values, "
-                              f"but in only {number_of(k, 'row')} with a non-zero total, no more than its {len(w)} parts: "
+                              f"but in only {number_of(k, 'row')} with a non-zero total, no more than its "
+                              f"{len(w)} parts: "
                               "not taken as a sum, which may be a coincidence (if it is one, pass "
                               f"derived={[*derived, cols[t]]!r})")
             parts.append(t)
@@ -1472,8 +1474,8 @@ def suppress(
     if totals is None and row_hidden.any():
         maybe = _subtotal_candidates(table, key_cols, vals, threshold)
         if maybe:
-            warn_user(f"{number_of(len(maybe), 'row')} that may be {'a total' if len(maybe) == 1 else 'totals'} of other "
-                      "rows, which would give hidden counts back: "
+            warn_user(f"{number_of(len(maybe), 'row')} that may be {'a total' if len(maybe) == 1 else 'totals'} "
+                      "of other rows, which would give hidden counts back: "
                       f"{'; '.join(maybe[:4])}{' ...' if len(maybe) > 4 else ''}. If they are, name them: "
                       "totals={'<total label>': ['<part>', ...]}, or totals={'<column>': '<total label>'} where "
                       "every other row of its column is a part; totals={} if the table has no total rows")
@@ -1491,7 +1493,8 @@ def suppress(
         latent = [u for u in unprotected if cells.kinds[u] == LATENT]
         msg = f"{number_of(len(exposed), 'small count')} {exposed[:5]}" if exposed else ""
         if latent:
-            msg += (" and " if msg else "") + f"{number_of(len(latent), 'small difference')} between a count and its denominator"
+            msg += ((" and " if msg else "")
+                    + f"{number_of(len(latent), 'small difference')} between a count and its denominator")
         where = f"the totals assumed known (over {keys})" if keys else "the column totals"
         if secondary:
             msg += f" cannot be protected: {where} give them back whatever else is hidden; merge or drop those rows"
@@ -1505,7 +1508,8 @@ def suppress(
     absent = [{"row": table.index[i], "column": c} for c in counts for i in np.flatnonzero(np.isnan(vals[c])).tolist()]
     if absent:
         where = ", ".join(f"row {a['row']!r} {a['column']!r}" for a in absent[:5]) + (" ..." if len(absent) > 5 else "")
-        warn_user(f"suppress: {number_of(len(absent), 'count')} {'is' if len(absent) == 1 else 'are'} missing ({where}): "
+        warn_user(f"suppress: {number_of(len(absent), 'count')} {'is' if len(absent) == 1 else 'are'} missing "
+                  f"({where}): "
                   "a missing count is taken as outside every "
                   "total, so it is neither protected nor protection for other hidden counts. If it is a count hidden at "
                   "source that published totals still include (NHS England's '*'), those totals give it back: give it "
@@ -1797,8 +1801,9 @@ def _parts_rounding(table: pd.DataFrame, checks: Sequence[tuple[Any, Any, int, l
     below = _BASE_BELOW.get(base or 0)
     if base is not None and below is not None and (below / base) ** k >= 0.01:
         out["message"] = (f"suppress: `totals`: the {number_of(k, 'published part')} of the named totals not 0 "
-                          f"{'is a multiple' if k == 1 else 'are all multiples'} of {base}, so the ranges given for the totals' missing parts take "
-                          f"them as rounded to {base} (± {base // 2} each); counts rounded to {below} are so by chance "
+                          f"{'is a multiple' if k == 1 else 'are all multiples'} of {base}, so the ranges given for "
+                          f"the totals' missing parts take them as rounded to {base} (± {base // 2} each); counts "
+                          f"rounded to {below} are so by chance "
                           f"one time in {round((base / below) ** k):,}. If the publication rounds to another base, "
                           f"say so: suppress(..., rounding={below}) (or the base it uses; rounding=1 for counts not "
                           "rounded)")
@@ -1971,8 +1976,9 @@ def _total_check(table: pd.DataFrame, c: Any, label: Any, t: int, ps: Sequence[i
             f"; the table's published parts are all multiples of {base} (taken as rounded to {base}, ± {each:g} each")
            + f"{', the total too' if total_rounded else ''}{'' if stated else ')'}" if base else "")
     if missing and high < 0:  # no sum of counts >= 0 makes it: not a bound (0 to -30 until session 30)
-        msg = (f"`totals`: {label!r} (row {table.index[t]!r}) {c!r} {tv:g}: its {number_of(int(given.sum()), 'part')} with a count "
-               f"{'adds' if int(given.sum()) == 1 else 'add'} up to {s:g}, {s - tv:g} more, before its {number_of(len(missing), 'part')} missing a count "
+        msg = (f"`totals`: {label!r} (row {table.index[t]!r}) {c!r} {tv:g}: its "
+               f"{number_of(int(given.sum()), 'part')} with a count {'adds' if int(given.sum()) == 1 else 'add'} up to "
+               f"{s:g}, {s - tv:g} more, before its {number_of(len(missing), 'part')} missing a count "
                f"(rows {missing[:5]}{' ...' if len(missing) > 5 else ''}){how}: they are not its parts as "
                "given (a subtotal among them counted twice, or counts that do not add up), and the audit ties a sum "
                "that does not hold. Name the total by its parts' labels (no subtotal), or leave the total row out and "

@@ -12,7 +12,7 @@ summed out together, and the messages count in words (session 32, w53a; follow-u
    less its published forces gave a hidden 3 back. Reference: a hand-worked table and the tests'
    attacker (``disclosure_attack``) given each period's and each force's totals.
 3. "(s)" plurals in disclosure.py's messages are now words ("2 parts", "1 row"); the tests that
-   pinned the old words (w34c, w40a, w49c, w51a, w51f) were changed in their words only.
+   pinned the old words (w34c, w40a, w49c, w51a, w51f, walk8_s136) were changed in their words only.
 """
 
 from __future__ import annotations
