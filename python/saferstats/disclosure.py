@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._frames import accepts_frames, as_float_array, label_of
-from .exceptions import InvalidInputError, warn_user
+from .exceptions import InvalidInputError, number_of, warn_user
 from .published import NO_FIGURE
 
 __all__ = ["suppress", "column_roles"]
@@ -318,7 +318,7 @@ def column_roles(
         lst = [x] if isinstance(x, str) else list(x)
         missing = [c for c in lst if c not in table.columns]
         if missing:
-            raise InvalidInputError(f"`{arg}`: table has no column(s) {missing}; columns are {names}", arg)
+            raise InvalidInputError(f"`{arg}`: the table has no {_columns(missing)}; columns are {names}", arg)
         if len(set(lst)) != len(lst):
             raise InvalidInputError(f"`{arg}` names a column twice: {lst}", arg)
         return lst
@@ -343,7 +343,8 @@ def column_roles(
                                     "columns")
     overlap = set(cols) & (set(oth) | set(der or []))
     if overlap:
-        raise InvalidInputError(f"column(s) {sorted(overlap, key=str)} cannot be both counts and derived/other",
+        raise InvalidInputError(f"{number_of(len(overlap), 'column')} {sorted(overlap, key=str)} cannot be both "
+                                "counts and derived/other",
                                 "columns")
     # ``derived`` adds to the columns inferred derived, never replaces them: ``derived=['incidents']`` (a
     # sum column, as the warning of a sum on too few rows writes it) left Defra's rate per 1,000 people
@@ -547,7 +548,8 @@ def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any],
         if not ways:
             for w, k in weak[:1]:
                 unsure.append(f"{cols[t]!r} = " + " + ".join(repr(cols[j]) for j in w) + " where they have values, "
-                              f"but in only {k} row(s) with a non-zero total, no more than its {len(w)} parts: "
+                              f"but in only {number_of(k, 'row')} with a non-zero total, no more than its "
+                              f"{len(w)} parts: "
                               "not taken as a sum, which may be a coincidence (if it is one, pass "
                               f"derived={[*derived, cols[t]]!r})")
             parts.append(t)
@@ -557,6 +559,11 @@ def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any],
                           + "; ".join(" + ".join(repr(cols[j]) for j in w) for w in ways[:2]) + ")")
         found.extend((cols[t], [cols[j] for j in w]) for w in ways[:_SUM_WAYS_MAX])
     return found, unsure
+
+
+def _columns(names: Sequence[Any]) -> str:
+    """``column ['a']`` or ``columns ['a', 'b']``, as a message names columns a table lacks."""
+    return f"{'column' if len(names) == 1 else 'columns'} {list(names)}"
 
 
 def _at_row(err: InvalidInputError, row: int) -> InvalidInputError:
@@ -587,7 +594,7 @@ def per_period_totals(table: pd.DataFrame, keys: Sequence[Any], periods: Sequenc
     keys = list(keys)
 
     def attribute(of: Any, c: Any) -> bool:  # one value of c for each value of `of`
-        return bool((table.groupby(of, dropna=False, sort=False)[c].nunique(dropna=False) <= 1).all())
+        return _attribute(table, of, c)
 
     out: list[list[Any]] = []
     summed: set[Any] = set()
@@ -599,6 +606,29 @@ def per_period_totals(table: pd.DataFrame, keys: Sequence[Any], periods: Sequenc
         for given in ([c for c in keys if c != k], [c for c in keys if c != k and c not in attrs]):
             if given not in out:
                 out.append(given)
+    return out
+
+
+def _attribute(table: pd.DataFrame, of: Any, c: Any) -> bool:
+    """Whether column ``c`` has one value for each value of column ``of`` (a force's code, a council's region)."""
+    return bool((table.groupby(of, dropna=False, sort=False)[c].nunique(dropna=False) <= 1).all())
+
+
+def _summed_together(table: pd.DataFrame, keys: Sequence[Any]) -> list[list[Any]]:
+    """The keys in sets that name the same rows (each an attribute of the other: ``force`` and
+    ``force_code``), in the order of the first of each; the default totals sum each set out at once.
+
+    >>> t = pd.DataFrame({"force": ["A", "B"] * 2, "code": ["E1", "E2"] * 2, "period": ["1", "1", "2", "2"]})
+    >>> _summed_together(t, ["force", "period", "code"])
+    [['force', 'code'], ['period']]
+    """
+    out: list[list[Any]] = []
+    for k in keys:
+        same = next((s_ for s_ in out if _attribute(table, s_[0], k) and _attribute(table, k, s_[0])), None)
+        if same is None:
+            out.append([k])
+        else:
+            same.append(k)
     return out
 
 
@@ -874,6 +904,7 @@ def suppress(
     published_totals: Sequence[Sequence[Any]] | None = None,
     keep: Mapping[str, Any] | Sequence[bool] | np.ndarray | pd.Series | str | None = None,
     within: Sequence[str] | str | None = None,
+    rounding: int | None = None,
 ) -> pd.DataFrame:
     """Suppress small counts in a table for publication, and everything a hidden count could be
     worked back from.
@@ -923,7 +954,10 @@ def suppress(
       table, April 2021 to March 2023: Other searches in 2021/22 Q2, 3, were 2021/22's 25 less 8,
       8 and 6).
 
-    Every key summed out given the others is taken as published, whatever the table covers: by
+    Every key summed out given the others is taken as published, whatever the table covers (keys that
+    name the same rows, ``force_code`` beside ``force``, summed out together: one at a time, each
+    "total" over the forces given a force's code was one force's count, and each period's total over
+    the forces was left out, until session 32); by
     force × month × group that includes each group's month summed over the forces in the table,
     which no one publishes unless the table has every force. That is more protection than a reader
     can defeat, not less (the seven police.uk forces, December 2019 to February 2020: 41 counts
@@ -969,9 +1003,10 @@ def suppress(
     ``.attrs["totals_not_sums"]`` (there when ``totals`` names any; ``row``, ``column``, ``total``,
     ``parts_sum``, ``missing``, ``rounded_to``, ``missing_sum``): parts missing a count (hidden at
     source) whose sum the total less
-    the published parts gives, widened by half the base a part where the parts' counts look rounded
-    (``rounded_to``: 10 where all are multiples of 10, ± 5 each; else 5 where all are multiples of 5, ± 2
-    each, as NHS England's are; the total too where it is a multiple of the base) — 2023-24 Section
+    the published parts gives, widened by half the base a part where the parts' counts are rounded
+    (``rounded_to``: the base ``rounding=`` states, else read from every published part of the named
+    totals, the largest of 100, 50, 10 and 5 dividing them all: ± 50, 25, 5 or 2 each, as NHS
+    England's 5; the total too where it is a multiple of the base) — 2023-24 Section
     136, independent providers: "All providers" 377 less 160 and 215 leaves 0 to 6 for the 21 hidden,
     so each is at most 6; 380 less 160 and 210 leaves 0 to 25 (10 ± 15) — or placeholders or
     rounded counts that do not add up, where the audit's tie does not hold (parts that already exceed
@@ -981,6 +1016,23 @@ def suppress(
     giving the label form to write (``totals={"All providers": [...], "NHS providers": [...]}``;
     warned of only where one sum shows it and no label says a total: it may be chance); where they
     cannot (counts missing) a row labelled like a total is warned of.
+
+    ``rounding`` states the base the publication rounds the totals' parts to (``rounding=10``; 1 for
+    counts not rounded), checked against every published part (one that is not a multiple is
+    refused); ``None`` reads it from the parts, so parts rounded to 10 that happen to be multiples of
+    50 are taken as rounded to 50, ± 25 each. The base taken is in ``.attrs["rounding"]`` (``base``,
+    ``stated``, ``parts``: the published parts not 0), and where a total's range depends on an
+    inferred base that chance explains one time in 100 or more (two parts rounded to 10 are multiples
+    of 50 one time in 25) a :class:`SaferstatsWarning` writes the keyword. 380 less 150 and 200, two
+    parts missing: 0 to 80 as read (30 ± 50), 15 to 45 rounded to 10 (30 ± 15, the total too):
+
+    >>> r = pd.DataFrame({"org": ["A", "B", "C", "D", "All"], "count": [150, 200, None, None, 380]})
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     [suppress(r, totals={"org": "All"}, rounding=b).attrs["totals_not_sums"][0]["missing_sum"]
+    ...      for b in (None, 10)]
+    [(0.0, 80.0), (15.0, 45.0)]
 
     >>> p = pd.DataFrame({"org_name": ["A", "B", "C", "D", "All providers"], "count": [2, 40, 0, 52, 94]})
     >>> suppress(p, totals={"org_name": "All providers"})["count"].tolist()
@@ -1094,6 +1146,15 @@ def suppress(
             continue
         if isinstance(v, bool) or not isinstance(v, numbers.Real) or not np.isfinite(v) or v <= 0:
             raise InvalidInputError(f"`{name}` must be a positive number, got {v!r}", name)
+    if rounding is not None and (isinstance(rounding, (bool, np.bool_)) or not isinstance(rounding, numbers.Integral)
+                                 or rounding < 1):
+        raise InvalidInputError(f"`rounding` must be a whole number of 1 or more (the base the published parts of "
+                                f"the named totals were rounded to: 5, 10, 50, 100; 1 for counts not rounded) or None "
+                                f"(read from the parts), got {rounding!r}", "rounding")
+    if rounding is not None and totals is None:
+        raise InvalidInputError(f"`rounding={rounding}` states the rounding of the parts of the totals named in "
+                                "`totals=`, and no totals are named: name them (totals={'<total label>': [<parts>]}), "
+                                "or leave `rounding` out", "rounding")
     for name, v in (("secondary", secondary), ("zeros", zeros)):
         if not isinstance(v, (bool, np.bool_)):
             raise InvalidInputError(f"`{name}` must be True or False, got {v!r}", name)
@@ -1105,12 +1166,12 @@ def suppress(
         no_col = [c for c in within_cols if c not in table.columns]
         if no_col:
             raise InvalidInputError(f"`within` must name columns of the table (the part a reader may be given "
-                                    f"alone, e.g. 'force'), or be [] for one part; no column(s) {no_col}", "within")
+                                    f"alone, e.g. 'force'), or be [] for one part; no {_columns(no_col)}", "within")
     by_list = None if keys is None else ([keys] if isinstance(keys, str) else list(keys))
     if by_list is not None:
         missing = [c for c in by_list if c not in table.columns]
         if missing:
-            raise InvalidInputError(f"`keys`: table has no column(s) {missing}", "keys")
+            raise InvalidInputError(f"`keys`: the table has no {_columns(missing)}", "keys")
     if reference is not None and (not isinstance(reference, Mapping) or any(c not in table.columns for c in reference)):
         raise InvalidInputError(f"`reference` must map column names of the table to values, got {reference!r}",
                                 "reference")
@@ -1127,7 +1188,11 @@ def suppress(
     unique = n > 0 and bool(keys) and not table.duplicated(subset=keys).any()
     # row groups whose totals are taken as published: every key summed out given the others
     # (rows identified only by position: the totals over all rows of each key group)
-    margin_groups = [_groups(table, [c for c in keys if c != k]) for k in keys] if unique else [_groups(table, keys)]
+    # (keys that name the same rows, explicit keys=["force", "period", "force_code"], are summed out together:
+    # one at a time, each "total" over the forces given a force's code was that force's count, and each
+    # period's total over the forces was in no relation, until session 32; inferred keys keep one of them)
+    margin_groups = ([_groups(table, [c for c in keys if c not in same]) for same in _summed_together(table, keys)]
+                     if unique else [_groups(table, keys)])
     # a before/after table of Section 136 measures (kind x measure): its kinds are different tables of
     # the same detentions, not parts of a whole, and its rate rows (conversion, admission, nfa) overlap
     # the outcomes: no total over kinds, nor over the rate rows, is published (assuming them pinned
@@ -1288,9 +1353,10 @@ def suppress(
     if "measure" in table.columns:
         _measure_totals(table, rest, cell_of, cells)
     not_adding_up: list[dict[str, Any]] = []
+    rounded: dict[str, Any] = {}
     if total_rows is not None:
-        not_adding_up = _label_totals(table, key_cols, total_rows, [c for c in counts if c in cell_of], cell_of,
-                                      cells, vals)
+        not_adding_up, rounded = _label_totals(table, key_cols, total_rows, [c for c in counts if c in cell_of],
+                                               cell_of, cells, vals, None if rounding is None else int(rounding))
     # a count column that is the sum of others in every row (use of force's mental_health = mental +
     # physical_and_mental, a "Total" column) is tied to its parts: taken for a count of its own it was
     # published beside a hidden part (Hertfordshire's less lethal weapons: 71 beside mental 69 gave
@@ -1408,7 +1474,8 @@ def suppress(
     if totals is None and row_hidden.any():
         maybe = _subtotal_candidates(table, key_cols, vals, threshold)
         if maybe:
-            warn_user(f"row(s) that may be totals of other rows, which would give hidden counts back: "
+            warn_user(f"{number_of(len(maybe), 'row')} that may be {'a total' if len(maybe) == 1 else 'totals'} "
+                      "of other rows, which would give hidden counts back: "
                       f"{'; '.join(maybe[:4])}{' ...' if len(maybe) > 4 else ''}. If they are, name them: "
                       "totals={'<total label>': ['<part>', ...]}, or totals={'<column>': '<total label>'} where "
                       "every other row of its column is a part; totals={} if the table has no total rows")
@@ -1424,9 +1491,10 @@ def suppress(
                 exposed.append({"row": table.index[i], "column": c})
     if unprotected:
         latent = [u for u in unprotected if cells.kinds[u] == LATENT]
-        msg = f"{len(exposed)} small count(s) {exposed[:5]}" if exposed else ""
+        msg = f"{number_of(len(exposed), 'small count')} {exposed[:5]}" if exposed else ""
         if latent:
-            msg += (" and " if msg else "") + f"{len(latent)} small difference(s) between a count and its denominator"
+            msg += ((" and " if msg else "")
+                    + f"{number_of(len(latent), 'small difference')} between a count and its denominator")
         where = f"the totals assumed known (over {keys})" if keys else "the column totals"
         if secondary:
             msg += f" cannot be protected: {where} give them back whatever else is hidden; merge or drop those rows"
@@ -1435,10 +1503,14 @@ def suppress(
         warn_user(msg)
     for bad in not_adding_up:
         warn_user(bad.pop("message"))
+    if rounded.get("message"):
+        warn_user(rounded.pop("message"))
     absent = [{"row": table.index[i], "column": c} for c in counts for i in np.flatnonzero(np.isnan(vals[c])).tolist()]
     if absent:
         where = ", ".join(f"row {a['row']!r} {a['column']!r}" for a in absent[:5]) + (" ..." if len(absent) > 5 else "")
-        warn_user(f"suppress: {len(absent)} count(s) are missing ({where}): a missing count is taken as outside every "
+        warn_user(f"suppress: {number_of(len(absent), 'count')} {'is' if len(absent) == 1 else 'are'} missing "
+                  f"({where}): "
+                  "a missing count is taken as outside every "
                   "total, so it is neither protected nor protection for other hidden counts. If it is a count hidden at "
                   "source that published totals still include (NHS England's '*'), those totals give it back: give it "
                   "a value below the threshold (e.g. 1) so it is hidden and protected with the rest (values that add up "
@@ -1447,6 +1519,7 @@ def suppress(
     out.attrs["missing_counts"] = absent
     if total_rows:  # totals named (the reader's "totals_not_adding_up" is of its file, not carried over)
         out.attrs["totals_not_sums"] = not_adding_up
+        out.attrs["rounding"] = {k: v for k, v in rounded.items() if k != "message"}
     out.attrs["suppression"] = log
     out.attrs["roles"] = {**roles, "sums": [{"total": t, "parts": list(p)} | ({"not_in_rows": x} if x else {})
                                             for (t, p), x in zip(sums, sums_fail)]}
@@ -1465,14 +1538,14 @@ def suppress(
         + ("; derived values of hidden counts blanked" if roles["derived"] else "")
         + ("; count columns that are sums of others tied to their parts ("
            + "; ".join(f"{t} = {' + '.join(str(c) for c in p)}"
-                       + (f" where it holds (not in {len(x)} row(s))" if x else "")
+                       + (f" where it holds (not in {number_of(len(x), 'row')})" if x else "")
                        for (t, p), x in zip(sums, sums_fail)) + ")" if sums else "")
         + (f"; published counts rounded to base {round_to:g}" if round_to else "")
         + (f"; marker {marker!r}" if marker is not None else "; hidden cells missing")
-        + (f"; {len(unprotected)} cell(s) could not be protected" if unprotected else "")
+        + (f"; {number_of(len(unprotected), 'cell')} could not be protected" if unprotected else "")
         + ("; the `keep` rows' counts published where no small count becomes recoverable"
            if kept_rows is not None and kept is not None else "")
-        + (f"; {out.attrs['zeros_hidden']} zero count(s) hidden as protection (a hidden count may be 0)"
+        + (f"; {number_of(out.attrs['zeros_hidden'], 'zero count')} hidden as protection (a hidden count may be 0)"
            if out.attrs["zeros_hidden"] else "")
         + (f"; hidden counts taken as at least 1 judged within each {' x '.join(map(str, within_cols))}"
            if within_cols else "")
@@ -1529,7 +1602,7 @@ def _keep_rows(table: pd.DataFrame, keep: Any, reference: Mapping[str, Any] | No
     if isinstance(keep, Mapping):
         bad = [c for c in keep if c not in table.columns]
         if bad:
-            raise InvalidInputError(f"`keep`: the table has no column(s) {bad}", "keep")
+            raise InvalidInputError(f"`keep`: the table has no {_columns(bad)}", "keep")
         rows = np.ones(n, dtype=bool)
         for c, v in keep.items():
             rows &= (table[c] == v).to_numpy()
@@ -1647,11 +1720,13 @@ def _total_rows(table: pd.DataFrame, totals: Any) -> list[tuple[Any, Any, list[A
 
 def _label_totals(table: pd.DataFrame, keys: list[Any], totals: list[tuple[Any, Any, list[Any]]],
                   counts: list[Any], cell_of: dict[Any, np.ndarray], cells: Cells,
-                  vals: Mapping[Any, np.ndarray]) -> list[dict[str, Any]]:
+                  vals: Mapping[Any, np.ndarray], rounding: int | None = None
+                  ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """``totals`` (:func:`_total_rows`): Σ parts = total in every stratum of the other keys, per count
     column. A part absent from a stratum is taken as not there (zero). Returns each total that is not
     the sum of its parts as given (with a ``message``): parts missing (hidden at source) that the total
-    less the published parts bounds, or parts that do not add up to it (placeholders, rounding)."""
+    less the published parts bounds, or parts that do not add up to it (placeholders, rounding); and the
+    rounding base taken (:func:`_parts_rounding`)."""
     found: list[dict[str, Any]] = []
     checks: list[tuple[Any, Any, int, list[int]]] = []  # (column, total, its row, its parts' rows)
     for given_col, total, parts in totals:
@@ -1662,8 +1737,7 @@ def _label_totals(table: pd.DataFrame, keys: list[Any], totals: list[tuple[Any, 
         labels = np.array([str(x) for x in table[col].tolist()], dtype=object)
         # a key that is another name of the same row (org_id beside org_name) is no stratum: taken for one,
         # every row was a stratum of its own and the total was tied to nothing, silently
-        aliases = {k for k in keys if k != col and (table.groupby(col, dropna=False)[k].nunique(dropna=False) <= 1).all()
-                   and (table.groupby(k, dropna=False)[col].nunique(dropna=False) <= 1).all()}
+        aliases = {k for k in keys if k != col and _attribute(table, col, k) and _attribute(table, k, col)}
         strata = _groups(table, [k for k in keys if k != col and k not in aliases])
         if given_col is not None:  # every other row a part: a subtotal among them is counted twice
             _refuse_subtotals(table, col, labels, strata, total, parts, counts, vals)
@@ -1685,13 +1759,55 @@ def _label_totals(table: pd.DataFrame, keys: list[Any], totals: list[tuple[Any, 
     # the rounding base of the table's published parts, all of them (every total, stratum and count column):
     # read from one total's parts in one stratum, a table rounded to 5 whose parts in one stratum happened to
     # be multiples of 10 was taken there as rounded to 10 (until session 31)
-    every_part = [vals[c][part_rows] for c, _, _, part_rows in checks]
-    base = _rounding_base(np.concatenate(every_part) if every_part else np.zeros(0))
+    rounded = _parts_rounding(table, checks, vals, rounding)
+    base = rounded["base"]
     for c, total, t_row, part_rows in checks:
-        bad = _total_check(table, c, total, t_row, part_rows, vals[c], base)
+        bad = _total_check(table, c, total, t_row, part_rows, vals[c], base, stated=rounding is not None)
         if bad is not None:
             found.append(bad)
-    return found
+    if not found:  # the base decides no figure: nothing to say
+        rounded.pop("message", None)
+    return found, rounded
+
+
+#: the next base down from each rounding base :func:`_rounding_base` reads (counts rounded to it are all
+#: multiples of the larger one by chance, one time in (larger / it) ** parts)
+_BASE_BELOW = {100: 50, 50: 10, 10: 5}
+
+
+def _parts_rounding(table: pd.DataFrame, checks: Sequence[tuple[Any, Any, int, list[int]]],
+                    vals: Mapping[Any, np.ndarray], rounding: int | None) -> dict[str, Any]:
+    """The rounding base of the named totals' published parts (``.attrs["rounding"]``): ``base`` (None for
+    counts not rounded), ``stated`` (``rounding=`` given) and ``parts`` (the published parts not 0). A stated
+    base is checked (a part that is not a multiple of it is refused, naming its column and row); else it is
+    read from the parts (:func:`_rounding_base`), and where counts rounded to the next base down would all be
+    multiples of it by chance one time in 100 or more (two parts rounded to 10 are multiples of 50 one time in
+    25), a ``message`` says so with the keyword that states it."""
+    every = [(c, i) for c, _, _, part_rows in checks for i in part_rows if np.isfinite(vals[c][i])]
+    values = np.array([vals[c][i] for c, i in every], dtype=float)
+    k = int(np.count_nonzero(values))
+    if rounding is not None:
+        bad = np.flatnonzero(values % rounding != 0)
+        if bad.size:
+            c, i = every[int(bad[0])]
+            raise InvalidInputError(f"`rounding={rounding}`: the published parts of the named totals are not all "
+                                    f"multiples of {rounding}: {c!r} is {values[bad[0]]:g} in row {table.index[i]!r} "
+                                    f"({number_of(int(bad.size), 'part')} not a multiple). State the base the "
+                                    "publication rounds to, or leave `rounding` out to read it from the parts",
+                                    "rounding", table.index[i], position=i)
+        return {"base": rounding if rounding > 1 else None, "stated": True, "parts": k}
+    base = _rounding_base(values)
+    out: dict[str, Any] = {"base": base, "stated": False, "parts": k}
+    below = _BASE_BELOW.get(base or 0)
+    if base is not None and below is not None and (below / base) ** k >= 0.01:
+        out["message"] = (f"suppress: `totals`: the {number_of(k, 'published part')} of the named totals not 0 "
+                          f"{'is a multiple' if k == 1 else 'are all multiples'} of {base}, so the ranges given for "
+                          f"the totals' missing parts take them as rounded to {base} (± {base // 2} each); counts "
+                          f"rounded to {below} are so by chance "
+                          f"one time in {round((base / below) ** k):,}. If the publication rounds to another base, "
+                          f"say so: suppress(..., rounding={below}) (or the base it uses; rounding=1 for counts not "
+                          "rounded)")
+    return out
 
 
 def _refuse_subtotals(table: pd.DataFrame, col: Any, labels: np.ndarray, strata: np.ndarray, total: Any,
@@ -1832,7 +1948,7 @@ def _rounding_base(values: np.ndarray) -> int | None:
 
 
 def _total_check(table: pd.DataFrame, c: Any, label: Any, t: int, ps: Sequence[int],
-                 v: np.ndarray, base: int | None) -> dict[str, Any] | None:
+                 v: np.ndarray, base: int | None, *, stated: bool = False) -> dict[str, Any] | None:
     """A total row ``t`` of column ``c`` against its parts ``ps``: None where it is their sum, else what a
     reader learns (``missing_sum``: the range of the missing parts' sum, each part's count taken as
     rounded to ``base``, the table's (:func:`_rounding_base` of all its published parts: 100, 50, 10, 5
@@ -1854,19 +1970,21 @@ def _total_check(table: pd.DataFrame, c: Any, label: Any, t: int, ps: Sequence[i
     total_rounded = base is not None and tv % base == 0
     slack = each * int(given.sum()) + (each if total_rounded else 0.0)
     low, high = max(0.0, tv - s - slack), tv - s + slack
-    head = (f"`totals`: {label!r} (row {table.index[t]!r}) {c!r} {tv:g} less its {int(given.sum())} "
-            f"part(s) with a count ({s:g})")
-    how = (f"; the table's published parts are all multiples of {base} (taken as rounded to {base}, ± {each:g} each"
-           f"{', the total too' if total_rounded else ''})" if base else "")
+    head = (f"`totals`: {label!r} (row {table.index[t]!r}) {c!r} {tv:g} less its "
+            f"{number_of(int(given.sum()), 'part')} with a count ({s:g})")
+    how = ((f"; the parts rounded to {base} (rounding={base}), ± {each:g} each" if stated else
+            f"; the table's published parts are all multiples of {base} (taken as rounded to {base}, ± {each:g} each")
+           + f"{', the total too' if total_rounded else ''}{'' if stated else ')'}" if base else "")
     if missing and high < 0:  # no sum of counts >= 0 makes it: not a bound (0 to -30 until session 30)
-        msg = (f"`totals`: {label!r} (row {table.index[t]!r}) {c!r} {tv:g}: its {int(given.sum())} part(s) with a count "
-               f"add up to {s:g}, {s - tv:g} more, before its {len(missing)} part(s) missing a count "
+        msg = (f"`totals`: {label!r} (row {table.index[t]!r}) {c!r} {tv:g}: its "
+               f"{number_of(int(given.sum()), 'part')} with a count {'adds' if int(given.sum()) == 1 else 'add'} up to "
+               f"{s:g}, {s - tv:g} more, before its {number_of(len(missing), 'part')} missing a count "
                f"(rows {missing[:5]}{' ...' if len(missing) > 5 else ''}){how}: they are not its parts as "
                "given (a subtotal among them counted twice, or counts that do not add up), and the audit ties a sum "
                "that does not hold. Name the total by its parts' labels (no subtotal), or leave the total row out and "
                "say totals={} (.attrs['totals_not_sums'])")
     elif missing:
-        msg = (f"{head} leaves {tv - s:g} for its {len(missing)} part(s) missing a count (rows {missing[:5]}"
+        msg = (f"{head} leaves {tv - s:g} for its {number_of(len(missing), 'part')} missing a count (rows {missing[:5]}"
                f"{' ...' if len(missing) > 5 else ''}){how}: a reader of the published total knows their sum is "
                f"{low:g} to {high:g}, so each is at most {high:g}. A missing count is outside the audit: give the true "
                "counts where you have them (.attrs['totals_not_sums'])")

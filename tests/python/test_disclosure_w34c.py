@@ -43,7 +43,7 @@ def test_keep_publishes_the_reference_count_a_zero_can_replace():
     assert kept.attrs["keep"] == {"applied": True, "published": [{"row": 0, "column": "searches"},
                                                                  {"row": 4, "column": "searches"}]}
     assert kept.attrs["zeros_hidden"] == 1 and plain.attrs["zeros_hidden"] == 0
-    assert "1 zero count(s) hidden as protection (a hidden count may be 0)" in kept.attrs["rule"]
+    assert "1 zero count hidden as protection (a hidden count may be 0)" in kept.attrs["rule"]
     margins = [AREAS["area"].to_numpy(), AREAS["group"].to_numpy()]
     assert _attack(kept, AREAS["searches"], margins) == []
     # the same by the reference rows a disproportionality table labels
@@ -67,7 +67,7 @@ def test_keep_falls_back_to_the_plain_run_where_the_reference_gives_a_small_coun
 @pytest.mark.parametrize("keep, says", [
     ("White", "`keep` must be 'reference', a mapping of columns to values"),
     ({"group": "white"}, "matches no row"),
-    ({"ethnicity": "White"}, "the table has no column(s) ['ethnicity']"),
+    ({"ethnicity": "White"}, "the table has no column ['ethnicity']"),
     ([True, False], "one True/False per row (8)"),
     ("reference", "the table has no reference rows"),
 ])

@@ -200,7 +200,7 @@ def test_a_sum_failing_in_one_row_is_tied_in_the_others(shared_data):
     assert _sums_attack(out, t, cols, [land, waste]) == []
     sums = {tuple(s["parts"]): s.get("not_in_rows") for s in out.attrs["roles"]["sums"]}
     assert sums == {tuple(land): [0], tuple(waste): [1]}
-    assert "where it holds (not in 1 row(s))" in out.attrs["rule"]
+    assert "where it holds (not in 1 row)" in out.attrs["rule"]
     assert out.attrs["unprotected"] == []
 
 

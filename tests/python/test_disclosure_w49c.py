@@ -68,8 +68,8 @@ def test_a_total_row_named_by_its_column_is_accepted_and_bounds_the_hidden_provi
     assert bad["missing_sum"] == (0, 377 - (published - 2).sum()) == (0, 6)
     assert one_hidden_max == pytest.approx(6)
     msg = next(s for s in said if s.startswith("`totals`"))
-    assert "'All providers' (row 7) 'count' 377 less its 2 part(s) with a count (375) leaves 2" in msg
-    assert "21 part(s) missing a count" in msg and "sum is 0 to 6, so each is at most 6" in msg
+    assert "'All providers' (row 7) 'count' 377 less its 2 parts with a count (375) leaves 2" in msg
+    assert "21 parts missing a count" in msg and "sum is 0 to 6, so each is at most 6" in msg
 
 
 def test_placeholders_for_counts_hidden_at_source_do_not_add_up_and_are_named(shared_data):
@@ -82,7 +82,7 @@ def test_placeholders_for_counts_hidden_at_source_do_not_add_up_and_are_named(sh
     assert hand == 396
     (bad,) = out.attrs["totals_not_sums"]
     assert (bad["total"], bad["parts_sum"], bad["missing"], bad["missing_sum"]) == (377, hand, [], None)
-    assert any("'All providers' (row 7) 'count' 377 less its 23 part(s) with a count (396) is -19 off" in s
+    assert any("'All providers' (row 7) 'count' 377 less its 23 parts with a count (396) is -19 off" in s
                for s in said)
 
 
@@ -120,7 +120,7 @@ def test_the_may_be_a_total_warning_gives_the_column_form(shared_data):
     truth = t.assign(count=t["count"].fillna(0).astype(int))
     truth.loc[0, "count"] = 2
     _, said = _said(suppress, truth)
-    msg = next(s for s in said if s.startswith("row(s) that may be totals"))
+    msg = next(s for s in said if s.startswith("1 row that may be a total of other rows"))
     assert "'All providers' (377) = 'ST MAGNUS HOSPITAL' 2 + 'NAVIGO HEALTH AND SOCIAL CARE CIC' 160" in msg
     assert "or totals={'<column>': '<total label>'} where every other row of its column is a part" in msg
 

@@ -49,7 +49,7 @@ def test_two_row_coincidence_is_no_sum_column():
     assert totals_attack_on_suppressed(out, t, counts, ["area"], row_totals=True) == []
     coincidence = [m for m in said if "'c0' = 'c3' + 'c4'" in m]
     assert len(coincidence) == 1
-    assert "in only 2 row(s) with a non-zero total, no more than its 2 parts" in coincidence[0]
+    assert "in only 2 rows with a non-zero total, no more than its 2 parts" in coincidence[0]
     assert "pass derived=['c0']" in coincidence[0]
     # the call the warning gives is accepted and blanks c0 with its row's hidden counts
     declared, _ = _run(t, derived=["c0"])

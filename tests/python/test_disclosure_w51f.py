@@ -92,7 +92,7 @@ def test_parts_over_the_total_give_no_range():
                    bounds=[(25, 35), (0, None), (35, 45), (45, 55), (25, 35), (115, 125)], method="highs")
     assert none.status == 2
     msg = next(s for s in said if s.startswith("`totals`: 'All'"))
-    assert "its 4 part(s) with a count add up to 150, 30 more" in msg and "at most" not in msg
+    assert "its 4 parts with a count add up to 150, 30 more" in msg and "at most" not in msg
 
 
 # providers' counts in two columns; "NHS providers" = A + B + C in both, "All providers" = A + ... + E

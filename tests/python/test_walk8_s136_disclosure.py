@@ -98,7 +98,7 @@ def test_missing_counts_are_named(shared_data: pathlib.Path) -> None:
     lin = "NHS LINCOLNSHIRE INTEGRATED CARE BOARD"
     assert x[(x.org_name == lin)]["count"].isna().sum() == 1
     assert totals[lin] - x[(x.org_name == lin)]["count"].sum() <= 10
-    with pytest.warns(saferstats.SaferstatsWarning, match=r"10 count\(s\) are missing"):
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"10 counts are missing"):
         out = saferstats.suppress(x, keys=["org_name", "breakdown"], totals={})
     assert [(a["row"], a["column"]) for a in out.attrs["missing_counts"]] == [(i, "count") for i in gone.index]
 
