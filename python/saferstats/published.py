@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
-from ._frames import FrozenColumn, Records, plain, real_option
+from ._frames import FrozenColumn, Records, plain, real_option, restates_attrs_of_rows
 from .exceptions import InvalidInputError, SaferstatsWarning, warn_user
 from .io import (blank_as_missing, reader_categorical, field_map, header_delimiter, input_files, first_line, police_uk_folders,
                  problem_reason, snake_case, unzip_bounded)
@@ -933,6 +933,111 @@ def force_table_coverage(table: pd.DataFrame) -> str:
             f"police force areas of England and Wales); the British Transport Police is "
             f"{'among them' if btp else 'not among them, so the forces add up to less than the England and Wales totals of the bulletin (data from 44 police forces, the British Transport Police too)'}"
             f". Offences summed over the table's rows: {shown}")
+
+
+#: How :func:`read_hate_crime`'s ``attrs["coverage"]`` of the table by force begins when said of rows
+#: without a force column (:func:`attrs_of_rows`).
+COVERAGE_OFF_ITS_FORCES = ("said of the table these rows were made from, not of them (they lack its force, force_code, "
+                           "period or offences column: summed over the forces, or reshaped): ")
+
+#: The columns that name a row of each of :func:`read_hate_crime`'s layouts as read (the cells of
+#: ``attrs["dropped"]`` are found by them); another reader's rows by their ``source_line``.
+_ROWS_NAMED_BY = {"force": ("force", "period", "source_line"), "strand": ("strand", "period", "source_line"),
+                  "religion": ("religion", "source_line"), "monthly": ("month",)}
+_CELL_COUNTS = ("missing_cells", "unparsable_cells")
+
+
+@restates_attrs_of_rows
+def attrs_of_rows(out: pd.DataFrame, data: pd.DataFrame) -> None:
+    """Re-say in ``out.attrs`` what a reader of this module said of the whole table it read
+    (``attrs["summary"]``, ``attrs["coverage"]``), of ``data``: the rows passed to the function that
+    made ``out`` (:func:`saferstats.add_rates`, :func:`saferstats.shares`,
+    :func:`saferstats.year_on_year`, through :func:`saferstats._frames.reader_attrs_of_rows`). pandas
+    carries ``attrs`` through a filter, ``groupby().sum()`` and ``pd.concat``, so a subset of
+    :func:`read_hate_crime`'s 86 rows kept ``{"rows": 86, "missing_cells": 4, ...}`` and "43 forces
+    ... 2017/18: 90,835, 2018/19: 99,821".
+
+    - ``attrs["summary"]`` (a reader's, with ``rows`` and ``file``) whose ``rows`` is not
+      ``len(data)``: ``rows`` becomes ``len(data)`` and ``rows_read`` keeps the rows read;
+      ``missing_cells`` and ``unparsable_cells`` are counted again over the cells of
+      ``attrs["dropped"]`` in ``data``'s rows (found by ``source_line``, with the ``period`` of a
+      strand table's column, or by ``month``), the file's kept as ``missing_cells_read`` and
+      ``unparsable_cells_read``; where ``data`` lacks the columns that name its rows (summed, or
+      reshaped), the two counts are left out and ``cells_note`` says they are the file's;
+    - ``attrs["coverage"]`` of the table by force (``summary["layout"] == "force"``): said again of
+      ``data``'s own forces and sums (:func:`force_table_coverage`) where ``data`` has the force,
+      code, period and offences columns; where it lacks one (summed over the forces), prefixed with
+      :data:`COVERAGE_OFF_ITS_FORCES`. The strand series' coverage (whose rows are each the 44
+      forces' counts) applies to any of its rows and is kept.
+
+    >>> t = pd.DataFrame({"force": ["Essex", "Kent"], "force_code": ["E23000008", "E23000032"],
+    ...                   "period": ["2018/19"] * 2, "offences": [3000.0, 4000.0], "source_line": [2, 3]})
+    >>> t.attrs = {"summary": {"rows": 2, "missing_cells": 1, "unparsable_cells": 0, "layout": "force",
+    ...                        "file": "x.csv"}, "coverage": "2 forces ...",
+    ...            "dropped": [{"source_line": 2, "column": "population", "reason": "no figure published"}]}
+    >>> one = t[t.force == "Kent"].copy(); attrs_of_rows(one, t[t.force == "Kent"])
+    >>> s = one.attrs["summary"]; s["rows"], s["rows_read"], s["missing_cells"], s["missing_cells_read"]
+    (1, 2, 0, 1)
+    >>> one.attrs["coverage"].split(";")[0]
+    '1 force (1 of the 43 police force areas of England and Wales)'
+    """
+    summary = data.attrs.get("summary")
+    if not isinstance(summary, dict) or not isinstance(summary.get("rows"), int) or "file" not in summary:
+        return
+    said = dict(summary)
+    if summary["rows"] != len(data):
+        said.update(rows=len(data), rows_read=summary.get("rows_read", summary["rows"]))
+        _cells_of_rows(said, summary, data)
+    out.attrs["summary"] = said
+    coverage = data.attrs.get("coverage")
+    if not isinstance(coverage, str):
+        return
+    if summary.get("layout") != "force":
+        out.attrs["coverage"] = coverage
+    elif {"force", "force_code", "period", "offences"} <= set(data.columns):
+        out.attrs["coverage"] = force_table_coverage(data)
+    else:
+        out.attrs["coverage"] = coverage if coverage.startswith(COVERAGE_OFF_ITS_FORCES) else (
+            COVERAGE_OFF_ITS_FORCES + coverage)
+
+
+def _cells_of_rows(said: dict[str, Any], summary: dict[str, Any], data: pd.DataFrame) -> None:
+    """:func:`attrs_of_rows`: ``missing_cells`` and ``unparsable_cells`` of ``data``'s rows, counted
+    over ``data.attrs["dropped"]`` as the reader counted them ("no figure published ...",
+    "unparsable ..."); the file's kept with ``_read``; left out with a ``cells_note`` where
+    ``data`` lacks the columns that name its rows."""
+    counts = {k: summary[k] for k in _CELL_COUNTS if isinstance(summary.get(k), int)}
+    if not counts:
+        return
+    for k, v in counts.items():
+        said[f"{k}_read"] = summary.get(f"{k}_read", v)
+    named_by = _ROWS_NAMED_BY.get(str(summary.get("layout")), ("source_line",))
+    dropped = data.attrs.get("dropped")
+    lines = data["source_line"] if "source_line" in data.columns else pd.Series([], dtype=float)
+    lines = pd.to_numeric(lines, errors="coerce").dropna()
+    whole = (lines == lines.round()).all() and lines.nunique() <= said["rows_read"]
+    if not set(named_by) <= set(data.columns) or not isinstance(dropped, list) or not whole:
+        for k in counts:
+            del said[k]
+        read = " and ".join(f"{k} ({counts[k]:,})" for k in counts)
+        said["cells_note"] = (f"{read} are the file's ({', '.join(f'{k}_read' for k in counts)}), not said of these "
+                              f"rows: they lack the {', '.join(named_by)} column{'' if len(named_by) == 1 else 's'} "
+                              "that name the rows read (summed, or reshaped); attrs['dropped'] lists the file's cells")
+        return
+    if named_by == ("month",):
+        months = set(data["month"].astype(str))
+        mine = [d for d in dropped if isinstance(d, dict) and str(d.get("month")) in months]
+    else:
+        at = set(lines.astype(int))
+        pairs = set(zip(pd.to_numeric(data["source_line"], errors="coerce"), data["period"].map(period_label))) if (
+            "period" in data.columns) else set()
+        mine = [d for d in dropped if isinstance(d, dict) and d.get("source_line") in at
+                and ((p := period_label(d.get("column"))) is None or not pairs or (d["source_line"], p) in pairs)]
+    reasons = [str(d.get("reason", "")) for d in mine]
+    if "missing_cells" in counts:
+        said["missing_cells"] = sum(r.startswith("no figure published") for r in reasons)
+    if "unparsable_cells" in counts:
+        said["unparsable_cells"] = sum(r.startswith("unparsable") for r in reasons)
 
 
 def _read_religion(rows: list[list[Any]], header_at: int, src: Path) -> pd.DataFrame:

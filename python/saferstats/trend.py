@@ -693,6 +693,7 @@ def _shares_of_total(data: pd.DataFrame, *, count: str, category: str, keys: lis
     out["upper"] = ci["upper"].to_numpy()
     out["confidence"] = float(confidence)
     out["method"] = pd.Categorical([f"{m} (of {total})" for m in ci["method"].astype(str)])
+    reader_attrs_of_rows(out, data)  # a reader's summary and coverage, said of the rows passed
     return out
 
 
@@ -3333,6 +3334,7 @@ def year_on_year(
         cols["population"] = population
     _require_with_population(data, cols, "year_on_year")
     _warn_reports_by_users("year_on_year", count, data)
+    passed = data  # the rows passed, whose reader's summary and coverage the result carries
     dropped: list[dict[str, Any]] = []
     if missing == "drop":  # leave the rows out: each group's changes run between the periods it has
         y = _column_array(data, count, "count")
@@ -3507,6 +3509,7 @@ def year_on_year(
     if population is not None:
         _said_of_rows(out, _warn_population_note("year_on_year", data, population, period))
         out.attrs["same_population"] = _warn_census_year("year_on_year", data, population, period, keys)
+    reader_attrs_of_rows(out, passed)  # a reader's summary and coverage, said of the rows passed
     return out
 
 
