@@ -43,7 +43,7 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._frames import FrozenColumn, Records, plain, real_option, restates_attrs_of_rows
-from .exceptions import InvalidInputError, SaferstatsWarning, warn_user
+from .exceptions import InvalidInputError, SaferstatsWarning, number_of, warn_user
 from .io import (blank_as_missing, reader_categorical, field_map, header_delimiter, input_files, first_line, police_uk_folders,
                  problem_reason, snake_case, unzip_bounded)
 
@@ -203,7 +203,8 @@ def _street_plan(path: Path, shown_name: str, index: dict[str, int]) -> tuple[st
     missing = [c for c in _STREET_REQUIRED if c not in names]
     if missing:
         raise InvalidInputError(
-            f"{shown_name}: not a police.uk street-level crime file: missing column(s) {missing} (header: "
+            f"{shown_name}: not a police.uk street-level crime file: missing {number_of(len(missing), 'column')} "
+            f"{missing} (header: "
             f"{header[:120]!r}); expected Crime ID, Month, Reported by, Falls within, Longitude, Latitude, "
             "Location, LSOA code, LSOA name, Crime type, Last outcome category, Context", missing[0])
     return delim, field_map(path, names, index, shown)
@@ -283,7 +284,8 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
             columns = [columns]
         unknown = [c for c in columns if c not in known]
         if unknown:
-            raise InvalidInputError(f"unknown column(s) {unknown}; valid: {', '.join(known)}", "columns")
+            raise InvalidInputError(f"{number_of(len(unknown), 'unknown column')} {unknown}; valid: "
+                                    f"{', '.join(known)}", "columns")
     skip = {c for c in known if columns is not None and c not in columns and c not in ("month", "crime_type")}
     if not ids and (columns is None or "crime_id" not in columns):
         skip.add("crime_id")
@@ -801,7 +803,8 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
         need = ["force", "period", "offences"]
         absent = [c for c in need if c not in names]
         if absent:
-            raise InvalidInputError(f"{src}: missing column(s) {absent} in the force table header {header}", absent[0])
+            raise InvalidInputError(f"{src}: missing {number_of(len(absent), 'column')} {absent} in the force table "
+                                    f"header {header}", absent[0])
         records = []
         for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
             if not any(str(c).strip() for c in row if c is not None):
@@ -862,9 +865,10 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
                 records.append({"strand": _HO_STRANDS[key], "period": p, "count": v, "source_line": i})
         if unknown:  # a strand this reader does not know would otherwise vanish without a word
             shown = "; ".join(f"{lab!r} (line {ln})" for ln, lab in unknown[:6])
-            warn_user(f"read_hate_crime: {src.name}: {len(unknown)} row(s) with figures under the strand header are "
-                      f"not a strand or total this reader knows (Race, Religion, Sexual orientation, Disability, "
-                      f"Transgender, Total number of motivating factors, Total number of offences), so they are left "
+            warn_user(f"read_hate_crime: {src.name}: {number_of(len(unknown), 'row')} with figures under the strand "
+                      f"header {'is' if len(unknown) == 1 else 'are'} not a strand or total this reader knows (Race, "
+                      f"Religion, Sexual orientation, Disability, Transgender, Total number of motivating factors, "
+                      f"Total number of offences), so {'it is' if len(unknown) == 1 else 'they are'} left "
                       f"out (listed in .attrs['dropped']): {shown}{' ...' if len(unknown) > 6 else ''}. The strands "
                       "read no longer add up to the table's total of motivating factors; read the table with "
                       "pandas.read_csv to keep them")
@@ -1098,10 +1102,12 @@ def _warn_unknown_force_columns(header: list[str], names: list[str | None], body
             continue
         figures = sum(1 for row in body if k < len(row) and _number(row[k])[1] == "ok")
         if figures:
-            unknown.append(f"{h.strip()!r} ({figures} figure(s))")
+            unknown.append(f"{h.strip()!r} ({number_of(figures, 'figure')})")
     if unknown:
-        warn_user(f"read_hate_crime: {name}: {len(unknown)} column(s) with figures are not ones this reader knows, so "
-                  f"they are not in the table read: {', '.join(unknown[:8])}{' ...' if len(unknown) > 8 else ''}. "
+        warn_user(f"read_hate_crime: {name}: {number_of(len(unknown), 'column')} with figures "
+                  f"{'is not one' if len(unknown) == 1 else 'are not ones'} this reader knows, so "
+                  f"{'it is' if len(unknown) == 1 else 'they are'} not in the table read: {', '.join(unknown[:8])}"
+                  f"{' ...' if len(unknown) > 8 else ''}. "
                   "It reads Force, Year, the five monitored strands (Race, Total Religion, Sexual orientation, "
                   "Disability, Transgender), the totals of motivating factors and offences, Population and the "
                   "published rate; read the file with pandas.read_csv to keep the others")
@@ -1122,8 +1128,10 @@ def _add_force_codes(table: pd.DataFrame, name: str) -> None:
     if unmatched:
         lines = [int(table.loc[table["force"] == f, "source_line"].iloc[0]) for f in unmatched]
         shown = "; ".join(f"{f!r} (line {ln})" for f, ln in zip(unmatched[:10], lines))
-        warn_user(f"read_hate_crime: {name}: {len(unmatched)} force name(s) match none of the 43 police force areas of "
-                  f"England and Wales, so they have no force_code and a join on it gives them no population: {shown}"
+        warn_user(f"read_hate_crime: {name}: {number_of(len(unmatched), 'force name')} "
+                  f"match{'es' if len(unmatched) == 1 else ''} none of the 43 police force areas of "
+                  f"England and Wales, so {'it has' if len(unmatched) == 1 else 'they have'} no force_code and a "
+                  f"join on it gives {'it' if len(unmatched) == 1 else 'them'} no population: {shown}"
                   f"{' ...' if len(unmatched) > 10 else ''} (a national total, British Transport Police, or a name "
                   "spelt another way: see saferstats.force_id)")
 
@@ -1629,9 +1637,10 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
                   "not like for like with the others; read Defra's workbook (sheet LA_incidents) instead")
     if basis or steps:
         # a file without the Reporting basis column (interim.csv) cannot say how many are not on the
-        # 'All incidents' basis: "0 authority-year(s) are not counted ..." would read as none
-        said = ([f"{len(basis)} authority-year(s) are not counted on Defra's 'All incidents' basis"] if basis else []) + (
-            [f"{len(steps)} count(s) changed {_STEP:g}-fold or more on the previous year published "
+        # 'All incidents' basis: "0 authority-years are not counted ..." would read as none
+        said = ([f"{number_of(len(basis), 'authority-year')} {'is' if len(basis) == 1 else 'are'} not counted on "
+                 "Defra's 'All incidents' basis"] if basis else []) + (
+            [f"{number_of(len(steps), 'count')} changed {_STEP:g}-fold or more on the previous year published "
              f"(e.g. {steps[0]['la_name']} {steps[0]['previous']:,.0f} to {steps[0]['incidents']:,.0f} in "
              f"{steps[0]['period']}) — recording changes, not trends, until the council says otherwise"] if steps else [])
         warn_user(f"read_flytipping: {' and '.join(said)}. They are named in the recording_note column, listed in "
@@ -1646,7 +1655,7 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
                           + ", ".join(str(r["la_name"]) + " " + str(r["period"]) for r in v[:3]) + ")"
                           for k, v in short.items() if k != "size")
         warn_user(f"read_flytipping: Defra's incidents by size (single black bag to significant/multi loads) do not add "
-                  f"up to the total incidents for {len(size)} authority-year(s)"
+                  f"up to the total incidents for {number_of(len(size), 'authority-year')}"
                   + (f" ({sum(r['period'] == latest for r in size)} in {latest}: {eg})" if size else "")
                   + (f"; {other}" if other else "") + ": shares of a breakdown are of the incidents it classifies, "
                   "not of all incidents, and do not add up to the total. The rows are flagged in sizes_not_total, "
@@ -2100,7 +2109,8 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
     det["population"] = det["population"].astype("int64")
     unplaced = sorted(c for c in set(det["la_code"]) if pd.isna(places.loc[c, "force"]))
     if unplaced:
-        warn_user(f"read_census_ethnicity: {len(unplaced)} code(s) of {src.name} are no local authority of December "
+        warn_user(f"read_census_ethnicity: {number_of(len(unplaced), 'code')} of {src.name} "
+                  f"{'is' if len(unplaced) == 1 else 'are'} no local authority of December "
                   f"2024 nor a district merged into one since 2021 ({', '.join(unplaced[:5])}): their csp and force are "
                   "missing")
     if lvl in ("force", "csp"):
@@ -2190,7 +2200,8 @@ def _census_lsoa(det: pd.DataFrame, src: Path, layout: str, aggregate: int, othe
     out = out.rename(columns={"la_code": "lsoa_code"})
     unplaced = sorted(set(out["lsoa_code"]) - set(where.index))
     if unplaced:
-        warn_user(f"read_census_ethnicity: {len(unplaced):,} code(s) of {src.name} are no LSOA 2021 of England and "
+        warn_user(f"read_census_ethnicity: {number_of(len(unplaced), 'code')} of {src.name} "
+                  f"{'is' if len(unplaced) == 1 else 'are'} no LSOA 2021 of England and "
                   f"Wales ({', '.join(unplaced[:5])}): their ward, local authority, CSP and force are missing")
     for c in cols:
         out[c] = out["lsoa_code"].map(where[c])
@@ -2279,7 +2290,8 @@ def _census_csp_sums(det: pd.DataFrame, places: pd.DataFrame, lk: pd.DataFrame, 
                                 "value": la_code, "la": str(rows.loc[rows["la_code"] == la_code, "la"].iloc[0]), "reason": f"in {names.get(c, c)} CSP ({c}), left out at level='csp' "
                                 f"as its total would be short (lacking {why})", "csp": names.get(c, c), "csp_code": c,
                                 "csp_residents": int(residents.get(c, 0)), "lacking": why})
-        warn_user(f"read_census_ethnicity: level='csp': {len(short)} Community Safety Partnership(s) are left out, as "
+        warn_user(f"read_census_ethnicity: level='csp': {number_of(len(short), 'Community Safety Partnership')} "
+                  f"{'is' if len(short) == 1 else 'are'} left out, as "
                   f"the file cannot give their totals (an authority table cannot split an authority across its CSPs, "
                   f"nor complete a CSP it covers in part; {int(residents.reindex(list(short)).fillna(0).sum()):,} "
                   f"residents by LSOA counts; their authorities' rows are in .attrs['dropped']): {'; '.join(said)}. "
@@ -3008,15 +3020,15 @@ def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share
                   f"({pooled['percent']:.1f}%, .attrs['summary']['comparable']), not its")
     heading = odd[odd["row_note"].str.contains("wrong heading", regex=False)]
     if len(heading):
-        warn_user(f"read_use_of_force: {src.name}: {len(heading)} row(s) with a kind of health condition far beyond the "
-                  "force's own share of it: " + "; ".join(f"{r.force} {r.tactic} (line {r.source_line}): {r.row_note}"
+        warn_user(f"read_use_of_force: {src.name}: {number_of(len(heading), 'row')} with a kind of health condition "
+                  "far beyond the force's own share of it: " + "; ".join(f"{r.force} {r.tactic} (line {r.source_line}): {r.row_note}"
                                                             for r in heading.head(4).itertuples())
                   + ". Said in `row_note` and .attrs['summary']['odd_rows']; leave the row out of a comparison "
                   "(t[t.row_note == ''])")
     zeros = out[[bool(n) for n in unrecorded]]
     if len(zeros):
-        warn_user(f"read_use_of_force: {src.name}: {len(zeros)} tactic row(s) published as 0 in every column although "
-                  "nearly every other force reports the tactic: " + "; ".join(
+        warn_user(f"read_use_of_force: {src.name}: {number_of(len(zeros), 'tactic row')} published as 0 in every "
+                  "column although nearly every other force reports the tactic: " + "; ".join(
                       f"{r.force} {r.tactic} (line {r.source_line}): {r.row_note}" for r in zeros.head(5).itertuples())
                   + ". Said in `row_note` and .attrs['summary']['odd_rows']; leave these rows out "
                   "(t[t.row_note == '']) rather than compare a 0. The totals they are part of lack them, so are not "
@@ -3027,8 +3039,9 @@ def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share
                   "t[~t.tactic_unrecorded] leaves them out)")
     if rows_off or parts_off:
         eg = [f"{r['force']} {r['tactic']} (line {r['source_line']})" for r in [*rows_off, *parts_off][:4]]
-        warn_user(f"read_use_of_force: {src.name}: {len(rows_off)} row(s) whose five health-condition counts do not add "
-                  f"up to 'Number of times tactic reported' and {len(parts_off)} total(s) that are not the sum of "
+        warn_user(f"read_use_of_force: {src.name}: {number_of(len(rows_off), 'row')} whose five health-condition "
+                  "counts do not add up to 'Number of times tactic reported' and "
+                  f"{number_of(len(parts_off), 'total')} that {'is' if len(parts_off) == 1 else 'are'} not the sum of "
                   f"their parts ({', '.join(eg)}): listed in .attrs['summary']; use one level of the table")
     return out
 
