@@ -3276,6 +3276,8 @@ def year_on_year(
     Byar's Poisson interval), so no count is read as a rate per 100,000, and the ratio is of the
     counts. ``.attrs["measure"]`` says which (``"count"`` or ``"rate per 100,000"``), and
     ``.attrs["multiplier"]`` the rates' multiplier (None for counts).
+    A published reader's ``.attrs["summary"]`` and ``.attrs["coverage"]`` come with it, said of the
+    rows passed (:func:`saferstats.published.attrs_of_rows`), as :func:`saferstats.add_rates` keeps them.
 
     Examples
     --------
