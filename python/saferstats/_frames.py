@@ -38,7 +38,7 @@ __all__ = [
     "RenamedColumns",
     "Records",
     "reader_attrs_of_rows",
-    "COVERAGE_OFF_ITS_FORCES",
+    "restates_attrs_of_rows",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -907,47 +907,33 @@ class Records(list):  # type: ignore[type-arg]
         return self
 
 
-#: How a reader's ``attrs["coverage"]`` of the Home Office table by force begins when said of rows
-#: without a force column (:func:`reader_attrs_of_rows`).
-COVERAGE_OFF_ITS_FORCES = ("said of the table these rows were made from, not of them (they lack its force, force_code, "
-                           "period or offences column: summed over the forces, or reshaped): ")
+_ATTRS_OF_ROWS: list[Callable[[pd.DataFrame, pd.DataFrame], None]] = []
+
+
+def restates_attrs_of_rows(func: F) -> F:
+    """Register ``func(out, data)`` for :func:`reader_attrs_of_rows` (a decorator; returns ``func``):
+    it re-says in ``out.attrs`` what a reader said in ``data.attrs`` of the whole table it read. The
+    module that has the readers registers its own (:mod:`saferstats.published`), so this module
+    knows no reader; registering the same function twice runs it once."""
+    if func not in _ATTRS_OF_ROWS:
+        _ATTRS_OF_ROWS.append(func)
+    return func
 
 
 def reader_attrs_of_rows(out: pd.DataFrame, data: pd.DataFrame) -> None:
-    """Re-say in ``out.attrs`` what a reader said of the whole table it read where ``data`` (the rows
-    ``out`` was made from, one row of ``out`` each) is no longer that table: pandas carries ``attrs``
-    through a filter, ``groupby().sum()`` and ``pd.concat`` of equal ``attrs``, so a subset of
-    :func:`saferstats.read_hate_crime`'s 86 rows kept ``{"rows": 86, ...}`` and "43 forces ...
-    2017/18: 90,835, 2018/19: 99,821". Done by the functions that return a copy of ``data``
-    (:func:`saferstats.add_rates`, :func:`saferstats.shares`):
+    """Re-say in ``out.attrs`` what a reader said in ``data.attrs`` of the whole table it read, of
+    ``data``: the rows passed to the function that made ``out`` (pandas carries ``attrs`` through a
+    filter, ``groupby().sum()`` and ``pd.concat`` of equal ``attrs``, so a subset would keep the
+    whole table's counts). Runs, in order, every function registered with
+    :func:`restates_attrs_of_rows`; called by the functions that return a table made from
+    ``data`` (:func:`saferstats.add_rates`, :func:`saferstats.shares`,
+    :func:`saferstats.year_on_year`). A frame without ``attrs`` is left as it is.
 
-    - ``attrs["summary"]`` (a reader's, with ``rows`` and ``file``) whose ``rows`` is not
-      ``len(data)``: ``rows`` becomes the rows of ``out`` and ``rows_read`` keeps the rows read; its
-      other counts (``missing_cells`` ...) stay those of the file read;
-    - ``attrs["coverage"]`` of the table by force (``summary["layout"] == "force"``): said again of
-      ``data``'s own forces and sums (:func:`saferstats.published.force_table_coverage`) where
-      ``data`` has the force, code, period and offences columns; where it lacks one (summed over
-      the forces), prefixed with :data:`COVERAGE_OFF_ITS_FORCES`. The strand series'
-      coverage (whose rows are each the 44 forces' counts) applies to any of its rows and is kept.
-
-    >>> t = pd.DataFrame({"force": ["Essex", "Kent"], "force_code": ["E23000008", "E23000032"],
-    ...                   "period": ["2018/19"] * 2, "offences": [3000.0, 4000.0]})
-    >>> t.attrs = {"summary": {"rows": 2, "layout": "force", "file": "x.csv"}, "coverage": "2 forces ..."}
-    >>> one = t[t.force == "Kent"].copy(); reader_attrs_of_rows(one, t[t.force == "Kent"])
-    >>> one.attrs["summary"], one.attrs["coverage"].split(";")[0]
-    ({'rows': 1, 'layout': 'force', 'file': 'x.csv', 'rows_read': 2}, '1 force (1 of the 43 police force areas of England and Wales)')
+    >>> t = pd.DataFrame({"n": [1, 2]}); t.attrs = {"note": "of both rows"}
+    >>> out = t.head(1).copy(); reader_attrs_of_rows(out, t.head(1)); out.attrs
+    {'note': 'of both rows'}
     """
-    summary = data.attrs.get("summary") if isinstance(data.attrs, dict) else None
-    if not isinstance(summary, dict) or not isinstance(summary.get("rows"), int) or "file" not in summary:
+    if not isinstance(data.attrs, dict) or not data.attrs:
         return
-    if summary["rows"] != len(data):
-        out.attrs["summary"] = {**summary, "rows": len(out), "rows_read": summary.get("rows_read", summary["rows"])}
-    coverage = data.attrs.get("coverage")
-    if summary.get("layout") != "force" or not isinstance(coverage, str):
-        return
-    if {"force", "force_code", "period", "offences"} <= set(data.columns):
-        from .published import force_table_coverage
-
-        out.attrs["coverage"] = force_table_coverage(data)
-    elif not coverage.startswith(COVERAGE_OFF_ITS_FORCES):
-        out.attrs["coverage"] = COVERAGE_OFF_ITS_FORCES + coverage
+    for func in _ATTRS_OF_ROWS:
+        func(out, data)

@@ -42,8 +42,8 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
-from ._frames import FrozenColumn, Records, plain, real_option
-from .exceptions import InvalidInputError, SaferstatsWarning, warn_user
+from ._frames import FrozenColumn, Records, plain, real_option, restates_attrs_of_rows
+from .exceptions import InvalidInputError, SaferstatsWarning, number_of, warn_user
 from .io import (blank_as_missing, reader_categorical, field_map, header_delimiter, input_files, first_line, police_uk_folders,
                  problem_reason, snake_case, unzip_bounded)
 
@@ -203,7 +203,8 @@ def _street_plan(path: Path, shown_name: str, index: dict[str, int]) -> tuple[st
     missing = [c for c in _STREET_REQUIRED if c not in names]
     if missing:
         raise InvalidInputError(
-            f"{shown_name}: not a police.uk street-level crime file: missing column(s) {missing} (header: "
+            f"{shown_name}: not a police.uk street-level crime file: missing {number_of(len(missing), 'column')} "
+            f"{missing} (header: "
             f"{header[:120]!r}); expected Crime ID, Month, Reported by, Falls within, Longitude, Latitude, "
             "Location, LSOA code, LSOA name, Crime type, Last outcome category, Context", missing[0])
     return delim, field_map(path, names, index, shown)
@@ -283,7 +284,8 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
             columns = [columns]
         unknown = [c for c in columns if c not in known]
         if unknown:
-            raise InvalidInputError(f"unknown column(s) {unknown}; valid: {', '.join(known)}", "columns")
+            raise InvalidInputError(f"{number_of(len(unknown), 'unknown column')} {unknown}; valid: "
+                                    f"{', '.join(known)}", "columns")
     skip = {c for c in known if columns is not None and c not in columns and c not in ("month", "crime_type")}
     if not ids and (columns is None or "crime_id" not in columns):
         skip.add("crime_id")
@@ -801,7 +803,8 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
         need = ["force", "period", "offences"]
         absent = [c for c in need if c not in names]
         if absent:
-            raise InvalidInputError(f"{src}: missing column(s) {absent} in the force table header {header}", absent[0])
+            raise InvalidInputError(f"{src}: missing {number_of(len(absent), 'column')} {absent} in the force table "
+                                    f"header {header}", absent[0])
         records = []
         for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
             if not any(str(c).strip() for c in row if c is not None):
@@ -862,9 +865,10 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
                 records.append({"strand": _HO_STRANDS[key], "period": p, "count": v, "source_line": i})
         if unknown:  # a strand this reader does not know would otherwise vanish without a word
             shown = "; ".join(f"{lab!r} (line {ln})" for ln, lab in unknown[:6])
-            warn_user(f"read_hate_crime: {src.name}: {len(unknown)} row(s) with figures under the strand header are "
-                      f"not a strand or total this reader knows (Race, Religion, Sexual orientation, Disability, "
-                      f"Transgender, Total number of motivating factors, Total number of offences), so they are left "
+            warn_user(f"read_hate_crime: {src.name}: {number_of(len(unknown), 'row')} with figures under the strand "
+                      f"header {'is' if len(unknown) == 1 else 'are'} not a strand or total this reader knows (Race, "
+                      f"Religion, Sexual orientation, Disability, Transgender, Total number of motivating factors, "
+                      f"Total number of offences), so {'it is' if len(unknown) == 1 else 'they are'} left "
                       f"out (listed in .attrs['dropped']): {shown}{' ...' if len(unknown) > 6 else ''}. The strands "
                       "read no longer add up to the table's total of motivating factors; read the table with "
                       "pandas.read_csv to keep them")
@@ -935,6 +939,111 @@ def force_table_coverage(table: pd.DataFrame) -> str:
             f". Offences summed over the table's rows: {shown}")
 
 
+#: How :func:`read_hate_crime`'s ``attrs["coverage"]`` of the table by force begins when said of rows
+#: without a force column (:func:`attrs_of_rows`).
+COVERAGE_OFF_ITS_FORCES = ("said of the table these rows were made from, not of them (they lack its force, force_code, "
+                           "period or offences column: summed over the forces, or reshaped): ")
+
+#: The columns that name a row of each of :func:`read_hate_crime`'s layouts as read (the cells of
+#: ``attrs["dropped"]`` are found by them); another reader's rows by their ``source_line``.
+_ROWS_NAMED_BY = {"force": ("force", "period", "source_line"), "strand": ("strand", "period", "source_line"),
+                  "religion": ("religion", "source_line"), "monthly": ("month",)}
+_CELL_COUNTS = ("missing_cells", "unparsable_cells")
+
+
+@restates_attrs_of_rows
+def attrs_of_rows(out: pd.DataFrame, data: pd.DataFrame) -> None:
+    """Re-say in ``out.attrs`` what a reader of this module said of the whole table it read
+    (``attrs["summary"]``, ``attrs["coverage"]``), of ``data``: the rows passed to the function that
+    made ``out`` (:func:`saferstats.add_rates`, :func:`saferstats.shares`,
+    :func:`saferstats.year_on_year`, through :func:`saferstats._frames.reader_attrs_of_rows`). pandas
+    carries ``attrs`` through a filter, ``groupby().sum()`` and ``pd.concat``, so a subset of
+    :func:`read_hate_crime`'s 86 rows kept ``{"rows": 86, "missing_cells": 4, ...}`` and "43 forces
+    ... 2017/18: 90,835, 2018/19: 99,821".
+
+    - ``attrs["summary"]`` (a reader's, with ``rows`` and ``file``) whose ``rows`` is not
+      ``len(data)``: ``rows`` becomes ``len(data)`` and ``rows_read`` keeps the rows read;
+      ``missing_cells`` and ``unparsable_cells`` are counted again over the cells of
+      ``attrs["dropped"]`` in ``data``'s rows (found by ``source_line``, with the ``period`` of a
+      strand table's column, or by ``month``), the file's kept as ``missing_cells_read`` and
+      ``unparsable_cells_read``; where ``data`` lacks the columns that name its rows (summed, or
+      reshaped), the two counts are left out and ``cells_note`` says they are the file's;
+    - ``attrs["coverage"]`` of the table by force (``summary["layout"] == "force"``): said again of
+      ``data``'s own forces and sums (:func:`force_table_coverage`) where ``data`` has the force,
+      code, period and offences columns; where it lacks one (summed over the forces), prefixed with
+      :data:`COVERAGE_OFF_ITS_FORCES`. The strand series' coverage (whose rows are each the 44
+      forces' counts) applies to any of its rows and is kept.
+
+    >>> t = pd.DataFrame({"force": ["Essex", "Kent"], "force_code": ["E23000008", "E23000032"],
+    ...                   "period": ["2018/19"] * 2, "offences": [3000.0, 4000.0], "source_line": [2, 3]})
+    >>> t.attrs = {"summary": {"rows": 2, "missing_cells": 1, "unparsable_cells": 0, "layout": "force",
+    ...                        "file": "x.csv"}, "coverage": "2 forces ...",
+    ...            "dropped": [{"source_line": 2, "column": "population", "reason": "no figure published"}]}
+    >>> one = t[t.force == "Kent"].copy(); attrs_of_rows(one, t[t.force == "Kent"])
+    >>> s = one.attrs["summary"]; s["rows"], s["rows_read"], s["missing_cells"], s["missing_cells_read"]
+    (1, 2, 0, 1)
+    >>> one.attrs["coverage"].split(";")[0]
+    '1 force (1 of the 43 police force areas of England and Wales)'
+    """
+    summary = data.attrs.get("summary")
+    if not isinstance(summary, dict) or not isinstance(summary.get("rows"), int) or "file" not in summary:
+        return
+    said = dict(summary)
+    if summary["rows"] != len(data):
+        said.update(rows=len(data), rows_read=summary.get("rows_read", summary["rows"]))
+        _cells_of_rows(said, summary, data)
+    out.attrs["summary"] = said
+    coverage = data.attrs.get("coverage")
+    if not isinstance(coverage, str):
+        return
+    if summary.get("layout") != "force":
+        out.attrs["coverage"] = coverage
+    elif {"force", "force_code", "period", "offences"} <= set(data.columns):
+        out.attrs["coverage"] = force_table_coverage(data)
+    else:
+        out.attrs["coverage"] = coverage if coverage.startswith(COVERAGE_OFF_ITS_FORCES) else (
+            COVERAGE_OFF_ITS_FORCES + coverage)
+
+
+def _cells_of_rows(said: dict[str, Any], summary: dict[str, Any], data: pd.DataFrame) -> None:
+    """:func:`attrs_of_rows`: ``missing_cells`` and ``unparsable_cells`` of ``data``'s rows, counted
+    over ``data.attrs["dropped"]`` as the reader counted them ("no figure published ...",
+    "unparsable ..."); the file's kept with ``_read``; left out with a ``cells_note`` where
+    ``data`` lacks the columns that name its rows."""
+    counts = {k: summary[k] for k in _CELL_COUNTS if isinstance(summary.get(k), int)}
+    if not counts:
+        return
+    for k, v in counts.items():
+        said[f"{k}_read"] = summary.get(f"{k}_read", v)
+    named_by = _ROWS_NAMED_BY.get(str(summary.get("layout")), ("source_line",))
+    dropped = data.attrs.get("dropped")
+    lines = data["source_line"] if "source_line" in data.columns else pd.Series([], dtype=float)
+    lines = pd.to_numeric(lines, errors="coerce").dropna()
+    whole = (lines == lines.round()).all() and lines.nunique() <= said["rows_read"]
+    if not set(named_by) <= set(data.columns) or not isinstance(dropped, list) or not whole:
+        for k in counts:
+            del said[k]
+        read = " and ".join(f"{k} ({counts[k]:,})" for k in counts)
+        said["cells_note"] = (f"{read} are the file's ({', '.join(f'{k}_read' for k in counts)}), not said of these "
+                              f"rows: they lack the {', '.join(named_by)} column{'' if len(named_by) == 1 else 's'} "
+                              "that name the rows read (summed, or reshaped); attrs['dropped'] lists the file's cells")
+        return
+    if named_by == ("month",):
+        months = set(data["month"].astype(str))
+        mine = [d for d in dropped if isinstance(d, dict) and str(d.get("month")) in months]
+    else:
+        at = set(lines.astype(int))
+        pairs = set(zip(pd.to_numeric(data["source_line"], errors="coerce"), data["period"].map(period_label))) if (
+            "period" in data.columns) else set()
+        mine = [d for d in dropped if isinstance(d, dict) and d.get("source_line") in at
+                and ((p := period_label(d.get("column"))) is None or not pairs or (d["source_line"], p) in pairs)]
+    reasons = [str(d.get("reason", "")) for d in mine]
+    if "missing_cells" in counts:
+        said["missing_cells"] = sum(r.startswith("no figure published") for r in reasons)
+    if "unparsable_cells" in counts:
+        said["unparsable_cells"] = sum(r.startswith("unparsable") for r in reasons)
+
+
 def _read_religion(rows: list[list[Any]], header_at: int, src: Path) -> pd.DataFrame:
     """The bulletin's Table 3 (religious hate crimes by perceived religion of the victim): one row
     per religion and total, ``religion, period, count, published_percent, source_line``; the period
@@ -993,10 +1102,12 @@ def _warn_unknown_force_columns(header: list[str], names: list[str | None], body
             continue
         figures = sum(1 for row in body if k < len(row) and _number(row[k])[1] == "ok")
         if figures:
-            unknown.append(f"{h.strip()!r} ({figures} figure(s))")
+            unknown.append(f"{h.strip()!r} ({number_of(figures, 'figure')})")
     if unknown:
-        warn_user(f"read_hate_crime: {name}: {len(unknown)} column(s) with figures are not ones this reader knows, so "
-                  f"they are not in the table read: {', '.join(unknown[:8])}{' ...' if len(unknown) > 8 else ''}. "
+        warn_user(f"read_hate_crime: {name}: {number_of(len(unknown), 'column')} with figures "
+                  f"{'is not one' if len(unknown) == 1 else 'are not ones'} this reader knows, so "
+                  f"{'it is' if len(unknown) == 1 else 'they are'} not in the table read: {', '.join(unknown[:8])}"
+                  f"{' ...' if len(unknown) > 8 else ''}. "
                   "It reads Force, Year, the five monitored strands (Race, Total Religion, Sexual orientation, "
                   "Disability, Transgender), the totals of motivating factors and offences, Population and the "
                   "published rate; read the file with pandas.read_csv to keep the others")
@@ -1017,8 +1128,10 @@ def _add_force_codes(table: pd.DataFrame, name: str) -> None:
     if unmatched:
         lines = [int(table.loc[table["force"] == f, "source_line"].iloc[0]) for f in unmatched]
         shown = "; ".join(f"{f!r} (line {ln})" for f, ln in zip(unmatched[:10], lines))
-        warn_user(f"read_hate_crime: {name}: {len(unmatched)} force name(s) match none of the 43 police force areas of "
-                  f"England and Wales, so they have no force_code and a join on it gives them no population: {shown}"
+        warn_user(f"read_hate_crime: {name}: {number_of(len(unmatched), 'force name')} "
+                  f"match{'es' if len(unmatched) == 1 else ''} none of the 43 police force areas of "
+                  f"England and Wales, so {'it has' if len(unmatched) == 1 else 'they have'} no force_code and a "
+                  f"join on it gives {'it' if len(unmatched) == 1 else 'them'} no population: {shown}"
                   f"{' ...' if len(unmatched) > 10 else ''} (a national total, British Transport Police, or a name "
                   "spelt another way: see saferstats.force_id)")
 
@@ -1524,9 +1637,10 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
                   "not like for like with the others; read Defra's workbook (sheet LA_incidents) instead")
     if basis or steps:
         # a file without the Reporting basis column (interim.csv) cannot say how many are not on the
-        # 'All incidents' basis: "0 authority-year(s) are not counted ..." would read as none
-        said = ([f"{len(basis)} authority-year(s) are not counted on Defra's 'All incidents' basis"] if basis else []) + (
-            [f"{len(steps)} count(s) changed {_STEP:g}-fold or more on the previous year published "
+        # 'All incidents' basis: "0 authority-years are not counted ..." would read as none
+        said = ([f"{number_of(len(basis), 'authority-year')} {'is' if len(basis) == 1 else 'are'} not counted on "
+                 "Defra's 'All incidents' basis"] if basis else []) + (
+            [f"{number_of(len(steps), 'count')} changed {_STEP:g}-fold or more on the previous year published "
              f"(e.g. {steps[0]['la_name']} {steps[0]['previous']:,.0f} to {steps[0]['incidents']:,.0f} in "
              f"{steps[0]['period']}) — recording changes, not trends, until the council says otherwise"] if steps else [])
         warn_user(f"read_flytipping: {' and '.join(said)}. They are named in the recording_note column, listed in "
@@ -1541,7 +1655,7 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
                           + ", ".join(str(r["la_name"]) + " " + str(r["period"]) for r in v[:3]) + ")"
                           for k, v in short.items() if k != "size")
         warn_user(f"read_flytipping: Defra's incidents by size (single black bag to significant/multi loads) do not add "
-                  f"up to the total incidents for {len(size)} authority-year(s)"
+                  f"up to the total incidents for {number_of(len(size), 'authority-year')}"
                   + (f" ({sum(r['period'] == latest for r in size)} in {latest}: {eg})" if size else "")
                   + (f"; {other}" if other else "") + ": shares of a breakdown are of the incidents it classifies, "
                   "not of all incidents, and do not add up to the total. The rows are flagged in sizes_not_total, "
@@ -1995,7 +2109,8 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
     det["population"] = det["population"].astype("int64")
     unplaced = sorted(c for c in set(det["la_code"]) if pd.isna(places.loc[c, "force"]))
     if unplaced:
-        warn_user(f"read_census_ethnicity: {len(unplaced)} code(s) of {src.name} are no local authority of December "
+        warn_user(f"read_census_ethnicity: {number_of(len(unplaced), 'code')} of {src.name} "
+                  f"{'is' if len(unplaced) == 1 else 'are'} no local authority of December "
                   f"2024 nor a district merged into one since 2021 ({', '.join(unplaced[:5])}): their csp and force are "
                   "missing")
     if lvl in ("force", "csp"):
@@ -2085,7 +2200,8 @@ def _census_lsoa(det: pd.DataFrame, src: Path, layout: str, aggregate: int, othe
     out = out.rename(columns={"la_code": "lsoa_code"})
     unplaced = sorted(set(out["lsoa_code"]) - set(where.index))
     if unplaced:
-        warn_user(f"read_census_ethnicity: {len(unplaced):,} code(s) of {src.name} are no LSOA 2021 of England and "
+        warn_user(f"read_census_ethnicity: {number_of(len(unplaced), 'code')} of {src.name} "
+                  f"{'is' if len(unplaced) == 1 else 'are'} no LSOA 2021 of England and "
                   f"Wales ({', '.join(unplaced[:5])}): their ward, local authority, CSP and force are missing")
     for c in cols:
         out[c] = out["lsoa_code"].map(where[c])
@@ -2174,7 +2290,8 @@ def _census_csp_sums(det: pd.DataFrame, places: pd.DataFrame, lk: pd.DataFrame, 
                                 "value": la_code, "la": str(rows.loc[rows["la_code"] == la_code, "la"].iloc[0]), "reason": f"in {names.get(c, c)} CSP ({c}), left out at level='csp' "
                                 f"as its total would be short (lacking {why})", "csp": names.get(c, c), "csp_code": c,
                                 "csp_residents": int(residents.get(c, 0)), "lacking": why})
-        warn_user(f"read_census_ethnicity: level='csp': {len(short)} Community Safety Partnership(s) are left out, as "
+        warn_user(f"read_census_ethnicity: level='csp': {number_of(len(short), 'Community Safety Partnership')} "
+                  f"{'is' if len(short) == 1 else 'are'} left out, as "
                   f"the file cannot give their totals (an authority table cannot split an authority across its CSPs, "
                   f"nor complete a CSP it covers in part; {int(residents.reindex(list(short)).fillna(0).sum()):,} "
                   f"residents by LSOA counts; their authorities' rows are in .attrs['dropped']): {'; '.join(said)}. "
@@ -2903,15 +3020,15 @@ def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share
                   f"({pooled['percent']:.1f}%, .attrs['summary']['comparable']), not its")
     heading = odd[odd["row_note"].str.contains("wrong heading", regex=False)]
     if len(heading):
-        warn_user(f"read_use_of_force: {src.name}: {len(heading)} row(s) with a kind of health condition far beyond the "
-                  "force's own share of it: " + "; ".join(f"{r.force} {r.tactic} (line {r.source_line}): {r.row_note}"
+        warn_user(f"read_use_of_force: {src.name}: {number_of(len(heading), 'row')} with a kind of health condition "
+                  "far beyond the force's own share of it: " + "; ".join(f"{r.force} {r.tactic} (line {r.source_line}): {r.row_note}"
                                                             for r in heading.head(4).itertuples())
                   + ". Said in `row_note` and .attrs['summary']['odd_rows']; leave the row out of a comparison "
                   "(t[t.row_note == ''])")
     zeros = out[[bool(n) for n in unrecorded]]
     if len(zeros):
-        warn_user(f"read_use_of_force: {src.name}: {len(zeros)} tactic row(s) published as 0 in every column although "
-                  "nearly every other force reports the tactic: " + "; ".join(
+        warn_user(f"read_use_of_force: {src.name}: {number_of(len(zeros), 'tactic row')} published as 0 in every "
+                  "column although nearly every other force reports the tactic: " + "; ".join(
                       f"{r.force} {r.tactic} (line {r.source_line}): {r.row_note}" for r in zeros.head(5).itertuples())
                   + ". Said in `row_note` and .attrs['summary']['odd_rows']; leave these rows out "
                   "(t[t.row_note == '']) rather than compare a 0. The totals they are part of lack them, so are not "
@@ -2922,8 +3039,9 @@ def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share
                   "t[~t.tactic_unrecorded] leaves them out)")
     if rows_off or parts_off:
         eg = [f"{r['force']} {r['tactic']} (line {r['source_line']})" for r in [*rows_off, *parts_off][:4]]
-        warn_user(f"read_use_of_force: {src.name}: {len(rows_off)} row(s) whose five health-condition counts do not add "
-                  f"up to 'Number of times tactic reported' and {len(parts_off)} total(s) that are not the sum of "
+        warn_user(f"read_use_of_force: {src.name}: {number_of(len(rows_off), 'row')} whose five health-condition "
+                  "counts do not add up to 'Number of times tactic reported' and "
+                  f"{number_of(len(parts_off), 'total')} that {'is' if len(parts_off) == 1 else 'are'} not the sum of "
                   f"their parts ({', '.join(eg)}): listed in .attrs['summary']; use one level of the table")
     return out
 

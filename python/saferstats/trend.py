@@ -693,6 +693,7 @@ def _shares_of_total(data: pd.DataFrame, *, count: str, category: str, keys: lis
     out["upper"] = ci["upper"].to_numpy()
     out["confidence"] = float(confidence)
     out["method"] = pd.Categorical([f"{m} (of {total})" for m in ci["method"].astype(str)])
+    reader_attrs_of_rows(out, data)  # a reader's summary and coverage, said of the rows passed
     return out
 
 
@@ -3275,6 +3276,8 @@ def year_on_year(
     Byar's Poisson interval), so no count is read as a rate per 100,000, and the ratio is of the
     counts. ``.attrs["measure"]`` says which (``"count"`` or ``"rate per 100,000"``), and
     ``.attrs["multiplier"]`` the rates' multiplier (None for counts).
+    A published reader's ``.attrs["summary"]`` and ``.attrs["coverage"]`` come with it, said of the
+    rows passed (:func:`saferstats.published.attrs_of_rows`), as :func:`saferstats.add_rates` keeps them.
 
     Examples
     --------
@@ -3333,6 +3336,7 @@ def year_on_year(
         cols["population"] = population
     _require_with_population(data, cols, "year_on_year")
     _warn_reports_by_users("year_on_year", count, data)
+    passed = data  # the rows passed, whose reader's summary and coverage the result carries
     dropped: list[dict[str, Any]] = []
     if missing == "drop":  # leave the rows out: each group's changes run between the periods it has
         y = _column_array(data, count, "count")
@@ -3507,6 +3511,7 @@ def year_on_year(
     if population is not None:
         _said_of_rows(out, _warn_population_note("year_on_year", data, population, period))
         out.attrs["same_population"] = _warn_census_year("year_on_year", data, population, period, keys)
+    reader_attrs_of_rows(out, passed)  # a reader's summary and coverage, said of the rows passed
     return out
 
 

@@ -176,7 +176,7 @@ def test_coverage_of_summed_rows_and_shares(by_force: Path) -> None:
     """groupby("period").sum() has no forces: before, add_rates' result said "43 forces" of its 2 rows
     as if they were the forces. Now marked as said of the table they were made from. shares of two
     forces' strands is told those forces' own sums (Essex and Kent, summed from the raw file)."""
-    from saferstats._frames import COVERAGE_OFF_ITS_FORCES
+    from saferstats.published import COVERAGE_OFF_ITS_FORCES
 
     raw = _raw(by_force)
     two = raw[raw["Force"].isin(["Essex", "Kent"])]

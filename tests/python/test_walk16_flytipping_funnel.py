@@ -236,7 +236,7 @@ def test_sizes_that_do_not_add_up_are_flagged(shared_data, ft):
     adur = next(r for r in short if r["la_name"] == "Adur" and r["period"] == "2021/22")
     assert (adur["sum"], adur["incidents"]) == want[("E07000223", "2021/22")] == (404.0, 845.0)
     m = [x for x in ft.attrs["_warnings"] if "by size" in x]
-    assert len(m) == 1 and f"for {len(want)} authority-year(s) (90 in 2021/22: Adur 404 of 845" in m[0]
+    assert len(m) == 1 and f"for {len(want):,} authority-years (90 in 2021/22: Adur 404 of 845" in m[0]
 
 
 def test_column_names_need_data_and_data_needs_column_names():
