@@ -48,6 +48,7 @@ from .exceptions import (
     LengthMismatchError,
     SaferstatsWarning,
     UnknownAreaError,
+    number_of,
     warn_user,
 )
 
@@ -247,6 +248,24 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     look-alike in another force); otherwise it lists the close matches, a misspelt force among them
     marked as a police force area (``"Mersyside"``: ``'Merseyside' (a police force area: level='force')``).
 
+    A town is no area here, and is never taken for one: ``"Hemel Hempstead"``, ``"Hatfield"``,
+    ``"Welwyn"`` or ``"Stevenage Old Town"`` is refused, naming the local authority (or, at
+    ``level="csp"``/``"force"``, the CSP or force area) holding the electoral wards whose names hold
+    it as whole words ("Hemel Hempstead Town" in Dacorum; "Old Town" in Stevenage), all of them when
+    there are several (Hatfield: Welwyn Hatfield, Doncaster, Braintree, Uttlesford), with the call that
+    finds the authority; a town's other wards need not carry its name.
+
+    A county council is an upper-tier council, not one of these levels (its area is its districts):
+    ``"Hertfordshire County Council"``, ``"Herts CC"``, ``"Kent CC"``, ``"Essex County Council"``,
+    ``"Devon County Council"`` are refused at ``level="la"``/``"csp"`` (and without a level), naming
+    its districts (the force area's lower-tier, E07, authorities), their Census 2021 residents and the
+    force area: where that force area is exactly the county's districts (Hertfordshire, Surrey,
+    Norfolk, ...) the error says so and names ``find_area('Hertfordshire', level='force')``, which is
+    then what ``level="force"`` returns for the council's name; where the force area also covers
+    unitary authorities (Kent: Medway; Essex: Southend-on-Sea and Thurrock; Devon and Cornwall) it is
+    refused at ``level="force"`` too, naming them. The bare county name (``"Hertfordshire"``,
+    ``"Herts"``, ``"Kent"``) names both the council and the force area and is refused as above.
+
     >>> find_area("st albans")
     {'level': 'la', 'code': 'E07000240', 'name': 'St Albans'}
     >>> find_area("Caerdydd")
@@ -261,6 +280,12 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     Traceback (most recent call last):
     ...
     saferstats.exceptions.UnknownAreaError: no csp named or coded 'Westmorland and Furness': Westmorland and Furness (E06000064) is a local authority formed by a merger; its CSPs follow the districts it was merged from: 'Barrow-in-Furness' (E22000032), 'Eden' (E22000035), 'South Lakeland' (E22000036). Pass one of them, or level='la' for the authority
+    >>> find_area("Hemel Hempstead")
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.UnknownAreaError: no la named or coded 'Hemel Hempstead'; 'Hemel Hempstead' is not a local authority, CSP or police force area: a town is no area here (its wards need not carry its name); the ward 'Hemel Hempstead Town' is in Dacorum (E07000096): find_area('Dacorum'); no close matches
+    >>> find_area("Herts CC", level="force")
+    {'level': 'force', 'code': 'E23000027', 'name': 'Hertfordshire'}
     """
     if level is None:
         if _is_force_slug(query):  # "north-yorkshire": police.uk's id of a force, not a council's name
@@ -284,6 +309,17 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
             return {"level": lvl, "code": str(code), "name": str(name)}
     if lvl == "la" and _FORMER_COUNTY.fullmatch(_typed_key(str(query))):
         raise UnknownAreaError(f"no la named or coded {query!r}: {_former_dorset()}", "query")
+    county = _county_council_of(query)  # "Herts CC", "Kent County Council", "Devon County Council"
+    if county is not None:
+        cfid = _COUNTY_FORCE.get(county, county.lower())
+        if county not in _COUNTY_FORCE:
+            if lvl != "force":  # the force area of its name, listed first
+                raise UnknownAreaError(f"no {lvl} named or coded {query!r}; {_force_not_unit(query, cfid, lvl)}",
+                                       "query")
+            if _members("force", names.index[names == county][0]) == _county_districts(county):
+                # "Herts CC" at level='force': the force area is exactly the county's districts
+                return {"level": lvl, "code": str(names.index[names == county][0]), "name": county}
+        raise UnknownAreaError(f"no {lvl} named or coded {query!r}: {_county_council_says(county)}", "query")
     typed = _typed_match(query, lvl)
     if typed is not None:
         return {"level": lvl, "code": typed, "name": str(names[typed])}
@@ -327,8 +363,10 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     forces = {str(n) for n in area_names("force").values} if lvl != "force" else set()
     close = [repr(c) + (" (a police force area: level='force')" if c in forces and c not in unit_names else "")
              for c in close_matches(str(query), list(dict.fromkeys([*unit_names, *forces])))]
+    town = _town_wards(query, lvl)  # "Hemel Hempstead": a town, whose ward is in Dacorum
     raise UnknownAreaError(
-        f"no {lvl} named or coded {query!r}; " + (f"close matches: {', '.join(close)}" if close else "no close matches"),
+        f"no {lvl} named or coded {query!r}; " + (f"{town}; " if town else "")
+        + (f"close matches: {', '.join(close)}" if close else "no close matches"),
         "query",
     )
 
@@ -347,13 +385,15 @@ def _force_not_unit(query: Any, fid: str, lvl: str) -> str:
     rows = lk[lk["force"] == fid].drop_duplicates(f"{lvl}_code")
     units = [str(n) for n in rows[lvl]]
     kind = ("local authorit" + ("y" if len(units) == 1 else "ies")) if lvl == "la" else ("CSP" + ("" if len(units) == 1 else "s"))
-    said = (f"{rows['force_name'].iloc[0]} is a police force area (pass level='force'), covering "
+    county = _county_council_of(query)
+    # "Kent County Council": not the force area, which adds Medway (Hertfordshire's is its county's area)
+    more = county is not None and not rows["la_code"].str.startswith("E07").all()
+    said = (f"{rows['force_name'].iloc[0]} is a police force area{'' if more else ' (pass level=' + repr('force') + ')'}, covering "
             f"{len(units)} {kind}: {', '.join(units[:12])}"
             + (f" and {len(units) - 12} more" if len(units) > 12 else "")
             + f"; its police.uk id is {fid!r} (force_id)")
-    if re.search(r"\bcounty council$", _typed_key(str(query))):
-        said += ("; a county council is an upper-tier council, not a level here: pass its districts (level='la') "
-                 "or the force area, which also covers any unitary authority in the county")
+    if county is not None:  # its districts, and what the force area adds
+        said += "; " + _county_council_says(county, listed=lvl != "la")
     close = close_matches(str(query), units)
     return said + (f"; close matches: {', '.join(repr(c) for c in close)}" if close else "")
 
@@ -533,6 +573,159 @@ _COUNTY_COUNCILS = frozenset({
     "Cambridgeshire", "Derbyshire", "Devon", "East Sussex", "Essex", "Gloucestershire", "Hampshire",
     "Hertfordshire", "Kent", "Lancashire", "Leicestershire", "Lincolnshire", "Norfolk", "Nottinghamshire",
     "Oxfordshire", "Staffordshire", "Suffolk", "Surrey", "Warwickshire", "West Sussex", "Worcestershire"})
+#: The county councils whose county names no police force area, and the police.uk id of the force
+#: area their districts are in (Sussex holds both East and West Sussex's).
+_COUNTY_FORCE = {"Devon": "devon-and-cornwall", "East Sussex": "sussex", "West Sussex": "sussex",
+                 "Oxfordshire": "thames-valley", "Worcestershire": "west-mercia"}
+#: Counties as analysts abbreviate them ("Herts CC"), where no police force's name does it.
+_COUNTY_SHORT = {"herts": "Hertfordshire", "oxon": "Oxfordshire", "worcs": "Worcestershire", "warks": "Warwickshire",
+                 "lincs": "Lincolnshire"}
+
+
+def _county_council_of(query: Any) -> str | None:
+    """The county (one of :data:`_COUNTY_COUNCILS`) whose county council ``query`` names as analysts
+    write it - ``"Hertfordshire County Council"``, ``"Herts CC"``, ``"Kent CC"``, ``"the Essex County
+    Council"``, ``"Leics County Council"`` - or None (``"Hertfordshire"`` and ``"Herts"`` name the force
+    area too, and are refused as both by :func:`find_area`).
+
+    >>> [_county_council_of(q) for q in ["Herts CC", "Essex County Council", "Devon CC", "Kent", "Durham County Council"]]
+    ['Hertfordshire', 'Essex', 'Devon', None, None]
+    """
+    m = re.fullmatch(r"(?:the\s+)?(.+?)\s+(?:county\s+council|cc)", _typed_key(str(query)))
+    if m is None:
+        return None
+    name = m.group(1)
+    counties = {_typed_key(c): c for c in _COUNTY_COUNCILS}
+    if name in counties or name in _COUNTY_SHORT:
+        return counties.get(name) or _COUNTY_SHORT[name]
+    fid = force_id(name)  # "Leics", "Notts", "Hants": the force's abbreviations are the county's
+    if fid is None:
+        return None
+    forces = bundled_table("lookup_la24_csp24_pfa24.csv.gz").drop_duplicates("force").set_index("force")["force_name"]
+    return str(forces[fid]) if str(forces[fid]) in _COUNTY_COUNCILS else None
+
+
+def _county_districts(county: str) -> frozenset[str]:
+    """The December 2024 codes of the districts (E07) of ``county``'s police force area, which are
+    the county council's districts except in Sussex (East and West Sussex's together)."""
+    lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
+    fid = _COUNTY_FORCE.get(county, county.lower())
+    return frozenset(lk.loc[(lk["force"] == fid) & lk["la_code"].str.startswith("E07"), "la_code"])
+
+
+def _county_council_says(county: str, *, listed: bool = True) -> str:
+    """What a county council is here, as a sentence for the error: an upper-tier council, not one of
+    find_area's levels; its area, its districts (the force area's lower-tier districts, E07), with
+    Census 2021 residents, and what the police force area adds (its unitary authorities) or that it is
+    exactly that area (``listed`` False: the districts not named, where the error has listed the force
+    area's). Before session 32 the error said "pass its districts or the force area, which
+    also covers any unitary authority in the county", whether or not it does (Kent's adds Medway,
+    Hertfordshire's nothing), and "Herts CC", "Kent CC" and "Devon County Council" got look-alikes.
+
+    >>> _county_council_says("Essex").split("; ")[-1]
+    "the police force area 'Essex' (E23000028, 1,860,198 residents) also covers the unitary authorities Southend-on-Sea and Thurrock: find_area('Essex', level='force') for the force area"
+    """
+    lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
+    fid = _COUNTY_FORCE.get(county, county.lower())
+    rows = lk[lk["force"] == fid].drop_duplicates("la_code")
+    fname, fcode = str(rows["force_name"].iloc[0]), str(rows["force_code"].iloc[0])
+    areas = bundled_table("census2021_areas.csv.gz")
+    pop = areas[areas["level"] == "la"].set_index("code")[list(BROAD_GROUPS)].sum(axis=1)
+    districts = rows[rows["la_code"].str.startswith("E07")].sort_values("la")
+    unitary = sorted(rows.loc[~rows["la_code"].str.startswith("E07"), "la"].astype(str))
+    districts_said = ", ".join(map(str, districts["la"]))
+    n_res, f_res = int(pop[list(districts["la_code"])].sum()), int(pop[list(rows["la_code"])].sum())
+    head = f"a county council is an upper-tier council, not a level here: {county} County Council's area is "
+    force = f"the police force area {fname!r} ({fcode}, {f_res:,} residents)"
+    adds = ("the unitary authorit" + ("y " if len(unitary) == 1 else "ies ")
+            + (", ".join(unitary[:-1]) + " and " + unitary[-1] if len(unitary) > 1 else "".join(unitary)))
+    shared = sorted(c for c, f in _COUNTY_FORCE.items() if f == fid and c != county)
+    if shared:  # East Sussex: the lookup does not say which of Sussex's districts are the county's
+        return (head + f"its districts, which are among the {number_of(len(districts), 'district')} of {force} with "
+                f"{' and '.join(shared)} County Council's ({districts_said}), which also covers {adds}: pass its districts "
+                "by name (level='la')")
+    names = f", {districts_said}" if listed or unitary else ""
+    said = head + f"its {number_of(len(districts), 'district')}{names} (Census 2021 {n_res:,} residents)"
+    call = f"find_area({fname!r}, level='force')"
+    if not unitary:
+        return (said + f", exactly {force}: {call} is its area, and census_population('la', force={fid!r}) "
+                "its districts' residents")
+    return said + f"; pass them by name (level='la'); {force} also covers {adds}: {call} for the force area"
+
+
+@functools.lru_cache(maxsize=1)
+def _ward_keys() -> pd.DataFrame:
+    """The wards of the LSOA table (one row each: ``ward``, ``ward_code``, ``la_code``, ``csp_code``)
+    with ``key``, the name's typed key (:func:`_typed_key`) between spaces, to find whole words."""
+    wards = bundled_table("census2021_lsoa21.csv.gz").drop_duplicates("ward_code")
+    wards = wards[["ward", "ward_code", "la_code", "csp_code"]].reset_index(drop=True)
+    return wards.assign(key=" " + wards["ward"].map(lambda w: _typed_key(str(w))) + " ")
+
+
+def _town_wards(query: Any, level: str) -> str:
+    """What a town's name (no area here) is near, as a sentence for the error: the local
+    authorities (or the CSPs or force areas, at those levels) holding the electoral wards whose names
+    hold ``query`` as whole words (``"Hemel Hempstead"``: the ward "Hemel Hempstead Town" in
+    Dacorum), or, for ``"Stevenage Old Town"``, the authority's ward of the rest of the name;
+    ``""`` when no ward has it. The wards are those of ONS's best-fit LSOA (2021) to ward (December
+    2024) lookup that :func:`census_population` ``("ward")`` has; a town's other wards need not carry
+    its name. Before session 32 a town got "no close matches" or look-alikes ("Hatfield": Ashfield,
+    Wakefield).
+
+    >>> _town_wards("Hemel Hempstead", "la")
+    "'Hemel Hempstead' is not a local authority, CSP or police force area: a town is no area here (its wards need not carry its name); the ward 'Hemel Hempstead Town' is in Dacorum (E07000096): find_area('Dacorum')"
+    """
+    key = _typed_key(str(query))
+    if not key or key.isdigit():
+        return ""
+    wards = _ward_keys()
+    wkey = wards["key"]
+    hit = wards[wkey.str.contains(f" {key} ", regex=False)].assign(rank=0)
+    hit.loc[~wkey[hit.index].str.startswith(f" {key} "), "rank"] = 1
+    if hit.empty:  # "Stevenage Old Town": an authority's name, then one of its wards
+        la_keys = {_typed_key(str(n)): str(c) for c, n in area_names("la").items()}
+        for k, code in la_keys.items():
+            rest = key[len(k) + 1:] if key.startswith(k + " ") else ""
+            if rest:
+                own = wards[(wards["la_code"] == code) & wkey.str.contains(f" {rest} ", regex=False)]
+                hit = pd.concat([hit, own.assign(rank=0)])
+    if hit.empty:
+        return ""
+    lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
+    unit = {"la": hit["la_code"], "csp": hit["csp_code"],
+            "force": hit["la_code"].map(lk.drop_duplicates("la_code").set_index("la_code")["force_code"])}[level]
+    names = area_names(level)
+    hit = hit.assign(unit=unit.to_numpy())
+    order = (hit.groupby("unit").agg(rank=("rank", "min"), n=("ward", "size"))
+             .assign(name=lambda d: d.index.map(names)).sort_values(["rank", "n", "name"], ascending=[True, False, True]))
+    kind = {"la": ("local authority", "local authorities"), "csp": ("CSP", "CSPs"),
+            "force": ("police force area", "police force areas")}[level]
+    if len(order) > 12:  # "North", "Park": a word of many wards' names, no town
+        return (f"wards in {number_of(len(order), *kind)} have {query!r} in their names (census_population('ward') "
+                "lists the wards)")
+    head = (f"{query!r} is not a local authority, CSP or police force area: a town is no area here (its wards need "
+            "not carry its name); ")
+
+    def call(code: str) -> str:
+        name = str(names[code])
+        try:
+            plain_call = find_area(name)["code"] == code
+        except UnknownAreaError:
+            plain_call = False
+        return f"find_area({name!r})" if plain_call else f"find_area({name!r}, level={level!r})"
+
+    def one(code: str) -> tuple[str, int]:
+        w = sorted(hit.loc[hit["unit"] == code, "ward"].astype(str))
+        return (", ".join(repr(x) for x in w[:4]) + (f" and {len(w) - 4} more" if len(w) > 4 else ""), len(w))
+
+    first = str(order.index[0])
+    if len(order) == 1:
+        listed, n = one(first)
+        what = "the ward " if n == 1 else "the wards "
+        return (head + what + listed + (" is" if n == 1 else " are") + f" in {names[first]} ({first}): {call(first)}")
+    each = "; ".join(f"{names[c]} ({c}): {one(str(c))[0]}" for c in order.index)
+    return head + (f"wards whose names hold it are in {number_of(len(order), *kind)}, {each}: pass one, e.g. "
+                   f"{call(first)}")
 
 
 def _force_without_level(query: Any) -> dict[str, str] | None:
@@ -957,8 +1150,9 @@ def census_population(
 
     ``force=`` (a police.uk id, ONS name or code, or a common abbreviation, as
     :func:`force_id` reads it: ``"hertfordshire"``, ``"Herts"``, ``"E23000027"``) keeps the rows of
-    one police force area, at any level and Census; ``.attrs["force"]`` says which, and
-    ``.attrs["total"]`` stays England and Wales'. An unknown force raises
+    one police force area, at any level and Census; ``.attrs["force"]`` says which,
+    ``.attrs["total"]`` is the sum of the rows returned (``force="Hertfordshire"``: 1,198,832) and
+    ``.attrs["england_wales_total"]`` the whole table's (59,597,576). An unknown force raises
     :class:`~saferstats.UnknownAreaError` (``argument`` ``"force"``).
 
     ``census=2011`` (ONS QS201EW, bundled; for series before 2022/23, which the Home Office
@@ -987,7 +1181,9 @@ def census_population(
 
     ``.attrs`` say what the figures are: ``"census"`` (2021 or 2011), ``"table"`` (TS021 or
     QS201EW), ``"geography"`` (the areas' vintage: December 2024 local authorities, CSPs and force
-    areas for 2021; the 2016 lookup for 2011), ``"total"`` (England and Wales, the table's sum) and
+    areas for 2021; the 2016 lookup for 2011), ``"total"`` (the sum of the rows returned: England and
+    Wales', or with ``force=`` the force area's, when ``"england_wales_total"`` keeps England and
+    Wales') and
     ``"published_total"`` (ONS's headline count of usual residents: 59,597,542 in 2021, 56,075,912
     in 2011). The 2021 tables are perturbed by ONS for disclosure control, so their sums are not the
     published totals: TS021's LSOA cells add up to 59,597,576 (34 more; England +60, Wales -26) and
@@ -1059,6 +1255,7 @@ def census_population(
         groups = [c for c in wide.columns if ":" in c]
         wide = wide.assign(force=wide["la_code"].map(la_force))
         keys = ["la", "la_code", "force", "boundary_note"]
+        whole = int(wide[groups].to_numpy().sum())  # England and Wales' (59,597,578), for .attrs
         if slug is not None:
             wide = wide[wide["force"] == slug]
         flagged = sorted(wide.loc[wide["boundary_note"] != "", "la"])
@@ -1079,7 +1276,7 @@ def census_population(
         if flagged:
             warn_user(f"detailed Census 2021 counts for {', '.join(flagged)} are at 2021 boundaries (see the "
                       f"boundary_note column); the five broad groups at level={lvl!r} are at 2024 boundaries")
-        return _selected(_stamp(out, 2021, kind), slug)
+        return _selected(_stamp(out, 2021, kind, whole), slug)
     if lvl == "former_la":
         wide = bundled_table("census2021_former_la.csv.gz")
         wide = wide.assign(csp=wide["csp_code"].map(area_names("csp")), force=wide["successor_code"].map(la_force))
@@ -1154,7 +1351,9 @@ def census_population(
 
 def _selected(out: pd.DataFrame, force: str | None) -> pd.DataFrame:
     """``out`` kept to the rows of police force area ``force`` (a police.uk id), when one is given;
-    ``.attrs["force"]`` says which (``.attrs["total"]`` stays England and Wales')."""
+    ``.attrs["force"]`` says which, ``.attrs["total"]`` is the kept rows' sum and
+    ``.attrs["england_wales_total"]`` the whole table's. Until session 32 ``.attrs["total"]`` stayed
+    England and Wales' 59,597,576 beside Hertfordshire's 1,198,832 rows."""
     if force is None:
         return out
     attrs = dict(out.attrs)
@@ -1163,6 +1362,13 @@ def _selected(out: pd.DataFrame, force: str | None) -> pd.DataFrame:
         warn_user(f"census_population: no {attrs.get('geography', 'areas')} in {force}: the table has no rows")
     kept.attrs.update(attrs)
     kept.attrs["force"] = force
+    if "total" in attrs:  # the detailed table comes kept already, with England and Wales' total
+        total = int(kept["population"].sum())
+        kept.attrs["total"] = total
+        kept.attrs["england_wales_total"] = attrs["total"]
+        if "total_note" in attrs:
+            kept.attrs["total_note"] = (f"total: the rows of {force}, {total:,} residents; the whole table's (England "
+                                        f"and Wales) is england_wales_total. {attrs['total_note']}")
     return kept
 
 
@@ -1187,9 +1393,11 @@ _GEOGRAPHY = {
 }
 
 
-def _stamp(out: pd.DataFrame, census: int, level: str) -> pd.DataFrame:
+def _stamp(out: pd.DataFrame, census: int, level: str, total: int | None = None) -> pd.DataFrame:
     """``out`` with ``.attrs`` saying which Census, table, geography and total it is, and a
-    ``census`` column (the Census year), which, unlike ``.attrs``, survives a merge or groupby."""
+    ``census`` column (the Census year), which, unlike ``.attrs``, survives a merge or groupby.
+    ``total``: England and Wales', where ``out`` is already one force area's rows (the detailed
+    table); otherwise ``out``'s sum."""
     out["census"] = census
     out.attrs["census"] = census
     if census == 2021:
@@ -1198,7 +1406,7 @@ def _stamp(out: pd.DataFrame, census: int, level: str) -> pd.DataFrame:
                               if detailed else
                               "ONS Census 2021 TS021 ethnic group, usual residents, 5 broad groups by LSOA 2021")
         if level != "former_la":
-            total = int(out["population"].sum())
+            total = int(out["population"].sum()) if total is None else total
             out.attrs["total"] = total
             out.attrs["published_total"] = PUBLISHED_TOTAL[2021]
             out.attrs["total_note"] = (
@@ -1804,7 +2012,7 @@ def _user_areas(boundaries: Any, code: str | None, name: str | None) -> _Areas:
     codes = [str((f.get("properties") or {}).get(code_col, "")) for f in feats]
     names = [str((f.get("properties") or {}).get(name_col, c)) for f, c in zip(feats, codes)] if name_col else codes
     if n_null:
-        warn_user(f"{n_null} boundary feature(s) without a geometry were left out")
+        warn_user(f"{number_of(n_null, 'boundary feature')} without a geometry {'was' if n_null == 1 else 'were'} left out")
     return _Areas(codes, names, [_rings_of(f["geometry"], i) for i, f in enumerate(feats)])
 
 
@@ -2404,6 +2612,8 @@ class StudyArea:
             # is, as find_area does, instead of look-alikes ("close matches: 'Harrow'")
             q = str(query).strip().lower()
             other = _former_district(q, "la") or _recoded(q, "la") or _other_code(q)
+            council = _county_council_of(query)  # "Kent CC", and a town ("Hemel Hempstead"): what they are
+            other = other or (_county_council_says(council) if council is not None else _town_wards(query, "la"))
             if other:
                 raise UnknownAreaError(
                     f"no police force area, CSP or local authority named or coded {query!r}: {other}. A study "
