@@ -63,7 +63,7 @@ def test_bandwidth_nrd_refuses_a_missing_value_naming_the_row():
         bandwidth_nrd(x)
     assert e.value.argument == "x" and e.value.index == "c" and e.value.position == 2
     assert str(e.value).startswith("`x` (column 'easting') has 1 missing value (first at row 'c'): 1 of 6 points "
-                                   "have missing coordinates")
+                                   "has missing coordinates")
     assert "pass missing='drop' to leave them out (counted in a warning)" in str(e.value)
 
 
