@@ -3915,9 +3915,9 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
 _MHA_USED = {("Short term orders", "Section 136"), ("Uses of section 2", "Section 136 to 2"),
              ("Uses of section 3", "Section 136 to 3")}
 #: read_mha_annual's warnings of label slips (``.attrs["national_mislabelled"]``, ``["repeated_labels"]``,
-#: ``["breakdown_mislabelled"]``).
-_MHA_SLIP_WORDS = ("have an organisation level that is not", "carry the same labels",
-                   "carry a breakdown that is no label")
+#: ``["breakdown_mislabelled"]``), without their verbs: "1 row ... has an organisation level",
+#: "2 rows ... have" (session 32).
+_MHA_SLIP_WORDS = ("an organisation level that is not", "carry the same labels", "a breakdown that is no label")
 
 
 def _mha_label_slips(t: pd.DataFrame) -> str:
