@@ -1230,25 +1230,16 @@ def _split_groups(df: pd.DataFrame, *, by: list[str], period: str) -> None:
     created, merged or abolished in a reorganisation: Buckinghamshire from 2020/21, Aylesbury Vale
     to 2019/20): a warning naming them (as the library names groups,
     :func:`saferstats.short_group_labels`), and ``--by CODE`` where that keeps each as one series."""
-    from .trend import short_group_labels
+    from .trend import renamed_codes_note, short_group_labels
 
     if len(by) != 1 or by[0] not in df.columns or period not in df.columns:
         return
     col = by[0]
     said = []
-    codes = [c for c in df.columns if c != col and isinstance(c, str)
-             and re.search(r"(^|[ _])code$", c.strip(), flags=re.IGNORECASE) and df[c].notna().any()]
-    for code in codes:
-        pairs = df[[code, col]].dropna().astype(str).drop_duplicates()
-        names = pairs.groupby(code, sort=True)[col].agg(list)
-        renamed = names[names.map(len) > 1]
-        if len(renamed) and not renamed.index.isin(pairs[col]).any():
-            shown = [f"{c} {' / '.join(map(repr, n))}" for c, n in renamed.items()]
-            said.append(f"{number_of(len(renamed), 'code')} in {code} {'appears' if len(renamed) == 1 else 'appear'} under "
-                        f"two or more {col} values, so each is split into "
-                        f"separate trends, each a part of the series (renamed: {_names(shown)}): --by {code} keeps "
-                        "each as one series")
-            break
+    # the library's words (saferstats.trend.renamed_codes_note), with the command's option
+    renamed = renamed_codes_note(df, [col], period, cli=True)
+    if renamed:
+        said.append(renamed)
     periods = _period_order(df[period])
     if len(periods) >= 3:
         first, last = periods.iloc[0], periods.iloc[-1]
@@ -1556,7 +1547,8 @@ def _two_periods(df: pd.DataFrame, path: Path, *, count: str, population: str | 
     try:
         yield
     except InvalidInputError as exc:
-        if not re.search(r"has [12] period\(s\); a trend needs at least 3", str(exc)):
+        # poisson_trend's words: "has 1 period; ", "has 2 periods; " ("period(s)" before session 32)
+        if not re.search(r"has (?:1 period|2 periods); a trend needs at least 3", str(exc)):
             raise
         raise type(exc)(f"{exc}; {_two_period_advice(df, path, count=count, population=population, period=period, by=by)}",
                         exc.argument, exc.index) from None

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ._frames import plain
-from .exceptions import InvalidInputError, MissingValueError
+from .exceptions import InvalidInputError, MissingValueError, number_of
 
 __all__ = ["latlon", "bng", "to_geodataframe", "write_ascii_grid"]
 
@@ -52,8 +52,7 @@ def _points(points: Any, name: str, crs: Any) -> tuple[np.ndarray, np.ndarray, p
     bad = np.flatnonzero(~empty & (types != "Point"))
     if bad.size:
         i = int(bad[0])
-        raise InvalidInputError(f"`{name}` row {plain(points.index[i])!r}: a {types[i]}, not a point ({bad.size} such "
-                                "row(s)); use .centroid or .representative_point() first", name, i)
+        raise InvalidInputError(f"`{name}` row {plain(points.index[i])!r}: a {types[i]}, not a point ({number_of(bad.size, 'such row')}); use .centroid or .representative_point() first", name, i)
     out = points.to_crs(crs)
     x = np.full(len(out), np.nan)
     y = np.full(len(out), np.nan)
@@ -109,8 +108,7 @@ def _finish(a: np.ndarray, b: np.ndarray, index: pd.Index, names: tuple[str, str
     gone = np.isnan(a) | np.isnan(b)
     if gone.any() and missing == "error":
         i = int(np.flatnonzero(gone)[0])
-        raise MissingValueError(f"`points` row {plain(index[i])!r}: missing or empty geometry ({int(gone.sum())} such "
-                                "row(s)); pass missing='propagate' to keep them as NaN", "points", i)
+        raise MissingValueError(f"`points` row {plain(index[i])!r}: missing or empty geometry ({number_of(int(gone.sum()), 'such row')}); pass missing='propagate' to keep them as NaN", "points", i)
     sa, sb = pd.Series(a, index=index, name=names[0]), pd.Series(b, index=index, name=names[1])
     sa.attrs["missing"] = sb.attrs["missing"] = int(gone.sum())
     return sa, sb

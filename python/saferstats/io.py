@@ -41,7 +41,7 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._frames import Records
 from ._gzip import gunzip_bounded as _gunzip_bounded  # the old private name, kept
-from .exceptions import InvalidInputError, warn_user
+from .exceptions import InvalidInputError, number_of, warn_user
 
 __all__ = ["read_stop_search", "read_mha_annual", "STOP_SEARCH_COLUMNS", "force_slug"]
 
@@ -173,7 +173,7 @@ def _unique_files(files: list[Path]) -> list[Path]:
         else:
             seen[key] = f
     if twice:
-        warn_user(f"read once: {len(twice)} file(s) given more than once (e.g. a file and its folder): "
+        warn_user(f"read once: {number_of(len(twice), 'file')} given more than once (e.g. a file and its folder): "
                   f"{'; '.join(twice[:5])}")
     unique = list(seen.values())
     by_name = {f.resolve(): f for f in unique}
@@ -386,7 +386,7 @@ def _plan(path: Path, fmt: str) -> tuple[str, list[int | None]] | None:
     missing = [c for c in _REQUIRED if c not in names]
     if missing:
         raise InvalidInputError(
-            f"{path}: missing column(s) {missing}; expected the police.uk stop-and-search columns "
+            f"{path}: missing column{'s' if len(missing) > 1 else ''} {missing}; expected the police.uk stop-and-search columns "
             f"{STOP_SEARCH_COLUMNS[1:16]}; found {names[:20]}",
             missing[0],
         )
@@ -709,10 +709,10 @@ def _warn_force_not_used(force: str, codes: np.ndarray, cats: list[str]) -> None
     total = sum(own.values())
     shown = ", ".join(f"{c} {k:,}" for c, k in sorted(own.items(), key=lambda t: -t[1])[:8])
     unnamed = int(counts[cats.index("")]) if "" in cats else 0
-    used = (f"it labels only the {unnamed:,} record(s) whose file does not say its force; "
+    used = (f"it labels only the {number_of(unnamed, 'record')} whose file does not say its force; "
             if unnamed else "no file here lacks its force, so it was not used; ")
     warn_user(f"read_stop_search: `force={force!r}` names the force of files that do not say theirs (API exports) "
-              f"and selects nothing: {used}{total:,} record(s) keep the force their file names ({shown}"
+              f"and selects nothing: {used}{number_of(total, 'record')} {'keeps' if total == 1 else 'keep'} the force their file names ({shown}"
               f"{' ...' if len(own) > 8 else ''}). For one force's searches, filter the result: "
               f"df[df['force'] == {_force_label(force)!r}]")
 
@@ -1159,7 +1159,7 @@ def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
     wanted = list(_MHA_TEXT) + list(_MHA_NUMBERS)
     missing = [c for c in _MHA_REQUIRED if c not in shown]
     if missing:
-        raise InvalidInputError(f"{named}: missing column(s) {missing}; expected the NHS MHA annual main sheet "
+        raise InvalidInputError(f"{named}: missing column{'s' if len(missing) > 1 else ''} {missing}; expected the NHS MHA annual main sheet "
                                 f"(found {shown[:16]})", missing[0])
     index = {c: i for i, c in enumerate(wanted)}
     fields = field_map(src, shown, index, shown)
@@ -1647,7 +1647,7 @@ def _breakdown_mislabelled(out: pd.DataFrame, lines: np.ndarray, name: str) -> l
         if short:
             absent = (f"; IMD deciles with fewer rows than the others' {full}: {', '.join(short)}, whose figures "
                       "these IMD rows likely are")
-    warn_user(f"read_mha_annual: {name}: {len(rows)} row(s) carry a breakdown that is no label of their demographic "
+    warn_user(f"read_mha_annual: {name}: {number_of(len(rows), 'row')} {'carries' if len(rows) == 1 else 'carry'} a breakdown that is no label of their demographic "
               f"({', '.join(f'{k} {v}' for k, v in sorted(by_demo.items()))}: a gender label under another "
               f"demographic, an 'All' demographic not broken down as 'All', or '#N/A'; {shown}{absent}): a slip in "
               "the source. A filter on the breakdown misses them (and one on a gender label picks them up); they are "
@@ -1782,7 +1782,7 @@ def _mha_restore_order(out: pd.DataFrame, lines: np.ndarray, name: str) -> list[
         if left:
             parts.append(f"{len(left)} not put back, ambiguous, kept as published ("
                          + "; ".join(f"{where(f)}: {f['reason']}" for f in left[:4]) + ")")
-        warn_user(f"read_mha_annual: {name}: {len(found)} block(s) of rows with jumbled breakdown labels (rows that "
+        warn_user(f"read_mha_annual: {name}: {number_of(len(found), 'block')} of rows with jumbled breakdown labels (rows that "
                   f"repeat a label or carry a breakdown that is no label of their demographic): {'; '.join(parts)}. "
                   "Listed in .attrs['breakdowns_restored'] (labels as published and as put back)")
     return found
@@ -1822,7 +1822,7 @@ def _repeated_labels(out: pd.DataFrame, lines: np.ndarray, name: str) -> list[di
     shown = "; ".join(f"lines {', '.join(str(x) for x in d['source_lines'][:4])}{' ...' if len(d['source_lines']) > 4 else ''}: "
                       f"{d['measure']}, {d['subcategory']}, {d['demographic']} {d['breakdown']!r}, {d['organisation_level']} "
                       f"{d['org_id']} ({counts(d)})" for d in found[:3])
-    warn_user(f"read_mha_annual: {name}: {n_rows} rows in {len(found)} set(s) carry the same labels (year, measure, "
+    warn_user(f"read_mha_annual: {name}: {number_of(n_rows, 'row')} in {number_of(len(found), 'set')} carry the same labels (year, measure, "
               f"subcategory, demographic, breakdown, organisation level and organisation) as another row ({shown}"
               f"{' and more' if len(found) > 3 else ''}): one figure published twice, or a label slip in the source; a "
               "filter, pivot or join on those labels takes one of them or sums them. They are kept as published and "
@@ -1849,8 +1849,8 @@ def _national_mislabelled(out: pd.DataFrame, lines: np.ndarray, name: str) -> li
     if found:
         shown = "; ".join(f"line {d['source_line']}: {d['organisation_level']!r} ({d['measure']}, {d['subcategory']}, "
                           f"{d['demographic']} {d['breakdown']})" for d in found[:5])
-        warn_user(f"read_mha_annual: {name}: {len(found)} row(s) of the national organisation "
-                  f"({', '.join(sorted(national))}) have an organisation level that is not 'All submissions' nor "
+        warn_user(f"read_mha_annual: {name}: {number_of(len(found), 'row')} of the national organisation "
+                  f"({', '.join(sorted(national))}) {'has' if len(found) == 1 else 'have'} an organisation level that is not 'All submissions' nor "
                   f"any other organisation's ({shown}"
                   f"{' and more' if len(found) > 5 else ''}): selected with organisation_level == 'All submissions' "
                   "they are left out; they are kept as published and listed in .attrs['national_mislabelled']")

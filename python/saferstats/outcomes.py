@@ -19,7 +19,7 @@ from ._confidence import single_confidence as _confidence
 from ._frames import (Records, accepts_frames, aligned, core_errors, label_of, plain, require_columns,
                       translates_core_errors)
 from ._results import Result
-from .exceptions import InvalidInputError, MissingValueError, warn_user
+from .exceptions import InvalidInputError, MissingValueError, number_of, warn_user
 from .io import read_mha_annual  # noqa: F401 - defined with the other readers, re-exported here
 from .rates import method_labels, warn_paired_by_position, proportion_ci, rate_ci, rate_ratio
 from .s136 import (DEFAULT_COLUMNS, OUTCOMES, PLACES_OF_SAFETY, S136Summary, canonical_values, refuse_published_counts,
@@ -212,7 +212,7 @@ def _check_period_index(counts: Any) -> None:
         raise _not_in_time_order(counts, i)
     gaps = [str(p) for j in bad.tolist() for p in pd.period_range(idx[j] + unit, idx[j + 1] - 1, freq=idx.freq)[::unit]]
     raise InvalidInputError(
-        f"`counts` has no value for {len(gaps)} period(s) between {idx[0]} and {idx[-1]} "
+        f"`counts` has no value for {number_of(len(gaps), 'period')} between {idx[0]} and {idx[-1]} "
         f"({', '.join(gaps[:6])}{' ...' if len(gaps) > 6 else ''}): the periods are numbered by position, so the "
         "trend and the break would be fitted on the wrong times; give every period (0 where there were none: "
         "counts.reindex(pd.period_range(first, last, freq=...), fill_value=0), or monthly_counts)", "counts", i)
@@ -250,7 +250,7 @@ def _check_text_periods(counts: pd.Series, per: pd.Series) -> None:
         idx = counts.index
         n_missing = int(sum(round(float(d[j]) / unit) - 1 for j in gaps))
         raise InvalidInputError(
-            f"`counts` has no value for {n_missing} period(s) between {_shown(idx[0])} and {_shown(idx[-1])} (first: "
+            f"`counts` has no value for {number_of(n_missing, 'period')} between {_shown(idx[0])} and {_shown(idx[-1])} (first: "
             f"between {_shown(idx[i - 1])} and {_shown(idx[i])}): the periods are numbered by position, so the trend "
             "and the break would be fitted on the wrong times; give every period (0 where there were none)",
             "counts", label_of(counts, i), position=i)

@@ -28,7 +28,7 @@ from ._frames import (
     translates_core_errors,
     translate_error,
 )
-from .exceptions import InvalidInputError, LengthMismatchError, SaferstatsError, warn_user
+from .exceptions import InvalidInputError, LengthMismatchError, SaferstatsError, number_of, warn_user
 
 __all__ = [
     "rate_ci",
@@ -376,7 +376,7 @@ def _warn_zero_base(out: pd.DataFrame, count_a: Any, count_b: Any) -> None:
             for v in (np.atleast_1d(as_float_array("count_a", count_a)), np.atleast_1d(as_float_array("count_b", count_b))))
     where = "; ".join(f"row {plain(out.index[i])!r} ({b[i]:g} to {a[i]:g})" for i in zero[:6])
     more = f" (and {zero.size - 6} more)" if zero.size > 6 else ""
-    warn_user(f"percent_change: {zero.size} change(s) from a base of 0 events are infinite (percent_change = inf): "
+    warn_user(f"percent_change: {number_of(zero.size, 'change')} from a base of 0 events {'is' if zero.size == 1 else 'are'} infinite (percent_change = inf): "
               f"{where}{more}; report the counts (from 0 to n) and the ratio's lower limit, not a percentage")
 
 
@@ -704,7 +704,7 @@ def dsr(
         if missing.size:
             excluded["missing_group"] = int(missing.size)
             named = groups if isinstance(groups, pd.Series) else counts  # the row labels the caller knows
-            warn_user(f"dsr: {missing.size} row(s) have no group ({rows_named(named, missing)}) and are left out of "
+            warn_user(f"dsr: {number_of(missing.size, 'row')} {'has' if missing.size == 1 else 'have'} no group ({rows_named(named, missing)}) and {'is' if missing.size == 1 else 'are'} left out of "
                       "every area")
         grouped = g.groupby(g, sort=False).indices
         keys = list(grouped.keys())
@@ -729,7 +729,7 @@ def dsr(
         first = int(nan_counts[0])
         label = row_of(next((v for v in (counts, populations, groups) if isinstance(v, pd.Series)), counts), first)[0]
         where = "" if groups is None else f" (first in group {plain(g.iat[first])!r})"
-        warn_user(f"dsr: {nan_counts.size} missing count(s) taken as 0, as PHE does (first at {label}){where}: if "
+        warn_user(f"dsr: {number_of(nan_counts.size, 'missing count')} taken as 0, as PHE does (first at {label}){where}: if "
                   "they are suppressed small counts, the rate and its limits are lower bounds")
         excluded["missing_count_as_zero"] = int(nan_counts.size)
     flat = np.concatenate(positions) if positions else np.empty(0, dtype=np.intp)

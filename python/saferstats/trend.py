@@ -31,7 +31,7 @@ from ._frames import (
     accepts_frames, aligned, as_float_array, as_pandas, choice_option, column_list, core_errors, core_rows, int_option, label_of, plain,
     near_column, reader_attrs_of_rows, real_option, renamed_keywords, require_columns, row_of, translates_core_errors,
 )
-from .exceptions import InvalidInputError, MissingValueError, SaferstatsError, warn_user
+from .exceptions import InvalidInputError, MissingValueError, SaferstatsError, number_of, warn_user
 from .published import AGGREGATE_NAME, HATE_CRIME_STRANDS, warn_calendar_year_on_financial_years
 from .rates import percent_change, proportion_ci, rate_ci
 
@@ -295,12 +295,12 @@ def financial_years(data: pd.DataFrame, *, date: str = "month", count: str | Non
         said = "missing" if pd.isna(raw.iloc[i]) else f"cannot be read as a month or date: {plain(raw.iloc[i])!r}"
         err = MissingValueError if pd.isna(raw.iloc[i]) else InvalidInputError
         raise err(f"financial_years: column {date!r} (keyword `date`) row {label_of(data, i)!r}: {said} "
-                  f"({int(bad.sum())} row(s) in all); months look like '2021-06'", date, label_of(data, i))
+                  f"({number_of(int(bad.sum()), 'row')} in all); months look like '2021-06'", date, label_of(data, i))
     n = np.ones(len(data)) if count is None else _column_array(data, count, "count")
     if np.isnan(n).any():
         i = int(np.flatnonzero(np.isnan(n))[0])
         raise MissingValueError(f"financial_years: missing value (NaN) in column {count!r} (keyword `count`) at row "
-                                f"{label_of(data, i)!r} ({int(np.isnan(n).sum())} row(s) in all): a financial year "
+                                f"{label_of(data, i)!r} ({number_of(int(np.isnan(n).sum()), 'row')} in all): a financial year "
                                 "with a month's figure missing has no total; fill or leave out those rows first",
                                 str(count), label_of(data, i))
     month = dates.dt.to_period("M").to_numpy()
@@ -329,7 +329,7 @@ def financial_years(data: pd.DataFrame, *, date: str = "month", count: str | Non
 
         years = list(dict.fromkeys(f"{_who(r)}{r['period']} ({r['months']} month{'s' if r['months'] != 1 else ''}, "
                                    f"{r['first_month']} to {r['last_month']})" for _, r in part.iterrows()))
-        warn_user(f"financial_years: {len(years)} financial year(s) with fewer than 12 months, not whole years "
+        warn_user(f"financial_years: {number_of(len(years), 'financial year')} with fewer than 12 months, not whole years "
                   f"(complete False): {'; '.join(years[:8])}{' ...' if len(years) > 8 else ''}; compare whole years "
                   "only (out[out['complete']]), or the same months of each year")
     return res
@@ -608,8 +608,8 @@ def shares(
                f"data[~data[{category!r}].isin({marked!r})]" if str(plain(data[category].iloc[i])) in marked else
                ": leave out the groups that have one (or the row, if its category is no part of the others)")
         raise MissingValueError(
-            f"missing value (NaN) in column {count!r} at row {plain(data.index[i])!r} ({what}); {blank.size} row(s) in "
-            f"all have no count, and a share needs every count of its group (their sum is the denominator){fix}",
+            f"missing value (NaN) in column {count!r} at row {plain(data.index[i])!r} ({what}); {number_of(blank.size, 'row')} in "
+            f"all {'has' if blank.size == 1 else 'have'} no count, and a share needs every count of its group (their sum is the denominator){fix}",
             count, plain(data.index[i]), position=i)
     out = data.copy()
     if keys:
@@ -625,7 +625,7 @@ def shares(
         by_text = repr(keys if len(keys) > 1 else keys[0])
         raise InvalidInputError(
             f"group {({str(k): plain(data[k].iloc[i]) for k in keys})} has no events in column {count!r} (total 0), "
-            f"so its shares are undefined ({n_groups} group(s) in all); leave such groups out, e.g. "
+            f"so its shares are undefined ({number_of(n_groups, 'group')} in all); leave such groups out, e.g. "
             f"data[data.groupby({by_text})[{count!r}].transform('sum') > 0]", count, i)
     with core_errors(columns={"successes": (count, "count")}, index=data.index, missing_hint=False):
         ci = proportion_ci(x, totals, confidence=confidence, multiplier=real_option("multiplier", multiplier))
@@ -672,7 +672,7 @@ def _shares_of_total(data: pd.DataFrame, *, count: str, category: str, keys: lis
             i = gap[0]
             what = ", ".join(str(plain(data[k].iloc[i])) for k in [*keys, category])
             raise MissingValueError(f"missing value (NaN) in column {count!r} at row {plain(data.index[i])!r} ({what}: "
-                                    f"{name}); {len(gap)} such row(s) — leave their groups out, e.g. the periods with "
+                                    f"{name}); {number_of(len(gap), 'such row')} — leave their groups out, e.g. the periods with "
                                     f"a published {total!r}", count, label_of(data, i))
     denom = np.array([denom_by_group[int(gid[i])] for i in rest], dtype=float)
     num = x[rest]
@@ -938,7 +938,7 @@ def _warn_unknown_categories(data: pd.DataFrame, x: np.ndarray, keys: list[str],
     cats = list(dict.fromkeys(names[i] for i in big))
     warn_user(f"shares: categor{'y' if len(cats) == 1 else 'ies'} {', '.join(repr(c) for c in cats[:4])} of column "
               f"{category!r} {'says its' if len(cats) == 1 else 'say their'} cases' category is not known, and "
-              f"{'is' if len(cats) == 1 else 'are'} 5% or more of the total in {len(big)} group(s) ({where}{more}): "
+              f"{'is' if len(cats) == 1 else 'are'} 5% or more of the total in {number_of(len(big), 'group')} ({where}{more}): "
               "every other share is of a total that includes them, and understates that category's share of the cases "
               "whose category is known. Say so beside the shares, or leave them out for shares of the known, e.g. "
               f"data[~data[{category!r}].isin({cats[:4]!r})]")
@@ -973,17 +973,24 @@ _DISPERSION_ALIASES = ("quasipoisson", "quasi-poisson", "nb", "nb2")
 _CODE_COLUMN = re.compile(r"(^|[ _])code$", re.IGNORECASE)
 
 
-def _renamed_note(data: pd.DataFrame, keys: list[Any], period: str) -> str:
-    """Where ``by`` is one column of names and a code column beside it has a code under two or more
-    of its names (Defra's fly-tipping: E06000023 is 'Bristol, City of' to 2020/21 and 'Bristol' in
-    2021/22), the advice to add to a message: those codes and names, and ``by=<code>`` (as the CLI's
-    ``--by la_code``); else ``""``.
+def renamed_codes_note(data: pd.DataFrame, by: Sequence[Any], period: str = "period", *, cli: bool = False) -> str:
+    """Where ``by`` is one column of names and a code column beside it (Defra's ``la_code``; any
+    column named ``... code``) has a code under two or more of its names (Defra's fly-tipping:
+    E06000023 is 'Bristol, City of' to 2020/21 and 'Bristol' in 2021/22), the sentence that says so
+    and gives the code column as ``by`` (``cli=True``: as the command line's ``--by la_code``); else
+    ``""``. The one wording of :func:`poisson_trend`'s and :func:`year_on_year`'s messages and of
+    ``saferstats trend --by NAME``'s warning (until session 32 the two said it differently, "...
+    separate series" and "... separate trends, each a part of the series", and the library counted
+    the codes with "(s)"). Names are in ``period`` order; the first 6 codes are shown.
 
     >>> d = pd.DataFrame({"la_code": ["E1", "E1", "E2", "E2"], "la_name": ["Old", "New", "B", "B"],
     ...                   "period": ["2020/21", "2021/22"] * 2})
-    >>> print(_renamed_note(d, ["la_name"], "period"))
-    ; 1 la_code(s) appear under two or more la_name values, so each is split into separate series (renamed: E1 'Old' / 'New'): by='la_code' keeps each as one series (its names are in la_name beside it)
+    >>> print(renamed_codes_note(d, ["la_name"], "period"))
+    1 code in la_code appears under two or more la_name values, so each is split into separate series (renamed: E1 'Old' / 'New'): by='la_code' keeps each as one series (its names are in la_name beside it)
+    >>> renamed_codes_note(d, ["la_name"], "period", cli=True).split(": ")[-1]
+    '--by la_code keeps each as one series (its names are in la_name beside it)'
     """
+    keys = list(by)
     if len(keys) != 1 or keys[0] not in data.columns:
         return ""
     col = keys[0]
@@ -1004,10 +1011,22 @@ def _renamed_note(data: pd.DataFrame, keys: list[Any], period: str) -> str:
         if len(renamed) and not renamed.index.isin(pairs[col]).any():
             shown = "; ".join(f"{c} {' / '.join(map(repr, n))}" for c, n in list(renamed.items())[:6]) + (
                 f" and {len(renamed) - 6} more" if len(renamed) > 6 else "")
-            return (f"; {len(renamed)} {code}(s) appear under two or more {col} values, so each is split into "
-                    f"separate series (renamed: {shown}): by={code!r} keeps each as one series (its names are in "
-                    f"{col} beside it)")
+            advice = f"--by {code}" if cli else f"by={code!r}"
+            return (f"{number_of(len(renamed), 'code')} in {code} {'appears' if len(renamed) == 1 else 'appear'} "
+                    f"under two or more {col} values, so each is split into separate series (renamed: {shown}): "
+                    f"{advice} keeps each as one series (its names are in {col} beside it)")
     return ""
+
+
+def _renamed_note(data: pd.DataFrame, keys: list[Any], period: str) -> str:
+    """:func:`renamed_codes_note` as advice added to a message (``"; ..."``), else ``""``.
+
+    >>> d = pd.DataFrame({"la_code": ["E1", "E1"], "la_name": ["Old", "New"], "period": ["2020/21", "2021/22"]})
+    >>> _renamed_note(d, ["la_name"], "period")[:40]
+    '; 1 code in la_code appears under two or'
+    """
+    note = renamed_codes_note(data, keys, period)
+    return f"; {note}" if note else ""
 
 
 def _code_name_column(data: pd.DataFrame, keys: list[Any]) -> str | None:
@@ -1293,11 +1312,11 @@ def poisson_trend(
         if missing == "error":
             col = count if np.isnan(y[rows[0]]) else population
             raise MissingValueError(
-                f"missing value (NaN) in column {col!r} at {where.split(';')[0]}; {len(rows)} row(s) in all have a "
+                f"missing value (NaN) in column {col!r} at {where.split(';')[0]}; {number_of(len(rows), 'row')} in all {'has' if len(rows) == 1 else 'have'} a "
                 "missing count or population — pass missing='drop' to fit each group on the periods it has, or "
                 "missing='propagate' to leave those groups without a trend",
                 str(col), int(rows[0]))
-        warn_user(f"poisson_trend: {len(rows)} row(s) with a missing count or population left out: {where}; "
+        warn_user(f"poisson_trend: {number_of(len(rows), 'row')} with a missing count or population left out: {where}; "
                   f"their groups' trends use the periods they have{_whole_periods_missing(data, absent, y, period, count, population)}")
         data = data[~absent]
         y, pop = y[~absent], pop[~absent]
@@ -1316,7 +1335,7 @@ def poisson_trend(
             key = plain(g)[0] if isinstance(plain(g), tuple) and len(plain(g)) == 1 else plain(g)
             who = f"group {_key_text(g)}{f' ({named[key]})' if key in named else ''}" if keys else "the series"
             raise InvalidInputError(
-                f"{who} has {k} period(s); a trend needs at least 3 (column {period!r}){renamed}", period
+                f"{who} has {number_of(k, 'period')}; a trend needs at least 3 (column {period!r}){renamed}", period
             )
         # many groups (OSCE states, with the years each published): name them all, and the filter
         shown = "; ".join(short_group_labels(data, small[:8], by=keys, period=period)) + (
@@ -1328,7 +1347,7 @@ def poisson_trend(
             # no group to fit (the Home Office table by force: 2017/18 and 2018/19 only): no filter helps
             labels = data[period].to_numpy()
             seen = list(dict.fromkeys(plain(labels[i]) for i in np.argsort(t, kind="stable")))
-            advice = (f"No group can have a trend: the table has {len(seen)} period(s)"
+            advice = (f"No group can have a trend: the table has {number_of(len(seen), 'period')}"
                       f"{' with figures' if n_excluded else ''} in all ("
                       + ", ".join(map(str, seen[:6])) + (" …" if len(seen) > 6 else "") + ")"
                       + ("; year_on_year compares one period with another" if len(seen) >= 2 else ""))
@@ -1381,7 +1400,7 @@ def poisson_trend(
     if skipped:
         names = "; ".join(f"{_key_text(g) if keys else 'the series'}: {note}" for g, note in skipped[:10])
         more = f" (and {len(skipped) - 10} more)" if len(skipped) > 10 else ""
-        warn_user(f"poisson_trend: no trend estimated for {len(skipped)} group(s) — {names}{more}")
+        warn_user(f"poisson_trend: no trend estimated for {number_of(len(skipped), 'group')} — {names}{more}")
     if dispersion == "poisson":
         _warn_overdispersed(out["dispersion_ratio"].to_numpy(dtype=float), [g for g, _ in groups], bool(keys))
     season = [] if terms else _warn_season("poisson_trend", out, groups, y, pop, t, keys, float(confidence))
@@ -1457,7 +1476,7 @@ def _whole_periods_missing(data: pd.DataFrame, absent: np.ndarray, y: np.ndarray
     col = count if np.isnan(y[np.isin(labels, gone)]).all() else population
     left = sorted(set(labels) - set(gone))
     shown = ", ".join(gone[:8]) + (" ..." if len(gone) > 8 else "")
-    return (f"; column {col!r} has no figure in any row of {len(gone)} period(s) ({shown}), so every trend runs over "
+    return (f"; column {col!r} has no figure in any row of {number_of(len(gone), 'period')} ({shown}), so every trend runs over "
             f"the other {len(left)} only ({left[0]} to {left[-1]}: first_period, last_period)"
             + (": for the whole series give populations of your own for those periods (matched on the area's code), "
                "or fit the counts with population=None" if col == population else ""))
@@ -1690,8 +1709,8 @@ def compare_trends(
     if no_comp_row.any():
         where = "; ".join(f"{_key_text(tuple(r))} {p}" for r, p in zip(pair.loc[no_comp_row, keys].itertuples(index=False),
                                                                     pair.loc[no_comp_row, period].tolist()[:10]))
-        warn_user(f"compare_trends: {int(no_comp_row.sum())} area row(s) have a period the comparator ({name}) does not "
-                  f"have and are left out, so that both trends run over the same periods: {where}"
+        warn_user(f"compare_trends: {number_of(int(no_comp_row.sum()), 'area row')} {'has' if int(no_comp_row.sum()) == 1 else 'have'} a period the comparator ({name}) does not "
+                  f"have and {'is' if int(no_comp_row.sum()) == 1 else 'are'} left out, so that both trends run over the same periods: {where}"
                   + (" …" if no_comp_row.sum() > 10 else ""))
     pair = pair[~no_comp_row]
     dropped, excluded_rows = 0, []
@@ -1706,8 +1725,8 @@ def compare_trends(
                 f"{'missing in the area' if o else f'missing in the comparator, {name}'})"
                 for r, k, p, o in zip(pair.loc[nan, "_row"].tolist()[:10], pair.loc[nan, keys].itertuples(index=False),
                                       pair.loc[nan, period].tolist(), own[nan]))
-            warn_user(f"compare_trends: {dropped} period(s) with a missing count or population in an area or the "
-                      f"comparator are left out of both trends (missing='drop'): {where}"
+            warn_user(f"compare_trends: {number_of(dropped, 'period')} with a missing count or population in an area or the "
+                      f"comparator {'is' if dropped == 1 else 'are'} left out of both trends (missing='drop'): {where}"
                       + (f" (and {dropped - 10} more)" if dropped > 10 else "")
                       + "; listed in .attrs['excluded_rows']")
             excluded_rows = [{"row": plain(r), "period": plain(p), "missing_in": "area" if o else "comparator",
@@ -1747,7 +1766,7 @@ def compare_trends(
         # too few periods in an area: where a renamed area is split by its names, say so (the fit sees
         # only the by, period and value columns, not the code column beside them)
         renamed = _renamed_note(data, keys, period) if exc.argument == period else ""
-        if not renamed or "appear under two or more" in str(exc):
+        if not renamed or re.search(r"appears? under two or more", str(exc)):
             raise
         raise InvalidInputError(f"{exc}{renamed}", exc.argument) from None
     comp_frame = pair[[*keys, period]].assign(**{count: pair[c_count]})
@@ -1759,7 +1778,7 @@ def compare_trends(
                     # the comparator is fitted over the area's periods: a gap there is the area's (or a period
                     # left out of both), said once by the area's fit, not as the comparator's own; its season
                     # check, repeated for each area, is said once below
-                    skip=("have periods missing inside their series", _FEW_DF_TEXT, _NO_SEASON_TEXT, _OVERDISPERSED_TEXT,
+                    skip=("periods missing inside their series", _FEW_DF_TEXT, _NO_SEASON_TEXT, _OVERDISPERSED_TEXT,
                           _SPANS_TEXT)
                     # a comparator of the same table runs over the area's periods: their footnotes, said once
                     + (() if isinstance(comparator, pd.DataFrame) else ("a period the source footnotes",)))
@@ -1798,7 +1817,7 @@ def compare_trends(
             shown = "; ".join(f"{_key_text(tuple(k))}: {v}" for k, v in zip(
                 out.loc[hit, keys].head(4).itertuples(index=False), out.loc[hit, "recording_change"].head(4))) + (
                 f" (and {crossed - 4} more)" if crossed > 4 else "")
-            warn_user(f"compare_trends: {crossed} of {len(out)} comparison(s) run across a change in how the count is "
+            warn_user(f"compare_trends: {crossed} of {number_of(len(out), 'comparison')} {'runs' if crossed == 1 else 'run'} across a change in how the count is "
                       "recorded (the area's or the comparator's), so the change in counting would be read as a "
                       f"faster or slower trend: {shown}. Compare like with like: each over the years since its last "
                       "change, or say why not; the recording_change column names them, listed in "
@@ -2150,7 +2169,7 @@ def _warn_few_df(fn: str, groups: list[Any], grouped: bool, quasi: np.ndarray, d
     names = "; ".join(f"{_key_text(groups[i]) if grouped else 'the series'} ({df[i]} df)" for i in few[:5])
     more = f" (and {few.size - 5} more)" if few.size > 5 else ""
     warn_user(f"{fn}: quasi-Poisson intervals and p-values from the normal (z) {_FEW_DF_TEXT}: "
-              f"{few.size} fit(s) have fewer than {QUASI_Z_WARN_BELOW_DF} residual degrees of freedom ({names}{more}); "
+              f"{number_of(few.size, 'fit')} {'has' if few.size == 1 else 'have'} fewer than {QUASI_Z_WARN_BELOW_DF} residual degrees of freedom ({names}{more}); "
               "use_t='auto' gives them Student t on the residual df and the Poisson fits the normal, "
               "R's summary.glm intervals (use_t=True: t for every fit)")
 
@@ -2168,8 +2187,8 @@ def _warn_few_df_compared(groups: list[Any], method_a: np.ndarray, df_a: np.ndar
     shown = "; ".join(f"{_key_text(groups[i])} ({min(df_a[i], df_b[i])} df)" for i in hit[:5]) + (
         f" (and {hit.size - 5} more)" if hit.size > 5 else "")
     warn_user(f"compare_trends: quasi-Poisson intervals and p-values from the normal (z) {_FEW_DF_TEXT}: "
-              f"{hit.size} of {len(groups)} comparison(s) rest on a fit with fewer than {QUASI_Z_WARN_BELOW_DF} residual degrees "
-              f"of freedom ({int(few_a.sum())} fit(s) of the areas and {int(few_b.sum())} of the comparator, {name}, "
+              f"{hit.size} of {number_of(len(groups), 'comparison')} {'rests' if hit.size == 1 else 'rest'} on a fit with fewer than {QUASI_Z_WARN_BELOW_DF} residual degrees "
+              f"of freedom ({number_of(int(few_a.sum()), 'fit')} of the areas and {int(few_b.sum())} of the comparator, {name}, "
               f"fitted beside each area): {shown}; use_t='auto' gives those Student t (the ratio on the "
               "Welch-Satterthwaite df) and the comparisons of two Poisson fits the normal, R's summary.glm "
               "intervals (use_t=True: t for every comparison)")
@@ -2191,14 +2210,15 @@ def _warn_overdispersed(ratio: np.ndarray, groups: list[Any], grouped: bool, com
     more = f" (and {len(over) - 5} more)" if len(over) > 5 else ""
     if comparator is None:
         names = "; ".join(f"{_key_text(groups[i]) if grouped else 'the series'} {ratio[i]:.1f}" for i in worst[:5])
-        where = f"in {len(over)} of {len(ratio)} group(s): {names}{more}"
+        where = f"in {len(over)} of {number_of(len(ratio), 'group')}: {names}{more}"
     elif len({f"{ratio[i]:.1f}" for i in over}) == 1 and not less:
         where = (f"in the comparator's own series: {comparator} {ratio[worst[0]]:.1f}, one figure over the periods "
-                 f"of {len(over)} of {len(ratio)} area(s), the comparator's, not the areas'")
+                 f"of {len(over)} of {number_of(len(ratio), 'area')}, the comparator's, not the areas'")
     else:
         whose = [f"less {_key_text(groups[i])}" if less else f"over {_key_text(groups[i])}'s periods" for i in worst[:5]]
         names = "; ".join(f"{comparator} {w} {ratio[i]:.1f}" for w, i in zip(whose, worst[:5]))
-        where = f"in the comparator's own series over {len(over)} of {len(ratio)} area(s)' periods: {names}{more}"
+        areas = "area's" if len(ratio) == 1 else "areas'"
+        where = f"in the comparator's own series over {len(over)} of {len(ratio):,} {areas} periods: {names}{more}"
     warn_user(f"{who}: the counts vary more than a Poisson model allows (Pearson χ²/df above 1.5 "
               f"{where}); the Poisson intervals and p-values are too "
               f"narrow, by a factor of up to {np.sqrt(ratio[worst[0]]):.1f} - use dispersion='quasi' or 'auto' "
@@ -2335,7 +2355,7 @@ def _warn_season(fn: str, out: pd.DataFrame, groups: list[tuple[Any, np.ndarray]
         if rec["material"]:
             material.append(f"{label + ': ' if keys else ''}{_season_material(rec, confidence)}")
     if material:
-        where = "" if not keys else (f" in {len(material)} of {len(groups)} group(s), where the {unit}-of-year "
+        where = "" if not keys else (f" in {len(material)} of {number_of(len(groups), 'group')}, where the {unit}-of-year "
                                      "pattern is material")
         warn_user(f"{fn}: the counts are {what} and the trend has no {unit}-of-year term, so a seasonal swing is read "
                   f"as trend and as over-dispersion{where}: with a term for each {unit} of the year the APC is "
@@ -2344,7 +2364,7 @@ def _warn_season(fn: str, out: pd.DataFrame, groups: list[tuple[Any, np.ndarray]
                   + _season_advice(cycle))
     if short:
         where = (f"over {short[0].split('(')[-1].rstrip(')')}, fewer than two years," if not keys else
-                 f"over fewer than two years in {len(short)} group(s) (" + "; ".join(short[:5])
+                 f"over fewer than two years in {number_of(len(short), 'group')} (" + "; ".join(short[:5])
                  + (" …" if len(short) > 5 else "") + "),")
         warn_user(f"{fn}: the counts are {what} {where} and the trend has no {unit}-of-year term: a trend over "
                   f"part of a seasonal cycle takes the season for trend (many crimes peak in summer), and on fewer "
@@ -2435,7 +2455,7 @@ def _warn_trend_gaps(groups: Any, t: np.ndarray, step: float | None, labels: np.
             gapped.append(f"{_key_text(g) if keys else 'the series'} ({name}before "
                           f"{', '.join(str(plain(labels[pos[i + 1]])) for i in after[:3])})")
     if gapped:
-        warn_user(f"poisson_trend: {len(gapped)} group(s) have periods missing inside their series — "
+        warn_user(f"poisson_trend: {number_of(len(gapped), 'group')} {'has' if len(gapped) == 1 else 'have'} periods missing inside their series — "
                   + "; ".join(gapped[:10]) + (f" (and {len(gapped) - 10} more)" if len(gapped) > 10 else "")
                   + "; the APC is per year over the periods present (n_periods), with the gap as a gap in time")
 
@@ -2497,10 +2517,10 @@ def _warn_recording_changes(fn: str, found: list[dict[str, Any]], keys: list[str
     more = f" (and {len(found) - 6} more)" if len(found) > 6 else ""
     if fn == "poisson_trend":
         n = len({tuple(r[k] for k in keys) for r in found})
-        what = f"{n} group(s)' trends run"
+        what = f"{n} group's trend runs" if n == 1 else f"{n:,} groups' trends run"
         fix = "fit each on the years since its last change (and none with fewer than 3)"
     else:
-        what = f"{len(found)} comparison(s) are"
+        what = f"{number_of(len(found), 'comparison')} {'is' if len(found) == 1 else 'are'}"
         fix = "leave those pairs out of any statement of change"
     warn_user(f"{fn}: {what} across a change in how the count is recorded, so the change in counting would be "
               f"read as a rise or fall: {shown}{more}. Compare like with like: {fix}, or say why not; listed in "
@@ -2694,7 +2714,7 @@ def _warn_census_year(fn: str, data: pd.DataFrame, population: str, period: str 
     for c, periods in sorted(far.items()):
         shown = sorted(periods)
         warn_user(f"{fn}: the population ({population!r}) is Census {c} residents (the table's 'census' column) set "
-                  f"against {len(shown)} period(s) more than {_CENSUS_GAP} years from the Census: "
+                  f"against {number_of(len(shown), 'period')} more than {_CENSUS_GAP} years from the Census: "
                   f"{', '.join(shown[:10])}{' ...' if len(shown) > 10 else ''}; the population then was not the "
                   f"Census {c} count, so these rates are off by the change in population in between: use ONS mid-year "
                   "estimates of each period's year (or the Census nearer the period), or say which year the population "
@@ -2951,7 +2971,7 @@ def _seasonal_gaps(values: Any, missing: str) -> Any:
     n_missing = int(pos[-1] + 1 - len(pos))
     if missing == "error":
         raise InvalidInputError(
-            f"mann_kendall: {n_missing} period(s) are missing from the series (gaps before {where}); the seasonal "
+            f"mann_kendall: {number_of(n_missing, 'period')} {'is' if n_missing == 1 else 'are'} missing from the series (gaps before {where}); the seasonal "
             "test puts each value in its season by position, so every value after a gap would be tested as "
             "another season's. Pass missing='drop' to put the missing periods in as missing (left out, the "
             "seasons kept in line), or give them their values (0 for a period with no records)", "values", gaps[0])
@@ -2961,7 +2981,7 @@ def _seasonal_gaps(values: Any, missing: str) -> Any:
         full = [f"(missing {i})" for i in range(int(pos[-1]) + 1)]
         for i, lab in zip(pos, labels):
             full[int(i)] = lab
-    warn_user(f"mann_kendall: {n_missing} period(s) missing from the series (gaps before {where}) are put in as "
+    warn_user(f"mann_kendall: {number_of(n_missing, 'period')} missing from the series (gaps before {where}) {'is' if n_missing == 1 else 'are'} put in as "
               "missing values, so that every value stays in its season (the seasonal test places values by "
               "position; before session 19 the values after a gap were tested as the wrong seasons' and Sen's "
               "slope moved); `n` counts the values used")
@@ -3304,7 +3324,7 @@ def year_on_year(
     >>> yoy.attrs["measure"]
     'count'
     >>> print(w[0].message)
-    year_on_year: 1 row(s) with a missing count or population give NaN for the comparisons into and out of their period: row 0 (2016/17)
+    year_on_year: 1 row with a missing count or population gives NaN for the comparisons into and out of their period: row 0 (2016/17)
 
     With ``missing="drop"`` a period with no figure is left out, and the change across it flagged:
 
@@ -3349,7 +3369,7 @@ def year_on_year(
             where = "; ".join(
                 f"row {plain(data.index[i])!r} ({', '.join(str(plain(data[k].iloc[i])) for k in [*keys, period])})"
                 for i in left[:10]) + (f" (and {left.size - 10} more)" if left.size > 10 else "")
-            warn_user(f"year_on_year: {left.size} row(s) with a missing count or population left out: {where}; each "
+            warn_user(f"year_on_year: {number_of(left.size, 'row')} with a missing count or population left out: {where}; each "
                       "group's changes run between the periods it has (a change across a left-out period is flagged "
                       "consecutive=False)")
             data = data[~absent]
@@ -3379,8 +3399,8 @@ def year_on_year(
         label = plain(data.index[i])
         what = ", ".join(str(plain(data[k].iloc[i])) for k in [*keys, period])
         raise MissingValueError(
-            f"missing value (NaN) in column {count!r} (keyword `count`) at row {label!r} ({what}); {len(blank)} row(s) "
-            "in all have no count — pass missing='drop' to leave them out (a change across one is flagged "
+            f"missing value (NaN) in column {count!r} (keyword `count`) at row {label!r} ({what}); {number_of(len(blank), 'row')} "
+            f"in all {'has' if len(blank) == 1 else 'have'} no count — pass missing='drop' to leave them out (a change across one is flagged "
             "consecutive=False), or missing='propagate' to get NaN results for the changes into and out of their "
             "period", count, label, position=i)
     # every row's rate once (the core checks every count and population, naming column and row
@@ -3442,7 +3462,7 @@ def year_on_year(
             named = _code_names(data, keys, period)
             shown = "; ".join(_group_label(g, named, str(plain(data[period].iloc[i])), str(plain(data[period].iloc[i])))
                               for g, i in lone[:6])
-            warn_user(f"year_on_year: {len(lone)} group(s) have one period only and no change to compute, so no row "
+            warn_user(f"year_on_year: {number_of(len(lone), 'group')} {'has' if len(lone) == 1 else 'have'} one period only and no change to compute, so no row "
                       f"in the result: {shown}{'; ...' if len(lone) > 6 else ''} (a group named differently in "
                       f"another period is a separate series){_renamed_note(data, keys, period)}")
     labels = data[period].to_numpy()
@@ -3476,7 +3496,7 @@ def year_on_year(
             for k in bad[:10]
         )
         more = f" (and {len(bad) - 10} more)" if len(bad) > 10 else ""
-        warn_user(f"year_on_year: {len(bad)} pair(s) of periods are not consecutive (a period is missing between "
+        warn_user(f"year_on_year: {number_of(len(bad), 'pair')} of periods {'is' if len(bad) == 1 else 'are'} not consecutive (a period is missing between "
                   f"them), flagged consecutive=False: {pairs}{more}")
     absent = np.flatnonzero(np.isnan(y) | np.isnan(pop))
     if absent.size:  # only with missing="propagate": "error" raised above
@@ -3486,7 +3506,7 @@ def year_on_year(
             for r in absent[:10]
         )
         more = f" (and {absent.size - 10} more)" if absent.size > 10 else ""
-        warn_user(f"year_on_year: {absent.size} row(s) with a missing count or population give NaN for the comparisons into "
+        warn_user(f"year_on_year: {number_of(absent.size, 'row')} with a missing count or population {'gives' if absent.size == 1 else 'give'} NaN for the comparisons into "
                   f"and out of their period: {rows}{more}")
     from_zero = np.flatnonzero(np.isposinf(out["pct_change"].to_numpy(dtype=float)))
     if from_zero.size:
@@ -3494,7 +3514,7 @@ def year_on_year(
                           + f"{plain(labels[a_idx_arr[k]])} → {plain(labels[b_idx_arr[k]])} "
                           f"({y[a_idx_arr[k]]:g} to {y[b_idx_arr[k]]:g})" for k in from_zero[:6])
         more = f" (and {from_zero.size - 6} more)" if from_zero.size > 6 else ""
-        warn_user(f"year_on_year: {from_zero.size} change(s) from a base of 0 are infinite (pct_change = inf): "
+        warn_user(f"year_on_year: {number_of(from_zero.size, 'change')} from a base of 0 {'is' if from_zero.size == 1 else 'are'} infinite (pct_change = inf): "
                   f"{shown}{more}; report the counts (from 0 to n) and the ratio's lower limit, not a percentage")
     _warn_recording_changes("year_on_year", recording, keys)
     out.attrs["recording_changes"] = recording
@@ -3503,7 +3523,7 @@ def year_on_year(
         marked = {period_key(p) for p in touched}
         n = int(sum(period_key(labels[a]) in marked or period_key(labels[b]) in marked
                     for a, b in zip(a_idx_arr, b_idx_arr)))
-        _warn_footnotes("year_on_year", touched, f"{n} of {len(a_idx_arr)} comparison(s) run into or out of")
+        _warn_footnotes("year_on_year", touched, f"{n} of {number_of(len(a_idx_arr), 'comparison')} {'runs' if n == 1 else 'run'} into or out of")
     out.attrs["footnotes"] = touched
     out.attrs["dropped"] = dropped
     out.attrs["measure"] = "count" if population is None else f"rate per {mult:,g}"
@@ -3579,7 +3599,7 @@ def funnel_kind(fn: str, kind: str | None, *, o: np.ndarray | None = None, d: np
             i = int(over[0])
             who = f"{plain(names[i])!r}" if names is not None else f"position {i}"
             raise InvalidInputError(
-                f"{fn}: kind not given, and the numerators cannot be proportions: {over.size} numerator(s) exceed "
+                f"{fn}: kind not given, and the numerators cannot be proportions: {number_of(over.size, 'numerator')} {'exceeds' if over.size == 1 else 'exceed'} "
                 f"their denominator ({who}: {o[i]:g} of {d[i]:g}); {how}", "kind")
     mult = 100.0 if multiplier is None else float(multiplier)
     try:  # (a target that is no finite number is refused, naming it, where it is read)
@@ -3621,8 +3641,8 @@ def warn_missing_points(fn: str, o: np.ndarray, d: np.ndarray, index: pd.Index |
     if bad.size:
         labels = [plain(index[i]) if index is not None else int(i) for i in bad[:10]]
         where = ", ".join(repr(v) for v in labels) + (f" and {bad.size - 10} more" if bad.size > 10 else "")
-        warn_user(f"{fn}: {bad.size} point(s) with a missing numerator or denominator ({'row' if index is not None else 'position'}"
-                  f"{'s' if bad.size > 1 else ''} {where}) are left out of {what}")
+        warn_user(f"{fn}: {number_of(bad.size, 'point')} with a missing numerator or denominator ({'row' if index is not None else 'position'}"
+                  f"{'s' if bad.size > 1 else ''} {where}) {'is' if bad.size == 1 else 'are'} left out of {what}")
     return int(bad.size)
 
 
@@ -3982,7 +4002,7 @@ def warn_unlike(fn: str, numerators: Any, denominators: Any, used: np.ndarray, f
         found.append({"row": rec["row"], "name": f"{rec['la_name']} {rec['period']}", "column": rec["column"],
                       "note": rec["note"]})
     if unsure:
-        warn_user(f"{fn}: these points come from read_flytipping's table, which flags {len(unsure)} row(s) as not "
+        warn_user(f"{fn}: these points come from read_flytipping's table, which flags {number_of(len(unsure), 'row')} as not "
                   "like for like (not counting all incidents, or a change in recording), but the points cannot be "
                   "matched to its rows (the counts are not its 'incidents' column under the row labels read: the rows "
                   "were relabelled, or the values changed or are another column): pass the table itself, e.g. "
@@ -4090,7 +4110,7 @@ def _warn_found(fn: str, found: list[dict[str, Any]], *, frame_given: bool, wher
                 if len(each) + len(before) < len(these) else "")
         flip = "" if col in _UNLIKE_WHEN_FALSE else "~"
         keep = f"data[{flip}data[{col!r}]]" if frame_given else f"df[{flip}df[{col!r}]]"
-        warn_user(f"{fn}: {len(these)} point(s) {what} are {where}: {names}{more}. Their counts are not like "
+        warn_user(f"{fn}: {number_of(len(these), 'point')} {what} {'is' if len(these) == 1 else 'are'} {where}: {names}{more}. Their counts are not like "
                   "for like with the others', so " + ("the target, the over-dispersion and their own labels"
                                                        if where == "in this funnel" else "the comparisons")
                   + f" compare unlike with like; leave them out ({keep}) or show them apart, or say why not."
@@ -4121,7 +4141,7 @@ def _warn_population_year(fn: str, frame: pd.DataFrame, denominators: Any, shown
     worst = off[np.argsort(-gap[off], kind="stable")]
     where = "; ".join(f"{shown[k]}: {given[k]:,.0f} here, {defra[k]:,.0f} Defra's" for k in worst[:5])
     warn_user(f"{fn}: the denominators ({denominators.name!r}) differ by {100 * _POPULATION_GAP:.0f}% or more from "
-              f"Defra's own population of the year (mid_population_estimates) for {off.size} point(s) ({where}"
+              f"Defra's own population of the year (mid_population_estimates) for {number_of(off.size, 'point')} ({where}"
               f"{' ...' if off.size > 5 else ''}): a population of another year (Census 2021 residents for a year "
               "before 2021/22: the mid-year estimates Defra used then were revised after the Census) or of another "
               "area, so these rates are not Defra's incidents per 1,000 people; use residents of the same year")
@@ -4149,13 +4169,13 @@ def _warn_mixed(fn: str, frame: pd.DataFrame, shown: list[str], used: np.ndarray
         aggregates = [shown[k] for k in rows if AGGREGATE_NAME.search(keys[k])
                       or (base and AGGREGATE_NAME.search(base[k]))]
         if aggregates:
-            warn_user(f"{fn}: {len(aggregates)} point(s) read as aggregate rows, not areas: "
+            warn_user(f"{fn}: {number_of(len(aggregates), 'point')} read as aggregate rows, not areas: "
                       f"{', '.join(aggregates[:6])}; a total compared with its own parts is no comparison (and "
                       "counts them twice in the target): leave them out")
         if period is None or len({str(plain(v)) for v in frame[period].to_numpy()[rows]}) <= 1:
             twice = [k for k, c in seen.items() if c > 1]
             if twice:
-                warn_user(f"{fn}: {len(twice)} area(s) are more than one point: {', '.join(twice[:6])}; "
+                warn_user(f"{fn}: {number_of(len(twice), 'area')} {'is' if len(twice) == 1 else 'are'} more than one point: {', '.join(twice[:6])}; "
                           "each area should be one point of a funnel")
 
 
@@ -4399,7 +4419,7 @@ def funnel_significance(
     if missing == "error" and gaps.size:  # (named by its column and row label: translates_core_errors)
         i = int(gaps[0])
         arg = "numerators" if np.isnan(o[i]) else "denominators"
-        raise MissingValueError(f"missing value (NaN) in `{arg}` at position {i} ({gaps.size} point(s) in all have a "
+        raise MissingValueError(f"missing value (NaN) in `{arg}` at position {i} ({number_of(gaps.size, 'point')} in all {'has' if gaps.size == 1 else 'have'} a "
                                 "missing numerator or denominator); pass missing=\"propagate\" to label such points "
                                 "'Not applicable' (left out of the target)", arg, i)
     fkind: str = funnel_kind("funnel_significance", kind, o=o, d=d, multiplier=given_mult,

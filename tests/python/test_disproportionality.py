@@ -127,7 +127,7 @@ def test_reader_bad_input(tmp_path):
     with pytest.raises(InvalidInputError, match="not a police.uk stop-and-search file"):
         saferstats.read_stop_search(p)
     p.write_text("Type,Date,Self-defined ethnicity\nPerson search,2020-01-01,White - Irish\n")
-    with pytest.raises(InvalidInputError, match=r"missing column\(s\) \['officer_defined_ethnicity', 'outcome'\]"):
+    with pytest.raises(InvalidInputError, match=r"missing columns \['officer_defined_ethnicity', 'outcome'\]"):
         saferstats.read_stop_search(p)
     (tmp_path / "empty").mkdir()
     with pytest.raises(InvalidInputError, match="no .csv"):

@@ -47,12 +47,12 @@ def test_flytipping_funnel_names_a_council_once(shared_data) -> None:
     assert len(unlike) == 2
     basis, step = unlike
     # named first of the 33 (the 8 shown), with both reasons: 26,053 / 6,035 is 4.3
-    assert basis.startswith("funnel_significance: 33 point(s) not counted on Defra's 'All incidents' basis")
+    assert basis.startswith("funnel_significance: 33 points not counted on Defra's 'All incidents' basis")
     assert (": Redbridge 2021/22 (Customer/public reported only; down "
             f"{raw[('2020-21', 'Redbridge')] / raw[('2021-22', 'Redbridge')]:.1f}-fold on the previous year "
             "published: a change in recording?), Birmingham 2021/22") in basis
     assert "Redbridge" not in step
-    assert step.startswith("funnel_significance: 2 point(s) 4-fold or more up or down on the year before")
+    assert step.startswith("funnel_significance: 2 points 4-fold or more up or down on the year before")
     assert "Lewisham 2021/22 and 1 named in the warning above, with this reason too" in step
     # each flagged council is named in one warning only; the result still lists each reason
     for name in {r["name"] for r in sig.attrs["not_like_for_like"]}:

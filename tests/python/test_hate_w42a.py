@@ -65,7 +65,7 @@ def test_hand_assembled_national_row_is_named_as_an_aggregate(name: str) -> None
     _, msgs = _messages(saferstats.funnel_significance, "offences", "population", data=table, kind="rate",
                         multiplier=100_000)
     agg = [m for m in msgs if "read as aggregate rows" in m]
-    assert agg == [f"funnel_significance: 1 point(s) read as aggregate rows, not areas: {name}; a total compared "
+    assert agg == [f"funnel_significance: 1 point read as aggregate rows, not areas: {name}; a total compared "
                    "with its own parts is no comparison (and counts them twice in the target): leave them out"]
 
 

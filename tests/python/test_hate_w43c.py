@@ -62,7 +62,7 @@ def test_funnel_point_names_carry_the_year() -> None:
     table = pd.concat([one, total], ignore_index=True)
     _, msgs = _messages(saferstats.funnel_significance, "offences", "population", data=table, kind="rate",
                         multiplier=100_000)
-    assert any("1 point(s) read as aggregate rows, not areas: England and Wales 2018-19;" in m for m in msgs)
+    assert any("1 point read as aggregate rows, not areas: England and Wales 2018-19;" in m for m in msgs)
     assert not any("points are of" in m for m in msgs)
     names = saferstats.trend.point_names(table, None)
     herts = next(r for r in _cells() if r["Force"].strip() == "Hertfordshire" and r["Year"] == "2018-19")

@@ -261,7 +261,7 @@ def test_dsr_reports_rows_without_a_group():
     counts = [10, 20, 30, 40, 50, 60, 70, 5]
     pops = [100] * 8
     groups = ["A", "A", "A", None, "B", "B", "B", np.nan]
-    with pytest.warns(SaferstatsWarning, match=r"2 row\(s\) have no group \(position 3, 7\)"):
+    with pytest.warns(SaferstatsWarning, match=r"2 rows have no group \(position 3, 7\)"):
         out = saferstats.dsr(counts, pops, standard=[1, 1, 1], groups=groups)
     assert out.attrs["excluded"] == {"missing_group": 2}
     assert list(out.index) == ["A", "B"]

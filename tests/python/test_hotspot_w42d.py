@@ -46,7 +46,8 @@ def _dropped(rec, fn, n_total, n_gone=10):
     said = [str(w.message) for w in rec if str(w.message).startswith(f"{fn}: ")
             and "missing coordinates" in str(w.message)]
     assert len(said) == 1, said
-    assert said[0].startswith(f"{fn}: {n_gone} of {n_total:,} points have missing coordinates and are left out "
+    assert said[0].startswith(f"{fn}: {n_gone} of {n_total:,} points {'has' if n_gone == 1 else 'have'} missing coordinates and "
+                              f"{'is' if n_gone == 1 else 'are'} left out "
                               "(first at row "), said
     return said[0]
 

@@ -63,14 +63,14 @@ def test_bandwidth_nrd_refuses_a_missing_value_naming_the_row():
         bandwidth_nrd(x)
     assert e.value.argument == "x" and e.value.index == "c" and e.value.position == 2
     assert str(e.value).startswith("`x` (column 'easting') has 1 missing value (first at row 'c'): 1 of 6 points "
-                                   "have missing coordinates")
+                                   "has missing coordinates")
     assert "pass missing='drop' to leave them out (counted in a warning)" in str(e.value)
 
 
 def test_bandwidth_nrd_drop_equals_mass_rule_on_the_rest():
     x = [1.0, 2.0, np.nan, 3.0, 4.0, 10.0]
-    with pytest.warns(ss.SaferstatsWarning, match=re.escape("bandwidth_nrd: 1 of 6 points have missing coordinates "
-                                                            "and are left out (first at row 2)")):
+    with pytest.warns(ss.SaferstatsWarning, match=re.escape("bandwidth_nrd: 1 of 6 points has missing coordinates "
+                                                            "and is left out (first at row 2)")):
         h = bandwidth_nrd(x, missing="drop")
     assert h == pytest.approx(_nrd([1, 2, 3, 4, 10]), rel=1e-12)
     with pytest.raises(ss.InvalidInputError, match="unknown missing 'skip'"):
@@ -144,7 +144,7 @@ def test_one_wording_small_frame():
     lon = pd.Series([-0.2, np.nan, -0.21], index=[10, 11, 12], name="Longitude")
     for call in (lambda: ss.to_bng(lat, lon), lambda: ss.to_local_metres(lat, lon), lambda: ss.dbscan(lat, lon, eps_m=50)):
         with pytest.raises(ss.MissingValueError, match=re.escape("`lat` (column 'Latitude') has 1 missing value "
-                                                                 "(first at row 11): 1 of 3 points have missing")):
+                                                                 "(first at row 11): 1 of 3 points has missing")):
             call()
     # y missing alone: the advice names y's own test
     with pytest.raises(ss.MissingValueError, match=re.escape("np.isfinite(y)")) as e:

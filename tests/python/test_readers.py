@@ -166,7 +166,7 @@ def test_mha_numbers_suppression_markers_and_errors(tmp_path):
     assert [(d["source_file"], d["source_line"], d["column"], d["value"]) for d in df.attrs["dropped"]] == [
         ("mha.csv", 3, "Total_Count", "12a")]
     assert df.attrs["suppressed"] == saferstats.read_mha_annual(MHA).attrs["suppressed"] + 1
-    for content, message in ((b"", "empty"), (b"a,b\n1,2\n", r"missing column\(s\)"),
+    for content, message in ((b"", "empty"), (b"a,b\n1,2\n", r"missing columns \["),
                              (gzip.compress(MHA.read_bytes())[:-20], "gzip")):
         p = tmp_path / ("bad.csv.gz" if content[:2] == b"\x1f\x8b" else "bad.csv")
         p.write_bytes(content)

@@ -45,5 +45,5 @@ def test_a_force_key_that_selects_nothing_is_said_as_the_config_key(shared_data)
     said = [str(w.message) for w in got if "selects nothing" in str(w.message)]
     assert len(said) == 1, said
     assert said[0].startswith('read_stop_search: [stop_search] force = "Derbyshire" names the force of files')
-    assert "derbyshire 506" in said[0] and "22,587 record(s)" in said[0]
+    assert "derbyshire 506" in said[0] and "22,587 records" in said[0]
     assert said[0].endswith("list only its files in [stop_search] files") and "df[" not in said[0]

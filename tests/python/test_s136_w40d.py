@@ -61,7 +61,7 @@ def test_funnels_name_the_forces_not_recorded_like_for_like(uof, fn):
                         kind="proportion", **kw)
     msg = [m for m in said if "not recorded like for like" in m]
     assert len(msg) == 1, said
-    assert f"{fn}: 5 point(s) not recorded like for like" in msg[0]
+    assert f"{fn}: 5 points not recorded like for like" in msg[0]
     # (w43b: a force flagged for both reasons is named once, with both)
     assert ": " + ", ".join(BOTH.get(f, f) for f in FLAGGED[:-1]) + "." in msg[0]
     assert "leave them out (data[data['comparable']])" in msg[0]
@@ -94,9 +94,9 @@ def test_the_whole_table_names_each_flagged_force_once(uof):
     flagged = raw[raw["Police Force"].isin(FLAGGED)]
     counted = ["Mental", "Physical and mental", "Number of times tactic reported", "Not reported"]
     assert n == int(flagged[counted].notna().all(axis=1).sum()) == 211
-    assert f"{n} point(s) not recorded like for like" in msg and f"({n} points under 6 names)" in msg
+    assert f"{n} point{'s' if n != 1 else ''} not recorded like for like" in msg and f"({n} points under 6 names)" in msg
     assert ": " + ", ".join(BOTH.get(f, f) for f in FLAGGED) + " (" in msg
-    assert any("43 area(s) are more than one point" in m for m in said)  # the nested rows, as before
+    assert any("43 areas are more than one point" in m for m in said)  # the nested rows, as before
 
 
 def test_flytipping_message_keeps_its_filter():

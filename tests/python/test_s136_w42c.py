@@ -131,7 +131,7 @@ def test_totals_lacking_an_unrecorded_tactic_are_marked_and_named_by_the_funnel(
         warnings.simplefilter("always")
         saferstats.funnel_target("mental_health", "condition_reported", data=forces, kind="proportion")
     msg = [str(w.message) for w in seen if "tactic_unrecorded True" in str(w.message)]
-    assert len(msg) == 1 and "2 point(s)" in msg[0] and "Cheshire, Nottinghamshire" in msg[0]
+    assert len(msg) == 1 and "2 points" in msg[0] and "Cheshire, Nottinghamshire" in msg[0]
     assert "data[~data['tactic_unrecorded']]" in msg[0]
     # the target without them, as the docstring gives it: the pooled share of those forces in the raw file
     tot = raw[raw["Tactic"].eq("*Total Tactics") & ~raw["Police Force"].str.startswith("Total")].copy()

@@ -153,7 +153,7 @@ def test_funnel_names_each_force_once_and_gives_every_pooled_share(shared_data):
     said = [str(w.message) for w in seen if "like for like with the others'" in str(w.message)]
     assert len(said) == 2  # one warning per reason
     first, second = said
-    assert "6 point(s) not recorded like for like" in first and "4 point(s) lacking a tactic" in second
+    assert "6 points not recorded like for like" in first and "4 points lacking a tactic" in second
     for both in ("Avon & Somerset", "Wiltshire"):
         assert f"{both} (also tactic_unrecorded True)" in first and both not in second
     assert ": Cheshire, Nottinghamshire and 2 named in the warning above, with this reason too." in second

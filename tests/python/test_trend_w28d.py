@@ -12,7 +12,7 @@ import saferstats as ss
 from conftest import defra_flytipping_read, flytipping_trend_error, shared_path
 from warning_capture import saferstats_messages
 
-RENAMED = ("5 la_code(s) appear under two or more la_name values, so each is split into separate series "
+RENAMED = ("5 codes in la_code appear under two or more la_name values, so each is split into separate series "
            "(renamed: E06000023 'Bristol, City of' / 'Bristol'; E07000112 'Shepway' / 'Folkestone and Hythe'; ")
 
 
@@ -55,7 +55,7 @@ def test_year_on_year_by_la_name_names_the_renamed_councils(fly):
 def test_renamed_note_small_table():
     d = pd.DataFrame({"la_code": ["E1"] * 4 + ["E2"] * 4, "la_name": ["Old"] * 3 + ["New"] + ["B"] * 4,
                       "period": ["2018/19", "2019/20", "2020/21", "2021/22"] * 2, "count": [5, 6, 7, 8, 9, 10, 11, 12]})
-    with pytest.raises(ss.InvalidInputError, match=r"group 'New' has 1 period\(s\).*renamed: E1 'Old' / 'New'\): "
+    with pytest.raises(ss.InvalidInputError, match=r"group 'New' has 1 period;.*renamed: E1 'Old' / 'New'\): "
                        r"by='la_code' keeps each as one series"):
         ss.poisson_trend(d, by="la_name", population=None)
     res = ss.poisson_trend(d, by="la_code", population=None)
@@ -74,8 +74,8 @@ def test_compare_trends_says_the_few_df_warning_once_for_both_fits(fly):
     few = [m for m in msgs if FEW in m]
     assert len(few) == 1
     assert few[0].startswith("compare_trends: quasi-Poisson intervals and p-values from the normal (z) are "
-                             "optimistic on few points: 330 of 330 comparison(s) rest on a fit with fewer than 30 "
-                             "residual degrees of freedom (329 fit(s) of the areas and 330 of the comparator, "
+                             "optimistic on few points: 330 of 330 comparisons rest on a fit with fewer than 30 "
+                             "residual degrees of freedom (329 fits of the areas and 330 of the comparator, "
                              "E08000035, fitted beside each area): 'E06000001' (8 df);")
     assert len(res) == 330
     _, msgs = saferstats_messages(ss.compare_trends, d, comparator="E08000035", by="la_code", count="incidents",
@@ -94,7 +94,7 @@ def test_compare_trends_few_df_counts_each_side():
     assert res.set_index("area")["method"].astype(str).tolist()[0].startswith("quasi")
     few = [m for m in msgs if FEW in m]
     assert len(few) == 1
-    assert ("1 of 2 comparison(s) rest on a fit with fewer than 30 residual degrees of freedom (1 fit(s) of the "
+    assert ("1 of 2 comparisons rests on a fit with fewer than 30 residual degrees of freedom (1 fit of the "
             "areas and 0 of the comparator, C, fitted beside each area): 'A' (4 df);") in few[0]
 
 
@@ -114,7 +114,7 @@ def test_trend_on_the_two_year_force_table_says_no_group_can_have_one(shared_dat
         assert text.startswith(f"{43 if fn == 'poisson_trend' else 42} of {43 if fn == 'poisson_trend' else 42} "
                                "groups have fewer than 3 periods (column 'period')"), text
         assert "Fit the others" not in text
-        assert text.endswith("No group can have a trend: the table has 2 period(s) in all (2017/18, 2018/19); "
+        assert text.endswith("No group can have a trend: the table has 2 periods in all (2017/18, 2018/19); "
                              "year_on_year compares one period with another")
         assert err.value.argument == "period"
 
@@ -123,7 +123,7 @@ def test_trend_on_the_one_year_religion_table_says_no_group_can_have_one(shared_
     rel = ss.read_hate_crime(shared_path(shared_data, f"{HATE}/DERIVED_hate-crime-1819-hosb2419-tables_Table_3.csv"))
     with pytest.raises(ss.InvalidInputError) as err:
         ss.poisson_trend(rel, by="religion", population=None)
-    assert str(err.value).endswith("'Sikh' (1) and 3 more. No group can have a trend: the table has 1 period(s) in "
+    assert str(err.value).endswith("'Sikh' (1) and 3 more. No group can have a trend: the table has 1 period in "
                                    "all (2018/19)")
 
 
@@ -152,9 +152,9 @@ def test_year_on_year_names_the_group_and_period_of_a_missing_count(shared_data,
     with pytest.raises(ss.MissingValueError) as err:
         ss.year_on_year(st, by="strand", population=None)
     assert str(err.value) == (
-        "missing value (NaN) in column 'count' (keyword `count`) at row 48 (offences, 2011/12); 1 row(s) in all have "
+        "missing value (NaN) in column 'count' (keyword `count`) at row 48 (offences, 2011/12); 1 row in all has "
         "no count — pass missing='drop' to leave them out (a change across one is flagged consecutive=False), or "
         "missing='propagate' to get NaN results for the changes into and out of their period")
     assert (err.value.argument, err.value.index, err.value.position) == ("count", 48, 48)
-    with pytest.raises(ss.MissingValueError, match=r"at row 191 \(Nottingham, 2012/13\); 20 row\(s\) in all"):
+    with pytest.raises(ss.MissingValueError, match=r"at row 191 \(Nottingham, 2012/13\); 20 rows in all"):
         ss.year_on_year(fly, by="la_name", count="incidents", population=None)

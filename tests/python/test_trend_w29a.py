@@ -214,14 +214,14 @@ def test_year_on_year_by_la_code_names_the_lone_councils(fly):
 def test_one_short_council_by_code_is_named():
     d = pd.DataFrame({"la_code": ["E1"] * 3 + ["E2"] * 2, "la_name": ["A"] * 3 + ["B"] * 2,
                       "period": ["2019/20", "2020/21", "2021/22", "2020/21", "2021/22"], "count": [5, 6, 7, 8, 9]})
-    with pytest.raises(ss.InvalidInputError, match=r"^group 'E2' \(B\) has 2 period\(s\); a trend needs at least 3"):
+    with pytest.raises(ss.InvalidInputError, match=r"^group 'E2' \(B\) has 2 periods; a trend needs at least 3"):
         ss.poisson_trend(d, population=None, by="la_code")
 
 
 def test_a_short_series_without_by_is_the_series_not_group_parentheses():
     """Two financial years' totals of the monthly series: the error said "group () has 2 period(s)"."""
     d = pd.DataFrame({"fy": ["2013/14", "2014/15"], "offences": [31559, 37635]})
-    with pytest.raises(ss.InvalidInputError, match=r"^the series has 2 period\(s\); a trend needs at least 3"):
+    with pytest.raises(ss.InvalidInputError, match=r"^the series has 2 periods; a trend needs at least 3"):
         ss.poisson_trend(d, count="offences", population=None, period="fy")
 
 
@@ -252,7 +252,7 @@ def test_shares_of_the_strand_table_name_the_missing_total(shared_data):
         with pytest.raises(ss.MissingValueError) as err:
             ss.shares(st, category="strand", by="period")
     assert str(err.value) == (
-        "missing value (NaN) in column 'count' at row 48 (offences, 2011/12); 1 row(s) in all have no count, and a "
+        "missing value (NaN) in column 'count' at row 48 (offences, 2011/12); 1 row in all has no count, and a "
         "share needs every count of its group (their sum is the denominator); 'offences' is one of the table's "
         "totals, to leave out in any case: data[~data['strand'].isin(['motivating_factors', 'offences'])]")
     assert (err.value.argument, err.value.index, err.value.position) == ("count", 48, 48)

@@ -124,7 +124,7 @@ def test_recording_change_by_name_names_each_once():
     rec = [m for m in said if "change in how the count is recorded" in m]
     assert len(rec) == 1
     assert "Barrow-in-Furness (Barrow-in-Furness)" not in rec[0]
-    assert ("1 group(s)' trends run across a change in how the count is recorded, so the change in counting would "
+    assert ("1 group's trend runs across a change in how the count is recorded, so the change in counting would "
             "be read as a rise or fall: Barrow-in-Furness: 2019/20 to 2020/21, reporting basis 'Customer/public "
             "reported only' to 'All incidents'.") in rec[0]
     # by code, the council's name beside its code, as before
@@ -176,9 +176,9 @@ def test_by_code_missing_rows_and_gaps_name_the_council():
     _, said = warning_messages(saferstats.poisson_trend, _gappy(), count="incidents", population=None, by="la_code",
                         missing="drop", dispersion="quasi")
     left = [m for m in said if "with a missing count or population left out" in m]
-    assert left == ["poisson_trend: 1 row(s) with a missing count or population left out: row 0 (E06000018 "
+    assert left == ["poisson_trend: 1 row with a missing count or population left out: row 0 (E06000018 "
                     "(Nottingham), 2012/13); their groups' trends use the periods they have"]
-    gaps = [m for m in said if "have periods missing inside their series" in m]
+    gaps = [m for m in said if "periods missing inside their series" in m]
     assert len(gaps) == 1 and "— 'E06000018' (Nottingham; before 2015/16);" in gaps[0]
     # by name, as before: the name once
     _, said = warning_messages(saferstats.poisson_trend, _gappy(), count="incidents", population=None, by="la_name",

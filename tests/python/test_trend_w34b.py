@@ -182,9 +182,9 @@ def test_drop_that_leaves_out_whole_periods_says_the_trend_is_shorter(shared_dat
     d = data[data["la_code"].isin(dby)]
     tr, msgs = _said(ss.poisson_trend, d, count="incidents", by="la_code", population="mid_population_estimates",
                      missing="drop", dispersion="quasi", use_t=True)
-    said = [m for m in msgs if m.startswith("poisson_trend: 63 row(s) with a missing count or population left out")]
+    said = [m for m in msgs if m.startswith("poisson_trend: 63 rows with a missing count or population left out")]
     assert len(said) == 1, msgs
-    assert ("column 'mid_population_estimates' has no figure in any row of 7 period(s) (2012/13, 2013/14, 2014/15, "
+    assert ("column 'mid_population_estimates' has no figure in any row of 7 periods (2012/13, 2013/14, 2014/15, "
             "2015/16, 2016/17, 2017/18, 2018/19), so every trend runs over the other 3 only (2019/20 to 2021/22") in said[0]
     assert set(tr["first_period"]) == {"2019/20"} and (tr["n_periods"] == 3).all()
     assert tr.attrs["same_population"] == []  # Defra's mid-year estimates change every year

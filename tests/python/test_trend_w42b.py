@@ -193,7 +193,7 @@ def test_financial_years_hertfordshire_street_files_against_pandas(shared_data):
     assert set(zip(out["period"], out["first_month"], out["last_month"])) == {
         ("2020/21", "2021-01", "2021-03"), ("2021/22", "2021-04", "2022-01")}
     assert out.attrs["part_years"] == ["2020/21", "2021/22"]
-    assert len(said) == 1 and ("2 financial year(s) with fewer than 12 months" in said[0]
+    assert len(said) == 1 and ("2 financial years with fewer than 12 months" in said[0]
                                and "2020/21 (3 months, 2021-01 to 2021-03)" in said[0]
                                and "2021/22 (10 months, 2021-04 to 2022-01)" in said[0]), said
     # the same records read by the package (police.uk's month as read_street_crime gives it)

@@ -78,7 +78,7 @@ def test_comparator_dispersion_is_named_once_as_the_comparators(table2: Path) ->
         assert f"'{s}' {own[s]:.1f}" in areas
         assert f"'{s}'" not in comp  # the comparator's figure is not said under a strand's name
     assert comp.startswith("compare_trends (the comparator, race)")
-    assert f"race {race:.1f}, one figure over the periods of 4 of 4 area(s), the comparator's" in comp
+    assert f"race {race:.1f}, one figure over the periods of 4 of 4 areas, the comparator's" in comp
     assert comp.count(f"{race:.1f}") == 1
     assert f"up to {np.sqrt(race):.1f}" in comp
     assert out["comparator_dispersion_ratio"].to_numpy() == pytest.approx([race] * 4, rel=1e-8)

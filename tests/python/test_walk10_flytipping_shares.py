@@ -49,7 +49,7 @@ def test_unknown_land_type_is_named(land):
     sh, msgs = _shares(land)
     m = [x for x in msgs if "cases' category is not known" in x]
     assert len(m) == 1
-    assert f"in {REF['n_unknown_5pct']} group(s)" in m[0]
+    assert f"in {REF['n_unknown_5pct']} groups" in m[0]
     assert re.search(r"Camden: 'other_unidentified_incidents' (\d+\.\d)%", m[0]).group(1) == f"{REF['camden_unknown_share']:.1f}"
     camden = sh[(sh.la_name == "Camden") & (sh.land == "other_unidentified_incidents")]
     assert camden["share"].iloc[0] == pytest.approx(REF["camden_unknown_share"], rel=1e-12)

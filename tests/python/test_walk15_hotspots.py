@@ -128,7 +128,7 @@ def test_dropped_points_warning_names_the_row_label():
     lat = pd.Series([51.5, np.nan, 51.5003, 51.5001], index=[100, 200, 300, 400])
     _, msgs = warning_messages(saferstats.dbscan, lat, [-0.12, -0.12, -0.1201, -0.1196], eps_m=60, min_samples=2,
                         missing="drop")
-    assert any("1 of 4 points have missing coordinates and are left out (label -2; first at row 200)" in m
+    assert any("1 of 4 points has missing coordinates and is left out (label -2; first at row 200)" in m
                for m in msgs)
 
 

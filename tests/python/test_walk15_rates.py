@@ -61,10 +61,10 @@ def test_dsr_rows_without_a_group_are_named_by_label():
     d = _two_areas()
     d.loc[["k3", "k30"], "area"] = None  # each area keeps 18 rows: 18 given weights
     out, msgs = _run(d["count"], d["pop"], groups=d["area"], standard=[1.0] * 18)
-    assert any("2 row(s) have no group (rows 'k3', 'k30')" in m for m in msgs), msgs
+    assert any("2 rows have no group (rows 'k3', 'k30')" in m for m in msgs), msgs
     assert out.attrs["excluded"]["missing_group"] == 2
     _, msgs = _run(list(d["count"]), list(d["pop"]), groups=list(d["area"]), standard=[1.0] * 18)
-    assert any("2 row(s) have no group (position 3, 30)" in m for m in msgs), msgs
+    assert any("2 rows have no group (position 3, 30)" in m for m in msgs), msgs
 
 
 def test_dsr_missing_count_named_by_the_label_of_any_labelled_argument():

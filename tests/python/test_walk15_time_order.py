@@ -195,7 +195,7 @@ def test_its_poisson_text_months_out_of_order_or_with_a_gap_refused():
     with pytest.raises(InvalidInputError, match=r"time order.*row '.*' \(position 1\)") as e:
         saferstats.its_poisson(s[::-1], break_index=c["break_index"])
     assert e.value.index == s.index[-2] and e.value.position == 1
-    with pytest.raises(InvalidInputError, match=r"no value for 2 period\(s\)") as e:
+    with pytest.raises(InvalidInputError, match=r"no value for 2 periods") as e:
         saferstats.its_poisson(s.drop(s.index[[5, 6]]), break_index=c["break_index"])
     assert e.value.index == s.index[7]
     fy = pd.Series([52.0, 71, 48, 75, 60, 41, 55, 36, 47], index=[f"{y}/{str(y + 1)[2:]}" for y in range(2010, 2019)])
@@ -225,7 +225,7 @@ def test_its_poisson_quarterly_dates_as_text_fit_as_the_dates():
     r = saferstats.its_poisson(text, break_index=c["break_index"], population=c["population"],
                                seasonality="dummies", season_length=c["period"])
     assert r.level_rr == pytest.approx(c["level_rr"], rel=1e-7)
-    with pytest.raises(InvalidInputError, match=r"no value for 1 period\(s\)"):
+    with pytest.raises(InvalidInputError, match=r"no value for 1 period "):
         saferstats.its_poisson(text.drop(text.index[5]), break_index=c["break_index"])
     with pytest.raises(InvalidInputError, match=r"time order.*row '2024-07-01'"):
         saferstats.its_poisson(text[::-1], break_index=c["break_index"])

@@ -28,7 +28,7 @@ def osce_uk(shared_data):
 
 def test_one_period_groups_are_named(osce_uk):
     assert len(osce_uk) == 6
-    with pytest.warns(SaferstatsWarning, match=r"2 group\(s\) have one period only .*'Civil Society, International "
+    with pytest.warns(SaferstatsWarning, match=r"2 groups have one period only .*'Civil Society, International "
                                                r"Organisations and the Holy See' \(2016\); 'Police Records' \(2018\)"):
         yoy = saferstats.year_on_year(osce_uk, count="number_of_incidents", population=None, period="year",
                                       by="data_source")

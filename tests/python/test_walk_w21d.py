@@ -293,7 +293,7 @@ def test_read_mha_annual_names_rows_that_repeat_another_rows_labels(shared_data)
     nb = next(d for d in rep if d["breakdown"] == "Non-binary" and d["demographic"] == "Ethnicity")
     assert nb["source_lines"] == [5832, 5839, 5846, 5853] and nb["counts"] == [440.0, 645.0, 69.0, 4343.0]
     msgs = [m for m in _messages(rec) if "carry the same labels" in m]
-    assert len(msgs) == 1 and "34 rows in 9 set(s)" in msgs[0]
+    assert len(msgs) == 1 and "34 rows in 9 sets" in msgs[0]
     assert "lines 5832, 5839, 5846, 5853: People subject to repeat detentions, 2, Ethnicity 'Non-binary'" in msgs[0]
     # the S136 rows an analyst uses are not among them
     assert not any("136" in str(d["subcategory"]) for d in rep)

@@ -21,7 +21,7 @@ def test_force_keyword_that_selects_nothing_is_said(shared_data):
     "Derbyshire's" searches got 44 times too many. Now a warning says it selected nothing and how to."""
     folder = shared_path(shared_data, SEVEN)
     with pytest.warns(SaferstatsWarning, match=r"force='Derbyshire'.* selects nothing: no file here lacks its "
-                                                r"force.*22,587 record\(s\).*derbyshire 506.*df\[df\['force'\] == "
+                                                r"force.*22,587 records.*derbyshire 506.*df\[df\['force'\] == "
                                                 r"'derbyshire'\]"):
         recs = saferstats.read_stop_search(folder, force="Derbyshire")
     assert len(recs) == 22_587 and int((recs["force"] == "derbyshire").sum()) == 506
@@ -37,7 +37,7 @@ def test_force_keyword_labels_only_the_files_without_a_force(shared_data):
     the export's 63 searches only, and the warning says the other 119 keep their own."""
     api = shared_path(shared_data, "stop_search/api_format_leicester_2020-02/stop_and_search.csv")
     bulk = shared_path(shared_data, f"{SEVEN}/2020-02-derbyshire-stop-and-search.csv")
-    with pytest.warns(SaferstatsWarning, match=r"labels only the 63 record\(s\).*119 record\(s\) keep the force "
+    with pytest.warns(SaferstatsWarning, match=r"labels only the 63 records.*119 records keep the force "
                                                 r"their file names \(derbyshire 119\)"):
         recs = saferstats.read_stop_search([api, bulk], force="Leicestershire")
     assert recs["force"].value_counts().to_dict() == {"derbyshire": 119, "leicestershire": 63}
@@ -49,7 +49,7 @@ def test_mha_breakdowns_that_are_not_their_demographics_labels(shared_data):
     rows of "People detained in hospital on 31st March" (demographic All) say 'Other', 'Male', ...
     instead of 'All'. A filter on the breakdown lost them silently: now warned about and listed."""
     path = shared_path(shared_data, MHA)
-    with pytest.warns(SaferstatsWarning, match=r"189 row\(s\) carry a breakdown that is no label of their "
+    with pytest.warns(SaferstatsWarning, match=r"189 rows carry a breakdown that is no label of their "
                                                 r"demographic \(Age 23, All 65, Ethnicity 31, IMD 70.*IMD deciles with fewer rows "
                                                 r"than the others. 44: 01 \(none\), 02 \(18\)"):
         t = saferstats.read_mha_annual(path)

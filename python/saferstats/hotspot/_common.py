@@ -98,7 +98,7 @@ def _missing_error(names: tuple[str, str], given: tuple[Any, Any], a: np.ndarray
 
     >>> str(_missing_error(("lat", "lon"), ([51.5, float("nan")], [0.1, float("nan")]),
     ...                    np.array([51.5, np.nan]), np.array([0.1, np.nan]), "pass missing='drop'"))
-    "`lat` has 1 missing value (first at row 1): 1 of 2 points have missing coordinates (police.uk ...) and
+    "`lat` has 1 missing value (first at row 1): 1 of 2 points has missing coordinates (police.uk ...) and
     cannot be placed; pass missing='drop'"
     """
     nan_a, nan_b = np.isnan(a), np.isnan(b)
@@ -109,7 +109,7 @@ def _missing_error(names: tuple[str, str], given: tuple[Any, Any], a: np.ndarray
     named = given[k] if isinstance(given[k], (pd.Series, pd.DataFrame)) else _given(*given)
     return _row_error(MissingValueError, name, named, pos,
                       f"`{name}` has {number_of(int(nan.sum()), 'missing value')} (first at {{row}}): {int(bad.sum()):,} "
-                      f"of {number_of(len(bad), 'point')} have missing coordinates (police.uk publishes some records without a "
+                      f"of {number_of(len(bad), 'point')} {'has' if int(bad.sum()) == 1 else 'have'} missing coordinates (police.uk publishes some records without a "
                       f"location) and cannot be placed; {fix.replace('{name}', name)}")
 
 
@@ -289,14 +289,17 @@ def _warn_dropped(fill: np.ndarray, what: str, given: Any = None) -> None:
     _say_dropped(what, fill == -2, given, "label -2; ")
 
 
-def _say_dropped(what: str, bad: np.ndarray, given: Any = None, label: str = "", fate: str = "are left out",
-                 then: str = "") -> None:
-    """"<what>: 10 of 8,533 points have missing coordinates and are left out (first at row 'x')":
-    the one warning of points without coordinates (``fate``: what happens to them; ``then``: advice
-    after it), as :func:`_missing_error` refuses them."""
+def _say_dropped(what: str, bad: np.ndarray, given: Any = None, label: str = "",
+                 fate: tuple[str, str] = ("is left out", "are left out"), then: str = "") -> None:
+    """"<what>: 10 of 8,533 points have missing coordinates and are left out (first at row 'x')",
+    "1 of 4 points has missing coordinates and is left out": the one warning of points without
+    coordinates (``fate``: what happens to one of them and to several; ``then``: advice after it),
+    as :func:`_missing_error` refuses them."""
     gone = np.flatnonzero(bad)
     if gone.size:
-        warn_user(f"{what}: {gone.size:,} of {number_of(len(bad), 'point')} have missing coordinates and {fate} "
+        one = gone.size == 1
+        warn_user(f"{what}: {gone.size:,} of {number_of(len(bad), 'point')} {'has' if one else 'have'} missing "
+                  f"coordinates and {fate[0] if one else fate[1]} "
                   f"({label}first at {_row(given, int(gone[0]))}){then}")
 
 

@@ -42,7 +42,7 @@ def _no_coordinates(fn: str, missing: str, lat: Any, lon: Any, la: np.ndarray, l
     if missing == "error":
         raise _missing_error(("lat", "lon"), (lat, lon), la, lo, "pass missing='propagate' to get NaN for them, then "
                              "missing='drop' to the hotspot functions, which leave them out and count them")
-    _say_dropped(fn, absent, _given(lat, lon), fate="get NaN",
+    _say_dropped(fn, absent, _given(lat, lon), fate=("gets NaN", "get NaN"),
                  then="; pass missing='drop' to the hotspot functions (all that take points), which leave them out and "
                       "count them, or leave them out (np.isfinite(x)) and report how many")
 

@@ -2445,11 +2445,13 @@ def _shown_apart() -> Iterator[None]:
     """Quiet the funnel functions' warnings about counts that are not like for like (read from
     read_flytipping's flags on the Series, or lost with them) and about zero counts against FunnelPlotR: the section
     shows those councils apart, names them in its text (:func:`_recording_changes`) and leaves them
-    out of the target, the over-dispersion and the plot, so the warning would only repeat it."""
+    out of the target, the over-dispersion and the plot, so the warning would only repeat it. The counts
+    are matched as "1 point", "2 points" (:func:`saferstats.exceptions.number_of`) and as "2 point(s)",
+    the words before session 32."""
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r"\w+: \d+ point\(s\) .*Their counts are not like for like")
+        warnings.filterwarnings("ignore", message=r"\w+: [\d,]+ points?(?:\(s\))? .*Their counts are not like for like")
         warnings.filterwarnings("ignore", message=r"\w+: these points come from read_flytipping's table")
-        warnings.filterwarnings("ignore", message=r"funnel_overdispersion: \d+ point\(s\) with a count of 0")
+        warnings.filterwarnings("ignore", message=r"funnel_overdispersion: [\d,]+ points?(?:\(s\))? with a count of 0")
         # the section passes counts it has already set apart by the flags, as Series
         warnings.filterwarnings("ignore", message=r"\w+: `\w+` is a column named '\w*incidents', as read_flytipping")
         yield
@@ -3479,6 +3481,8 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     else:
         pts = data.dropna(subset=[lat_c, lon_c])
         dropped = len(data) - len(pts)
+        if 0 < dropped < thr and read_notes:  # as the study-area note: the total kept, less those mapped, gives it back
+            read_notes[0] = read_notes[0].replace(f": {kept_total}", " records")
     other = _another_forces_records(pts, sec.get("study_area"), thr)
     if other:
         # Hertfordshire Constabulary's files with study_area = "Essex": 32 of its ASB records (Jan 2021 -
@@ -3561,7 +3565,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         on_cells += (f"; not computed: the points fill {n_cells} cell{'s' if n_cells != 1 else ''}, too few to compare "
                      "- Gi* needs 3 or more; set a smaller cell_size")
     s = Section("hotspots", "Hotspots: clusters, density and hot spots",
-                f"{len(pts):,} incidents mapped" + (f" ({dropped:,} without coordinates left out)" if dropped else "") + f". {len(clusters)} clusters: "
+                f"{len(pts):,} incidents mapped" + (f" ({f'fewer than {thr}' if dropped < thr else f'{dropped:,}'} without coordinates left out)" if dropped else "") + f". {len(clusters)} clusters: "
                 + _clusters_said(clusters, ms, eps) + f" The density map smooths the incidents over a radius of {kde.bandwidth:,.0f} m "
                 "(quartic kernel density; a few hundred metres keeps street-level hotspots apart, where a radius from the "
                 f"spread of all the incidents would be kilometres over a county). Hot and cold spots are {cell:,.0f} m grid squares "
@@ -3932,9 +3936,9 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
 _MHA_USED = {("Short term orders", "Section 136"), ("Uses of section 2", "Section 136 to 2"),
              ("Uses of section 3", "Section 136 to 3")}
 #: read_mha_annual's warnings of label slips (``.attrs["national_mislabelled"]``, ``["repeated_labels"]``,
-#: ``["breakdown_mislabelled"]``).
-_MHA_SLIP_WORDS = ("have an organisation level that is not", "carry the same labels",
-                   "carry a breakdown that is no label")
+#: ``["breakdown_mislabelled"]``), without their verbs: "1 row ... has an organisation level",
+#: "2 rows ... have" (session 32).
+_MHA_SLIP_WORDS = ("an organisation level that is not", "carry the same labels", "a breakdown that is no label")
 
 
 def _mha_label_slips(t: pd.DataFrame) -> str:
