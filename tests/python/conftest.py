@@ -34,6 +34,15 @@ def load_fixture(name: str) -> dict:
     return json.loads((FIXTURES / name).read_text(), object_hook=hook)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that reads the published files in ../shared/data (it takes the ``shared_data``
+    fixture, directly or through another fixture) with ``shared_data``, so `tools/wheel_test.sh` can run
+    them on one CPython only: the other interpreters run the rest of the suite (see pyproject's markers)."""
+    for item in items:
+        if "shared_data" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.shared_data)
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """../shared/data, or skip the test where it is absent."""
