@@ -6,6 +6,7 @@ highlighting; study areas keep the points inside them and count the rest."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import dataclasses
 import functools
@@ -239,7 +240,9 @@ def _flytipping_read(path: Path, **sheet: Any) -> pd.DataFrame:
     t, caught = _FLYTIPPING_READS[key]
     for w in caught:
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
-    return t.copy()
+    out = t.copy()
+    out.attrs = copy.deepcopy(t.attrs)  # (pandas before 2.1 copied attrs shallowly)
+    return out
 
 
 def population_by_code(codes: pd.Series) -> tuple[pd.Series, str]:
