@@ -137,18 +137,26 @@ def test_no_cluster_is_said_on_the_page_and_not_read_as_no_hotspot(tmp_path):
 DEFRA = "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx"
 
 
-@pytest.mark.parametrize("area, unit", [("Thames Valley", "local authority"), ("Hertfordshire", "district")])
-def test_fly_tipping_heading_says_district_only_of_districts(shared_data, area, unit):
-    """Thames Valley's authorities are mostly unitaries (Milton Keynes, Reading, Buckinghamshire, ...;
-    ONS codes E06) beside Oxfordshire's districts (E07): its section was headed "district rates ... by
-    district". Hertfordshire's ten are all districts (E07) and keep it."""
+@pytest.fixture(scope="module")
+def defra(shared_data):
+    """Defra's workbook (its path) and read_flytipping's table of it, read once for this file's tests."""
     pytest.importorskip("openpyxl")
-    from saferstats.report.sections import _flytipping
-
     path = shared_path(shared_data, DEFRA)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ft = saferstats.read_flytipping(path)
+        return path, saferstats.read_flytipping(path)
+
+
+@pytest.mark.parametrize("area, unit", [("Thames Valley", "local authority"), ("Hertfordshire", "district")])
+def test_fly_tipping_heading_says_district_only_of_districts(defra, area, unit):
+    """Thames Valley's authorities are mostly unitaries (Milton Keynes, Reading, Buckinghamshire, ...;
+    ONS codes E06) beside Oxfordshire's districts (E07): its section was headed "district rates ... by
+    district". Hertfordshire's ten are all districts (E07) and keep it."""
+    from saferstats.report.sections import _flytipping
+
+    path, ft = defra
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         s = _flytipping({**CFG, "area": area}, {"file": str(path)})
     shown = next(t for t in s.tables if t.name == "flytipping_rates").frame
     names = set(shown.iloc[:, 0].astype(str))
@@ -158,17 +166,15 @@ def test_fly_tipping_heading_says_district_only_of_districts(shared_data, area, 
     assert s.intro.startswith(f"Fly-tipping incidents per 1,000 residents by {unit}, 2021/22,")
 
 
-def test_funnel_caption_names_the_areas_authorities_it_leaves_out(shared_data):
+def test_funnel_caption_names_the_areas_authorities_it_leaves_out(defra):
     """Essex, 2021/22: the caption said "Essex's 13 authorities highlighted" beside a rates table of
     14; the 14th, Tendring, is not in the funnel because Defra's workbook says it did not count all
     incidents that year (its Reporting basis), which the caption now says by name."""
-    pytest.importorskip("openpyxl")
     from saferstats.report.sections import _flytipping
 
-    path = shared_path(shared_data, DEFRA)
+    path, ft = defra
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ft = saferstats.read_flytipping(path)
         s = _flytipping({**CFG, "area": "Essex"}, {"file": str(path)})
     tendring = ft[(ft["la_name"] == "Tendring") & (ft["period"] == "2021/22")]
     assert len(tendring) == 1 and tendring["reporting_basis"].iloc[0] != "All incidents"

@@ -202,11 +202,19 @@ def test_glossary_keeps_only_the_terms_used_in_its_order():
     assert sorted(terms, key=order.index) == terms
 
 
-def test_s136_only_report_defines_no_hotspot_or_funnel_terms(tmp_path, shared_data):
+@pytest.fixture(scope="module")
+def merseyside_s136_page(tmp_path_factory, shared_data):
+    """The page of an S136-only report of Merseyside from the NHS statistics (built once for the tests
+    of its glossary and its Methods appendix)."""
     if not (shared_data / MHA).exists():
         pytest.skip("NHS MHA workbook not in ../shared")
-    out = build_report(tmp_path, f'title = "T"\narea = "Merseyside"\n[s136]\nmha_file = "{shared_data / MHA}"\n')
-    terms = _glossary_terms((out / "index.html").read_text(encoding="utf-8"))
+    out = build_report(tmp_path_factory.mktemp("s136"), f'title = "T"\narea = "Merseyside"\n[s136]\n'
+                                                        f'mha_file = "{shared_data / MHA}"\n')
+    return (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_s136_only_report_defines_no_hotspot_or_funnel_terms(merseyside_s136_page):
+    terms = _glossary_terms(merseyside_s136_page)
     for absent in ("Cluster", "Hot spot / cold spot", "Density map", "Funnel plot", "Interrupted time series",
                    "SPC chart", "Disproportionality", "Find rate", "Annual % change", "Over-dispersion", "Ratio method"):
         assert absent not in terms, absent
@@ -263,13 +271,10 @@ def test_glossary_for_reads_table_cells_and_headers():
 
 # ----------------------------------------------------------------------------- 4. methods appendix
 
-def test_s136_from_nhs_statistics_lists_no_rates_or_rate_ratio_methods(tmp_path, shared_data):
+def test_s136_from_nhs_statistics_lists_no_rates_or_rate_ratio_methods(merseyside_s136_page):
     """An S136-only report from the NHS statistics listed "Rates: crude rate ... Byar's" and "Rate ratios
     and % change: Wald ..." (it computes neither: the rates are NHS England's, the shares Wilson's)."""
-    if not (shared_data / MHA).exists():
-        pytest.skip("NHS MHA workbook not in ../shared")
-    out = build_report(tmp_path, f'title = "T"\narea = "Merseyside"\n[s136]\nmha_file = "{shared_data / MHA}"\n')
-    text = _text((out / "index.html").read_text(encoding="utf-8"), "methods")
+    text = _text(merseyside_s136_page, "methods")
     assert "Rates: crude rate" not in text and "Rate ratios and % change" not in text
     assert "Proportions: Wilson score intervals." in text and "Newcombe" not in text and "Katz" not in text
     assert "Section 136 (NHS England Mental Health Act statistics)" in text

@@ -46,12 +46,18 @@ def _workbook(shared_data):
     return pd.read_excel(shared_data / XLSX, sheet_name="LA_incidents", header=2)
 
 
+@pytest.fixture(scope="module")
+def workbook(shared_data):
+    """Defra's sheet LA_incidents read with pandas (once for the tests of this file)."""
+    return _workbook(shared_data)
+
+
 def _flytipping_report(tmp_path, shared_data, area):
     return build_report(tmp_path, f'title = "t"\narea = "{area}"\n[flytipping]\nfile = "{shared_data / XLSX}"\n')
 
 
-def test_a_share_below_half_a_percent_is_not_called_0_percent(shared_data, tmp_path):
-    wb = _workbook(shared_data)
+def test_a_share_below_half_a_percent_is_not_called_0_percent(shared_data, tmp_path, workbook):
+    wb = workbook
     row = wb[(wb["Year"] == "2021-22") & (wb["LA Name"] == "Derby")].iloc[0]
     private, total = sum(float(row[c]) for c in PRIVATE), float(row["Total Incidents"])
     assert (private, total) == (25, 6375) and 0 < 100 * private / total < 0.5
@@ -123,8 +129,8 @@ def test_no_caption_says_test_c(durham):
 
 @pytest.mark.parametrize("area, basis", [("Tendring", "Customer/public reported only"),
                                          ("Southend-on-Sea", "Reporting basis changed during the year")])
-def test_a_council_whose_counting_changed_gets_a_finding(shared_data, tmp_path, area, basis):
-    wb = _workbook(shared_data)
+def test_a_council_whose_counting_changed_gets_a_finding(shared_data, tmp_path, area, basis, workbook):
+    wb = workbook
     mine = wb[wb["LA Name"] == area].set_index("Year")["Reporting basis"]
     assert mine["2020-21"] == basis  # Defra's column: not like for like with the years before
     out = _flytipping_report(tmp_path, shared_data, area)
