@@ -527,7 +527,9 @@ def _warn_season(vs: np.ndarray, months: np.ndarray | None, cs: np.ndarray, caus
     the season could not be checked, and any special cause warns saying so. A series with a rebase
     is left to its cause.
 
-    Returns the series warned about (``.attrs["season"]``): ``series, months, profile_correlation``
+    Returns the series warned about (``.attrs["season"]``): ``series, months`` (where the season
+    was checked, the months compared, those ``checked`` names: the whole years of the longest run
+    without a gap; where it was not, the series' span), ``profile_correlation``
     (NaN where the season could not be checked: under 24 months, or no 24 months without a gap),
     ``highest, lowest`` (the months of the mean profile, None where not checked) and ``checked``
     (the months whose profiles were compared, ``"2016-04 to 2019-03"``; None where not checked)."""
@@ -572,7 +574,8 @@ def _warn_season(vs: np.ndarray, months: np.ndarray | None, cs: np.ndarray, caus
         said.append(f"{who}its months rise and fall alike from year to year ({years} years from "
                     f"{texts[a + r0]}{run}: mean correlation of the years' month profiles {r:.2f}; highest in {hi}, "
                     f"lowest in {lo}); {causes_said}")
-        rec.append((labels[cs[a]], span, r, hi, lo, f"{texts[a + r0]} to {texts[a + r0 + 12 * years - 1]}"))
+        # the months compared (those ``checked`` names: the run's whole years), not the series' span
+        rec.append((labels[cs[a]], 12 * years, r, hi, lo, f"{texts[a + r0]} to {texts[a + r0 + 12 * years - 1]}"))
     if said:
         warn_user("spc: a monthly series with special causes that a seasonal pattern can make ("
                   + "; ".join(said[:3]) + (" ..." if len(said) > 3 else "") + "). An SPC chart takes the points as "
@@ -675,7 +678,8 @@ def spc(
     profiles 0.5 or more; a series with a gap is checked on its longest run of months without one,
     and with no such run of 24 months the warning says the season could not be checked), listed
     in ``.attrs["season"]`` (``series, months, profile_correlation, highest, lowest, checked``:
-    ``checked`` the months compared, ``"2016-04 to 2019-03"``; empty when none) — ASB and much of
+    ``checked`` the months compared, ``"2016-04 to 2019-03"``, and ``months`` their number — where
+    the season could not be checked, the series' span; empty when none) — ASB and much of
     crime peak in summer; missing or
     non-numeric values, a segment of one point, duplicate periods, a target that is not a number
     and rebase periods not in the data raise :class:`InvalidInputError` naming the argument; so do

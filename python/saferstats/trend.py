@@ -973,23 +973,31 @@ _DISPERSION_ALIASES = ("quasipoisson", "quasi-poisson", "nb", "nb2")
 _CODE_COLUMN = re.compile(r"(^|[ _])code$", re.IGNORECASE)
 
 
-def renamed_codes_note(data: pd.DataFrame, by: Sequence[Any], period: str = "period", *, cli: bool = False) -> str:
+def renamed_codes_note(data: pd.DataFrame, by: Sequence[Any], period: str = "period", *,
+                       option: str | None = None, cli: bool = False) -> str:
     """Where ``by`` is one column of names and a code column beside it (Defra's ``la_code``; any
     column named ``... code``) has a code under two or more of its names (Defra's fly-tipping:
     E06000023 is 'Bristol, City of' to 2020/21 and 'Bristol' in 2021/22), the sentence that says so
-    and gives the code column as ``by`` (``cli=True``: as the command line's ``--by la_code``); else
-    ``""``. The one wording of :func:`poisson_trend`'s and :func:`year_on_year`'s messages and of
-    ``saferstats trend --by NAME``'s warning (until session 32 the two said it differently, "...
-    separate series" and "... separate trends, each a part of the series", and the library counted
-    the codes with "(s)"). Names are in ``period`` order; the first 6 codes are shown.
+    and that grouping by the code column keeps each as one series; else ``""``. The one wording of
+    :func:`poisson_trend`'s and :func:`year_on_year`'s messages and of ``saferstats trend --by
+    NAME``'s warning (until session 32 the two said it differently, "... separate series" and "...
+    separate trends, each a part of the series", and the library counted the codes with "(s)").
+    Names are in ``period`` order; the first 6 codes are shown.
+
+    The sentence is neutral ("grouping by la_code keeps each ..."): a caller names its own way
+    of grouping with ``option``, a template of the code column, ``option="by={code!r}"`` (the
+    library's functions) or ``option="--by {code}"`` (the command line). ``cli=True`` is a
+    deprecated alias of ``option="--by {code}"`` (kept for the callers that pass it).
 
     >>> d = pd.DataFrame({"la_code": ["E1", "E1", "E2", "E2"], "la_name": ["Old", "New", "B", "B"],
     ...                   "period": ["2020/21", "2021/22"] * 2})
     >>> print(renamed_codes_note(d, ["la_name"], "period"))
-    1 code in la_code appears under two or more la_name values, so each is split into separate series (renamed: E1 'Old' / 'New'): by='la_code' keeps each as one series (its names are in la_name beside it)
-    >>> renamed_codes_note(d, ["la_name"], "period", cli=True).split(": ")[-1]
-    '--by la_code keeps each as one series (its names are in la_name beside it)'
+    1 code in la_code appears under two or more la_name values, so each is split into separate series (renamed: E1 'Old' / 'New'): grouping by la_code keeps each as one series (its names are in la_name beside it)
+    >>> renamed_codes_note(d, ["la_name"], "period", option="by={code!r}").split(": ")[-1]
+    "by='la_code' keeps each as one series (its names are in la_name beside it)"
     """
+    if option is None and cli:
+        option = "--by {code}"
     keys = list(by)
     if len(keys) != 1 or keys[0] not in data.columns:
         return ""
@@ -1011,7 +1019,7 @@ def renamed_codes_note(data: pd.DataFrame, by: Sequence[Any], period: str = "per
         if len(renamed) and not renamed.index.isin(pairs[col]).any():
             shown = "; ".join(f"{c} {' / '.join(map(repr, n))}" for c, n in list(renamed.items())[:6]) + (
                 f" and {len(renamed) - 6} more" if len(renamed) > 6 else "")
-            advice = f"--by {code}" if cli else f"by={code!r}"
+            advice = f"grouping by {code}" if option is None else option.format(code=code)
             return (f"{number_of(len(renamed), 'code')} in {code} {'appears' if len(renamed) == 1 else 'appear'} "
                     f"under two or more {col} values, so each is split into separate series (renamed: {shown}): "
                     f"{advice} keeps each as one series (its names are in {col} beside it)")
@@ -1025,7 +1033,7 @@ def _renamed_note(data: pd.DataFrame, keys: list[Any], period: str) -> str:
     >>> _renamed_note(d, ["la_name"], "period")[:40]
     '; 1 code in la_code appears under two or'
     """
-    note = renamed_codes_note(data, keys, period)
+    note = renamed_codes_note(data, keys, period, option="by={code!r}")
     return f"; {note}" if note else ""
 
 
@@ -3297,7 +3305,9 @@ def year_on_year(
     counts. ``.attrs["measure"]`` says which (``"count"`` or ``"rate per 100,000"``), and
     ``.attrs["multiplier"]`` the rates' multiplier (None for counts).
     A published reader's ``.attrs["summary"]`` and ``.attrs["coverage"]`` come with it, said of the
-    rows passed (:func:`saferstats.published.attrs_of_rows`), as :func:`saferstats.add_rates` keeps them.
+    rows used (:func:`saferstats.published.attrs_of_rows`), as :func:`saferstats.add_rates` keeps them:
+    with ``missing="drop"`` the rows left out are not among them (``rows`` counts the rows used,
+    ``rows_read`` the file's) and the summary's ``rows_dropped`` counts them.
 
     Examples
     --------
@@ -3356,7 +3366,6 @@ def year_on_year(
         cols["population"] = population
     _require_with_population(data, cols, "year_on_year")
     _warn_reports_by_users("year_on_year", count, data)
-    passed = data  # the rows passed, whose reader's summary and coverage the result carries
     dropped: list[dict[str, Any]] = []
     if missing == "drop":  # leave the rows out: each group's changes run between the periods it has
         y = _column_array(data, count, "count")
@@ -3531,7 +3540,12 @@ def year_on_year(
     if population is not None:
         _said_of_rows(out, _warn_population_note("year_on_year", data, population, period))
         out.attrs["same_population"] = _warn_census_year("year_on_year", data, population, period, keys)
-    reader_attrs_of_rows(out, passed)  # a reader's summary and coverage, said of the rows passed
+    # a reader's summary and coverage, said of the rows used (those left out by missing="drop" are
+    # not: they are counted in the summary's rows_dropped and listed in .attrs["dropped"])
+    reader_attrs_of_rows(out, data)
+    summary = out.attrs.get("summary")
+    if dropped and isinstance(summary, dict):
+        out.attrs["summary"] = {**summary, "rows_dropped": len(dropped)}
     return out
 
 
