@@ -340,9 +340,15 @@ def _rebase_flags(
         per = {g: rebase for g in range(len(labels))}
     starts = np.flatnonzero(np.r_[True, codes_sorted[1:] != codes_sorted[:-1]])
     ends = np.r_[starts[1:], n]
+    # whether the periods are dates, once for every series (it was read again from all the periods
+    # for each series rebased: 60 series, 60 readings of the 2,400 periods)
+    dated = t_sorted is not None and period_labels is not None and \
+        pd.api.types.is_datetime64_any_dtype(_as_dates(np.asarray(period_labels)))
+    parsed: dict[int, tuple[pd.Series, np.ndarray]] = {}  # one list for every series is read once
     for g, points in per.items():
         if points is None:
             continue
+        given = id(points)
         why: list[Any]
         if isinstance(points, Mapping):
             why = []
@@ -368,22 +374,9 @@ def _rebase_flags(
                 flags[a + int(p)] = True
                 causes[a + int(p)] = c
         else:
-            pts = pd.Series(list(points))
-            if period_labels is not None and pd.api.types.is_datetime64_any_dtype(_as_dates(np.asarray(period_labels))):
-                # periods are dates (pd.to_datetime of police.uk months, or the Periods of a
-                # monthly_counts index, numbered as their first day): read "2023-01" as a date too,
-                # and a pandas Period as its first day (it was "not in the data")
-                pts = pd.Series([p.to_timestamp() if isinstance(p, pd.Period) else p for p in points])
-                try:
-                    pts = pd.Series(pd.to_datetime(pts))
-                except (TypeError, ValueError):
-                    pass
-            elif period_labels is not None and len(pts) and all(
-                    isinstance(p, (pd.Timestamp, np.datetime64, _dt.date)) for p in pts):
-                # periods are months as text or pandas Periods ("2021-07"): a date given to rebase
-                # (pd.Timestamp("2021-07-01")) is its month, not "not in the data"
-                pts = pd.Series(month_texts(pts).tolist())
-            want = _period_numbers(pts, "rebase")
+            if given not in parsed:
+                parsed[given] = _rebase_periods(points, dated, period_labels)
+            pts, want = parsed[given]
             for q, w, c in zip(pts, want, why):
                 hit = np.flatnonzero(np.abs(t_sorted[a:b] - w) < 1e-9)
                 if hit.size == 0:
@@ -393,6 +386,26 @@ def _rebase_flags(
                 flags[a + hit[0]] = True
                 causes[a + hit[0]] = c
     return flags, causes
+
+
+def _rebase_periods(points: Any, dated: bool, period_labels: Any) -> tuple[pd.Series, np.ndarray]:
+    """:func:`_rebase_flags`: the rebase periods given for a series, and their period numbers."""
+    pts = pd.Series(list(points))
+    if dated:
+        # periods are dates (pd.to_datetime of police.uk months, or the Periods of a
+        # monthly_counts index, numbered as their first day): read "2023-01" as a date too,
+        # and a pandas Period as its first day (it was "not in the data")
+        pts = pd.Series([p.to_timestamp() if isinstance(p, pd.Period) else p for p in points])
+        try:
+            pts = pd.Series(pd.to_datetime(pts))
+        except (TypeError, ValueError):
+            pass
+    elif period_labels is not None and len(pts) and all(
+            isinstance(p, (pd.Timestamp, np.datetime64, _dt.date)) for p in pts):
+        # periods are months as text or pandas Periods ("2021-07"): a date given to rebase
+        # (pd.Timestamp("2021-07-01")) is its month, not "not in the data"
+        pts = pd.Series(month_texts(pts).tolist())
+    return pts, _period_numbers(pts, "rebase")
 
 
 def _rebase_record(flags: np.ndarray, causes: list[Any], cs: np.ndarray, labels: list[Any], segment: np.ndarray,
