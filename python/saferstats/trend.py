@@ -1946,34 +1946,55 @@ def like_for_like_others(everyone: pd.DataFrame, data: pd.DataFrame, fitted: Seq
     everyone.attrs, data.attrs = {}, {}
     value_cols = [count] + ([population] if population is not None else [])
     recorded = [c for c in _RECORDING_COLUMNS if c in data.columns]
-    pairs: list[pd.DataFrame] = []
-    comps: list[pd.DataFrame] = []
+    # the columns of the pairs and comparators, area by area, made into two frames at the end (a frame
+    # per area, and pandas' sums of each area's one row a period, were most of the time: 331 councils)
+    pairs: dict[str, list[np.ndarray]] = {c: [] for c in ["_compared", period, *value_cols]}
+    # (the recording columns as each area's frame had them, whose types pandas infers area by area)
+    kept: dict[str, list[pd.Series]] = {c: [] for c in recorded}
+    comps: dict[str, list[np.ndarray]] = {c: [] for c in ["_compared", period, *value_cols]}
     info: list[dict[str, Any]] = []
-    panels: dict[tuple[str, ...], tuple[pd.DataFrame, set[str], int]] = {}  # one panel per span of periods
+    # one panel per span of periods: its periods, their sums (a column per value column) and members
+    panels: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, set[str], int]] = {}
     names = data[area].astype(str)
     rows = dict(tuple(data.groupby(names.to_numpy(), sort=False)))  # each area's rows, found once
     for a in dict.fromkeys(str(x) for x in fitted):
         own = rows.get(a, data.iloc[:0])
-        window = tuple(sorted(own[period].astype(str)))
+        own_periods = own[period].astype(str).to_numpy()
+        window = tuple(sorted(own_periods))
         if window not in panels:
             panel, n_stepped = like_for_like(everyone, area, period, count, window)
-            panels[window] = (panel.groupby(panel[period].astype(str))[value_cols].sum(),
+            sums = panel.groupby(panel[period].astype(str))[value_cols].sum()
+            panels[window] = (sums.index.to_numpy(), np.column_stack([sums[c].to_numpy(float) for c in value_cols]),
                               set(panel[area].astype(str)), n_stepped)
-        tot, members, n_stepped = panels[window]
-        if a in members:  # the area itself is taken out of its comparator
-            mine = own.groupby(own[period].astype(str))[value_cols].sum()
-            tot = tot - mine.reindex(tot.index, fill_value=0)
+        at, tot, members, n_stepped = panels[window]
         if len(members - {a}) < 2:
             continue
+        if a in members:  # the area itself is taken out of its comparator
+            if len(set(own_periods)) == len(own_periods):  # one row a period: its sum is its value
+                mine = np.nan_to_num(np.column_stack([own[c].to_numpy(float) for c in value_cols]), nan=0.0)
+                where = {p: i for i, p in enumerate(own_periods)}
+                take = np.array([where.get(p, -1) for p in at], dtype=int)
+                tot = tot - np.where((take >= 0)[:, None], mine[np.maximum(take, 0)], 0.0)
+            else:
+                m = own.groupby(own[period].astype(str))[value_cols].sum().reindex(at, fill_value=0)
+                tot = tot - np.column_stack([m[c].to_numpy(float) for c in value_cols])
         info.append({area: a, "other_areas": len(members - {a}), "stepped_left_out": n_stepped, "window": window})
-        pairs.append(pd.DataFrame({"_compared": a, period: own[period].astype(str).to_numpy(),
-                                   **{c: own[c].to_numpy(float) for c in value_cols},
-                                   **{c: own[c].to_numpy() for c in recorded}}))
-        comps.append(pd.DataFrame({"_compared": a, period: tot.index.to_numpy(), count: tot[count].to_numpy(float).round(),
-                                   **({population: tot[population].to_numpy(float)} if population is not None else {})}))
-    if not pairs:
+        pairs["_compared"].append(np.full(len(own), a, dtype=object))
+        pairs[period].append(own_periods)
+        for c in value_cols:
+            pairs[c].append(own[c].to_numpy(float))
+        for c in recorded:
+            kept[c].append(pd.Series(own[c].to_numpy()))
+        comps["_compared"].append(np.full(len(at), a, dtype=object))
+        comps[period].append(at)
+        comps[count].append(tot[:, 0].round())
+        if population is not None:
+            comps[population].append(tot[:, 1])
+    if not info:
         return None
-    return pd.concat(pairs, ignore_index=True), pd.concat(comps, ignore_index=True), pd.DataFrame(info)
+    return (pd.DataFrame({**{c: np.concatenate(v) for c, v in pairs.items()},
+                          **{c: pd.concat(v, ignore_index=True) for c, v in kept.items()}}),
+            pd.DataFrame({c: np.concatenate(v) for c, v in comps.items()}), pd.DataFrame(info))
 
 
 def _warn_inside_comparator(pair: pd.DataFrame, keys: list[str], within: list[str], count: str, c_count: str,
