@@ -340,9 +340,15 @@ def _rebase_flags(
         per = {g: rebase for g in range(len(labels))}
     starts = np.flatnonzero(np.r_[True, codes_sorted[1:] != codes_sorted[:-1]])
     ends = np.r_[starts[1:], n]
+    # whether the periods are dates, once for every series (it was read again from all the periods
+    # for each series rebased: 60 series, 60 readings of the 2,400 periods)
+    dated = t_sorted is not None and period_labels is not None and \
+        pd.api.types.is_datetime64_any_dtype(_as_dates(np.asarray(period_labels)))
+    parsed: dict[int, tuple[pd.Series, np.ndarray]] = {}  # one list for every series is read once
     for g, points in per.items():
         if points is None:
             continue
+        given = id(points)
         why: list[Any]
         if isinstance(points, Mapping):
             why = []
@@ -368,22 +374,9 @@ def _rebase_flags(
                 flags[a + int(p)] = True
                 causes[a + int(p)] = c
         else:
-            pts = pd.Series(list(points))
-            if period_labels is not None and pd.api.types.is_datetime64_any_dtype(_as_dates(np.asarray(period_labels))):
-                # periods are dates (pd.to_datetime of police.uk months, or the Periods of a
-                # monthly_counts index, numbered as their first day): read "2023-01" as a date too,
-                # and a pandas Period as its first day (it was "not in the data")
-                pts = pd.Series([p.to_timestamp() if isinstance(p, pd.Period) else p for p in points])
-                try:
-                    pts = pd.Series(pd.to_datetime(pts))
-                except (TypeError, ValueError):
-                    pass
-            elif period_labels is not None and len(pts) and all(
-                    isinstance(p, (pd.Timestamp, np.datetime64, _dt.date)) for p in pts):
-                # periods are months as text or pandas Periods ("2021-07"): a date given to rebase
-                # (pd.Timestamp("2021-07-01")) is its month, not "not in the data"
-                pts = pd.Series(month_texts(pts).tolist())
-            want = _period_numbers(pts, "rebase")
+            if given not in parsed:
+                parsed[given] = _rebase_periods(points, dated, period_labels)
+            pts, want = parsed[given]
             for q, w, c in zip(pts, want, why):
                 hit = np.flatnonzero(np.abs(t_sorted[a:b] - w) < 1e-9)
                 if hit.size == 0:
@@ -393,6 +386,26 @@ def _rebase_flags(
                 flags[a + hit[0]] = True
                 causes[a + hit[0]] = c
     return flags, causes
+
+
+def _rebase_periods(points: Any, dated: bool, period_labels: Any) -> tuple[pd.Series, np.ndarray]:
+    """:func:`_rebase_flags`: the rebase periods given for a series, and their period numbers."""
+    pts = pd.Series(list(points))
+    if dated:
+        # periods are dates (pd.to_datetime of police.uk months, or the Periods of a
+        # monthly_counts index, numbered as their first day): read "2023-01" as a date too,
+        # and a pandas Period as its first day (it was "not in the data")
+        pts = pd.Series([p.to_timestamp() if isinstance(p, pd.Period) else p for p in points])
+        try:
+            pts = pd.Series(pd.to_datetime(pts))
+        except (TypeError, ValueError):
+            pass
+    elif period_labels is not None and len(pts) and all(
+            isinstance(p, (pd.Timestamp, np.datetime64, _dt.date)) for p in pts):
+        # periods are months as text or pandas Periods ("2021-07"): a date given to rebase
+        # (pd.Timestamp("2021-07-01")) is its month, not "not in the data"
+        pts = pd.Series(month_texts(pts).tolist())
+    return pts, _period_numbers(pts, "rebase")
 
 
 def _rebase_record(flags: np.ndarray, causes: list[Any], cs: np.ndarray, labels: list[Any], segment: np.ndarray,
@@ -527,7 +540,9 @@ def _warn_season(vs: np.ndarray, months: np.ndarray | None, cs: np.ndarray, caus
     the season could not be checked, and any special cause warns saying so. A series with a rebase
     is left to its cause.
 
-    Returns the series warned about (``.attrs["season"]``): ``series, months, profile_correlation``
+    Returns the series warned about (``.attrs["season"]``): ``series, months`` (where the season
+    was checked, the months compared, those ``checked`` names: the whole years of the longest run
+    without a gap; where it was not, the series' span), ``profile_correlation``
     (NaN where the season could not be checked: under 24 months, or no 24 months without a gap),
     ``highest, lowest`` (the months of the mean profile, None where not checked) and ``checked``
     (the months whose profiles were compared, ``"2016-04 to 2019-03"``; None where not checked)."""
@@ -572,7 +587,8 @@ def _warn_season(vs: np.ndarray, months: np.ndarray | None, cs: np.ndarray, caus
         said.append(f"{who}its months rise and fall alike from year to year ({years} years from "
                     f"{texts[a + r0]}{run}: mean correlation of the years' month profiles {r:.2f}; highest in {hi}, "
                     f"lowest in {lo}); {causes_said}")
-        rec.append((labels[cs[a]], span, r, hi, lo, f"{texts[a + r0]} to {texts[a + r0 + 12 * years - 1]}"))
+        # the months compared (those ``checked`` names: the run's whole years), not the series' span
+        rec.append((labels[cs[a]], 12 * years, r, hi, lo, f"{texts[a + r0]} to {texts[a + r0 + 12 * years - 1]}"))
     if said:
         warn_user("spc: a monthly series with special causes that a seasonal pattern can make ("
                   + "; ".join(said[:3]) + (" ..." if len(said) > 3 else "") + "). An SPC chart takes the points as "
@@ -675,7 +691,8 @@ def spc(
     profiles 0.5 or more; a series with a gap is checked on its longest run of months without one,
     and with no such run of 24 months the warning says the season could not be checked), listed
     in ``.attrs["season"]`` (``series, months, profile_correlation, highest, lowest, checked``:
-    ``checked`` the months compared, ``"2016-04 to 2019-03"``; empty when none) — ASB and much of
+    ``checked`` the months compared, ``"2016-04 to 2019-03"``, and ``months`` their number — where
+    the season could not be checked, the series' span; empty when none) — ASB and much of
     crime peak in summer; missing or
     non-numeric values, a segment of one point, duplicate periods, a target that is not a number
     and rebase periods not in the data raise :class:`InvalidInputError` naming the argument; so do

@@ -973,23 +973,31 @@ _DISPERSION_ALIASES = ("quasipoisson", "quasi-poisson", "nb", "nb2")
 _CODE_COLUMN = re.compile(r"(^|[ _])code$", re.IGNORECASE)
 
 
-def renamed_codes_note(data: pd.DataFrame, by: Sequence[Any], period: str = "period", *, cli: bool = False) -> str:
+def renamed_codes_note(data: pd.DataFrame, by: Sequence[Any], period: str = "period", *,
+                       option: str | None = None, cli: bool = False) -> str:
     """Where ``by`` is one column of names and a code column beside it (Defra's ``la_code``; any
     column named ``... code``) has a code under two or more of its names (Defra's fly-tipping:
     E06000023 is 'Bristol, City of' to 2020/21 and 'Bristol' in 2021/22), the sentence that says so
-    and gives the code column as ``by`` (``cli=True``: as the command line's ``--by la_code``); else
-    ``""``. The one wording of :func:`poisson_trend`'s and :func:`year_on_year`'s messages and of
-    ``saferstats trend --by NAME``'s warning (until session 32 the two said it differently, "...
-    separate series" and "... separate trends, each a part of the series", and the library counted
-    the codes with "(s)"). Names are in ``period`` order; the first 6 codes are shown.
+    and that grouping by the code column keeps each as one series; else ``""``. The one wording of
+    :func:`poisson_trend`'s and :func:`year_on_year`'s messages and of ``saferstats trend --by
+    NAME``'s warning (until session 32 the two said it differently, "... separate series" and "...
+    separate trends, each a part of the series", and the library counted the codes with "(s)").
+    Names are in ``period`` order; the first 6 codes are shown.
+
+    The sentence is neutral ("grouping by la_code keeps each ..."): a caller names its own way
+    of grouping with ``option``, a template of the code column, ``option="by={code!r}"`` (the
+    library's functions) or ``option="--by {code}"`` (the command line). ``cli=True`` is a
+    deprecated alias of ``option="--by {code}"`` (kept for the callers that pass it).
 
     >>> d = pd.DataFrame({"la_code": ["E1", "E1", "E2", "E2"], "la_name": ["Old", "New", "B", "B"],
     ...                   "period": ["2020/21", "2021/22"] * 2})
     >>> print(renamed_codes_note(d, ["la_name"], "period"))
-    1 code in la_code appears under two or more la_name values, so each is split into separate series (renamed: E1 'Old' / 'New'): by='la_code' keeps each as one series (its names are in la_name beside it)
-    >>> renamed_codes_note(d, ["la_name"], "period", cli=True).split(": ")[-1]
-    '--by la_code keeps each as one series (its names are in la_name beside it)'
+    1 code in la_code appears under two or more la_name values, so each is split into separate series (renamed: E1 'Old' / 'New'): grouping by la_code keeps each as one series (its names are in la_name beside it)
+    >>> renamed_codes_note(d, ["la_name"], "period", option="by={code!r}").split(": ")[-1]
+    "by='la_code' keeps each as one series (its names are in la_name beside it)"
     """
+    if option is None and cli:
+        option = "--by {code}"
     keys = list(by)
     if len(keys) != 1 or keys[0] not in data.columns:
         return ""
@@ -1011,7 +1019,7 @@ def renamed_codes_note(data: pd.DataFrame, by: Sequence[Any], period: str = "per
         if len(renamed) and not renamed.index.isin(pairs[col]).any():
             shown = "; ".join(f"{c} {' / '.join(map(repr, n))}" for c, n in list(renamed.items())[:6]) + (
                 f" and {len(renamed) - 6} more" if len(renamed) > 6 else "")
-            advice = f"--by {code}" if cli else f"by={code!r}"
+            advice = f"grouping by {code}" if option is None else option.format(code=code)
             return (f"{number_of(len(renamed), 'code')} in {code} {'appears' if len(renamed) == 1 else 'appear'} "
                     f"under two or more {col} values, so each is split into separate series (renamed: {shown}): "
                     f"{advice} keeps each as one series (its names are in {col} beside it)")
@@ -1025,7 +1033,7 @@ def _renamed_note(data: pd.DataFrame, keys: list[Any], period: str) -> str:
     >>> _renamed_note(d, ["la_name"], "period")[:40]
     '; 1 code in la_code appears under two or'
     """
-    note = renamed_codes_note(data, keys, period)
+    note = renamed_codes_note(data, keys, period, option="by={code!r}")
     return f"; {note}" if note else ""
 
 
@@ -1938,34 +1946,55 @@ def like_for_like_others(everyone: pd.DataFrame, data: pd.DataFrame, fitted: Seq
     everyone.attrs, data.attrs = {}, {}
     value_cols = [count] + ([population] if population is not None else [])
     recorded = [c for c in _RECORDING_COLUMNS if c in data.columns]
-    pairs: list[pd.DataFrame] = []
-    comps: list[pd.DataFrame] = []
+    # the columns of the pairs and comparators, area by area, made into two frames at the end (a frame
+    # per area, and pandas' sums of each area's one row a period, were most of the time: 331 councils)
+    pairs: dict[str, list[np.ndarray]] = {c: [] for c in ["_compared", period, *value_cols]}
+    # (the recording columns as each area's frame had them, whose types pandas infers area by area)
+    kept: dict[str, list[pd.Series]] = {c: [] for c in recorded}
+    comps: dict[str, list[np.ndarray]] = {c: [] for c in ["_compared", period, *value_cols]}
     info: list[dict[str, Any]] = []
-    panels: dict[tuple[str, ...], tuple[pd.DataFrame, set[str], int]] = {}  # one panel per span of periods
+    # one panel per span of periods: its periods, their sums (a column per value column) and members
+    panels: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, set[str], int]] = {}
     names = data[area].astype(str)
     rows = dict(tuple(data.groupby(names.to_numpy(), sort=False)))  # each area's rows, found once
     for a in dict.fromkeys(str(x) for x in fitted):
         own = rows.get(a, data.iloc[:0])
-        window = tuple(sorted(own[period].astype(str)))
+        own_periods = own[period].astype(str).to_numpy()
+        window = tuple(sorted(own_periods))
         if window not in panels:
             panel, n_stepped = like_for_like(everyone, area, period, count, window)
-            panels[window] = (panel.groupby(panel[period].astype(str))[value_cols].sum(),
+            sums = panel.groupby(panel[period].astype(str))[value_cols].sum()
+            panels[window] = (sums.index.to_numpy(), np.column_stack([sums[c].to_numpy(float) for c in value_cols]),
                               set(panel[area].astype(str)), n_stepped)
-        tot, members, n_stepped = panels[window]
-        if a in members:  # the area itself is taken out of its comparator
-            mine = own.groupby(own[period].astype(str))[value_cols].sum()
-            tot = tot - mine.reindex(tot.index, fill_value=0)
+        at, tot, members, n_stepped = panels[window]
         if len(members - {a}) < 2:
             continue
+        if a in members:  # the area itself is taken out of its comparator
+            if len(set(own_periods)) == len(own_periods):  # one row a period: its sum is its value
+                mine = np.nan_to_num(np.column_stack([own[c].to_numpy(float) for c in value_cols]), nan=0.0)
+                where = {p: i for i, p in enumerate(own_periods)}
+                take = np.array([where.get(p, -1) for p in at], dtype=int)
+                tot = tot - np.where((take >= 0)[:, None], mine[np.maximum(take, 0)], 0.0)
+            else:
+                m = own.groupby(own[period].astype(str))[value_cols].sum().reindex(at, fill_value=0)
+                tot = tot - np.column_stack([m[c].to_numpy(float) for c in value_cols])
         info.append({area: a, "other_areas": len(members - {a}), "stepped_left_out": n_stepped, "window": window})
-        pairs.append(pd.DataFrame({"_compared": a, period: own[period].astype(str).to_numpy(),
-                                   **{c: own[c].to_numpy(float) for c in value_cols},
-                                   **{c: own[c].to_numpy() for c in recorded}}))
-        comps.append(pd.DataFrame({"_compared": a, period: tot.index.to_numpy(), count: tot[count].to_numpy(float).round(),
-                                   **({population: tot[population].to_numpy(float)} if population is not None else {})}))
-    if not pairs:
+        pairs["_compared"].append(np.full(len(own), a, dtype=object))
+        pairs[period].append(own_periods)
+        for c in value_cols:
+            pairs[c].append(own[c].to_numpy(float))
+        for c in recorded:
+            kept[c].append(pd.Series(own[c].to_numpy()))
+        comps["_compared"].append(np.full(len(at), a, dtype=object))
+        comps[period].append(at)
+        comps[count].append(tot[:, 0].round())
+        if population is not None:
+            comps[population].append(tot[:, 1])
+    if not info:
         return None
-    return pd.concat(pairs, ignore_index=True), pd.concat(comps, ignore_index=True), pd.DataFrame(info)
+    return (pd.DataFrame({**{c: np.concatenate(v) for c, v in pairs.items()},
+                          **{c: pd.concat(v, ignore_index=True) for c, v in kept.items()}}),
+            pd.DataFrame({c: np.concatenate(v) for c, v in comps.items()}), pd.DataFrame(info))
 
 
 def _warn_inside_comparator(pair: pd.DataFrame, keys: list[str], within: list[str], count: str, c_count: str,
@@ -3297,7 +3326,9 @@ def year_on_year(
     counts. ``.attrs["measure"]`` says which (``"count"`` or ``"rate per 100,000"``), and
     ``.attrs["multiplier"]`` the rates' multiplier (None for counts).
     A published reader's ``.attrs["summary"]`` and ``.attrs["coverage"]`` come with it, said of the
-    rows passed (:func:`saferstats.published.attrs_of_rows`), as :func:`saferstats.add_rates` keeps them.
+    rows used (:func:`saferstats.published.attrs_of_rows`), as :func:`saferstats.add_rates` keeps them:
+    with ``missing="drop"`` the rows left out are not among them (``rows`` counts the rows used,
+    ``rows_read`` the file's) and the summary's ``rows_dropped`` counts them.
 
     Examples
     --------
@@ -3356,7 +3387,6 @@ def year_on_year(
         cols["population"] = population
     _require_with_population(data, cols, "year_on_year")
     _warn_reports_by_users("year_on_year", count, data)
-    passed = data  # the rows passed, whose reader's summary and coverage the result carries
     dropped: list[dict[str, Any]] = []
     if missing == "drop":  # leave the rows out: each group's changes run between the periods it has
         y = _column_array(data, count, "count")
@@ -3531,7 +3561,12 @@ def year_on_year(
     if population is not None:
         _said_of_rows(out, _warn_population_note("year_on_year", data, population, period))
         out.attrs["same_population"] = _warn_census_year("year_on_year", data, population, period, keys)
-    reader_attrs_of_rows(out, passed)  # a reader's summary and coverage, said of the rows passed
+    # a reader's summary and coverage, said of the rows used (those left out by missing="drop" are
+    # not: they are counted in the summary's rows_dropped and listed in .attrs["dropped"])
+    reader_attrs_of_rows(out, data)
+    summary = out.attrs.get("summary")
+    if dropped and isinstance(summary, dict):
+        out.attrs["summary"] = {**summary, "rows_dropped": len(dropped)}
     return out
 
 

@@ -85,7 +85,7 @@ def test_a_removed_month_checks_the_season_on_the_longest_run_without_a_gap(ho):
     assert list(rec.columns) == ["months", "profile_correlation", "highest", "lowest", "checked"]
     assert rec["profile_correlation"].iloc[0] == pytest.approx(r, abs=1e-9)
     assert (rec["highest"].iloc[0], rec["lowest"].iloc[0], rec["checked"].iloc[0]) == (hi, lo, "2016-04 to 2019-03")
-    assert rec["months"].iloc[0] == 72  # the span charted, 2013-04 to 2019-03
+    assert rec["months"].iloc[0] == 36  # the months compared, 2016-04 to 2019-03 (was 72, the span charted)
 
 
 def test_no_24_months_without_a_gap_says_the_season_could_not_be_checked(ho):

@@ -24,14 +24,23 @@ FLAGGED = ["Avon & Somerset", "Cleveland", "North Wales", "Warwickshire", "West 
 BOTH = {f: f"{f} (also tactic_unrecorded True)" for f in ("Avon & Somerset", "Wiltshire")}
 
 
-@pytest.fixture
-def uof(shared_data):
+@pytest.fixture(scope="module")
+def uof_read(shared_data):
+    """The file and its read, once for the file (reading it in each of the 17 tests was most of the
+    file's time)."""
     path = shared_path(shared_data, UOF)
     raw = pd.read_csv(path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         t = saferstats.read_use_of_force(path)
     return path, raw, t
+
+
+@pytest.fixture
+def uof(uof_read):
+    """Each test's own copies of the raw file and its read."""
+    path, raw, t = uof_read
+    return path, raw.copy(), t.copy()
 
 
 def _caught(fn, *args, **kw):

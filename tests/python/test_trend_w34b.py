@@ -28,10 +28,17 @@ def _same(msgs):
 
 
 @pytest.fixture(scope="module")
-def derby(shared_data):
+def book(shared_data):
+    """Defra's workbook read once for the file (each test takes a copy: reading it was most of the
+    file's time)."""
+    return defra_flytipping_read(shared_data, "Flytipping.xlsx")
+
+
+@pytest.fixture(scope="module")
+def derby(book):
     """Derby's Defra fly-tipping on its Census 2021 residents (summed over ethnic groups), as an
     analyst merges them: the 'census' column dropped by the groupby or kept."""
-    fly = defra_flytipping_read(shared_data, "Flytipping.xlsx")
+    fly = book.copy()
     pop = ss.census_population("la").groupby(["la_code", "census"], as_index=False)["population"].sum()
     return fly[fly["la_code"] == DERBY].merge(pop, on="la_code")
 
@@ -63,8 +70,8 @@ def test_add_rates_and_year_on_year_say_it_once(derby):
         assert yoy.attrs["same_population"][0]["periods"] == 10
 
 
-def test_compare_trends_names_area_and_comparator(derby, shared_data):
-    fly = defra_flytipping_read(shared_data, "Flytipping.xlsx")
+def test_compare_trends_names_area_and_comparator(derby, book):
+    fly = book.copy()
     england = fly.groupby("period", as_index=False)["incidents"].sum().assign(population=56_490_108)
     out, msgs = _said(ss.compare_trends, derby.drop(columns="census"), comparator=england, by="la_code",
                       count="incidents", dispersion="quasi")
@@ -147,14 +154,14 @@ def test_months_of_one_year_on_its_estimate_are_not_warned():
     assert "not a trend in the rate: 100,000 in 25 of 25 periods; listed" in _same(msgs)[0]
 
 
-def test_comparator_named_as_a_total_row_gives_the_sum_to_use(shared_data):
+def test_comparator_named_as_a_total_row_gives_the_sum_to_use(book):
     """compare_trends(fly, comparator='England', by='la_code') said "is not a value of column
     'la_code'" (by la_name: "did you mean 'Fenland'?"); England is read_flytipping's total row,
     left out, and on another basis before 2019/20. The error now gives the comparison to make, and
     that code runs: Derby +5.40% a year. (Session 25, w37b: the code is the report's and the
     command's comparison, England's other councils like for like over Derby's years; it was the
     councils published in every year: tests/python/test_trend_w37b.py.)"""
-    data = defra_flytipping_read(shared_data, "Flytipping.xlsx")
+    data = book.copy()
     said = {}
     for by in ("la_code", "la_name"):
         with pytest.raises(ss.InvalidInputError) as err:
@@ -172,11 +179,11 @@ def test_comparator_named_as_a_total_row_gives_the_sum_to_use(shared_data):
     assert round(row["apc"], 2) == 5.40  # (the comparator's trend is checked against statsmodels in test_trend_w37b)
 
 
-def test_drop_that_leaves_out_whole_periods_says_the_trend_is_shorter(shared_data):
+def test_drop_that_leaves_out_whole_periods_says_the_trend_is_shorter(book):
     """Derbyshire's councils on Defra's own mid_population_estimates (published from 2019/20):
     missing='drop' left out 63 rows and said only that "their groups' trends use the periods they
     have"; every trend ran over 3 of the 10 years. Now the periods and the column are named."""
-    data = defra_flytipping_read(shared_data, "Flytipping.xlsx")
+    data = book.copy()
     dby = ["E07000032", "E07000033", "E07000034", "E06000015", "E07000035", "E07000036", "E07000037",
            "E07000038", "E07000039"]
     d = data[data["la_code"].isin(dby)]
@@ -191,12 +198,12 @@ def test_drop_that_leaves_out_whole_periods_says_the_trend_is_shorter(shared_dat
     assert round(float(tr.set_index("la_code").loc["E06000015", "apc"]), 2) == 4.37
 
 
-def test_report_flytipping_section_says_one_population_in_its_caption_only(shared_data):
+def test_report_flytipping_section_says_one_population_in_its_caption_only(book):
     """The report's fly-tipping trend (Census 2021 by code for every year) says "one population for
     every year" in its caption; poisson_trend's new warning is not repeated on the console."""
     from saferstats.report.sections import _flytipping
 
-    data = defra_flytipping_read(shared_data, "Flytipping.xlsx")
+    data = book.copy()
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
         s = _flytipping({"confidence": 0.95, "disclosure_threshold": 5, "area": "Derby"},
