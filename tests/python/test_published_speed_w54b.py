@@ -1,0 +1,103 @@
+"""Session 33 (w54b): the published-file readers without their waste, and two small correctness items.
+
+Each speed test fails before on the waste itself (counted with unittest.mock), and checks the output
+against the file read independently with pandas."""
+
+from __future__ import annotations
+
+import warnings
+from unittest import mock
+
+import numpy as np
+import pandas as pd
+import pandas.core.generic as pd_generic
+import pytest
+from conftest import shared_path
+
+import saferstats as ss
+from saferstats import datasets
+
+
+def test_read_flytipping_deep_copies_no_attrs():
+    """Before: read_flytipping set its .attrs (dropped cells, totals, summary records) and then took
+    columns of the frame, row by row for attrs["not_like_for_like"] (out[col].iat[k]); pandas deep-copies
+    a frame's attrs into every column taken, so the bundled excerpt (100 rows) cost 200+ deep copies
+    and Defra's full table (3,222 rows) 7,022, 90% of its time. Now attrs are set once at the end: no
+    deep copy. Reference: the raw CSV read with pandas."""
+    path = datasets.flytipping_table_path()
+    real, calls = pd_generic.deepcopy, []
+
+    def counted(*a, **kw):
+        calls.append(1)
+        return real(*a, **kw)
+
+    with mock.patch.object(pd_generic, "deepcopy", counted), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ft = ss.read_flytipping(path)
+    assert len(calls) == 0, f"{len(calls)} deep copies of .attrs while reading"
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    raw = raw[~raw["ONS Code"].str.startswith("*") & (raw["ONS Code"] != "")]
+    assert ft["la_code"].tolist() == raw["ONS Code"].tolist()
+    want = pd.to_numeric(raw["Total Incidents"].str.replace(",", ""), errors="coerce").to_numpy(dtype=float)
+    np.testing.assert_array_equal(ft["incidents"].to_numpy(dtype=float), want)
+    assert set(ft.attrs) == {"dropped", "totals", "summary", "not_like_for_like", "incidents_as_read"}
+    # the rows flagged are the rows whose note says so, as before
+    flagged = {(r["la_code"], r["period"], r["column"]) for r in ft.attrs["not_like_for_like"]}
+    assert flagged == {(c, p, col) for col in ("not_all_incidents", "recording_step")
+                       for c, p in zip(ft.loc[ft[col], "la_code"], ft.loc[ft[col], "period"])}
+
+
+def test_workbook_reader_parses_only_the_sheet_named(tmp_path):
+    """Before: the workbook readers (read_flytipping, read_hate_crime, ...) parsed every sheet of the
+    workbook to return one (pd.read_excel(sheet_name=None)): Defra's Flytipping.xlsx has five sheets,
+    and parsing them took most of read_flytipping's 25 s. Now only the sheet named is parsed (3 -> 1
+    here). Reference: the same table as the bundled CSV, read with pandas."""
+    pytest.importorskip("openpyxl")
+    from pandas.io.excel._openpyxl import OpenpyxlReader
+
+    raw = pd.read_csv(datasets.flytipping_table_path(), dtype=object, keep_default_na=False)
+    book = tmp_path / "Flytipping.xlsx"
+    with pd.ExcelWriter(book, engine="openpyxl") as w:
+        pd.DataFrame({"x": ["Notes"]}).to_excel(w, sheet_name="Contents", index=False)
+        raw.to_excel(w, sheet_name="LA_incidents", index=False)
+        pd.DataFrame({"x": [1, 2]}).to_excel(w, sheet_name="LA_actions", index=False)
+    real = OpenpyxlReader.get_sheet_data
+    parsed = []
+
+    def counted(self, sheet, *a, **kw):
+        parsed.append(getattr(sheet, "title", sheet))
+        return real(self, sheet, *a, **kw)
+
+    with mock.patch.object(OpenpyxlReader, "get_sheet_data", counted), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        x = ss.read_flytipping(book)
+    assert parsed == ["LA_incidents"]
+    body = raw[~raw["ONS Code"].str.startswith("*") & (raw["ONS Code"] != "")]
+    assert x["la_code"].tolist() == body["ONS Code"].tolist()
+    np.testing.assert_array_equal(x["incidents"].to_numpy(dtype=float),
+                                  pd.to_numeric(body["Total Incidents"], errors="coerce").to_numpy(dtype=float))
+    # a sheet that is not there is still named with every sheet of the workbook
+    with pytest.raises(ss.exceptions.InvalidInputError, match="no sheet 'LAincidents'.*did you mean 'LA_incidents'.*"
+                       "sheets: Contents, LA_incidents, LA_actions"):
+        ss.read_flytipping(book, sheet="LAincidents")
+
+
+def test_hate_crime_ods_parses_only_the_sheet_named(shared_data):
+    """The same for the Home Office's hate crime workbook (.ods, odfpy): one sheet parsed, not all
+    of them; Table_2 as read from the workbook equals its CSV export (the published export)."""
+    pytest.importorskip("odf")
+    from pandas.io.excel._odfreader import ODFReader
+
+    folder = shared_path(shared_data, "hate_crime/home_office_by_force_2017-18_2018-19")
+    real = ODFReader.get_sheet_data
+    parsed = []
+
+    def counted(self, sheet, *a, **kw):
+        parsed.append(sheet)
+        return real(self, sheet, *a, **kw)
+
+    with mock.patch.object(ODFReader, "get_sheet_data", counted):
+        ods = ss.read_hate_crime(folder / "hate-crime-1819-hosb2419-tables.ods", sheet="Table_2")
+    assert len(parsed) == 1
+    csv_ = ss.read_hate_crime(folder / "DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv")
+    pd.testing.assert_frame_equal(ods, csv_)
