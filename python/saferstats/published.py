@@ -2127,8 +2127,8 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
     if unplaced:
         warn_user(f"read_census_ethnicity: {number_of(len(unplaced), 'code')} of {src.name} "
                   f"{'is' if len(unplaced) == 1 else 'are'} no local authority of December "
-                  f"2024 nor a district merged into one since 2021 ({', '.join(unplaced[:5])}): their csp and force are "
-                  "missing")
+                  f"2024 nor a district merged into one since 2021 ({', '.join(unplaced[:5])}): "
+                  f"{'its' if len(unplaced) == 1 else 'their'} csp and force are missing")
     if lvl in ("force", "csp"):
         lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
         if unplaced:
@@ -2218,7 +2218,8 @@ def _census_lsoa(det: pd.DataFrame, src: Path, layout: str, aggregate: int, othe
     if unplaced:
         warn_user(f"read_census_ethnicity: {number_of(len(unplaced), 'code')} of {src.name} "
                   f"{'is' if len(unplaced) == 1 else 'are'} no LSOA 2021 of England and "
-                  f"Wales ({', '.join(unplaced[:5])}): their ward, local authority, CSP and force are missing")
+                  f"Wales ({', '.join(unplaced[:5])}): {'its' if len(unplaced) == 1 else 'their'} ward, local authority, CSP "
+                  "and force are missing")
     for c in cols:
         out[c] = out["lsoa_code"].map(where[c])
     names = det.drop_duplicates("la_code").set_index("la_code")["la"]

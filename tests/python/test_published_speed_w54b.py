@@ -84,7 +84,7 @@ def test_workbook_reader_parses_only_the_sheet_named(tmp_path):
 
 def test_hate_crime_ods_parses_only_the_sheet_named(shared_data):
     """The same for the Home Office's hate crime workbook (.ods, odfpy): one sheet parsed, not all
-    of them; Table_2 as read from the workbook equals its CSV export (the published export)."""
+    of them (13 before); Table_2 as read from the workbook equals its CSV export (the published export)."""
     pytest.importorskip("odf")
     from pandas.io.excel._odfreader import ODFReader
 
@@ -101,3 +101,45 @@ def test_hate_crime_ods_parses_only_the_sheet_named(shared_data):
     assert len(parsed) == 1
     csv_ = ss.read_hate_crime(folder / "DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv")
     pd.testing.assert_frame_equal(ods, csv_)
+
+
+def test_a_part_of_two_named_totals_is_one_part_of_the_rounding_evidence():
+    """Before: a row that is a part of two named totals (x in A = x + y and in B = x + z) was counted
+    twice in the rounding base's evidence: "the 4 published parts ... counts rounded to 5 are so by
+    chance one time in 16". By hand: three part rows, 10, 20 and 30, all multiples of 10, none of 50;
+    counts rounded to 5 are all multiples of 10 one time in 2 ** 3 = 8."""
+    t = pd.DataFrame({"area": ["A", "B", "x", "y", "z"], "count": [40, 40, 10, 20, 30]})
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        s = ss.suppress(t, totals={"A": ["x", "y"], "B": ["x", "z"]})
+    assert s.attrs["rounding"]["base"] == 10 and s.attrs["rounding"]["parts"] == 3
+    chance = [str(w.message) for w in said if "by chance" in str(w.message)]
+    assert len(chance) == 1 and "the 3 published parts" in chance[0] and "one time in 8." in chance[0]
+
+
+def test_census_warning_says_its_for_one_code(tmp_path, shared_data):
+    """Before: one code not placed was said as "1 code ... (E06999999): their csp and force are
+    missing"; now "its" for one code, "their" for more (the number_of rule)."""
+    src = shared_path(shared_data, "population/census2021_ew/ts021_ethnic_group_detailed_ltla21.csv")
+    lines = src.read_text(encoding="utf-8").splitlines()
+    f = tmp_path / "la.csv"
+    f.write_text("\n".join([lines[0], lines[1], lines[1].replace("E06000001,Hartlepool", "E06999999,Nowhere")]) + "\n")
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        t = ss.read_census_ethnicity(f)
+    words = [" ".join(str(w.message).split()) for w in said if "E06999999" in str(w.message)]
+    assert len(words) == 1 and words[0].endswith("(E06999999): its csp and force are missing")
+    assert t.loc[t["la_code"] == "E06999999", ["csp", "force"]].isna().all().all()
+
+
+def test_census_lsoa_warning_says_its_for_one_code(tmp_path):
+    """The same for an LSOA table: E01000004 is no LSOA 2021 (an LSOA 2011 code replaced in 2021)."""
+    f = tmp_path / "lsoa.csv"
+    f.write_text("lsoa21_code,asian,black,mixed,white,other,total_residents\nE01000001,158,11,56,1181,68,1474\n"
+                 "E01000004,1,1,1,1,1,5\n")
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        t = ss.read_census_ethnicity(f, level="lsoa")
+    words = [" ".join(str(w.message).split()) for w in said if "E01000004" in str(w.message)]
+    assert len(words) == 1 and words[0].endswith("(E01000004): its ward, local authority, CSP and force are missing")
+    assert t.loc[t["lsoa_code"] == "E01000004", "csp"].isna().all()
