@@ -1029,28 +1029,52 @@ def _cells_of_rows(said: dict[str, Any], summary: dict[str, Any], data: pd.DataF
     lines = data["source_line"] if "source_line" in data.columns else pd.Series([], dtype=float)
     lines = pd.to_numeric(lines, errors="coerce").dropna()
     whole = (lines == lines.round()).all() and lines.nunique() <= said["rows_read"]
-    if not set(named_by) <= set(data.columns) or not isinstance(dropped, list) or not whole:
+    mine: list[Any] = []
+    if set(named_by) <= set(data.columns) and isinstance(dropped, list) and whole:
+        if named_by == ("month",):
+            months = set(data["month"].astype(str))
+            mine = [d for d in dropped if isinstance(d, dict) and str(d.get("month")) in months]
+        else:
+            at = set(lines.astype(int))
+            pairs = set(zip(pd.to_numeric(data["source_line"], errors="coerce"), data["period"].map(period_label))) if (
+                "period" in data.columns) else set()
+            mine = [d for d in dropped if isinstance(d, dict) and d.get("source_line") in at
+                    and ((p := period_label(d.get("column"))) is None or not pairs or (d["source_line"], p) in pairs)]
+    if not set(named_by) <= set(data.columns) or not isinstance(dropped, list) or not whole or (
+            named_by != ("month",) and not _cells_still_missing(data, mine)):
         for k in counts:
             del said[k]
         read = " and ".join(f"{k} ({counts[k]:,})" for k in counts)
+        cols = f"{', '.join(named_by)} column{'' if len(named_by) == 1 else 's'}"
         said["cells_note"] = (f"{read} are the file's ({', '.join(f'{k}_read' for k in counts)}), not said of these "
-                              f"rows: they lack the {', '.join(named_by)} column{'' if len(named_by) == 1 else 's'} "
-                              "that name the rows read (summed, or reshaped); attrs['dropped'] lists the file's cells")
+                              "rows: " + (f"they lack the {cols} that name the rows read" if not set(named_by) <= set(
+                                  data.columns) else f"their {cols} do not name rows read (a missing cell of the line "
+                                  "given has a figure)") + " (summed, or reshaped); attrs['dropped'] lists the file's cells")
         return
-    if named_by == ("month",):
-        months = set(data["month"].astype(str))
-        mine = [d for d in dropped if isinstance(d, dict) and str(d.get("month")) in months]
-    else:
-        at = set(lines.astype(int))
-        pairs = set(zip(pd.to_numeric(data["source_line"], errors="coerce"), data["period"].map(period_label))) if (
-            "period" in data.columns) else set()
-        mine = [d for d in dropped if isinstance(d, dict) and d.get("source_line") in at
-                and ((p := period_label(d.get("column"))) is None or not pairs or (d["source_line"], p) in pairs)]
     reasons = [str(d.get("reason", "")) for d in mine]
     if "missing_cells" in counts:
         said["missing_cells"] = sum(r.startswith("no figure published") for r in reasons)
     if "unparsable_cells" in counts:
         said["unparsable_cells"] = sum(r.startswith("unparsable") for r in reasons)
+
+
+def _cells_still_missing(data: pd.DataFrame, cells: list[Any]) -> bool:
+    """Are the reader's missing cells ``cells`` (``attrs["dropped"]``, found by ``source_line``) still
+    missing in ``data``'s rows of those lines, where ``data`` has their column? A row summed by
+    ``groupby().sum(numeric_only=False)`` has the sum of its rows' lines as its ``source_line``, which
+    can be the line of a real row (2 + 27 = 29), and the sum of its rows' cells (a number: pandas skips
+    the missing ones) where that row's cell was missing: its rows are then not rows read."""
+    if not cells:
+        return True
+    lines = pd.to_numeric(data["source_line"], errors="coerce").to_numpy(dtype=float)
+    for d in cells:
+        col = d.get("column")
+        if col is None or col not in data.columns:
+            continue
+        at = np.flatnonzero(lines == float(d["source_line"]))
+        if at.size and not data[col].iloc[at].isna().all():
+            return False
+    return True
 
 
 def _read_religion(rows: list[list[Any]], header_at: int, src: Path) -> pd.DataFrame:

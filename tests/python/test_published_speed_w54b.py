@@ -143,3 +143,37 @@ def test_census_lsoa_warning_says_its_for_one_code(tmp_path):
     words = [" ".join(str(w.message).split()) for w in said if "E01000004" in str(w.message)]
     assert len(words) == 1 and words[0].endswith("(E01000004): its ward, local authority, CSP and force are missing")
     assert t.loc[t["lsoa_code"] == "E01000004", "csp"].isna().all()
+
+
+def test_rows_summed_onto_a_real_line_are_not_the_rows_read():
+    """Before: a reader's table summed with groupby().sum(numeric_only=False) keeps a summed
+    source_line; Cleveland's line 2 + Norfolk's line 27 = 29, the City of London's 2017/18 line, whose
+    population and published rate are published as no figure. The sum's row was taken for line 29 and
+    said to have its 2 missing cells, though its population is a figure (567,700 + 903,700 =
+    1,471,400, the two forces' published populations). Now a missing cell of the line given that has
+    a figure in the row says the rows are not the rows read: the file's counts are kept as the
+    file's, with a note."""
+    from saferstats.published import attrs_of_rows
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = ss.read_hate_crime(datasets.hate_crime_table_path())
+    raw = pd.read_csv(datasets.hate_crime_table_path(), dtype=str, keep_default_na=False)
+    # the raw file (line n is raw row n - 2): line 29 is the City of London's 2017/18, population "#N/A"
+    assert raw.loc[27, ["Force", "Year", "Population"]].tolist() == ["London, City of", "2017-18", "#N/A"]
+    assert raw.loc[[0, 25], "Force"].tolist() == ["Cleveland", "Norfolk"]
+    pops = [float(v.replace(",", "")) for v in raw.loc[[0, 25], "Population"]]
+    pair = t[t["source_line"].isin([2, 27])]
+    assert pair["force"].tolist() == ["Cleveland", "Norfolk"] and pair["population"].tolist() == pops == [567700.0, 903700.0]
+    summed = pair.groupby("period", as_index=False).sum(numeric_only=False)
+    assert summed["source_line"].tolist() == [29] and summed["population"].tolist() == [1471400.0]
+    out = summed.copy()
+    attrs_of_rows(out, summed)
+    said = out.attrs["summary"]
+    assert "missing_cells" not in said and said["missing_cells_read"] == 4
+    assert "do not name rows read" in " ".join(said["cells_note"].split())
+    # the City of London's own row (line 29) is still said to have its 2 missing cells
+    own = t[t["source_line"] == 29]
+    mine = own.copy()
+    attrs_of_rows(mine, own)
+    assert mine.attrs["summary"]["missing_cells"] == 2 and "cells_note" not in mine.attrs["summary"]
