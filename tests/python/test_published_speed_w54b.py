@@ -18,6 +18,17 @@ import saferstats as ss
 from saferstats import datasets
 
 
+def _counting(owner, name):
+    """(a patch of ``owner.name`` that counts its calls, still calling it; the list of calls)."""
+    real, calls = getattr(owner, name), []
+
+    def counted(*a, **kw):
+        calls.append(1)
+        return real(*a, **kw)
+
+    return mock.patch.object(owner, name, counted), calls
+
+
 def test_read_flytipping_deep_copies_no_attrs():
     """Before: read_flytipping set its .attrs (dropped cells, totals, summary records) and then took
     columns of the frame, row by row for attrs["not_like_for_like"] (out[col].iat[k]); pandas deep-copies
@@ -25,13 +36,8 @@ def test_read_flytipping_deep_copies_no_attrs():
     and Defra's full table (3,222 rows) 7,022, 90% of its time. Now attrs are set once at the end: no
     deep copy. Reference: the raw CSV read with pandas."""
     path = datasets.flytipping_table_path()
-    real, calls = pd_generic.deepcopy, []
-
-    def counted(*a, **kw):
-        calls.append(1)
-        return real(*a, **kw)
-
-    with mock.patch.object(pd_generic, "deepcopy", counted), warnings.catch_warnings():
+    patch, calls = _counting(pd_generic, "deepcopy")
+    with patch, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ft = ss.read_flytipping(path)
     assert len(calls) == 0, f"{len(calls)} deep copies of .attrs while reading"
@@ -190,13 +196,8 @@ def test_read_mha_annual_finds_the_label_slips_once(shared_data):
 
     path = shared_path(shared_data, "s136_mental_health/nhs_mha_annual_2023_24/"
                                     "DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv")
-    real, calls = sio._mha_slip, []
-
-    def counted(*a, **kw):
-        calls.append(1)
-        return real(*a, **kw)
-
-    with mock.patch.object(sio, "_mha_slip", counted), warnings.catch_warnings():
+    patch, calls = _counting(sio, "_mha_slip")
+    with patch, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         t = ss.read_mha_annual(path)
     assert len(calls) <= 2, f"the slips were looked for {len(calls)} times"
