@@ -74,7 +74,8 @@ _ROW_NOTES = {"withheld"}
 # them is a count, hidden as the count cells are
 _NOTE_NAMES = {"note", "notes", "comment", "comments", "remark", "remarks"}
 # a whole number in text that counts something ("3 searches", "2 of 40"), not part of a decimal, a
-# percentage or a longer number, nor a number of periods ("2 period(s); a trend needs at least 3")
+# percentage or a longer number, nor a number of periods (poisson_trend's "has 2 periods; a trend needs at
+# least 3", "2 period(s)" before session 32)
 _COUNT_NOUNS = (r"search|searches|stops?|detentions?|records?|rows?|persons?|people|individuals?|cases?|offences?|"
                 r"crimes?|incidents?|arrests?|finds?|outcomes?|reports?|uses?|admissions?|events?|victims?|"
                 r"suspects?")
@@ -1783,7 +1784,9 @@ def _parts_rounding(table: pd.DataFrame, checks: Sequence[tuple[Any, Any, int, l
     read from the parts (:func:`_rounding_base`), and where counts rounded to the next base down would all be
     multiples of it by chance one time in 100 or more (two parts rounded to 10 are multiples of 50 one time in
     25), a ``message`` says so with the keyword that states it."""
-    every = [(c, i) for c, _, _, part_rows in checks for i in part_rows if np.isfinite(vals[c][i])]
+    # each published part once: a row that is a part of two named totals (totals={"A": ["x", "y"], "B": ["x", "z"]})
+    # was counted twice, and the chance figure said 4 parts and one time in 16 for 3 parts, one time in 8
+    every = list(dict.fromkeys((c, i) for c, _, _, part_rows in checks for i in part_rows if np.isfinite(vals[c][i])))
     values = np.array([vals[c][i] for c, i in every], dtype=float)
     k = int(np.count_nonzero(values))
     if rounding is not None:

@@ -480,6 +480,10 @@ def period_label(text: Any) -> str | None:
     return f"{y1}/{y2}"
 
 
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(\D|$))")
+_SUPERSCRIPT_END = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u2079]+$")
+
+
 def _number(value: Any) -> tuple[float, str]:
     """(number, status): status "ok", "missing" (a no-figure marker) or "unparsable"."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
@@ -489,8 +493,8 @@ def _number(value: Any) -> tuple[float, str]:
     text = str(value).strip().replace("\u00a0", " ")
     if text.lower() in NO_FIGURE:
         return np.nan, "missing"
-    text = re.sub(r"(?<=\d),(?=\d{3}(\D|$))", "", text).replace(" ", "")
-    text = re.sub(r"[\u00b9\u00b2\u00b3\u2070-\u2079]+$", "", text)  # a footnote marker after a number
+    text = (_THOUSANDS.sub("", text) if "," in text else text).replace(" ", "")
+    text = _SUPERSCRIPT_END.sub("", text)  # a footnote marker after a number
     try:
         return float(text), "ok"
     except ValueError:
@@ -515,29 +519,34 @@ def _read_sheet(path: Path, sheet: str | None, arg: str,
     if suffix in (".ods", ".xlsx", ".xlsm"):
         engine = "odf" if suffix == ".ods" else "openpyxl"
         try:
-            book = pd.read_excel(path, sheet_name=None, header=None, engine=engine, dtype=object)
+            with pd.ExcelFile(path, engine=engine) as book:
+                names = [str(n) for n in book.sheet_names]
+                # only the sheet named is parsed (every sheet only when none is named): parsing all
+                # five of Defra's Flytipping.xlsx took most of read_flytipping's time
+                wanted = list(book.sheet_names) if sheet is None else [
+                    n for n in book.sheet_names if str(n).strip().lower() == sheet.strip().lower()][:1]
+                frames = {str(n): pd.read_excel(book, sheet_name=n, header=None, dtype=object) for n in wanted}
         except ImportError as e:
             pkg = "odfpy" if engine == "odf" else "openpyxl"
             raise InvalidInputError(f"{path}: reading {suffix} files needs the {pkg} package (pip install "
                                     f"'saferstats[readers]'), or export the sheet as CSV", arg) from e
         except Exception as e:  # noqa: BLE001 - any parser failure is an unreadable workbook
             raise InvalidInputError(f"{path}: not a readable {suffix} workbook ({type(e).__name__}: {e})", arg) from None
-        sheets = {str(k): [[None if (isinstance(v, float) and np.isnan(v)) else v for v in row]
-                           for row in frame.itertuples(index=False)] for k, frame in book.items()}
+        sheets = {k: [[None if (isinstance(v, float) and np.isnan(v)) else v for v in row]
+                      for row in frame.itertuples(index=False)] for k, frame in frames.items()}
         if sheet is None:
             found = {k: layout(rows) for k, rows in sheets.items()} if layout is not None else {}
             known = [f"{k!r} ({kind})" for k, kind in found.items() if kind is not None]
             hint = (f"; sheets with a table this reader knows: {', '.join(known)}" if known else
                     "; no sheet holds a table this reader knows" if layout is not None else "")
             raise InvalidInputError(f"{path}: a workbook; name the sheet to read (sheet=...; sheets: "
-                                    f"{', '.join(sheets)}){hint}", "sheet")
-        chosen = [k for k in sheets if k.strip().lower() == sheet.strip().lower()]
-        if not chosen:
+                                    f"{', '.join(names)}){hint}", "sheet")
+        if not sheets:
             key = re.sub(r"[\s_-]+", "", sheet).lower()
-            like = [k for k in sheets if re.sub(r"[\s_-]+", "", k).lower() == key]
+            like = [k for k in names if re.sub(r"[\s_-]+", "", k).lower() == key]
             hint = f" (did you mean {like[0]!r}?)" if like else ""
-            raise InvalidInputError(f"{path}: no sheet {sheet!r}{hint}; sheets: {', '.join(sheets)}", "sheet")
-        return sheets[chosen[0]]
+            raise InvalidInputError(f"{path}: no sheet {sheet!r}{hint}; sheets: {', '.join(names)}", "sheet")
+        return next(iter(sheets.values()))
     raise InvalidInputError(f"{path}: expected a .csv, .ods or .xlsx file", arg)
 
 
@@ -1020,28 +1029,52 @@ def _cells_of_rows(said: dict[str, Any], summary: dict[str, Any], data: pd.DataF
     lines = data["source_line"] if "source_line" in data.columns else pd.Series([], dtype=float)
     lines = pd.to_numeric(lines, errors="coerce").dropna()
     whole = (lines == lines.round()).all() and lines.nunique() <= said["rows_read"]
-    if not set(named_by) <= set(data.columns) or not isinstance(dropped, list) or not whole:
+    mine: list[Any] = []
+    if set(named_by) <= set(data.columns) and isinstance(dropped, list) and whole:
+        if named_by == ("month",):
+            months = set(data["month"].astype(str))
+            mine = [d for d in dropped if isinstance(d, dict) and str(d.get("month")) in months]
+        else:
+            at = set(lines.astype(int))
+            pairs = set(zip(pd.to_numeric(data["source_line"], errors="coerce"), data["period"].map(period_label))) if (
+                "period" in data.columns) else set()
+            mine = [d for d in dropped if isinstance(d, dict) and d.get("source_line") in at
+                    and ((p := period_label(d.get("column"))) is None or not pairs or (d["source_line"], p) in pairs)]
+    if not set(named_by) <= set(data.columns) or not isinstance(dropped, list) or not whole or (
+            named_by != ("month",) and not _cells_still_missing(data, mine)):
         for k in counts:
             del said[k]
         read = " and ".join(f"{k} ({counts[k]:,})" for k in counts)
+        cols = f"{', '.join(named_by)} column{'' if len(named_by) == 1 else 's'}"
         said["cells_note"] = (f"{read} are the file's ({', '.join(f'{k}_read' for k in counts)}), not said of these "
-                              f"rows: they lack the {', '.join(named_by)} column{'' if len(named_by) == 1 else 's'} "
-                              "that name the rows read (summed, or reshaped); attrs['dropped'] lists the file's cells")
+                              "rows: " + (f"they lack the {cols} that name the rows read" if not set(named_by) <= set(
+                                  data.columns) else f"their {cols} do not name rows read (a missing cell of the line "
+                                  "given has a figure)") + " (summed, or reshaped); attrs['dropped'] lists the file's cells")
         return
-    if named_by == ("month",):
-        months = set(data["month"].astype(str))
-        mine = [d for d in dropped if isinstance(d, dict) and str(d.get("month")) in months]
-    else:
-        at = set(lines.astype(int))
-        pairs = set(zip(pd.to_numeric(data["source_line"], errors="coerce"), data["period"].map(period_label))) if (
-            "period" in data.columns) else set()
-        mine = [d for d in dropped if isinstance(d, dict) and d.get("source_line") in at
-                and ((p := period_label(d.get("column"))) is None or not pairs or (d["source_line"], p) in pairs)]
     reasons = [str(d.get("reason", "")) for d in mine]
     if "missing_cells" in counts:
         said["missing_cells"] = sum(r.startswith("no figure published") for r in reasons)
     if "unparsable_cells" in counts:
         said["unparsable_cells"] = sum(r.startswith("unparsable") for r in reasons)
+
+
+def _cells_still_missing(data: pd.DataFrame, cells: list[Any]) -> bool:
+    """Are the reader's missing cells ``cells`` (``attrs["dropped"]``, found by ``source_line``) still
+    missing in ``data``'s rows of those lines, where ``data`` has their column? A row summed by
+    ``groupby().sum(numeric_only=False)`` has the sum of its rows' lines as its ``source_line``, which
+    can be the line of a real row (2 + 27 = 29), and the sum of its rows' cells (a number: pandas skips
+    the missing ones) where that row's cell was missing: its rows are then not rows read."""
+    if not cells:
+        return True
+    lines = pd.to_numeric(data["source_line"], errors="coerce").to_numpy(dtype=float)
+    for d in cells:
+        col = d.get("column")
+        if col is None or col not in data.columns:
+            continue
+        at = np.flatnonzero(lines == float(d["source_line"]))
+        if at.size and not data[col].iloc[at].isna().all():
+            return False
+    return True
 
 
 def _read_religion(rows: list[list[Any]], header_at: int, src: Path) -> pd.DataFrame:
@@ -1608,9 +1641,12 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     out["recording_step"] = ["change in recording" in n for n in notes]
     short = _flytipping_breakdowns(out)
     out["sizes_not_total"] = out.index.isin([r["row"] for r in short.get("size", [])])
-    out.attrs["dropped"] = Records(dropped)
-    out.attrs["totals"] = Records(t for t in totals if t is not None)
-    out.attrs["summary"] = {"rows": len(out), "aggregate_rows": aggregates,
+    # .attrs are set once, at the end: pandas deep-copies a frame's attrs into every column taken
+    # (out["incidents"]), and these records made read_flytipping spend most of its time copying them
+    attrs: dict[str, Any] = {}
+    attrs["dropped"] = Records(dropped)
+    attrs["totals"] = Records(t for t in totals if t is not None)
+    attrs["summary"] = {"rows": len(out), "aggregate_rows": aggregates,
                             "missing_cells": sum(1 for d in dropped if d["reason"] == "no figure published"),
                             "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
                             "regions_renamed": renamed, "file": src.name,
@@ -1618,16 +1654,19 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
                             "breakdowns_not_total": {k: Records(v) for k, v in short.items()}}
     # the rows a funnel of these counts must not mix in silently (saferstats.funnel_significance
     # reads this from a column of this frame: its row label, and its count to check the label)
-    out.attrs["not_like_for_like"] = Records(
-        {"row": plain(lab), "la_code": out["la_code"].iat[k], "la_name": out["la_name"].iat[k],
-         "period": out["period"].iat[k], "incidents": float(out["incidents"].iat[k]), "column": col,
-         "note": out["recording_note"].iat[k]}
-        for col in ("not_all_incidents", "recording_step") for k, lab in enumerate(out.index) if out[col].iat[k])
+    # (each column taken once: out[col] for every row made a Series per row, 17,000 on Defra's table)
+    cols = {c: out[c].to_list() for c in ("la_code", "la_name", "period", "incidents", "recording_note",
+                                           "not_all_incidents", "recording_step")}
+    attrs["not_like_for_like"] = Records(
+        {"row": plain(lab), "la_code": cols["la_code"][k], "la_name": cols["la_name"][k],
+         "period": cols["period"][k], "incidents": float(cols["incidents"][k]), "column": col,
+         "note": cols["recording_note"][k]}
+        for col in ("not_all_incidents", "recording_step") for k, lab in enumerate(out.index) if cols[col][k])
     # each row's count as read, by row label (0, 1, ...), so that a column taken from a frame derived
     # from this one can be told to still carry these labels (filtered, sorted) or not (reset_index)
-    out.attrs["incidents_as_read"] = Records([FrozenColumn(out["incidents"].to_numpy(dtype=float))])
+    attrs["incidents_as_read"] = Records([FrozenColumn(out["incidents"].to_numpy(dtype=float))])
     late = sorted({p for p in out["period"] if p >= "2019/20"})
-    out.attrs["summary"]["reporting_basis_published"] = "reporting_basis" in out.columns
+    attrs["summary"]["reporting_basis_published"] = "reporting_basis" in out.columns
     if late and "reporting_basis" not in out.columns:
         # an export without Defra's "Reporting basis" column (interim.csv): the councils counting only
         # public reports (99 authority-years to 2021/22) cannot be told, so nothing would be said
@@ -1660,6 +1699,7 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
                   + (f"; {other}" if other else "") + ": shares of a breakdown are of the incidents it classifies, "
                   "not of all incidents, and do not add up to the total. The rows are flagged in sizes_not_total, "
                   "listed in .attrs['summary']['breakdowns_not_total']; say so beside any shares")
+    out.attrs.update(attrs)
     return out
 
 
@@ -2111,8 +2151,8 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
     if unplaced:
         warn_user(f"read_census_ethnicity: {number_of(len(unplaced), 'code')} of {src.name} "
                   f"{'is' if len(unplaced) == 1 else 'are'} no local authority of December "
-                  f"2024 nor a district merged into one since 2021 ({', '.join(unplaced[:5])}): their csp and force are "
-                  "missing")
+                  f"2024 nor a district merged into one since 2021 ({', '.join(unplaced[:5])}): "
+                  f"{'its' if len(unplaced) == 1 else 'their'} csp and force are missing")
     if lvl in ("force", "csp"):
         lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
         if unplaced:
@@ -2202,7 +2242,8 @@ def _census_lsoa(det: pd.DataFrame, src: Path, layout: str, aggregate: int, othe
     if unplaced:
         warn_user(f"read_census_ethnicity: {number_of(len(unplaced), 'code')} of {src.name} "
                   f"{'is' if len(unplaced) == 1 else 'are'} no LSOA 2021 of England and "
-                  f"Wales ({', '.join(unplaced[:5])}): their ward, local authority, CSP and force are missing")
+                  f"Wales ({', '.join(unplaced[:5])}): {'its' if len(unplaced) == 1 else 'their'} ward, local authority, CSP "
+                  "and force are missing")
     for c in cols:
         out[c] = out["lsoa_code"].map(where[c])
     names = det.drop_duplicates("la_code").set_index("la_code")["la"]

@@ -35,9 +35,10 @@ RAW = {"mental": "Mental", "physical": "Physical", "physical_and_mental": "Physi
        "not_reported": "Not reported", "tactics": "Number of times tactic reported"}
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def herts(shared_data):
-    """Hertfordshire's types of force (2019/20) as the reader gives them, checked against the raw CSV."""
+    """Hertfordshire's types of force (2019/20) as the reader gives them, checked against the raw CSV
+    (read once for this module: session 33, the CI is near its time limit; the tests never change it)."""
     path = shared_path(shared_data, UOF)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", saferstats.SaferstatsWarning)
@@ -158,13 +159,19 @@ def test_no_sum_in_a_plain_table_of_counts():
     assert out["informal"].tolist() == [15, 33, 41, 60]
 
 
-def test_result_attrs_are_its_own(shared_data):
-    """suppress on a slice of read_mha_annual's table (one measure by ICB) carried the reader's
-    .attrs for the whole file into the result (its dropped cells, summary, mislabelled rows)."""
+@pytest.fixture(scope="module")
+def mha_table(shared_data):
+    """read_mha_annual of NHS England's 2023-24 main sheet (CSV export), read once for this module."""
     path = shared_path(shared_data, MHA)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        t = saferstats.read_mha_annual(path)
+        return saferstats.read_mha_annual(path)
+
+
+def test_result_attrs_are_its_own(mha_table):
+    """suppress on a slice of read_mha_annual's table (one measure by ICB) carried the reader's
+    .attrs for the whole file into the result (its dropped cells, summary, mislabelled rows)."""
+    t = mha_table
     assert {"dropped", "summary"} <= set(t.attrs)
     sel = ((t.measure == "All detentions") & (t.subcategory == "All") & (t.organisation_level == "ICB")
            & (t.demographic == "Ethnicity"))
@@ -219,14 +226,11 @@ def test_columns_named_for_what_they_count_are_counts(shared_data):
     assert sorted(land) in [sorted(w) for w in ways] and len(ways) == 2 and unsure == []
 
 
-def test_mha_count_and_mhsds_count_are_counts_tied(shared_data):
+def test_mha_count_and_mhsds_count_are_counts_tied(mha_table):
     """read_mha_annual's ICBs by ethnicity: mhsds_count (equal to count where both are published) was a
     derived value, published beside a hidden count; now a count tied to it, hidden with it. (NHS England
     publishes these rounded to 5, none under 5: threshold 10 hides the 5s.)"""
-    path = shared_path(shared_data, MHA)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        t = saferstats.read_mha_annual(path)
+    t = mha_table
     sel = ((t.measure == "All detentions") & (t.subcategory == "All") & (t.organisation_level == "ICB")
            & (t.demographic == "Ethnicity"))
     x = t[sel][["org_name", "breakdown", "count", "mhsds_count"]].reset_index(drop=True)

@@ -110,14 +110,21 @@ def kw_columns(kw: dict) -> list:
     return [c] if isinstance(c, str) else list(c)
 
 
-def test_real_tables_lose_nothing_by_area(shared_data):
+@pytest.fixture(scope="module")
+def defra_table(shared_data):
+    """Defra's fly-tipping table through read_flytipping, read once for this module (session 33: the
+    CI is near its time limit); the tests take new frames from it and never change it."""
+    from conftest import defra_flytipping_read
+
+    return defra_flytipping_read(shared_data)
+
+
+def test_real_tables_lose_nothing_by_area(defra_table):
     """On the real tables nothing was recoverable, and judging per area changes nothing: Defra's
     fly-tipping by council and year (4 counts hidden: Oadby and Wigston's 4 in 2019/20 with Ryedale,
     no zero hidden), the Home Office's hate crime by force (no count under 5; by force the default is
     already per force)."""
-    from conftest import defra_flytipping_read
-
-    f = defra_flytipping_read(shared_data).dropna(subset=["incidents"]).reset_index(drop=True)
+    f = defra_table.dropna(subset=["incidents"]).reset_index(drop=True)
     t = f[["la_name", "period", "incidents", "mid_population_estimates"]]
     outs = []
     for within in ([], ["la_name"]):
@@ -136,12 +143,9 @@ def test_real_tables_lose_nothing_by_area(shared_data):
 
 # ------------------------------------------------------------------ 2. a sum that holds in all rows but a few
 
-def _defra(shared_data) -> tuple[pd.DataFrame, list[str], list[str]]:
-    from conftest import defra_flytipping_read
-
+def _defra(f: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
     from saferstats.disclosure import column_roles
 
-    f = defra_flytipping_read(shared_data)
     counts = column_roles(f)["counts"]
     land, waste = counts[1:11], counts[11:26]
     assert land[0] == "highway_incidents" and land[-1] == "other_unidentified_incidents"
@@ -149,13 +153,13 @@ def _defra(shared_data) -> tuple[pd.DataFrame, list[str], list[str]]:
     return f, land, waste
 
 
-def test_defra_incidents_is_found_a_sum_of_land_and_of_waste_types(shared_data):
+def test_defra_incidents_is_found_a_sum_of_land_and_of_waste_types(defra_table):
     """Over Defra's ten years incidents = the land types in every council's row but Babergh's of
     2014/15 (247 against 248), = the waste types in all but Hillingdon's 2013/14 and Herefordshire's
     2014/15: found both ways (it was found neither way, so never tied)."""
     from saferstats.disclosure import _column_sums, _sum_holds
 
-    f, land, waste = _defra(shared_data)
+    f, land, waste = _defra(defra_table)
     counts = ["incidents", *land, *waste]
     vals = {c: f[c].to_numpy(dtype=float) for c in counts}
     found, unsure = _column_sums(vals, counts)
@@ -180,14 +184,14 @@ def _sums_attack(published: pd.DataFrame, truth: pd.DataFrame, cols: list[str], 
     return a.linear()
 
 
-def test_a_sum_failing_in_one_row_is_tied_in_the_others(shared_data):
+def test_a_sum_failing_in_one_row_is_tied_in_the_others(defra_table):
     """Defra 2014/15, Babergh (land types 248, incidents 247), Herefordshire (waste types 887,
     incidents 886) and 23 other East of England councils, every count column: neither sum held in
     every row, so incidents was tied to neither and a reader who knows Defra's definition (incidents
     = the land types = the waste types, where it holds) got 11 hidden counts back (Colchester's
     agricultural 1, Chelmsford's other 3 ...). Now each sum is tied in the rows where it holds, the
     other row's cells counts of their own, said in .attrs and the rule."""
-    f, land, waste = _defra(shared_data)
+    f, land, waste = _defra(defra_table)
     y = f[f["period"] == "2014/15"]
     y = pd.concat([y[y["la_name"].isin(["Babergh", "Herefordshire, County of"])],
                    y[(y["region"] == "East of England") & (y["la_name"] != "Babergh")].iloc[:23]]).reset_index(drop=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import re
+import warnings
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -23,6 +24,29 @@ STREET = SHARED / "street_crime"
 HATE = SHARED / "hate_crime" / "home_office_by_force_2017-18_2018-19"
 DEFRA = SHARED / "fly_tipping" / "defra_la_2012-13_to_2021-22"
 needs_shared = pytest.mark.skipif(not STREET.is_dir(), reason="../shared/data is not beside the repository")
+
+
+# Each large published file is read once per module where several tests read it with the same
+# arguments (session 33: the CI is near its time limit); the frames are only read, never changed.
+@pytest.fixture(scope="module")
+def defra_csv():
+    """read_flytipping of Defra's CSV export, with the warnings it gave."""
+    if not DEFRA.is_dir():
+        pytest.skip("../shared/data is not beside the repository")
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        x = ss.read_flytipping(DEFRA / "DERIVED_Flytipping_LA_incidents.csv")
+    return x, [w for w in said if issubclass(w.category, ss.SaferstatsWarning)]
+
+
+@pytest.fixture(scope="module")
+def mha_book():
+    """read_mha_annual of NHS England's 2023-24 workbook as published, and of its main sheet's CSV export."""
+    if not STREET.is_dir():
+        pytest.skip("../shared/data is not beside the repository")
+    pytest.importorskip("openpyxl")
+    return (ss.read_mha_annual(MHA / "mha_annual_suppressed_2023_24 (version 1).xlsx"),
+            ss.read_mha_annual(MHA / "DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv"))
 
 
 def _count_types(files):
@@ -273,10 +297,10 @@ def test_flytipping_excerpt():
 
 
 @needs_shared
-def test_flytipping_workbook_as_published():
+def test_flytipping_workbook_as_published(defra_csv):
     pytest.importorskip("openpyxl")
     x = ss.read_flytipping(DEFRA / "Flytipping.xlsx")
-    c = ss.read_flytipping(DEFRA / "DERIVED_Flytipping_LA_incidents.csv")
+    c = defra_csv[0]
     # 3,323 published rows (PROVENANCE.md) = authorities + regional/England/unallocated aggregates
     assert x.attrs["summary"]["rows"] + x.attrs["summary"]["aggregate_rows"] == 3323
     assert not x.la_code.str.startswith("*").any() and "E00000000" not in set(x.la_code)
@@ -306,13 +330,12 @@ MHA = SHARED / "s136_mental_health" / "nhs_mha_annual_2023_24"
 
 
 @needs_shared
-def test_mha_workbook_as_published_equals_its_main_sheet_csv():
+def test_mha_workbook_as_published_equals_its_main_sheet_csv(mha_book):
     # the workbook as published (main sheet + the author's pivot sheets) gives exactly the table of
     # the main sheet's CSV export (PROVENANCE.md), "#N/A" error cells included as their text
     pytest.importorskip("openpyxl")
     book = MHA / "mha_annual_suppressed_2023_24 (version 1).xlsx"
-    x = ss.read_mha_annual(book)
-    c = ss.read_mha_annual(MHA / "DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv")
+    x, c = mha_book
     pd.testing.assert_frame_equal(x, c, check_categorical=False)
     assert len(x) == 6947 and x.attrs["suppressed"] == c.attrs["suppressed"] > 0
     # session 31 (w52e): the 7 "#N/A" cells are in a jumbled block put back in order by position, so the
@@ -349,7 +372,7 @@ def test_street_crime_counts_lsoa_codes_that_are_not_2021_lsoas():
     assert len(lsoa21) == 35672
     assert df.attrs["summary"]["lsoa_codes_not_2021"] == {"codes": len(rows), "rows": sum(rows.values())}
     assert len(rows) > 0
-def test_mha_datasource_and_source_counts_as_in_the_workbook():
+def test_mha_datasource_and_source_counts_as_in_the_workbook(mha_book):
     """read_mha_annual dropped Datasource, MHSDS_Count and Acute_Count: the S136 "All" row (MHSDS +
     A&E) could not be told from its MHSDS-only breakdowns (18-34 came out 47.0% instead of 52.0%).
     Every row's three values equal the workbook's cells, read independently with openpyxl."""
@@ -365,7 +388,7 @@ def test_mha_datasource_and_source_counts_as_in_the_workbook():
             return np.nan
         return float(str(v).replace(",", ""))
 
-    t = ss.read_mha_annual(book)
+    t = mha_book[0]
     assert len(t) == len(rows) - 1
     assert t["datasource"].tolist() == [r[ds] for r in rows[1:]]
     np.testing.assert_array_equal(t["mhsds_count"].to_numpy(), [num(r[mh]) for r in rows[1:]])
@@ -379,7 +402,7 @@ def test_mha_datasource_and_source_counts_as_in_the_workbook():
     n = q.query("demographic == 'Age' and breakdown == '18 to 34'")["count"].iloc[0]
     assert round(100 * n / all_row.mhsds_count, 1) == 52.0
     # the CSV export gives the same
-    c = ss.read_mha_annual(MHA / "DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv")
+    c = mha_book[1]
     pd.testing.assert_frame_equal(t[["datasource", "mhsds_count", "acute_count"]], c[["datasource", "mhsds_count", "acute_count"]])
 
 
@@ -409,13 +432,13 @@ def test_mha_file_without_source_columns_reads_them_as_missing(tmp_path):
 
 
 @needs_shared
-def test_flytipping_recording_changes_are_named_not_trended():
+def test_flytipping_recording_changes_are_named_not_trended(defra_csv):
     """Defra's counts are what each council records: Reigate and Banstead went from 524 (2019/20)
     to 10,530 (2020/21) and the report called that a 79%-a-year rise. read_flytipping names every
     year not on the 'All incidents' basis and every 4-fold change on the previous year (100+
     incidents in one of them); checked here against the published CSV read with the csv module."""
-    with pytest.warns(ss.SaferstatsWarning, match=r"99 authority-years are not counted.*16 counts changed 4-fold"):
-        x = ss.read_flytipping(DEFRA / "DERIVED_Flytipping_LA_incidents.csv")
+    x, said = defra_csv  # read once per module, its SaferstatsWarnings recorded
+    assert any(re.search(r"99 authority-years are not counted.*16 counts changed 4-fold", str(w.message)) for w in said)
     with open(DEFRA / "DERIVED_Flytipping_LA_incidents.csv", newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
     head = next(i for i, r in enumerate(rows) if "ONS Code" in [c.strip() for c in r])

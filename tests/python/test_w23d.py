@@ -175,15 +175,22 @@ def test_report_stop_search_by_month_takes_each_financial_years_total_as_known()
 MHA = "s136_mental_health/nhs_mha_annual_2023_24/DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv"
 
 
+@pytest.fixture(scope="module")
+def mha_annual(shared_data):
+    """NHS England's 2023-24 MHA annual table as read_mha_annual gives it, read once for the three
+    functions below (session 33: the CI is near its time limit; the tests never change it)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", saferstats.SaferstatsWarning)
+        return saferstats.read_mha_annual(shared_data / MHA)
+
+
 @pytest.mark.parametrize("func", ["s136_summary", "before_after", "monthly_counts"])
-def test_s136_record_functions_say_the_mha_annual_table_is_not_records(shared_data, func) -> None:
+def test_s136_record_functions_say_the_mha_annual_table_is_not_records(mha_annual, func) -> None:
     """A new analyst reads NHS England's MHA annual figures as published and passes the table on:
     the functions said "records has no column 'outcome'" (or 'detention_time'), as if a column were
     misnamed. They now say it is a table of published counts, not one row per detention, and how to
     take its conversion rate (MHSDS counts over the 'Section 136' row's mhsds_count)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", saferstats.SaferstatsWarning)
-        t = saferstats.read_mha_annual(shared_data / MHA)
+    t = mha_annual
     kw = {"split": "2023-10-01"} if func == "before_after" else {}
     with pytest.raises(saferstats.InvalidInputError, match="looks like NHS England's Mental Health Act Statistics") as e:
         getattr(saferstats, func)(t, **kw)
