@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import contextvars
 import os
 import re
@@ -590,6 +591,35 @@ def _hate_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
     return t.set_index(pd.Index(t["source_line"].to_numpy(), name="line"))
 
 
+#: what :func:`_read_once` read in this process: (reader, file, size, mtime, keywords) -> table and warnings
+_READ: dict[tuple[Any, ...], tuple[pd.DataFrame, list[warnings.WarningMessage]]] = {}
+
+
+def _read_once(reader: Any, path: Path, **kw: Any) -> pd.DataFrame:
+    """``reader(path, **kw)`` (a published reader: :func:`saferstats.read_flytipping`), read once per
+    process for a file unchanged since (its size and modification time), a fresh copy returned and the
+    reader's warnings issued again each time, as a new read gives them. The command reads Defra's
+    workbook twice in one run at most, but :func:`main` called again in one process (tests, notebooks)
+    read it each time: 30 to 70 s a call on Flytipping.xlsx with two test workers (session 32's
+    slowest CLI tests)."""
+    st = Path(path).stat()
+    key = (getattr(reader, "__name__", repr(reader)), str(Path(path).resolve()), st.st_size, st.st_mtime_ns,
+           tuple(sorted(kw.items())))
+    if key not in _READ:
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            table = reader(path, **kw)
+        while len(_READ) >= 4:  # a few tables at most (Defra's: 3,300 rows)
+            _READ.pop(next(iter(_READ)))
+        _READ[key] = (table, list(said))
+    table, said = _READ[key]
+    for w in said:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    out = table.copy(deep=True)
+    out.attrs = copy.deepcopy(table.attrs)
+    return out
+
+
 def _flytipping_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
     """Defra's fly-tipping workbook as published (``Flytipping.xlsx``, sheet ``LA_incidents`` unless
     ``--sheet``), read by :func:`saferstats.read_flytipping` (its columns ``incidents``,
@@ -598,7 +628,7 @@ def _flytipping_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
     from .published import read_flytipping
 
     try:
-        t = read_flytipping(path, sheet=sheet or "LA_incidents")
+        t = _read_once(read_flytipping, path, sheet=sheet or "LA_incidents")
     except InvalidInputError as exc:
         if "enforcement actions table" in str(exc):
             raise
@@ -766,7 +796,7 @@ def _defra_csv_note(df: pd.DataFrame, path: Path) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            summ = read_flytipping(path).attrs.get("summary", {})
+            summ = _read_once(read_flytipping, path).attrs.get("summary", {})
     except Exception:  # (a note only: a file the reader does not take is read as a plain CSV, as before;
         return         # read_flytipping raises KeyError 'region' for Defra's columns without Region)
     steps, basis = summ.get("recording_steps") or [], summ.get("not_all_incidents") or []
@@ -1223,6 +1253,42 @@ def _group_name(key: object) -> str:
     return repr(" ".join(str(plain(k)) for k in key) if isinstance(key, tuple) else str(plain(key)))
 
 
+_RENAMED = re.compile(r"\(renamed: (?P<shown>.*) and (?P<more>[\d,]+) more\): --by (?P<code>.+?) keeps each")
+
+
+def _renamed_up_to_show(df: pd.DataFrame, col: str, period: str, note: str) -> str:
+    """:func:`saferstats.trend.renamed_codes_note` (which names the first 6 codes) naming up to
+    :data:`_SHOW` (10) codes before "and N more", as the command's other lists do (until session 32
+    the command named 10; the shared wording named 6). The further codes are the library's words for
+    each code alone, in the library's order (by code).
+
+    >>> d = pd.DataFrame({"la_code": [f"E{k:02d}" for k in range(12) for _ in (0, 1)],
+    ...                   "la_name": [f"{n}{k}" for k in range(12) for n in ("Old", "New")],
+    ...                   "period": ["2020/21", "2021/22"] * 12})
+    >>> from saferstats.trend import renamed_codes_note
+    >>> _renamed_up_to_show(d, "la_name", "period", renamed_codes_note(d, ["la_name"], "period", cli=True)).split("'New9'")[1]
+    ' and 2 more): --by la_code keeps each as one series (its names are in la_name beside it)'
+    """
+    from .trend import renamed_codes_note
+
+    m = _RENAMED.search(note)
+    if m is None or m.group("code") not in df.columns:
+        return note
+    code = m.group("code")
+    pairs = df[[code, col]].dropna().astype(str).drop_duplicates()
+    multi = pairs.groupby(code, sort=True)[col].size()
+    shown = m.group("shown").count("; ") + 1
+    extra = []
+    for c in list(multi.index[multi > 1])[shown:_SHOW]:
+        one = re.search(r"\(renamed: (.*)\): --by ", renamed_codes_note(df[df[code].astype(str) == c], [col], period, cli=True))
+        if one is None:  # the library's order is not this one: its own words as they are
+            return note
+        extra.append(one.group(1))
+    more = int(m.group("more").replace(",", "")) - len(extra)
+    return (note[:m.start("shown")] + "; ".join([m.group("shown"), *extra])
+            + (f" and {more:,} more" if more > 0 else "") + note[m.end("more") + len(" more"):])
+
+
 def _split_groups(df: pd.DataFrame, *, by: list[str], period: str) -> None:
     """``saferstats trend --by NAME`` where a code column of the file joins what ``NAME`` splits
     (Defra's fly-tipping table: E06000023 is 'Bristol, City of' to 2020/21 and 'Bristol' in 2021/22,
@@ -1237,7 +1303,7 @@ def _split_groups(df: pd.DataFrame, *, by: list[str], period: str) -> None:
     col = by[0]
     said = []
     # the library's words (saferstats.trend.renamed_codes_note), with the command's option
-    renamed = renamed_codes_note(df, [col], period, cli=True)
+    renamed = _renamed_up_to_show(df, col, period, renamed_codes_note(df, [col], period, cli=True))
     if renamed:
         said.append(renamed)
     periods = _period_order(df[period])
@@ -1787,6 +1853,36 @@ def _by_code(msg: str) -> str:
             + ", ".join(codes[:-1]) + " or " + codes[-1])
 
 
+def _study_area_words(msg: str) -> str:
+    """A study area's error in the command's words: the library names Python calls
+    (``find_area('Kent', level='force')``, ``StudyArea('Hertfordshire')``, ``(level='la')``), which the
+    command has not; here each call is the ``--study-area`` value that works: a force area by its code
+    (its name may be a county council's too: "Kent"), a local authority or CSP by its name. Before
+    session 33 ``--study-area "Kent CC"`` and towns ("Hemel Hempstead") showed the Python calls.
+
+    >>> _study_area_words("the police force area 'Kent' (E23000032) also covers the unitary authority Medway: "
+    ...                   "find_area('Kent', level='force') for the force area")
+    "the police force area 'Kent' (E23000032) also covers the unitary authority Medway: --study-area E23000032 for the force area"
+    >>> _study_area_words("the ward 'Hatfield Central' is in Welwyn Hatfield (E07000241), so find_area('Welwyn Hatfield')")
+    "the ward 'Hatfield Central' is in Welwyn Hatfield (E07000241), so --study-area 'Welwyn Hatfield'"
+    """
+    from .geography import find_area
+
+    def value(m: re.Match[str]) -> str:
+        name, level = m.group("name"), m.group("level")
+        if level == "force":
+            try:
+                return f"--study-area {find_area(name, level='force')['code']}"
+            except SaferstatsError:
+                pass
+        return "--study-area " + (repr(name) if re.search(r"[^\w.-]", name) else name)
+
+    msg = re.sub(r"(?:find_area|StudyArea)\((?P<q>['\"])(?P<name>.+?)(?P=q)(?:, level='(?P<level>\w+)')?\)", value, msg)
+    msg = msg.replace(" (or --study-area ", " (").replace(" (level='la')", "")
+    msg = re.sub(r"; census_population\([^)]*\) gives the districts' residents", "", msg)
+    return msg.replace("or a polygon you pass", "or a GeoJSON file of its boundary")
+
+
 #: date formats of council and police exports (UK day first), tried in turn on a --date column
 _DATE_FORMATS = ("ISO8601", "%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y",
                  "%d-%b-%Y", "%d %b %Y", "%d %B %Y", "%d-%b-%y")
@@ -1918,7 +2014,7 @@ def _hotspots(args: argparse.Namespace) -> int:
         try:
             study = StudyArea(args.study_area)
         except SaferstatsError as exc:  # which option the name came from
-            raise type(exc)(f"--study-area: {_by_code(str(exc))}", exc.argument, exc.index) from None
+            raise type(exc)(f"--study-area: {_study_area_words(_by_code(str(exc)))}", exc.argument, exc.index) from None
     paths: list[Path] = list(args.file)
     police_uk = all(is_street_crime_file(p) for p in paths) and \
         (args.lat.strip().lower(), args.lon.strip().lower()) in (("lat", "lon"), ("latitude", "longitude"))
