@@ -572,7 +572,7 @@ def _hate_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
         return None
     _check_file(path)
     try:
-        t = read_hate_crime(path, sheet=sheet)
+        t = _read_once(read_hate_crime, path, sheet=sheet)
     except InvalidInputError as exc:
         if not re.search(r"no sheet holds a table this reader knows|not a Home Office hate crime table", str(exc)):
             raise
@@ -591,32 +591,55 @@ def _hate_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
     return t.set_index(pd.Index(t["source_line"].to_numpy(), name="line"))
 
 
-#: what :func:`_read_once` read in this process: (reader, file, size, mtime, keywords) -> table and warnings
-_READ: dict[tuple[Any, ...], tuple[pd.DataFrame, list[warnings.WarningMessage]]] = {}
+#: what :func:`_read_once` read in this process: (reader, file, size, mtime, keywords) -> table (or the
+#: reader's error) and warnings
+_READ: dict[tuple[Any, ...], tuple[pd.DataFrame | SaferstatsError, list[warnings.WarningMessage]]] = {}
 
 
 def _read_once(reader: Any, path: Path, **kw: Any) -> pd.DataFrame:
     """``reader(path, **kw)`` (a published reader: :func:`saferstats.read_flytipping`), read once per
-    process for a file unchanged since (its size and modification time), a fresh copy returned and the
-    reader's warnings issued again each time, as a new read gives them. The command reads Defra's
-    workbook twice in one run at most, but :func:`main` called again in one process (tests, notebooks)
-    read it each time: 30 to 70 s a call on Flytipping.xlsx with two test workers (session 32's
-    slowest CLI tests)."""
+    process for a file unchanged since (its size and modification time), a fresh copy returned (or the
+    reader's error raised again: :func:`read_hate_crime` refusing Defra's workbook, which the command
+    tries first) and the reader's warnings issued again each time, as a new read gives them. The
+    command reads a workbook twice in one run at most, but :func:`main` called again in one process
+    (tests, notebooks) read it each time: 30 to 70 s a call on Flytipping.xlsx with two test workers
+    (session 32's slowest CLI tests)."""
     st = Path(path).stat()
     key = (getattr(reader, "__name__", repr(reader)), str(Path(path).resolve()), st.st_size, st.st_mtime_ns,
            tuple(sorted(kw.items())))
     if key not in _READ:
+        got: pd.DataFrame | SaferstatsError
         with warnings.catch_warnings(record=True) as said:
             warnings.simplefilter("always")
-            table = reader(path, **kw)
+            try:
+                got = reader(path, **kw)
+            except SaferstatsError as exc:
+                got = exc
         while len(_READ) >= 4:  # a few tables at most (Defra's: 3,300 rows)
             _READ.pop(next(iter(_READ)))
-        _READ[key] = (table, list(said))
+        _READ[key] = (got, list(said))
     table, said = _READ[key]
     for w in said:
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if isinstance(table, SaferstatsError):
+        raise table
     out = table.copy(deep=True)
     out.attrs = copy.deepcopy(table.attrs)
+    return out
+
+
+def _bare(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` (its cells shared) without its ``.attrs``, for the command's checks that read only its
+    cells: pandas deep-copies a table's attrs into every column and group taken from it, and
+    :func:`saferstats.read_flytipping`'s (its dropped rows, flagged points: half a megabyte pickled)
+    made 18 of the 39 s of ``trend Flytipping.xlsx --by la_name`` (session 33).
+
+    >>> t = pd.DataFrame({"a": [1]}); t.attrs["note"] = "x"
+    >>> (_bare(t).attrs, t.attrs)
+    ({}, {'note': 'x'})
+    """
+    out = df.copy(deep=False)
+    out.attrs = {}
     return out
 
 
@@ -923,7 +946,7 @@ def _trend(args: argparse.Namespace) -> int:
     _require(df, args.file, count=args.count, period=args.period, by=args.by or [])
     df = _marks_as_missing(df, args.file, [args.count, *([pop] if pop is not None and pop in names else [])])
     df = _stripped(df, args.file, args.by or [])
-    _enough_periods(df, args.file, period=args.period, by=args.by or [], count=args.count, population=pop)
+    _enough_periods(_bare(df), args.file, period=args.period, by=args.by or [], count=args.count, population=pop)
     try:
         _require(df, args.file, population=[pop] if pop is not None else [])
     except InvalidInputError as exc:
@@ -961,7 +984,7 @@ def _trend(args: argparse.Namespace) -> int:
         _say(f"{read_as}{what}, over the periods both have: the ratio against {comparator!r} > 1, rising faster (or "
              f"falling slower); < 1, slower{why}")
     if args.by and comparator is None and strands is None and layout is None:
-        _split_groups(df, by=args.by, period=args.period)
+        _split_groups(_bare(df), by=args.by, period=args.period)
     if args.missing == "error":
         _stop_on_missing(df, args.file, count=args.count, population=pop, period=args.period, by=args.by or [])
     short, read = None, df
@@ -1511,6 +1534,7 @@ def _stop_on_missing(df: pd.DataFrame, path: Path, *, count: str, population: st
     published = {(d.get("source_line"), str(d.get("column"))):
                  (f"{d['value']!r} in the file: " if d.get("value") not in (None, "") else "") + str(d.get("reason", ""))
                  for d in df.attrs.get("dropped", []) if isinstance(d, dict)}
+    df = _bare(df)  # (its cells only from here)
 
     def where(i: int) -> str:
         row = df.iloc[i]

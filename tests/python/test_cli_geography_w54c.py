@@ -191,3 +191,21 @@ def test_read_once_reads_a_file_once_per_process(tmp_path) -> None:
     with pytest.warns(ss.SaferstatsWarning):
         third = cli._read_once(reader, p, sheet="s")
     assert len(calls) == 2 and third["x"].tolist() == [1, 2, 3]
+
+
+def test_read_once_raises_the_readers_error_again(tmp_path) -> None:
+    """The command tries read_hate_crime on every workbook first (16 s on Defra's Flytipping.xlsx,
+    refused each time); the refusal is kept like a table: raised again, the reader called once."""
+    calls = []
+
+    def reader(path, **kw):  # type: ignore[no-untyped-def]
+        calls.append(kw)
+        raise ss.InvalidInputError("not a Home Office hate crime table this reader knows", "sheet")
+
+    p = tmp_path / "b.xlsx"
+    p.write_bytes(b"PK")
+    for _ in range(2):
+        with pytest.raises(ss.InvalidInputError, match="not a Home Office hate crime table") as e:
+            cli._read_once(reader, p, sheet=None)
+        assert e.value.argument == "sheet"
+    assert len(calls) == 1
