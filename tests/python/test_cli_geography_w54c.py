@@ -209,3 +209,25 @@ def test_read_once_raises_the_readers_error_again(tmp_path) -> None:
             cli._read_once(reader, p, sheet=None)
         assert e.value.argument == "sheet"
     assert len(calls) == 1
+
+
+def test_defra_workbook_is_not_read_as_hate_crime_first(shared_data, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Before: every workbook given to ``trend``/``rates`` went to read_hate_crime first, which read all
+    of Defra's Flytipping.xlsx (16 s) to refuse it. A workbook with Defra's sheet 'LA_incidents' (the
+    shared file's sheets, read by pandas) now goes to read_flytipping at once."""
+    import saferstats.published as published
+
+    path = shared_path(shared_data, "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx")
+    with pd.ExcelFile(path) as book:
+        assert "LA_incidents" in book.sheet_names
+    table = pd.DataFrame({"source_line": [7, 8], "period": ["2020/21", "2021/22"], "la_name": ["A", "A"],
+                          "incidents": [1, 2]})
+
+    def no_hate(*a, **kw):  # type: ignore[no-untyped-def]
+        raise AssertionError("read_hate_crime called on Defra's workbook")
+
+    monkeypatch.setattr(published, "read_hate_crime", no_hate)
+    monkeypatch.setattr(published, "read_flytipping", lambda p, sheet=None: table.copy())
+    monkeypatch.setattr(cli, "_READ", {}, raising=False)
+    got = cli._hate_book(path, None)
+    assert got is not None and got.index.tolist() == [7, 8] and got["incidents"].tolist() == [1, 2]
