@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import copy
 import contextvars
+import copy
 import os
 import re
 import sys
