@@ -721,6 +721,9 @@ def _town_wards(query: Any, level: str) -> str:
         part = _typed_key(" ".join(words[:n]))
         hit = wards[wkey.str.startswith(f" {part} ")].assign(rank=0)
         held = repr(" ".join(words[:n]))
+        if hit["la_code"].nunique() > 12:  # "Little Wymondley": "Little" begins wards' names everywhere
+            hit = hit.iloc[:0]
+            break
     if hit.empty:
         return ""
     lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")

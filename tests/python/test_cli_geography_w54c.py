@@ -231,3 +231,18 @@ def test_defra_workbook_is_not_read_as_hate_crime_first(shared_data, monkeypatch
     monkeypatch.setattr(cli, "_READ", {}, raising=False)
     got = cli._hate_book(path, None)
     assert got is not None and got.index.tolist() == [7, 8] and got["incidents"].tolist() == [1, 2]
+
+
+def test_first_word_of_many_wards_is_no_hint(raw) -> None:  # type: ignore[no-untyped-def]
+    """"Little Wymondley": no ward of the raw lookup holds it, and wards beginning with "Little" are in
+    more than 12 authorities, so the first word is not offered as the place (it read "wards in 20 local
+    authorities have 'Little Wymondley' in their names" while the first-word search was being written):
+    the place is told to use the authority it is in."""
+    wards = raw[0]
+    assert not wards["ward24_name"].str.contains("Little Wymondley", case=False).any()
+    assert wards.loc[wards["ward24_name"].str.match(r"Little\b"), "ltla24_code"].nunique() > 12
+    with pytest.raises(UnknownAreaError) as e:
+        ss.find_area("Little Wymondley")
+    msg = _words(str(e.value))
+    assert "in their names" not in msg
+    assert "if 'Little Wymondley' is a town or a village, use the local authority it is in" in msg
