@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import contextvars
+import copy
 import os
 import re
 import sys
@@ -557,6 +558,18 @@ def _force_table_note(path: Path) -> str | None:
 _BOOKS = (".ods", ".xlsx", ".xlsm")
 
 
+def _sheet_names(path: Path) -> list[str]:
+    """The sheets of an .xlsx workbook (0.7 s on Defra's, where reading its tables takes 25 s), or
+    ``[]`` for any other file or a workbook that does not open (the readers then say why)."""
+    if path.suffix.lower() != ".xlsx":
+        return []
+    try:
+        with pd.ExcelFile(path) as book:
+            return [str(n) for n in book.sheet_names]
+    except Exception:  # (a damaged or mislabelled file: the reader's own error names it)
+        return []
+
+
 def _hate_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
     """A Home Office hate crime workbook's sheet (``--sheet``), read by :func:`read_hate_crime` as
     :func:`saferstats.read_hate_crime(path, sheet=...)` reads it, its rows labelled by their line in
@@ -570,8 +583,13 @@ def _hate_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
                                     "CSV: leave out --sheet, or give the workbook", "sheet")
         return None
     _check_file(path)
+    if sheet in (None, "LA_incidents") and "LA_incidents" in _sheet_names(path):
+        # Defra's fly-tipping workbook: read_hate_crime would read all of it to refuse it (16 s)
+        t = _flytipping_book(path, sheet)
+        if t is not None:
+            return t.set_index(pd.Index(t["source_line"].to_numpy(), name="line"))
     try:
-        t = read_hate_crime(path, sheet=sheet)
+        t = _read_once(read_hate_crime, path, sheet=sheet)
     except InvalidInputError as exc:
         if not re.search(r"no sheet holds a table this reader knows|not a Home Office hate crime table", str(exc)):
             raise
@@ -590,6 +608,58 @@ def _hate_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
     return t.set_index(pd.Index(t["source_line"].to_numpy(), name="line"))
 
 
+#: what :func:`_read_once` read in this process: (reader, file, size, mtime, keywords) -> table (or the
+#: reader's error) and warnings
+_READ: dict[tuple[Any, ...], tuple[pd.DataFrame | SaferstatsError, list[warnings.WarningMessage]]] = {}
+
+
+def _read_once(reader: Any, path: Path, **kw: Any) -> pd.DataFrame:
+    """``reader(path, **kw)`` (a published reader: :func:`saferstats.read_flytipping`), read once per
+    process for a file unchanged since (its size and modification time), a fresh copy returned (or the
+    reader's error raised again: :func:`read_hate_crime` refusing Defra's workbook, which the command
+    tries first) and the reader's warnings issued again each time, as a new read gives them. The
+    command reads a workbook twice in one run at most, but :func:`main` called again in one process
+    (tests, notebooks) read it each time: 30 to 70 s a call on Flytipping.xlsx with two test workers
+    (session 32's slowest CLI tests)."""
+    st = Path(path).stat()
+    key = (getattr(reader, "__name__", repr(reader)), str(Path(path).resolve()), st.st_size, st.st_mtime_ns,
+           tuple(sorted(kw.items())))
+    if key not in _READ:
+        got: pd.DataFrame | SaferstatsError
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            try:
+                got = reader(path, **kw)
+            except SaferstatsError as exc:
+                got = exc
+        while len(_READ) >= 4:  # a few tables at most (Defra's: 3,300 rows)
+            _READ.pop(next(iter(_READ)))
+        _READ[key] = (got, list(said))
+    table, said = _READ[key]
+    for w in said:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if isinstance(table, SaferstatsError):
+        raise table
+    out = table.copy(deep=True)
+    out.attrs = copy.deepcopy(table.attrs)
+    return out
+
+
+def _bare(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` (its cells shared) without its ``.attrs``, for the command's checks that read only its
+    cells: pandas deep-copies a table's attrs into every column and group taken from it, and
+    :func:`saferstats.read_flytipping`'s (its dropped rows, flagged points: half a megabyte pickled)
+    made 18 of the 39 s of ``trend Flytipping.xlsx --by la_name`` (session 33).
+
+    >>> t = pd.DataFrame({"a": [1]}); t.attrs["note"] = "x"
+    >>> (_bare(t).attrs, t.attrs)
+    ({}, {'note': 'x'})
+    """
+    out = df.copy(deep=False)
+    out.attrs = {}
+    return out
+
+
 def _flytipping_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
     """Defra's fly-tipping workbook as published (``Flytipping.xlsx``, sheet ``LA_incidents`` unless
     ``--sheet``), read by :func:`saferstats.read_flytipping` (its columns ``incidents``,
@@ -598,7 +668,7 @@ def _flytipping_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
     from .published import read_flytipping
 
     try:
-        t = read_flytipping(path, sheet=sheet or "LA_incidents")
+        t = _read_once(read_flytipping, path, sheet=sheet or "LA_incidents")
     except InvalidInputError as exc:
         if "enforcement actions table" in str(exc):
             raise
@@ -766,7 +836,7 @@ def _defra_csv_note(df: pd.DataFrame, path: Path) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            summ = read_flytipping(path).attrs.get("summary", {})
+            summ = _read_once(read_flytipping, path).attrs.get("summary", {})
     except Exception:  # (a note only: a file the reader does not take is read as a plain CSV, as before;
         return         # read_flytipping raises KeyError 'region' for Defra's columns without Region)
     steps, basis = summ.get("recording_steps") or [], summ.get("not_all_incidents") or []
@@ -893,7 +963,7 @@ def _trend(args: argparse.Namespace) -> int:
     _require(df, args.file, count=args.count, period=args.period, by=args.by or [])
     df = _marks_as_missing(df, args.file, [args.count, *([pop] if pop is not None and pop in names else [])])
     df = _stripped(df, args.file, args.by or [])
-    _enough_periods(df, args.file, period=args.period, by=args.by or [], count=args.count, population=pop)
+    _enough_periods(_bare(df), args.file, period=args.period, by=args.by or [], count=args.count, population=pop)
     try:
         _require(df, args.file, population=[pop] if pop is not None else [])
     except InvalidInputError as exc:
@@ -931,7 +1001,7 @@ def _trend(args: argparse.Namespace) -> int:
         _say(f"{read_as}{what}, over the periods both have: the ratio against {comparator!r} > 1, rising faster (or "
              f"falling slower); < 1, slower{why}")
     if args.by and comparator is None and strands is None and layout is None:
-        _split_groups(df, by=args.by, period=args.period)
+        _split_groups(_bare(df), by=args.by, period=args.period)
     if args.missing == "error":
         _stop_on_missing(df, args.file, count=args.count, population=pop, period=args.period, by=args.by or [])
     short, read = None, df
@@ -1223,6 +1293,42 @@ def _group_name(key: object) -> str:
     return repr(" ".join(str(plain(k)) for k in key) if isinstance(key, tuple) else str(plain(key)))
 
 
+_RENAMED = re.compile(r"\(renamed: (?P<shown>.*) and (?P<more>[\d,]+) more\): --by (?P<code>.+?) keeps each")
+
+
+def _renamed_up_to_show(df: pd.DataFrame, col: str, period: str, note: str) -> str:
+    """:func:`saferstats.trend.renamed_codes_note` (which names the first 6 codes) naming up to
+    :data:`_SHOW` (10) codes before "and N more", as the command's other lists do (until session 32
+    the command named 10; the shared wording named 6). The further codes are the library's words for
+    each code alone, in the library's order (by code).
+
+    >>> d = pd.DataFrame({"la_code": [f"E{k:02d}" for k in range(12) for _ in (0, 1)],
+    ...                   "la_name": [f"{n}{k}" for k in range(12) for n in ("Old", "New")],
+    ...                   "period": ["2020/21", "2021/22"] * 12})
+    >>> from saferstats.trend import renamed_codes_note
+    >>> _renamed_up_to_show(d, "la_name", "period", renamed_codes_note(d, ["la_name"], "period", cli=True)).split("'New9'")[1]
+    ' and 2 more): --by la_code keeps each as one series (its names are in la_name beside it)'
+    """
+    from .trend import renamed_codes_note
+
+    m = _RENAMED.search(note)
+    if m is None or m.group("code") not in df.columns:
+        return note
+    code = m.group("code")
+    pairs = df[[code, col]].dropna().astype(str).drop_duplicates()
+    multi = pairs.groupby(code, sort=True)[col].size()
+    shown = m.group("shown").count("; ") + 1
+    extra = []
+    for c in list(multi.index[multi > 1])[shown:_SHOW]:
+        one = re.search(r"\(renamed: (.*)\): --by ", renamed_codes_note(df[df[code].astype(str) == c], [col], period, cli=True))
+        if one is None:  # the library's order is not this one: its own words as they are
+            return note
+        extra.append(one.group(1))
+    more = int(m.group("more").replace(",", "")) - len(extra)
+    return (note[:m.start("shown")] + "; ".join([m.group("shown"), *extra])
+            + (f" and {more:,} more" if more > 0 else "") + note[m.end("more") + len(" more"):])
+
+
 def _split_groups(df: pd.DataFrame, *, by: list[str], period: str) -> None:
     """``saferstats trend --by NAME`` where a code column of the file joins what ``NAME`` splits
     (Defra's fly-tipping table: E06000023 is 'Bristol, City of' to 2020/21 and 'Bristol' in 2021/22,
@@ -1237,7 +1343,7 @@ def _split_groups(df: pd.DataFrame, *, by: list[str], period: str) -> None:
     col = by[0]
     said = []
     # the library's words (saferstats.trend.renamed_codes_note), with the command's option
-    renamed = renamed_codes_note(df, [col], period, cli=True)
+    renamed = _renamed_up_to_show(df, col, period, renamed_codes_note(df, [col], period, cli=True))
     if renamed:
         said.append(renamed)
     periods = _period_order(df[period])
@@ -1445,6 +1551,7 @@ def _stop_on_missing(df: pd.DataFrame, path: Path, *, count: str, population: st
     published = {(d.get("source_line"), str(d.get("column"))):
                  (f"{d['value']!r} in the file: " if d.get("value") not in (None, "") else "") + str(d.get("reason", ""))
                  for d in df.attrs.get("dropped", []) if isinstance(d, dict)}
+    df = _bare(df)  # (its cells only from here)
 
     def where(i: int) -> str:
         row = df.iloc[i]
@@ -1787,6 +1894,36 @@ def _by_code(msg: str) -> str:
             + ", ".join(codes[:-1]) + " or " + codes[-1])
 
 
+def _study_area_words(msg: str) -> str:
+    """A study area's error in the command's words: the library names Python calls
+    (``find_area('Kent', level='force')``, ``StudyArea('Hertfordshire')``, ``(level='la')``), which the
+    command has not; here each call is the ``--study-area`` value that works: a force area by its code
+    (its name may be a county council's too: "Kent"), a local authority or CSP by its name. Before
+    session 33 ``--study-area "Kent CC"`` and towns ("Hemel Hempstead") showed the Python calls.
+
+    >>> _study_area_words("the police force area 'Kent' (E23000032) also covers the unitary authority Medway: "
+    ...                   "find_area('Kent', level='force') for the force area")
+    "the police force area 'Kent' (E23000032) also covers the unitary authority Medway: --study-area E23000032 for the force area"
+    >>> _study_area_words("the ward 'Hatfield Central' is in Welwyn Hatfield (E07000241), so find_area('Welwyn Hatfield')")
+    "the ward 'Hatfield Central' is in Welwyn Hatfield (E07000241), so --study-area 'Welwyn Hatfield'"
+    """
+    from .geography import find_area
+
+    def value(m: re.Match[str]) -> str:
+        name, level = m.group("name"), m.group("level")
+        if level == "force":
+            try:
+                return f"--study-area {find_area(name, level='force')['code']}"
+            except SaferstatsError:
+                pass
+        return "--study-area " + (repr(name) if re.search(r"[^\w.-]", name) else name)
+
+    msg = re.sub(r"(?:find_area|StudyArea)\((?P<q>['\"])(?P<name>.+?)(?P=q)(?:, level='(?P<level>\w+)')?\)", value, msg)
+    msg = msg.replace(" (or --study-area ", " (").replace(" (level='la')", "")
+    msg = re.sub(r"; census_population\([^)]*\) gives the districts' residents", "", msg)
+    return msg.replace("or a polygon you pass", "or a GeoJSON file of its boundary")
+
+
 #: date formats of council and police exports (UK day first), tried in turn on a --date column
 _DATE_FORMATS = ("ISO8601", "%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y",
                  "%d-%b-%Y", "%d %b %Y", "%d %B %Y", "%d-%b-%y")
@@ -1918,7 +2055,7 @@ def _hotspots(args: argparse.Namespace) -> int:
         try:
             study = StudyArea(args.study_area)
         except SaferstatsError as exc:  # which option the name came from
-            raise type(exc)(f"--study-area: {_by_code(str(exc))}", exc.argument, exc.index) from None
+            raise type(exc)(f"--study-area: {_study_area_words(_by_code(str(exc)))}", exc.argument, exc.index) from None
     paths: list[Path] = list(args.file)
     police_uk = all(is_street_crime_file(p) for p in paths) and \
         (args.lat.strip().lower(), args.lon.strip().lower()) in (("lat", "lon"), ("latitude", "longitude"))

@@ -253,15 +253,20 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     ``level="csp"``/``"force"``, the CSP or force area) holding the electoral wards whose names hold
     it as whole words ("Hemel Hempstead Town" in Dacorum; "Old Town" in Stevenage), all of them when
     there are several (Hatfield: Welwyn Hatfield, Doncaster, Braintree, Uttlesford), with the call that
-    finds the authority; a town's other wards need not carry its name.
+    finds the authority; a town's other wards need not carry its name. A name of several words that
+    no ward holds is looked for by its first words ("Welwyn Garden City": the wards "Welwyn East" and
+    "Welwyn West" of Welwyn Hatfield); a name no ward holds at all and with no close match
+    (``"Radlett"``) is told to use the local authority it is in, which saferstats cannot name.
 
     A county council is an upper-tier council, not one of these levels (its area is its districts):
     ``"Hertfordshire County Council"``, ``"Herts CC"``, ``"Kent CC"``, ``"Essex County Council"``,
     ``"Devon County Council"`` are refused at ``level="la"``/``"csp"`` (and without a level), naming
     its districts (the force area's lower-tier, E07, authorities), their Census 2021 residents and the
     force area: where that force area is exactly the county's districts (Hertfordshire, Surrey,
-    Norfolk, ...) the error says so and names ``find_area('Hertfordshire', level='force')``, which is
-    then what ``level="force"`` returns for the council's name; where the force area also covers
+    Norfolk, ...) the error says so and names ``find_area('Hertfordshire', level='force')`` (or
+    ``StudyArea('Hertfordshire')``) for the council's whole area and ``find_area('Broxbourne',
+    level='la')`` for one district; the former is then what ``level="force"`` returns for the
+    council's name; where the force area also covers
     unitary authorities (Kent: Medway; Essex: Southend-on-Sea and Thurrock; Devon and Cornwall) it is
     refused at ``level="force"`` too, naming them. The bare county name (``"Hertfordshire"``,
     ``"Herts"``, ``"Kent"``) names both the council and the force area and is refused as above.
@@ -283,7 +288,7 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     >>> find_area("Hemel Hempstead")
     Traceback (most recent call last):
     ...
-    saferstats.exceptions.UnknownAreaError: no la named or coded 'Hemel Hempstead'; 'Hemel Hempstead' is not a local authority, CSP or police force area: a town is no area here (its wards need not carry its name); the ward 'Hemel Hempstead Town' is in Dacorum (E07000096): find_area('Dacorum'); no close matches
+    saferstats.exceptions.UnknownAreaError: no la named or coded 'Hemel Hempstead'; 'Hemel Hempstead' is not a local authority, CSP or police force area; if it is a town, use the local authority it is in (found from ward names, so a town's other wards may be missed): the ward 'Hemel Hempstead Town' is in Dacorum (E07000096), so find_area('Dacorum'); no close matches
     >>> find_area("Herts CC", level="force")
     {'level': 'force', 'code': 'E23000027', 'name': 'Hertfordshire'}
     """
@@ -366,9 +371,23 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     town = _town_wards(query, lvl)  # "Hemel Hempstead": a town, whose ward is in Dacorum
     raise UnknownAreaError(
         f"no {lvl} named or coded {query!r}; " + (f"{town}; " if town else "")
-        + (f"close matches: {', '.join(close)}" if close else "no close matches"),
+        + (f"close matches: {', '.join(close)}" if close else "no close matches")
+        + ("" if town or close else f"; {_placename_hint(query, lvl)}"),
         "query",
     )
+
+
+def _placename_hint(query: Any, level: str) -> str:
+    """What to do with a name that is no area and whose words no ward's name holds ("Radlett",
+    "Croxley Green": their wards are "Aldenham East", "Dickinsons"): use the area it is in, which
+    the bundled tables cannot name. Before session 33 these got only "no close matches".
+
+    >>> _placename_hint("Radlett", "la")
+    "if 'Radlett' is a town or a village, use the local authority it is in: no electoral ward of ONS's best-fit LSOA to ward lookup has it in its name, so saferstats cannot say which"
+    """
+    kind = {"la": "local authority", "csp": "CSP", "force": "police force area"}.get(level, "local authority")
+    return (f"if {query!r} is a town or a village, use the {kind} it is in: no electoral ward of ONS's best-fit LSOA "
+            "to ward lookup has it in its name, so saferstats cannot say which")
 
 
 def _force_not_unit(query: Any, fid: str, lvl: str) -> str:
@@ -647,10 +666,13 @@ def _county_council_says(county: str, *, listed: bool = True) -> str:
     names = f", {districts_said}" if listed or unitary else ""
     said = head + f"its {number_of(len(districts), 'district')}{names} (Census 2021 {n_res:,} residents)"
     call = f"find_area({fname!r}, level='force')"
-    if not unitary:
-        return (said + f", exactly {force}: {call} is its area, and census_population('la', force={fid!r}) "
-                "its districts' residents")
-    return said + f"; pass them by name (level='la'); {force} also covers {adds}: {call} for the force area"
+    one = f"find_area({str(districts['la'].iloc[0])!r}, level='la')"
+    if not unitary:  # "Hertfordshire County Council": the council's whole area is the force area
+        return (said + f", exactly {force}: for the county council's whole area pass {call} (or "
+                f"StudyArea({fname!r})); for one district pass its name, e.g. {one}; "
+                f"census_population('la', force={fid!r}) gives the districts' residents")
+    return (said + f"; for one district pass its name, e.g. {one}; {force} also covers {adds}: {call} for the "
+            "force area")
 
 
 @functools.lru_cache(maxsize=1)
@@ -669,11 +691,13 @@ def _town_wards(query: Any, level: str) -> str:
     Dacorum), or, for ``"Stevenage Old Town"``, the authority's ward of the rest of the name;
     ``""`` when no ward has it. The wards are those of ONS's best-fit LSOA (2021) to ward (December
     2024) lookup that :func:`census_population` ``("ward")`` has; a town's other wards need not carry
-    its name. Before session 32 a town got "no close matches" or look-alikes ("Hatfield": Ashfield,
-    Wakefield).
+    its name. A name no ward holds is looked for by its first words ("Welwyn Garden City": "Welwyn
+    East" and "Welwyn West"). Before session 32 a town got "no close matches" or look-alikes
+    ("Hatfield": Ashfield, Wakefield); before session 33 the sentence read "a town is no area here
+    (its wards need not carry its name)".
 
     >>> _town_wards("Hemel Hempstead", "la")
-    "'Hemel Hempstead' is not a local authority, CSP or police force area: a town is no area here (its wards need not carry its name); the ward 'Hemel Hempstead Town' is in Dacorum (E07000096): find_area('Dacorum')"
+    "'Hemel Hempstead' is not a local authority, CSP or police force area; if it is a town, use the local authority it is in (found from ward names, so a town's other wards may be missed): the ward 'Hemel Hempstead Town' is in Dacorum (E07000096), so find_area('Dacorum')"
     """
     key = _typed_key(str(query))
     if not key or key.isdigit():
@@ -689,6 +713,17 @@ def _town_wards(query: Any, level: str) -> str:
             if rest:
                 own = wards[(wards["la_code"] == code) & wkey.str.contains(f" {rest} ", regex=False)]
                 hit = pd.concat([hit, own.assign(rank=0)])
+    held = "it"
+    words = str(query).split()
+    for n in range(len(words) - 1, 0, -1):  # "Welwyn Garden City": no ward of that name; "Welwyn East"
+        if not hit.empty:
+            break
+        part = _typed_key(" ".join(words[:n]))
+        hit = wards[wkey.str.startswith(f" {part} ")].assign(rank=0)
+        held = repr(" ".join(words[:n]))
+        if hit["la_code"].nunique() > 12:  # "Little Wymondley": "Little" begins wards' names everywhere
+            hit = hit.iloc[:0]
+            break
     if hit.empty:
         return ""
     lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
@@ -703,8 +738,9 @@ def _town_wards(query: Any, level: str) -> str:
     if len(order) > 12:  # "North", "Park": a word of many wards' names, no town
         return (f"wards in {number_of(len(order), *kind)} have {query!r} in their names (census_population('ward') "
                 "lists the wards)")
-    head = (f"{query!r} is not a local authority, CSP or police force area: a town is no area here (its wards need "
-            "not carry its name); ")
+    head = (f"{query!r} is not a local authority, CSP or police force area; if it is a town, use the "
+            f"{kind[0]} it is in (found from ward names, so a town's other wards may be missed"
+            + (f"; no ward's name holds {query!r}, these begin with {held}" if held != "it" else "") + "): ")
 
     def call(code: str) -> str:
         name = str(names[code])
@@ -722,10 +758,11 @@ def _town_wards(query: Any, level: str) -> str:
     if len(order) == 1:
         listed, n = one(first)
         what = "the ward " if n == 1 else "the wards "
-        return (head + what + listed + (" is" if n == 1 else " are") + f" in {names[first]} ({first}): {call(first)}")
+        return (head + what + listed + (" is" if n == 1 else " are") + f" in {names[first]} ({first}), so "
+                f"{call(first)}")
     each = "; ".join(f"{names[c]} ({c}): {one(str(c))[0]}" for c in order.index)
-    return head + (f"wards whose names hold it are in {number_of(len(order), *kind)}, {each}: pass one, e.g. "
-                   f"{call(first)}")
+    return head + (f"wards whose names hold {held} are in {number_of(len(order), *kind)}, {each}; pass the one it is "
+                   f"in, e.g. {call(first)}")
 
 
 def _force_without_level(query: Any) -> dict[str, str] | None:
@@ -2614,11 +2651,13 @@ class StudyArea:
             other = _former_district(q, "la") or _recoded(q, "la") or _other_code(q)
             council = _county_council_of(query)  # "Kent CC", and a town ("Hemel Hempstead"): what they are
             other = other or (_county_council_says(council) if council is not None else _town_wards(query, "la"))
+            close = close_matches(query, [str(n) for lv in levels for n in area_names(lv).values])
+            if not other and not close:
+                other = _placename_hint(query, "la")  # "Radlett": no ward of its name
             if other:
                 raise UnknownAreaError(
                     f"no police force area, CSP or local authority named or coded {query!r}: {other}. A study "
                     "area is a force, CSP or local authority of December 2024, or a polygon you pass", "study_area")
-            close = close_matches(query, [str(n) for lv in levels for n in area_names(lv).values])
             raise UnknownAreaError(
                 f"no police force area, CSP or local authority named or coded {query!r}; "
                 + (f"close matches: {', '.join(repr(c) for c in close)}" if close else "no close matches"), "study_area")

@@ -50,7 +50,7 @@ def _authorities_of_wards(wards: pd.DataFrame, word: str) -> pd.DataFrame:
                                             ("Harpenden", "St Albans"), ("Letchworth", "North Hertfordshire")])
 def test_a_town_names_the_authority_of_its_wards(raw, town: str, district: str) -> None:  # type: ignore[no-untyped-def]
     """Before: find_area("Hemel Hempstead") said "no close matches" ("Harpenden": 'Pendle'; "Letchworth":
-    'Tamworth'). Now the error says a town is no area here and names the authority holding the wards
+    'Tamworth'). Now the error says to use the authority a town is in and names the one holding the wards
     of that name in the raw ward lookup (Hemel Hempstead: the ward "Hemel Hempstead Town", Dacorum
     E07000096), and the call that finds it; the town is never returned as an authority."""
     wards = raw[0]
@@ -58,8 +58,9 @@ def test_a_town_names_the_authority_of_its_wards(raw, town: str, district: str) 
     assert las["ltla24_name"].tolist() == [district]
     code = las["ltla24_code"].iloc[0]
     msg = _error(town)
-    assert f"{town!r} is not a local authority, CSP or police force area: a town is no area here" in msg
-    assert f"in {district} ({code}): find_area({district!r})" in msg
+    # session 33 (w54c): "...: a town is no area here" reads "...; if it is a town, use the local authority it is in"
+    assert f"{town!r} is not a local authority, CSP or police force area; if it is a town, use the local authority" in msg
+    assert f"in {district} ({code}), so find_area({district!r})" in msg
     for w in wards.loc[wards["ward24_name"].str.startswith(town), "ward24_name"].head(4):
         assert repr(w) in msg
     assert ss.find_area(district)["code"] == code
@@ -88,11 +89,11 @@ def test_authority_and_ward_name_and_other_levels(raw) -> None:  # type: ignore[
     old = wards[(wards["ward24_name"] == "Old Town") & (wards["ltla24_name"] == "Stevenage")]
     assert len(old) == 1
     msg = _error("Stevenage Old Town")
-    assert f"the ward 'Old Town' is in Stevenage ({old['ltla24_code'].iloc[0]}): find_area('Stevenage')" in msg
+    assert f"the ward 'Old Town' is in Stevenage ({old['ltla24_code'].iloc[0]}), so find_area('Stevenage')" in msg
     dac = lookup[lookup["ltla24_name"] == "Dacorum"].iloc[0]
-    assert (f"is in {dac['csp24_name']} ({dac['csp24_code']}): find_area('Dacorum', level='csp')"
+    assert (f"is in {dac['csp24_name']} ({dac['csp24_code']}), so find_area('Dacorum', level='csp')"
             in _error("Hemel Hempstead", level="csp"))
-    assert (f"is in {dac['pfa24_name']} ({dac['pfa24_code']}): find_area('Hertfordshire', level='force')"
+    assert (f"is in {dac['pfa24_name']} ({dac['pfa24_code']}), so find_area('Hertfordshire', level='force')"
             in _error("Hemel Hempstead", level="force"))
     n = _authorities_of_wards(wards, "North")["ltla24_code"].nunique()
     assert f"wards in {n} local authorities have 'North' in their names" in _error("North")
@@ -157,7 +158,7 @@ def test_hertfordshire_county_council_is_exactly_the_force_area(raw) -> None:  #
         assert "Hertfordshire is a police force area (pass level='force'), covering 10 local authorities" in msg
         assert (f"Hertfordshire County Council's area is its 10 districts (Census 2021 {n:,} residents), exactly the "
                 f"police force area 'Hertfordshire' ({districts['pfa24_code'].iloc[0]}, {n:,} residents): "
-                "find_area('Hertfordshire', level='force') is its area") in msg
+                "for the county council's whole area pass find_area('Hertfordshire', level='force')") in msg
         assert ss.find_area(query, level="force")["code"] == districts["pfa24_code"].iloc[0]
     assert n == 1_198_832 and ss.StudyArea("Herts CC").code == districts["pfa24_code"].iloc[0]
 
