@@ -1293,42 +1293,6 @@ def _group_name(key: object) -> str:
     return repr(" ".join(str(plain(k)) for k in key) if isinstance(key, tuple) else str(plain(key)))
 
 
-_RENAMED = re.compile(r"\(renamed: (?P<shown>.*) and (?P<more>[\d,]+) more\): --by (?P<code>.+?) keeps each")
-
-
-def _renamed_up_to_show(df: pd.DataFrame, col: str, period: str, note: str) -> str:
-    """:func:`saferstats.trend.renamed_codes_note` (which names the first 6 codes) naming up to
-    :data:`_SHOW` (10) codes before "and N more", as the command's other lists do (until session 32
-    the command named 10; the shared wording named 6). The further codes are the library's words for
-    each code alone, in the library's order (by code).
-
-    >>> d = pd.DataFrame({"la_code": [f"E{k:02d}" for k in range(12) for _ in (0, 1)],
-    ...                   "la_name": [f"{n}{k}" for k in range(12) for n in ("Old", "New")],
-    ...                   "period": ["2020/21", "2021/22"] * 12})
-    >>> from saferstats.trend import renamed_codes_note
-    >>> _renamed_up_to_show(d, "la_name", "period", renamed_codes_note(d, ["la_name"], "period", cli=True)).split("'New9'")[1]
-    ' and 2 more): --by la_code keeps each as one series (its names are in la_name beside it)'
-    """
-    from .trend import renamed_codes_note
-
-    m = _RENAMED.search(note)
-    if m is None or m.group("code") not in df.columns:
-        return note
-    code = m.group("code")
-    pairs = df[[code, col]].dropna().astype(str).drop_duplicates()
-    multi = pairs.groupby(code, sort=True)[col].size()
-    shown = m.group("shown").count("; ") + 1
-    extra = []
-    for c in list(multi.index[multi > 1])[shown:_SHOW]:
-        one = re.search(r"\(renamed: (.*)\): --by ", renamed_codes_note(df[df[code].astype(str) == c], [col], period, cli=True))
-        if one is None:  # the library's order is not this one: its own words as they are
-            return note
-        extra.append(one.group(1))
-    more = int(m.group("more").replace(",", "")) - len(extra)
-    return (note[:m.start("shown")] + "; ".join([m.group("shown"), *extra])
-            + (f" and {more:,} more" if more > 0 else "") + note[m.end("more") + len(" more"):])
-
-
 def _split_groups(df: pd.DataFrame, *, by: list[str], period: str) -> None:
     """``saferstats trend --by NAME`` where a code column of the file joins what ``NAME`` splits
     (Defra's fly-tipping table: E06000023 is 'Bristol, City of' to 2020/21 and 'Bristol' in 2021/22,
@@ -1343,7 +1307,7 @@ def _split_groups(df: pd.DataFrame, *, by: list[str], period: str) -> None:
     col = by[0]
     said = []
     # the library's words (saferstats.trend.renamed_codes_note), with the command's option
-    renamed = _renamed_up_to_show(df, col, period, renamed_codes_note(df, [col], period, cli=True))
+    renamed = renamed_codes_note(df, [col], period, option="--by {code}", show=_SHOW)
     if renamed:
         said.append(renamed)
     periods = _period_order(df[period])

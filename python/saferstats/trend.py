@@ -974,7 +974,7 @@ _CODE_COLUMN = re.compile(r"(^|[ _])code$", re.IGNORECASE)
 
 
 def renamed_codes_note(data: pd.DataFrame, by: Sequence[Any], period: str = "period", *,
-                       option: str | None = None, cli: bool = False) -> str:
+                       option: str | None = None, cli: bool = False, show: int = 6) -> str:
     """Where ``by`` is one column of names and a code column beside it (Defra's ``la_code``; any
     column named ``... code``) has a code under two or more of its names (Defra's fly-tipping:
     E06000023 is 'Bristol, City of' to 2020/21 and 'Bristol' in 2021/22), the sentence that says so
@@ -982,7 +982,7 @@ def renamed_codes_note(data: pd.DataFrame, by: Sequence[Any], period: str = "per
     :func:`poisson_trend`'s and :func:`year_on_year`'s messages and of ``saferstats trend --by
     NAME``'s warning (until session 32 the two said it differently, "... separate series" and "...
     separate trends, each a part of the series", and the library counted the codes with "(s)").
-    Names are in ``period`` order; the first 6 codes are shown.
+    Names are in ``period`` order; the first ``show`` codes (6) are shown, then "and N more".
 
     The sentence is neutral ("grouping by la_code keeps each ..."): a caller names its own way
     of grouping with ``option``, a template of the code column, ``option="by={code!r}"`` (the
@@ -1017,8 +1017,8 @@ def renamed_codes_note(data: pd.DataFrame, by: Sequence[Any], period: str = "per
         names = pairs.groupby(code, sort=True)[col].agg(list)
         renamed = names[names.map(len) > 1]
         if len(renamed) and not renamed.index.isin(pairs[col]).any():
-            shown = "; ".join(f"{c} {' / '.join(map(repr, n))}" for c, n in list(renamed.items())[:6]) + (
-                f" and {len(renamed) - 6} more" if len(renamed) > 6 else "")
+            shown = "; ".join(f"{c} {' / '.join(map(repr, n))}" for c, n in list(renamed.items())[:show]) + (
+                f" and {len(renamed) - show:,} more" if len(renamed) > show else "")
             advice = f"grouping by {code}" if option is None else option.format(code=code)
             return (f"{number_of(len(renamed), 'code')} in {code} {'appears' if len(renamed) == 1 else 'appear'} "
                     f"under two or more {col} values, so each is split into separate series (renamed: {shown}): "
