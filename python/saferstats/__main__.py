@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import contextvars
-import copy
 import os
 import re
 import sys
@@ -37,7 +36,7 @@ import pandas as pd
 from . import datasets
 from ._frames import plain
 from .exceptions import InvalidInputError, SaferstatsError, SaferstatsWarning
-from .io import said_without_path_argument
+from .io import read_once, said_without_path_argument
 from .published import LSOA_CODES_NOTE, NO_FIGURE_MARKS
 from .rates import percent_change, rate_ci
 from .report import OutputError, check_input_file, write_csv
@@ -589,7 +588,7 @@ def _hate_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
         if t is not None:
             return t.set_index(pd.Index(t["source_line"].to_numpy(), name="line"))
     try:
-        t = _read_once(read_hate_crime, path, sheet=sheet)
+        t = read_once(read_hate_crime, path, sheet=sheet)
     except InvalidInputError as exc:
         if not re.search(r"no sheet holds a table this reader knows|not a Home Office hate crime table", str(exc)):
             raise
@@ -606,43 +605,6 @@ def _hate_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
                     "sheet") from None
             raise
     return t.set_index(pd.Index(t["source_line"].to_numpy(), name="line"))
-
-
-#: what :func:`_read_once` read in this process: (reader, file, size, mtime, keywords) -> table (or the
-#: reader's error) and warnings
-_READ: dict[tuple[Any, ...], tuple[pd.DataFrame | SaferstatsError, list[warnings.WarningMessage]]] = {}
-
-
-def _read_once(reader: Any, path: Path, **kw: Any) -> pd.DataFrame:
-    """``reader(path, **kw)`` (a published reader: :func:`saferstats.read_flytipping`), read once per
-    process for a file unchanged since (its size and modification time), a fresh copy returned (or the
-    reader's error raised again: :func:`read_hate_crime` refusing Defra's workbook, which the command
-    tries first) and the reader's warnings issued again each time, as a new read gives them. The
-    command reads a workbook twice in one run at most, but :func:`main` called again in one process
-    (tests, notebooks) read it each time: 30 to 70 s a call on Flytipping.xlsx with two test workers
-    (session 32's slowest CLI tests)."""
-    st = Path(path).stat()
-    key = (getattr(reader, "__name__", repr(reader)), str(Path(path).resolve()), st.st_size, st.st_mtime_ns,
-           tuple(sorted(kw.items())))
-    if key not in _READ:
-        got: pd.DataFrame | SaferstatsError
-        with warnings.catch_warnings(record=True) as said:
-            warnings.simplefilter("always")
-            try:
-                got = reader(path, **kw)
-            except SaferstatsError as exc:
-                got = exc
-        while len(_READ) >= 4:  # a few tables at most (Defra's: 3,300 rows)
-            _READ.pop(next(iter(_READ)))
-        _READ[key] = (got, list(said))
-    table, said = _READ[key]
-    for w in said:
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    if isinstance(table, SaferstatsError):
-        raise table
-    out = table.copy(deep=True)
-    out.attrs = copy.deepcopy(table.attrs)
-    return out
 
 
 def _bare(df: pd.DataFrame) -> pd.DataFrame:
@@ -668,7 +630,7 @@ def _flytipping_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
     from .published import read_flytipping
 
     try:
-        t = _read_once(read_flytipping, path, sheet=sheet or "LA_incidents")
+        t = read_once(read_flytipping, path, sheet=sheet or "LA_incidents")
     except InvalidInputError as exc:
         if "enforcement actions table" in str(exc):
             raise
@@ -836,7 +798,7 @@ def _defra_csv_note(df: pd.DataFrame, path: Path) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            summ = _read_once(read_flytipping, path).attrs.get("summary", {})
+            summ = read_once(read_flytipping, path).attrs.get("summary", {})
     except Exception:  # (a note only: a file the reader does not take is read as a plain CSV, as before;
         return         # read_flytipping raises KeyError 'region' for Defra's columns without Region)
     steps, basis = summ.get("recording_steps") or [], summ.get("not_all_incidents") or []

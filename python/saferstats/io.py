@@ -27,9 +27,11 @@ Act annual statistics CSV. Both parse in Rust (``src/csvscan.rs``) and give the 
 
 from __future__ import annotations
 
+import copy
 import csv
 import gzip
 import re
+import warnings
 import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -41,7 +43,7 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._frames import Records
 from ._gzip import gunzip_bounded as _gunzip_bounded  # the old private name, kept
-from .exceptions import InvalidInputError, number_of, warn_user
+from .exceptions import InvalidInputError, SaferstatsError, number_of, warn_user
 
 __all__ = ["read_stop_search", "read_mha_annual", "STOP_SEARCH_COLUMNS", "force_slug"]
 
@@ -100,6 +102,57 @@ def snake_case(col: str) -> str:
     'number_of_offences'
     """
     return re.sub(r"[^a-z0-9]+", "_", col.strip().lower()).strip("_")
+
+
+#: what :func:`read_once` read in this process: (reader, file, size, modification time, keywords) ->
+#: the table (or the reader's refusal) and the warnings the reader gave
+_READ: dict[tuple[Any, ...], tuple[Any, list[warnings.WarningMessage]]] = {}
+
+
+def read_once(reader: Callable[..., pd.DataFrame], path: Any, **kw: Any) -> pd.DataFrame:
+    """``reader(path, **kw)`` (a published-file reader: :func:`saferstats.read_flytipping`,
+    :func:`saferstats.read_hate_crime`), read once per process while the file keeps its size and
+    modification time: each call gets a fresh copy of the table (its ``.attrs`` too), or the reader's
+    refusal raised again, and the reader's warnings issued again, as a new read would give them.
+    For the command line and the report, whose runs in one process (notebooks, tests) read Defra's
+    Flytipping.xlsx again each time (20 to 45 s a read; session 33 put the two caches they had
+    written into this one). A path that cannot be looked at is passed to the reader, which says what
+    is wrong with it in its words; a few tables are kept at most.
+
+    >>> import pandas as pd, tempfile, pathlib
+    >>> calls = []
+    >>> def reader(p):
+    ...     calls.append(p)
+    ...     return pd.read_csv(p)
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "t.csv"; _ = f.write_text("x\\n1\\n")
+    >>> read_once(reader, f)["x"].tolist(), read_once(reader, f)["x"].tolist(), len(calls)
+    ([1], [1], 1)
+    """
+    try:
+        st = Path(path).stat()
+    except (OSError, TypeError, ValueError):
+        return reader(path, **kw)
+    key = (getattr(reader, "__qualname__", None) or repr(reader), str(Path(path).resolve()), st.st_size,
+           st.st_mtime_ns, tuple(sorted(kw.items())))
+    if key not in _READ:
+        got: pd.DataFrame | SaferstatsError
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            try:
+                got = reader(path, **kw)
+            except SaferstatsError as exc:
+                got = exc
+        while len(_READ) >= 4:  # a few tables at most (Defra's: 3,300 rows and its records)
+            _READ.pop(next(iter(_READ)))
+        _READ[key] = (got, list(said))
+    table, said = _READ[key]
+    for w in said:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+    if isinstance(table, SaferstatsError):
+        raise table
+    out = table.copy(deep=True)
+    out.attrs = copy.deepcopy(table.attrs)  # (pandas before 2.1 copied attrs shallowly)
+    return out
 
 
 def input_files(path_or_paths: Any,

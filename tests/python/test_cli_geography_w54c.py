@@ -23,6 +23,8 @@ import pandas as pd
 import pytest
 
 import saferstats as ss
+import saferstats.io
+from saferstats.io import read_once
 from conftest import shared_path
 from saferstats import StudyArea, UnknownAreaError
 import saferstats.__main__ as cli
@@ -181,15 +183,15 @@ def test_read_once_reads_a_file_once_per_process(tmp_path) -> None:
     p = tmp_path / "a.csv"
     p.write_text("x\n1\n2\n")
     with pytest.warns(ss.SaferstatsWarning, match="a note of the reader"):
-        first = cli._read_once(reader, p, sheet="s")
+        first = read_once(reader, p, sheet="s")
     first.loc[0, "x"] = 99
     first.attrs["summary"]["rows"] = -1
     with pytest.warns(ss.SaferstatsWarning, match="a note of the reader"):
-        second = cli._read_once(reader, p, sheet="s")
+        second = read_once(reader, p, sheet="s")
     assert len(calls) == 1 and second["x"].tolist() == [1, 2] and second.attrs["summary"] == {"rows": 2}
     p.write_text("x\n1\n2\n3\n")
     with pytest.warns(ss.SaferstatsWarning):
-        third = cli._read_once(reader, p, sheet="s")
+        third = read_once(reader, p, sheet="s")
     assert len(calls) == 2 and third["x"].tolist() == [1, 2, 3]
 
 
@@ -206,7 +208,7 @@ def test_read_once_raises_the_readers_error_again(tmp_path) -> None:
     p.write_bytes(b"PK")
     for _ in range(2):
         with pytest.raises(ss.InvalidInputError, match="not a Home Office hate crime table") as e:
-            cli._read_once(reader, p, sheet=None)
+            read_once(reader, p, sheet=None)
         assert e.value.argument == "sheet"
     assert len(calls) == 1
 
@@ -228,7 +230,7 @@ def test_defra_workbook_is_not_read_as_hate_crime_first(shared_data, monkeypatch
 
     monkeypatch.setattr(published, "read_hate_crime", no_hate)
     monkeypatch.setattr(published, "read_flytipping", lambda p, sheet=None: table.copy())
-    monkeypatch.setattr(cli, "_READ", {}, raising=False)
+    monkeypatch.setattr(saferstats.io, "_READ", {})
     got = cli._hate_book(path, None)
     assert got is not None and got.index.tolist() == [7, 8] and got["incidents"].tolist() == [1, 2]
 

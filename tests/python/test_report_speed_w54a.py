@@ -95,4 +95,4 @@ def test_the_readers_warnings_are_given_at_every_read(tmp_path):
     path.write_text(DEFRA_CSV)
     for _ in range(2):
         with pytest.warns(ss.SaferstatsWarning, match="has no 'Reporting basis' column"):
-            inputs._flytipping_read(path)
+            inputs.read_once(ss.read_flytipping, path)

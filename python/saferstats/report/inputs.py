@@ -6,7 +6,6 @@ highlighting; study areas keep the points inside them and count the rest."""
 
 from __future__ import annotations
 
-import copy
 import csv
 import dataclasses
 import functools
@@ -19,6 +18,7 @@ import pandas as pd
 
 from ..disproportionality import left_out_csp
 from ..geography import display_name
+from ..io import read_once
 from .config import ConfigError
 from .tables import number_of
 
@@ -202,7 +202,8 @@ def read_table(section: str, sec: dict) -> tuple[pd.DataFrame, dict[str, str], l
     if section == "flytipping" and (published or ("ons code" in head and "total incidents" in head)):
         with warnings.catch_warnings():  # the section names those counts in its text (sections._recording_changes)
             warnings.filterwarnings("ignore", message="read_flytipping: ", category=ss.SaferstatsWarning)
-            t = _flytipping_read(path, **({"sheet": sec["sheet"]} if "sheet" in sec else {}))
+            # read once per process while the file is unchanged (a session of reports read it each time)
+            t = read_once(ss.read_flytipping, path, **({"sheet": sec["sheet"]} if "sheet" in sec else {}))
         s = t.attrs["summary"]
         notes.append(f" Read from the Defra table as published: {s['rows']:,} authority-years; {s['aggregate_rows']} "
                      "regional and England total rows are not authorities and were left out.")
@@ -211,38 +212,6 @@ def read_table(section: str, sec: dict) -> tuple[pd.DataFrame, dict[str, str], l
         return pd.read_csv(path), {}, notes
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
         raise ConfigError(f"[{section}] file = '{path.name}' cannot be read as CSV: {e}", f"{section}.file") from None
-
-
-#: Defra workbooks read in this process: (file, size, modification time, sheet) -> (the table as read,
-#: the warnings its reader gave). Reading Flytipping.xlsx takes 20 to 45 s; a session that builds
-#: several reports from it (a notebook, the tests) read it again for each.
-_FLYTIPPING_READS: dict[tuple[str, int, int, Any], tuple[pd.DataFrame, list[warnings.WarningMessage]]] = {}
-
-
-def _flytipping_read(path: Path, **sheet: Any) -> pd.DataFrame:
-    """:func:`saferstats.read_flytipping` of ``path`` (``sheet=`` when given), read once per process
-    while the file keeps its size and modification time: a copy of that table is returned, and the
-    reader's warnings are given again each time, as a new read would give them."""
-    import saferstats as ss
-
-    try:
-        st = path.stat()
-    except OSError:  # the reader says what is wrong with the path, in its words
-        return ss.read_flytipping(path, **sheet)
-    key = (str(path.resolve()), st.st_size, st.st_mtime_ns, tuple(sheet.items()))
-    if key not in _FLYTIPPING_READS:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            t = ss.read_flytipping(path, **sheet)
-        while len(_FLYTIPPING_READS) >= 2:  # a workbook or two: each is a few MB in memory
-            del _FLYTIPPING_READS[next(iter(_FLYTIPPING_READS))]
-        _FLYTIPPING_READS[key] = (t, list(caught))
-    t, caught = _FLYTIPPING_READS[key]
-    for w in caught:
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
-    out = t.copy()
-    out.attrs = copy.deepcopy(t.attrs)  # (pandas before 2.1 copied attrs shallowly)
-    return out
 
 
 def population_by_code(codes: pd.Series) -> tuple[pd.Series, str]:
