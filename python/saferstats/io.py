@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import glob
 import gzip
 import re
 import warnings
@@ -163,12 +164,21 @@ def input_files(path_or_paths: Any,
     holds — with a :class:`SaferstatsWarning` for anything not read. ``arg`` is the caller's name
     for the path argument: the errors name it, in their text and ``.argument`` (a reader whose
     parameter is ``path`` passes ``arg="path"``: "path: data/2019.csv: no such file or folder").
+    A path that does not exist and holds a glob pattern (``*``, ``?``, ``[``: ``data/2020-0*-essex-*.csv``)
+    stands for the files and folders it matches, sorted (:func:`glob.glob`); a pattern that matches
+    nothing is refused naming it ("matches no file"). Until session 33 a pattern was refused as "no
+    such file or folder".
 
     >>> try:
     ...     input_files("no-such-folder", arg="path")
     ... except InvalidInputError as e:
     ...     print(e.argument, "|", e)
     path | path: no-such-folder: no such file or folder
+    >>> try:
+    ...     input_files("no-such-folder/*.csv")
+    ... except InvalidInputError as e:
+    ...     print(e.argument, "|", e)
+    path_or_paths | path_or_paths: no-such-folder/*.csv: the pattern matches no file
     """
     if isinstance(path_or_paths, (str, Path)):
         items: Iterable[Any] = [path_or_paths]
@@ -180,7 +190,7 @@ def input_files(path_or_paths: Any,
                 f"{arg} must be a path, a folder or a list of them, not {type(path_or_paths).__name__}",
                 arg) from None
     files: list[Path] = []
-    for item in items:
+    for item in [m for given in items for m in glob_matches(given, arg)]:
         try:
             p = Path(item)
             is_dir, is_file, exists = p.is_dir(), p.is_file(), p.exists()
@@ -201,6 +211,34 @@ def input_files(path_or_paths: Any,
     if not files:
         raise InvalidInputError(f"{arg}: no input files given", arg)
     return _unique_files(files)
+
+
+def glob_matches(item: Any, arg: str = "path_or_paths") -> list[Any]:
+    """The paths that ``item`` stands for: ``[item]`` unless it is a path (text or
+    :class:`~pathlib.Path`) that does not exist and holds a glob pattern (``*``, ``?``, ``[``), which
+    stands for what it matches, sorted (:func:`glob.glob`, not recursive; ``~`` is not expanded). A
+    pattern that matches nothing raises :class:`~saferstats.InvalidInputError` naming ``arg`` and
+    the pattern: analysts type patterns (``2020-0*-derbyshire-stop-and-search.csv``), and until
+    session 33 the readers refused them as "no such file or folder".
+
+    >>> glob_matches("data/2019.csv")
+    ['data/2019.csv']
+    >>> from saferstats.datasets import street_crime_sample_path
+    >>> [Path(p).name for p in glob_matches(f"{street_crime_sample_path()}/2021-0[12]-*-street.csv")]
+    ['2021-01-hertfordshire-street.csv', '2021-02-hertfordshire-street.csv']
+    """
+    if not isinstance(item, (str, Path)):
+        return [item]
+    text = str(item)
+    if not any(c in text for c in "*?[") or Path(text).exists():
+        return [item]
+    try:
+        found = sorted(glob.glob(text))
+    except (ValueError, OSError):
+        found = []
+    if not found:
+        raise InvalidInputError(f"{arg}: {text}: the pattern matches no file", arg)
+    return found
 
 
 def said_without_path_argument(exc: BaseException) -> str:
@@ -483,7 +521,8 @@ def read_stop_search(
     Accepts a file, a folder (all ``*.csv``, ``*.csv.gz``, ``*.json`` and ``*.json.gz`` in it, and
     the ``*-stop-and-search.csv`` files of its ``YYYY-MM`` subfolders, as police.uk's download
     unzips), police.uk's download zip (its stop-and-search members; ``source_file`` is
-    ``archive.zip:member``), or a list of these; formats are detected per file: the police.uk bulk download (``Type,Date,...,
+    ``archive.zip:member``), or a list of these, or a glob pattern (``data/2020-0*-derbyshire-stop-and-search.csv``:
+    the files it matches, sorted; one matching nothing is refused naming it); formats are detected per file: the police.uk bulk download (``Type,Date,...,
     Self-defined ethnicity,...``), the police.uk API response as JSON (an array of stop objects,
     as saved from the police.uk API's ``stops-force?force=...&date=YYYY-MM`` query; for these
     ``source_line`` is the 1-based record number) or flattened to CSV (``location__latitude``,
@@ -616,14 +655,14 @@ def police_uk_folders(path_or_paths: Any, inner_patterns: tuple[str, ...] = _SEA
     ``inner_patterns`` (stop-and-search by default; ``*-street.csv`` for street-level crime), and its
     own files matching ``own_patterns``: pointed at the download, the reader said "folder has no
     .csv files", or, with a stray CSV beside the month folders, read that file alone and none of the
-    months."""
+    months. A glob pattern stands for what it matches (:func:`glob_matches`)."""
     items = [path_or_paths] if isinstance(path_or_paths, (str, Path)) else path_or_paths
     try:
         items = list(items)
     except TypeError:
         return path_or_paths  # input_files names the problem
     out: list[Any] = []
-    for item in items:
+    for item in [m for given in items for m in glob_matches(given)]:  # a pattern may name downloads
         try:
             p = Path(item)
             months = sorted(d for d in p.iterdir() if d.is_dir() and _MONTH_FOLDER.match(d.name)) if p.is_dir() else []
@@ -1077,7 +1116,8 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
 
     ``path`` is the main-sheet CSV as published, or a workbook (``.xlsx``/``.ods``) holding it:
     the sheet whose first row has the main sheet's columns is read (``sheet=`` names it; other
-    sheets, such as pivot tables, are ignored), and its lines are counted as in the sheet.
+    sheets, such as pivot tables, are ignored), and its lines are counted as in the sheet. A glob
+    pattern (``data/*mha-annual*.csv``) names the one file it matches.
 
     Counts suppressed in the source (``*`` or empty) are missing, not zero (in ``mhsds_count`` and
     ``acute_count`` too); ``.attrs["suppressed"]`` counts the suppressed ``count`` cells.

@@ -47,6 +47,33 @@ def _no_coordinates(fn: str, missing: str, lat: Any, lon: Any, la: np.ndarray, l
                       "count them, or leave them out (np.isfinite(x)) and report how many")
 
 
+_LON_NAMES = ("longitude", "lon", "long", "lng")
+_LAT_NAMES = ("latitude", "lat")
+
+
+def _named_swapped(fn: str, lat: Any, lon: Any) -> None:
+    """Refuse ``lat`` given a Series named like a longitude (``Longitude``, ``lon``, ``long``,
+    ``lng``) or ``lon`` one named like a latitude, before anything else: until session 33 the
+    order was said only when no coordinate was missing (the core's "outside the grid ...
+    swapped" error), and police.uk's files miss some, so ``to_bng(df.Longitude, df.Latitude)`` was
+    told only "`lat` (column 'Longitude') has 161 missing values". The error is the core's
+    swapped-order one: an :class:`~saferstats.InvalidInputError` whose argument is the column."""
+    def name(v: Any) -> str | None:
+        return v.name if isinstance(v, pd.Series) and isinstance(v.name, str) else None
+
+    lat_name, lon_name = name(lat), name(lon)
+    wrong = [(param, col, kind) for param, col, names, kind in
+             (("lat", lat_name, _LON_NAMES, "longitude"), ("lon", lon_name, _LAT_NAMES, "latitude"))
+             if col is not None and col.strip().lower() in names]
+    if not wrong:
+        return
+    said = " and ".join(f"`{param}` is column {col!r} (a {kind})" for param, col, kind in wrong)
+    right = (f"{fn}(df[{lon_name!r}], df[{lat_name!r}])"
+             if len(wrong) == 2 else f"{fn}(latitude, longitude)")
+    raise InvalidInputError(f"{said}: latitude and longitude swapped? The order is {fn}(lat, lon): "
+                            f"check the column order (lat, lon), e.g. {right}", wrong[0][1])
+
+
 def to_local_metres(lat: Any, lon: Any, *, origin: tuple[float, float] | None = None,
                     missing: Literal["error", "propagate"] = "error") -> _XY:
     """Project lat/lon (degrees) to local east/north metres (equirectangular about ``origin``,
@@ -60,13 +87,17 @@ def to_local_metres(lat: Any, lon: Any, *, origin: tuple[float, float] | None = 
     the row otherwise). Missing coordinates raise :class:`~saferstats.MissingValueError` naming the
     row and how many, or with ``missing="propagate"`` give NaN, counted in a
     :class:`~saferstats.SaferstatsWarning` (as :func:`to_bng`; until session 28 silently). Longitudes
-    are taken relative to the origin across the ±180° meridian (the shorter way round).
+    are taken relative to the origin across the ±180° meridian (the shorter way round). A ``lat``
+    Series named like a longitude (``Longitude``, ``lon``, ``long``, ``lng``) or a ``lon`` named
+    like a latitude is refused first as swapped (:class:`~saferstats.InvalidInputError`), as in
+    :func:`to_bng`.
 
     >>> x, y = to_local_metres([51.5, 51.5], [-0.12, -0.11])
     >>> round(float(x[1] - x[0]))
     692
     """
     _choice("missing", missing, ("error", "propagate"))
+    _named_swapped("to_local_metres", lat, lon)
     la, lo = _lat_lon_arrays(lat, lon)
     _no_coordinates("to_local_metres", missing, lat, lon, la, lo)
     org = None
@@ -105,6 +136,10 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error",
     how many and the first row, or with ``missing="propagate"`` give NaN, counted in a
     :class:`~saferstats.SaferstatsWarning`; pass ``missing="drop"`` to the hotspot functions (every
     one that takes points), which leave those rows out and count them (by default they refuse NaN).
+    A ``lat`` Series named like a longitude (``Longitude``, ``lon``, ``long``, ``lng``) or a ``lon``
+    named like a latitude is refused first, whatever the values, with an
+    :class:`~saferstats.InvalidInputError` saying the order is ``to_bng(lat, lon)`` (until session
+    33 only when no coordinate was missing).
 
     >>> e, n = to_bng([51.5080], [-0.1281])   # Trafalgar Square
     >>> int(e[0] // 1000), int(n[0] // 1000)
@@ -116,6 +151,7 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error",
     """
     _choice("outside", outside, ("error", "nan"))
     _choice("missing", missing, ("error", "propagate"))
+    _named_swapped("to_bng", lat, lon)
     la, lo = _lat_lon_arrays(lat, lon)
     absent = np.isnan(la) | np.isnan(lo)
     given = lat if isinstance(lat, pd.Series) else lon  # its index names the rows
