@@ -117,3 +117,15 @@ def test_same_error_as_the_core_swapped_order_without_missing(herts):
     with pytest.warns(saferstats.SaferstatsWarning):
         x, y = saferstats.to_bng(herts["Latitude"], herts["Longitude"], missing="propagate")
     assert int(x.isna().sum()) == 161
+
+
+def test_points_in_great_britain_as_given_are_taken_whatever_their_names():
+    """(Lead, after w55a.) The names alone do not refuse: a column of latitudes headed 'Longitude'
+    (a file's headers swapped, its values not) is projected as given — Trafalgar Square
+    (51.5080, -0.1281) to about (530 km, 180 km), as in to_bng's doctest."""
+    import pandas as pd
+    from saferstats import to_bng
+
+    x, y = to_bng(pd.Series([51.5080, float("nan")], name="Longitude"), pd.Series([-0.1281, 0.0], name="Latitude"),
+                  missing="propagate")
+    assert int(x.iloc[0] // 1000) == 530 and int(y.iloc[0] // 1000) == 180

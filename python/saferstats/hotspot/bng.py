@@ -53,7 +53,9 @@ _LAT_NAMES = ("latitude", "lat")
 
 def _named_swapped(fn: str, lat: Any, lon: Any) -> None:
     """Refuse ``lat`` given a Series named like a longitude (``Longitude``, ``lon``, ``long``,
-    ``lng``) or ``lon`` one named like a latitude, before anything else: until session 33 the
+    ``lng``) or ``lon`` one named like a latitude whose points, as given, mostly lie outside Great
+    Britain (:data:`BNG_EXTENT`; points inside as given are taken as given, a column named wrongly),
+    before anything else: until session 33 the
     order was said only when no coordinate was missing (the core's "outside the grid ...
     swapped" error), and police.uk's files miss some, so ``to_bng(df.Longitude, df.Latitude)`` was
     told only "`lat` (column 'Longitude') has 161 missing values". The error is the core's
@@ -67,6 +69,18 @@ def _named_swapped(fn: str, lat: Any, lon: Any) -> None:
              if col is not None and col.strip().lower() in names]
     if not wrong:
         return
+    # the names say swapped; the values decide where they can: points that lie in Great Britain as
+    # given are taken as given (a column named wrongly), whatever their names
+    try:
+        la, lo = (np.atleast_1d(np.asarray(pd.to_numeric(v, errors="coerce"), dtype=float)) for v in (lat, lon))
+    except (TypeError, ValueError):  # the checks after this one say what is wrong with them
+        la = lo = np.array([])
+    ok = np.isfinite(la) & np.isfinite(lo) if len(la) == len(lo) else np.zeros(0, bool)
+    if ok.any():
+        la, lo = la[ok], lo[ok]
+        inside = (la >= BNG_EXTENT[0]) & (la <= BNG_EXTENT[1]) & (lo >= BNG_EXTENT[2]) & (lo <= BNG_EXTENT[3])
+        if inside.mean() >= 0.5:
+            return
     said = " and ".join(f"`{param}` is column {col!r} (a {kind})" for param, col, kind in wrong)
     right = (f"{fn}(df[{lon_name!r}], df[{lat_name!r}])"
              if len(wrong) == 2 else f"{fn}(latitude, longitude)")
@@ -89,7 +103,8 @@ def to_local_metres(lat: Any, lon: Any, *, origin: tuple[float, float] | None = 
     :class:`~saferstats.SaferstatsWarning` (as :func:`to_bng`; until session 28 silently). Longitudes
     are taken relative to the origin across the ±180° meridian (the shorter way round). A ``lat``
     Series named like a longitude (``Longitude``, ``lon``, ``long``, ``lng``) or a ``lon`` named
-    like a latitude is refused first as swapped (:class:`~saferstats.InvalidInputError`), as in
+    like a latitude is refused first as swapped (:class:`~saferstats.InvalidInputError`) unless most
+    of its points lie in Great Britain as given, as in
     :func:`to_bng`.
 
     >>> x, y = to_local_metres([51.5, 51.5], [-0.12, -0.11])
@@ -137,7 +152,7 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error",
     :class:`~saferstats.SaferstatsWarning`; pass ``missing="drop"`` to the hotspot functions (every
     one that takes points), which leave those rows out and count them (by default they refuse NaN).
     A ``lat`` Series named like a longitude (``Longitude``, ``lon``, ``long``, ``lng``) or a ``lon``
-    named like a latitude is refused first, whatever the values, with an
+    named like a latitude is refused first, unless most of its points lie in Great Britain as given, with an
     :class:`~saferstats.InvalidInputError` saying the order is ``to_bng(lat, lon)`` (until session
     33 only when no coordinate was missing).
 
