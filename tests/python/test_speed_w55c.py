@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import re
 import warnings
 from typing import Any
 from unittest import mock
@@ -28,72 +27,54 @@ from saferstats.exceptions import SaferstatsError
 from saferstats.published import same_population_note
 
 
-def reference_groups(data: pd.DataFrame, population: str | None, period: str, keys: list[Any]) -> list[dict[str, Any]]:
-    """``trend._same_population_groups`` as it was at e2643ae5 (a loop over groups)."""
-    plain, parse_periods_step = trend.plain, trend.parse_periods_step
-    if population is None or population not in data.columns or period not in data.columns \
-            or not all(k in data.columns for k in keys):
-        return []
-    pop = pd.to_numeric(data[population], errors="coerce")
-    known = pd.DataFrame({"_pop": pop.to_numpy(dtype=float), "_period": data[period].astype(str).to_numpy()})
+def period_times(data: pd.DataFrame, period: str) -> Any:
+    """The periods as years (``trend.parse_periods_step``), NaN where they are no periods."""
     try:
-        known["_t"] = parse_periods_step(data[period], period)[0]
+        return trend.parse_periods_step(data[period], period)[0]
     except (SaferstatsError, ValueError, TypeError):
-        known["_t"] = np.nan
-    for i, k in enumerate(keys):
-        known[f"_k{i}"] = data[k].to_numpy()
-    known = known[known["_pop"].notna()]
-    cols = [f"_k{i}" for i in range(len(keys))]
+        return np.nan
+
+
+def reference_groups(data: pd.DataFrame, population: str | None, period: str, keys: list[Any]) -> list[dict[str, Any]]:
+    """``trend._same_population_groups`` as it was at e2643ae5: a loop over the groups, with a
+    ``drop_duplicates`` and a ``value_counts`` in each (the table built as it built it)."""
+    if population is None or not {population, period, *keys} <= set(data.columns):
+        return []
+    known = pd.DataFrame({"_pop": pd.to_numeric(data[population], errors="coerce").to_numpy(dtype=float),
+                          "_period": data[period].astype(str).to_numpy(),
+                          **{f"_k{i}": data[k].to_numpy() for i, k in enumerate(keys)}})
+    known.insert(2, "_t", period_times(data, period))
+    known = known.dropna(subset=["_pop"])
     found: list[dict[str, Any]] = []
-    for g, rows in (known.groupby(cols, sort=True, dropna=False) if cols else [((), known)]):
+    groups = known.groupby([f"_k{i}" for i in range(len(keys))], sort=True, dropna=False) if keys else [((), known)]
+    for g, rows in groups:
         per = rows.drop_duplicates(["_period", "_pop"])
         counts = per["_pop"].value_counts()
-        if not len(counts) or int(counts.iloc[0]) < trend._SAME_POPULATION_PERIODS:
+        if len(counts) == 0 or counts.iloc[0] < trend._SAME_POPULATION_PERIODS:
             continue
-        t = per.loc[per["_pop"] == counts.index[0], "_t"]
-        if t.notna().all() and float(t.max() - t.min()) < 2 - 1e-9:
+        t = per["_t"][per["_pop"] == counts.index[0]]
+        if not t.isna().any() and t.max() - t.min() < 2 - 1e-9:
             continue
-        key = g if isinstance(g, tuple) else (g,)
-        found.append({**{k: plain(v) for k, v in zip(keys, key)}, "population": float(counts.index[0]),
-                      "periods": int(counts.iloc[0]), "of": int(per["_period"].nunique())})
+        record = dict(zip(keys, map(trend.plain, g if isinstance(g, tuple) else (g,))))
+        record.update(population=float(counts.index[0]), periods=int(counts.iloc[0]), of=per["_period"].nunique())
+        found.append(record)
     return found
 
 
-def reference_warn(fn: str, data: pd.DataFrame, population: str, period: str, keys: list[Any]) -> list[dict[str, Any]]:
-    """``trend._warn_same_population`` as it was at e2643ae5 (``keys`` given; its sub-table built
-    with a ``map`` of every key column per group found)."""
-    plain, key_text = trend.plain, trend._key_text
-    found = reference_groups(data, population, period, keys)
-    if not found:
-        return found
-    label = keys[0] if len(keys) == 1 and isinstance(keys[0], str) else "series"
-
-    def key_of(r: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(r[k] for k in keys) if keys else ("the series",)
-
-    sub_rows = []
+def reference_sub(data: pd.DataFrame, found: list[dict[str, Any]], population: str, period: str,
+                  keys: list[str]) -> pd.DataFrame:
+    """The table of the groups found that ``trend._warn_same_population`` gave
+    ``same_population_note`` at e2643ae5 (one key column): built group by group, each key column
+    mapped to plain values over the whole table for each group."""
+    parts = []
     for r in found:
         hit = pd.to_numeric(data[population], errors="coerce").to_numpy(dtype=float) == r["population"]
         for k in keys:
-            hit &= (data[k].map(plain) == r[k]).to_numpy()
-        sub_rows.append(pd.DataFrame({label: key_text(key_of(r)).strip("'\""), "population": r["population"],
-                                      "period": data.loc[hit, period].astype(str).to_numpy()}))
-    sub = pd.concat(sub_rows, ignore_index=True)
-    census = pd.to_numeric(data["census"], errors="coerce").dropna() if "census" in data.columns else pd.Series([])
-    name = f"Census {int(census.iloc[0])} population" if census.nunique() == 1 else f"column {population!r}"
-    note = same_population_note(sub, name, population="population", period="period", group=label)
-    if note is None:
-        return found
-    n_groups = len(data.groupby(keys, dropna=False)) if keys else 1
-    note = re.sub(r" for (\d+) of \d+ (.+?) with a population in more than one year \(e\.g\. (.+) ([\d,]+)\)",
-                  lambda m: f" for {m.group(1)} of {n_groups} {m.group(2)} (e.g. {m.group(3)} {m.group(4)})" if keys
-                  else f" ({m.group(4)})", note)
-    groups = [(key_of(r), f"{r['population']:,.0f} in {r['periods']} of {r['of']} periods") for r in found]
-    shown = "; ".join(trend.short_group_labels(data, groups[:10], by=keys, period=period)) if keys else groups[0][1]
-    shown += f" (and {len(groups) - 10} more)" if len(groups) > 10 else ""
-    what = "so the change in these rates is the change in the counts"
-    trend.warn_user(f"{fn}: {note}; {what}: {shown}; listed in .attrs['same_population']")
-    return found
+            hit &= (data[k].map(trend.plain) == r[k]).to_numpy()
+        parts.append(pd.DataFrame({keys[0]: trend._key_text((r[keys[0]],)).strip("'\""),
+                                   "population": r["population"],
+                                   "period": data.loc[hit, period].astype(str).to_numpy()}))
+    return pd.concat(parts, ignore_index=True)
 
 
 def said(fn: Any, *args: Any) -> tuple[Any, list[str]]:
@@ -117,9 +98,17 @@ def test_defra_groups_and_warning_are_as_before(defra):
     assert new == reference_groups(defra, "population", "period", ["la_code"])
     assert len(new) == 289 and {"la_code": "E06000015", "population": 261_334.0, "periods": 10, "of": 10} in new
     table = defra.drop(columns="census")
-    got, msgs = said(trend._warn_same_population, "add_rates", table, "population", "period", ["la_code"])
-    ref, ref_msgs = said(reference_warn, "add_rates", table, "population", "period", ["la_code"])
-    assert got == ref == new and msgs == ref_msgs and len(msgs) == 1
+    given = []
+
+    def note(sub: pd.DataFrame, *args: Any, **kw: Any) -> str | None:
+        given.append(sub)
+        return same_population_note(sub, *args, **kw)
+
+    with mock.patch("saferstats.published.same_population_note", side_effect=note):
+        got, msgs = said(trend._warn_same_population, "add_rates", table, "population", "period", ["la_code"])
+    assert got == new and len(msgs) == 1 and f"for 289 of {table['la_code'].nunique()} la_code" in msgs[0], msgs
+    assert len(given) == 1
+    pd.testing.assert_frame_equal(given[0], reference_sub(table, new, "population", "period", ["la_code"]))
     # by two keys (council and region), and by none on one council's series
     keys = ["region", "la_code"]
     assert trend._same_population_groups(defra, "population", "period", keys) == \
