@@ -4,7 +4,7 @@
   (289 of Defra's councils on one Census population: 0.37 s a call, 8 calls in a report), and
   ``trend._warn_same_population`` mapped each key column over the whole table once per group found
   (1.0 s a call in all); now one pass each (0.02 s and 0.09 s). The reference is the code as it was,
-  copied below, on Defra's table with Census 2021 residents merged onto every year and on
+  restated below, on Defra's table with Census 2021 residents merged onto every year and on
   hand-made tables with ties, missing keys and no readable periods.
 * ``geography.census_population`` melted the bundled wide table on every call (0.03 s by local
   authority, 1.8 s by ward); now once per process, each call given its own copy.
