@@ -2796,20 +2796,40 @@ def _same_population_groups(data: pd.DataFrame, population: str | None, period: 
         known["_t"] = np.nan  # labels that are no period: the periods are counted, their span is not checked
     for i, k in enumerate(keys):
         known[f"_k{i}"] = data[k].to_numpy()
-    known = known[known["_pop"].notna()]
+    known = known[known["_pop"].notna()].reset_index(drop=True)
+    if not len(known):
+        return []
     cols = [f"_k{i}" for i in range(len(keys))]
+    # One pass over the whole table, not a drop_duplicates and a value_counts per group (289 of
+    # Defra's councils on one Census population: 0.4 s a call, 8 calls in a report): each group's
+    # (period, population) pairs once, how many periods each figure of a group has, and each
+    # group's most frequent figure; on a tie, the figure that comes first in the table (what
+    # ``value_counts`` gave: a stable sort on counts of values in order of first appearance).
+    if cols:
+        grouped = known.groupby(cols, sort=True, dropna=False)
+        known["_g"] = grouped.ngroup().to_numpy()
+        names = list(grouped.size().index)
+    else:
+        known["_g"] = 0
+        names = [()]
+    per = known.drop_duplicates(["_g", "_period", "_pop"]).reset_index(drop=True)
+    per["_first"] = np.arange(len(per))
+    of = per.groupby("_g")["_period"].nunique()
+    figures = per.groupby(["_g", "_pop"], sort=False).agg(
+        n=("_first", "size"), first=("_first", "min"), t_known=("_t", "count"), t_min=("_t", "min"),
+        t_max=("_t", "max")).reset_index().rename(columns={"_g": "group", "_pop": "figure"})
+    top = figures.sort_values(["group", "n", "first"], ascending=[True, False, True], kind="stable") \
+        .drop_duplicates("group")
     found: list[dict[str, Any]] = []
-    for g, rows in (known.groupby(cols, sort=True, dropna=False) if cols else [((), known)]):
-        per = rows.drop_duplicates(["_period", "_pop"])
-        counts = per["_pop"].value_counts()
-        if not len(counts) or int(counts.iloc[0]) < _SAME_POPULATION_PERIODS:
+    for r in top.itertuples(index=False):
+        if int(r.n) < _SAME_POPULATION_PERIODS:
             continue
-        t = per.loc[per["_pop"] == counts.index[0], "_t"]
-        if t.notna().all() and float(t.max() - t.min()) < 2 - 1e-9:
+        if int(r.t_known) == int(r.n) and float(r.t_max - r.t_min) < 2 - 1e-9:
             continue
+        g = names[int(r.group)]
         key = g if isinstance(g, tuple) else (g,)
-        found.append({**{k: plain(v) for k, v in zip(keys, key)}, "population": float(counts.index[0]),
-                      "periods": int(counts.iloc[0]), "of": int(per["_period"].nunique())})
+        found.append({**{k: plain(v) for k, v in zip(keys, key)}, "population": float(r.figure),
+                      "periods": int(r.n), "of": int(of[r.group])})
     return found
 
 
@@ -2842,14 +2862,20 @@ def _warn_same_population(fn: str, data: pd.DataFrame, population: str | None, p
     def key_of(r: dict[str, Any]) -> tuple[Any, ...]:
         return tuple(r[k] for k in keys) if keys else ("the series",)
 
-    sub_rows = []
+    # the table's figures, keys and periods read once, not once per group found (289 of Defra's councils)
+    figures = pd.to_numeric(data[population], errors="coerce").to_numpy(dtype=float)
+    key_values = {k: data[k].map(plain) for k in keys}
+    periods = data[period].astype(str).to_numpy()
+    labels, rows = [], []
     for r in found:
-        hit = pd.to_numeric(data[population], errors="coerce").to_numpy(dtype=float) == r["population"]
+        hit = figures == r["population"]
         for k in keys:
-            hit &= (data[k].map(plain) == r[k]).to_numpy()
-        sub_rows.append(pd.DataFrame({label: _key_text(key_of(r)).strip("'\""), "population": r["population"],
-                                      "period": data.loc[hit, period].astype(str).to_numpy()}))
-    sub = pd.concat(sub_rows, ignore_index=True)
+            hit &= (key_values[k] == r[k]).to_numpy()
+        labels.append(_key_text(key_of(r)).strip("'\""))
+        rows.append(np.flatnonzero(hit))
+    sub = pd.DataFrame({label: np.repeat(np.array(labels, dtype=object), [len(i) for i in rows]),
+                        "population": np.repeat([r["population"] for r in found], [len(i) for i in rows]),
+                        "period": periods[np.concatenate(rows)]})
     census = pd.to_numeric(data["census"], errors="coerce").dropna() if "census" in data.columns else pd.Series([])
     name = f"Census {int(census.iloc[0])} population" if census.nunique() == 1 else f"column {population!r}"
     note = same_population_note(sub, name, population="population", period="period", group=label)
