@@ -53,10 +53,13 @@ def write_docx(cfg: dict, sections: Sequence[Section], path: str | Path) -> Path
     from .alt import figure_alt
     from .render import _meta, _methods_appendix
     from .summary import executive_summary
-    from .tables import display_table
+    from .tables import display_table, one_layout
 
     meta = _meta(cfg, sections)
-    summary = executive_summary(sections, cfg)
+    with one_layout():  # each table laid out once, for the glossary and the Word tables
+        summary = executive_summary(sections, cfg)
+        shown = {id(t): display_table(t.page, t.caption, confidence=cfg["confidence"])
+                 for s in sections for t in s.tables}
     doc = docx.Document()
     style: Any = doc.styles["Normal"]
     style.font.name = "Arial"
@@ -108,7 +111,7 @@ def write_docx(cfg: dict, sections: Sequence[Section], path: str | Path) -> Path
             pic._inline.docPr.set("descr", figure_alt(s, f, cfg))  # alt text for screen readers
             doc.add_paragraph(f.caption, style="Caption")
         for t in s.tables:
-            d = display_table(t.page, t.caption, confidence=cfg["confidence"])
+            d = shown[id(t)]
             doc.add_paragraph(d.caption, style="Caption")
             table = doc.add_table(rows=1, cols=len(d.headers))
             table.style = "Table Grid"

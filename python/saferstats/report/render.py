@@ -242,13 +242,16 @@ def render_html(cfg: dict, sections: list[Section]) -> str:
     import jinja2
 
     from .summary import executive_summary
+    from .tables import one_layout
 
     rep = cfg.get("report") or {}
     env = _environment(rep.get("template_dir"))
-    summary = executive_summary(sections, cfg)
+    with one_layout():  # each table laid out once, for the glossary and the page
+        summary = executive_summary(sections, cfg)
+        views = [_view(cfg, s) for s in sections]
     try:
         return env.get_template("report.html.j2").render(
-            meta=_meta(cfg, sections), sections=[_view(cfg, s) for s in sections], summary=summary,
+            meta=_meta(cfg, sections), sections=views, summary=summary,
             methods=_methods_appendix(cfg, sections), config=cfg)
     except jinja2.TemplateSyntaxError as exc:
         raise ConfigError(f"[report] template_dir: {exc.name or exc.filename} line {exc.lineno}: {exc.message}",
