@@ -2401,14 +2401,16 @@ def _ring_length(r: np.ndarray) -> float:
 def _to_bng_rings(rings: Sequence[np.ndarray]) -> list[np.ndarray]:
     from .hotspot.bng import to_bng
 
-    out = []
-    for r in rings:
-        e, n = to_bng(r[:, 1], r[:, 0], outside="nan")
-        if np.isnan(e).any():
-            raise BoundaryError("study area: a vertex lies outside the British National Grid's area of use "
-                                "(49.75-61.01N, 9.01W-2.01E)", "study_area")
-        out.append(np.column_stack([e, n]))
-    return out
+    if not len(rings):
+        return []
+    # every ring's vertices in one call (one call a ring took 0.7 s for the 1,944 rings of the bundled
+    # authorities), then split back at the rings' lengths
+    lat_lon = np.concatenate([np.asarray(r, dtype=float) for r in rings])
+    e, n = to_bng(lat_lon[:, 1], lat_lon[:, 0], outside="nan")
+    if np.isnan(e).any():
+        raise BoundaryError("study area: a vertex lies outside the British National Grid's area of use "
+                            "(49.75-61.01N, 9.01W-2.01E)", "study_area")
+    return np.split(np.column_stack([e, n]), np.cumsum([len(r) for r in rings])[:-1])
 
 
 def _index_of(rings: Sequence[np.ndarray]) -> Any:
@@ -2424,7 +2426,9 @@ def _index_of(rings: Sequence[np.ndarray]) -> Any:
 def la_rings_bng() -> list[tuple[str, str, list[np.ndarray]]]:
     """(code, name, rings on the British National Grid) of each bundled local authority."""
     la = bundled_la()
-    return [(str(c), str(n), _to_bng_rings(rs)) for c, n, rs in zip(la.codes, la.names, la.rings)]
+    flat = _to_bng_rings([r for rs in la.rings for r in rs])  # one conversion for all (0.6 s by authority)
+    at = np.cumsum([0] + [len(rs) for rs in la.rings])
+    return [(str(c), str(n), flat[at[k]:at[k + 1]]) for k, (c, n) in enumerate(zip(la.codes, la.names))]
 
 
 @functools.lru_cache(maxsize=None)
