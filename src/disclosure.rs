@@ -138,10 +138,10 @@ impl DisclosureOptions {
         if !(self.threshold.is_finite() && self.threshold > 0.0) {
             return Err(Error::argument("threshold", "must be a positive number"));
         }
-        if let Some(b) = self.round_to {
-            if !(b.is_finite() && b > 0.0) {
-                return Err(Error::argument("round_to", "must be a positive number"));
-            }
+        if let Some(b) = self.round_to
+            && !(b.is_finite() && b > 0.0)
+        {
+            return Err(Error::argument("round_to", "must be a positive number"));
         }
         Ok(())
     }
@@ -558,12 +558,11 @@ fn protect_pass(
                 .collect();
             if let Some((r2, still)) = zero_fallback(
                 values, kinds, relations, opts, &hidden, &reason, &sensitive, cancel,
-            )? {
-                if still.len() < exposed.len() {
-                    reason = r2;
-                    unprotected = fixed;
-                    unprotected.extend(still);
-                }
+            )? && still.len() < exposed.len()
+            {
+                reason = r2;
+                unprotected = fixed;
+                unprotected.extend(still);
             }
         }
     } else {
@@ -1088,10 +1087,10 @@ impl<'a> Problem<'a> {
     fn determined(&self, hidden: &[bool], sensitive: Option<&[bool]>) -> Result<Vec<usize>> {
         let mut out = Vec::new();
         for block in self.blocks(hidden) {
-            if let Some(s) = sensitive {
-                if !block.iter().any(|&c| s[c]) {
-                    continue;
-                }
+            if let Some(s) = sensitive
+                && !block.iter().any(|&c| s[c])
+            {
+                continue;
             }
             let el = self.eliminate(&block, false)?;
             for c in el.determined() {

@@ -49,10 +49,10 @@ fn pool() -> PyResult<Option<&'static ThreadPool>> {
         return Ok(None);
     }
     let mut slot = CHILD_POOL.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((owner, pool)) = *slot {
-        if owner == pid {
-            return Ok(Some(pool));
-        }
+    if let Some((owner, pool)) = *slot
+        && owner == pid
+    {
+        return Ok(Some(pool));
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .build()
@@ -118,11 +118,11 @@ where
                 match rx.recv_timeout(SIGNAL_POLL) {
                     Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
                     Err(mpsc::RecvTimeoutError::Timeout) => {
-                        if signal.is_none() {
-                            if let Err(e) = Python::attach(|py| py.check_signals()) {
-                                cancel.cancel();
-                                signal = Some(e);
-                            }
+                        if signal.is_none()
+                            && let Err(e) = Python::attach(|py| py.check_signals())
+                        {
+                            cancel.cancel();
+                            signal = Some(e);
                         }
                     }
                 }

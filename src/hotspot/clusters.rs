@@ -114,10 +114,10 @@ pub fn cluster_summary(
         crate::ci::check_lengths(&[("lat", lat.len()), ("times", t.len())])?;
     }
     super::index::to_radians_checked(lat, lon)?;
-    if let Hull::Concave(c) = hull {
-        if !(c.is_finite() && c > 0.0) {
-            return Err(Error::argument("concavity", "must be a positive number"));
-        }
+    if let Hull::Concave(c) = hull
+        && !(c.is_finite() && c > 0.0)
+    {
+        return Err(Error::argument("concavity", "must be a positive number"));
     }
     // the points of each label, labels ascending, points in input order: O(n log n) whatever the
     // number of clusters

@@ -422,12 +422,12 @@ fn diagonals(offsets: &[usize], dense: &[Vec<f64>]) -> Pairs {
             votes = if x == c { votes + 1 } else { votes - 1 };
         }
         weights.push(c);
-        let differ = w.iter().enumerate().filter(|(_, &x)| x != c);
+        let differ = w.iter().enumerate().filter(|&(_, &x)| x != c);
         fixes.extend(differ.map(|(a, &x)| (a as u32, (a + d) as u32, x - c)));
         if fixes.len() > n / 4 + 16 {
             let mut list = Vec::new();
             for (&d, w) in offsets.iter().zip(dense) {
-                let nz = w.iter().enumerate().filter(|(_, &x)| x != 0.0);
+                let nz = w.iter().enumerate().filter(|&(_, &x)| x != 0.0);
                 list.extend(nz.map(|(a, &x)| (a as u32, (a + d) as u32, x)));
             }
             return Pairs::List(list);

@@ -1156,10 +1156,10 @@ pub fn labels_from_sorted_mst_with(
     let mut labels = vec![-1i64; n];
     for (i, l) in labels.iter_mut().enumerate() {
         let c = uf.find(i);
-        if c != root_cluster {
-            if let Ok(pos) = selected.binary_search(&c) {
-                *l = pos as i64;
-            }
+        if c != root_cluster
+            && let Ok(pos) = selected.binary_search(&c)
+        {
+            *l = pos as i64;
         }
     }
     Ok(labels)

@@ -150,10 +150,10 @@ impl<'a> ClosePairs<'a> {
                 Metric::Euclidean => (x[i] - x[j]).hypot(y[i] - y[j]),
                 Metric::Manhattan => (x[i] - x[j]).abs() + (y[i] - y[j]).abs(),
             };
-            if let Some(db) = band(self.distance_edges, d) {
-                if db < self.finite_bands {
-                    f(j, db);
-                }
+            if let Some(db) = band(self.distance_edges, d)
+                && db < self.finite_bands
+            {
+                f(j, db);
             }
         });
     }

@@ -36,7 +36,7 @@ macro_rules! on_weights {
     (
         $(#[$meta:meta])*
         pub fn $name:ident($choice:ty) -> $ret:ty = $body:ident, at least $min:literal units of $what:literal;
-        $(pub fn $variant:ident = $which:expr, as $plain:ident;)+
+        $(pub fn $variant:ident = $which:expr_2021, as $plain:ident;)+
     ) => {
         $(#[$meta])*
         pub fn $name(

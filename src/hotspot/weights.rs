@@ -284,7 +284,7 @@ impl Weights {
         crate::ci::check_lengths(&[("mask", keep.len()), ("weights", self.n)])?;
         let mut index = vec![u32::MAX; self.n];
         let mut n = 0usize;
-        for (i, _) in keep.iter().enumerate().filter(|(_, &k)| k) {
+        for (i, _) in keep.iter().enumerate().filter(|&(_, &k)| k) {
             index[i] = n as u32;
             n += 1;
         }
@@ -293,7 +293,7 @@ impl Weights {
         offsets.push(0);
         for i in (0..self.n).filter(|&i| keep[i]) {
             let (nb, wt) = self.row(i);
-            for (&j, &v) in nb.iter().zip(wt).filter(|(&j, _)| keep[j as usize]) {
+            for (&j, &v) in nb.iter().zip(wt).filter(|&(&j, _)| keep[j as usize]) {
                 neighbors.push(index[j as usize]);
                 weights.push(v);
             }

@@ -356,10 +356,11 @@ impl Interner {
         let sig = Self::signature(key);
         let slot = Self::slot(sig);
         let cached = self.slots[slot];
-        if let Ok(i) = usize::try_from(cached) {
-            if self.sigs.get(i) == Some(&sig) && (sig.0 <= 16 || self.keys[i] == key) {
-                return cached;
-            }
+        if let Ok(i) = usize::try_from(cached)
+            && self.sigs.get(i) == Some(&sig)
+            && (sig.0 <= 16 || self.keys[i] == key)
+        {
+            return cached;
         }
         let code = self.lookup(key, sig);
         self.slots[slot] = code;

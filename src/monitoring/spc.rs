@@ -195,13 +195,13 @@ impl SpcOptions {
                 ));
             }
         }
-        if let Some(f) = self.fix_after {
-            if f < 2 {
-                return Err(Error::argument(
-                    "fix_after",
-                    format!("limits need at least 2 points, got {f}"),
-                ));
-            }
+        if let Some(f) = self.fix_after
+            && f < 2
+        {
+            return Err(Error::argument(
+                "fix_after",
+                format!("limits need at least 2 points, got {f}"),
+            ));
         }
         if self.laney && !matches!(self.chart, Chart::U | Chart::P) {
             return Err(Error::argument(
