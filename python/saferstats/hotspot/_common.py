@@ -6,6 +6,7 @@ import contextlib
 import functools
 import inspect
 import re
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -256,18 +257,28 @@ def _lat_lon_arrays(lat: Any, lon: Any) -> tuple[np.ndarray, np.ndarray]:
     return la, lo
 
 
-def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None,
+            fn: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Finite lat/lon of the points used, the mask of those points, and the label each input
     point gets when it is not used: -2 (missing coordinates, ``missing="drop"``) or -3 (outside
-    ``study_area``, reported in a warning). ``lat`` may be a GeoSeries/GeoDataFrame (``lon=None``)."""
+    ``study_area``, reported in a warning). ``lat`` may be a GeoSeries/GeoDataFrame (``lon=None``).
+
+    Named Series in the wrong order (``dbscan(df.Longitude, df.Latitude, ...)``) are refused
+    before anything else (:func:`_refuse_swapped_names`); ``fn`` is the function the message
+    names, the caller's name when not given."""
+    named = None
     if lon is None:
         lat, lon = _geo_points(lat, ("lat", "lon"), "latlon")
+    else:
+        named = _swapped_names(fn or sys._getframe(1).f_code.co_name, lat, lon)
     la, lo = _lat_lon_arrays(lat, lon)
     bad = np.isnan(la) | np.isnan(lo)
     given = lat if isinstance(lat, pd.Series) else lon
+    ok = ~bad
+    if named is not None:
+        _refuse_swapped_names(named, la[ok], lo[ok], given, np.flatnonzero(ok))
     if bad.any() and missing != "drop":
         raise _missing_error(("lat", "lon"), (lat, lon), la, lo, _drop_fix("labelled -2, counted in a warning"))
-    ok = ~bad
     fill = np.where(bad, -2, 0).astype(np.int64)
     # before the study area: swapped points would all lie outside it and be refused as "no points inside"
     _check_latlon(la[ok], lo[ok], given, np.flatnonzero(ok))
@@ -281,6 +292,43 @@ def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[n
         ok = inside
     a, b = la[ok], lo[ok]
     return np.ascontiguousarray(a), np.ascontiguousarray(b), ok, fill
+
+
+def _swapped_names(fn: str, lat: Any, lon: Any) -> InvalidInputError | None:
+    """The refusal :func:`saferstats.to_bng` gives ``lat`` and ``lon`` Series named the wrong way
+    round (``Longitude`` as ``lat``) whose points mostly lie outside Great Britain as given (the
+    check of :mod:`saferstats.hotspot.bng`, naming ``fn``), or None when the names do not say so."""
+    from .bng import _named_swapped  # (bng imports this module: imported when called)
+
+    try:
+        _named_swapped(fn, lat, lon)
+    except InvalidInputError as exc:
+        return exc
+    return None
+
+
+def _refuse_swapped_names(named: InvalidInputError, a: np.ndarray, b: np.ndarray, given: Any, rows: Any) -> None:
+    """Refuse points whose Series are named the wrong way round (``named``, from
+    :func:`_swapped_names`) before their missing coordinates or study area are looked at: until
+    session 34 ``dbscan(df.Longitude, df.Latitude, ...)`` on a police.uk file (161 of 9,139 records
+    of Hertfordshire's June 2021 without a location) was told only "`lat` (column 'Longitude') has
+    161 missing values", where :func:`saferstats.to_bng` said the order. The message starts as
+    :func:`saferstats.to_bng`'s ("The order is dbscan(lat, lon)"); where the points lie in Great
+    Britain only with the two exchanged it goes on with :func:`_check_latlon`'s evidence and is its
+    :class:`~saferstats.CoordinateError` (argument ``lat``, the first such row), as the hotspot
+    functions refuse swapped columns; elsewhere it is to_bng's
+    :class:`~saferstats.InvalidInputError` naming the column. ``a``/``b``: the located points."""
+    import warnings
+
+    from ..exceptions import CoordinateError, SaferstatsWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)  # (a few swapped points: the names' refusal below)
+        try:
+            _check_latlon(a, b, given, rows)
+        except CoordinateError as exc:
+            raise CoordinateError(f"{named}. {exc}", exc.argument, exc.index, position=exc.position) from None
+    raise named
 
 
 def _warn_dropped(fill: np.ndarray, what: str, given: Any = None) -> None:
