@@ -263,9 +263,10 @@ def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None,
     point gets when it is not used: -2 (missing coordinates, ``missing="drop"``) or -3 (outside
     ``study_area``, reported in a warning). ``lat`` may be a GeoSeries/GeoDataFrame (``lon=None``).
 
-    Named Series in the wrong order (``dbscan(df.Longitude, df.Latitude, ...)``) are refused
-    before anything else (:func:`_refuse_swapped_names`); ``fn`` is the function the message
-    names, the caller's name when not given."""
+    Latitude and longitude swapped are refused before the missing coordinates, and named Series
+    in the wrong order (``dbscan(df.Longitude, df.Latitude, ...)``) before anything else
+    (:func:`_refuse_swapped_first`); ``fn`` is the function the message names, the caller's name
+    when not given."""
     named = None
     if lon is None:
         lat, lon = _geo_points(lat, ("lat", "lon"), "latlon")
@@ -275,8 +276,8 @@ def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None,
     bad = np.isnan(la) | np.isnan(lo)
     given = lat if isinstance(lat, pd.Series) else lon
     ok = ~bad
-    if named is not None:
-        _refuse_swapped_names(named, la[ok], lo[ok], given, np.flatnonzero(ok))
+    if named is not None or (bad.any() and missing != "drop"):
+        _refuse_swapped_first(named, la[ok], lo[ok], given, np.flatnonzero(ok))
     if bad.any() and missing != "drop":
         raise _missing_error(("lat", "lon"), (lat, lon), la, lo, _drop_fix("labelled -2, counted in a warning"))
     fill = np.where(bad, -2, 0).astype(np.int64)
@@ -307,28 +308,27 @@ def _swapped_names(fn: str, lat: Any, lon: Any) -> InvalidInputError | None:
     return None
 
 
-def _refuse_swapped_names(named: InvalidInputError, a: np.ndarray, b: np.ndarray, given: Any, rows: Any) -> None:
-    """Refuse points whose Series are named the wrong way round (``named``, from
-    :func:`_swapped_names`) before their missing coordinates or study area are looked at: until
-    session 34 ``dbscan(df.Longitude, df.Latitude, ...)`` on a police.uk file (161 of 9,139 records
-    of Hertfordshire's June 2021 without a location) was told only "`lat` (column 'Longitude') has
-    161 missing values", where :func:`saferstats.to_bng` said the order. The message starts as
-    :func:`saferstats.to_bng`'s ("The order is dbscan(lat, lon)"); where the points lie in Great
-    Britain only with the two exchanged it goes on with :func:`_check_latlon`'s evidence and is its
+def _refuse_swapped_first(named: InvalidInputError | None, a: np.ndarray, b: np.ndarray, given: Any,
+                          rows: Any) -> None:
+    """Refuse swapped latitude and longitude before the points' missing coordinates or study area
+    are looked at: until session 34 ``dbscan(df.Longitude, df.Latitude, ...)`` on a police.uk file
+    (161 of the 9,139 records of Hertfordshire's June 2021 have no location) was told only "`lat`
+    (column 'Longitude') has 161 missing values", where :func:`saferstats.to_bng` said the order.
+    Points that lie in Great Britain only with the two exchanged get :func:`_check_latlon`'s
     :class:`~saferstats.CoordinateError` (argument ``lat``, the first such row), as the hotspot
-    functions refuse swapped columns; elsewhere it is to_bng's
-    :class:`~saferstats.InvalidInputError` naming the column. ``a``/``b``: the located points."""
+    functions have refused them since session 26 and as the command line words it (``--lat``);
+    otherwise Series named the wrong way round (``named``, from :func:`_swapped_names`) get
+    :func:`saferstats.to_bng`'s refusal ("The order is dbscan(lat, lon)"), where until session 34
+    points outside Great Britain were clustered as given. ``a``/``b``: the located points."""
     import warnings
 
-    from ..exceptions import CoordinateError, SaferstatsWarning
+    from ..exceptions import SaferstatsWarning
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SaferstatsWarning)  # (a few swapped points: the names' refusal below)
-        try:
-            _check_latlon(a, b, given, rows)
-        except CoordinateError as exc:
-            raise CoordinateError(f"{named}. {exc}", exc.argument, exc.index, position=exc.position) from None
-    raise named
+        warnings.simplefilter("ignore", SaferstatsWarning)  # (a few swapped points: warned about later, as before)
+        _check_latlon(a, b, given, rows)
+    if named is not None:
+        raise named
 
 
 def _warn_dropped(fill: np.ndarray, what: str, given: Any = None) -> None:
