@@ -256,8 +256,9 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
     directly: its ``YYYY-MM/YYYY-MM-<force>-street.csv`` members are streamed through a temporary
     folder in bounded batches and removed), or a list of these, or a glob pattern
     (``data/2021-0*-hertfordshire-street.csv``: the files and folders it matches, sorted; one matching
-    nothing is refused naming it). Semicolon re-exports with snake_case headers are read too. Columns (:data:`STREET_CRIME_COLUMNS`): ``month`` as an
-    ordered categorical ``"YYYY-MM"``; ``longitude``/``latitude`` as floats (missing where the
+    nothing is refused naming it). Semicolon re-exports with snake_case headers are read too.
+    Columns (:data:`STREET_CRIME_COLUMNS`): ``month`` as an ordered categorical ``"YYYY-MM"``;
+    ``longitude``/``latitude`` as floats (missing where the
     record has no location, as ~1% of police.uk records do); the text columns as categoricals;
     ``source_file``/``source_line``. ``crime_id`` (a unique hash per crime, empty for ASB) is
     read only with ``ids=True``: at national scale it is most of the memory. ``columns`` reads only

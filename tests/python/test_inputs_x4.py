@@ -141,7 +141,8 @@ def test_swapped_columns_with_missing_coordinates_are_refused_first(june, fn):
     with pytest.raises(CoordinateError) as ref:
         fn(located["Longitude"], located["Latitude"], **_kw(fn))
     assert "look swapped: 8978 of 8978 points" in str(ref.value)
-    for lat, lon in ((june["Longitude"], june["Latitude"]), (june["Longitude"].to_numpy(), june["Latitude"].to_numpy())):
+    arrays = (june["Longitude"].to_numpy(), june["Latitude"].to_numpy())
+    for lat, lon in ((june["Longitude"], june["Latitude"]), arrays):
         for missing in ("error", "drop"):
             with pytest.raises(CoordinateError) as e:
                 fn(lat, lon, missing=missing, **_kw(fn))
