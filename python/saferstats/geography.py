@@ -1285,37 +1285,17 @@ def census_population(
             f"detailed=True is available at level='la' or 'force' only, not {lvl!r}: ONS publishes the 19 detailed groups by "
             f"local authority (TS021 LTLA); {why}", "detailed")
     if detailed:
-        lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
-        la_force = lk.drop_duplicates("la_code").set_index("la_code")["force"]
-        wide = bundled_table("census2021_detailed_la24.csv.gz")
-        groups = [c for c in wide.columns if ":" in c]
-        wide = wide.assign(force=wide["la_code"].map(la_force))
-        keys = ["la", "la_code", "force", "boundary_note"]
-        whole = int(wide[groups].to_numpy().sum())  # England and Wales' (59,597,578), for .attrs
+        out = _census2021_copy(f"{lvl}_detailed")  # built once per process, as the broad tables
+        noted = out[out["boundary_note"] != ""]
         if slug is not None:
-            wide = wide[wide["force"] == slug]
-        flagged = sorted(wide.loc[wide["boundary_note"] != "", "la"])
-        if lvl == "force":  # authorities nest in force areas: each force is the sum of its authorities
-            forces = lk.drop_duplicates("force").set_index("force")
-            notes = wide[wide["boundary_note"] != ""].groupby("force")["boundary_note"].first().to_dict()
-            wide = wide.groupby("force", as_index=False)[groups].sum()
-            wide.insert(1, "force_name", wide["force"].map(forces["force_name"]))
-            wide.insert(2, "force_code", wide["force"].map(forces["force_code"]))
-            wide.insert(3, "boundary_note", [str(notes.get(f, "")) for f in wide["force"]])
-            keys, sort, kind = ["force", "force_name", "force_code", "boundary_note"], ["force"], "force_detailed"
-            flagged = sorted(wide.loc[wide["boundary_note"] != "", "force"])
-        else:
-            keys, sort, kind = ["la", "la_code", "force", "boundary_note"], ["la", "la_code"], "la_detailed"
-        out = wide.melt(id_vars=keys, value_vars=groups, var_name="ethnicity", value_name="population")
-        out.insert(len(keys), "broad", out["ethnicity"].map(broad_of))
-        out = out.sort_values(sort + ["ethnicity"], kind="stable").reset_index(drop=True)
+            noted = noted[noted["force"] == slug]
+        flagged = sorted(pd.unique(noted["la" if lvl == "la" else "force"]))
         if flagged:
             warn_user(f"detailed Census 2021 counts for {', '.join(flagged)} are at 2021 boundaries (see the "
                       f"boundary_note column); the five broad groups at level={lvl!r} are at 2024 boundaries")
-        return _selected(_stamp(out, 2021, kind, whole), slug)
-    wide, cached = _census2021_broad_tables(lvl)
-    long = cached.copy(deep=True)  # the cached table stays as read: a caller may change what it is given
-    long.attrs = copy.deepcopy(cached.attrs)
+        return _selected(out, slug)
+    wide, _ = _census2021_tables(lvl)
+    long = _census2021_copy(lvl)
     if lvl == "la":
         split = wide.loc[wide["csp_split"], ["la_code", "csp"]]
         if slug is not None:
@@ -1335,23 +1315,40 @@ def census_population(
     return _selected(long, slug)
 
 
+def _census2021_copy(level: str) -> pd.DataFrame:
+    """A copy of the cached long table of :func:`_census2021_tables` at ``level``, with its own
+    ``.attrs``: the cached table stays as built, whatever a caller does with what it is given."""
+    _, cached = _census2021_tables(level)
+    out = cached.copy(deep=True)
+    out.attrs = copy.deepcopy(cached.attrs)
+    return out
+
+
 @functools.lru_cache(maxsize=None)
-def _census2021_broad_tables(level: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _census2021_tables(level: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The Census 2021 five broad groups at ``level`` (``"force"``, ``"la"``, ``"csp"``,
-    ``"ward"``, ``"lsoa"`` or ``"former_la"``; as :func:`census_population` checks it) as built
+    ``"ward"``, ``"lsoa"`` or ``"former_la"``; as :func:`census_population` checks it), or the 19
+    detailed groups (``"la_detailed"``, ``"force_detailed"``: ``detailed=True``), as built
     from the bundled tables once per process: the wide table (one row per area) and the long one
     (one row per area and ethnic group, sorted, with its ``census`` column and ``.attrs``) that
     :func:`census_population` returns a copy of for England and Wales. Cached: copy before
     changing either (building them was 0.03 s a call by local authority and 1.8 s by ward, and
-    :func:`saferstats.disproportionality` and the report call it again and again).
+    :func:`saferstats.disproportionality` and the report call it again and again; the detailed
+    tables, 0.04 s a call, were built each call until session 34).
 
     Method: ONS Census 2021 TS021 LSOA counts summed through the ONS LSOA (2021) -> LA (Dec 2024)
-    -> CSP -> PFA lookups, melted to long format (see :func:`census_population`).
+    -> CSP -> PFA lookups, melted to long format (see :func:`census_population`); the detailed
+    groups from ONS's TS021 local authority table, summed by force area for ``"force_detailed"``.
 
-    >>> wide, long = _census2021_broad_tables("la")
+    >>> wide, long = _census2021_tables("la")
     >>> len(wide), len(long), int(long["population"].sum())
     (318, 1590, 59597576)
+    >>> wide, long = _census2021_tables("force_detailed")
+    >>> len(wide), len(long), int(long["population"].sum())
+    (43, 817, 59597578)
     """
+    if level in ("la_detailed", "force_detailed"):
+        return _census2021_detailed(level)
     lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
     force_of = lk.drop_duplicates("force_code").set_index("force_code")["force"]
     la_force = lk.drop_duplicates("la_code").set_index("la_code")["force"]
@@ -1410,6 +1407,36 @@ def _census2021_broad_tables(level: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     long = wide.melt(id_vars=keys, value_vars=list(BROAD_GROUPS), var_name="ethnicity", value_name="population")
     long = long.sort_values(sort + ["ethnicity"], kind="stable").reset_index(drop=True)
     _stamp(long, 2021, lvl)
+    return wide, long
+
+
+#: The name of :func:`_census2021_tables` in session 33, when it held the broad groups only.
+_census2021_broad_tables = _census2021_tables
+
+
+def _census2021_detailed(level: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The 19 detailed groups of England and Wales by local authority (``"la_detailed"``) or
+    police force area (``"force_detailed"``, sums of the authorities), wide and long, for
+    :func:`_census2021_tables`, which caches them."""
+    lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
+    la_force = lk.drop_duplicates("la_code").set_index("la_code")["force"]
+    wide = bundled_table("census2021_detailed_la24.csv.gz")
+    groups = [c for c in wide.columns if ":" in c]
+    wide = wide.assign(force=wide["la_code"].map(la_force))
+    if level == "force_detailed":  # authorities nest in force areas: each force is the sum of its authorities
+        forces = lk.drop_duplicates("force").set_index("force")
+        notes = wide[wide["boundary_note"] != ""].groupby("force")["boundary_note"].first().to_dict()
+        wide = wide.groupby("force", as_index=False)[groups].sum()
+        wide.insert(1, "force_name", wide["force"].map(forces["force_name"]))
+        wide.insert(2, "force_code", wide["force"].map(forces["force_code"]))
+        wide.insert(3, "boundary_note", [str(notes.get(f, "")) for f in wide["force"]])
+        keys, sort = ["force", "force_name", "force_code", "boundary_note"], ["force"]
+    else:
+        keys, sort = ["la", "la_code", "force", "boundary_note"], ["la", "la_code"]
+    long = wide.melt(id_vars=keys, value_vars=groups, var_name="ethnicity", value_name="population")
+    long.insert(len(keys), "broad", long["ethnicity"].map(broad_of))
+    long = long.sort_values(sort + ["ethnicity"], kind="stable").reset_index(drop=True)
+    _stamp(long, 2021, level)
     return wide, long
 
 

@@ -44,8 +44,8 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._frames import FrozenColumn, Records, plain, real_option, restates_attrs_of_rows
 from .exceptions import InvalidInputError, SaferstatsWarning, number_of, warn_user
-from .io import (blank_as_missing, reader_categorical, field_map, header_delimiter, input_files, first_line, police_uk_folders,
-                 problem_reason, snake_case, unzip_bounded)
+from .io import (blank_as_missing, reader_categorical, field_map, glob_matches, header_delimiter, input_files, first_line,
+                 police_uk_folders, problem_reason, snake_case, unzip_bounded)
 
 __all__ = ["read_street_crime", "is_street_crime_file", "read_hate_crime", "read_flytipping", "read_fixmystreet",
            "read_census_ethnicity",
@@ -169,7 +169,11 @@ def is_street_crime_file(path: str | Path) -> bool:
     CSV whose header has the columns the reader needs (``Month``, ``Crime type``, in any case or
     spacing), by the reader's own header rule.
 
-    A file that cannot be read, or is empty, is not one (the reader would say why).
+    A file that cannot be read, or is empty, is not one (the reader would say why). A glob pattern
+    (``2021-0*-hertfordshire-street.csv``) is one when the reader reads what it matches
+    (:func:`saferstats.io.glob_matches`): every file or folder it matches is one (empty files aside,
+    which the reader leaves out); a pattern matching nothing is not. Until session 34 every pattern
+    was "not one", though the reader had read patterns since session 33.
 
     Example:
         >>> from saferstats.datasets import street_crime_sample_path
@@ -178,8 +182,21 @@ def is_street_crime_file(path: str | Path) -> bool:
         True
         >>> is_street_crime_file(folder)
         True
+        >>> is_street_crime_file(f"{folder}/2021-0?-hertfordshire-street.csv")
+        True
     """
-    p = Path(path)
+    try:
+        matches = glob_matches(path, "path")
+    except InvalidInputError:  # a pattern that matches nothing: the reader refuses it
+        return False
+    answers = [_street_input_kind(Path(m)) for m in matches]
+    # the reader leaves empty files out, and refuses an input with no rows or a file of another kind
+    return any(a is True for a in answers) and all(a is not False for a in answers)
+
+
+def _street_input_kind(p: Path) -> bool | None:
+    """Whether :func:`read_street_crime` reads the one path ``p`` as street-level crime; None for an
+    empty file (left out by the reader)."""
     try:
         if p.is_dir():
             with warnings.catch_warnings():
@@ -191,7 +208,7 @@ def is_street_crime_file(path: str | Path) -> bool:
         head = _street_header(p, str(p))
     except (InvalidInputError, OSError):
         return False
-    return head is not None and all(c in head[2] for c in _STREET_REQUIRED)
+    return None if head is None else all(c in head[2] for c in _STREET_REQUIRED)
 
 
 def _street_plan(path: Path, shown_name: str, index: dict[str, int]) -> tuple[str, list[int | None]] | None:
@@ -237,9 +254,11 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
     Accepts a file, a folder (its ``*-street.csv`` files, and those of its ``YYYY-MM`` month folders,
     as police.uk's download unzips), the police.uk archive ``.zip`` (read
     directly: its ``YYYY-MM/YYYY-MM-<force>-street.csv`` members are streamed through a temporary
-    folder in bounded batches and removed), or a list of these. Semicolon re-exports with
-    snake_case headers are read too. Columns (:data:`STREET_CRIME_COLUMNS`): ``month`` as an
-    ordered categorical ``"YYYY-MM"``; ``longitude``/``latitude`` as floats (missing where the
+    folder in bounded batches and removed), or a list of these, or a glob pattern
+    (``data/2021-0*-hertfordshire-street.csv``: the files and folders it matches, sorted; one matching
+    nothing is refused naming it). Semicolon re-exports with snake_case headers are read too.
+    Columns (:data:`STREET_CRIME_COLUMNS`): ``month`` as an ordered categorical ``"YYYY-MM"``;
+    ``longitude``/``latitude`` as floats (missing where the
     record has no location, as ~1% of police.uk records do); the text columns as categoricals;
     ``source_file``/``source_line``. ``crime_id`` (a unique hash per crime, empty for ASB) is
     read only with ``ids=True``: at national scale it is most of the memory. ``columns`` reads only
@@ -754,6 +773,8 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     markers on periods (``2017/18³``, or ``2017/183`` where a CSV export flattened the
     superscript) and numbers, ``N/A``/``..`` as missing (never zero), trailing spaces. Periods come
     out as ``"YYYY/YY"``. A CSV export, or a sheet of the ODS/XLSX workbook (``sheet=``), is read.
+    A glob pattern (``data/hate-crime-*-tables.ods``) names the one file it matches (one matching no
+    file, or several, is refused naming it).
     Any other table is an :class:`~saferstats.InvalidInputError`; OSCE/ODIHR's national files
     (``year, country, data_source, number_of_incidents``) are named as such, with the Home Office
     table to read instead (they are plain CSVs for :func:`pandas.read_csv`).
@@ -1246,6 +1267,8 @@ def read_fixmystreet(path: Any, *, category: str = "A29") -> pd.DataFrame:
     (never, as each year's figures differ), so the notes and the flag the funnels and trends read
     are lost. Files of LADs and of LSOAs together, two files of one year, or several files not
     named ``<year>.csv`` are refused (:class:`~saferstats.InvalidInputError` naming ``path``).
+    A glob pattern (``LAD/all/SHEF_A/20*.csv``) stands for the files it matches, sorted (one matching
+    nothing is refused naming it).
 
     Returns one row per area with a report: ``la_code`` (a LAD file) or ``lsoa_code`` (an LSOA
     file), ``category``, ``year`` (from a file named ``<year>.csv``; missing otherwise),
@@ -1496,7 +1519,8 @@ _DEFRA_REGIONS = {"East": "East of England", "Eastern": "East of England", "E Mi
 def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     """Read Defra's *Fly-tipping incidents and actions reported by local authorities in England*
     as published: the workbook (``Flytipping.xlsx``, sheet ``LA_incidents`` by default) or a
-    CSV export of that sheet.
+    CSV export of that sheet. A glob pattern (``data/Flytipping*.xlsx``) names the one file it
+    matches (one matching no file, or several, is refused naming it).
 
     Returns one row per local authority and year: ``period`` (``"YYYY/YY"``), ``la_code`` (the
     ONS code as published — match populations on it, never on the name), ``la_name``,
@@ -1951,7 +1975,9 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
     """Read a Census 2021 ethnic group table (ONS TS021, 19 groups) by local authority as published,
     into the long table :func:`census_population` gives for the bundled England and Wales figures.
 
-    Two layouts are recognised from the header (CSV, or ``sheet=`` of an ODS/XLSX workbook):
+    A glob pattern (``data/*ts021*.csv``) names the one file it matches (one matching no file, or
+    several, is refused naming it). Two layouts are recognised from the header (CSV, or ``sheet=``
+    of an ODS/XLSX workbook):
 
     * **long**, one row per authority and group: ``area_code, ethnic_group, value`` (with
       ``area_name``, ``period``, ``measure`` where given), as Trafford Data Lab publishes TS021 for
@@ -2408,7 +2434,9 @@ def read_mid_year_population(path_or_paths: Any, *, sex: str | None = "Persons",
     from the file's ``period`` (``"2024-06-30"``: the population at 30 June 2024,
     ``.attrs["reference_date"]``), so a table of several years' files (a list of paths) joins a
     crime table of calendar years on ``["la_code", "year"]`` and each year's rate is on its own
-    year's population.
+    year's population. ``path_or_paths``: a file, a folder (its ``*.csv`` files), a list of these, or a
+    glob pattern (``data/mid-year_20*_population_estimates_local_authority.csv``: the files it matches,
+    sorted; one matching nothing is refused naming it).
 
     **Financial years** (Home Office hate crime, Defra fly-tipping: ``period`` ``"2022/23"``,
     April to March): ``year`` is a calendar year, not a financial year. With
@@ -2768,7 +2796,8 @@ def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share
     perceived health condition, as published (``Police Force, Type of force, Tactic, Mental,
     Physical, Physical and mental, None, Not reported, Number of times tactic reported``: one row
     per force and tactic; 2019/20 in ``shared/data/s136_mental_health/``), as CSV or a workbook's
-    sheet (``sheet=``).
+    sheet (``sheet=``). A glob pattern (``data/*use-of-force*.csv``) names the one file it matches
+    (one matching no file, or several, is refused naming it).
 
     Returns one row per force and tactic: ``force, type_of_force, tactic`` (as published, ``*Total
     Restraint`` included), ``row_type`` (``"all tactics"``, ``"type of force"``, ``"tactic"``,

@@ -6,6 +6,7 @@ import contextlib
 import functools
 import inspect
 import re
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -256,18 +257,29 @@ def _lat_lon_arrays(lat: Any, lon: Any) -> tuple[np.ndarray, np.ndarray]:
     return la, lo
 
 
-def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None,
+            fn: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Finite lat/lon of the points used, the mask of those points, and the label each input
     point gets when it is not used: -2 (missing coordinates, ``missing="drop"``) or -3 (outside
-    ``study_area``, reported in a warning). ``lat`` may be a GeoSeries/GeoDataFrame (``lon=None``)."""
+    ``study_area``, reported in a warning). ``lat`` may be a GeoSeries/GeoDataFrame (``lon=None``).
+
+    Latitude and longitude swapped are refused before the missing coordinates, and named Series
+    in the wrong order (``dbscan(df.Longitude, df.Latitude, ...)``) before anything else
+    (:func:`_refuse_swapped_first`); ``fn`` is the function the message names, the caller's name
+    when not given."""
+    named = None
     if lon is None:
         lat, lon = _geo_points(lat, ("lat", "lon"), "latlon")
+    else:
+        named = _swapped_names(fn or sys._getframe(1).f_code.co_name, lat, lon)
     la, lo = _lat_lon_arrays(lat, lon)
     bad = np.isnan(la) | np.isnan(lo)
     given = lat if isinstance(lat, pd.Series) else lon
+    ok = ~bad
+    if named is not None or (bad.any() and missing != "drop"):
+        _refuse_swapped_first(named, la[ok], lo[ok], given, np.flatnonzero(ok))
     if bad.any() and missing != "drop":
         raise _missing_error(("lat", "lon"), (lat, lon), la, lo, _drop_fix("labelled -2, counted in a warning"))
-    ok = ~bad
     fill = np.where(bad, -2, 0).astype(np.int64)
     # before the study area: swapped points would all lie outside it and be refused as "no points inside"
     _check_latlon(la[ok], lo[ok], given, np.flatnonzero(ok))
@@ -281,6 +293,42 @@ def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[n
         ok = inside
     a, b = la[ok], lo[ok]
     return np.ascontiguousarray(a), np.ascontiguousarray(b), ok, fill
+
+
+def _swapped_names(fn: str, lat: Any, lon: Any) -> InvalidInputError | None:
+    """The refusal :func:`saferstats.to_bng` gives ``lat`` and ``lon`` Series named the wrong way
+    round (``Longitude`` as ``lat``) whose points mostly lie outside Great Britain as given (the
+    check of :mod:`saferstats.hotspot.bng`, naming ``fn``), or None when the names do not say so."""
+    from .bng import _named_swapped  # (bng imports this module: imported when called)
+
+    try:
+        _named_swapped(fn, lat, lon)
+    except InvalidInputError as exc:
+        return exc
+    return None
+
+
+def _refuse_swapped_first(named: InvalidInputError | None, a: np.ndarray, b: np.ndarray, given: Any,
+                          rows: Any) -> None:
+    """Refuse swapped latitude and longitude before the points' missing coordinates or study area
+    are looked at: until session 34 ``dbscan(df.Longitude, df.Latitude, ...)`` on a police.uk file
+    (161 of the 9,139 records of Hertfordshire's June 2021 have no location) was told only "`lat`
+    (column 'Longitude') has 161 missing values", where :func:`saferstats.to_bng` said the order.
+    Points that lie in Great Britain only with the two exchanged get :func:`_check_latlon`'s
+    :class:`~saferstats.CoordinateError` (argument ``lat``, the first such row), as the hotspot
+    functions have refused them since session 26 and as the command line words it (``--lat``);
+    otherwise Series named the wrong way round (``named``, from :func:`_swapped_names`) get
+    :func:`saferstats.to_bng`'s refusal ("The order is dbscan(lat, lon)"), where until session 34
+    points outside Great Britain were clustered as given. ``a``/``b``: the located points."""
+    import warnings
+
+    from ..exceptions import SaferstatsWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)  # (a few swapped points: warned about later, as before)
+        _check_latlon(a, b, given, rows)
+    if named is not None:
+        raise named
 
 
 def _warn_dropped(fill: np.ndarray, what: str, given: Any = None) -> None:
