@@ -6,7 +6,6 @@ import contextlib
 import functools
 import inspect
 import re
-import sys
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -257,21 +256,20 @@ def _lat_lon_arrays(lat: Any, lon: Any) -> tuple[np.ndarray, np.ndarray]:
     return la, lo
 
 
-def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None,
-            fn: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _latlon(lat: Any, lon: Any, missing: str, study_area: Any, *,
+            fn: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Finite lat/lon of the points used, the mask of those points, and the label each input
     point gets when it is not used: -2 (missing coordinates, ``missing="drop"``) or -3 (outside
     ``study_area``, reported in a warning). ``lat`` may be a GeoSeries/GeoDataFrame (``lon=None``).
 
     Latitude and longitude swapped are refused before the missing coordinates, and named Series
     in the wrong order (``dbscan(df.Longitude, df.Latitude, ...)``) before anything else
-    (:func:`_refuse_swapped_first`); ``fn`` is the function the message names, the caller's name
-    when not given."""
+    (:func:`_refuse_swapped_first`); ``fn`` is the public function the message names."""
     named = None
     if lon is None:
         lat, lon = _geo_points(lat, ("lat", "lon"), "latlon")
     else:
-        named = _swapped_names(fn or sys._getframe(1).f_code.co_name, lat, lon)
+        named = _swapped_names(fn, lat, lon)
     la, lo = _lat_lon_arrays(lat, lon)
     bad = np.isnan(la) | np.isnan(lo)
     given = lat if isinstance(lat, pd.Series) else lon

@@ -350,7 +350,7 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     given = next((v for v in (lat, lon, labels) if isinstance(v, pd.Series)), None)  # its index names the rows
     lab = np.ascontiguousarray(lab_f.astype(np.int64))
     if study_area is not None:
-        _, _, kept, fill = _latlon(la, lo, "drop", study_area)
+        _, _, kept, fill = _latlon(la, lo, "drop", study_area, fn="cluster_summary")
         lab = np.ascontiguousarray(np.where(kept | (fill == -2), lab, -3))
     else:
         _check_latlon(la[lab >= 0], lo[lab >= 0], given, np.flatnonzero(lab >= 0))

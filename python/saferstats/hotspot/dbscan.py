@@ -72,7 +72,7 @@ def dbscan(lat: Any, lon: Any = None, *, eps_m: float, min_samples: int = 5, mis
     min_samples = _int_arg("min_samples", min_samples, 1)
     eps = _float_arg("eps_m", eps_m, positive=True)
     _choice("missing", missing, ("error", "drop"))
-    a, b, ok, out = _latlon(lat, lon, missing, study_area)
+    a, b, ok, out = _latlon(lat, lon, missing, study_area, fn="dbscan")
     _warn_dropped(out, "dbscan", lat if isinstance(lat, pd.Series) else lon)
     with _core_terms(np.flatnonzero(ok), lat=lat, lon=lon):  # errors name the caller's row and column
         labels = _ext.dbscan(a, b, eps_m=eps, min_samples=min_samples)["labels"]
@@ -134,7 +134,7 @@ def hdbscan(lat: Any, lon: Any = None, *, min_cluster_size: int = 15, min_sample
         if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer))):
             raise InvalidInputError(f"`{name}` must be a whole number", name)
     _choice("missing", missing, ("error", "drop"))
-    a, b, ok, out = _latlon(lat, lon, missing, study_area)
+    a, b, ok, out = _latlon(lat, lon, missing, study_area, fn="hdbscan")
     _warn_dropped(out, "hdbscan", lat if isinstance(lat, pd.Series) else lon)
     if isinstance(min_cluster_size, (int, np.integer)) and min_cluster_size < 2:
         raise InvalidInputError(f"min_cluster_size must be at least 2, got {min_cluster_size}", "min_cluster_size")
