@@ -9,7 +9,17 @@ import pytest
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def reads_shared_data(path: Path) -> bool:
+    """Does the notebook read ../shared/data where it is present (``Path(...) / 'shared' / 'data'``;
+    each falls back to the copy bundled with saferstats otherwise)?"""
+    return "/ 'shared' / 'data'" in path.read_text(encoding="utf-8")
+
+
+# Those that read ../shared/data carry the `shared_data` marker, as the tests taking the fixture do
+# (tests/python/conftest.py): the wheel test runs them on the newest CPython; `make docs` executes every
+# notebook again on the development build (docs/_tools/execute_notebooks.py).
+@pytest.mark.parametrize("path", [pytest.param(p, id=p.name, marks=[pytest.mark.shared_data] if reads_shared_data(p) else [])
+                                  for p in NOTEBOOKS])
 def test_notebook_runs(path, tmp_path):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")

@@ -40,3 +40,20 @@ def test_a_test_reading_shared_data_through_a_fixture_carries_the_marker(request
 
 def test_a_test_without_shared_data_carries_no_marker(request):
     assert request.node.get_closest_marker("shared_data") is None
+
+
+def test_the_notebooks_reading_shared_data_are_marked_and_the_others_not():
+    """The notebooks are parametrised (not fixture users): the marker goes on those whose code reads
+    ../shared/data where it is present (a path built ``... / 'shared' / 'data'``, found here in the code
+    cells themselves: 01, 02, 05, 06, 07); 00, 03 and 04 read only data bundled with saferstats (03's and
+    04's text names ../shared/data as the source of the bundled copies) and stay on every interpreter."""
+    import json
+
+    import test_notebooks
+
+    marked = {p.name[:2]: test_notebooks.reads_shared_data(p) for p in test_notebooks.NOTEBOOKS}
+    for p in test_notebooks.NOTEBOOKS:
+        code = "".join("".join(c["source"]) for c in json.loads(p.read_text(encoding="utf-8"))["cells"]
+                       if c["cell_type"] == "code")
+        assert ("'shared' / 'data'" in code) == marked[p.name[:2]], p.name
+    assert sorted(k for k, v in marked.items() if v) == ["01", "02", "05", "06", "07"]
