@@ -1142,6 +1142,11 @@ def suppress(
     """
     if not isinstance(table, pd.DataFrame):
         raise InvalidInputError(f"`table` must be a pandas DataFrame, got {type(table).__name__}", "table")
+    # the table's cells, shared, without its .attrs: the result's attrs are its own (below), and pandas
+    # deep-copies a frame's attrs into every column read from it (a reader's list every dropped cell:
+    # read_mha_annual's slice by ICB was deep-copied 60 times a call, until session 34)
+    table = table.copy(deep=False)
+    table.attrs = {}
     for name, v in (("threshold", threshold), ("round_to", round_to)):
         if v is None and name == "round_to":
             continue

@@ -52,6 +52,14 @@ def s136_pilot_records(*, seed: int = 136, start: str = "2022-01-01", months: in
     pos = np.empty(n, np.intp)
     out = np.empty(n, np.intp)
     flags = np.empty((n, 3), bool)  # female, extension, triage
+    # rng.choice(5, p=...) draws one uniform and looks it up in p's cumulative sum (cumsum, scaled to end
+    # at 1, searchsorted right): the same lookup on sums made once gives the same records, without
+    # choice's checks of p on every record; the age is clipped with min/max, not np.clip (until
+    # session 34 both per record: 0.1 s a call, now 0.03 s)
+    cdf_out = [np.cumsum(np.asarray(q, float)) for q in (p_out_pre, p_out_post)]
+    cdf_pos = [np.cumsum(np.asarray(q, float)) for q in (p_pos_pre, p_pos_post)]
+    for c in (*cdf_out, *cdf_pos):
+        c /= c[-1]
     k = 0
     for m in range(months):
         is_post = bool(post[m])
@@ -61,10 +69,10 @@ def s136_pilot_records(*, seed: int = 136, start: str = "2022-01-01", months: in
             draws[k, 1] = float(rng.gamma(2.0, 25.0))
             draws[k, 2] = float(np.exp(rng.normal(np.log(9.0), 0.6)))
             departed[k] = rng.random() > 0.08
-            draws[k, 3] = int(np.clip(rng.normal(36, 14), 12, 80)) if rng.random() > 0.04 else int(rng.integers(12, 18))
-            pos[k] = rng.choice(5, p=p_pos_post if is_post else p_pos_pre)
+            draws[k, 3] = int(min(max(rng.normal(36, 14), 12.0), 80.0)) if rng.random() > 0.04 else int(rng.integers(12, 18))
+            pos[k] = cdf_pos[is_post].searchsorted(rng.random(), side="right")
             flags[k, 0] = rng.random() < 0.42
-            out[k] = rng.choice(6, p=p_out_post if is_post else p_out_pre)
+            out[k] = cdf_out[is_post].searchsorted(rng.random(), side="right")
             flags[k, 1] = rng.random() < 0.03
             flags[k, 2] = is_post and rng.random() < 0.7
             k += 1
