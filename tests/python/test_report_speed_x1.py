@@ -1,0 +1,93 @@
+"""Time the analyst waits for the report's config errors (session 34, helper x1).
+
+A mistake in ``[hotspots]`` that needs no file to find (a misspelt ``crime_type``, a ``study_area``
+that is no area) was said only when the report reached that section, after every section before it
+had read its files and been analysed: 8.7 s (crime type) and 4.8 s (study area) on a quiet machine
+with examples/hertfordshire_published.toml, 27 s of CI for test_report_published.py's
+test_config_errors_for_published_inputs. Now :func:`saferstats.report.sections.check_before_reading`
+checks them before any section is built. The tests count the section builders that ran (none must
+run) - not times - and compare the message with the one the section gave before, written out here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from unittest import mock
+
+import pytest
+
+from conftest import shared_path
+from saferstats import datasets
+from saferstats.__main__ import main
+from saferstats.report import sections as _sections
+from saferstats.report.config import ConfigError, validate_config
+from saferstats.report.render import build_report
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "python" / "saferstats" / "data"
+VALID = ("Anti-social behaviour, Bicycle theft, Burglary, Criminal damage and arson, Drugs, Other crime, Other theft, "
+         "Possession of weapons, Public order, Robbery, Shoplifting, Theft from the person, Vehicle crime, "
+         "Violence and sexual offences (or 'ASB')")
+
+
+def _counted_builders():
+    """The report's section builders, each wrapped to count its calls."""
+    return {k: mock.Mock(wraps=f) for k, f in _sections._BUILDERS.items()}
+
+
+def test_a_misspelt_crime_type_is_said_before_any_section_reads_its_files(tmp_path):
+    """Before: the hate crime section read the Home Office table and was analysed (builder called
+    once) before [hotspots] said its crime type was unknown. Reference: read_street_crime's message,
+    written out, as the report gave it before (section, then the valid types)."""
+    cfg = validate_config({
+        "hate_crime": {"file": str(DATA / "hate_crime_by_force_2017-18_2018-19.csv")},
+        "hotspots": {"files": [str(DATA / "street_crime_sample")], "crime_type": "Anti-social behavior!"}})
+    builders = _counted_builders()
+    with mock.patch.dict(_sections._BUILDERS, builders), pytest.raises(ConfigError) as err:
+        build_report(cfg, tmp_path / "out", quiet=True)
+    assert str(err.value) == ("[hotspots] could not be analysed: unknown crime type 'Anti-social behavior!'; "
+                              f"valid: {VALID}")
+    assert err.value.argument == "hotspots"
+    assert {k: b.call_count for k, b in builders.items()} == {k: 0 for k in builders}
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_an_unknown_study_area_is_said_before_any_section_is_built(tmp_path):
+    """Before: the hate crime section was built first (1 call), then points_in_study_area refused
+    'Hertfordshre'. Reference: that refusal's words, written out."""
+    cfg = validate_config({
+        "hate_crime": {"file": str(DATA / "hate_crime_by_force_2017-18_2018-19.csv")},
+        "hotspots": {"data": datasets.hertfordshire_asb(), "date": "month", "study_area": "Hertfordshre"}})
+    builders = _counted_builders()
+    with mock.patch.dict(_sections._BUILDERS, builders), pytest.raises(ConfigError) as err:
+        build_report(cfg, tmp_path / "out", quiet=True)
+    assert str(err.value) == ("[hotspots] study_area = 'Hertfordshre' is not a police force area, CSP or local "
+                              "authority (see saferstats.find_area)")
+    assert err.value.argument == "hotspots.study_area"
+    assert {k: b.call_count for k, b in builders.items()} == {k: 0 for k in builders}
+
+
+def test_a_known_crime_type_and_area_pass_the_check():
+    """The check passes what is right ('ASB', an alias; 'Hertfordshire', a force and a county) and the
+    sections behind it read their files as before (the reports of the other test files)."""
+    sec = validate_config({"hotspots": {"files": [str(DATA / "street_crime_sample")], "crime_type": "ASB",
+                                        "study_area": "Hertfordshire", "study_area_level": "force"}})["hotspots"]
+    assert _sections.check_before_reading("hotspots", sec) is None
+    assert _sections.check_before_reading("hate_crime", {"file": "not read"}) is None
+
+
+def test_the_published_config_with_a_misspelt_crime_type(shared_data, tmp_path, capsys):
+    """The command on examples/hertfordshire_published.toml with a misspelt crime type: before, the
+    hate crime, stop and search and fly-tipping sections were built (3 builder calls, Defra's
+    workbook read) before the error; now none. The message (and its config line) is as before."""
+    shared_path(shared_data, "street_crime")
+    text = (ROOT / "examples" / "hertfordshire_published.toml").read_text().replace("../../shared", str(shared_data.parent))
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(text.replace('crime_type = "Anti-social behaviour"', 'crime_type = "Anti-social behavior!"'))
+    line = 1 + next(i for i, s in enumerate(text.splitlines()) if s.strip() == "[hotspots]")
+    builders = _counted_builders()
+    with mock.patch.dict(_sections._BUILDERS, builders):
+        assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (f"saferstats: error: [hotspots] could not be analysed: unknown crime type 'Anti-social behavior!'; "
+                   f"valid: {VALID} (c.toml line {line}: [hotspots])"), err
+    assert {k: b.call_count for k, b in builders.items()} == {k: 0 for k in builders}
