@@ -10,9 +10,11 @@ run) - not times - and compare the message with the one the section gave before,
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from unittest import mock
 
+import pandas as pd
 import pytest
 
 from conftest import shared_path
@@ -91,3 +93,35 @@ def test_the_published_config_with_a_misspelt_crime_type(shared_data, tmp_path, 
     assert err == (f"saferstats: error: [hotspots] could not be analysed: unknown crime type 'Anti-social behavior!'; "
                    f"valid: {VALID} (c.toml line {line}: [hotspots])"), err
     assert {k: b.call_count for k, b in builders.items()} == {k: 0 for k in builders}
+
+
+def test_the_report_and_the_command_read_defras_workbook_once(tmp_path):
+    """The report's fly-tipping section and ``saferstats trend`` on the same workbook in one process
+    (a notebook, a test module): before, the command asked for ``sheet="LA_incidents"`` (the default,
+    spelt out) and the report for no sheet, so ``read_once`` kept them apart and Defra's
+    Flytipping.xlsx was read twice (2 reader calls, 5 s each on a quiet machine); now once. The
+    reader is counted (it returns the package's Hertfordshire sample, read by the real reader), and
+    the command's table is the same as the report's reader gave it: one row per council."""
+    import saferstats as ss
+    from saferstats.report.inputs import read_table
+
+    real = ss.read_flytipping
+    sample = real(DATA / "defra_flytipping_hertfordshire_2012-13_2021-22.csv")
+    calls = []
+
+    def reader(path, sheet="LA_incidents"):
+        calls.append((Path(path).name, sheet))
+        return sample.copy()
+
+    book = tmp_path / "Flytipping.xlsx"
+    pd.DataFrame({"not": ["Defra's"]}).to_excel(book, sheet_name="LA_incidents", index=False)  # (read by the counted reader only)
+    with mock.patch("saferstats.read_flytipping", reader), mock.patch("saferstats.published.read_flytipping", reader):
+        t, _, _ = read_table("flytipping", {"file": str(book)})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert main(["trend", str(book), "--count", "incidents", "--population", "none", "--by", "la_code", "--out",
+                         str(tmp_path / "trend.csv")]) == 0
+    assert calls == [("Flytipping.xlsx", "LA_incidents")]
+    assert len(t) == len(sample) == 100
+    out = pd.read_csv(tmp_path / "trend.csv")
+    assert sorted(out["la_code"]) == sorted(sample["la_code"].unique()) and len(out) == 10
