@@ -22,7 +22,7 @@ from ..io import read_once
 from .config import ConfigError
 from .tables import number_of
 
-__all__ = ["Scope", "scope_of", "read_table", "population_by_code", "points_in_study_area", "stop_search_population",
+__all__ = ["Scope", "scope_of", "read_table", "population_by_code", "points_in_study_area", "study_area_named", "stop_search_population",
            "refuse_left_out_csp", "over_months"]
 
 
@@ -239,14 +239,18 @@ def population_by_code(codes: pd.Series) -> tuple[pd.Series, str]:
     return out, note
 
 
-def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, level: str | None,
-                         threshold: int = 5) -> tuple[pd.DataFrame, str, bool]:
-    """The points inside the study area (a force, CSP or local authority name), a sentence
-    counting those left out: outside the area, or without coordinates, and whether a count was
-    withheld. Counts from 1 to ``threshold`` - 1 (the report's disclosure threshold) are written
-    "fewer than {threshold}" - then the caller must not print the total, which would give them back.
-    Places outside are named with their counts only from ``threshold`` up; the others are lumped
-    together, and never a single one, whose count the total would give back."""
+def study_area_named(area: str, level: str | None) -> Any:
+    """The :class:`saferstats.StudyArea` of ``[hotspots] study_area`` (a force, CSP or local authority
+    name or code, ``level`` its ``study_area_level``), or a :class:`ConfigError` in the config's words:
+    a boundary file (refused), a name of two areas (the ``study_area_level`` to add) or of none.
+    :func:`points_in_study_area` places the points with it; the report checks it before reading any
+    section's files (:func:`saferstats.report.sections.check_before_reading`).
+
+    >>> study_area_named("Hertfordshre", None)
+    Traceback (most recent call last):
+    ...
+    saferstats.report.config.ConfigError: [hotspots] study_area = 'Hertfordshre' is not a police force area, CSP or local authority (see saferstats.find_area)
+    """
     import saferstats as ss
     from ..exceptions import AmbiguousAreaError, UnknownAreaError
     from ..geography import is_geojson_path
@@ -254,7 +258,7 @@ def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, le
     if is_geojson_path(area):
         raise ConfigError(_boundary_file_refused(area), "hotspots.study_area")
     try:
-        sa = ss.StudyArea(area, level=level)  # type: ignore[arg-type]
+        return ss.StudyArea(area, level=level)  # type: ignore[arg-type]
     except AmbiguousAreaError as exc:  # (an UnknownAreaError too: said as the choice it is, in the config's words)
         said = re.sub(r"level='(\w+)'", r'study_area_level = "\1"', str(exc))
         said = re.sub(r"pass (study_area_level = \S+), '(\w+)' or '(\w+)'",
@@ -263,6 +267,17 @@ def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, le
     except UnknownAreaError:
         raise ConfigError(f"[hotspots] study_area = '{area}' is not a police force area, CSP or local authority "
                           "(see saferstats.find_area)", "hotspots.study_area") from None
+
+
+def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, level: str | None,
+                         threshold: int = 5) -> tuple[pd.DataFrame, str, bool]:
+    """The points inside the study area (a force, CSP or local authority name), a sentence
+    counting those left out: outside the area, or without coordinates, and whether a count was
+    withheld. Counts from 1 to ``threshold`` - 1 (the report's disclosure threshold) are written
+    "fewer than {threshold}" - then the caller must not print the total, which would give them back.
+    Places outside are named with their counts only from ``threshold`` up; the others are lumped
+    together, and never a single one, whose count the total would give back."""
+    sa = study_area_named(area, level)
     has = points[lat].notna() & points[lon].notna()
     inside = pd.Series(False, index=points.index)
     inside.loc[has] = sa.contains(points.loc[has, lat], points.loc[has, lon])

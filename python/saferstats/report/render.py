@@ -10,7 +10,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -463,6 +463,22 @@ def _check_area(area: str) -> None:
               + "): no table row or funnel point is highlighted as the report's own area")
 
 
+@contextlib.contextmanager
+def _said_for_section(k: str) -> Iterator[None]:
+    """An error of section ``k``'s data or config as a :class:`ConfigError` naming the section, in the
+    config's words (a ConfigError as it is)."""
+    try:
+        yield
+    except ConfigError:
+        raise
+    except SaferstatsError as exc:  # say which section of the config the data came from, in its words
+        raise ConfigError(f"[{k}] could not be analysed: {config_words(said_without_path_argument(exc), k)}", k) \
+            from exc
+    except (KeyError, ValueError, OSError, TypeError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"[{k}] could not be analysed: {type(exc).__name__}: {config_words(str(exc), k)}",
+                          k) from exc
+
+
 def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = False,
                  extra_csv: dict[str, tuple[pd.DataFrame, bool]] | None = None, pdf: bool = False,
                  docx: bool = False) -> Path:
@@ -490,21 +506,16 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
         except ImportError:  # pragma: no cover
             tqdm = None
         bar = None if quiet or tqdm is None else tqdm(total=len(keys) + 1, desc="strategic assessment", unit="section")
+        for k in keys:  # what can be checked before any file is read: said at once, as the section would say it
+            with _said_for_section(k):
+                _sections.check_before_reading(k, cfg[k])
         sections = []
         for k in keys:
             logging.getLogger("saferstats.report").info("report: section %s", k)
             if bar is not None:
                 bar.set_postfix_str(k)
-            try:
+            with _said_for_section(k):
                 sections.append(_sections._BUILDERS[k](cfg, cfg[k]))
-            except ConfigError:
-                raise
-            except SaferstatsError as exc:  # say which section of the config the data came from, in its words
-                raise ConfigError(f"[{k}] could not be analysed: {config_words(said_without_path_argument(exc), k)}", k) \
-                    from exc
-            except (KeyError, ValueError, OSError, TypeError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-                raise ConfigError(f"[{k}] could not be analysed: {type(exc).__name__}: {config_words(str(exc), k)}",
-                                  k) from exc
             if bar is not None:
                 bar.update(1)
         out.write_text("index.html", render_html(cfg, sections))
