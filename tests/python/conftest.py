@@ -248,7 +248,8 @@ def defra_la_incidents(shared_data: Path) -> "pd.DataFrame":
 def defra_flytipping_read(shared_data: Path, name: str = "DERIVED_Flytipping_LA_incidents.csv") -> "pd.DataFrame":
     """Defra's fly-tipping table (``name``: DERIVED_Flytipping_LA_incidents.csv, or the workbook as
     published, Flytipping.xlsx) through ``read_flytipping``, its warnings silenced; skips when the
-    file is not in ../shared/data."""
+    file is not in ../shared/data. Read once per test process (``saferstats.io.read_once``, a copy
+    each call), as the report and the command read it: 35 modules call this."""
     import warnings
 
     import saferstats as ss
@@ -258,7 +259,7 @@ def defra_flytipping_read(shared_data: Path, name: str = "DERIVED_Flytipping_LA_
         pytest.skip(f"the Defra fly-tipping {name} is not in ../shared/data")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return ss.read_flytipping(path)
+        return ss.io.read_once(ss.read_flytipping, path)
 
 
 def flytipping_trend_error(fly: "pd.DataFrame", fn: str, by: str, comparator: str) -> Exception:
