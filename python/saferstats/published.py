@@ -2681,14 +2681,15 @@ def _uof_odd_rows(out: pd.DataFrame) -> list[str]:
     fewer than :data:`_UOF_ODD_EXPECTED`: a count most likely entered under the wrong heading (2019/20:
     Derbyshire's ``*Total Not reported``, 42 of 42 under "Physical and mental"); "" elsewhere."""
     kinds = {"mental": "Mental", "physical": "Physical", "physical_and_mental": "Physical and mental", "none": "None"}
-    totals = out[out["row_type"] == "all tactics"].drop_duplicates("force").set_index("force")
+    totals = out[out["row_type"] == "all tactics"].drop_duplicates("force")
+    # each force's counts read once (a lookup of its row per tactic row was most of the reader's time)
+    bases = {f: list(b) for f, *b in zip(totals["force"], *(totals[k].tolist() for k in kinds))}
     notes = [""] * len(out)
     for at, r in enumerate(out.itertuples()):
-        if r.row_type == "all tactics" or r.force not in totals.index:
+        if r.row_type == "all tactics" or r.force not in bases:
             continue
-        whole = totals.loc[r.force]
         counts = [getattr(r, k) for k in kinds]
-        base = [whole[k] for k in kinds]
+        base = bases[r.force]
         if any(pd.isna(v) for v in counts + base) or sum(base) <= 0:
             continue
         n = float(sum(counts))
@@ -2720,20 +2721,26 @@ def _uof_unrecorded_rows(out: pd.DataFrame, absent_expected: float = _UOF_ABSENT
     share = (rows["tactics"] / whole).where(whole > 0)
     notes = [""] * len(out)
     zero = rows[(rows[_UOF_COUNTS].fillna(-1) == 0).all(axis=1) & (whole > 0)]
+    # the rows of each tactic, found once (comparing every row's names for each zero row was most of the time)
+    of_tactic: dict[tuple[Any, Any], list[int]] = {}
+    for k, key in enumerate(zip(rows["type_of_force"], rows["tactic"])):
+        of_tactic.setdefault(key, []).append(k)
+    forces, shares = rows["force"].to_numpy(), share.to_numpy(dtype=float)
     for at, r in zip(zero.index, zero.itertuples()):
-        same = (rows["type_of_force"] == r.type_of_force) & (rows["tactic"] == r.tactic) & (rows["force"] != r.force)
-        others = share[same].dropna()
+        at_tactic = np.array(of_tactic.get((r.type_of_force, r.tactic), []), dtype=np.intp)
+        others = shares[at_tactic[forces[at_tactic] != r.force]]
+        others = others[~np.isnan(others)]
         if not len(others) or (others > 0).mean() < _UOF_ZERO_ROW_OTHERS:
             continue
         n = float(totals[r.force])
-        expected = float(others.median()) * n
+        expected = float(np.median(others)) * n
         if expected >= absent_expected:
             lacking = (f"; the row{'s' if r.row_type == 'tactic' else ''} it is part of "
                        f"({r.part_of}{', *Total Tactics' if r.row_type == 'tactic' else ''}) lack these tactics"
                        if isinstance(r.part_of, str) else " (it is not in *Total Tactics)")
             notes[out.index.get_loc(at)] = (
                 f"0 in every column, where {int((others > 0).sum())} of the {len(others)} other forces publishing this "
-                f"tactic report it (their median, {1000 * float(others.median()):,.1f} per 1,000 of their tactics, "
+                f"tactic report it (their median, {1000 * float(np.median(others)):,.1f} per 1,000 of their tactics, "
                 f"gives {expected:,.0f} of the force's {n:,.0f}): most likely not recorded, not a true 0; do not read "
                 f"its counts as 0{lacking}")
     return notes
@@ -3007,15 +3014,29 @@ def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share
     rows_off = Records({"force": r.force, "tactic": r.tactic, "source_line": int(r.source_line), "sum": float(s),
                         "tactics": float(r.tactics)} for r, s in zip(short.itertuples(), five[short.index]))
     parts_off = []
-    keyed = out.set_index(["force", "tactic"])
-    for (force, parent), kids in out[out["part_of"].notna()].groupby(["force", "part_of"], sort=False):
-        whole = keyed.loc[(force, parent)] if (force, parent) in keyed.index else None
-        if whole is None or isinstance(whole, pd.DataFrame):
+    # each (force, tactic)'s row, and each total's parts summed, found once (a lookup and six column reads per
+    # total were most of the reader's time); a (force, tactic) published twice is no total to check
+    row_of: dict[tuple[Any, Any], int | None] = {}
+    for k, key in enumerate(zip(out["force"], out["tactic"])):
+        row_of[key] = None if key in row_of else k
+    grouped = out[out["part_of"].notna()].groupby(["force", "part_of"], sort=False)[_UOF_COUNTS]
+    kid_rows = grouped.size()
+    kid_sums = grouped.sum().reindex(kid_rows.index).to_numpy(dtype=float)
+    kid_known = grouped.count().reindex(kid_rows.index).to_numpy()
+    published_counts = out[_UOF_COUNTS].to_numpy(dtype=float)
+    published_lines = out["source_line"].to_numpy()
+    for g, ((force, parent), n_kids) in enumerate(kid_rows.items()):
+        at = row_of.get((force, parent))
+        if at is None:
             continue
-        for col in _UOF_COUNTS:
-            if kids[col].notna().all() and pd.notna(whole[col]) and float(kids[col].sum()) != float(whole[col]):
-                parts_off.append({"force": force, "tactic": parent, "column": col, "source_line": int(whole["source_line"]),
-                                  "published": float(whole[col]), "sum_of_parts": float(kids[col].sum())})
+        for c, col in enumerate(_UOF_COUNTS):
+            whole = published_counts[at, c]
+            if kid_known[g, c] == n_kids and pd.notna(whole):
+                parts = float(kid_sums[g, c])
+                if parts != float(whole):
+                    parts_off.append({"force": force, "tactic": parent, "column": col,
+                                      "source_line": int(published_lines[at]), "published": float(whole),
+                                      "sum_of_parts": parts})
     out["mental_health"] = out["mental"] + out["physical_and_mental"]
     out["condition_reported"] = out["tactics"] - out["not_reported"]
     notes = _uof_recording_notes(out[out["row_type"] == "all tactics"], share, due)
