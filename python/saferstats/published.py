@@ -2305,13 +2305,25 @@ def _census_csp_sums(det: pd.DataFrame, places: pd.DataFrame, lk: pd.DataFrame, 
     whole = lk[~lk["csp_split"].astype(bool)]
     rows = det.assign(csp_code=det["la_code"].map(places["csp_code"]), csp_split=det["la_code"].map(places["csp_split"]))
     touched: dict[str, str] = {}  # csp_code -> why it cannot be summed ("" where it can)
+    # each CSP's authorities the file does not cover, each authority's former districts it lacks and
+    # each CSP's split authorities, found once (the lookups' columns compared again for each of the
+    # ~300 CSPs were most of read_census_ethnicity(..., level="csp")'s time)
+    not_covered: dict[Any, list[tuple[str, Any]]] = {}
+    for code, la_code, la in whole.loc[~whole["la_code"].isin(covered), ["csp_code", "la_code", "la"]].itertuples(
+            index=False):
+        not_covered.setdefault(code, []).append((la_code, la))
+    absent: dict[Any, list[str]] = {}
+    for successor, la in former.loc[~former["la_code"].isin(given), ["successor_code", "la"]].itertuples(index=False):
+        absent.setdefault(successor, []).append(str(la))
+    split_of: dict[Any, list[tuple[Any, Any]]] = {}
+    for code, la_code, la in split[["csp_code", "la_code", "la"]].itertuples(index=False):
+        split_of.setdefault(code, []).append((la_code, la))
     for code in dict.fromkeys(c for cell in rows["csp_code"] for c in str(cell).split("; ")):
         lacking: list[str] = []
-        for la_code, la in whole.loc[(whole["csp_code"] == code) & ~whole["la_code"].isin(covered),
-                                     ["la_code", "la"]].itertuples(index=False):
-            parts = former.loc[(former["successor_code"] == la_code) & ~former["la_code"].isin(given), "la"]
-            lacking.extend(parts.astype(str) if len(parts) else [str(la)])  # North Yorkshire: its districts missing
-        for la_code, la in split.loc[split["csp_code"] == code, ["la_code", "la"]].itertuples(index=False):
+        for la_code, la in not_covered.get(code, []):
+            parts = absent.get(la_code, [])
+            lacking.extend(parts if parts else [str(la)])  # North Yorkshire: its districts missing
+        for la_code, la in split_of.get(code, []):
             part = former[(former["successor_code"] == la_code) & (former["csp_code"] == code)]
             if la_code in given:  # given whole, and it spans several CSPs (BCP, West Northamptonshire)
                 lacking.append(f"its part of {la} ({la_code}), which the file gives whole for several CSPs")
