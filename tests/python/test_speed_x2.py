@@ -15,6 +15,7 @@ import warnings
 from unittest import mock
 
 import pandas as pd
+import pytest
 from pandas.core.indexing import _LocationIndexer
 
 import saferstats
@@ -170,3 +171,46 @@ def test_census_by_csp_finds_each_csps_authorities_once(shared_data):
     hartlepool = raw.loc[raw["ltla21_code"] == "E06000001"].iloc[0, 2:].sum()
     assert int(t.loc[t["csp"] == "Hartlepool", "population"].sum()) == int(hartlepool)
     assert "Wycombe" not in set(t["csp"])  # a CSP the authority table cannot give (test_errors_w49a.py)
+
+
+def _census_long(tmp_path, n: int, short: int | None = None):
+    """A TS021 table in long form (code, group, value) for LSOAs E01000001.. with 5 residents in each
+    of the 19 groups; LSOA ``short`` lacks the groups 4 to 7 of the 19."""
+    from saferstats.published import _census_labels
+
+    labels = _census_labels()
+    rows = [f"E0{1000001 + k},\"{lab}\",5" for k in range(n) for at, lab in enumerate(labels)
+            if not (k == short and 3 <= at < 7)]
+    f = tmp_path / f"ts021_{n}_{short}.csv"
+    f.write_text("lsoa21_code,ethnic_group,value\n" + "\n".join(rows) + "\n")
+    return f, labels
+
+
+def test_census_groups_of_each_area_are_counted_not_gathered_in_python(tmp_path):
+    """Before: `read_census_ethnicity` gathered each area's groups into a set with a Python function
+    per area (`groupby().agg(set)`: 35,672 calls for the TS021 LSOA table, 3 s of its 8 s read); now
+    they are counted (`nunique`): no area goes through Python. The figures by hand: 40 LSOAs of 19
+    groups of 5 residents are 3,800 residents; an LSOA lacking 4 groups is refused as before, naming
+    the 4 groups it lacks (the 4th to 7th labels, sorted)."""
+    from pandas.core.groupby.ops import BaseGrouper
+
+    f, labels = _census_long(tmp_path, 40)
+    areas = 0
+    pure = BaseGrouper._aggregate_series_pure_python
+
+    def counted(self, obj, func):
+        nonlocal areas
+        out = pure(self, obj, func)
+        areas += len(out)
+        return out
+
+    with mock.patch.object(BaseGrouper, "_aggregate_series_pure_python", counted), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = saferstats.read_census_ethnicity(f, level="lsoa")
+    assert areas == 0, areas
+    assert int(t["population"].sum()) == 40 * 19 * 5
+    f, _ = _census_long(tmp_path, 6, short=2)
+    with pytest.raises(saferstats.InvalidInputError) as e:
+        saferstats.read_census_ethnicity(f, level="lsoa")
+    lacking = sorted(labels[3:7])
+    assert f"E01000003 has 15 of the 19 groups (missing {lacking[:3]} ...); its total would be short" in str(e.value)
