@@ -31,6 +31,7 @@ import copy
 import csv
 import glob
 import gzip
+import inspect
 import re
 import warnings
 import zlib
@@ -110,6 +111,17 @@ def snake_case(col: str) -> str:
 _READ: dict[tuple[Any, ...], tuple[Any, list[warnings.WarningMessage]]] = {}
 
 
+def _with_defaults(reader: Callable[..., Any], kw: dict[str, Any]) -> dict[str, Any]:
+    """``kw`` with the reader's keyword-only defaults it leaves out (those that can be a key: a
+    number, a string, None; ``kw`` as given where the reader's signature cannot be read)."""
+    try:
+        params = inspect.signature(reader).parameters.values()
+    except (TypeError, ValueError):
+        return dict(kw)
+    return {**{p.name: p.default for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY
+               and isinstance(p.default, (str, int, float, type(None)))}, **kw}
+
+
 def read_once(reader: Callable[..., pd.DataFrame], path: Any, **kw: Any) -> pd.DataFrame:
     """``reader(path, **kw)`` (a published-file reader: :func:`saferstats.read_flytipping`,
     :func:`saferstats.read_hate_crime`), read once per process while the file keeps its size and
@@ -118,7 +130,10 @@ def read_once(reader: Callable[..., pd.DataFrame], path: Any, **kw: Any) -> pd.D
     For the command line and the report, whose runs in one process (notebooks, tests) read Defra's
     Flytipping.xlsx again each time (20 to 45 s a read; session 33 put the two caches they had
     written into this one). A path that cannot be looked at is passed to the reader, which says what
-    is wrong with it in its words; a few tables are kept at most.
+    is wrong with it in its words; a few tables are kept at most. A keyword left to the reader's
+    default and the same keyword given as its default are one read (until session 34 the command's
+    ``read_once(read_flytipping, path, sheet="LA_incidents")`` and the report's
+    ``read_once(read_flytipping, path)`` read Defra's workbook twice in one process).
 
     >>> import pandas as pd, tempfile, pathlib
     >>> calls = []
@@ -128,13 +143,18 @@ def read_once(reader: Callable[..., pd.DataFrame], path: Any, **kw: Any) -> pd.D
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "t.csv"; _ = f.write_text("x\\n1\\n")
     >>> read_once(reader, f)["x"].tolist(), read_once(reader, f)["x"].tolist(), len(calls)
     ([1], [1], 1)
+    >>> def sheet_reader(p, *, sheet="first"):
+    ...     calls.append(sheet)
+    ...     return pd.read_csv(p)
+    >>> _ = read_once(sheet_reader, f), read_once(sheet_reader, f, sheet="first"); calls[1:]
+    ['first']
     """
     try:
         st = Path(path).stat()
     except (OSError, TypeError, ValueError):
         return reader(path, **kw)
     key = (getattr(reader, "__qualname__", None) or repr(reader), str(Path(path).resolve()), st.st_size,
-           st.st_mtime_ns, tuple(sorted(kw.items())))
+           st.st_mtime_ns, tuple(sorted(_with_defaults(reader, kw).items(), key=lambda kv: kv[0])))
     if key not in _READ:
         got: pd.DataFrame | SaferstatsError
         with warnings.catch_warnings(record=True) as said:

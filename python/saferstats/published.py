@@ -2161,11 +2161,13 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
         r = det[twice]
         raise InvalidInputError(f"{src}: {r['la_code'].iloc[0]} {r['ethnicity'].iloc[0]!r} is given twice (lines "
                                 f"{r['_line'].tolist()[:4]}); which is the population cannot be known", "path")
-    per = det.groupby("la_code")["ethnicity"].agg(set)
-    short = per[per.map(len) < len(labels)]
+    # the groups of each area counted (a set built per area, in Python, took 3 s of an LSOA table's read)
+    per = det.groupby("la_code")["ethnicity"].nunique()
+    short = per[per < len(labels)]
     if len(short):
-        missing = sorted(known - short.iloc[0])
-        raise InvalidInputError(f"{src}: {short.index[0]} has {len(short.iloc[0])} of the {len(labels)} groups (missing "
+        has = set(det.loc[det["la_code"] == short.index[0], "ethnicity"])
+        missing = sorted(known - has)
+        raise InvalidInputError(f"{src}: {short.index[0]} has {len(has)} of the {len(labels)} groups (missing "
                                 f"{missing[:3]}{' ...' if len(missing) > 3 else ''}); its total would be short", "path")
     by_lsoa = bool(det["la_code"].str.fullmatch(_LSOA_CODE).mean() > 0.5)
     if (by_lsoa and lvl not in ("lsoa", "csp")) or (not by_lsoa and (lvl == "lsoa" or layout == "broad")):
@@ -2331,13 +2333,25 @@ def _census_csp_sums(det: pd.DataFrame, places: pd.DataFrame, lk: pd.DataFrame, 
     whole = lk[~lk["csp_split"].astype(bool)]
     rows = det.assign(csp_code=det["la_code"].map(places["csp_code"]), csp_split=det["la_code"].map(places["csp_split"]))
     touched: dict[str, str] = {}  # csp_code -> why it cannot be summed ("" where it can)
+    # each CSP's authorities the file does not cover, each authority's former districts it lacks and
+    # each CSP's split authorities, found once (the lookups' columns compared again for each of the
+    # ~300 CSPs were most of read_census_ethnicity(..., level="csp")'s time)
+    not_covered: dict[Any, list[tuple[str, Any]]] = {}
+    for code, la_code, la in whole.loc[~whole["la_code"].isin(covered), ["csp_code", "la_code", "la"]].itertuples(
+            index=False):
+        not_covered.setdefault(code, []).append((la_code, la))
+    absent: dict[Any, list[str]] = {}
+    for successor, la in former.loc[~former["la_code"].isin(given), ["successor_code", "la"]].itertuples(index=False):
+        absent.setdefault(successor, []).append(str(la))
+    split_of: dict[Any, list[tuple[Any, Any]]] = {}
+    for code, la_code, la in split[["csp_code", "la_code", "la"]].itertuples(index=False):
+        split_of.setdefault(code, []).append((la_code, la))
     for code in dict.fromkeys(c for cell in rows["csp_code"] for c in str(cell).split("; ")):
         lacking: list[str] = []
-        for la_code, la in whole.loc[(whole["csp_code"] == code) & ~whole["la_code"].isin(covered),
-                                     ["la_code", "la"]].itertuples(index=False):
-            parts = former.loc[(former["successor_code"] == la_code) & ~former["la_code"].isin(given), "la"]
-            lacking.extend(parts.astype(str) if len(parts) else [str(la)])  # North Yorkshire: its districts missing
-        for la_code, la in split.loc[split["csp_code"] == code, ["la_code", "la"]].itertuples(index=False):
+        for la_code, la in not_covered.get(code, []):
+            parts = absent.get(la_code, [])
+            lacking.extend(parts if parts else [str(la)])  # North Yorkshire: its districts missing
+        for la_code, la in split_of.get(code, []):
             part = former[(former["successor_code"] == la_code) & (former["csp_code"] == code)]
             if la_code in given:  # given whole, and it spans several CSPs (BCP, West Northamptonshire)
                 lacking.append(f"its part of {la} ({la_code}), which the file gives whole for several CSPs")
@@ -2709,14 +2723,15 @@ def _uof_odd_rows(out: pd.DataFrame) -> list[str]:
     fewer than :data:`_UOF_ODD_EXPECTED`: a count most likely entered under the wrong heading (2019/20:
     Derbyshire's ``*Total Not reported``, 42 of 42 under "Physical and mental"); "" elsewhere."""
     kinds = {"mental": "Mental", "physical": "Physical", "physical_and_mental": "Physical and mental", "none": "None"}
-    totals = out[out["row_type"] == "all tactics"].drop_duplicates("force").set_index("force")
+    totals = out[out["row_type"] == "all tactics"].drop_duplicates("force")
+    # each force's counts read once (a lookup of its row per tactic row was most of the reader's time)
+    bases = {f: list(b) for f, *b in zip(totals["force"], *(totals[k].tolist() for k in kinds))}
     notes = [""] * len(out)
     for at, r in enumerate(out.itertuples()):
-        if r.row_type == "all tactics" or r.force not in totals.index:
+        if r.row_type == "all tactics" or r.force not in bases:
             continue
-        whole = totals.loc[r.force]
         counts = [getattr(r, k) for k in kinds]
-        base = [whole[k] for k in kinds]
+        base = bases[r.force]
         if any(pd.isna(v) for v in counts + base) or sum(base) <= 0:
             continue
         n = float(sum(counts))
@@ -2748,20 +2763,26 @@ def _uof_unrecorded_rows(out: pd.DataFrame, absent_expected: float = _UOF_ABSENT
     share = (rows["tactics"] / whole).where(whole > 0)
     notes = [""] * len(out)
     zero = rows[(rows[_UOF_COUNTS].fillna(-1) == 0).all(axis=1) & (whole > 0)]
+    # the rows of each tactic, found once (comparing every row's names for each zero row was most of the time)
+    of_tactic: dict[tuple[Any, Any], list[int]] = {}
+    for k, key in enumerate(zip(rows["type_of_force"], rows["tactic"])):
+        of_tactic.setdefault(key, []).append(k)
+    forces, shares = rows["force"].to_numpy(), share.to_numpy(dtype=float)
     for at, r in zip(zero.index, zero.itertuples()):
-        same = (rows["type_of_force"] == r.type_of_force) & (rows["tactic"] == r.tactic) & (rows["force"] != r.force)
-        others = share[same].dropna()
+        at_tactic = np.array(of_tactic.get((r.type_of_force, r.tactic), []), dtype=np.intp)
+        others = shares[at_tactic[forces[at_tactic] != r.force]]
+        others = others[~np.isnan(others)]
         if not len(others) or (others > 0).mean() < _UOF_ZERO_ROW_OTHERS:
             continue
         n = float(totals[r.force])
-        expected = float(others.median()) * n
+        expected = float(np.median(others)) * n
         if expected >= absent_expected:
             lacking = (f"; the row{'s' if r.row_type == 'tactic' else ''} it is part of "
                        f"({r.part_of}{', *Total Tactics' if r.row_type == 'tactic' else ''}) lack these tactics"
                        if isinstance(r.part_of, str) else " (it is not in *Total Tactics)")
             notes[out.index.get_loc(at)] = (
                 f"0 in every column, where {int((others > 0).sum())} of the {len(others)} other forces publishing this "
-                f"tactic report it (their median, {1000 * float(others.median()):,.1f} per 1,000 of their tactics, "
+                f"tactic report it (their median, {1000 * float(np.median(others)):,.1f} per 1,000 of their tactics, "
                 f"gives {expected:,.0f} of the force's {n:,.0f}): most likely not recorded, not a true 0; do not read "
                 f"its counts as 0{lacking}")
     return notes
@@ -3036,15 +3057,29 @@ def read_use_of_force(path: Any, *, sheet: str | None = None, not_reported_share
     rows_off = Records({"force": r.force, "tactic": r.tactic, "source_line": int(r.source_line), "sum": float(s),
                         "tactics": float(r.tactics)} for r, s in zip(short.itertuples(), five[short.index]))
     parts_off = []
-    keyed = out.set_index(["force", "tactic"])
-    for (force, parent), kids in out[out["part_of"].notna()].groupby(["force", "part_of"], sort=False):
-        whole = keyed.loc[(force, parent)] if (force, parent) in keyed.index else None
-        if whole is None or isinstance(whole, pd.DataFrame):
+    # each (force, tactic)'s row, and each total's parts summed, found once (a lookup and six column reads per
+    # total were most of the reader's time); a (force, tactic) published twice is no total to check
+    row_of: dict[tuple[Any, Any], int | None] = {}
+    for k, key in enumerate(zip(out["force"], out["tactic"])):
+        row_of[key] = None if key in row_of else k
+    grouped = out[out["part_of"].notna()].groupby(["force", "part_of"], sort=False)[_UOF_COUNTS]
+    kid_rows = grouped.size()
+    kid_sums = grouped.sum().reindex(kid_rows.index).to_numpy(dtype=float)
+    kid_known = grouped.count().reindex(kid_rows.index).to_numpy()
+    published_counts = out[_UOF_COUNTS].to_numpy(dtype=float)
+    published_lines = out["source_line"].to_numpy()
+    for g, ((force, parent), n_kids) in enumerate(kid_rows.items()):
+        at = row_of.get((force, parent))
+        if at is None:
             continue
-        for col in _UOF_COUNTS:
-            if kids[col].notna().all() and pd.notna(whole[col]) and float(kids[col].sum()) != float(whole[col]):
-                parts_off.append({"force": force, "tactic": parent, "column": col, "source_line": int(whole["source_line"]),
-                                  "published": float(whole[col]), "sum_of_parts": float(kids[col].sum())})
+        for c, col in enumerate(_UOF_COUNTS):
+            whole = published_counts[at, c]
+            if kid_known[g, c] == n_kids and pd.notna(whole):
+                parts = float(kid_sums[g, c])
+                if parts != float(whole):
+                    parts_off.append({"force": force, "tactic": parent, "column": col,
+                                      "source_line": int(published_lines[at]), "published": float(whole),
+                                      "sum_of_parts": parts})
     out["mental_health"] = out["mental"] + out["physical_and_mental"]
     out["condition_reported"] = out["tactics"] - out["not_reported"]
     notes = _uof_recording_notes(out[out["row_type"] == "all tactics"], share, due)

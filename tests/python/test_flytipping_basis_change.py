@@ -27,10 +27,17 @@ HERTS = ["Broxbourne", "Dacorum", "East Hertfordshire", "Hertsmere", "North Hert
 CFG = {"confidence": 0.95, "disclosure_threshold": 5}
 
 
-def _changed(shared_data) -> dict[str, list[tuple[str, str, int]]]:
+@pytest.fixture(scope="module")
+def sheet(shared_data) -> pd.DataFrame:
+    """The LA_incidents sheet as published, read with pandas once for the file (session 34: it was
+    read three times, the workbook's read being most of these tests' own time)."""
+    return pd.read_excel(shared_data / DEFRA, sheet_name="LA_incidents", header=2)
+
+
+def _changed(sheet: pd.DataFrame) -> dict[str, list[tuple[str, str, int]]]:
     """{council: [(year, basis, incidents), ...]} for councils whose published basis takes more than
     one value, from the raw sheet (codes keep a council together across spellings of its name)."""
-    raw = pd.read_excel(shared_data / DEFRA, sheet_name="LA_incidents", header=2)
+    raw = sheet.copy()
     raw = raw[raw["Reporting basis"].notna() & (raw["Reporting basis"].astype(str).str.strip() != ":")]  # ":" = not published
     out = {}
     for _, g in raw.groupby("ONS Code"):
@@ -41,8 +48,8 @@ def _changed(shared_data) -> dict[str, list[tuple[str, str, int]]]:
     return out
 
 
-def test_welwyn_hatfield_is_left_out_of_the_trend_and_named(shared_data):
-    changed = _changed(shared_data)
+def test_welwyn_hatfield_is_left_out_of_the_trend_and_named(shared_data, sheet):
+    changed = _changed(sheet)
     herts = {k: v for k, v in changed.items() if k in HERTS}
     assert herts == {"Welwyn Hatfield": [("2019-20", "Customer/public reported only", 1700),
                                          ("2020-21", "All incidents", 4836), ("2021-22", "All incidents", 3722)]}
@@ -62,8 +69,8 @@ def test_welwyn_hatfield_is_left_out_of_the_trend_and_named(shared_data):
     assert text and text[0].endswith("; no annual % change for Welwyn Hatfield, whose counting changed (see the section).")
 
 
-def test_every_council_with_a_change_is_out_of_the_national_trend(shared_data):
-    changed = _changed(shared_data)
+def test_every_council_with_a_change_is_out_of_the_national_trend(shared_data, sheet):
+    changed = _changed(sheet)
     assert len(changed) >= 20  # 27 in the 2012-13 to 2021-22 workbook
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -74,7 +81,7 @@ def test_every_council_with_a_change_is_out_of_the_national_trend(shared_data):
     assert not names & {display_name(n) for n in changed}
     # each is named, but for those already left out of the trend for a 4-fold step in one year
     # (a recording change by docs/methods/trends.md A5: Lewisham 4,294 -> 29,515, Redbridge ...)
-    raw = pd.read_excel(shared_data / DEFRA, sheet_name="LA_incidents", header=2)
+    raw = sheet.copy()
     raw = raw[raw["LA Name"].astype(str).str.strip().isin(changed)].sort_values(["ONS Code", "Year"])
     y = pd.to_numeric(raw["Total Incidents"], errors="coerce")
     prev = y.groupby(raw["ONS Code"]).shift()

@@ -23,8 +23,9 @@ import pandas as pd
 import pytest
 
 import saferstats as ss
-from conftest import defra_flytipping_read
+from conftest import shared_path
 from saferstats.__main__ import main
+from saferstats.io import read_once
 
 FOLDER = "fly_tipping/defra_la_2012-13_to_2021-22"
 DERBY = "E06000015"
@@ -32,7 +33,12 @@ DERBY = "E06000015"
 
 @pytest.fixture(scope="module")
 def fly(shared_data):
-    return defra_flytipping_read(shared_data, "Flytipping.xlsx")
+    """Defra's workbook through read_flytipping (its warnings silenced), read once in the process as
+    the command reads it (io.read_once: session 34, the command's runs below no longer read it again)."""
+    path = shared_path(shared_data, f"{FOLDER}/Flytipping.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return read_once(ss.read_flytipping, path)
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,9 @@ import pandas as pd
 import pytest
 
 import saferstats as ss
-from conftest import defra_flytipping_read, shared_path
+from conftest import shared_path
 from saferstats.__main__ import main
+from saferstats.io import read_once
 
 FOLDER = "fly_tipping/defra_la_2012-13_to_2021-22"
 EAST_SUFFOLK, IPSWICH, BABERGH = "E07000244", "E07000202", "E07000200"
@@ -38,7 +39,12 @@ def _command(out, *args: str) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def fly(shared_data):
-    return defra_flytipping_read(shared_data, "Flytipping.xlsx")
+    """Defra's workbook through read_flytipping (its warnings silenced), read once in the process as
+    the command reads it (io.read_once: session 34, the command's runs below no longer read it again)."""
+    path = shared_path(shared_data, f"{FOLDER}/Flytipping.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return read_once(ss.read_flytipping, path)
 
 
 @pytest.fixture(scope="module")
