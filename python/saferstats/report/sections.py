@@ -25,7 +25,7 @@ from .inputs import (ons_la_names, points_in_study_area, population_by_code, rea
                      study_area_named,
                      stop_search_population, refuse_left_out_csp, over_months)
 from .splits import _READ_AS_DATA, _is_area, _not_recorded_keys, _stratum_said, all_residents_words, by_outcome_words
-from .tables import AREA_COLUMNS, RATE_PER, capitalise, number_of, place
+from .tables import AREA_COLUMNS, RATE_PER, bare, capitalise, number_of, place
 
 __all__ = ["Table", "Figure", "Section", "MARKER"]
 
@@ -1478,11 +1478,11 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         unprotected = sorted(set(unprotected) | set(more))
 
     def stratum_of(frame: pd.DataFrame) -> np.ndarray:
-        return frame.groupby(by, sort=False, dropna=False).ngroup().to_numpy() if by else np.zeros(len(frame), int)
+        return bare(frame).groupby(by, sort=False, dropna=False).ngroup().to_numpy() if by else np.zeros(len(frame), int)
 
     def compare_mask(frame: pd.DataFrame, own: np.ndarray) -> np.ndarray:
         """Comparisons with the reference group go with the reference's hidden count."""
-        st, ref = stratum_of(frame), (frame["group"].astype(str) == "White").to_numpy()
+        st, ref = stratum_of(frame), (bare(frame)["group"].astype(str) == "White").to_numpy()
         m = own.copy()
         for g in np.unique(st):
             rows = st == g
@@ -1578,11 +1578,14 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         shown = s.tables[-1].page
         shown.attrs = {**shown.attrs, RATE_PER: per}
     finds = _mark(_round(out[find_cols], 3), f_hidden)
+    # its cells changed below on the frame without its attrs (pandas deep-copies them into each column an
+    # astype changes), which are put back after
+    table_attrs, finds = finds.attrs, bare(finds)
     if "withheld" in find_cols:  # the reason is in the text; the rate cell says so (a column would not fit the page)
         # every withheld row reads so, its counts small or not: [c] there (police.uk Durham's Asian, Black, Mixed
         # and Other, Dec 2019 - Feb 2020) beside Derbyshire's "withheld" and blank finds gave the CSV two markers
         # for one reason; [c] is left to a count suppressed for disclosure (n), as in every table of the report
-        gone = out["withheld"].fillna("").astype(str).ne("").to_numpy()
+        gone = bare(out)["withheld"].fillna("").astype(str).ne("").to_numpy()
         finds = finds.drop(columns="withheld").astype({"rate": object})
         later = [c for c in finds.columns if c in ("rate_lower", "rate_upper", "diff", "diff_lower", "diff_upper",
                                                    "rr", "p_value", "test")]
@@ -1598,9 +1601,10 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # 333 of 359 kept in stop_search_find_rates.csv beside a blank page cell). The rate, its interval
     # and every comparison are already blank there (_withhold_finds); the audit above counted the
     # flags as published, which only over-protects
-    _mark_kept_after_adjustment(finds, out)
     finds = finds.astype({"hits": object})
     finds.loc[gone, "hits"] = ""
+    finds.attrs = table_attrs
+    _mark_kept_after_adjustment(finds, out)
     finds_page = finds
     if arrests is not None:
         s.intro += (" Every find-rate comparison is withheld, so the arrest rates (the share of searches with a recorded "
@@ -2707,7 +2711,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         s.tables[-1].frame.attrs["no_trend"] = no_trend
         # the years each council's trend is over (from a change of reporting basis on, for some)
         s.tables[-1].frame.attrs["spans"] = {str(a): f"{g.min()} to {g.max()}"
-                                             for a, g in data.groupby(area, observed=True)[period]}
+                                             for a, g in bare(data).groupby(area, observed=True)[period]}
         s.intro += _series_gaps(published_years[published_years[area].isin(set(data[area]))], area, period)
         steps = _doubling_steps(data, area, period, count)
         compared, fits = data, trend  # the years each council is compared with England over
@@ -3008,7 +3012,7 @@ def _basis_changes(data: pd.DataFrame, area: str, period: str, count: str) -> tu
     drop: list[Any] = []
     none: list[str] = []
     cases: list[str] = []
-    for a, g in data.groupby(area, observed=True, sort=True):
+    for a, g in bare(data).groupby(area, observed=True, sort=True):  # (the reader's attrs not copied into each group)
         g = g.assign(_p=g[period].astype(str)).sort_values("_p", kind="stable")
         basis = [str(b).strip() if isinstance(b, str) and str(b).strip() else None for b in g["reporting_basis"]]
         known = [(i, b) for i, b in enumerate(basis) if b is not None]
@@ -3128,7 +3132,7 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
     words = np.where(c["ratio_lower"] > 1, "up relative to England",
                      np.where(c["ratio_upper"] < 1, "down relative to England", "in line with England"))
     spans = {str(a): (g[period].astype(str).min(), g[period].astype(str).max())
-             for a, g in data.groupby(area, observed=True)}
+             for a, g in bare(data).groupby(area, observed=True)}
     frame = pd.DataFrame({area: c["council"].to_numpy(),
                           "period_from": [spans[str(a)][0] for a in c["council"]],
                           "period_to": [spans[str(a)][1] for a in c["council"]], "apc": c["apc"].to_numpy(),
@@ -3190,12 +3194,13 @@ def _since_steps(data: pd.DataFrame, trend: pd.DataFrame, steps: dict[str, str],
     rows: list[pd.DataFrame] = []
     too_few: list[str] = []
     spans: dict[str, tuple[str, str]] = {}
+    names, periods = (bare(data)[c].astype(str) for c in (area, period))  # read once, not for each step
     for a, w in steps.items():
         after = w.split(": ", 1)[0].split(" to ")[-1]  # "2015/16 to 2016/17: 627 to 1,731" -> "2016/17"
-        own = data[area].astype(str) == a
-        later = own & (data[period].astype(str) >= after)
+        own = names == a
+        later = own & (periods >= after)
         keep &= ~own | later
-        years = sorted(set(data.loc[later, period].astype(str)))
+        years = sorted(set(periods[later]))
         if len(years) < 3:
             too_few.append(a)
             keep &= ~own
@@ -3278,7 +3283,7 @@ def _series_gaps(data: pd.DataFrame, area: str, period: str) -> str:
     published table with no figure for them): their trend uses the periods they have, and the
     table's periods column shows how many; "" when every series is complete."""
     every = sorted(set(data[period].astype(str)))
-    gaps = {str(a): sorted(set(every) - set(g[period].astype(str))) for a, g in data.groupby(area, observed=True)}
+    gaps = {str(a): sorted(set(every) - set(g[period].astype(str))) for a, g in bare(data).groupby(area, observed=True)}
     gaps = {a: g for a, g in gaps.items() if g}
     if not gaps:
         return ""

@@ -30,7 +30,7 @@ from .._periods import month_label
 from ..exceptions import warn_user
 from .sections import Section, implausible_rows, implausible_words, whole_percent
 from .splits import _groups_in_splits, _names, by_outcome_words, caveats_in_order, said_splits, split_label, sub_strata
-from .tables import _num, capitalise, place
+from .tables import _num, bare, capitalise, place
 
 __all__ = ["MIN_COUNT", "Summary", "describe_change", "describe_ratio", "describe_trend", "fmt_pct",
            "executive_summary", "GLOSSARY", "glossary_for"]
@@ -1240,20 +1240,21 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
         # (Essex, Dec 2019 - Feb 2020: its CSPs' differences, read together with every force's)
         f, scope, in_scope = _in_report_force(f, cfg)
     if f is not None and len(f) and "diff_lower" in f.columns:  # (none of the report's force's areas: no finding)
-        sig_at = [i for i, r in f.iterrows() if (_num(r["diff_lower"]) or 0) > 0 or (_num(r["diff_upper"]) or 0) < 0]
-        sig = [f.loc[i] for i in sig_at]
+        rows = bare(f)  # (each row read without the table's attrs, which pandas would deep-copy into it)
+        sig_at = [i for i, r in rows.iterrows() if (_num(r["diff_lower"]) or 0) > 0 or (_num(r["diff_upper"]) or 0) < 0]
+        sig = [rows.loc[i] for i in sig_at]
         # the comparisons that were made: a group other than White with both limits published (not
         # withheld as not comparable, not suppressed). With none, "no significant difference" would
         # say something the table does not (Derbyshire by CSP, Dec 2019 - Feb 2020: every find rate
         # withheld or suppressed)
-        compared = sum(1 for _, r in f.iterrows() if str(r["group"]) != "White"
+        compared = sum(1 for _, r in rows.iterrows() if str(r["group"]) != "White"
                        and _num(r["diff_lower"]) is not None and _num(r["diff_upper"]) is not None)
-        others = sum(1 for _, r in f.iterrows() if str(r["group"]) != "White")
+        others = sum(1 for _, r in rows.iterrows() if str(r["group"]) != "White")
         if sig:
             # people, with their find rates beside White people's ("for Asian" named no one, and
             # "higher" gave no size; Essex, Dec 2019 - Feb 2020)
             out.append("Find rates (the share of searches that found what was searched for) differed statistically "
-                       "significantly from White people's for " + _names([_find_item(f, r) for r in sig], limit=8) + "."
+                       "significantly from White people's for " + _names([_find_item(rows, r) for r in sig], limit=8) + "."
                        + _after_adjustment(f, sig_at, scope, float(f.attrs.get("alpha", 1 - cfg.get("confidence", 0.95)))))
         elif not compared:
             out.append("Find rates (the share of searches that found what was searched for) could not be compared with "
@@ -1314,13 +1315,14 @@ def _arrest_findings(a: pd.DataFrame, cfg: dict) -> list[str]:
         return []
     lead = ("Arrest rates (the share of searches that ended in arrest, compared because no find rate could be; an "
             "arrest is not a find)")
-    sig_at = [i for i, r in a.iterrows() if (_num(r["diff_lower"]) or 0) > 0 or (_num(r["diff_upper"]) or 0) < 0]
-    compared = sum(1 for _, r in a.iterrows() if str(r["group"]) != "White"
+    rows = bare(a)  # (each row read without the table's attrs, as the find finding)
+    sig_at = [i for i, r in rows.iterrows() if (_num(r["diff_lower"]) or 0) > 0 or (_num(r["diff_upper"]) or 0) < 0]
+    compared = sum(1 for _, r in rows.iterrows() if str(r["group"]) != "White"
                    and _num(r["diff_lower"]) is not None and _num(r["diff_upper"]) is not None)
-    others = sum(1 for _, r in a.iterrows() if str(r["group"]) != "White")
+    others = sum(1 for _, r in rows.iterrows() if str(r["group"]) != "White")
     if sig_at:
         return [f"{lead} differed statistically significantly from White people's for "
-                + _names([_find_item(a, a.loc[i]) for i in sig_at], limit=8) + "."
+                + _names([_find_item(rows, rows.loc[i]) for i in sig_at], limit=8) + "."
                 + _after_adjustment(a, sig_at, scope, float(a.attrs.get("alpha", 1 - cfg.get("confidence", 0.95))),
                                     table="arrest")]
     if not compared:
@@ -1349,7 +1351,7 @@ def _since_step_sentences(tr: pd.DataFrame, lab: str, stepped: list[str], since:
     steps = tr.attrs.get("steps") or {}
     every = tr.attrs.get("every_step") or {}  # each council's steps in order; ``steps`` holds the last
     spans = tr.attrs.get("spans") or {}
-    rows = {str(a): r for a, r in zip(tr[lab].astype(str), tr.to_dict("records"))}
+    rows = {str(a): r for a, r in zip(tr[lab].astype(str), bare(tr).to_dict("records"))}
     after = ({str(a): r for a, r in zip(since[_label_col(since)].astype(str), since.to_dict("records"))}
              if since is not None and len(since) else {})
     out = []
@@ -1550,8 +1552,10 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
         lab = _label_col(tr)
         # a council whose count doubled or halved in one year: its trend across the step is not a finding (the
         # City of London's "+21% a year, higher than England" was its 627 to 1,731); said apart, since the step
-        stepped = [a for a in (tr.attrs.get("steps") or {}) if a in set(tr[lab].astype(str))]
-        whole = tr[~tr[lab].astype(str).isin(stepped)]
+        names = tr[lab].astype(str)  # (once, not for each step; the rows read without the table's attrs)
+        known = set(names)
+        stepped = [a for a in (tr.attrs.get("steps") or {}) if a in known]
+        whole = bare(tr)[~names.isin(stepped)]
         up = [str(r[lab]) for _, r in whole.iterrows() if (_num(r["apc_lower"]) or 0) > 0]
         down = [str(r[lab]) for _, r in whole.iterrows() if (_num(r["apc_upper"]) or 0) < 0]
         rest = len(whole) - len(up) - len(down)
