@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from . import datasets
-from ._frames import plain
+from ._frames import bare, plain
 from .exceptions import InvalidInputError, SaferstatsError, SaferstatsWarning
 from .io import read_once, said_without_path_argument
 from .published import LSOA_CODES_NOTE, NO_FIGURE_MARKS
@@ -607,21 +607,6 @@ def _hate_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
     return t.set_index(pd.Index(t["source_line"].to_numpy(), name="line"))
 
 
-def _bare(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` (its cells shared) without its ``.attrs``, for the command's checks that read only its
-    cells: pandas deep-copies a table's attrs into every column and group taken from it, and
-    :func:`saferstats.read_flytipping`'s (its dropped rows, flagged points: half a megabyte pickled)
-    made 18 of the 39 s of ``trend Flytipping.xlsx --by la_name`` (session 33).
-
-    >>> t = pd.DataFrame({"a": [1]}); t.attrs["note"] = "x"
-    >>> (_bare(t).attrs, t.attrs)
-    ({}, {'note': 'x'})
-    """
-    out = df.copy(deep=False)
-    out.attrs = {}
-    return out
-
-
 def _flytipping_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
     """Defra's fly-tipping workbook as published (``Flytipping.xlsx``, sheet ``LA_incidents`` unless
     ``--sheet``), read by :func:`saferstats.read_flytipping` (its columns ``incidents``,
@@ -928,7 +913,7 @@ def _trend(args: argparse.Namespace) -> int:
     _require(df, args.file, count=args.count, period=args.period, by=args.by or [])
     df = _marks_as_missing(df, args.file, [args.count, *([pop] if pop is not None and pop in names else [])])
     df = _stripped(df, args.file, args.by or [])
-    _enough_periods(_bare(df), args.file, period=args.period, by=args.by or [], count=args.count, population=pop)
+    _enough_periods(bare(df), args.file, period=args.period, by=args.by or [], count=args.count, population=pop)
     try:
         _require(df, args.file, population=[pop] if pop is not None else [])
     except InvalidInputError as exc:
@@ -966,7 +951,7 @@ def _trend(args: argparse.Namespace) -> int:
         _say(f"{read_as}{what}, over the periods both have: the ratio against {comparator!r} > 1, rising faster (or "
              f"falling slower); < 1, slower{why}")
     if args.by and comparator is None and strands is None and layout is None:
-        _split_groups(_bare(df), by=args.by, period=args.period)
+        _split_groups(bare(df), by=args.by, period=args.period)
     if args.missing == "error":
         _stop_on_missing(df, args.file, count=args.count, population=pop, period=args.period, by=args.by or [])
     short, read = None, df
@@ -1308,9 +1293,9 @@ def _code_names(df: pd.DataFrame, code: str, period: str) -> tuple[str, pd.Serie
         return None
     # on the bare cells: each council's group took a deep copy of a published table's attrs (Defra's
     # --by la_code: 339 copies, 0.4 s of a 2.7 s run, session 34)
-    bare = _bare(df)
-    order = {p: i for i, p in enumerate(_period_order(bare[period]))}
-    rows = bare[[code, name, period]].dropna().assign(_t=lambda d: d[period].map(order)).sort_values("_t", kind="stable")
+    cells = bare(df)
+    order = {p: i for i, p in enumerate(_period_order(cells[period]))}
+    rows = cells[[code, name, period]].dropna().assign(_t=lambda d: d[period].map(order)).sort_values("_t", kind="stable")
     return name, rows.groupby(code, sort=False)[name].agg(lambda v: " / ".join(dict.fromkeys(map(str, v))))
 
 
@@ -1483,7 +1468,7 @@ def _stop_on_missing(df: pd.DataFrame, path: Path, *, count: str, population: st
     published = {(d.get("source_line"), str(d.get("column"))):
                  (f"{d['value']!r} in the file: " if d.get("value") not in (None, "") else "") + str(d.get("reason", ""))
                  for d in df.attrs.get("dropped", []) if isinstance(d, dict)}
-    df = _bare(df)  # (its cells only from here)
+    df = bare(df)  # (its cells only from here)
 
     def where(i: int) -> str:
         row = df.iloc[i]

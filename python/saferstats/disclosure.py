@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
-from ._frames import accepts_frames, as_float_array, label_of
+from ._frames import accepts_frames, as_float_array, bare, label_of
 from .exceptions import InvalidInputError, number_of, warn_user
 from .published import NO_FIGURE
 
@@ -1145,8 +1145,7 @@ def suppress(
     # the table's cells, shared, without its .attrs: the result's attrs are its own (below), and pandas
     # deep-copies a frame's attrs into every column read from it (a reader's list every dropped cell:
     # read_mha_annual's slice by ICB was deep-copied 60 times a call, until session 34)
-    table = table.copy(deep=False)
-    table.attrs = {}
+    table = bare(table)
     for name, v in (("threshold", threshold), ("round_to", round_to)):
         if v is None and name == "round_to":
             continue

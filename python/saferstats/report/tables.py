@@ -31,6 +31,8 @@ from typing import Any
 
 import pandas as pd
 
+from .._frames import bare  # (re-exported: the report's loops over a table's cells)
+
 __all__ = ["DisplayTable", "display_table", "one_layout", "header", "format_p", "column_kind", "METHOD_NAMES", "page_names",
            "AREA_COLUMNS", "FUNNEL_WORDS", "RATIO_METHOD_WORDS", "place", "capitalise",
            "number_of", "bare"]
@@ -164,23 +166,6 @@ def place(name: Any) -> str:
     if bare.lower() in _THE_NAMES:
         return "the " + _THE_NAMES[bare.lower()]
     return "the " + text if _THE_PATTERN.match(bare) else text
-
-
-def bare(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with its cells shared and no ``.attrs``, for a loop that only reads its cells:
-    pandas deep-copies a table's attrs into every column, row and group taken from it (the
-    fly-tipping data carry :func:`saferstats.read_flytipping`'s dropped rows and flagged points:
-    the section and its findings on Defra's whole table made 7,504 such copies in the report's own
-    lines, 5.8 of their 18 s, and 1,091 in 0.8 s with the loops reading bare frames, session 34).
-    The frame itself is unchanged. (The command line's own checks do the same.)
-
-    >>> t = pd.DataFrame({"a": [1]}); t.attrs["note"] = "x"
-    >>> (bare(t).attrs, t.attrs, bare(t)["a"].tolist())
-    ({}, {'note': 'x'}, [1])
-    """
-    out = frame.copy(deep=False)
-    out.attrs = {}
-    return out
 
 
 def capitalise(text: str) -> str:
