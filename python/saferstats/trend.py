@@ -65,6 +65,10 @@ def _by_list(by: str | Sequence[str] | None) -> list[Any]:
 #: While :func:`compare_trends` runs: (how many ``by`` columns, the positions of those that vary
 #: between its groups), so that :func:`_key_text` names a group by them (:func:`_named_by_what_varies`).
 _SHOWN_KEYS: ContextVar[tuple[int, tuple[int, ...]] | None] = ContextVar("saferstats_trend_shown_keys", default=None)
+#: True while :func:`t_where_quasi` refits for the normal's limits: that fit's warnings are not said
+#: and only its interval columns are read, so :func:`poisson_trend` and :func:`compare_trends` leave
+#: out the checks that only warn or fill ``.attrs`` (the first fit, on the same table, made them).
+_REFIT_FOR_Z: ContextVar[bool] = ContextVar("saferstats_trend_refit_for_z", default=False)
 
 
 def _key_text(g: Any) -> str:
@@ -1333,7 +1337,8 @@ def poisson_trend(
     _check_no_duplicates(data, keys, t, period)
     order, groups = _sorted_groups(data, keys, t)
     terms = _seasonal_terms(seasonality, season_length, harmonics, groups, t, period)
-    recording = _recording_changes(data, groups, keys, period)
+    quiet = _REFIT_FOR_Z.get()  # (t_where_quasi's refit: no check that only warns, below)
+    recording = [] if quiet else _recording_changes(data, groups, keys, period)
     small = [(g, len(pos)) for g, pos in groups if len(pos) < 3]
     if small:
         g, k = small[0]
@@ -1404,6 +1409,8 @@ def poisson_trend(
     if terms is not None:
         out["seasonality"] = _seasonal_label(terms)
     out["confidence"] = float(confidence)
+    if quiet:
+        return out
     skipped = [(g, note) for (g, _), note in zip(groups, out["note"]) if note]
     if skipped:
         names = "; ".join(f"{_key_text(g) if keys else 'the series'}: {note}" for g, note in skipped[:10])
@@ -1758,7 +1765,7 @@ def compare_trends(
         pair[c_count] = rest
         if c_pop:
             pair[c_pop] = pair[c_pop] - pair[population]
-    else:
+    elif not _REFIT_FOR_Z.get():  # (t_where_quasi's refit: said by the first fit)
         _warn_inside_comparator(pair, keys, within, count, c_count, population, c_pop, name,
                                 total=name in totals and not isinstance(comparator, pd.DataFrame))
     recording = _compared_recording_changes(pair, keys, period, area_rec, comp_rec)
@@ -2114,9 +2121,13 @@ def t_where_quasi(res: pd.DataFrame, fit: Callable[[bool], pd.DataFrame], estima
     quasi: np.ndarray = res["method"].astype(str).str.contains("quasi-poisson").to_numpy(dtype=bool) & est
     other = ~quasi & est
     if other.any():
-        with warnings.catch_warnings():  # the same fit (its warnings are said once, by the caller's first)
-            warnings.simplefilter("ignore")
-            again = fit(False)
+        quiet = _REFIT_FOR_Z.set(True)  # the same fit: its warnings are said once, by the caller's first
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                again = fit(False)
+        finally:
+            _REFIT_FOR_Z.reset(quiet)
         for c in [c for c in res.columns if c in ("p_value", "df") or c.endswith(("_lower", "_upper"))]:
             res[c] = np.where(other, again[c].to_numpy(dtype=float), res[c].to_numpy(dtype=float))
         res.attrs["intervals"] = (f"{res.attrs.get('intervals', _T_INTERVALS)} where a fit is quasi-Poisson; "
@@ -2864,15 +2875,24 @@ def _warn_same_population(fn: str, data: pd.DataFrame, population: str | None, p
 
     # the table's figures, keys and periods read once, not once per group found (289 of Defra's councils)
     figures = pd.to_numeric(data[population], errors="coerce").to_numpy(dtype=float)
-    key_values = {k: data[k].map(plain) for k in keys}
     periods = data[period].astype(str).to_numpy()
+    # each row's key once, its rows by group in one pass (not a comparison of every key column with
+    # each group found: 289 groups, 1,324 Series comparisons in Cardiff's fly-tipping section); a
+    # row whose key is missing is in no group found, as it never equals one
+    key_columns = [data[k].map(plain) for k in keys]
+    unkeyed = np.zeros(len(data), dtype=bool)
+    for column in key_columns:
+        unkeyed |= column.isna().to_numpy(dtype=bool)
+    rows_of: dict[tuple[Any, ...], list[int]] = {}
+    for i, key in enumerate(zip(*(column.to_numpy(dtype=object) for column in key_columns)) if keys
+                            else ((),) * len(data)):
+        if not unkeyed[i]:
+            rows_of.setdefault(key, []).append(i)
     labels, rows = [], []
     for r in found:
-        hit = figures == r["population"]
-        for k in keys:
-            hit &= (key_values[k] == r[k]).to_numpy()
+        at = np.asarray(rows_of.get(tuple(r[k] for k in keys), []), dtype=np.intp)
         labels.append(_key_text(key_of(r)).strip("'\""))
-        rows.append(np.flatnonzero(hit))
+        rows.append(at[figures[at] == r["population"]])
     sub = pd.DataFrame({label: np.repeat(np.array(labels, dtype=object), [len(i) for i in rows]),
                         "population": np.repeat([r["population"] for r in found], [len(i) for i in rows]),
                         "period": periods[np.concatenate(rows)]})
