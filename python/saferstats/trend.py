@@ -28,7 +28,7 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._frames import (
-    accepts_frames, aligned, as_float_array, as_pandas, choice_option, column_list, core_errors, core_rows, int_option, label_of, plain,
+    accepts_frames, aligned, as_float_array, as_pandas, bare, choice_option, column_list, core_errors, core_rows, int_option, label_of, plain,
     near_column, reader_attrs_of_rows, real_option, renamed_keywords, require_columns, row_of, translates_core_errors,
 )
 from .exceptions import InvalidInputError, MissingValueError, SaferstatsError, number_of, warn_user
@@ -1949,8 +1949,7 @@ def like_for_like_others(everyone: pd.DataFrame, data: pd.DataFrame, fitted: Seq
     trend --compare-with England`` both use it."""
     # without the reader's .attrs (Defra's table: its totals, dropped cells, flagged rows), which pandas
     # deep-copies into every frame cut from it: most of `saferstats trend --compare-with England`'s time
-    everyone, data = everyone.copy(deep=False), data.copy(deep=False)
-    everyone.attrs, data.attrs = {}, {}
+    everyone, data = bare(everyone), bare(data)
     value_cols = [count] + ([population] if population is not None else [])
     recorded = [c for c in _RECORDING_COLUMNS if c in data.columns]
     # the columns of the pairs and comparators, area by area, made into two frames at the end (a frame
