@@ -615,10 +615,8 @@ def _flytipping_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
     from .published import read_flytipping
 
     try:
-        # the sheet passed only when given, as the report passes it (report.inputs.read_table): read_once
-        # keeps a table by its keywords, and ``sheet="LA_incidents"`` (the default, spelt out) here made the
-        # report and the command in one process read the workbook twice (session 34: 5 s a read, quiet)
-        t = read_once(read_flytipping, path, **({"sheet": sheet} if sheet else {}))
+        # (read_once keys a reader's defaults given or not as one read: the report passes no sheet)
+        t = read_once(read_flytipping, path, sheet=sheet or "LA_incidents")
     except InvalidInputError as exc:
         if "enforcement actions table" in str(exc):
             raise

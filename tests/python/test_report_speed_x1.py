@@ -109,7 +109,7 @@ def test_the_report_and_the_command_read_defras_workbook_once(tmp_path):
     sample = real(DATA / "defra_flytipping_hertfordshire_2012-13_2021-22.csv")
     calls = []
 
-    def reader(path, sheet="LA_incidents"):
+    def reader(path, *, sheet="LA_incidents"):  # read_flytipping's signature
         calls.append((Path(path).name, sheet))
         return sample.copy()
 
