@@ -36,7 +36,7 @@ import pandas as pd
 from . import datasets
 from ._frames import bare, plain
 from .exceptions import InvalidInputError, SaferstatsError, SaferstatsWarning
-from .io import read_once, said_without_path_argument
+from .io import read_once, said_without_path_argument, workbook_engine
 from .published import LSOA_CODES_NOTE, NO_FIGURE_MARKS
 from .rates import percent_change, rate_ci
 from .report import OutputError, check_input_file, write_csv
@@ -563,7 +563,7 @@ def _sheet_names(path: Path) -> list[str]:
     if path.suffix.lower() != ".xlsx":
         return []
     try:
-        with pd.ExcelFile(path) as book:
+        with pd.ExcelFile(path, engine=workbook_engine(path)) as book:
             return [str(n) for n in book.sheet_names]
     except Exception:  # (a damaged or mislabelled file: the reader's own error names it)
         return []

@@ -45,7 +45,7 @@ from . import _saferstats as _ext
 from ._frames import FrozenColumn, Records, plain, real_option, restates_attrs_of_rows
 from .exceptions import InvalidInputError, SaferstatsWarning, number_of, warn_user
 from .io import (blank_as_missing, reader_categorical, field_map, glob_matches, header_delimiter, input_files, first_line,
-                 police_uk_folders, problem_reason, snake_case, unzip_bounded)
+                 police_uk_folders, problem_reason, snake_case, unzip_bounded, workbook_engine)
 
 __all__ = ["read_street_crime", "is_street_crime_file", "read_hate_crime", "read_flytipping", "read_fixmystreet",
            "read_census_ethnicity",
@@ -536,7 +536,7 @@ def _read_sheet(path: Path, sheet: str | None, arg: str,
             raise InvalidInputError(f"{path}: cannot read: {e}", arg) from None
         return [row for row in csv.reader(_stdio.StringIO(text))]
     if suffix in (".ods", ".xlsx", ".xlsm"):
-        engine = "odf" if suffix == ".ods" else "openpyxl"
+        engine = workbook_engine(path)
         try:
             with pd.ExcelFile(path, engine=engine) as book:
                 names = [str(n) for n in book.sheet_names]
@@ -546,7 +546,7 @@ def _read_sheet(path: Path, sheet: str | None, arg: str,
                     n for n in book.sheet_names if str(n).strip().lower() == sheet.strip().lower()][:1]
                 frames = {str(n): pd.read_excel(book, sheet_name=n, header=None, dtype=object) for n in wanted}
         except ImportError as e:
-            pkg = "odfpy" if engine == "odf" else "openpyxl"
+            pkg = {"odf": "odfpy", "openpyxl": "openpyxl"}.get(engine, "python-calamine")
             raise InvalidInputError(f"{path}: reading {suffix} files needs the {pkg} package (pip install "
                                     f"'saferstats[readers]'), or export the sheet as CSV", arg) from e
         except Exception as e:  # noqa: BLE001 - any parser failure is an unreadable workbook
