@@ -20,6 +20,7 @@ import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
+from statistics import NormalDist
 from typing import Any, Literal
 
 import numpy as np
@@ -65,10 +66,6 @@ def _by_list(by: str | Sequence[str] | None) -> list[Any]:
 #: While :func:`compare_trends` runs: (how many ``by`` columns, the positions of those that vary
 #: between its groups), so that :func:`_key_text` names a group by them (:func:`_named_by_what_varies`).
 _SHOWN_KEYS: ContextVar[tuple[int, tuple[int, ...]] | None] = ContextVar("saferstats_trend_shown_keys", default=None)
-#: True while :func:`t_where_quasi` refits for the normal's limits: that fit's warnings are not said
-#: and only its interval columns are read, so :func:`poisson_trend` and :func:`compare_trends` leave
-#: out the checks that only warn or fill ``.attrs`` (the first fit, on the same table, made them).
-_REFIT_FOR_Z: ContextVar[bool] = ContextVar("saferstats_trend_refit_for_z", default=False)
 
 
 def _key_text(g: Any) -> str:
@@ -1289,13 +1286,11 @@ def poisson_trend(
     >>> int(s["n_periods"].iloc[0]), int(s["df_resid"].iloc[0])  # 24 months less 13 coefficients
     (24, 11)
     """
-    if use_t_option(use_t) == "auto":  # R's rule per row: one fit where the dispersion decides (_t_or_z)
-        def fit(with_t: bool) -> pd.DataFrame:
-            return poisson_trend(data, count=count, population=population, period=period, by=by,
-                                 confidence=confidence, dispersion=dispersion, missing=missing, use_t=with_t,
-                                 seasonality=seasonality, season_length=season_length, harmonics=harmonics)
-
-        return _t_or_z(fit, "apc", dispersion)
+    # use_t="auto", R's rule per row (_t_or_z): one fit, with t unless the dispersion gives no quasi-Poisson
+    # row, and the normal's limits of its Poisson rows from the same slopes and SEs
+    auto = use_t_option(use_t) == "auto"
+    if auto:
+        use_t = _t_first(dispersion)
     keys = _by_list(by)
     dispersion = choice_option("dispersion", dispersion, _DISPERSIONS, _DISPERSION_ALIASES)
     use_t = true_false_option("use_t", use_t)
@@ -1337,8 +1332,7 @@ def poisson_trend(
     _check_no_duplicates(data, keys, t, period)
     order, groups = _sorted_groups(data, keys, t)
     terms = _seasonal_terms(seasonality, season_length, harmonics, groups, t, period)
-    quiet = _REFIT_FOR_Z.get()  # (t_where_quasi's refit: no check that only warns, below)
-    recording = [] if quiet else _recording_changes(data, groups, keys, period)
+    recording = _recording_changes(data, groups, keys, period)
     small = [(g, len(pos)) for g, pos in groups if len(pos) < 3]
     if small:
         g, k = small[0]
@@ -1409,8 +1403,6 @@ def poisson_trend(
     if terms is not None:
         out["seasonality"] = _seasonal_label(terms)
     out["confidence"] = float(confidence)
-    if quiet:
-        return out
     skipped = [(g, note) for (g, _), note in zip(groups, out["note"]) if note]
     if skipped:
         names = "; ".join(f"{_key_text(g) if keys else 'the series'}: {note}" for g, note in skipped[:10])
@@ -1440,6 +1432,8 @@ def poisson_trend(
     out.attrs["use_t"] = use_t
     out.attrs["intervals"] = (_Z_INTERVALS if not use_t else _T_INTERVALS if terms is None
                               else "Student t on the residual df (df_resid: the periods less every coefficient)")
+    if auto:
+        return _t_or_z(out, "apc", use_t, lambda: _normal_limits(out["beta"], out["se"], float(confidence)))
     return out
 
 
@@ -1624,14 +1618,11 @@ def compare_trends(
     >>> f"{c.p_value.iloc[0]:.2g}"
     '4.8e-08'
     """
-    if use_t_option(use_t) == "auto":  # R's rule per row: one fit where the dispersion decides (_t_or_z)
-        def fit(with_t: bool) -> pd.DataFrame:
-            return compare_trends(data, comparator=comparator, by=by, count=count, population=population,
-                                  period=period, confidence=confidence, dispersion=dispersion, missing=missing,
-                                  use_t=with_t, subtract=subtract, seasonality=seasonality,
-                                  season_length=season_length, harmonics=harmonics)
-
-        return _t_or_z(fit, "ratio", dispersion)
+    # use_t="auto" (_t_or_z): the two fits with t unless the dispersion gives no quasi-Poisson fit, and
+    # the normal's limits of the comparisons of two Poisson fits from the same slopes and SEs
+    auto = use_t_option(use_t) == "auto"
+    if auto:
+        use_t = _t_first(dispersion)
     keys = _by_list(by)
     if not keys:
         raise InvalidInputError("compare_trends needs `by`: the column that names each area", "by")
@@ -1765,7 +1756,7 @@ def compare_trends(
         pair[c_count] = rest
         if c_pop:
             pair[c_pop] = pair[c_pop] - pair[population]
-    elif not _REFIT_FOR_Z.get():  # (t_where_quasi's refit: said by the first fit)
+    else:
         _warn_inside_comparator(pair, keys, within, count, c_count, population, c_pop, name,
                                 total=name in totals and not isinstance(comparator, pd.DataFrame))
     recording = _compared_recording_changes(pair, keys, period, area_rec, comp_rec)
@@ -1856,6 +1847,8 @@ def compare_trends(
     out.attrs["excluded_rows"] = excluded_rows
     out.attrs["use_t"] = use_t
     out.attrs["intervals"] = "Student t on the Welch-Satterthwaite df" if use_t else _Z_INTERVALS
+    if auto:
+        return _t_or_z(out, "ratio", use_t, lambda: _normal_compared(a, b, float(confidence)))
     return out
 
 
@@ -2105,33 +2098,68 @@ _OVERDISPERSED_TEXT = "vary more than a Poisson model allows"
 _NO_SEASON_TEXT = "and the trend has no"
 
 
-def t_where_quasi(res: pd.DataFrame, fit: Callable[[bool], pd.DataFrame], estimate: str) -> np.ndarray:
-    """R's ``summary.glm`` rule for a table that ``fit(True)`` gave (:func:`poisson_trend` or
-    :func:`compare_trends` with ``use_t=True``; ``estimate``: its ``"apc"`` or ``"ratio"``): a row
-    whose fit is quasi-Poisson (in a comparison, on either side) keeps Student t on the residual df
-    (the dispersion is estimated from the same few points); a row whose fits are all Poisson (or
-    negative binomial: no dispersion estimated) takes the normal's limits, p-value and ``df`` from
-    ``fit(False)``, fitted only when there is such a row. ``res`` is changed in place (and its
-    ``attrs["intervals"]`` says so); returns the rows with t. ``saferstats trend`` and the report's
-    comparison with England both take it: one answer for the same council (East Suffolk's clinical
-    waste fly-tipping against England's other councils, 2019/20 to 2021/22, both fits Poisson:
-    ratio 1.65, 95% CI 0.84 to 3.25 from the normal, where t on 1.03 df gave 0.03 to 100.5)."""
+def t_where_quasi(res: pd.DataFrame, normal: Mapping[str, Any], estimate: str) -> np.ndarray:
+    """R's ``summary.glm`` rule for a table of :func:`poisson_trend` or :func:`compare_trends` with
+    ``use_t=True`` (``estimate``: its ``"apc"`` or ``"ratio"``): a row whose fit is quasi-Poisson (in
+    a comparison, on either side) keeps Student t on the residual df (the dispersion is estimated
+    from the same few points); a row whose fits are all Poisson (or negative binomial: no dispersion
+    estimated) takes the normal's limits, p-value and ``df`` from ``normal``, the same rows' columns
+    (``p_value``, ``df`` and those ending ``_lower`` / ``_upper``; a mapping or a DataFrame) with
+    the normal's critical value: :func:`poisson_trend` and :func:`compare_trends` derive them from
+    the same fit's slopes and standard errors (only the critical value differs, z in place of t; no
+    refit). ``res`` is changed in place (and its ``attrs["intervals"]`` says so); returns the rows
+    with t. ``saferstats trend`` and the report's comparison with England both take it: one answer
+    for the same council (East Suffolk's clinical waste fly-tipping against England's other
+    councils, 2019/20 to 2021/22, both fits Poisson: ratio 1.65, 95% CI 0.84 to 3.25 from the
+    normal, where t on 1.03 df gave 0.03 to 100.5).
+
+    >>> t = pd.DataFrame({"apc": [5.0, 5.0], "apc_lower": [-1.0, -1.0], "apc_upper": [11.0, 11.0],
+    ...                   "p_value": [0.2, 0.2], "method": ["quasi-poisson", "poisson"]})
+    >>> t_where_quasi(t, {"apc_lower": [1.0, 1.0], "apc_upper": [9.0, 9.0], "p_value": [0.1, 0.1]}, "apc")
+    array([ True, False])
+    >>> t[["apc_lower", "apc_upper", "p_value"]].values.tolist()
+    [[-1.0, 11.0, 0.2], [1.0, 9.0, 0.1]]
+    """
     est = res[estimate].notna().to_numpy()
     quasi: np.ndarray = res["method"].astype(str).str.contains("quasi-poisson").to_numpy(dtype=bool) & est
     other = ~quasi & est
     if other.any():
-        quiet = _REFIT_FOR_Z.set(True)  # the same fit: its warnings are said once, by the caller's first
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                again = fit(False)
-        finally:
-            _REFIT_FOR_Z.reset(quiet)
-        for c in [c for c in res.columns if c in ("p_value", "df") or c.endswith(("_lower", "_upper"))]:
-            res[c] = np.where(other, again[c].to_numpy(dtype=float), res[c].to_numpy(dtype=float))
+        for c in [c for c in res.columns if c in normal and (c in ("p_value", "df") or c.endswith(("_lower", "_upper")))]:
+            res[c] = np.where(other, np.asarray(normal[c], dtype=float), res[c].to_numpy(dtype=float))
         res.attrs["intervals"] = (f"{res.attrs.get('intervals', _T_INTERVALS)} where a fit is quasi-Poisson; "
                                   f"{_Z_INTERVALS} where every fit is Poisson (R's summary.glm)")
     return quasi
+
+
+def _normal_limits(beta: Any, se: Any, confidence: float) -> dict[str, np.ndarray]:
+    """The normal's (z) ``apc_lower``, ``apc_upper`` and ``p_value`` of fitted slopes ``beta`` with
+    standard errors ``se`` (NaN where there is no trend), as the core gives them with ``use_t=False``:
+    100·(e^(β ∓ z·SE) − 1), z = Φ⁻¹(c + (1 − c)/2) (:class:`statistics.NormalDist`, Wichura's AS241,
+    R's ``qnorm``), and the two-sided normal p-value of β/SE from the core (its ``trend_ratios``
+    against a slope of 0 with SE 0, which is β/SE itself)."""
+    b, s = np.asarray(beta, dtype=float), np.asarray(se, dtype=float)
+    z = NormalDist().inv_cdf(confidence + (1.0 - confidence) / 2.0)
+    # (an infinite SE, which the core's comparison refuses: β/SE is 0, p 1)
+    finite = np.isfinite(s) | np.isnan(s)
+    p = np.where(np.isinf(s) & np.isfinite(b), 1.0, np.nan)
+    with core_errors():
+        p[finite] = _ext.trend_ratios(np.where(np.isinf(b), np.nan, b)[finite], s[finite], np.zeros(int(finite.sum())),
+                                      np.zeros(int(finite.sum())), confidence=confidence)["p_value"]
+    with np.errstate(over="ignore", invalid="ignore"):
+        return {"apc_lower": 100.0 * np.expm1(b - z * s), "apc_upper": 100.0 * np.expm1(b + z * s), "p_value": p}
+
+
+def _normal_compared(a: pd.DataFrame, b: pd.DataFrame, confidence: float) -> dict[str, np.ndarray]:
+    """:func:`compare_trends`' columns from the normal for its area fits ``a`` and comparator fits
+    ``b`` (:func:`poisson_trend` tables, row for row): each APC's limits (:func:`_normal_limits`) and
+    the ratio's limits, p-value and ``df`` (inf) of the core's ``trend_ratios`` without residual df."""
+    za, zb = (_normal_limits(f["beta"], f["se"], confidence) for f in (a, b))
+    with core_errors():
+        r = _ext.trend_ratios(a["beta"].to_numpy(float), a["se"].to_numpy(float), b["beta"].to_numpy(float),
+                              b["se"].to_numpy(float), confidence=float(confidence))
+    return {"apc_lower": za["apc_lower"], "apc_upper": za["apc_upper"],
+            "comparator_apc_lower": zb["apc_lower"], "comparator_apc_upper": zb["apc_upper"],
+            **{c: np.asarray(r[c], dtype=float) for c in ("ratio_lower", "ratio_upper", "p_value", "df")}}
 
 
 #: ``use_t="auto"`` where the ``dispersion`` asked for decides every row (:func:`_t_or_z`): Student t
@@ -2141,7 +2169,14 @@ _T_BY_DISPERSION = {"quasi": True, "quasipoisson": True, "quasi-poisson": True,
                     "poisson": False, "negbin": False, "nb": False, "nb2": False}
 
 
-def _t_or_z(fit: Callable[[bool], pd.DataFrame], estimate: str, dispersion: Any = "auto") -> pd.DataFrame:
+def _t_first(dispersion: Any) -> bool:
+    """``use_t="auto"``: whether the one fit has Student t (:data:`_T_BY_DISPERSION`; ``"auto"``: t,
+    and the normal's limits for its Poisson rows after, :func:`_t_or_z`)."""
+    return _T_BY_DISPERSION.get(dispersion, True) if isinstance(dispersion, str) else True
+
+
+def _t_or_z(res: pd.DataFrame, estimate: str, with_t: bool,
+            normal: Callable[[], Mapping[str, Any]]) -> pd.DataFrame:
     """``use_t="auto"`` of :func:`poisson_trend` (``estimate`` ``"apc"``) and :func:`compare_trends`
     (``"ratio"``): R's ``summary.glm`` rule per row (Student t where a fit is quasi-Poisson, the normal
     where every fit is Poisson or negative binomial), with an ``intervals`` column after ``p_value``
@@ -2149,16 +2184,14 @@ def _t_or_z(fit: Callable[[bool], pd.DataFrame], estimate: str, dispersion: Any 
     Welch-Satterthwaite ``df``), ``"z"``, or ``None`` where there is no estimate. ``attrs["use_t"]``
     is ``"auto"``.
 
-    One fit where the ``dispersion`` asked for already decides every row: ``fit(False)`` for
-    ``"poisson"`` and ``"negbin"`` (z throughout; ``attrs["intervals"]`` is then the normal's),
-    ``fit(True)`` for ``"quasi"`` (t throughout). With ``dispersion="auto"`` each group's fit is chosen
-    from its data, so it is ``fit(True)`` and then :func:`t_where_quasi`, which refits for the normal
-    only when some row's fits are all Poisson."""
-    with_t = _T_BY_DISPERSION.get(dispersion, True) if isinstance(dispersion, str) else True
-    res = fit(with_t)
+    ``res`` is the one fit, ``with_t`` as :func:`_t_first` chose: without t for ``"poisson"`` and
+    ``"negbin"`` (z throughout; ``attrs["intervals"]`` is then the normal's), with t for ``"quasi"``
+    (t throughout). With ``dispersion="auto"`` each group's fit is chosen from its data, so it has t
+    and :func:`t_where_quasi` gives the rows whose fits are all Poisson the normal's limits,
+    ``normal()``: derived from the same slopes and standard errors, not refitted."""
     est = res[estimate].notna().to_numpy()
-    # quasi-Poisson and "auto": t where a fit is quasi-Poisson (every row of a quasi fit: no refit)
-    with_t_rows = t_where_quasi(res, fit, estimate) if with_t else np.zeros(len(res), dtype=bool)
+    # quasi-Poisson and "auto": t where a fit is quasi-Poisson (every row of a quasi fit: nothing to change)
+    with_t_rows = t_where_quasi(res, normal(), estimate) if with_t else np.zeros(len(res), dtype=bool)
     res.insert(res.columns.get_loc("p_value") + 1, "intervals",
                intervals_said(with_t_rows, res["df" if estimate == "ratio" else "df_resid"], est))
     res.attrs["use_t"] = "auto"

@@ -183,8 +183,9 @@ def test_quasi_poisson_rows_are_fitted_once(shared_data, tmp_path, monkeypatch):
     out = tmp_path / "t.csv"
     assert main(["trend", str(path), "--count", "Total Incidents", "--population", "none", "--period", "Year",
                  "--missing", "drop", "--by", "ONS Code", "--out", str(out)]) == 0
-    # the command calls use_t="auto" (session 26), which fits once with t: one fit, as before
-    assert calls == [("poisson_trend", "auto"), ("poisson_trend", True)]
+    # the command calls use_t="auto" (session 26), which fits once with t: one fit, as before (session 35:
+    # within the one call, which no longer calls itself again with use_t=True)
+    assert calls == [("poisson_trend", "auto")]
     res = pd.read_csv(out, keep_default_na=False)
     fitted = res[res["method"] != "not estimable"]
     assert fitted["method"].str.startswith("quasi-poisson").all() and len(fitted) > 300
@@ -202,12 +203,13 @@ def test_quasi_poisson_rows_are_fitted_once(shared_data, tmp_path, monkeypatch):
 
 def test_mixed_rows_take_z_or_t_as_before(tmp_path, monkeypatch):
     """Poisson and quasi-Poisson rows in one table: t for the quasi rows, the normal for the others,
-    each the library's own (a second fit, for the Poisson rows only, is still made)."""
+    each the library's own (session 35: no second fit for the Poisson rows; their normal limits come from
+    the same fit's slopes and SEs, to 1e-12 of the library's use_t=False)."""
     path = _mixed(tmp_path)
     calls = _fits(monkeypatch)
     out = tmp_path / "m.csv"
     assert main(["trend", path, "--population", "none", "--by", "area", "--out", str(out)]) == 0
-    assert calls == [("poisson_trend", "auto"), ("poisson_trend", True), ("poisson_trend", False)]
+    assert calls == [("poisson_trend", "auto")]  # (was: then True, then False for the normal's refit)
     res = pd.read_csv(out).set_index("area")
     quasi = res["method"].str.startswith("quasi-poisson")
     assert 0 < quasi.sum() < len(res)
@@ -238,4 +240,4 @@ def test_compare_with_fits_once_with_t_for_quasi_poisson(tmp_path, monkeypatch, 
     calls = _fits(monkeypatch, "compare_trends")
     out = tmp_path / "c.csv"
     assert main(["trend", str(strands), "--compare-with", "race", "--missing", "drop", "--out", str(out)]) == 0
-    assert calls == [("compare_trends", "auto"), ("compare_trends", True)]  # "auto" fits once with t
+    assert calls == [("compare_trends", "auto")]  # "auto" fits once with t (session 35: no call of itself)
