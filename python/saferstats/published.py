@@ -1942,21 +1942,22 @@ def _refuse_cell(src: Path, line: int, column: str, value: Any, why: str) -> Inv
     return InvalidInputError(f"{src}, line {line}, column {column!r}: {value!r} {why}", column, line)
 
 
-#: A published cell that is a plain count: 1 to 12 ASCII digits and nothing else (sums of 19 exact in a float).
-_PLAIN_COUNT = re.compile(r"[0-9]{1,12}")
+#: A published cell that is a plain count: 1 to 12 ASCII digits (sums of 19 exact in a float), and
+#: nothing else but a point and zeros after them (``"278.0"``, as ONS's table by authority writes them).
+_PLAIN_COUNT = re.compile(r"[0-9]{1,12}(\.0*)?")
 
 
 def _plain_counts(cells: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     """(values, plain) of one column of a Census table's cells, read at once: ``plain`` where the
-    cell is text of 1 to 12 ASCII digits and nothing else, which :func:`_number` reads as that
-    whole number of 0 or more, its value in ``values``; every other cell (NaN in ``values``: a
+    cell is text of 1 to 12 ASCII digits and nothing else (or only a point and zeros after them:
+    ``"278.0"``), which :func:`_number` reads as that whole number of 0 or more, its value in ``values``; every other cell (NaN in ``values``: a
     thousands separator, a footnote marker, a no-figure mark, a blank, a number from a workbook) is
     left for :func:`read_census_ethnicity`'s cell-by-cell path, whose rules and messages apply to it.
     Converting the 214,032 cells of TS021 by LSOA one at a time was most of its read.
 
-    >>> v, ok = _plain_counts(["12", "0", "1,234", "7\u00b9", "[c]", None, 5])
-    >>> v[:2].tolist(), ok.tolist()
-    ([12.0, 0.0], [True, True, False, False, False, False, False])
+    >>> v, ok = _plain_counts(["12", "0", "278.0", "1,234", "7\u00b9", "[c]", "2.5", None, 5])
+    >>> v[:3].tolist(), ok.tolist()
+    ([12.0, 0.0, 278.0], [True, True, True, False, False, False, False, False, False])
     """
     try:  # most often every cell of the column is plain: one check of them all
         joined = "".join(cells)
@@ -1981,18 +1982,24 @@ def _census_places(codes: list[str]) -> pd.DataFrame:
 
     now = census_population("la").drop_duplicates("la_code").set_index("la_code")
     former = bundled_table("census2021_former_la.csv.gz").set_index("la_code")
-    notes = bundled_table("census2021_detailed_la24.csv.gz").set_index("la21_code")["boundary_note"].fillna("")
+    notes = dict(zip(*(bundled_table("census2021_detailed_la24.csv.gz")[k] for k in ("la21_code", "boundary_note"))))
+    # each table read once into dicts: a .loc a code, and the CSP names built again for each merged
+    # district, were most of this function's time (0.9 s of level="csp" on the table of 331 codes)
+    at_now = {k: dict(zip(now.index, now[k])) for k in ("la", "csp", "csp_code", "force", "csp_split")}
+    at_former = {k: dict(zip(former.index, former[k])) for k in ("la", "csp_code", "successor_code", "successor",
+                                                                 "abolished")}
+    csp_names = area_names("csp")
     rows: list[tuple[Any, ...]] = []
     for c in codes:
-        if c in now.index:
-            r = now.loc[c]
-            rows.append((c, r["la"], r["csp"], r["csp_code"], r["force"], bool(r["csp_split"]), "", notes.get(c, "")))
-        elif c in former.index:
-            r = former.loc[c]
-            succ = str(r["successor_code"])
-            rows.append((c, r["la"], area_names("csp").get(r["csp_code"]), r["csp_code"],
-                         now["force"].get(succ), False, succ,
-                         f"a 2021 district, merged into {r['successor']} ({succ}) on {r['abolished']}"))
+        if c in at_now["la"]:
+            note = notes.get(c, "")
+            rows.append((c, at_now["la"][c], at_now["csp"][c], at_now["csp_code"][c], at_now["force"][c],
+                         bool(at_now["csp_split"][c]), "", "" if pd.isna(note) else note))
+        elif c in at_former["la"]:
+            succ = str(at_former["successor_code"][c])
+            rows.append((c, at_former["la"][c], csp_names.get(at_former["csp_code"][c]), at_former["csp_code"][c],
+                         at_now["force"].get(succ), False, succ,
+                         f"a 2021 district, merged into {at_former['successor'][c]} ({succ}) on {at_former['abolished'][c]}"))
         else:
             rows.append((c, None, None, None, None, None, "", "not a local authority code of 2021 or December 2024"))
     return pd.DataFrame(rows, columns=["la_code", "la", "csp", "csp_code", "force", "csp_split", "successor_code",
@@ -2240,7 +2247,7 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
     places = _census_places(sorted(set(det["la_code"])))
     det["la"] = det["la"].where(det["la"] != "", det["la_code"].map(places["la"]))
     det["population"] = det["population"].astype("int64")
-    unplaced = sorted(c for c in set(det["la_code"]) if pd.isna(places.loc[c, "force"]))
+    unplaced = sorted(places.index[places["force"].isna()].tolist())  # (places: one row per code of the file)
     if unplaced:
         warn_user(f"read_census_ethnicity: {number_of(len(unplaced), 'code')} of {src.name} "
                   f"{'is' if len(unplaced) == 1 else 'are'} no local authority of December "
@@ -2252,7 +2259,7 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
             raise InvalidInputError(f"{src}: level={lvl!r} needs every code to be a local authority of 2021 or "
                                     f"December 2024; {unplaced[:5]} are not", "level")
         given = set(det["la_code"])
-        covered = given | {str(places.loc[c, "successor_code"]) for c in given if places.loc[c, "successor_code"]}
+        covered = given | {str(succ) for succ in places["successor_code"] if succ}
         for succ, parts in bundled_table("census2021_former_la.csv.gz").groupby("successor_code")["la_code"]:
             if succ not in given and not set(parts) <= given:
                 covered.discard(str(succ))  # a merged authority with some of its former districts only
@@ -2408,7 +2415,7 @@ def _census_csp_sums(det: pd.DataFrame, places: pd.DataFrame, lk: pd.DataFrame, 
     split_of: dict[Any, list[tuple[Any, Any]]] = {}
     for code, la_code, la in split[["csp_code", "la_code", "la"]].itertuples(index=False):
         split_of.setdefault(code, []).append((la_code, la))
-    for code in dict.fromkeys(c for cell in rows["csp_code"] for c in str(cell).split("; ")):
+    for code in dict.fromkeys(c for cell in pd.unique(rows["csp_code"]) for c in str(cell).split("; ")):
         lacking: list[str] = []
         for la_code, la in not_covered.get(code, []):
             parts = absent.get(la_code, [])
@@ -2434,11 +2441,17 @@ def _census_csp_sums(det: pd.DataFrame, places: pd.DataFrame, lk: pd.DataFrame, 
                                 f"CSP total would be short: {'; '.join(said)}; {fix}", "level")
     if short:
         lines = rows.groupby("la_code")["_line"].min()
+        # each CSP's authorities and each authority's name found once (the CSP codes were split
+        # again, and the rows searched for each name, for each of the 15 short CSPs)
+        las_of: dict[str, set[str]] = {}
+        for la_code, cell in rows[["la_code", "csp_code"]].drop_duplicates().itertuples(index=False):
+            for c in str(cell).split("; "):
+                las_of.setdefault(c, set()).add(la_code)
+        la_of = rows.drop_duplicates("la_code").set_index("la_code")["la"]
         for c, why in short.items():
-            for la_code in sorted(set(rows.loc[rows["csp_code"].astype(str).str.split("; ").map(lambda x: c in x),
-                                               "la_code"])):
+            for la_code in sorted(las_of.get(c, set())):
                 dropped.append({"source_file": src.name, "source_line": int(lines[la_code]), "column": "la_code",
-                                "value": la_code, "la": str(rows.loc[rows["la_code"] == la_code, "la"].iloc[0]), "reason": f"in {names.get(c, c)} CSP ({c}), left out at level='csp' "
+                                "value": la_code, "la": str(la_of[la_code]), "reason": f"in {names.get(c, c)} CSP ({c}), left out at level='csp' "
                                 f"as its total would be short (lacking {why})", "csp": names.get(c, c), "csp_code": c,
                                 "csp_residents": int(residents.get(c, 0)), "lacking": why})
         warn_user(f"read_census_ethnicity: level='csp': {number_of(len(short), 'Community Safety Partnership')} "

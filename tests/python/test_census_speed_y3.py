@@ -77,9 +77,7 @@ def test_long_layout_values_read_at_once(tmp_path: Path) -> None:
     """Trafford Data Lab's long layout: before, one ``_number`` call per value (19); now none.
     Reference: 1000 + i for the i-th of the 19 labels, summed per broad group (the label's first
     word: ONS's broad group, "Other ethnic group: Arab" in Other)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        labels = list(ss.census_population("la", detailed=True)["ethnicity"].unique())
+    labels = _labels()
     rows = [f'E08000009,Trafford,2021-03-21,"{g}",Count,{1000 + i}' for i, g in enumerate(labels)]
     out, calls = _counted(_write(tmp_path, ["area_code,area_name,period,ethnic_group,measure,value", *rows],
                                  "long.csv"))
@@ -115,6 +113,69 @@ def test_lsoa_placement_looked_up_once(tmp_path: Path) -> None:
     assert row["force"] == "city-of-london"
 
 
+def _labels() -> list[str]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return list(ss.census_population("la", detailed=True)["ethnicity"].unique())
+
+
+def test_authorities_placed_from_one_read_of_each_table(tmp_path: Path) -> None:
+    """Two districts of 2021 merged since (Allerdale, Carlisle: now Cumberland) and Trafford, in
+    ONS's wide layout with cells written as ONS's table by authority writes them ("100.0"). Before:
+    the CSP names were built again for each merged district (``area_names`` twice) and every cell
+    went through ``_number`` (57); now once, and none. Reference: cell i of each row is 100 + i,
+    summed by hand per broad group; Allerdale and Carlisle keep their own CSPs, in Cumbria's force
+    area (ONS's lookups)."""
+    from saferstats import geography
+
+    labels = _labels()
+    head = ",".join(["ltla21_code", "ltla21_name", *[f'"{g}"' for g in labels]])
+    rows = [",".join([code, name, *[f"{100 + i}.0" for i in range(19)]])
+            for code, name in [("E07000026", "Allerdale"), ("E07000028", "Carlisle"), ("E08000009", "Trafford")]]
+    f = _write(tmp_path, [head, *rows], "wide.csv")
+    with mock.patch.object(geography, "area_names", wraps=geography.area_names) as names:
+        out, calls = _counted(f)
+    assert names.call_count <= 1 and calls == 0
+    expected: dict[str, int] = {}
+    for i, g in enumerate(labels):
+        expected[_first_word(g)] = expected.get(_first_word(g), 0) + 100 + i
+    for code in ("E07000026", "E07000028", "E08000009"):
+        got = out[out["la_code"] == code]
+        assert dict(zip(got["ethnicity"], got["population"].astype(int))) == expected
+    where = out.drop_duplicates("la_code").set_index("la_code")
+    assert where.loc["E07000026", "csp"] == "Allerdale" and where.loc["E07000028", "csp"] == "Carlisle"
+    assert where.loc["E07000026", "force"] == "cumbria" and where.loc["E08000009", "force"] == "greater-manchester"
+
+
+def test_ward_table_built_without_a_call_per_ward() -> None:
+    """Before: the ward table joined each ward's CSPs with a Python function called for each of the
+    7,536 wards (twice: ``csp`` and ``csp_code``), each converting its group (``Series.astype``
+    15,072 times: 1.8 s of ``census_population("ward")``); now from the distinct ward-CSP pairs.
+    Reference: the bundled LSOA table read with pandas: 7,536 wards, 59,597,576 residents, and
+    the 4 wards whose LSOAs are in two CSPs carry both codes, sorted, joined with "; "."""
+    from saferstats import geography
+
+    original = pd.Series.astype
+    calls: list[int] = []
+
+    def counting(self: pd.Series, *args: object, **kwargs: object) -> pd.Series:
+        calls.append(1)
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    geography._census2021_tables.cache_clear()
+    with mock.patch.object(pd.Series, "astype", counting):
+        wide, long = geography._census2021_tables("ward")
+    assert len(calls) < 100
+    raw = geography.bundled_table("census2021_lsoa21.csv.gz")
+    both = raw.groupby("ward_code")["csp_code"].agg(lambda v: "; ".join(sorted(set(v))))
+    assert len(wide) == raw["ward_code"].nunique() == 7536
+    assert int(long["population"].sum()) == int(raw[["Asian", "Black", "Mixed", "Other", "White"]].sum().sum())
+    assert int(long["population"].sum()) == 59_597_576
+    two = both[both.str.contains("; ")]
+    assert len(two) == 4
+    assert wide.set_index("ward_code")["csp_code"].reindex(two.index).tolist() == two.tolist()
+
+
 @pytest.mark.parametrize("cell, shown", [("[c]", "'[c]'"), ("", "''"), ("-158", "'-158'"), ("158.5", "'158.5'")])
 def test_refused_cells_named_as_before(tmp_path: Path, cell: str, shown: str) -> None:
     """A suppressed, blank, negative or fractional count is refused naming its line and column,
@@ -140,13 +201,14 @@ def test_first_cell_refused_is_in_file_order(tmp_path: Path) -> None:
 
 
 def test_plain_counts_rule() -> None:
-    """What counts as plain: ASCII digits only (1 to 12 of them). Anything ``_number`` reads with a
-    rule of its own (spaces, separators, superscripts, other scripts' digits, decimals) is not."""
-    cells = ["0", "007", "123456789012", "1234567890123", " 5", "5 ", "1,234", "12\u00b2", "\u0661\u0662", "3.0",
-             "", None, 4, 4.0, "-1"]
+    """What counts as plain: ASCII digits only (1 to 12 of them), a point and zeros after them at
+    most. Anything ``_number`` reads with a rule of its own (spaces, separators, superscripts,
+    other scripts' digits, other decimals) is not."""
+    cells = ["0", "007", "123456789012", "3.0", "278.", "1234567890123", " 5", "5 ", "1,234", "12\u00b2",
+             "\u0661\u0662", "3.5", ".0", "", None, 4, 4.0, "-1"]
     values, plain = published._plain_counts(cells)
-    assert plain.tolist() == [True, True, True] + [False] * 12
-    assert values[:3].tolist() == [0.0, 7.0, 123456789012.0] and np.isnan(values[3:]).all()
+    assert plain.tolist() == [True] * 5 + [False] * 13
+    assert values[:5].tolist() == [0.0, 7.0, 123456789012.0, 3.0, 278.0] and np.isnan(values[5:]).all()
     assert published._plain_counts(["1", "2"])[0].tolist() == [1.0, 2.0]  # the all-plain shortcut
     assert published._plain_counts([])[1].tolist() == []
 
