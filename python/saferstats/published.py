@@ -2272,9 +2272,14 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
         out = _census_csp_sums(det, places, lk, covered, src, dropped)
     elif lvl == "force":
         forces = sorted({str(f) for f in places["force"]})
+        # each force area's authorities, and which the file covers, found once for all 43 (a mask
+        # and an isin of the covered set for each force area were most of level="force"'s time)
+        per_force = lk.drop_duplicates(["force", "la_code"])
+        per_force = per_force.assign(_covered=per_force["la_code"].isin(list(covered)))
+        of_force = {f: rows for f, rows in per_force.groupby("force", sort=False)}
         for f in forces:
-            want = lk.loc[lk["force"] == f].drop_duplicates("la_code")
-            miss = want[~want["la_code"].isin(covered)]
+            want = of_force.get(f, per_force.iloc[:0])
+            miss = want[~want["_covered"]]
             if len(miss):
                 raise InvalidInputError(
                     f"{src}: covers {len(want) - len(miss)} of the {len(want)} local authorities of the {f} force area "
@@ -2340,7 +2345,8 @@ def _census_lsoa(det: pd.DataFrame, src: Path, layout: str, aggregate: int, othe
     broad = det.assign(ethnicity=det["ethnicity"].map(to_broad))
     out = broad.groupby(["la_code", "ethnicity"], as_index=False, sort=False)["population"].sum()
     out = out.rename(columns={"la_code": "lsoa_code"})
-    unplaced = sorted(set(out["lsoa_code"]) - set(where.index))
+    # (the codes not in the lookup found by pandas: a set of all 178,360 rows' codes took 0.2 s)
+    unplaced = sorted(set(out.loc[~out["lsoa_code"].isin(where.index), "lsoa_code"]))
     if unplaced:
         warn_user(f"read_census_ethnicity: {number_of(len(unplaced), 'code')} of {src.name} "
                   f"{'is' if len(unplaced) == 1 else 'are'} no LSOA 2021 of England and "
