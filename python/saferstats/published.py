@@ -1950,10 +1950,11 @@ _PLAIN_COUNT = re.compile(r"[0-9]{1,12}(\.0*)?")
 def _plain_counts(cells: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     """(values, plain) of one column of a Census table's cells, read at once: ``plain`` where the
     cell is text of 1 to 12 ASCII digits and nothing else (or only a point and zeros after them:
-    ``"278.0"``), which :func:`_number` reads as that whole number of 0 or more, its value in ``values``; every other cell (NaN in ``values``: a
-    thousands separator, a footnote marker, a no-figure mark, a blank, a number from a workbook) is
-    left for :func:`read_census_ethnicity`'s cell-by-cell path, whose rules and messages apply to it.
-    Converting the 214,032 cells of TS021 by LSOA one at a time was most of its read.
+    ``"278.0"``), which :func:`_number` reads as that whole number of 0 or more, its value in
+    ``values``; every other cell (NaN in ``values``: a thousands separator, a footnote marker, a
+    no-figure mark, a blank, a number from a workbook) is left for :func:`read_census_ethnicity`'s
+    cell-by-cell path, whose rules and messages apply to it. Converting the 214,032 cells of TS021
+    by LSOA one at a time was most of its read.
 
     >>> v, ok = _plain_counts(["12", "0", "278.0", "1,234", "7\u00b9", "[c]", "2.5", None, 5])
     >>> v[:3].tolist(), ok.tolist()
