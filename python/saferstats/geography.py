@@ -1372,14 +1372,23 @@ def _census2021_tables(level: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         keys = ["lsoa", "lsoa_code", "ward", "ward_code", "la", "la_code", "csp", "csp_code", "force"]
         sort = ["lsoa_code"]
         if lvl == "ward":
-            def joined(v: pd.Series) -> str:
-                return "; ".join(sorted(set(v.astype(str))))
+            def joined(col: str) -> dict[Any, str]:
+                """Each ward's values of ``col``, joined with "; " (sorted; one where all its
+                LSOAs share it), from the distinct pairs: a Python function called for each of the
+                7,536 wards' groups was nearly all of this table's build (1.8 s)."""
+                sets: dict[Any, set[str]] = {}
+                pairs = wide[["ward_code", col]].drop_duplicates()
+                for ward, value in zip(pairs["ward_code"], pairs[col].astype(str)):
+                    sets.setdefault(ward, set()).add(value)
+                return {ward: "; ".join(sorted(values)) for ward, values in sets.items()}
 
+            csp, csp_code = joined("csp"), joined("csp_code")
             wide = (wide.groupby("ward_code", sort=False)
-                    .agg(ward=("ward", "first"), la=("la", "first"), la_code=("la_code", "first"), csp=("csp", joined),
-                         csp_code=("csp_code", joined), force=("force", "first"),
-                         **{g: (g, "sum") for g in BROAD_GROUPS})
+                    .agg(ward=("ward", "first"), la=("la", "first"), la_code=("la_code", "first"),
+                         force=("force", "first"), **{g: (g, "sum") for g in BROAD_GROUPS})
                     .reset_index())
+            wide.insert(4, "csp", wide["ward_code"].map(csp))
+            wide.insert(5, "csp_code", wide["ward_code"].map(csp_code))
             keys = ["ward", "ward_code", "la", "la_code", "csp", "csp_code", "force"]
             sort = ["la", "ward", "ward_code"]
     else:

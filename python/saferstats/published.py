@@ -1942,6 +1942,37 @@ def _refuse_cell(src: Path, line: int, column: str, value: Any, why: str) -> Inv
     return InvalidInputError(f"{src}, line {line}, column {column!r}: {value!r} {why}", column, line)
 
 
+#: A published cell that is a plain count: 1 to 12 ASCII digits (sums of 19 exact in a float), and
+#: nothing else but a point and zeros after them (``"278.0"``, as ONS's table by authority writes them).
+_PLAIN_COUNT = re.compile(r"[0-9]{1,12}(\.0*)?")
+
+
+def _plain_counts(cells: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """(values, plain) of one column of a Census table's cells, read at once: ``plain`` where the
+    cell is text of 1 to 12 ASCII digits and nothing else (or only a point and zeros after them:
+    ``"278.0"``), which :func:`_number` reads as that whole number of 0 or more, its value in
+    ``values``; every other cell (NaN in ``values``: a thousands separator, a footnote marker, a
+    no-figure mark, a blank, a number from a workbook) is left for :func:`read_census_ethnicity`'s
+    cell-by-cell path, whose rules and messages apply to it. Converting the 214,032 cells of TS021
+    by LSOA one at a time was most of its read.
+
+    >>> v, ok = _plain_counts(["12", "0", "278.0", "1,234", "7\u00b9", "[c]", "2.5", None, 5])
+    >>> v[:3].tolist(), ok.tolist()
+    ([12.0, 0.0, 278.0], [True, True, True, False, False, False, False, False, False])
+    """
+    try:  # most often every cell of the column is plain: one check of them all
+        joined = "".join(cells)
+        if joined.isascii() and joined.isdigit() and cells and min(map(len, cells)) >= 1 and max(map(len, cells)) <= 12:
+            return np.array(cells, dtype=np.float64), np.ones(len(cells), bool)
+    except TypeError:  # a cell that is no text (None, a number from a workbook)
+        pass
+    plain = np.fromiter((type(c) is str and _PLAIN_COUNT.fullmatch(c) is not None for c in cells), bool, len(cells))
+    values = np.full(len(cells), np.nan)
+    if plain.any():
+        values[plain] = np.array([c for c, ok in zip(cells, plain) if ok], dtype=np.float64)
+    return values, plain
+
+
 def _census_places(codes: list[str]) -> pd.DataFrame:
     """Where each local authority code of a Census 2021 table is (index: the code): ``la``, ``csp``,
     ``csp_code``, ``force``, ``csp_split`` as :func:`census_population` ("la") gives them, for
@@ -1952,18 +1983,24 @@ def _census_places(codes: list[str]) -> pd.DataFrame:
 
     now = census_population("la").drop_duplicates("la_code").set_index("la_code")
     former = bundled_table("census2021_former_la.csv.gz").set_index("la_code")
-    notes = bundled_table("census2021_detailed_la24.csv.gz").set_index("la21_code")["boundary_note"].fillna("")
+    notes = dict(zip(*(bundled_table("census2021_detailed_la24.csv.gz")[k] for k in ("la21_code", "boundary_note"))))
+    # each table read once into dicts: a .loc a code, and the CSP names built again for each merged
+    # district, were most of this function's time (0.9 s of level="csp" on the table of 331 codes)
+    at_now = {k: dict(zip(now.index, now[k])) for k in ("la", "csp", "csp_code", "force", "csp_split")}
+    at_former = {k: dict(zip(former.index, former[k])) for k in ("la", "csp_code", "successor_code", "successor",
+                                                                 "abolished")}
+    csp_names = area_names("csp")
     rows: list[tuple[Any, ...]] = []
     for c in codes:
-        if c in now.index:
-            r = now.loc[c]
-            rows.append((c, r["la"], r["csp"], r["csp_code"], r["force"], bool(r["csp_split"]), "", notes.get(c, "")))
-        elif c in former.index:
-            r = former.loc[c]
-            succ = str(r["successor_code"])
-            rows.append((c, r["la"], area_names("csp").get(r["csp_code"]), r["csp_code"],
-                         now["force"].get(succ), False, succ,
-                         f"a 2021 district, merged into {r['successor']} ({succ}) on {r['abolished']}"))
+        if c in at_now["la"]:
+            note = notes.get(c, "")
+            rows.append((c, at_now["la"][c], at_now["csp"][c], at_now["csp_code"][c], at_now["force"][c],
+                         bool(at_now["csp_split"][c]), "", "" if pd.isna(note) else note))
+        elif c in at_former["la"]:
+            succ = str(at_former["successor_code"][c])
+            rows.append((c, at_former["la"][c], csp_names.get(at_former["csp_code"][c]), at_former["csp_code"][c],
+                         at_now["force"].get(succ), False, succ,
+                         f"a 2021 district, merged into {at_former['successor'][c]} ({succ}) on {at_former['abolished'][c]}"))
         else:
             rows.append((c, None, None, None, None, None, "", "not a local authority code of 2021 or December 2024"))
     return pd.DataFrame(rows, columns=["la_code", "la", "csp", "csp_code", "force", "csp_split", "successor_code",
@@ -2123,17 +2160,44 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
                                "a population must not be guessed")
         return v
 
-    for n, row in enumerate(rows[1:], start=2):
-        if not any(str(c or "").strip() for c in row):
-            continue
+    def row_counts(row: list[Any], n: int) -> list[float]:
+        """A wide or broad row's counts, cell by cell, its total checked (refused as before)."""
+        got = [count_of(cell(row, lab), n, lab) for lab in labels]
+        if "total" in roles and count_of(cell(row, "total"), n, "total") != sum(got):
+            raise _refuse_cell(src, n, str(rows[0][roles["total"]]), cell(row, "total"),
+                               f"is not the sum of the five groups ({sum(got):,.0f})")
+        return got
+
+    # the rows' cells read a column at a time: the plain counts at once (_plain_counts), the rest and
+    # the rows with them cell by cell in file order, so the first cell refused is the one it was
+    lines = [n for n, row in enumerate(rows[1:], start=2) if any(str(c or "").strip() for c in row)]
+    body = [rows[n - 1] for n in lines]
+
+    def column(role: str) -> list[Any]:
+        i = roles.get(role)
+        return [None] * len(body) if i is None else [row[i] if i < len(row) else None for row in body]
+
+    if layout in ("wide", "broad"):
+        parsed = [_plain_counts(column(lab)) for lab in labels]
+        counts = np.column_stack([v for v, _ in parsed]) if body else np.zeros((0, len(labels)))
+        redo = ~np.column_stack([ok for _, ok in parsed]).all(axis=1) if body else np.zeros(0, bool)
+        if "total" in roles and body:
+            total, ok = _plain_counts(column("total"))
+            redo |= ~ok | (total != counts.sum(axis=1))
+        for at in np.flatnonzero(redo).tolist():
+            counts[at] = row_counts(body[at], lines[at])
+        if body:
+            codes = [str(c or "").strip() for c in column("code")]
+            names = [str(c or "").strip() for c in column("name")]
+            det = pd.DataFrame({"la_code": np.repeat(np.array(codes, dtype=object), len(labels)),
+                                "la": np.repeat(np.array(names, dtype=object), len(labels)),
+                                "ethnicity": np.tile(np.array(labels, dtype=object), len(body)),
+                                "population": counts.reshape(-1),
+                                "_line": np.repeat(np.array(lines, dtype=np.int64), len(labels))})
+    values, plain = _plain_counts(column("value")) if layout == "long" else (np.zeros(0), np.zeros(0, bool))
+    for k, n in enumerate(lines if layout == "long" else []):
+        row = body[k]
         code, name = str(cell(row, "code") or "").strip(), str(cell(row, "name") or "").strip()
-        if layout in ("wide", "broad"):
-            got = [(code, name, lab, count_of(cell(row, lab), n, lab), n) for lab in labels]
-            if "total" in roles and count_of(cell(row, "total"), n, "total") != sum(g[3] for g in got):
-                raise _refuse_cell(src, n, str(rows[0][roles["total"]]), cell(row, "total"),
-                                   f"is not the sum of the five groups ({sum(g[3] for g in got):,.0f})")
-            recs.extend(got)
-            continue
         measure = str(cell(row, "measure") or "count").strip()
         if measure.lower() != "count":
             other_measures += 1
@@ -2152,10 +2216,11 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
             raise _refuse_cell(src, n, "ethnic_group", label, f"is not one of the 19 Census 2021 groups ({labels[0]!r}, "
                                "...); a Census 2011 table has other labels"
                                + _census_2011_hint([label, *rows[0]]))
-        recs.append((code, name, label, count_of(cell(row, "value"), n, "value"), n))
-    if not recs:
+        recs.append((code, name, label, float(values[k]) if plain[k] else count_of(cell(row, "value"), n, "value"), n))
+    if not (recs or (layout != "long" and body)):
         raise InvalidInputError(f"{src}: no counts of usual residents by ethnic group", "path")
-    det = pd.DataFrame(recs, columns=["la_code", "la", "ethnicity", "population", "_line"])
+    if layout == "long":
+        det = pd.DataFrame(recs, columns=["la_code", "la", "ethnicity", "population", "_line"])
     twice = det.duplicated(["la_code", "ethnicity"], keep=False)
     if twice.any():
         r = det[twice]
@@ -2183,7 +2248,7 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
     places = _census_places(sorted(set(det["la_code"])))
     det["la"] = det["la"].where(det["la"] != "", det["la_code"].map(places["la"]))
     det["population"] = det["population"].astype("int64")
-    unplaced = sorted(c for c in set(det["la_code"]) if pd.isna(places.loc[c, "force"]))
+    unplaced = sorted(places.index[places["force"].isna()].tolist())  # (places: one row per code of the file)
     if unplaced:
         warn_user(f"read_census_ethnicity: {number_of(len(unplaced), 'code')} of {src.name} "
                   f"{'is' if len(unplaced) == 1 else 'are'} no local authority of December "
@@ -2195,7 +2260,7 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
             raise InvalidInputError(f"{src}: level={lvl!r} needs every code to be a local authority of 2021 or "
                                     f"December 2024; {unplaced[:5]} are not", "level")
         given = set(det["la_code"])
-        covered = given | {str(places.loc[c, "successor_code"]) for c in given if places.loc[c, "successor_code"]}
+        covered = given | {str(succ) for succ in places["successor_code"] if succ}
         for succ, parts in bundled_table("census2021_former_la.csv.gz").groupby("successor_code")["la_code"]:
             if succ not in given and not set(parts) <= given:
                 covered.discard(str(succ))  # a merged authority with some of its former districts only
@@ -2208,9 +2273,14 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
         out = _census_csp_sums(det, places, lk, covered, src, dropped)
     elif lvl == "force":
         forces = sorted({str(f) for f in places["force"]})
+        # each force area's authorities, and which the file covers, found once for all 43 (a mask
+        # and an isin of the covered set for each force area were most of level="force"'s time)
+        per_force = lk.drop_duplicates(["force", "la_code"])
+        per_force = per_force.assign(_covered=per_force["la_code"].isin(list(covered)))
+        of_force = {f: rows for f, rows in per_force.groupby("force", sort=False)}
         for f in forces:
-            want = lk.loc[lk["force"] == f].drop_duplicates("la_code")
-            miss = want[~want["la_code"].isin(covered)]
+            want = of_force.get(f, per_force.iloc[:0])
+            miss = want[~want["_covered"]]
             if len(miss):
                 raise InvalidInputError(
                     f"{src}: covers {len(want) - len(miss)} of the {len(want)} local authorities of the {f} force area "
@@ -2271,19 +2341,25 @@ def _census_lsoa(det: pd.DataFrame, src: Path, layout: str, aggregate: int, othe
         warnings.simplefilter("ignore", SaferstatsWarning)
         where = census_population("lsoa").drop_duplicates("lsoa_code").set_index("lsoa_code")
     cols = ["lsoa", "ward", "ward_code", "la", "la_code", "csp", "csp_code", "force"]
-    broad = det.assign(ethnicity=det["ethnicity"].map(lambda g: g if g in _CENSUS_BROAD else broad_of(g)))
+    # each label's broad group found once, not once a row (178,360 calls for the broad table by LSOA)
+    to_broad = {g: g if g in _CENSUS_BROAD else broad_of(g) for g in pd.unique(det["ethnicity"])}
+    broad = det.assign(ethnicity=det["ethnicity"].map(to_broad))
     out = broad.groupby(["la_code", "ethnicity"], as_index=False, sort=False)["population"].sum()
     out = out.rename(columns={"la_code": "lsoa_code"})
-    unplaced = sorted(set(out["lsoa_code"]) - set(where.index))
+    # (the codes not in the lookup found by pandas: a set of all 178,360 rows' codes took 0.2 s)
+    unplaced = sorted(set(out.loc[~out["lsoa_code"].isin(where.index), "lsoa_code"]))
     if unplaced:
         warn_user(f"read_census_ethnicity: {number_of(len(unplaced), 'code')} of {src.name} "
                   f"{'is' if len(unplaced) == 1 else 'are'} no LSOA 2021 of England and "
                   f"Wales ({', '.join(unplaced[:5])}): {'its' if len(unplaced) == 1 else 'their'} ward, local authority, CSP "
                   "and force are missing")
+    # the codes looked up in the lookup once for its eight columns (a lookup a column was 0.3 s by LSOA)
+    placed = where[cols].reindex(out["lsoa_code"]).set_axis(out.index)
     for c in cols:
-        out[c] = out["lsoa_code"].map(where[c])
-    names = det.drop_duplicates("la_code").set_index("la_code")["la"]
-    out["lsoa"] = out["lsoa"].fillna(out["lsoa_code"].map(names.where(names != "")))
+        out[c] = placed[c]
+    if out["lsoa"].isna().any():
+        names = det.drop_duplicates("la_code").set_index("la_code")["la"]
+        out["lsoa"] = out["lsoa"].fillna(out["lsoa_code"].map(names.where(names != "")))
     out = out[["lsoa", "lsoa_code", *cols[1:], "ethnicity", "population"]]
     out = out.sort_values(["lsoa_code", "ethnicity"], kind="stable")
     return _census_attrs(
@@ -2346,7 +2422,7 @@ def _census_csp_sums(det: pd.DataFrame, places: pd.DataFrame, lk: pd.DataFrame, 
     split_of: dict[Any, list[tuple[Any, Any]]] = {}
     for code, la_code, la in split[["csp_code", "la_code", "la"]].itertuples(index=False):
         split_of.setdefault(code, []).append((la_code, la))
-    for code in dict.fromkeys(c for cell in rows["csp_code"] for c in str(cell).split("; ")):
+    for code in dict.fromkeys(c for cell in pd.unique(rows["csp_code"]) for c in str(cell).split("; ")):
         lacking: list[str] = []
         for la_code, la in not_covered.get(code, []):
             parts = absent.get(la_code, [])
@@ -2372,11 +2448,17 @@ def _census_csp_sums(det: pd.DataFrame, places: pd.DataFrame, lk: pd.DataFrame, 
                                 f"CSP total would be short: {'; '.join(said)}; {fix}", "level")
     if short:
         lines = rows.groupby("la_code")["_line"].min()
+        # each CSP's authorities and each authority's name found once (the CSP codes were split
+        # again, and the rows searched for each name, for each of the 15 short CSPs)
+        las_of: dict[str, set[str]] = {}
+        for la_code, cell in rows[["la_code", "csp_code"]].drop_duplicates().itertuples(index=False):
+            for c in str(cell).split("; "):
+                las_of.setdefault(c, set()).add(la_code)
+        la_of = rows.drop_duplicates("la_code").set_index("la_code")["la"]
         for c, why in short.items():
-            for la_code in sorted(set(rows.loc[rows["csp_code"].astype(str).str.split("; ").map(lambda x: c in x),
-                                               "la_code"])):
+            for la_code in sorted(las_of.get(c, set())):
                 dropped.append({"source_file": src.name, "source_line": int(lines[la_code]), "column": "la_code",
-                                "value": la_code, "la": str(rows.loc[rows["la_code"] == la_code, "la"].iloc[0]), "reason": f"in {names.get(c, c)} CSP ({c}), left out at level='csp' "
+                                "value": la_code, "la": str(la_of[la_code]), "reason": f"in {names.get(c, c)} CSP ({c}), left out at level='csp' "
                                 f"as its total would be short (lacking {why})", "csp": names.get(c, c), "csp_code": c,
                                 "csp_residents": int(residents.get(c, 0)), "lacking": why})
         warn_user(f"read_census_ethnicity: level='csp': {number_of(len(short), 'Community Safety Partnership')} "
