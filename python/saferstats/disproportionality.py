@@ -2481,6 +2481,7 @@ def _withhold_finds(out: pd.DataFrame, keys: list[str], reasons: dict[str, str],
     rows = np.array([r != "" for r in reason], dtype=bool)
     if rows.any():
         out.loc[rows, _WITHHELD_FIND] = np.nan
+        out.loc[rows, "reliable"] = False  # no rate to rely on (a filter on `reliable` would keep NaN rows)
         out["test"] = out["test"].where(~rows)
         if "rr_method" in out.columns:  # no ratio, so no method for it ("exact (zero count)" would say a count was 0)
             out["rr_method"] = out["rr_method"].astype(object).where(~rows, "not applicable")
@@ -2811,9 +2812,21 @@ def outcome_test(
     force its ``rate``, limits, comparisons and tests are NaN and the ``withheld`` column says why
     (``n`` and ``hits`` stay: searches with the flag, and flagged); rows that pool forces leave
     such forces' searches out (counted in ``.attrs["excluded"]["outcome_linked_selective"]``), and
-    rows holding only such forces' searches (a CSP of Merseyside with ``by="csp"``) are withheld.
+    rows holding only such forces' searches (a CSP of Merseyside with ``by="csp"``) are withheld; a
+    withheld row's ``reliable`` is False (it has no rate to rely on).
     So is the find rate of a force whose "finds" are mostly no further action (above; judged where
     the records name their force: Derbyshire 2019-20). ``withheld`` is ``""`` where the rate is shown.
+
+    **Which searches, which ethnicity**: ``ethnicity_source``, ``mapping``, ``unknown`` and
+    ``include_vehicle`` as in :func:`disproportionality`. The groups are self-defined by default (the
+    Home Office's measure); vehicle-only searches (no person searched) and searches with no stated
+    ethnicity are in no group's rate, left out and counted in ``.attrs["excluded"]``
+    (``vehicle_only``, ``not_stated``, ``searches_with_person``; police.uk Merseyside, Dec 2019 - Feb
+    2020: 218 vehicle-only and 1,247 not stated of 9,631 searches). ``"officer"`` compares the groups
+    as officers perceived them (no Mixed: see the Mixed row below); with ``"self_then_officer"`` the
+    searches whose self-defined ethnicity is not stated are counted by the officer-defined one, so
+    Mixed holds only self-defined searches and Other also officers' Other (which takes in people who
+    self-define as Mixed or Asian).
 
     ``by="csp"`` or ``"la"`` (alone or with other columns) on records without such a column places
     each search in its Community Safety Partnership / local authority from its location, as

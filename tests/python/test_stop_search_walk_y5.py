@@ -95,3 +95,52 @@ def test_officer_defined_mixed_merseyside_counted_from_the_raw_files(merseyside)
     # the officer-defined counts are the raw file's (White 8,261 searches of a person with an outcome)
     white = person[(person["Officer-defined ethnicity"] == "White") & (person["Outcome"] != "")]
     assert out.set_index("group").loc["White", "n"] == len(white) == 8261
+
+
+def test_outcome_test_docstring_says_which_searches_it_leaves_out(merseyside) -> None:  # type: ignore[no-untyped-def]
+    """Before: ``outcome_test``'s docstring did not say that vehicle-only searches and searches with
+    no stated ethnicity are left out (nor document ``ethnicity_source`` / ``include_vehicle``): an
+    analyst reading it could not tell why the groups' ``n`` sum to fewer than the file's rows. Now it
+    says so with Merseyside's figures, checked here against the raw CSVs counted with pandas: 9,631
+    rows, 218 "Vehicle search", 1,247 searches of a person whose self-defined ethnicity is blank or
+    "Other ethnic group - Not stated"."""
+    raw, recs = merseyside
+    doc = " ".join((ss.outcome_test.__doc__ or "").split())
+    assert "vehicle-only searches (no person searched) and searches with no stated ethnicity are in no group's rate" in doc
+    assert "``ethnicity_source``, ``mapping``, ``unknown`` and ``include_vehicle`` as in :func:`disproportionality`" in doc
+    assert "218 vehicle-only and 1,247 not stated of 9,631 searches" in doc
+    person = raw[raw["Type"] != "Vehicle search"]
+    not_stated = person["Self-defined ethnicity"].isin(["", "Other ethnic group - Not stated"])
+    assert (len(raw), len(raw) - len(person), int(not_stated.sum())) == (9631, 218, 1247)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ss.SaferstatsWarning)
+        out = ss.outcome_test(recs, outcome="arrest")
+    got = out.attrs["excluded"]
+    assert (got["vehicle_only"], got["not_stated"], got["searches_with_person"]) == (218, 1247, len(person))
+    # every search of a person with a stated ethnicity and an outcome is in a group's n: 9,413 - 1,247 - 1
+    assert int(out["n"].sum()) == len(person) - 1247 - got["outcome_missing"] == 8165
+
+
+def test_withheld_find_rows_are_not_reliable(merseyside) -> None:  # type: ignore[no-untyped-def]
+    """Before: Merseyside's find rates (``outcome="find"``) were withheld as not comparable (the
+    'outcome linked' flag blank on most searches) - rate, ratio and p NaN - yet every row had
+    ``reliable`` True, so ``res[res.reliable]`` kept rows with no rate. Now a withheld row's
+    ``reliable`` is False. Reference: the raw CSVs counted with pandas - of the 8,166 searches of a
+    person with a stated self-defined ethnicity, 6,414 (79%) have the flag blank."""
+    raw, recs = merseyside
+    person = raw[(raw["Type"] != "Vehicle search")
+                 & ~raw["Self-defined ethnicity"].isin(["", "Other ethnic group - Not stated"])]
+    blank = person["Outcome linked to object of search"] == ""
+    assert (len(person), int(blank.sum())) == (8166, 6414)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ss.SaferstatsWarning)
+        out = ss.outcome_test(recs, outcome="find", by="force")
+    assert (out["withheld"] != "").all() and out["rate"].isna().all()
+    assert int(out["n"].sum()) == 8166 - 6414
+    assert not out["reliable"].any()
+    assert len(out[out["reliable"]]) == 0
+    # a force whose rates are shown keeps its flag (the arrests of the same searches)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ss.SaferstatsWarning)
+        arrests = ss.outcome_test(recs, outcome="arrest", by="force")
+    assert arrests["reliable"].all()
