@@ -2481,6 +2481,7 @@ def _withhold_finds(out: pd.DataFrame, keys: list[str], reasons: dict[str, str],
     rows = np.array([r != "" for r in reason], dtype=bool)
     if rows.any():
         out.loc[rows, _WITHHELD_FIND] = np.nan
+        out.loc[rows, "reliable"] = False  # no rate to rely on (a filter on `reliable` would keep NaN rows)
         out["test"] = out["test"].where(~rows)
         if "rr_method" in out.columns:  # no ratio, so no method for it ("exact (zero count)" would say a count was 0)
             out["rr_method"] = out["rr_method"].astype(object).where(~rows, "not applicable")
@@ -2488,6 +2489,39 @@ def _withhold_finds(out: pd.DataFrame, keys: list[str], reasons: dict[str, str],
 
 
 _FIVE_GROUPS = ("Asian", "Black", "Mixed", "Other", "White")
+
+#: ``outcome_test``'s note on the Mixed row with ``ethnicity_source="officer"``: not "no searches".
+OFFICER_MIXED_NOTE = ("not recorded: officers cannot record Mixed (officer-defined ethnicity has no Mixed group), so "
+                      "Mixed people searched are in the other groups' rows")
+
+
+def _officer_mixed(out: pd.DataFrame, searches: pd.DataFrame, stated: np.ndarray, officer: pd.Series,
+                   mapping: Mapping[str, str] | None) -> dict[str, Any]:
+    """Say (note, warning) that :func:`outcome_test`'s Mixed rows with ``ethnicity_source="officer"``
+    are empty because officers cannot record Mixed, not because no Mixed people were searched: their
+    ``note`` is :data:`OFFICER_MIXED_NOTE` (in place of ``"no searches"``), and where the records have
+    ``self_defined_ethnicity``, the warning counts the searches compared (``stated``: a person searched,
+    officer-defined ethnicity stated) of people who self-defined as Mixed, by the group officers put
+    them in (``officer``, aligned with ``searches[stated]``). Returns those counts ({} when no row)."""
+    rows = ((out["group"].astype(str) == "Mixed") & (out["note"] == "no searches")).to_numpy(bool)
+    if not rows.any():
+        return {}
+    out.loc[rows, "note"] = OFFICER_MIXED_NOTE
+    said: dict[str, Any] = {"self_defined_mixed": None, "searches": int(stated.sum()), "by_officer_group": {}}
+    where = ""
+    if "self_defined_ethnicity" in searches.columns:
+        own = assign_ethnicity(searches, source="self", mapping=mapping, unknown="other").to_numpy(object)[stated]
+        mixed = own == "Mixed"
+        per = pd.Series(officer.astype(str).to_numpy()[mixed]).value_counts()
+        said.update(self_defined_mixed=int(mixed.sum()), by_officer_group={str(g): int(n) for g, n in per.items()})
+        where = (f": {int(mixed.sum()):,} of the {int(stated.sum()):,} searches compared were of people who self-defined as "
+                 "Mixed (column 'self_defined_ethnicity')"
+                 + (f", in the rows of {', '.join(f'{g} ({n:,})' for g, n in per.items())} as officers recorded them"
+                    if len(per) else ""))
+    warn_user("outcome_test(ethnicity_source='officer'): the Mixed row has no searches because officers cannot record "
+              f"Mixed, not because no Mixed people were searched{where}; ethnicity_source='self' (the Home Office's "
+              "measure) gives Mixed its own row; see the 'note' column and .attrs['officer_mixed']")
+    return said
 
 
 def _refuse_groups_no_search_can_be_in(pop: pd.DataFrame, group: str, population_col: str, counts: pd.DataFrame,
@@ -2778,9 +2812,21 @@ def outcome_test(
     force its ``rate``, limits, comparisons and tests are NaN and the ``withheld`` column says why
     (``n`` and ``hits`` stay: searches with the flag, and flagged); rows that pool forces leave
     such forces' searches out (counted in ``.attrs["excluded"]["outcome_linked_selective"]``), and
-    rows holding only such forces' searches (a CSP of Merseyside with ``by="csp"``) are withheld.
+    rows holding only such forces' searches (a CSP of Merseyside with ``by="csp"``) are withheld; a
+    withheld row's ``reliable`` is False (it has no rate to rely on).
     So is the find rate of a force whose "finds" are mostly no further action (above; judged where
     the records name their force: Derbyshire 2019-20). ``withheld`` is ``""`` where the rate is shown.
+
+    **Which searches, which ethnicity**: ``ethnicity_source``, ``mapping``, ``unknown`` and
+    ``include_vehicle`` as in :func:`disproportionality`. The groups are self-defined by default (the
+    Home Office's measure); vehicle-only searches (no person searched) and searches with no stated
+    ethnicity are in no group's rate, left out and counted in ``.attrs["excluded"]``
+    (``vehicle_only``, ``not_stated``, ``searches_with_person``; police.uk Merseyside, Dec 2019 - Feb
+    2020: 218 vehicle-only and 1,247 not stated of 9,631 searches). ``"officer"`` compares the groups
+    as officers perceived them (no Mixed: see the Mixed row below); with ``"self_then_officer"`` the
+    searches whose self-defined ethnicity is not stated are counted by the officer-defined one, so
+    Mixed holds only self-defined searches and Other also officers' Other (which takes in people who
+    self-define as Mixed or Asian).
 
     ``by="csp"`` or ``"la"`` (alone or with other columns) on records without such a column places
     each search in its Community Safety Partnership / local authority from its location, as
@@ -2835,7 +2881,12 @@ def outcome_test(
     (``"no searches"``, ``"3 searches, none with a known outcome"``; ``""`` on the other rows), never
     left out: the groups expected are those of the records, a categorical ``group`` column's
     categories, and for police.uk ethnicity the five Home Office groups (or those of ``mapping``);
-    listed in ``.attrs["no_searches"]``. Exclusions in ``.attrs["excluded"]``.
+    listed in ``.attrs["no_searches"]``. With ``ethnicity_source="officer"`` the Mixed row is empty because
+    officers cannot record Mixed, not because no Mixed people were searched: its ``note`` says so
+    (``OFFICER_MIXED_NOTE``, not ``"no searches"``) and a :class:`~saferstats.SaferstatsWarning`
+    counts the searches compared of people who self-defined as Mixed and the officer groups whose
+    rows hold them (``.attrs["officer_mixed"]``; police.uk Merseyside, Dec 2019 - Feb 2020: 114 of
+    8,900, in Black 51, White 31, Other 18 and Asian 14). Exclusions in ``.attrs["excluded"]``.
 
     Rows that pool the searches of several forces (no ``"force"`` in ``by``) also get each group's
     risk ratio *within* forces: forces differ in their outcome rates and in how their searches divide
@@ -3016,6 +3067,9 @@ def outcome_test(
     n_ref = agg["n"].to_numpy(dtype=float)[ref_idx] if len(agg) else np.array([], dtype=float)
     out["reliable"] = (out["n"].to_numpy() >= min_count) & (n_ref >= min_count)
     out = _add_no_search_rows(out, keys, no_searches, outcome, searched_of)
+    officer_mixed: dict[str, Any] = {}
+    if group == "ethnicity" and group not in searches.columns and ethnicity_source == "officer":
+        officer_mixed = _officer_mixed(out, searches, stated, records[group], mapping)
     if outcome == "find":
         out["withheld"] = _withhold_finds(out, keys, reasons, pure)
     out = out[[c for c in out.columns if c != "note"] + ["note"]]  # why a row has no rate: last, as dsr's
@@ -3037,6 +3091,8 @@ def outcome_test(
     out.attrs["not_stated_forces"] = [{k: plain(v) for k, v in r.items()} for r in not_stated_forces.to_dict("records")]
     out.attrs["not_stated_rule"] = _not_stated_rule(not_stated, not_stated_forces, conf)
     out.attrs["no_searches"] = [{**dict(zip(keys, k)), "group": g} for k, g in no_searches]
+    if officer_mixed:
+        out.attrs["officer_mixed"] = officer_mixed
     if outcome in ("arrest", "positive"):
         out.attrs["outcome_missing_by"] = outcome_missing
     if outcome == "find":
