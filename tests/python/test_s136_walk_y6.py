@@ -87,3 +87,27 @@ def test_funnel_overdispersion_of_comparable_forces_equals_a_hand_computation(us
     assert od["phi"] == pytest.approx(phi, rel=1e-9)
     assert od["tau2"] == pytest.approx(tau2, rel=1e-9)
     assert od["target"] == pytest.approx(100 * target)
+
+
+def test_s136_summary_names_the_counts_it_cannot_protect_by_group_and_category():
+    """Before: the warning of counts ``s136_summary`` cannot protect listed them as the places
+    they are printed, ``('place_of_safety', 3, 'count')``, ``('durations', 0, 'over_36h')``: the
+    analyst had to count rows of a table to learn which group and which place of safety. Now each
+    count is named by its category and group ("place_of_safety 'other' count (district=North,
+    triage=False)"), once however many tables print it. Reference: the package's synthetic pilot
+    (every sixth record, districts by position) counted with pandas: North without triage has 3
+    detentions to an "Other" place of safety, and 1 over 36 hours."""
+    recs = saferstats.synthetic.s136_pilot_records(seed=136).iloc[::6].copy()
+    recs["district"] = np.where(np.arange(len(recs)) % 3 == 0, "North", "South")
+    north = recs[(recs["district"] == "North") & ~recs["triage"].astype(bool)]
+    assert (north["place_of_safety"] == "Other").sum() == 3
+    hours = (north["departure_time"] - north["arrival_time"].fillna(north["detention_time"])).dt.total_seconds() / 3600
+    assert (hours > 36).sum() == 1
+    with pytest.warns(saferstats.SaferstatsWarning, match="cannot be protected") as seen:
+        s = saferstats.s136_summary(recs, by=["district", "triage"])
+    text = " ".join(" ".join(str(w.message) for w in seen if "cannot be protected" in str(w.message)).split())
+    assert "place_of_safety 'other' count (district=North, triage=False)" in text
+    assert "over_36h (district=North, triage=False) in durations and flags" in text
+    assert "('place_of_safety', 3, 'count')" not in text
+    # the places stay listed as before, for code
+    assert ("place_of_safety", 3, "count") in s.unprotected and ("flags", 0, "over_36h") in s.unprotected
