@@ -111,3 +111,21 @@ def test_s136_summary_names_the_counts_it_cannot_protect_by_group_and_category()
     assert "('place_of_safety', 3, 'count')" not in text
     # the places stay listed as before, for code
     assert ("place_of_safety", 3, "count") in s.unprotected and ("flags", 0, "over_36h") in s.unprotected
+
+
+def test_suppress_names_an_unprotectable_count_by_its_row_and_key():
+    """Before: ``suppress`` warned "1 small count [{'row': 2, 'column': 'c2'}] cannot be
+    protected": a list of dicts with the row's position, not which area, and without the
+    "suppress:" its other warnings start with. Now it names the row by its label and key column
+    value, "row 2 (area 'Total'), column 'c2'". Reference, by hand: the Total row's c2 is
+    87 - 44 - 40 = 3, the grand total less the Total row's published c0 and c1, so no other cell
+    hidden can protect it."""
+    table = pd.DataFrame({"area": ["A0", "A1", "Total"], "c0": [4, 40, 44], "c1": [0, 40, 40], "c2": [2, 1, 3],
+                          "total": [6, 81, 87]})
+    assert 87 - 44 - 40 == table.loc[2, "c2"] == 3
+    with pytest.warns(saferstats.SaferstatsWarning, match="cannot be protected") as seen:
+        out = saferstats.suppress(table, totals={"area": "Total"})
+    text = " ".join(" ".join(str(w.message) for w in seen if "cannot be protected" in str(w.message)).split())
+    assert text.startswith("suppress: 1 small count (row 2 (area 'Total'), column 'c2'")
+    assert "{'row'" not in text
+    assert out.attrs["unprotected"] == [{"row": 2, "column": "c2"}]  # for code, as before
