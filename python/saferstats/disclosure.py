@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
-from ._frames import accepts_frames, as_float_array, bare, label_of
+from ._frames import accepts_frames, as_float_array, bare, label_of, plain
 from .exceptions import InvalidInputError, number_of, warn_user
 from .published import NO_FIGURE
 
@@ -1489,16 +1489,20 @@ def suppress(
                   "counts, from which the exact counts can be worked back; publish them from rounded counts or "
                   "drop them")
     exposed = []
+    cells_said: list[str] = []  # each cell in words, for the warning
     unp = set(unprotected)
     for c in counts:
         for i in range(n):
             if int(cell_of[c][i]) in unp:
                 exposed.append({"row": table.index[i], "column": c})
+                cells_said.append(_cell_in_words(table, keys, i, c))
     if unprotected:
         latent = [u for u in unprotected if cells.kinds[u] == LATENT]
-        msg = f"{number_of(len(exposed), 'small count')} {exposed[:5]}" if exposed else ""
+        # (until session 35 as dicts of positions, [{'row': 2, 'column': 'c2'}]: which row is 2?)
+        msg = (f"suppress: {number_of(len(exposed), 'small count')} ({'; '.join(cells_said[:5])}"
+               f"{' ...' if len(cells_said) > 5 else ''}; all in .attrs['unprotected'])" if exposed else "suppress: ")
         if latent:
-            msg += ((" and " if msg else "")
+            msg += ((" and " if exposed else "")
                     + f"{number_of(len(latent), 'small difference')} between a count and its denominator")
         where = f"the totals assumed known (over {keys})" if keys else "the column totals"
         if secondary:
@@ -1556,6 +1560,16 @@ def suppress(
            if within_cols else "")
     )
     return out
+
+
+def _cell_in_words(table: pd.DataFrame, keys: Sequence[Any] | None, i: int, column: Any) -> str:
+    """Cell (row position ``i``, ``column``) of ``table`` as a warning names it: the row by its label
+    and, where the table has key columns, their values ("row 2 (area 'Total'), column 'c2'")."""
+    label = f"row {plain(table.index[i])!r}"
+    shown = [k for k in (keys or []) if k in table.columns and k != column]
+    if shown:
+        label += " (" + ", ".join(f"{k} {plain(table[k].iloc[i])!r}" for k in shown) + ")"
+    return f"{label}, column {column!r}"
 
 
 def _cell_parts(row_part: np.ndarray, cell_of: Mapping[Any, np.ndarray], n_cells: int) -> list[int]:

@@ -1232,6 +1232,7 @@ def wdd(
     return out
 
 
+@translates_core_errors("estimates", "se", "weights")
 def wdd_harm(estimates: Any, se: Any, weights: Any, *, confidence: float = 0.95) -> pd.DataFrame:
     """Harm-weighted combination of WDD estimates (Wheeler 2020; ptools ``wdd_harm``).
 
@@ -1265,6 +1266,8 @@ _FUNNEL_KINDS = ("proportion", "rate", "ratio")
 _DEFAULT_MULT = {"proportion": 100.0, "rate": 100_000.0, "ratio": 1.0}
 
 
+@translates_core_errors("numerators", "denominators", frame="data",
+                       columns={"numerators": "numerators", "denominators": "denominators"})
 def funnel_overdispersion(
     numerators: Any,
     denominators: Any,

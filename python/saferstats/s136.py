@@ -827,24 +827,51 @@ def _s136_finish(b: _S136Build, reason: np.ndarray, unprotected: list[int], thre
                     where[cid].append((name, i, col))
     ex_names = {c: k for k, c in ex_ids.items()}
     exposed: list[tuple[Any, ...]] = []
+    said: list[str] = []  # each count in words, for the warning
     for u in unprotected:
         if u in where:
             exposed.extend(where[u])  # every place the number is printed
+            said.append(_count_in_words(tables, keys, where[u]))
         elif u in ex_names:
             exposed.append(("excluded", None, ex_names[u]))
+            said.append(f"excluded {ex_names[u]}")
         else:
             exposed.append(("difference", None, names.get(u, "a difference of published counts")))
+            said.append(str(exposed[-1][2]))
     rule = (f"counts 0 < n < {threshold:g} suppressed; secondary suppression across the five tables and the excluded "
             "counts until no hidden count can be worked back; percentages, CIs and duration statistics of hidden "
             "counts hidden")
     if unprotected:
-
-
-        warn_user(f"s136_summary: {number_of(len(unprotected), 'small count')} cannot be protected ({exposed[:5]}); merge "
-                  "groups or drop them before publishing")
+        # (until session 35 the places as tuples, ('place_of_safety', 3, 'count'): which group and place?)
+        shown = "; ".join(said[:5]) + (" ..." if len(said) > 5 else "")
+        warn_user(f"s136_summary: {number_of(len(unprotected), 'small count')} cannot be protected ({shown}): the "
+                  "published counts give them back although they are hidden (S136Summary.unprotected lists every "
+                  "table, row and column); merge groups or drop them before publishing")
         rule += f"; {number_of(len(unprotected), 'cell')} could not be protected"
     return S136Summary(**tables, excluded=excluded_pub, confidence=float(confidence), disclosure=rule,
                        suppressed=masks, unprotected=exposed, by=tuple(keys), notes=_detention_notes(b, reason, threshold))
+
+
+#: the column that names a row's category in each table with one (outcome, measure, place)
+_CATEGORY = {"outcomes": "outcome", "rates": "measure", "place_of_safety": "place_of_safety"}
+
+
+def _count_in_words(tables: Mapping[str, pd.DataFrame], keys: Sequence[Any], places: Sequence[tuple[Any, ...]]) -> str:
+    """One count of the summary in words, from the ``(table, row, column)`` places it is printed:
+    its category and column, its group and the tables, e.g. "place_of_safety 'other' count
+    (district=North, triage=False)" or "over_36h (area=A) in durations and flags"."""
+    name, i, col = places[0]
+    row = tables[name].iloc[i]
+    cat = _CATEGORY.get(name)
+    what = f"{name} {plain(row[cat])!r} {col}" if cat else str(col)
+    group = ", ".join(f"{k}={plain(row[k])}" for k in keys)
+    text = what + (f" ({group})" if group else "")
+    others = [p[0] for p in places[1:] if p[0] != name]
+    if cat is None and others:
+        text += " in " + " and ".join(dict.fromkeys([name, *others]))
+    elif others:
+        text += " (also in " + " and ".join(dict.fromkeys(others)) + ")"
+    return text
 
 
 _QUANTILE_METHODS = {"inverted_cdf", "averaged_inverted_cdf", "closest_observation", "interpolated_inverted_cdf",
