@@ -35,7 +35,7 @@ import pandas as pd
 
 from . import datasets
 from ._frames import bare, plain
-from .exceptions import InvalidInputError, SaferstatsError, SaferstatsWarning
+from .exceptions import CoordinateError, InvalidInputError, SaferstatsError, SaferstatsWarning
 from .io import read_once, said_without_path_argument
 from .published import LSOA_CODES_NOTE, NO_FIGURE_MARKS
 from .rates import percent_change, rate_ci
@@ -1957,6 +1957,7 @@ def _in_period(args: argparse.Namespace, when: pd.Series, *, months: bool, what:
 
 def _hotspots(args: argparse.Namespace) -> int:
     from .hotspot import cluster_summary, dbscan
+    from .hotspot.bng import refuse_swapped_names
     from .published import is_street_crime_file, read_street_crime
 
     _check_out_file(args.out)
@@ -2022,7 +2023,12 @@ def _hotspots(args: argparse.Namespace) -> int:
         _say(f"{n_all - len(pts):,} of {n_all:,} records have no location and are left out")
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always", SaferstatsWarning)
-        labels = dbscan(pts[lat], pts[lon], eps_m=args.eps_m, min_samples=args.min_samples, study_area=study)
+        try:
+            labels = dbscan(pts[lat], pts[lon], eps_m=args.eps_m, min_samples=args.min_samples, study_area=study)
+        except InvalidInputError as exc:
+            if not isinstance(exc, CoordinateError):  # columns named the wrong way round: said in --lat/--lon
+                refuse_swapped_names("hotspots", pts[lat], pts[lon], options=("--lat", "--lon"))
+            raise
     for w in said:  # re-issued to main's recording: printed as the command's warnings
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     # dbscan's own warning, when every point is noise, gives the --eps-m / --min-samples that would make a cluster

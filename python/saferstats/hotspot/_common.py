@@ -297,10 +297,10 @@ def _swapped_names(fn: str, lat: Any, lon: Any) -> InvalidInputError | None:
     """The refusal :func:`saferstats.to_bng` gives ``lat`` and ``lon`` Series named the wrong way
     round (``Longitude`` as ``lat``) whose points mostly lie outside Great Britain as given (the
     check of :mod:`saferstats.hotspot.bng`, naming ``fn``), or None when the names do not say so."""
-    from .bng import _named_swapped  # (bng imports this module: imported when called)
+    from .bng import refuse_swapped_names  # (bng imports this module: imported when called)
 
     try:
-        _named_swapped(fn, lat, lon)
+        refuse_swapped_names(fn, lat, lon)
     except InvalidInputError as exc:
         return exc
     return None
