@@ -2020,7 +2020,16 @@ def _hotspots(args: argparse.Namespace) -> int:
     n_all = len(df)
     pts = df.dropna(subset=[lat, lon])
     if len(pts) < n_all:
-        _say(f"{n_all - len(pts):,} of {n_all:,} records have no location and are left out")
+        # police.uk's records: the first named by file and line (header line 1), to look them up
+        absent = df[df[lat].isna() | df[lon].isna()]
+        first = ""
+        if police_uk and "source_line" in absent.columns:
+            files, lines = absent["source_file"].astype(str).tolist()[:3], absent["source_line"].tolist()[:3]
+            # "a.csv line 5, 12, b.csv line 3": each file named once before its lines
+            named = ", ".join(f"{f} line {n}" if i == 0 or f != files[i - 1] else str(n)
+                              for i, (f, n) in enumerate(zip(files, lines)))
+            first = f" ({named}{' ...' if len(absent) > 3 else ''})"
+        _say(f"{n_all - len(pts):,} of {n_all:,} records have no location and are left out{first}")
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always", SaferstatsWarning)
         try:
@@ -2053,8 +2062,9 @@ def _hotspots(args: argparse.Namespace) -> int:
         # police.uk months, parsed as YYYY-MM above: months even when all records are of one month (the
         # library infers months only from two or more; "2021-04-01" read as a day)
         table.attrs["times_are_months"] = True
-    _say(f"{int(inside.sum()):,} points" + (f" in {study.describe()}" if study is not None else "")
-         + f"; {len(table):,} clusters (DBSCAN, eps {args.eps_m:g} m, at least {args.min_samples} points)")
+    _say(number_of(int(inside.sum()), "point") + (f" in {study.describe()}" if study is not None else "")
+         + f"; {number_of(len(table), 'cluster')} (DBSCAN, eps {args.eps_m:g} m, at least "
+         f"{number_of(args.min_samples, 'point')})")
     if args.geojson:
         table.to_geojson(args.geojson)
         print(f"Wrote {args.geojson}")

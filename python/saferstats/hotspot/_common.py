@@ -68,6 +68,28 @@ def _choice(name: str, v: Any, options: tuple[str, ...]) -> str:
     return v
 
 
+def _coordinate(name: str, v: Any) -> np.ndarray:
+    """``v`` as floats (:func:`saferstats._frames.as_float_array`), its refusal of a cell that is
+    not a number naming the Series' column as the missing-value refusal does (:func:`_row_error`):
+    until session 35 ``dbscan(df.y_lat, df.x_lon, ...)`` on a CSV with '51.5N' in ``y_lat`` was told
+    "`lat` at position 5: '51.5N' is not a number", no column named.
+
+    >>> _coordinate("lat", pd.Series(["51.5", "51.5N"], name="y_lat"))
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.InvalidInputError: `lat` (column 'y_lat') at position 1: '51.5N' is not a number
+    """
+    try:
+        return as_float_array(name, v)
+    except InvalidInputError as exc:
+        column = v.name if isinstance(v, pd.Series) else None
+        msg = str(exc)
+        if not isinstance(column, str) or column == name or f"`{name}`" not in msg:
+            raise
+        raise type(exc)(msg.replace(f"`{name}`", f"`{name}` (column {column!r})", 1), exc.argument, exc.index,
+                        position=exc.position) from None
+
+
 def _finite_xy(x: Any, y: Any, names: tuple[str, str] = ("x", "y")) -> tuple[np.ndarray, np.ndarray]:
     """Projected coordinates: equal lengths, no missing or infinite values (errors name the row).
     ``x`` may be a GeoSeries/GeoDataFrame of points (``y=None``): its British National Grid x/y."""
@@ -75,7 +97,7 @@ def _finite_xy(x: Any, y: Any, names: tuple[str, str] = ("x", "y")) -> tuple[np.
 
     if y is None:
         x, y = _geo_points(x, names, "bng")
-    xs, ys = as_float_array(names[0], x), as_float_array(names[1], y)
+    xs, ys = _coordinate(names[0], x), _coordinate(names[1], y)
     if len(xs) != len(ys):
         raise LengthMismatchError(f"length mismatch: `{names[0]}` has {len(xs)} elements but `{names[1]}` has "
                                   f"{len(ys)}", names[1])
@@ -151,7 +173,7 @@ def _drop_missing(what: str, missing: str, x: Any, y: Any, *aligned: Any,
         x, y = _geo_points(x, names, "bng")
     if y is None:
         return x, y, list(aligned), 0  # the function's own checks say what is missing
-    xs, ys = as_float_array(names[0], x), as_float_array(names[1], y)
+    xs, ys = _coordinate(names[0], x), _coordinate(names[1], y)
     if len(xs) != len(ys):
         return x, y, list(aligned), 0  # a length mismatch is reported by the function's own checks
     bad = np.isnan(xs) | np.isnan(ys)
@@ -249,8 +271,8 @@ def _lat_lon_arrays(lat: Any, lon: Any) -> tuple[np.ndarray, np.ndarray]:
     :class:`~saferstats.LengthMismatchError` naming ``lon``); missing values are left as NaN."""
     from ..exceptions import LengthMismatchError
 
-    la = as_float_array("lat", lat)
-    lo = as_float_array("lon", lon)
+    la = _coordinate("lat", lat)
+    lo = _coordinate("lon", lon)
     if len(la) != len(lo):
         raise LengthMismatchError(f"length mismatch: `lat` has {len(la)} elements but `lon` has {len(lo)}", "lon")
     return la, lo
