@@ -2037,6 +2037,14 @@ def _hotspots(args: argparse.Namespace) -> int:
         except InvalidInputError as exc:
             if not isinstance(exc, CoordinateError):  # columns named the wrong way round: said in --lat/--lon
                 refuse_swapped_names("hotspots", pts[lat], pts[lon], options=("--lat", "--lon"))
+            elif "look swapped" in str(exc):  # points in Great Britain only exchanged: the options to give
+                import shlex
+
+                msg = str(exc).replace("`lat` and `lon` look swapped",
+                                       f"--lat {shlex.quote(lat)} and --lon {shlex.quote(lon)} look swapped", 1)
+                msg = msg.replace("pass lat=latitude, lon=longitude",
+                                  f"pass --lat {shlex.quote(lon)} --lon {shlex.quote(lat)}", 1)
+                raise CoordinateError(msg, exc.argument, exc.index, position=exc.position) from None
             raise
     for w in said:  # re-issued to main's recording: printed as the command's warnings
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)

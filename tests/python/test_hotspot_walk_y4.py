@@ -27,6 +27,19 @@ def test_cli_swapped_columns_outside_gb_named_as_options(tmp_path: Path, capsys:
     assert "--lat Latitude --lon Longitude" in err
 
 
+
+def test_cli_swapped_columns_in_gb_give_the_options_to_type(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before: ``saferstats hotspots pts.csv --lat x_lon --lon y_lat`` on Hertfordshire points was
+    told "`lat` and `lon` look swapped ...; pass --lat latitude, --lon longitude": Python names, and
+    columns the file does not have. Now: "--lat x_lon and --lon y_lat look swapped ...; pass --lat
+    y_lat --lon x_lon". Reference: the file's header written here (y_lat holds 51.75 N)."""
+    f = tmp_path / "pts.csv"
+    pd.DataFrame({"y_lat": [51.75, 51.751, 51.752], "x_lon": [-0.34, -0.341, -0.342]}).to_csv(f, index=False)
+    assert main(["hotspots", str(f), "--lat", "x_lon", "--lon", "y_lat"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "--lat x_lon and --lon y_lat look swapped" in err and "pass --lat y_lat --lon x_lon" in err
+    assert "`lat`" not in err and "--lat latitude" not in err
+
 def test_refuse_swapped_names_public_python_wording_kept() -> None:
     """The helper is public (the package used bng's private ``_named_swapped`` from _common): its
     Python wording is as before, its command-line wording names the options; points in Great
