@@ -1955,6 +1955,36 @@ def _in_period(args: argparse.Namespace, when: pd.Series, *, months: bool, what:
     return keep
 
 
+def _street_files_in(p: Path) -> list[Path]:
+    """What ``saferstats hotspots`` reads for the path ``p``: a folder that is not police.uk's own
+    layout (no ``*-street.csv``, month folders or ``.zip``) but holds files the reader reads as
+    street-level crime (:func:`saferstats.published.is_street_crime_file`: a download renamed
+    ``street.csv``) is read as those files, said on stderr with the files left out, as
+    ``saferstats disproportionality`` reads a folder's files. Until session 35 such a folder was
+    refused ("is a folder; give a file (it holds: street.csv)") though the file itself was read.
+    Any other path is kept as given (the reader or :func:`_check_file` says what is wrong).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = (Path(d) / "street.csv").write_text("Month,Longitude,Latitude,Crime type\\n2023-01,-0.09,51.51,Robbery\\n")
+    ...     _ = (Path(d) / "notes.txt").write_text("x")
+    ...     [f.name for f in _street_files_in(Path(d))]
+    ['street.csv']
+    """
+    from .published import is_street_crime_file
+
+    if not p.is_dir() or is_street_crime_file(p):
+        return [p]
+    files = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
+    street = [f for f in files if is_street_crime_file(f)]
+    if not street:
+        return [p]
+    others = [f.name for f in files if f not in street]
+    _say(f"{p}: a folder; read as police.uk street-level crime: {_names([f.name for f in street])}"
+         + (f" (left out: {_names(others)})" if others else ""))
+    return street
+
+
 def _hotspots(args: argparse.Namespace) -> int:
     from .hotspot import cluster_summary, dbscan
     from .hotspot.bng import refuse_swapped_names
@@ -1962,6 +1992,9 @@ def _hotspots(args: argparse.Namespace) -> int:
 
     _check_out_file(args.out)
     _check_out_file(args.geojson, "--geojson", ".geojson")
+    # --eps-m / --min-samples checked by dbscan's own rules (its words, said as the options) before any
+    # file is read: until session 35 a bad value was refused after reading every file
+    dbscan([], [], eps_m=args.eps_m, min_samples=args.min_samples)
     # the study area looked up before the files are read (a misspelt name was found out after
     # reading 108,465 records)
     study = None
@@ -1972,7 +2005,7 @@ def _hotspots(args: argparse.Namespace) -> int:
             study = StudyArea(args.study_area)
         except SaferstatsError as exc:  # which option the name came from
             raise type(exc)(f"--study-area: {_study_area_words(_by_code(str(exc)))}", exc.argument, exc.index) from None
-    paths: list[Path] = list(args.file)
+    paths: list[Path] = [f for p in args.file for f in _street_files_in(p)]
     police_uk = all(is_street_crime_file(p) for p in paths) and \
         (args.lat.strip().lower(), args.lon.strip().lower()) in (("lat", "lon"), ("latitude", "longitude"))
     if police_uk and args.date is not None and args.date.strip().lower() != "month":
@@ -2020,7 +2053,8 @@ def _hotspots(args: argparse.Namespace) -> int:
     n_all = len(df)
     pts = df.dropna(subset=[lat, lon])
     if len(pts) < n_all:
-        # police.uk's records: the first named by file and line (header line 1), to look them up
+        # the first records named by file and line (header line 1), to look them up: police.uk's by their
+        # source_file/source_line, a CSV of points by its rows' labels (their lines; until session 35 none named)
         absent = df[df[lat].isna() | df[lon].isna()]
         first = ""
         if police_uk and "source_line" in absent.columns:
@@ -2029,6 +2063,9 @@ def _hotspots(args: argparse.Namespace) -> int:
             named = ", ".join(f"{f} line {n}" if i == 0 or f != files[i - 1] else str(n)
                               for i, (f, n) in enumerate(zip(files, lines)))
             first = f" ({named}{' ...' if len(absent) > 3 else ''})"
+        elif not police_uk:  # a CSV of points: its rows are labelled by their line in the file (header line 1)
+            lines = absent.index.tolist()
+            first = f" ({paths[0].name} line {', '.join(map(str, lines[:3]))}{' ...' if len(lines) > 3 else ''})"
         _say(f"{n_all - len(pts):,} of {n_all:,} records have no location and are left out{first}")
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always", SaferstatsWarning)

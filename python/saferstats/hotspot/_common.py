@@ -467,30 +467,38 @@ def _in_area(study_area: Any, xs: np.ndarray, ys: np.ndarray, *others: Any) -> t
     return area, np.ascontiguousarray(xs[inside]), np.ascontiguousarray(ys[inside]), kept
 
 
-def _warn_degrees(xs: np.ndarray, ys: np.ndarray, names: tuple[str, str] = ("x", "y")) -> None:
-    """Warn when projected coordinates (metres) are in fact UK longitude/latitude degrees (or
-    latitude/longitude): distances, cell sizes and bandwidths in metres would then be read as
-    degrees, and a grid, density or near-repeat table comes out meaningless without an error."""
+def _degrees_order(xs: np.ndarray, ys: np.ndarray) -> str | None:
+    """"longitude/latitude" (or "latitude/longitude") when every projected point is in the UK read
+    as degrees that way; None otherwise (and for no points)."""
     if not len(xs):
-        return
+        return None
     lonlat = (xs >= _UK[2]) & (xs <= _UK[3]) & (ys >= _UK[0]) & (ys <= _UK[1])
     latlon = (ys >= _UK[2]) & (ys <= _UK[3]) & (xs >= _UK[0]) & (xs <= _UK[1])
-    if lonlat.all() or latlon.all():
-        order = "longitude/latitude" if lonlat.all() else "latitude/longitude"
-        warn_user(f"`{names[0]}`/`{names[1]}` look like {order} degrees (every point is in the UK read that way), but "
-                  "these are projected coordinates in metres: convert them first (saferstats.to_bng(lat, lon) or "
-                  "to_local_metres); cell sizes, bandwidths and distances are in metres")
+    return "longitude/latitude" if lonlat.all() else "latitude/longitude" if latlon.all() else None
+
+
+def _warn_degrees(xs: np.ndarray, ys: np.ndarray, names: tuple[str, str] = ("x", "y"), fn: str = "") -> None:
+    """Warn when projected coordinates (metres) are in fact UK longitude/latitude degrees (or
+    latitude/longitude): distances, cell sizes and bandwidths in metres would then be read as
+    degrees, and a grid, density or near-repeat table comes out meaningless without an error.
+    The warning starts with the function's name ``fn`` ("kde_grid: `x`/`y` look like ..."), as
+    the package's other warnings do (until session 35 it named no function)."""
+    order = _degrees_order(xs, ys)
+    if order is not None:
+        warn_user(f"{fn + ': ' if fn else ''}`{names[0]}`/`{names[1]}` look like {order} degrees (every point is in "
+                  "the UK read that way), but these are projected coordinates in metres: convert them first "
+                  "(saferstats.to_bng(lat, lon) or to_local_metres); cell sizes, bandwidths and distances are in metres")
 
 
 def _points_in(x: Any, y: Any, study_area: Any, bounds: Any, *others: Any, names: tuple[str, str] = ("x", "y"),
-               fixed: bool = False) -> tuple[np.ndarray, np.ndarray, list[Any], Any, Any]:
+               fixed: bool = False, fn: str = "") -> tuple[np.ndarray, np.ndarray, list[Any], Any, Any]:
     """Checked projected points (and arrays aligned with them) inside ``study_area``; the bounds
     of a grid over them (the study area's extent when ``bounds`` is None and the grid is not
     ``fixed`` by a given grid); and the StudyArea (or None). Degrees given as metres are warned
     about (with a study area they are an error, as no point is inside it)."""
     xs, ys = _finite_xy(x, y, names)
     if study_area is None:
-        _warn_degrees(xs, ys, names)
+        _warn_degrees(xs, ys, names, fn)
     area, xs, ys, kept = _in_area(study_area, xs, ys, *others)
     if bounds is None and not fixed and area is not None:
         bounds = area.bounds
@@ -527,14 +535,14 @@ def _check_weights(a: np.ndarray, given: Any = None) -> None:
 
 
 def _weighted_points(x: Any, y: Any, weights: Any, study_area: Any, bounds: Any, *,
-                     fixed: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, Any, Any, int]:
+                     fixed: bool, fn: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray | None, Any, Any, int]:
     """The checked points and their ``weights`` (:func:`_weights`, checked as given) inside
     ``study_area``, the grid's bounds and the StudyArea as :func:`_points_in` gives them, and how
     many points were given before the study area left any out."""
     xs, ys = _finite_xy(x, y)
     w = _weights(weights, len(xs))
     given = len(xs)
-    xs, ys, (w,), bounds, area = _points_in(xs, ys, study_area, bounds, w, fixed=fixed)
+    xs, ys, (w,), bounds, area = _points_in(xs, ys, study_area, bounds, w, fixed=fixed, fn=fn)
     return xs, ys, w, bounds, area, given
 
 

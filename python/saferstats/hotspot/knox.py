@@ -333,9 +333,9 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
     tt = _times_in_days("t", t)
     given = len(xs)
     if study_area is not None and len(tt) == len(xs):
-        xs, ys, (tt,), _, _ = _points_in(xs, ys, study_area, None, tt, fixed=True)
+        xs, ys, (tt,), _, _ = _points_in(xs, ys, study_area, None, tt, fixed=True, fn="knox")
     else:
-        _warn_degrees(xs, ys)
+        _warn_degrees(xs, ys, fn="knox")
     de, te = _edges("distance_bands", distance_bands), _edges("time_bands", time_bands)
     _warn_months(t, tt, te)
     _warn_constant(x, y, t, xs, ys, tt)
