@@ -93,24 +93,18 @@ def degrees() -> tuple[np.ndarray, np.ndarray]:
     return -0.20 + rng.normal(0, 0.01, 60), 51.90 + rng.normal(0, 0.01, 60)
 
 
-def test_degrees_as_metres_warnings_name_the_function(degrees: tuple[np.ndarray, np.ndarray]) -> None:
+@pytest.mark.parametrize("fn, kwargs", [("kde_grid", {"cell_size": 250}), ("clark_evans", {"area": 1e6}),
+                                        ("nnh", {"threshold": 100})])
+def test_degrees_as_metres_warnings_name_the_function(degrees: tuple[np.ndarray, np.ndarray], fn: str,
+                                                      kwargs: dict[str, float]) -> None:
     """Before: "`x`/`y` look like longitude/latitude degrees ..." from kde_grid, clark_evans and
     nnh named no function, where the package's other warnings start with it ("kde_grid: ...").
     Reference: the points are built in degrees here (every x in [-8.7, 1.8], every y in [49.8, 60.9])."""
     x, y = degrees
-    calls = {"kde_grid": lambda: ss.kde_grid(x, y, cell_size=250),
-             "clark_evans": lambda: ss.clark_evans(x, y, area=1e6),
-             "nnh": lambda: ss.nnh(x, y, threshold=100)}
-    for fn, call in calls.items():
-        with warnings.catch_warnings(record=True) as said:
-            warnings.simplefilter("always")
-            try:
-                call()
-            except ss.SaferstatsError:
-                pass  # what the function makes of the degrees is not the point here
-        words = [str(w.message) for w in said if issubclass(w.category, SaferstatsWarning)
-                 and "degrees" in str(w.message)]
-        assert len(words) == 1 and words[0].startswith(f"{fn}: `x`/`y` look like longitude/latitude degrees"), fn
+    with pytest.warns(SaferstatsWarning) as said:
+        getattr(ss, fn)(x, y, **kwargs)
+    words = [str(w.message) for w in said if "degrees" in str(w.message)]
+    assert len(words) == 1 and words[0].startswith(f"{fn}: `x`/`y` look like longitude/latitude degrees")
 
 
 def test_kde_grid_on_degrees_says_units_look_wrong(degrees: tuple[np.ndarray, np.ndarray]) -> None:
