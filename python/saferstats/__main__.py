@@ -37,6 +37,9 @@ from . import datasets
 from ._frames import bare, plain
 from .exceptions import InvalidInputError, SaferstatsError, SaferstatsWarning
 from .io import read_once, said_without_path_argument, workbook_engine
+
+from .exceptions import CoordinateError, InvalidInputError, SaferstatsError, SaferstatsWarning
+from .io import read_once, said_without_path_argument
 from .published import LSOA_CODES_NOTE, NO_FIGURE_MARKS
 from .rates import percent_change, rate_ci
 from .report import OutputError, check_input_file, write_csv
@@ -1955,12 +1958,46 @@ def _in_period(args: argparse.Namespace, when: pd.Series, *, months: bool, what:
     return keep
 
 
+def _street_files_in(p: Path) -> list[Path]:
+    """What ``saferstats hotspots`` reads for the path ``p``: a folder that is not police.uk's own
+    layout (no ``*-street.csv``, month folders or ``.zip``) but holds files the reader reads as
+    street-level crime (:func:`saferstats.published.is_street_crime_file`: a download renamed
+    ``street.csv``) is read as those files, said on stderr with the files left out, as
+    ``saferstats disproportionality`` reads a folder's files. Until session 35 such a folder was
+    refused ("is a folder; give a file (it holds: street.csv)") though the file itself was read.
+    Any other path is kept as given (the reader or :func:`_check_file` says what is wrong).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = (Path(d) / "street.csv").write_text("Month,Longitude,Latitude,Crime type\\n2023-01,-0.09,51.51,Robbery\\n")
+    ...     _ = (Path(d) / "notes.txt").write_text("x")
+    ...     [f.name for f in _street_files_in(Path(d))]
+    ['street.csv']
+    """
+    from .published import is_street_crime_file
+
+    if not p.is_dir() or is_street_crime_file(p):
+        return [p]
+    files = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
+    street = [f for f in files if is_street_crime_file(f)]
+    if not street:
+        return [p]
+    others = [f.name for f in files if f not in street]
+    _say(f"{p}: a folder; read as police.uk street-level crime: {_names([f.name for f in street])}"
+         + (f" (left out: {_names(others)})" if others else ""))
+    return street
+
+
 def _hotspots(args: argparse.Namespace) -> int:
     from .hotspot import cluster_summary, dbscan
+    from .hotspot.bng import refuse_swapped_names
     from .published import is_street_crime_file, read_street_crime
 
     _check_out_file(args.out)
     _check_out_file(args.geojson, "--geojson", ".geojson")
+    # --eps-m / --min-samples checked by dbscan's own rules (its words, said as the options) before any
+    # file is read: until session 35 a bad value was refused after reading every file
+    dbscan([], [], eps_m=args.eps_m, min_samples=args.min_samples)
     # the study area looked up before the files are read (a misspelt name was found out after
     # reading 108,465 records)
     study = None
@@ -1971,7 +2008,7 @@ def _hotspots(args: argparse.Namespace) -> int:
             study = StudyArea(args.study_area)
         except SaferstatsError as exc:  # which option the name came from
             raise type(exc)(f"--study-area: {_study_area_words(_by_code(str(exc)))}", exc.argument, exc.index) from None
-    paths: list[Path] = list(args.file)
+    paths: list[Path] = [f for p in args.file for f in _street_files_in(p)]
     police_uk = all(is_street_crime_file(p) for p in paths) and \
         (args.lat.strip().lower(), args.lon.strip().lower()) in (("lat", "lon"), ("latitude", "longitude"))
     if police_uk and args.date is not None and args.date.strip().lower() != "month":
@@ -2019,10 +2056,36 @@ def _hotspots(args: argparse.Namespace) -> int:
     n_all = len(df)
     pts = df.dropna(subset=[lat, lon])
     if len(pts) < n_all:
-        _say(f"{n_all - len(pts):,} of {n_all:,} records have no location and are left out")
+        # the first records named by file and line (header line 1), to look them up: police.uk's by their
+        # source_file/source_line, a CSV of points by its rows' labels (their lines; until session 35 none named)
+        absent = df[df[lat].isna() | df[lon].isna()]
+        first = ""
+        if police_uk and "source_line" in absent.columns:
+            files, lines = absent["source_file"].astype(str).tolist()[:3], absent["source_line"].tolist()[:3]
+            # "a.csv line 5, 12, b.csv line 3": each file named once before its lines
+            named = ", ".join(f"{f} line {n}" if i == 0 or f != files[i - 1] else str(n)
+                              for i, (f, n) in enumerate(zip(files, lines)))
+            first = f" ({named}{' ...' if len(absent) > 3 else ''})"
+        elif not police_uk:  # a CSV of points: its rows are labelled by their line in the file (header line 1)
+            lines = absent.index.tolist()
+            first = f" ({paths[0].name} line {', '.join(map(str, lines[:3]))}{' ...' if len(lines) > 3 else ''})"
+        _say(f"{n_all - len(pts):,} of {n_all:,} records have no location and are left out{first}")
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always", SaferstatsWarning)
-        labels = dbscan(pts[lat], pts[lon], eps_m=args.eps_m, min_samples=args.min_samples, study_area=study)
+        try:
+            labels = dbscan(pts[lat], pts[lon], eps_m=args.eps_m, min_samples=args.min_samples, study_area=study)
+        except InvalidInputError as exc:
+            if not isinstance(exc, CoordinateError):  # columns named the wrong way round: said in --lat/--lon
+                refuse_swapped_names("hotspots", pts[lat], pts[lon], options=("--lat", "--lon"))
+            elif "look swapped" in str(exc):  # points in Great Britain only exchanged: the options to give
+                import shlex
+
+                msg = str(exc).replace("`lat` and `lon` look swapped",
+                                       f"--lat {shlex.quote(lat)} and --lon {shlex.quote(lon)} look swapped", 1)
+                msg = msg.replace("pass lat=latitude, lon=longitude",
+                                  f"pass --lat {shlex.quote(lon)} --lon {shlex.quote(lat)}", 1)
+                raise CoordinateError(msg, exc.argument, exc.index, position=exc.position) from None
+            raise
     for w in said:  # re-issued to main's recording: printed as the command's warnings
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     # dbscan's own warning, when every point is noise, gives the --eps-m / --min-samples that would make a cluster
@@ -2047,8 +2110,9 @@ def _hotspots(args: argparse.Namespace) -> int:
         # police.uk months, parsed as YYYY-MM above: months even when all records are of one month (the
         # library infers months only from two or more; "2021-04-01" read as a day)
         table.attrs["times_are_months"] = True
-    _say(f"{int(inside.sum()):,} points" + (f" in {study.describe()}" if study is not None else "")
-         + f"; {len(table):,} clusters (DBSCAN, eps {args.eps_m:g} m, at least {args.min_samples} points)")
+    _say(number_of(int(inside.sum()), "point") + (f" in {study.describe()}" if study is not None else "")
+         + f"; {number_of(len(table), 'cluster')} (DBSCAN, eps {args.eps_m:g} m, at least "
+         f"{number_of(args.min_samples, 'point')})")
     if args.geojson:
         table.to_geojson(args.geojson)
         print(f"Wrote {args.geojson}")

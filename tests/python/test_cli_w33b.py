@@ -55,15 +55,24 @@ def test_disproportionality_threshold_hides_small_counts_and_what_gives_them_bac
 
 
 def test_a_line_said_on_stderr_follows_a_later_error_marked_before_it(tmp_path, capsys):
+    """Session 35 (y7): ``--eps-m -5`` is now refused before the file is read (dbscan's own check,
+    its words said as the option), so it says nothing before its error; until then the file was read
+    first and its note came before the error. The order of a note and a later error is checked here
+    with an error found after reading: columns given the wrong way round (Stevenage, 51.9 N 0.2 W)."""
     from saferstats.__main__ import main
 
     points = tmp_path / "points.csv"
     points.write_text("lat,lon\n51.90,-0.20\n51.92,\n51.91,-0.21\n", encoding="utf-8")
     assert main(["hotspots", str(points), "--eps-m", "-5"]) == 2
     err = capsys.readouterr().err.splitlines()
+    assert err == ["saferstats: error: --eps-m must be positive, got -5.0"]
+    assert main(["hotspots", str(points), "--lat", "lon", "--lon", "lat"]) == 2
+    err = capsys.readouterr().err.splitlines()
     # was: "1 of 3 records have no location and are left out" first, the error line after it
-    assert err == ["saferstats: error: --eps-m must be positive, got -5.0",
-                   "saferstats: note before the error: 1 of 3 records have no location and are left out"]
+    assert len(err) == 2 and "Traceback" not in " ".join(err)
+    assert err[0].startswith("saferstats: error: --lat lon and --lon lat look swapped")
+    assert err[1] == ("saferstats: note before the error: 1 of 3 records have no location and are left out "
+                      "(points.csv line 3)")
 
 
 def test_report_warnings_read_in_the_configs_words(shared_data, tmp_path, capsys):

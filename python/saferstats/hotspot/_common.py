@@ -68,6 +68,28 @@ def _choice(name: str, v: Any, options: tuple[str, ...]) -> str:
     return v
 
 
+def _coordinate(name: str, v: Any) -> np.ndarray:
+    """``v`` as floats (:func:`saferstats._frames.as_float_array`), its refusal of a cell that is
+    not a number naming the Series' column as the missing-value refusal does (:func:`_row_error`):
+    until session 35 ``dbscan(df.y_lat, df.x_lon, ...)`` on a CSV with '51.5N' in ``y_lat`` was told
+    "`lat` at position 5: '51.5N' is not a number", no column named.
+
+    >>> _coordinate("lat", pd.Series(["51.5", "51.5N"], name="y_lat"))
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.InvalidInputError: `lat` (column 'y_lat') at position 1: '51.5N' is not a number
+    """
+    try:
+        return as_float_array(name, v)
+    except InvalidInputError as exc:
+        column = v.name if isinstance(v, pd.Series) else None
+        msg = str(exc)
+        if not isinstance(column, str) or column == name or f"`{name}`" not in msg:
+            raise
+        raise type(exc)(msg.replace(f"`{name}`", f"`{name}` (column {column!r})", 1), exc.argument, exc.index,
+                        position=exc.position) from None
+
+
 def _finite_xy(x: Any, y: Any, names: tuple[str, str] = ("x", "y")) -> tuple[np.ndarray, np.ndarray]:
     """Projected coordinates: equal lengths, no missing or infinite values (errors name the row).
     ``x`` may be a GeoSeries/GeoDataFrame of points (``y=None``): its British National Grid x/y."""
@@ -75,7 +97,7 @@ def _finite_xy(x: Any, y: Any, names: tuple[str, str] = ("x", "y")) -> tuple[np.
 
     if y is None:
         x, y = _geo_points(x, names, "bng")
-    xs, ys = as_float_array(names[0], x), as_float_array(names[1], y)
+    xs, ys = _coordinate(names[0], x), _coordinate(names[1], y)
     if len(xs) != len(ys):
         raise LengthMismatchError(f"length mismatch: `{names[0]}` has {len(xs)} elements but `{names[1]}` has "
                                   f"{len(ys)}", names[1])
@@ -151,7 +173,7 @@ def _drop_missing(what: str, missing: str, x: Any, y: Any, *aligned: Any,
         x, y = _geo_points(x, names, "bng")
     if y is None:
         return x, y, list(aligned), 0  # the function's own checks say what is missing
-    xs, ys = as_float_array(names[0], x), as_float_array(names[1], y)
+    xs, ys = _coordinate(names[0], x), _coordinate(names[1], y)
     if len(xs) != len(ys):
         return x, y, list(aligned), 0  # a length mismatch is reported by the function's own checks
     bad = np.isnan(xs) | np.isnan(ys)
@@ -249,8 +271,8 @@ def _lat_lon_arrays(lat: Any, lon: Any) -> tuple[np.ndarray, np.ndarray]:
     :class:`~saferstats.LengthMismatchError` naming ``lon``); missing values are left as NaN."""
     from ..exceptions import LengthMismatchError
 
-    la = as_float_array("lat", lat)
-    lo = as_float_array("lon", lon)
+    la = _coordinate("lat", lat)
+    lo = _coordinate("lon", lon)
     if len(la) != len(lo):
         raise LengthMismatchError(f"length mismatch: `lat` has {len(la)} elements but `lon` has {len(lo)}", "lon")
     return la, lo
@@ -297,10 +319,10 @@ def _swapped_names(fn: str, lat: Any, lon: Any) -> InvalidInputError | None:
     """The refusal :func:`saferstats.to_bng` gives ``lat`` and ``lon`` Series named the wrong way
     round (``Longitude`` as ``lat``) whose points mostly lie outside Great Britain as given (the
     check of :mod:`saferstats.hotspot.bng`, naming ``fn``), or None when the names do not say so."""
-    from .bng import _named_swapped  # (bng imports this module: imported when called)
+    from .bng import refuse_swapped_names  # (bng imports this module: imported when called)
 
     try:
-        _named_swapped(fn, lat, lon)
+        refuse_swapped_names(fn, lat, lon)
     except InvalidInputError as exc:
         return exc
     return None
@@ -445,30 +467,38 @@ def _in_area(study_area: Any, xs: np.ndarray, ys: np.ndarray, *others: Any) -> t
     return area, np.ascontiguousarray(xs[inside]), np.ascontiguousarray(ys[inside]), kept
 
 
-def _warn_degrees(xs: np.ndarray, ys: np.ndarray, names: tuple[str, str] = ("x", "y")) -> None:
-    """Warn when projected coordinates (metres) are in fact UK longitude/latitude degrees (or
-    latitude/longitude): distances, cell sizes and bandwidths in metres would then be read as
-    degrees, and a grid, density or near-repeat table comes out meaningless without an error."""
+def _degrees_order(xs: np.ndarray, ys: np.ndarray) -> str | None:
+    """"longitude/latitude" (or "latitude/longitude") when every projected point is in the UK read
+    as degrees that way; None otherwise (and for no points)."""
     if not len(xs):
-        return
+        return None
     lonlat = (xs >= _UK[2]) & (xs <= _UK[3]) & (ys >= _UK[0]) & (ys <= _UK[1])
     latlon = (ys >= _UK[2]) & (ys <= _UK[3]) & (xs >= _UK[0]) & (xs <= _UK[1])
-    if lonlat.all() or latlon.all():
-        order = "longitude/latitude" if lonlat.all() else "latitude/longitude"
-        warn_user(f"`{names[0]}`/`{names[1]}` look like {order} degrees (every point is in the UK read that way), but "
-                  "these are projected coordinates in metres: convert them first (saferstats.to_bng(lat, lon) or "
-                  "to_local_metres); cell sizes, bandwidths and distances are in metres")
+    return "longitude/latitude" if lonlat.all() else "latitude/longitude" if latlon.all() else None
+
+
+def _warn_degrees(xs: np.ndarray, ys: np.ndarray, names: tuple[str, str] = ("x", "y"), fn: str = "") -> None:
+    """Warn when projected coordinates (metres) are in fact UK longitude/latitude degrees (or
+    latitude/longitude): distances, cell sizes and bandwidths in metres would then be read as
+    degrees, and a grid, density or near-repeat table comes out meaningless without an error.
+    The warning starts with the function's name ``fn`` ("kde_grid: `x`/`y` look like ..."), as
+    the package's other warnings do (until session 35 it named no function)."""
+    order = _degrees_order(xs, ys)
+    if order is not None:
+        warn_user(f"{fn + ': ' if fn else ''}`{names[0]}`/`{names[1]}` look like {order} degrees (every point is in "
+                  "the UK read that way), but these are projected coordinates in metres: convert them first "
+                  "(saferstats.to_bng(lat, lon) or to_local_metres); cell sizes, bandwidths and distances are in metres")
 
 
 def _points_in(x: Any, y: Any, study_area: Any, bounds: Any, *others: Any, names: tuple[str, str] = ("x", "y"),
-               fixed: bool = False) -> tuple[np.ndarray, np.ndarray, list[Any], Any, Any]:
+               fixed: bool = False, fn: str = "") -> tuple[np.ndarray, np.ndarray, list[Any], Any, Any]:
     """Checked projected points (and arrays aligned with them) inside ``study_area``; the bounds
     of a grid over them (the study area's extent when ``bounds`` is None and the grid is not
     ``fixed`` by a given grid); and the StudyArea (or None). Degrees given as metres are warned
     about (with a study area they are an error, as no point is inside it)."""
     xs, ys = _finite_xy(x, y, names)
     if study_area is None:
-        _warn_degrees(xs, ys, names)
+        _warn_degrees(xs, ys, names, fn)
     area, xs, ys, kept = _in_area(study_area, xs, ys, *others)
     if bounds is None and not fixed and area is not None:
         bounds = area.bounds
@@ -505,14 +535,14 @@ def _check_weights(a: np.ndarray, given: Any = None) -> None:
 
 
 def _weighted_points(x: Any, y: Any, weights: Any, study_area: Any, bounds: Any, *,
-                     fixed: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, Any, Any, int]:
+                     fixed: bool, fn: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray | None, Any, Any, int]:
     """The checked points and their ``weights`` (:func:`_weights`, checked as given) inside
     ``study_area``, the grid's bounds and the StudyArea as :func:`_points_in` gives them, and how
     many points were given before the study area left any out."""
     xs, ys = _finite_xy(x, y)
     w = _weights(weights, len(xs))
     given = len(xs)
-    xs, ys, (w,), bounds, area = _points_in(xs, ys, study_area, bounds, w, fixed=fixed)
+    xs, ys, (w,), bounds, area = _points_in(xs, ys, study_area, bounds, w, fixed=fixed, fn=fn)
     return xs, ys, w, bounds, area, given
 
 

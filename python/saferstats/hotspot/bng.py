@@ -51,7 +51,7 @@ _LON_NAMES = ("longitude", "lon", "long", "lng")
 _LAT_NAMES = ("latitude", "lat")
 
 
-def _named_swapped(fn: str, lat: Any, lon: Any) -> None:
+def refuse_swapped_names(fn: str, lat: Any, lon: Any, *, options: tuple[str, str] | None = None) -> None:
     """Refuse ``lat`` given a Series named like a longitude (``Longitude``, ``lon``, ``long``,
     ``lng``) or ``lon`` one named like a latitude whose points, as given, mostly lie outside Great
     Britain (:data:`BNG_EXTENT`; points inside as given are taken as given, a column named wrongly),
@@ -59,7 +59,27 @@ def _named_swapped(fn: str, lat: Any, lon: Any) -> None:
     order was said only when no coordinate was missing (the core's "outside the grid ...
     swapped" error), and police.uk's files miss some, so ``to_bng(df.Longitude, df.Latitude)`` was
     told only "`lat` (column 'Longitude') has 161 missing values". The error is the core's
-    swapped-order one: an :class:`~saferstats.InvalidInputError` whose argument is the column."""
+    swapped-order one: an :class:`~saferstats.InvalidInputError` whose argument is the column.
+
+    Used by :func:`to_bng`, :func:`to_local_metres` and every hotspot function that takes points
+    (``fn``, the function the message names: "The order is dbscan(lat, lon)"). ``options``: the
+    command line's two options for the columns, e.g. ``("--lat", "--lon")``, for a message in
+    their words (``saferstats hotspots --lat Longitude --lon Latitude`` was told until session 35 to
+    write ``dbscan(df['Latitude'], df['Longitude'])``, Python it had not written). Returns None
+    when the names do not say swapped, or the points lie in Great Britain as given.
+
+    >>> lat = pd.Series([-74.006, -74.0062], name="Longitude")  # New York, swapped
+    >>> lon = pd.Series([40.7128, 40.713], name="Latitude")
+    >>> refuse_swapped_names("dbscan", lat, lon)
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.InvalidInputError: `lat` is column 'Longitude' (a longitude) and `lon` is column 'Latitude' (a latitude): latitude and longitude swapped? The order is dbscan(lat, lon): check the column order (lat, lon), e.g. dbscan(df['Latitude'], df['Longitude'])
+    >>> refuse_swapped_names("hotspots", lat, lon, options=("--lat", "--lon"))
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.InvalidInputError: --lat is column 'Longitude' (a longitude) and --lon is column 'Latitude' (a latitude): latitude and longitude swapped? Give --lat the latitude column and --lon the longitude column, e.g. --lat Latitude --lon Longitude
+    >>> refuse_swapped_names("dbscan", lon.rename("lat"), lat.rename("lon"))  # named right: None
+    """
     def name(v: Any) -> str | None:
         return v.name if isinstance(v, pd.Series) and isinstance(v.name, str) else None
 
@@ -81,6 +101,13 @@ def _named_swapped(fn: str, lat: Any, lon: Any) -> None:
         inside = (la >= BNG_EXTENT[0]) & (la <= BNG_EXTENT[1]) & (lo >= BNG_EXTENT[2]) & (lo <= BNG_EXTENT[3])
         if inside.mean() >= 0.5:
             return
+    if options is not None:  # the command line's words: its options, not a Python call
+        flag = dict(zip(("lat", "lon"), options))
+        said = " and ".join(f"{flag[param]} is column {col!r} (a {kind})" for param, col, kind in wrong)
+        right = (f"{options[0]} {lon_name} {options[1]} {lat_name}" if len(wrong) == 2
+                 else f"{options[0]} LATITUDE_COLUMN {options[1]} LONGITUDE_COLUMN")
+        raise InvalidInputError(f"{said}: latitude and longitude swapped? Give {options[0]} the latitude column and "
+                                f"{options[1]} the longitude column, e.g. {right}", wrong[0][0])
     said = " and ".join(f"`{param}` is column {col!r} (a {kind})" for param, col, kind in wrong)
     right = (f"{fn}(df[{lon_name!r}], df[{lat_name!r}])"
              if len(wrong) == 2 else f"{fn}(latitude, longitude)")
@@ -112,7 +139,7 @@ def to_local_metres(lat: Any, lon: Any, *, origin: tuple[float, float] | None = 
     692
     """
     _choice("missing", missing, ("error", "propagate"))
-    _named_swapped("to_local_metres", lat, lon)
+    refuse_swapped_names("to_local_metres", lat, lon)
     la, lo = _lat_lon_arrays(lat, lon)
     _no_coordinates("to_local_metres", missing, lat, lon, la, lo)
     org = None
@@ -166,7 +193,7 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error",
     """
     _choice("outside", outside, ("error", "nan"))
     _choice("missing", missing, ("error", "propagate"))
-    _named_swapped("to_bng", lat, lon)
+    refuse_swapped_names("to_bng", lat, lon)
     la, lo = _lat_lon_arrays(lat, lon)
     absent = np.isnan(la) | np.isnan(lo)
     given = lat if isinstance(lat, pd.Series) else lon  # its index names the rows

@@ -14,8 +14,8 @@ from .._periods import month_texts
 from .._periods import months_as_dates as _months_as_dates
 from .._results import PlainFrame
 from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, number_of, warn_user
-from ._common import (EARTH_RADIUS_M, _check_latlon, _choice, _core_terms, _excel_safe, _float_arg, _latlon, _row_error,
-                      _series)
+from ._common import (EARTH_RADIUS_M, _check_latlon, _choice, _coordinate, _core_terms, _excel_safe, _float_arg,
+                      _latlon, _row_error, _series)
 
 __all__ = ["cluster_summary", "ClusterTable"]
 
@@ -329,6 +329,9 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     ([{'label': 0, 'n': 4}], True)
     """
     _choice("hull", hull, ("convex", "concave"))
+    for name, v in (("lat", lat), ("lon", lon)):  # a cell that is not a number: named by its column too
+        if isinstance(v, pd.Series) and not pd.api.types.is_numeric_dtype(v.dtype):
+            _coordinate(name, v)
     try:
         arrays, _ = aligned(lat=lat, lon=lon, labels=labels)  # lat and lon of unequal length: an IndexError before
     except LengthMismatchError as e:

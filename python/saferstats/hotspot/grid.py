@@ -561,14 +561,14 @@ def _new_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type
     return HotspotGrid(grid_type, cs, float(x0), float(y0), int(nc), int(nr), cells)
 
 
-def _two_sets(study_area: Any, bounds: Any, grid: Any, *sets: tuple[Any, Any, str]) -> Any:
+def _two_sets(study_area: Any, bounds: Any, grid: Any, *sets: tuple[Any, Any, str], fn: str = "") -> Any:
     """Each (x, y, suffix) point set checked and kept to ``study_area``; then the bounds (the
     area's extent when none and no grid are given) and the area (None without one)."""
     out, area = [], None
     for x, y, tag in sets:
         xs, ys = _finite_xy(x, y, (f"x{tag}", f"y{tag}"))
         given = len(xs)
-        xs, ys, _, _, area = _points_in(xs, ys, study_area, None, names=(f"x{tag}", f"y{tag}"), fixed=True)
+        xs, ys, _, _, area = _points_in(xs, ys, study_area, None, names=(f"x{tag}", f"y{tag}"), fixed=True, fn=fn)
         out.append((xs, ys, given))
     if bounds is None and grid is None and area is not None:
         bounds = area.bounds
@@ -627,7 +627,7 @@ def hotspot_grid(x: Any, y: Any = None, *, cell_size: float | None = None, grid_
     (11, 6, 66)
     """
     x, y, _, _ = _drop_missing("hotspot_grid", missing, x, y)
-    xs, ys, _, bounds, area = _points_in(x, y, study_area, bounds)
+    xs, ys, _, bounds, area = _points_in(x, y, study_area, bounds, fn="hotspot_grid")
     return _make_grid(xs, ys, cell_size, grid_type, bounds, None, area, _given(x, y))
 
 
@@ -669,7 +669,7 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
     [2.0, 1.0]
     """
     x, y, (weights,), gone = _drop_missing("hotspot_count", missing, x, y, weights)
-    xs, ys, w, bounds, area, given = _weighted_points(x, y, weights, study_area, bounds, fixed=grid is not None)
+    xs, ys, w, bounds, area, given = _weighted_points(x, y, weights, study_area, bounds, fixed=grid is not None, fn="hotspot_count")
     g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area, _given(x, y))
     r = _ext.grid_counts(g._args(), xs, ys, w)
     c, outside = r["count"], r["outside"]
@@ -765,7 +765,7 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
     1.0
     """
     x, y, (weights,), gone = _drop_missing("hotspot_kde", missing, x, y, weights)
-    xs, ys, w, bounds, area, given = _weighted_points(x, y, weights, study_area, bounds, fixed=grid is not None)
+    xs, ys, w, bounds, area, given = _weighted_points(x, y, weights, study_area, bounds, fixed=grid is not None, fn="hotspot_kde")
     if len(xs) == 0:
         raise InvalidInputError("no points to smooth", "x")
     g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area, _given(x, y))
@@ -820,7 +820,8 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
     """
     x_a, y_a, _, gone_a = _drop_missing("hotspot_dual_kde (x_a/y_a)", missing, x_a, y_a, names=("x_a", "y_a"))
     x_b, y_b, _, gone_b = _drop_missing("hotspot_dual_kde (x_b/y_b)", missing, x_b, y_b, names=("x_b", "y_b"))
-    (xa, ya, na), (xb, yb, nb), bounds, area = _two_sets(study_area, bounds, grid, (x_a, y_a, "_a"), (x_b, y_b, "_b"))
+    (xa, ya, na), (xb, yb, nb), bounds, area = _two_sets(study_area, bounds, grid, (x_a, y_a, "_a"), (x_b, y_b, "_b"),
+                                                         fn="hotspot_dual_kde")
     if len(xa) == 0 or len(xb) == 0:
         raise InvalidInputError("both point sets need at least one point", "x_a" if len(xa) == 0 else "x_b")
     xs, ys = np.concatenate([xa, xb]), np.concatenate([ya, yb])
@@ -1238,7 +1239,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
         away = len(x)
         if len(period) == len(x):
             x, y, (period,), bounds, area = _points_in(x, y, study_area, bounds, _series("period", period),
-                                                       fixed=grid is not None)
+                                                       fixed=grid is not None, fn="hotspot_classify")
     xs, ys, g = _points_grid(x, y, cell_size, grid_type, bounds, grid, area)
     away -= len(xs) if study_area is not None else 0
     lab = pd.Series(np.asarray(period, dtype=object) if not isinstance(period, pd.Series) else period.to_numpy())
@@ -1389,7 +1390,7 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
                                                 names=("x_after", "y_after"))
     (xb, yb, given_b), (xa, ya, given_a), bounds, area = _two_sets(study_area, bounds, grid,
                                                                    (x_before, y_before, "_before"),
-                                                                   (x_after, y_after, "_after"))
+                                                                   (x_after, y_after, "_after"), fn="hotspot_change")
     if len(xb) == 0 or len(xa) == 0:
         raise InvalidInputError("each period needs at least one event", "x_before" if len(xb) == 0 else "x_after")
     g = _make_grid(np.concatenate([xb, xa]), np.concatenate([yb, ya]), cell_size, grid_type, bounds, grid, area,
@@ -1618,7 +1619,7 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
         warn_user(f"prospective_hotspots: every event time is {_day_words(day)} (police.uk publishes months, "
                   f"not dates), so ages in units of {unit:g} days jump a month at a time and a month's events all "
                   "get one weight; use time_unit=30 (time_bandwidth in months) or event dates")
-    xs, ys, (ts,), bounds, area = _points_in(xs, ys, study_area, bounds, ts, fixed=grid is not None)
+    xs, ys, (ts,), bounds, area = _points_in(xs, ys, study_area, bounds, ts, fixed=grid is not None, fn="prospective_hotspots")
     if grid is not None and grid.grid_type != "square":
         raise InvalidInputError("prospective hotspotting is defined on square cells; pass a square grid", "grid")
     g = _make_grid(xs, ys, cell_size, "square", bounds, grid, area, _given(x, y))

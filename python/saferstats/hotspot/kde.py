@@ -12,7 +12,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._results import Result
 from ..exceptions import InvalidInputError, number_of, warn_user
-from ._common import (_area_named, _bounds, cells_said, _choice, _distinct_points, _drop_missing, _ExcelMixin, _finite_xy,
+from ._common import (_area_named, _degrees_order, _bounds, cells_said, _choice, _distinct_points, _drop_missing, _ExcelMixin, _finite_xy,
                       _left_out_said,
                       _float_arg, _given, _points_in, _row_error, _warn_map_points, _warn_peak_one_location,
                       _warn_stretched, _warn_wide_bandwidth, _weighted_points)
@@ -45,6 +45,10 @@ class KdeResult(_ExcelMixin, Result):
     missing_coordinates: int = 0
     #: Points outside ``study_area`` left out (named in a warning; in the headline since session 28).
     outside_study_area: int = 0
+    #: "longitude/latitude" (or "latitude/longitude") when every point given as metres is in the UK read
+    #: as degrees that way (warned about by :func:`kde_grid`): the headline then says the units look
+    #: wrong instead of a peak density, a figure of degrees read as metres (session 35).
+    degrees_as_metres: str | None = None
 
     _summary_fields = ("bandwidth", "kernel", "cell_size", "units", "missing_coordinates", "outside_study_area")
 
@@ -69,17 +73,28 @@ class KdeResult(_ExcelMixin, Result):
         session 26 no unit was said); nothing for ``per_km2=False``, whose units are the caller's."""
         return " m" if self.units == "per km²" else ""
 
+    def _peak_said(self, html: bool = False) -> str:
+        """The peak density and where, or, for points in degrees given as metres, that the units
+        look wrong (until session 35 "peak 0 per km² at (24.88, 76.51)")."""
+        if self.degrees_as_metres is not None:
+            return (f"units look wrong: x/y look like {self.degrees_as_metres} degrees, not metres, so no peak "
+                    "density is given (convert with saferstats.to_bng)")
+        peak, px, py = self._peak()
+        if html:
+            return f"{peak:.6g} {self.units} at x = {px:,.6g}, y = {py:,.6g}"
+        return f"peak {peak:.6g} {self.units} at ({px:,.6g}, {py:,.6g})"
+
     def headline(self) -> str:
         """One line: grid size (the cell size as a hotspot grid says it, "cells of 97.5 m"; until
-        session 28 to six figures, "97.5099"), kernel and bandwidth, peak density and where, share
-        of empty cells (over a study area: of its cells)."""
-        peak, px, py = self._peak()
+        session 28 to six figures, "97.5099"), kernel and bandwidth, peak density and where (or, for
+        points in degrees given as metres, that the units look wrong), share of empty cells (over a
+        study area: of its cells)."""
         ny, nx = self.density.shape
         where = "" if self.in_study_area is None else f" ({int(self.in_study_area.sum()):,} in the study area)"
         of = "cells" if self.in_study_area is None else "the study area's cells"
         m = self._metres()
         return (f"{nx} × {ny} {cells_said(self.cell_size, unit=m)}{where}; {self.kernel} kernel, bandwidth {self.bandwidth:,.6g}{m}; "
-                f"peak {peak:.6g} {self.units} at ({px:,.6g}, {py:,.6g}); {self._zero_share():.0%} of {of} zero"
+                f"{self._peak_said()}; {self._zero_share():.0%} of {of} zero"
                 + _left_out_said(self.missing_coordinates, outside=self.outside_study_area))
 
     def __repr__(self) -> str:
@@ -89,13 +104,12 @@ class KdeResult(_ExcelMixin, Result):
         import html
 
         d = self.density if self.in_study_area is None else self.density[self.in_study_area]
-        peak, px, py = self._peak()
         q = np.nanpercentile(d[d > 0], [50, 90, 99]) if (d > 0).any() else [np.nan] * 3
         area = "" if self.in_study_area is None else f" ({d.size:,} in the study area; the figures below are of those)"
         m = self._metres()
         rows = [("grid", f"{self.density.shape[1]} × {self.density.shape[0]} {cells_said(self.cell_size, unit=m)}{area}"),
                 ("kernel, bandwidth", f"{self.kernel}, {self.bandwidth:,.6g}{m}"),
-                ("peak density", f"{peak:.6g} {self.units} at x = {px:,.6g}, y = {py:,.6g}"),
+                ("peak density", self._peak_said(html=True)),
                 ("non-zero cells: median / 90th / 99th percentile", " / ".join(f"{v:.4g}" for v in q)),
                 ("cells with zero density", f"{int((d == 0).sum()):,} of {d.size:,}")]
         body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
@@ -190,7 +204,7 @@ def kde_grid(
     0.0008617285
     """
     x, y, (weights,), gone = _drop_missing("kde_grid", missing, x, y, weights)
-    xs, ys, w, bounds, area, given = _weighted_points(x, y, weights, study_area, bounds, fixed=True)
+    xs, ys, w, bounds, area, given = _weighted_points(x, y, weights, study_area, bounds, fixed=True, fn="kde_grid")
     if study_area is not None and bounds is None:
         bounds = area.bounds
     if len(xs) == 0:
@@ -220,7 +234,8 @@ def kde_grid(
         inside = np.asarray(area.grid_mask(cx, cy, held), dtype=bool)
     out = KdeResult(density=dens, x=cx, y=cy, bandwidth=h, kernel=kernel, cell_size=cs,
                     units="per km²" if per_km2 else "per unit²", in_study_area=inside, missing_coordinates=gone,
-                    outside_study_area=given - len(xs))
+                    outside_study_area=given - len(xs),
+                    degrees_as_metres=_degrees_order(xs, ys) if area is None else None)
     if w is None and np.isfinite(dens).any() and np.nanmax(dens) > 0:  # a peak of one anonymised point: said
         _, px, py = out._peak()
         _warn_peak_one_location("kde_grid", px, py, xs, ys, h, kernel)
@@ -259,7 +274,7 @@ def grid_counts(x: Any, y: Any = None, *, cell_size: float, bounds: tuple[float,
     x, y, _, _ = _drop_missing("grid_counts", missing, x, y)
     xs, ys = _finite_xy(x, y)
     given = _given(x, y)  # its index names the rows; rows[i] is the position there of point i
-    xs, ys, (rows,), bounds, area = _points_in(xs, ys, study_area, bounds, np.arange(len(xs)))
+    xs, ys, (rows,), bounds, area = _points_in(xs, ys, study_area, bounds, np.arange(len(xs)), fn="grid_counts")
     cs = _float_arg("cell_size", cell_size, positive=True)
     if bounds is None:
         if len(xs) == 0:

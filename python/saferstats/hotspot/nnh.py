@@ -141,7 +141,7 @@ def nnh(x: Any, y: Any = None, *, area: float | None = None, p: float = 0.5, thr
     """
     x, y, (rows,), gone = _drop_missing("nnh", missing, x, y, np.arange(_n_points(x)))
     given = len(rows)
-    xs, ys, (rows,), _, sa = _points_in(x, y, study_area, None, rows, fixed=True)
+    xs, ys, (rows,), _, sa = _points_in(x, y, study_area, None, rows, fixed=True, fn="nnh")
     if area is None and sa is not None:
         area = sa.area_m2
     if threshold is None and area is None:

@@ -99,7 +99,7 @@ def clark_evans(x: Any, y: Any = None, *, area: float | None = None, perimeter: 
     """
     x, y, _, gone = _drop_missing("clark_evans", missing, x, y)
     given = len(_finite_xy(x, y)[0])
-    xs, ys, _, _, sa = _points_in(x, y, study_area, None, fixed=True)
+    xs, ys, _, _, sa = _points_in(x, y, study_area, None, fixed=True, fn="clark_evans")
     if sa is not None:
         area = sa.area_m2 if area is None else area
         perimeter = sa.perimeter_m if perimeter is None else perimeter
