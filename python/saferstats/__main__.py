@@ -35,11 +35,8 @@ import pandas as pd
 
 from . import datasets
 from ._frames import bare, plain
-from .exceptions import InvalidInputError, SaferstatsError, SaferstatsWarning
-from .io import read_once, said_without_path_argument, workbook_engine
-
 from .exceptions import CoordinateError, InvalidInputError, SaferstatsError, SaferstatsWarning
-from .io import read_once, said_without_path_argument
+from .io import read_once, said_without_path_argument, workbook_engine
 from .published import LSOA_CODES_NOTE, NO_FIGURE_MARKS
 from .rates import percent_change, rate_ci
 from .report import OutputError, check_input_file, write_csv

@@ -2157,7 +2157,7 @@ def check_swapped(la: np.ndarray, lo: np.ndarray) -> None:
     if n_sw > n_gb and n_sw >= 0.5 * n:
         first = int(np.flatnonzero(swapped)[0])
         raise CoordinateError(
-            f"`lat` and `lon` look swapped: {n_sw} of {n} points fall in Great Britain only with latitude and "
+            f"`lat` and `lon` look swapped: {n_sw:,} of {n:,} points fall in Great Britain only with latitude and "
             f"longitude exchanged (row {first}: lat={la[first]}, lon={lo[first]}); pass lat=latitude, lon=longitude",
             "lat", first)
 
