@@ -2242,12 +2242,9 @@ mod tests {
         assert_eq!(s.unprotected, [0]);
     }
 
-    #[test]
-    fn latent_zeros_cannot_pin_a_hidden_cell() {
-        // detentions D = known place K + not known NK = assessed A + unknown U, per group, with
-        // the total of D over the groups known. NK is 0 in both groups: if D is hidden, linear
-        // programming gives D_N >= K_N and D_S >= K_S, so D_N = T - D_S <= K_N: pinned, and with
-        // it the small U_N = D_N - A_N.
+    /// Detentions D = known place K + not known NK = assessed A + unknown U, per group (N, S), with
+    /// the total of D over the groups known; NK and U_S are latent zeros, U_N a latent 1.
+    fn detentions_two_groups() -> ([f64; 10], [CellKind; 10], Relations) {
         let v = [40.0, 42.0, 40.0, 42.0, 0.0, 0.0, 39.0, 42.0, 1.0, 0.0];
         use CellKind::{Count as C, Latent as L};
         let k = [C, C, C, C, L, L, C, C, L, L];
@@ -2257,6 +2254,17 @@ mod tests {
         rel.push([(6, 1.0), (8, 1.0), (0, -1.0)]);
         rel.push([(7, 1.0), (9, 1.0), (1, -1.0)]);
         rel.push([(0, 1.0), (1, 1.0)]);
+        (v, k, rel)
+    }
+
+    #[test]
+    fn latent_zeros_cannot_pin_a_hidden_cell() {
+        // detentions D = known place K + not known NK = assessed A + unknown U, per group, with
+        // the total of D over the groups known. NK is 0 in both groups: if D is hidden, linear
+        // programming gives D_N >= K_N and D_S >= K_S, so D_N = T - D_S <= K_N: pinned, and with
+        // it the small U_N = D_N - A_N.
+        let (v, k, rel) = detentions_two_groups();
+        use CellKind::Latent as L;
         let opts = DisclosureOptions::default();
         let p = protect(&v, &k, &rel, &opts).unwrap();
         let hidden: Vec<bool> = (0..10)
@@ -2279,15 +2287,8 @@ mod tests {
     /// without it, 2.2 s with it), and the answers are those of a problem asked afresh.
     #[test]
     fn pinned_blocks_are_solved_once() {
-        let v = [40.0, 42.0, 40.0, 42.0, 0.0, 0.0, 39.0, 42.0, 1.0, 0.0];
-        use CellKind::{Count as C, Latent as L};
-        let k = [C, C, C, C, L, L, C, C, L, L];
-        let mut rel = Relations::new();
-        rel.push([(2, 1.0), (4, 1.0), (0, -1.0)]);
-        rel.push([(3, 1.0), (5, 1.0), (1, -1.0)]);
-        rel.push([(6, 1.0), (8, 1.0), (0, -1.0)]);
-        rel.push([(7, 1.0), (9, 1.0), (1, -1.0)]);
-        rel.push([(0, 1.0), (1, 1.0)]);
+        let (v, k, rel) = detentions_two_groups();
+        use CellKind::Latent as L;
         let sens: Vec<bool> = v.iter().map(|&x| x > 0.0 && x < 5.0).collect();
         let only_d: Vec<bool> = (0..10).map(|i| i < 2 || k[i] == L).collect();
         let audit = Problem::new(&v, &k, &rel, None, Zeros::Unknown).unwrap();

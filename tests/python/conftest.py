@@ -215,6 +215,25 @@ def stop_search_sample_without(tmp_path: Path, left_out: str) -> Path:
     return dst
 
 
+def bundled_flytipping_workbook(tmp_path: Path, *, actions: bool = True) -> "tuple[Path, pd.DataFrame]":
+    """(an .xlsx workbook laid out as Defra's Flytipping.xlsx — a Contents sheet, the package's
+    bundled LA_incidents table, an LA_actions sheet unless ``actions`` is False — written with
+    openpyxl in ``tmp_path``, the bundled table as read with pandas). Skips without openpyxl."""
+    import pandas as pd
+
+    from saferstats import datasets
+
+    pytest.importorskip("openpyxl")
+    raw = pd.read_csv(datasets.flytipping_table_path(), dtype=object, keep_default_na=False)
+    book = tmp_path / "Flytipping.xlsx"
+    with pd.ExcelWriter(book, engine="openpyxl") as w:
+        pd.DataFrame({"x": ["Notes"]}).to_excel(w, sheet_name="Contents", index=False)
+        raw.to_excel(w, sheet_name="LA_incidents", index=False)
+        if actions:
+            pd.DataFrame({"x": [1, 2]}).to_excel(w, sheet_name="LA_actions", index=False)
+    return book, raw
+
+
 def dacorum_lsoa11(shared_data: Path) -> set[str]:
     """Dacorum's LSOAs 2011 (the codes FixMyStreet's and police.uk's files of before 2023 use): the
     Dacorum LSOAs 2021 of the published ONS LSOA 2021 -> local authority lookup, each LSOA 2021 made in

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pandas.core.generic as pd_generic
 import pytest
-from conftest import shared_path
+from conftest import bundled_flytipping_workbook, shared_path
 
 import saferstats as ss
 from saferstats import datasets
@@ -66,13 +66,7 @@ def test_workbook_reader_parses_only_the_sheet_named(tmp_path):
     workbook to return one (pd.read_excel(sheet_name=None)): Defra's Flytipping.xlsx has five sheets,
     and parsing them took most of read_flytipping's 25 s. Now only the sheet named is parsed (3 -> 1
     here). Reference: the same table as the bundled CSV, read with pandas."""
-    pytest.importorskip("openpyxl")
-    raw = pd.read_csv(datasets.flytipping_table_path(), dtype=object, keep_default_na=False)
-    book = tmp_path / "Flytipping.xlsx"
-    with pd.ExcelWriter(book, engine="openpyxl") as w:
-        pd.DataFrame({"x": ["Notes"]}).to_excel(w, sheet_name="Contents", index=False)
-        raw.to_excel(w, sheet_name="LA_incidents", index=False)
-        pd.DataFrame({"x": [1, 2]}).to_excel(w, sheet_name="LA_actions", index=False)
+    book, raw = bundled_flytipping_workbook(tmp_path)
     reader = _engine_reader(book)
     real = reader.get_sheet_data
     parsed = []

@@ -16,10 +16,9 @@ from unittest import mock
 
 import pandas as pd
 import pytest
-from conftest import shared_path
+from conftest import bundled_flytipping_workbook, shared_path
 
 import saferstats as ss
-from saferstats import datasets
 
 BOOKS = {
     "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx": ["LA_incidents", "Notes"],
@@ -74,12 +73,7 @@ def test_read_flytipping_reads_with_calamine_and_gives_the_same_table(calamine, 
     """Before: the reader opened the workbook with engine="openpyxl" whatever was installed. Now
     with calamine; the table, its attrs and its warnings are those read with openpyxl. The
     workbook: the package's Defra table written with openpyxl."""
-    pytest.importorskip("openpyxl")
-    raw = pd.read_csv(datasets.flytipping_table_path(), dtype=object, keep_default_na=False)
-    book = tmp_path / "Flytipping.xlsx"
-    with pd.ExcelWriter(book, engine="openpyxl") as w:
-        pd.DataFrame({"x": ["Notes"]}).to_excel(w, sheet_name="Contents", index=False)
-        raw.to_excel(w, sheet_name="LA_incidents", index=False)
+    book, raw = bundled_flytipping_workbook(tmp_path, actions=False)
     real, engines = pd.ExcelFile, []
 
     def opened(path, *a, engine=None, **kw):
