@@ -133,11 +133,12 @@ def _round(df: pd.DataFrame, nd: int = 3) -> pd.DataFrame:
     (0.8648, 0.865)
     """
     out = df.copy()
+    cells = bare(df)  # each column read without deep-copying the table's attrs into it
     for c in out.columns:
-        if pd.api.types.is_float_dtype(out[c]) and c in _COUNT_COLUMNS:
-            v = out[c].dropna()
+        if pd.api.types.is_float_dtype(cells[c]) and c in _COUNT_COLUMNS:
+            v = cells[c].dropna()
             if len(v) and bool((v == np.round(v)).all()):
-                out[c] = out[c].astype("Int64")
+                out[c] = cells[c].astype("Int64")
     out.attrs[CSV_DECIMALS] = nd
     return out
 
@@ -160,10 +161,11 @@ def csv_rounded(df: pd.DataFrame) -> pd.DataFrame:
         return v
 
     out = df.copy()
+    cells = bare(df)  # (the attrs not deep-copied into each column)
     for c in out.columns:
         if c == "p_value":
             continue
-        col = out[c]
+        col = cells[c]
         if pd.api.types.is_float_dtype(col) or col.dtype == object:
             out[c] = col.map(half_up).astype(col.dtype) if pd.api.types.is_float_dtype(col) else col.map(half_up)
     return out
@@ -175,10 +177,11 @@ MARKER = "[c]"
 def _mask_frame(frame: pd.DataFrame, hidden: dict[str, np.ndarray]) -> pd.DataFrame:
     """Numeric published copy: hidden cells missing (counts stay integers)."""
     out = frame.copy()
+    cells = bare(frame)  # (the attrs not deep-copied into each column)
     for c, m in hidden.items():
         m = np.asarray(m, dtype=bool)
         if c in out.columns and m.any():
-            col = out[c]
+            col = cells[c]
             if pd.api.types.is_integer_dtype(col):
                 col = col.astype("Int64")
             elif not pd.api.types.is_numeric_dtype(col):
@@ -190,10 +193,11 @@ def _mask_frame(frame: pd.DataFrame, hidden: dict[str, np.ndarray]) -> pd.DataFr
 def _mark(frame: pd.DataFrame, hidden: dict[str, np.ndarray]) -> pd.DataFrame:
     """The table as published: hidden cells show the marker."""
     out = frame.copy()
+    cells = bare(frame)  # (the attrs not deep-copied into each column: three copies a column)
     for c, m in hidden.items():
         m = np.asarray(m, dtype=bool)
         if c in out.columns and m.any():
-            out[c] = out[c].astype(object).where(~m, MARKER)
+            out[c] = cells[c].astype(object).where(~m, MARKER)
     return out
 
 

@@ -1,0 +1,92 @@
+"""The report's remaining repeated work (session 35, y1): pandas deep-copies a table's ``.attrs``
+into every column read from it, and the report's table helpers read a table column by column.
+A published table's attrs (the reader's dropped cells, flagged rows, its summary) made each of
+those reads a copy of all of them. Each test counts the deep copies of one attrs value (an object
+that counts its own ``__deepcopy__``) on a small inline table, and checks the output against the
+values written out by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from saferstats.report.render import csv_safe
+from saferstats.report.sections import _mark, _mask_frame, _round, csv_rounded
+from saferstats.report.tables import display_table, page_names
+
+
+class Counted:
+    """An attrs value that counts how many times pandas deep-copies it."""
+
+    copies = 0
+
+    def __deepcopy__(self, memo: dict) -> "Counted":
+        Counted.copies += 1
+        return self
+
+
+def _table(n_cols: int = 6) -> pd.DataFrame:
+    t = pd.DataFrame({"force": ["London, City of", "Kent", "=cmd"]})
+    for i in range(n_cols):
+        t[f"rate_{i}"] = [1.23456, 2.5, np.nan]
+    t["count"] = [3.0, 12.0, np.nan]
+    t["note"] = ["-x", "a", "b"]
+    t.attrs["reader"] = Counted()
+    Counted.copies = 0
+    return t
+
+
+def test_round_reads_columns_without_copying_attrs():
+    """Before: _round deep-copied the attrs once for the copy and twice for each float column read
+    (17 with these 8 float columns); now once, for the copy it returns. The count column held as
+    floats with a gap becomes Int64 (3, 12, <NA>), the rest keep their exact values."""
+    t = _table()
+    out = _round(t, 2)
+    assert Counted.copies <= 1
+    assert out["count"].dtype == "Int64" and out["count"].tolist()[:2] == [3, 12] and out["count"].isna().iloc[2]
+    assert out["rate_0"].tolist()[:2] == [1.23456, 2.5]
+    assert out.attrs["csv_decimals"] == 2 and isinstance(out.attrs["reader"], Counted)
+    Counted.copies = 0
+    csv = csv_rounded(out)
+    assert Counted.copies <= 1  # before: one more for each column read
+    assert csv["rate_0"].tolist()[:2] == [1.23, 2.5]  # 1.23456 to 2 decimals, half up
+
+
+def test_mark_and_mask_read_columns_without_copying_attrs():
+    """Before: _mark deep-copied the attrs three times a hidden column (the read, astype, where:
+    19 with these 6), _mask_frame for each read and change; now once each, for the copy
+    returned. Hidden cells: "[c]" / missing."""
+    t = _table()
+    hidden = {c: np.array([True, False, False]) for c in t.columns if c.startswith("rate_")}
+    marked = _mark(t, hidden)
+    assert Counted.copies <= 1
+    assert marked["rate_3"].tolist()[:2] == ["[c]", 2.5]
+    Counted.copies = 0
+    masked = _mask_frame(t, hidden)
+    assert Counted.copies <= 1
+    assert np.isnan(masked["rate_5"].iloc[0]) and masked["rate_5"].iloc[1] == 2.5
+
+
+def test_csv_safe_and_page_names_read_columns_without_copying_attrs():
+    """Before: csv_safe deep-copied the attrs for each column read and change (12 on this
+    9-column table); page_names twice per area column. The text cells that look like formulas get a leading quote;
+    "London, City of" is "City of London" as the text says it."""
+    t = _table()
+    safe = csv_safe(t)
+    assert Counted.copies <= 1
+    assert safe["force"].tolist() == ["London, City of", "Kent", "'=cmd"] and safe["note"].tolist()[0] == "'-x"
+    Counted.copies = 0
+    named = page_names(t, ["force"])
+    assert Counted.copies <= 1
+    assert named is not None and named["force"].tolist() == ["City of London", "Kent", "=cmd"]
+
+
+def test_lay_out_reads_columns_without_copying_attrs():
+    """Before: laying a table out for the page deep-copied its attrs for each column read (the
+    names, the decimals, the numeric test: 59 on this 9-column table); now only page_names' copy of
+    the frame with the names as the text says them."""
+    t = _round(_table(), 2)
+    Counted.copies = 0
+    d = display_table(t, "Rates", confidence=0.95)
+    assert Counted.copies <= 1
+    assert d.rows[0][0] == "City of London" and d.rows[0][1] == "1.23"
