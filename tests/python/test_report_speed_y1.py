@@ -90,3 +90,39 @@ def test_lay_out_reads_columns_without_copying_attrs():
     d = display_table(t, "Rates", confidence=0.95)
     assert Counted.copies <= 1
     assert d.rows[0][0] == "City of London" and d.rows[0][1] == "1.23"
+
+
+def _trend_input() -> pd.DataFrame:
+    years = [f"20{y}/{y + 1}" for y in range(15, 21)]
+    d = pd.DataFrame({"la": ["A"] * 6 + ["B"] * 6, "period": years * 2,
+                      "count": [100, 112, 130, 125, 150, 161, 40, 35, 52, 38, 60, 41],
+                      "population": [1000.0] * 6 + [800.0] * 6})
+    d.attrs["reader"] = Counted()
+    d.attrs["footnotes"] = {"2017/18": "a change in recording"}
+    Counted.copies = 0
+    return d
+
+
+def test_trend_passes_only_the_attrs_poisson_trend_reads():
+    """Before: the report's _trend gave poisson_trend the table with all its attrs, which pandas
+    deep-copied into every column and group taken (Defra's workbook: 392 copies of its summary,
+    dropped cells and flagged rows; 38 of this small table's); now none of the reader's other attrs
+    is copied. The reference: poisson_trend on the whole table as the report passed it before -
+    the same trend table, attrs (the footnoted 2017/18 named) and warnings."""
+    import warnings
+
+    import saferstats as ss
+    from saferstats.report.sections import _trend
+
+    kw = dict(count="count", period="period", by="la", confidence=0.95)
+    with warnings.catch_warnings(record=True) as got_w:
+        warnings.simplefilter("always")
+        got = _trend(_trend_input(), **kw)
+    assert Counted.copies == 0
+    with warnings.catch_warnings(record=True) as want_w:
+        warnings.simplefilter("always")
+        want = ss.poisson_trend(_trend_input(), dispersion="auto", use_t="auto", **kw)
+    pd.testing.assert_frame_equal(got, want)
+    assert got.attrs == want.attrs and got.attrs["footnotes"] == {"2017/18": "a change in recording"}
+    assert [str(w.message) for w in got_w] == [str(w.message) for w in want_w]
+    assert any("2017/18" in str(w.message) for w in got_w)

@@ -664,10 +664,22 @@ def _trend(data: pd.DataFrame, **kw: Any) -> pd.DataFrame:
     fit's from the normal. East Suffolk's clinical waste fly-tipping, 2019/20 to 2021/22 (3, 4 and 7
     incidents; Poisson): +55.6% a year, 95% CI -20.6% to +205.1% (the normal), where ``use_t=True``
     gave t on 1 df, -98.0% to +12,119%. That is ``use_t="auto"``, whose ``intervals`` column (``"t
-    (df=k)"`` or ``"z"``) the report's trend tables and their CSVs carry."""
+    (df=k)"`` or ``"z"``) the report's trend tables and their CSVs carry.
+
+    ``data`` is passed with only the attrs ``poisson_trend`` reads (:data:`_TREND_ATTRS`): pandas
+    deep-copied all of a reader's (Defra's summary, dropped cells, flagged rows) into each column and
+    group it took (392 copies on Defra's workbook); the trend table and its warnings are the same."""
     import saferstats as ss
 
-    return ss.poisson_trend(data, dispersion="auto", use_t="auto", **kw)
+    cells = bare(data)
+    cells.attrs = {k: data.attrs[k] for k in _TREND_ATTRS if k in data.attrs}
+    return ss.poisson_trend(cells, dispersion="auto", use_t="auto", **kw)
+
+
+#: The keys of a table's ``attrs`` that :func:`saferstats.poisson_trend` reads: the source's
+#: footnoted periods (named in its warning and ``.attrs["footnotes"]``) and the note that the
+#: population is one figure for every year (the warning it then leaves out).
+_TREND_ATTRS = ("footnotes", "population_note", "population_note_parts")
 
 
 def _trend_lines(ax: Any, data: pd.DataFrame, conf: float) -> bool:
