@@ -174,3 +174,33 @@ def test_like_for_like_councils_reads_the_table_once_for_every_span():
         pub = S.like_for_like_councils(d, "la", "year", "n", w)
         pd.testing.assert_frame_equal(pub[0], rows, check_flags=False)
         assert pub[1] == stepped
+
+
+def test_basis_changes_looks_only_at_councils_whose_basis_changed():
+    """Before: _basis_changes built and sorted a frame for every council (England's ~300, for the
+    few whose Defra reporting basis changed); now only for those: 1 of these 5. The result, by hand:
+    W counted customer/public reports in 2019/20 (1,700) and all incidents from 2020/21 (4,836), so
+    its trend keeps 2020/21-2022/23 (its first three rows are dropped); V's ' All incidents ' and
+    'all incidents' are one basis, and a blank basis is none."""
+    from unittest import mock
+
+    from saferstats.report.sections import _basis_changes
+
+    years = ["2017/18", "2018/19", "2019/20", "2020/21", "2021/22", "2022/23"]
+    rows = [{"la": "W", "year": y, "n": n, "reporting_basis": b} for y, n, b in zip(
+        years, [1500, 1600, 1700, 4836, 4900, 5000],
+        ["", None, "Customer/public reports only", "All incidents", "All incidents", "All incidents"])]
+    for la in ("V", "X", "Y", "Z"):
+        rows += [{"la": la, "year": y, "n": 100 + i, "reporting_basis": "" if i < 2 else
+                  (" All incidents " if la == "V" and i == 3 else "all incidents")} for i, y in enumerate(years)]
+    d = pd.DataFrame(rows)
+    d.attrs["reader"] = Counted()
+    Counted.copies = 0
+    assign = pd.DataFrame.assign
+    with mock.patch.object(pd.DataFrame, "assign", autospec=True, side_effect=assign) as built:
+        out, text, none = _basis_changes(d, "la", "year", "n")
+    assert built.call_count == 1  # was 5: one frame a council
+    assert Counted.copies <= 1  # (the rows returned keep the table's attrs)
+    assert list(out.index) == [i for i in d.index if i not in (0, 1, 2)] and none == []
+    assert ("W (2019/20: customer/public reports only, 1,700; 2020/21: all incidents, 4,836; annual % change from "
+            "2020/21)") in text and "for 1 authority" in text
