@@ -48,13 +48,13 @@ def test_round_reads_columns_without_copying_attrs():
     assert out.attrs["csv_decimals"] == 2 and isinstance(out.attrs["reader"], Counted)
     Counted.copies = 0
     csv = csv_rounded(out)
-    assert Counted.copies <= 1  # before: one more for each column read
+    assert Counted.copies <= 1  # before: 22, for each column read and changed
     assert csv["rate_0"].tolist()[:2] == [1.23, 2.5]  # 1.23456 to 2 decimals, half up
 
 
 def test_mark_and_mask_read_columns_without_copying_attrs():
     """Before: _mark deep-copied the attrs three times a hidden column (the read, astype, where:
-    19 with these 6), _mask_frame for each read and change; now once each, for the copy
+    19 with these 6), _mask_frame for each read and change (13); now once each, for the copy
     returned. Hidden cells: "[c]" / missing."""
     t = _table()
     hidden = {c: np.array([True, False, False]) for c in t.columns if c.startswith("rate_")}
@@ -69,8 +69,8 @@ def test_mark_and_mask_read_columns_without_copying_attrs():
 
 def test_csv_safe_and_page_names_read_columns_without_copying_attrs():
     """Before: csv_safe deep-copied the attrs for each column read and change (12 on this
-    9-column table); page_names twice per area column. The text cells that look like formulas get a leading quote;
-    "London, City of" is "City of London" as the text says it."""
+    9-column table); page_names 4 times for its one area column. The text cells that look like
+    formulas get a leading quote; "London, City of" is "City of London" as the text says it."""
     t = _table()
     safe = csv_safe(t)
     assert Counted.copies <= 1
