@@ -25,6 +25,7 @@ import saferstats
 
 from .config import SECTION_KEYS, ConfigError, OutputError, config_words, validate_config
 from .sections import Section, Table
+from .tables import bare
 
 __all__ = ["render_html", "csv_safe", "write_csv", "prepare_output", "build_report", "OUTPUT_NAMES", "DEMO_NAMES",
            "PDF_NAME", "DOCX_NAME", "TEMPLATE_DIR"]
@@ -306,8 +307,9 @@ def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
     2           Luton     0.0
     """
     out = df.copy()
+    cells = bare(df)  # (the table's attrs not deep-copied into each column read)
     for c in out.columns:
-        col = out[c]
+        col = cells[c]
         if not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)
                 or pd.api.types.is_datetime64_any_dtype(col)):
             if isinstance(col.dtype, pd.CategoricalDtype):

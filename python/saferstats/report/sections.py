@@ -133,11 +133,12 @@ def _round(df: pd.DataFrame, nd: int = 3) -> pd.DataFrame:
     (0.8648, 0.865)
     """
     out = df.copy()
+    cells = bare(df)  # each column read without deep-copying the table's attrs into it
     for c in out.columns:
-        if pd.api.types.is_float_dtype(out[c]) and c in _COUNT_COLUMNS:
-            v = out[c].dropna()
+        if pd.api.types.is_float_dtype(cells[c]) and c in _COUNT_COLUMNS:
+            v = cells[c].dropna()
             if len(v) and bool((v == np.round(v)).all()):
-                out[c] = out[c].astype("Int64")
+                out[c] = cells[c].astype("Int64")
     out.attrs[CSV_DECIMALS] = nd
     return out
 
@@ -160,10 +161,11 @@ def csv_rounded(df: pd.DataFrame) -> pd.DataFrame:
         return v
 
     out = df.copy()
+    cells = bare(df)  # (the attrs not deep-copied into each column)
     for c in out.columns:
         if c == "p_value":
             continue
-        col = out[c]
+        col = cells[c]
         if pd.api.types.is_float_dtype(col) or col.dtype == object:
             out[c] = col.map(half_up).astype(col.dtype) if pd.api.types.is_float_dtype(col) else col.map(half_up)
     return out
@@ -175,10 +177,11 @@ MARKER = "[c]"
 def _mask_frame(frame: pd.DataFrame, hidden: dict[str, np.ndarray]) -> pd.DataFrame:
     """Numeric published copy: hidden cells missing (counts stay integers)."""
     out = frame.copy()
+    cells = bare(frame)  # (the attrs not deep-copied into each column)
     for c, m in hidden.items():
         m = np.asarray(m, dtype=bool)
         if c in out.columns and m.any():
-            col = out[c]
+            col = cells[c]
             if pd.api.types.is_integer_dtype(col):
                 col = col.astype("Int64")
             elif not pd.api.types.is_numeric_dtype(col):
@@ -190,10 +193,11 @@ def _mask_frame(frame: pd.DataFrame, hidden: dict[str, np.ndarray]) -> pd.DataFr
 def _mark(frame: pd.DataFrame, hidden: dict[str, np.ndarray]) -> pd.DataFrame:
     """The table as published: hidden cells show the marker."""
     out = frame.copy()
+    cells = bare(frame)  # (the attrs not deep-copied into each column: three copies a column)
     for c, m in hidden.items():
         m = np.asarray(m, dtype=bool)
         if c in out.columns and m.any():
-            out[c] = out[c].astype(object).where(~m, MARKER)
+            out[c] = cells[c].astype(object).where(~m, MARKER)
     return out
 
 
@@ -660,10 +664,22 @@ def _trend(data: pd.DataFrame, **kw: Any) -> pd.DataFrame:
     fit's from the normal. East Suffolk's clinical waste fly-tipping, 2019/20 to 2021/22 (3, 4 and 7
     incidents; Poisson): +55.6% a year, 95% CI -20.6% to +205.1% (the normal), where ``use_t=True``
     gave t on 1 df, -98.0% to +12,119%. That is ``use_t="auto"``, whose ``intervals`` column (``"t
-    (df=k)"`` or ``"z"``) the report's trend tables and their CSVs carry."""
+    (df=k)"`` or ``"z"``) the report's trend tables and their CSVs carry.
+
+    ``data`` is passed with only the attrs ``poisson_trend`` reads (:data:`_TREND_ATTRS`): pandas
+    deep-copied all of a reader's (Defra's summary, dropped cells, flagged rows) into each column and
+    group it took (392 copies on Defra's workbook); the trend table and its warnings are the same."""
     import saferstats as ss
 
-    return ss.poisson_trend(data, dispersion="auto", use_t="auto", **kw)
+    cells = bare(data)
+    cells.attrs = {k: data.attrs[k] for k in _TREND_ATTRS if k in data.attrs}
+    return ss.poisson_trend(cells, dispersion="auto", use_t="auto", **kw)
+
+
+#: The keys of a table's ``attrs`` that :func:`saferstats.poisson_trend` reads: the source's
+#: footnoted periods (named in its warning and ``.attrs["footnotes"]``) and the note that the
+#: population is one figure for every year (the warning it then leaves out).
+_TREND_ATTRS = ("footnotes", "population_note", "population_note_parts")
 
 
 def _trend_lines(ax: Any, data: pd.DataFrame, conf: float) -> bool:
@@ -3012,7 +3028,14 @@ def _basis_changes(data: pd.DataFrame, area: str, period: str, count: str) -> tu
     drop: list[Any] = []
     none: list[str] = []
     cases: list[str] = []
-    for a, g in bare(data).groupby(area, observed=True, sort=True):  # (the reader's attrs not copied into each group)
+    cells = bare(data)  # (the reader's attrs not copied into each group)
+    # only the councils with more than one basis are looked at, found in one pass (a sorted frame for
+    # each of England's ~300 councils was 0.5 s of Cardiff's section, for one council that changed)
+    said = pd.Series([b.strip().lower() if isinstance(b, str) and b.strip() else None for b in cells["reporting_basis"]],
+                     index=cells.index, dtype=object)
+    many = said.groupby(cells[area], observed=True).nunique() > 1
+    changed = cells[cells[area].isin(many.index[many.to_numpy()])]
+    for a, g in changed.groupby(area, observed=True, sort=True):
         g = g.assign(_p=g[period].astype(str)).sort_values("_p", kind="stable")
         basis = [str(b).strip() if isinstance(b, str) and str(b).strip() else None for b in g["reporting_basis"]]
         known = [(i, b) for i, b in enumerate(basis) if b is not None]
@@ -3059,18 +3082,56 @@ def like_for_like_councils(everyone: pd.DataFrame, area: str, period: str, count
     >>> sorted(set(rows["la"])), stepped
     (['A', 'C'], 1)
     """
-    rows = everyone[everyone[period].astype(str).isin(window)]
-    ok = rows.groupby(area, observed=True)[period].nunique() == len(window)
-    for flag in ("recording_step", "not_all_incidents"):
-        if flag in rows.columns:
-            ok &= ~_flag(rows, flag).groupby(rows[area], observed=True).any().reindex(ok.index, fill_value=False)
-    if "reporting_basis" in rows.columns:
-        basis = rows["reporting_basis"].where(rows["reporting_basis"].astype(str).str.strip() != "")
-        ok &= (basis.astype("string").str.strip().str.lower().groupby(rows[area], observed=True).nunique(dropna=True)
-               <= 1).reindex(ok.index, fill_value=True)
-    kept = rows[rows[area].isin(ok.index[ok.to_numpy()])]
-    stepped = set(_every_doubling_step(kept, area, period, count))
-    return kept[~kept[area].astype(str).isin(stepped)], len(stepped)
+    return _LikeForLike(everyone, area, period)(everyone, area, period, count, window)
+
+
+class _LikeForLike:
+    """:func:`like_for_like_councils` for one table (``like_for_like_others`` asks it for each
+    span of years: a dozen of them for England's ~300 councils): the table's columns are read once
+    (each council and period as a number, the flags, the reporting basis as compared), not again for
+    each span (each read all 3,222 rows of Defra's table again: 18 spans, 0.9 s of Cardiff's
+    comparison with England). Called with the same rows (the table or its :func:`bare` copy)."""
+
+    _FLAGS = ("recording_step", "not_all_incidents")
+
+    def __init__(self, everyone: pd.DataFrame, area: str, period: str) -> None:
+        cells = bare(everyone)
+        self.keys = (len(cells), area, period)
+        self.index = cells.index
+        self.area = pd.factorize(cells[area])[0]  # (-1: no area, in no group)
+        self.n_areas = max(int(self.area.max()) + 1 if len(self.area) else 0, 1)
+        self.period = pd.factorize(cells[period])[0]  # the values as groupby counts them (nunique)
+        self.text, self.texts = pd.factorize(cells[period].astype(str))  # as the window names them
+        self.bad = np.zeros(len(cells), dtype=bool)  # not counting all incidents, or a 4-fold step
+        for flag in self._FLAGS:
+            if flag in cells.columns:
+                self.bad |= _flag(cells, flag).to_numpy(dtype=bool)
+        self.basis: np.ndarray | None = None
+        if "reporting_basis" in cells.columns:  # one basis: blank and missing are none, case and spaces aside
+            b = cells["reporting_basis"]
+            said = b.where(b.astype(str).str.strip() != "").astype("string").str.strip().str.lower()
+            self.basis = pd.factorize(said)[0]
+
+    def _distinct(self, codes: np.ndarray, sel: np.ndarray) -> np.ndarray:
+        """How many distinct ``codes`` (not -1) each area has among the rows ``sel``."""
+        sel = sel & (codes >= 0)
+        width = max(int(codes.max()) + 1 if len(codes) else 0, 1)
+        pairs = np.unique(self.area[sel].astype(np.int64) * width + codes[sel])
+        return np.bincount(pairs // width, minlength=self.n_areas)
+
+    def __call__(self, everyone: pd.DataFrame, area: str, period: str, count: str,
+                 window: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
+        if (len(everyone), area, period) != self.keys or not everyone.index.equals(self.index):
+            return _LikeForLike(everyone, area, period)(everyone, area, period, count, window)
+        sel = np.isin(np.asarray(self.texts, dtype=object), list(window))[self.text] & (self.area >= 0)
+        ok = np.bincount(self.area[sel], minlength=self.n_areas) > 0  # (the councils with a row in the window)
+        ok &= self._distinct(self.period, sel) == len(window)
+        ok &= ~(np.bincount(self.area[sel], weights=self.bad[sel], minlength=self.n_areas) > 0)
+        if self.basis is not None:
+            ok &= self._distinct(self.basis, sel) <= 1
+        kept = everyone[sel & ok[np.maximum(self.area, 0)]]
+        stepped = set(_every_doubling_step(kept, area, period, count))
+        return kept[~kept[area].astype(str).isin(stepped)], len(stepped)
 
 
 #: A fly-tipping table with fewer councils is not England's (Defra's has 309 to 326 a year): its
@@ -3113,7 +3174,7 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
     fitted = trend.loc[trend["method"].astype(str) != "not estimable", area].astype(str)
     # the comparator of each council: England's other councils counted like for like over its years
     got = like_for_like_others(everyone, data, fitted, area=area, period=period, count=count,
-                                population="population", like_for_like=like_for_like_councils)
+                                population="population", like_for_like=_LikeForLike(everyone, area, period))
     if got is None:
         return None
     pairs, comps, info = got

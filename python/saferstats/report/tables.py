@@ -417,7 +417,8 @@ def one_layout() -> Iterator[None]:
 def _lay_out(frame: pd.DataFrame, caption: str, confidence: float) -> DisplayTable:
     """:func:`display_table`'s work, done once per table within :func:`one_layout`."""
     named = page_names(frame, AREA_COLUMNS)  # "City of London", "Kingston upon Hull": as the text says them
-    df = (frame if named is None else named).reset_index(drop=True)
+    # the cells only: every column read below would deep-copy the table's attrs (read from ``frame``)
+    df = bare(frame if named is None else named).reset_index(drop=True)
     if "significance" in df.columns:
         df["significance"] = df["significance"].map(lambda v: FUNNEL_WORDS.get(v, v) if isinstance(v, str) else v)
     if "ratio_method" in df.columns:
@@ -516,11 +517,12 @@ def page_names(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame | No
     from ..geography import display_name
 
     out = None
+    cells = bare(frame)  # (the attrs not deep-copied into each column read)
     for c in columns:
         if c not in frame.columns:
             continue
-        said = frame[c].map(lambda v: v if _blank(v) or not isinstance(v, str) else display_name(v))
-        if not said.equals(frame[c]):
+        said = cells[c].map(lambda v: v if _blank(v) or not isinstance(v, str) else display_name(v))
+        if not said.equals(cells[c]):
             out = frame.copy() if out is None else out
             out[c] = said
     return out
