@@ -194,7 +194,7 @@ def test_cluster_at_two_points_or_on_a_line_says_why_no_density():
     flat = [m for m in said if "have no outline" in m]
     assert len(flat) == 1 and flat[0].startswith("cluster_summary: 2 of 4 clusters have no outline (labels [1, 3])")
     assert "density_per_km2 is NaN" in flat[0]
-    single = [m for m in said if "one location each" in m]
+    single = [m for m in said if "is one location" in m]  # 1 of 4 clusters: the singular since session 35
     assert len(single) == 1 and "density_per_km2 NaN" in single[0]
     assert t.attrs["no_area_clusters"] == 3
     assert "; 2 have their points at two map locations or on one line (no area, density NaN: see note)" in t.headline()

@@ -140,7 +140,7 @@ def test_swapped_columns_with_missing_coordinates_are_refused_first(june, fn):
     located = june.dropna(subset=["Latitude", "Longitude"])
     with pytest.raises(CoordinateError) as ref:
         fn(located["Longitude"], located["Latitude"], **_kw(fn))
-    assert "look swapped: 8978 of 8978 points" in str(ref.value)
+    assert "look swapped: 8,978 of 8,978 points" in str(ref.value)
     arrays = (june["Longitude"].to_numpy(), june["Latitude"].to_numpy())
     for lat, lon in ((june["Longitude"], june["Latitude"]), arrays):
         for missing in ("error", "drop"):

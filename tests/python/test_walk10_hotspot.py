@@ -145,7 +145,7 @@ def test_cluster_locations_on_a_small_example():
     lat = [51.5, 51.5, 51.5, 51.6, 51.6, 51.6001, 51.6001, 51.7]
     lon = [0.0, -0.0, 0.0, -0.1, -0.1, -0.1, -0.1, 0.2]
     lab = [0, 0, 0, 1, 1, 1, 1, -1]
-    with pytest.warns(SaferstatsWarning, match=r"1 of 2 clusters are one location each \(labels \[0\]\)"):
+    with pytest.warns(SaferstatsWarning, match=r"1 of 2 clusters is one location \(labels \[0\]\)"):
         t = saferstats.cluster_summary(lat, lon, lab)
     assert t["locations"].tolist() == [1, 2] and t["radius_m"].iloc[0] == 0.0
     with warnings.catch_warnings():

@@ -418,7 +418,8 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     out.attrs["single_location_clusters"] = int(single.sum())
     if single.any():
         some = out["label"].to_numpy()[single][:5].tolist()
-        warn_user(f"cluster_summary: {int(single.sum()):,} of {number_of(len(out), 'cluster')} are one location each (labels "
+        one = "is one location" if single.sum() == 1 else "are one location each"  # (was "1 of 2 clusters are")
+        warn_user(f"cluster_summary: {int(single.sum()):,} of {number_of(len(out), 'cluster')} {one} (labels "
                   f"{some}{' ...' if single.sum() > 5 else ''}): all their points share the same coordinates, as "
                   "police.uk publishes records at anonymised map points ('On or near ...'), so such a 'cluster' is "
                   "records snapped to one point, not incidents concentrated around it (their outline is a marker, "

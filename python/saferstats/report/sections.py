@@ -3582,7 +3582,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
 
         cluster_times = raw if all_month_text(raw) else times
     with warnings.catch_warnings():  # said on the page in the Panel's words (below), not the library's
-        warnings.filterwarnings("ignore", message="cluster_summary: .* one location each")
+        warnings.filterwarnings("ignore", message="cluster_summary: .* (is one location|are one location each)")
         # (and clusters with no outline, and a densest cluster that is a triangle: said below)
         warnings.filterwarnings("ignore", message="cluster_summary: .* have no outline")
         warnings.filterwarnings("ignore", message="cluster_summary: the highest density_per_km2")
