@@ -2137,16 +2137,16 @@ def _normal_limits(beta: Any, se: Any, confidence: float) -> dict[str, np.ndarra
     100·(e^(β ∓ z·SE) − 1), z = Φ⁻¹(c + (1 − c)/2) (:class:`statistics.NormalDist`, Wichura's AS241,
     R's ``qnorm``), and the two-sided normal p-value of β/SE from the core (its ``trend_ratios``
     against a slope of 0 with SE 0, which is β/SE itself)."""
-    b, s = np.asarray(beta, dtype=float), np.asarray(se, dtype=float)
+    b, err = np.asarray(beta, dtype=float), np.asarray(se, dtype=float)
     z = NormalDist().inv_cdf(confidence + (1.0 - confidence) / 2.0)
     # (an infinite SE, which the core's comparison refuses: β/SE is 0, p 1)
-    finite = np.isfinite(s) | np.isnan(s)
-    p = np.where(np.isinf(s) & np.isfinite(b), 1.0, np.nan)
+    finite = np.isfinite(err) | np.isnan(err)
+    p = np.where(np.isinf(err) & np.isfinite(b), 1.0, np.nan)
     with core_errors():
-        p[finite] = _ext.trend_ratios(np.where(np.isinf(b), np.nan, b)[finite], s[finite], np.zeros(int(finite.sum())),
+        p[finite] = _ext.trend_ratios(np.where(np.isinf(b), np.nan, b)[finite], err[finite], np.zeros(int(finite.sum())),
                                       np.zeros(int(finite.sum())), confidence=confidence)["p_value"]
     with np.errstate(over="ignore", invalid="ignore"):
-        return {"apc_lower": 100.0 * np.expm1(b - z * s), "apc_upper": 100.0 * np.expm1(b + z * s), "p_value": p}
+        return {"apc_lower": 100.0 * np.expm1(b - z * err), "apc_upper": 100.0 * np.expm1(b + z * err), "p_value": p}
 
 
 def _normal_compared(a: pd.DataFrame, b: pd.DataFrame, confidence: float) -> dict[str, np.ndarray]:
