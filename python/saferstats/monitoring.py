@@ -664,7 +664,8 @@ def spc(
     assurance``. ``variation`` and ``assurance`` (``consistent_pass``, ``consistent_fail``,
     ``inconsistent``) are per series; ``.attrs["summary"]`` holds them one row per series (with
     ``n, segments, trial_limits, target, improvement, chart, multiplier, trend_points,
-    shift_points, rebase``).
+    shift_points, rebase``); ``.attrs["what"]`` the name of a Series given as ``values``
+    (``"detentions"`` from :func:`saferstats.monthly_counts`), which :func:`plot_spc` puts on its y axis.
 
     **``variation`` is of the last point only.** It is the ``point_type`` of the series' last
     point, the *Making Data Count* variation icon as NHSRplotthedots draws it (``geom_ptd_icon``
@@ -2415,7 +2416,11 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
     the chart, under the legend (nothing is drawn over the data). ``target`` draws a target line;
     the assurance is the one :func:`spc` assessed against its own ``target``.
     With a many-series result, ``series`` picks one. With periods, points are drawn in period
-    order, and a missing period is a shaded gap (no line across it).
+    order, and a missing period is a shaded gap (no line across it). The y axis says what the values
+    are: ``ylabel``, else the name of the Series :func:`spc` was given (with a u or p chart's unit,
+    "detentions (rate per 100,000)"), else the unit ("count", "%", "value"). The legend and the box
+    stay inside the figure when it is saved: a figure made here (9 by 5 inches) uses constrained
+    layout, and a caller's figure without a layout engine gets a narrower right margin.
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
