@@ -1103,7 +1103,12 @@ def suppress(
     since published totals that include it give it back. ``.attrs["suppression"]`` lists each hidden cell and the rule (primary, secondary,
     derived), ``.attrs["roles"]`` the column roles (and ``"sums"``, the sum columns found) and
     ``.attrs["rule"]`` the rule; the result's ``.attrs`` are these only (a reader's, which describe
-    the table as read and its counts, are not carried over). A small count
+    the table as read and its counts, are not carried over). In a :func:`saferstats.before_after`
+    table with ``population=``, each period's detentions less a share's denominator is the period's
+    unknown outcomes or places not known: where that is small the period's detentions are hidden,
+    and the detention rates and their ratio with them; a :class:`SaferstatsWarning` and
+    ``.attrs["notes"]`` (present only then) say which, why and what to do (merge periods, or publish
+    the rates and the shares apart: one or the other), as :func:`saferstats.s136_summary`'s notes do. A small count
     that cannot be protected (a total equal to one cell, or whose partners are known zeros)
     raises a :class:`SaferstatsWarning` and is listed in ``.attrs["unprotected"]``.
 
@@ -1439,16 +1444,24 @@ def suppress(
             if not refs.any() or row_hidden[refs].any():
                 for c in comp:
                     blank[c] |= members
+    notes: list[str] = []
     if period_totals:  # the detention rates and their ratio go with their period's detentions, on every row
         gone = {c[:-len("_detentions")]: bool(hidden[c].any()) for c in period_totals}
+        went: list[str] = []  # the rate columns hidden with them, for the note
         for c in [*roles["derived"], *roles["other"]]:
             lower_name = str(c).lower()
             period = next((p for p in ("pre", "post") if lower_name.startswith(f"{p}_rate")), None)
             if period is not None or lower_name.startswith("rate_ratio"):
+                if (gone.get(period, False) if period else any(gone.values())):
+                    went.append(str(c))
                 if c in blank:
                     blank[c] = np.full(n, gone.get(period, False) if period else any(gone.values()))
                 elif (gone.get(period, False) if period else any(gone.values())):
                     out[c] = pd.Series(marker if marker is not None else np.nan, index=table.index, dtype=object)
+        notes = _period_total_notes(table, [c for c in period_totals if hidden[c].any()], cell_of, cells.values,
+                                   reason, threshold, went)
+        for note in notes:
+            warn_user(f"suppress: {note}")
     for c in roles["derived"]:
         b = blank[c] & out[c].notna().to_numpy()
         if b.any():
@@ -1533,6 +1546,8 @@ def suppress(
     out.attrs["roles"] = {**roles, "sums": [{"total": t, "parts": list(p)} | ({"not_in_rows": x} if x else {})
                                             for (t, p), x in zip(sums, sums_fail)]}
     out.attrs["unprotected"] = exposed
+    if notes:  # why each period's detentions are hidden, and the rates with them (as s136_summary's notes say)
+        out.attrs["notes"] = notes
     # zero counts hidden as protection (E6 last resort, or `keep`): a reader can then not take a hidden
     # count as at least 1, and should not (a hidden count may be 0)
     out.attrs["zeros_hidden"] = len({int(cell_of[c][i]) for c in counts for i in range(n)
@@ -1665,6 +1680,81 @@ def _not_parts(table: pd.DataFrame, keys: list[Any]) -> np.ndarray | None:
     if not set(kind) <= {"outcome", "rate", "place_of_safety"}:
         return None
     return np.asarray(kind == "rate")
+
+
+def _period_total_notes(table: pd.DataFrame, hidden_totals: Sequence[Any], cell_of: Mapping[Any, np.ndarray],
+                       values: Sequence[float], reason: np.ndarray, threshold: float,
+                       went: Sequence[str]) -> list[str]:
+    """Why each period's detentions of a :func:`saferstats.before_after` table (``pre_detentions``,
+    ``post_detentions``: one number on every row, of which each share's denominator ``pre_n`` /
+    ``post_n`` is a part) were hidden by :func:`suppress`, that the detention rates and their ratio
+    (``went``, the columns hidden with them) go with them, and what to do instead: the words of
+    :func:`saferstats.s136_summary`'s notes, which give no hidden number away (a hidden count is
+    known to be below ``threshold``, as ``[c]`` says anyway). One note, or none when nothing of
+    the kind is hidden.
+
+    ``hidden_totals`` names the hidden period columns, ``cell_of`` maps each count column to its
+    cells (row by row), ``values`` and ``reason`` are the cells' values and rules (1 primary,
+    2 secondary, 0 published).
+
+    >>> t = pd.DataFrame({"kind": ["outcome", "outcome", "place_of_safety", "place_of_safety"],
+    ...                   "measure": ["s2", "nfa", "a_and_e", "health_based"]})
+    >>> cells = {"pre_detentions": np.array([0, 0, 0, 0]), "pre_n": np.array([1, 1, 2, 2])}
+    >>> values, reason = [60.0, 57.0, 60.0], np.array([2, 0, 0])   # 3 with an unknown outcome
+    >>> print(_period_total_notes(t, ["pre_detentions"], cells, values, reason, 5, ["pre_rate", "rate_ratio"])[0])
+    ... # doctest: +NORMALIZE_WHITESPACE
+    pre_detentions (the detentions before the split, on every row) hidden: pre_detentions less pre_n of the
+    outcome rows (the assessed detentions) would give back the number with an unknown outcome, which is below 5.
+    So the detention rates and their ratio, worked out from them, are hidden with them (pre_rate, rate_ratio).
+    To publish the rates, merge periods (longer periods, in which those numbers are 0 or at least 5), or publish
+    them without the small breakdown: the rates alone (a row of the detentions, populations, rates and ratio)
+    or the shares alone (before_after without population=), not both.
+    """
+    if not hidden_totals:
+        return []
+    kind = table["kind"].astype(str).to_numpy() if "kind" in table.columns else None
+    said = {"pre": "before the split", "post": "from the split"}
+    whats = {"outcome": "the number with an unknown outcome", "rate": "the number with an unknown outcome",
+             "place_of_safety": "the number whose place of safety is not known"}
+    bases = {"outcome": "the assessed detentions", "rate": "the assessed detentions",
+             "place_of_safety": "the detentions with a known place of safety"}
+    below = f"which is below {threshold:g}"
+    parts: list[str] = []
+    for c in hidden_totals:
+        period = str(c)[:-len("_detentions")]
+        den = f"{period}_n"
+        whole = int(cell_of[c][0])
+        why: list[str] = []
+        if reason[whole] == 1:
+            why.append(f"there are fewer than {threshold:g}")
+        if den in cell_of:
+            for part in dict.fromkeys(int(x) for x in cell_of[den]):
+                if not 0 < values[whole] - values[part] < threshold or reason[part]:
+                    continue  # no small difference, or the denominator is hidden itself
+                rows = np.flatnonzero(cell_of[den] == part)
+                kinds = list(dict.fromkeys(kind[rows].tolist())) if kind is not None else []
+                if kinds and all(k in whats for k in kinds):
+                    k_said = " and ".join(kinds)
+                    why.append(f"{c} less {den} of the {k_said} rows ({bases[kinds[0]]}) would give back "
+                               f"{whats[kinds[0]]}, {below}")
+                else:
+                    where = ", ".join(repr(table.index[i]) for i in rows[:4]) + (" ..." if len(rows) > 4 else "")
+                    why.append(f"{c} less {den} (rows {where}) would give back a small difference, {below}")
+        others = [o for o in hidden_totals if o != c]
+        if not why and others:
+            why.append(f"the detentions of both periods together are taken as published, which with {c} would give "
+                       f"back the hidden {others[0]}")
+        if not why:
+            why.append("with the other published counts it would give back a hidden count (secondary suppression)")
+        parts.append(f"{c} (the detentions {said.get(period, period)}, on every row) hidden: " + "; ".join(why))
+    note = ". ".join(parts) + "."
+    if went:
+        note += (f" So the detention rates and their ratio, worked out from them, are hidden with them "
+                 f"({', '.join(went)}).")
+    note += (f" To publish the rates, merge periods (longer periods, in which those numbers are 0 or at least "
+             f"{threshold:g}), or publish them without the small breakdown: the rates alone (a row of the detentions, "
+             "populations, rates and ratio) or the shares alone (before_after without population=), not both.")
+    return [note]
 
 
 def _measure_totals(table: pd.DataFrame, counts: list[Any], cell_of: dict[Any, np.ndarray], cells: Cells) -> None:

@@ -664,7 +664,8 @@ def spc(
     assurance``. ``variation`` and ``assurance`` (``consistent_pass``, ``consistent_fail``,
     ``inconsistent``) are per series; ``.attrs["summary"]`` holds them one row per series (with
     ``n, segments, trial_limits, target, improvement, chart, multiplier, trend_points,
-    shift_points, rebase``).
+    shift_points, rebase``); ``.attrs["what"]`` the name of a Series given as ``values``
+    (``"detentions"`` from :func:`saferstats.monthly_counts`), which :func:`plot_spc` puts on its y axis.
 
     **``variation`` is of the last point only.** It is the ``point_type`` of the series' last
     point, the *Making Data Count* variation icon as NHSRplotthedots draws it (``geom_ptd_icon``
@@ -859,6 +860,9 @@ def spc(
         rec = rec.drop(columns="series")
     out.attrs["summary"] = summary
     out.attrs["rebase"] = rec
+    # what the values are, the name of the Series given ("detentions" from monthly_counts): plot_spc's y axis
+    if isinstance(values, pd.Series) and isinstance(values.name, str) and values.name.strip():
+        out.attrs["what"] = values.name.strip()
     if chart in ("xmr", "c"):
         _warn_recording_step(v[order], cs, labels, None if shown_periods is None else np.asarray(shown_periods)[order],
                              flags)
@@ -2412,7 +2416,11 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
     the chart, under the legend (nothing is drawn over the data). ``target`` draws a target line;
     the assurance is the one :func:`spc` assessed against its own ``target``.
     With a many-series result, ``series`` picks one. With periods, points are drawn in period
-    order, and a missing period is a shaded gap (no line across it).
+    order, and a missing period is a shaded gap (no line across it). The y axis says what the values
+    are: ``ylabel``, else the name of the Series :func:`spc` was given (with a u or p chart's unit,
+    "detentions (rate per 100,000)"), else the unit ("count", "%", "value"). The legend and the box
+    stay inside the figure when it is saved: a figure made here (9 by 5 inches) uses constrained
+    layout, and a caller's figure without a layout engine gets a narrower right margin.
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
@@ -2435,7 +2443,9 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
         d = d[d["series"] == series]
     from .plotting import axes_for, number_label
 
-    ax = axes_for(ax)
+    # the legend and the classification box sit beside the chart: a figure made here is wider to hold
+    # them and lays itself out (constrained layout), as plot_disproportionality's forest plot does
+    ax = axes_for(ax, layout="constrained", figsize=(9, 5))
     pos = np.arange(len(d), dtype=float)
     x = None
     if "period" in d.columns:
@@ -2523,16 +2533,52 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
     # the series' name stays in the default title with trial limits too (a many-series result)
     base = title or (f"SPC chart: {series}" if series is not None else "SPC chart")
     ax.set_title(base + (" (trial limits)" if d["trial_limits"].any() else ""), fontsize=10)
-    if ylabel is None and summary is not None and "chart" in summary and "multiplier" in summary:
-        chart_kind, m = str(summary["chart"].iloc[0]).split("_")[0], float(summary["multiplier"].iloc[0])
-        if chart_kind == "u":
-            ylabel = f"rate per {number_label(m)}" if m != 1 else "rate"
-        elif chart_kind == "p":
-            ylabel = "%" if m == 100 else (f"proportion per {number_label(m)}" if m != 1 else "proportion")
-        elif chart_kind == "c":
-            ylabel = "count"
-    ax.set_ylabel(ylabel or "value")
+    ax.set_ylabel(ylabel or _spc_ylabel(result))
     # legend and classification beside the plot, never over it: inside, any corner can hold points
     # (low early values sat under the old lower-left legend, high ones under the box)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+    _fit_beside(ax)
     return ax
+
+
+def _spc_ylabel(result: pd.DataFrame) -> str:
+    """:func:`plot_spc`'s y axis: what the values are (the name of the Series given to :func:`spc`,
+    ``.attrs["what"]``: "detentions" from :func:`saferstats.monthly_counts`), with the unit of a u or
+    p chart ("burglaries (rate per 1,000)", "searches (%)"); without a name the unit alone, "count"
+    on a c chart, "value" on an XmR chart."""
+    from .plotting import number_label
+
+    summary = result.attrs.get("summary")
+    unit = None
+    if summary is not None and "chart" in summary and "multiplier" in summary:
+        chart_kind, m = str(summary["chart"].iloc[0]).split("_")[0], float(summary["multiplier"].iloc[0])
+        if chart_kind == "u":
+            unit = f"rate per {number_label(m)}" if m != 1 else "rate"
+        elif chart_kind == "p":
+            unit = "%" if m == 100 else (f"proportion per {number_label(m)}" if m != 1 else "proportion")
+        elif chart_kind == "c":
+            unit = "count"
+    what = result.attrs.get("what")
+    if isinstance(what, str) and what:
+        return what if unit in (None, "count") else f"{what} ({unit})"
+    return unit or "value"
+
+
+def _fit_beside(ax: Any) -> None:
+    """Narrow ``ax`` (the figure's right margin) until the legend and the classification box
+    :func:`plot_spc` puts beside it lie inside the figure: a plain ``fig.savefig`` of a caller's
+    figure cut them off (a figure with a layout engine, as one made by plot_spc, already fits
+    them when drawn)."""
+    fig = ax.figure
+    measure = getattr(fig.canvas, "get_renderer", None)  # none: a canvas that cannot measure text before saving
+    beside = [a for a in (ax.get_legend(), *ax.texts) if a is not None]
+    if fig.get_layout_engine() is not None or measure is None or not beside:
+        return
+    renderer, width = measure(), fig.bbox.width
+    for _ in range(3):
+        # (the box's pad round its text, 0.3 of the font size, is in the 8 pixels kept free)
+        over = max(a.get_window_extent(renderer).x1 for a in beside) + 8 - width
+        if over <= 0:
+            return
+        pars = fig.subplotpars
+        fig.subplots_adjust(right=max(pars.right - over / width, pars.left + 0.2))
