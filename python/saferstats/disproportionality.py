@@ -629,6 +629,7 @@ def _warn_comparability(out: pd.DataFrame, keys: list[str], source: str, said: M
     figures behind its note). :func:`disproportionality` and :func:`outcome_test` (``who``) say it
     in the same words; ``compared`` says what the rows compare, ``see`` where the detail is.
 
+    >>> import warnings
     >>> out = pd.DataFrame({"force": ["essex", "essex"], "group": ["Other", "White"],
     ...                     "comparability": [_OTHER_OVER, _APPROX]})
     >>> with warnings.catch_warnings(record=True) as w:
@@ -660,14 +661,16 @@ def _warn_comparability(out: pd.DataFrame, keys: list[str], source: str, said: M
 
 def _self_defined(searches: pd.DataFrame, mapping: Mapping[str, str] | None) -> np.ndarray:
     """Each record's group by its self-defined ethnicity (labels not known read as Other), as objects."""
-    return assign_ethnicity(searches, source="self", mapping=mapping, unknown="other").to_numpy(object)
+    own: np.ndarray = assign_ethnicity(searches, source="self", mapping=mapping, unknown="other").to_numpy(object)
+    return own
 
 
 def _filled_from_officer(searches: pd.DataFrame, mapping: Mapping[str, str] | None, unknown: Any) -> np.ndarray:
     """Per record, whether ``ethnicity_source="self_then_officer"`` takes its group from the
     officer-defined ethnicity (the self-defined one is not stated)."""
     own = assign_ethnicity(searches, source="self", mapping=mapping, unknown=unknown)
-    return per_distinct(own, lambda g: g in ("", NOT_STATED)).to_numpy(bool)
+    filled: np.ndarray = per_distinct(own, lambda g: g in ("", NOT_STATED)).to_numpy(bool)
+    return filled
 
 
 def _warn_officer_filled(out: pd.DataFrame, keys: list[str], recs: pd.DataFrame, filled: np.ndarray,
