@@ -709,9 +709,9 @@ def _other_holds(frame: pd.DataFrame, keys: list[str], group: str,
     """The officer-defined Other rows of ``frame`` (``ethnicity_source="officer"``) in figures: how
     many of the stratum's searches of people who self-defined as Mixed, and as Asian, officers
     recorded as Other (``counts``: :func:`_self_defined_counts`). Returns the words for each such
-    row's position (police.uk Essex, Dec 2019 - Feb 2020: "102 of the 117 searches of people who
-    self-defined as Mixed and 9 of the 222 of people who self-defined as Asian were recorded by
-    officers as Other: 111 of the row's 185 searches") and the figures as records."""
+    row's position (police.uk Essex, Dec 2019 - Feb 2020: "111 of the row's 185 searches are of
+    people who self-defined as Mixed (officers recorded 102 of the 117 searched as Other) or Asian
+    (9 of the 222)") and the figures as records."""
     labels = frame[group].astype(str).to_numpy()
     got = frame[keys].assign(**{group: labels}).merge(counts.assign(**{group: counts[group].astype(str)}),
                                                       on=keys + [group], how="left")
@@ -725,12 +725,12 @@ def _other_holds(frame: pd.DataFrame, keys: list[str], group: str,
     for i in np.flatnonzero((labels == "Other") & (mm + aa > 0)):
         parts = []
         if mm[i]:
-            parts.append(f"{m[i]:,} of the {mm[i]:,} searches of people who self-defined as Mixed")
+            parts.append(f"Mixed (officers recorded {m[i]:,} of the {mm[i]:,} searched as Other)")
         if aa[i]:
-            parts.append(f"{a[i]:,} of the {aa[i]:,} {'of people' if parts else 'searches of people'} who self-defined "
-                         "as Asian")
-        said[int(i)] = (f"{' and '.join(parts)} were recorded by officers as Other: {m[i] + a[i]:,} of the row's "
-                        f"{n[i]:,.0f} searches")
+            parts.append(f"Asian ({a[i]:,} of the {aa[i]:,})" if parts else
+                         f"Asian (officers recorded {a[i]:,} of the {aa[i]:,} searched as Other)")
+        said[int(i)] = (f"{m[i] + a[i]:,} of the row's {n[i]:,.0f} searches are of people who self-defined as "
+                        f"{' or '.join(parts)}")
         records.append({**{k: plain(frame[k].iloc[i]) for k in keys}, "searches": plain(n[i]),
                         "self_defined_mixed": int(m[i]), "mixed_searched": int(mm[i]),
                         "self_defined_asian": int(a[i]), "asian_searched": int(aa[i])})
@@ -1552,7 +1552,11 @@ def disproportionality(
     Other is overstated (officers' Other absorbs people who self-define as Mixed or Asian) and the
     other groups are approximate; with ``"self_then_officer"`` the rows holding officer-defined
     searches are flagged likewise. Every row says so in ``like_for_like`` and ``comparability``,
-    and a :class:`~saferstats.SaferstatsWarning` names the rows. Rows are not like for like either
+    and a :class:`~saferstats.SaferstatsWarning` names the rows. Where the records have
+    ``self_defined_ethnicity``, the officer-defined Other row's note and the warning say in figures
+    why it is overstated, and ``.attrs["officer_other"]`` holds them (police.uk Essex, Dec 2019 -
+    Feb 2020, Census 2011: ratio to White 10.18 on 185 searches, of which 111 are of people who
+    self-defined as Mixed, 102 of the 117 searched, or Asian, 9 of the 222). Rows are not like for like either
     when the Census is not the one the Home Office used for the searches' period (Census 2021
     populations for searches before April 2022): ``like_for_like`` is False and ``comparability``
     names both.
@@ -2993,7 +2997,11 @@ def outcome_test(
     (``OFFICER_MIXED_NOTE``, not ``"no searches"``) and a :class:`~saferstats.SaferstatsWarning`
     counts the searches compared of people who self-defined as Mixed and the officer groups whose
     rows hold them (``.attrs["officer_mixed"]``; police.uk Merseyside, Dec 2019 - Feb 2020: 114 of
-    8,900, in Black 51, White 31, Other 18 and Asian 14). Exclusions in ``.attrs["excluded"]``.
+    8,900, in Black 51, White 31, Other 18 and Asian 14). With ``ethnicity_source="self_then_officer"``
+    a warning names, in :func:`disproportionality`'s words, the rows that hold searches whose group
+    came from officer-defined ethnicity (Other overstated, Mixed understated, the others
+    approximate); ``.attrs["officer_filled"]`` has each row's ``n`` and ``from_officer``.
+    Exclusions in ``.attrs["excluded"]``.
 
     Rows that pool the searches of several forces (no ``"force"`` in ``by``) also get each group's
     risk ratio *within* forces: forces differ in their outcome rates and in how their searches divide

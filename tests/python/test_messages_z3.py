@@ -60,9 +60,9 @@ def test_essex_officer_other_says_in_figures_why_it_is_overstated(essex: tuple[l
     other = out.set_index("group").loc["Other"]
     assert (other["searches"], other["population"]) == (185, 7101)
     assert other["ratio"] == pytest.approx((185 / 7101) / (4114 / 1608308), rel=1e-12)
-    figure = (f"{m_other} of the {len(mixed)} searches of people who self-defined as Mixed and {a_other} of the "
-              f"{len(asian)} of people who self-defined as Asian were recorded by officers as Other: "
-              f"{m_other + a_other} of the row's {n_other} searches")
+    figure = (f"{m_other + a_other} of the row's {n_other} searches are of people who self-defined as Mixed "
+              f"(officers recorded {m_other} of the {len(mixed)} searched as Other) or Asian ({a_other} of the "
+              f"{len(asian)})")
     assert _words(other["comparability"]).startswith("overstated: officers' Other includes people who self-define")
     assert _words(other["comparability"]).endswith(f"(here {figure})")
     said = _said(seen, "disproportionality: 5 of 5 rows compare")
