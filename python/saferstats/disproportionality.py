@@ -723,14 +723,15 @@ def _other_holds(frame: pd.DataFrame, keys: list[str], group: str,
     said: dict[int, str] = {}
     records: list[dict[str, Any]] = []
     for i in np.flatnonzero((labels == "Other") & (mm + aa > 0)):
-        parts = []
-        if mm[i]:
+        parts = []  # said where the row holds some (a row of none has nothing to say in figures)
+        if m[i]:
             parts.append(f"Mixed (officers recorded {m[i]:,} of the {mm[i]:,} searched as Other)")
-        if aa[i]:
+        if a[i]:
             parts.append(f"Asian ({a[i]:,} of the {aa[i]:,})" if parts else
                          f"Asian (officers recorded {a[i]:,} of the {aa[i]:,} searched as Other)")
-        said[int(i)] = (f"{m[i] + a[i]:,} of the row's {n[i]:,.0f} searches are of people who self-defined as "
-                        f"{' or '.join(parts)}")
+        if parts:
+            said[int(i)] = (f"{m[i] + a[i]:,} of the row's {n[i]:,.0f} searches are of people who self-defined as "
+                            f"{' or '.join(parts)}")
         records.append({**{k: plain(frame[k].iloc[i]) for k in keys}, "searches": plain(n[i]),
                         "self_defined_mixed": int(m[i]), "mixed_searched": int(mm[i]),
                         "self_defined_asian": int(a[i]), "asian_searched": int(aa[i])})

@@ -133,3 +133,21 @@ def test_census_area_given_twice_lists_its_distinct_lines(tmp_path: Path) -> Non
     msg = _words(e.value)
     assert "E01000002 is given twice (lines [2, 5]); also E01000003 (lines [3, 7], twice);" in msg, msg
     assert "[2, 2" not in msg and "'asian'" not in msg
+
+
+def test_officer_other_holding_no_self_defined_mixed_or_asian_gives_no_figure() -> None:
+    """An officer-defined Other row that holds no one who self-defined as Mixed or Asian keeps the
+    note in words ("0 of the row's 3 searches ..." says nothing); its figures are in the attrs.
+    Reference: the frame above by hand - the 3 officer-defined Other are not self-defined, the 4
+    Mixed went to Black."""
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        out = ss.disproportionality(_filled_records(), {"Asian": 100, "Black": 100, "Mixed": 100, "Other": 100,
+                                                        "White": 1000}, ethnicity_source="officer")
+    assert out.set_index("group").loc["Other", "comparability"] == (
+        "overstated: officers' Other includes people who self-define as Mixed or Asian, whom the Census Other "
+        "denominator does not")
+    said = _said(seen, "disproportionality: 5 of 5 rows compare")
+    assert len(said) == 1 and "overstated: Other; approximate:" in said[0] and "of the row's" not in said[0]
+    assert out.attrs["officer_other"] == [{"searches": 3, "self_defined_mixed": 0, "mixed_searched": 4,
+                                           "self_defined_asian": 0, "asian_searched": 6}]
