@@ -619,25 +619,123 @@ def _comparability(frame: pd.DataFrame, keys: list[str], group: str, source: str
     return like, note
 
 
-def _warn_comparability(out: pd.DataFrame, keys: list[str], source: str) -> None:
+def _warn_comparability(out: pd.DataFrame, keys: list[str], source: str, said: Mapping[int, str] | None = None,
+                        who: str = "disproportionality",
+                        compared: str = "compare searches and Census populations whose ethnic categories differ",
+                        see: str = "See the `like_for_like` and `comparability` columns") -> None:
+    """Warn once which rows of ``out`` (columns ``keys``, ``group``, ``comparability``) are not like
+    for like in their ethnic categories: "not comparable", "overstated", "understated" and
+    "approximate" rows, named by stratum and group, with ``said[row]`` after a row's name (the
+    figures behind its note). :func:`disproportionality` and :func:`outcome_test` (``who``) say it
+    in the same words; ``compared`` says what the rows compare, ``see`` where the detail is.
+
+    >>> import warnings
+    >>> out = pd.DataFrame({"force": ["essex", "essex"], "group": ["Other", "White"],
+    ...                     "comparability": [_OTHER_OVER, _APPROX]})
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     _warn_comparability(out, ["force"], "officer", {0: "102 of the 117 searches"})
+    >>> print(str(w[0].message).split(" — ")[1].split(". See")[0])
+    overstated: Essex / Other (102 of the 117 searches); approximate: Essex / White
+    """
     # the ethnic categories only (a non-resident denominator is said by its own caution)
     bad = out[out["comparability"].astype(str).str.startswith(_CATEGORY_NOTES)]
     if bad.empty:
         return
+    said = said or {}
 
     def names(rows: pd.DataFrame) -> str:
-        items = [" / ".join([*(_key_said(k, r[k]) for k in keys), str(r["group"])]) for _, r in rows.head(6).iterrows()]
+        items = [" / ".join([*(_key_said(k, r[k]) for k in keys), str(r["group"])])
+                 + (f" ({said[i]})" if i in said else "") for i, r in rows.head(6).iterrows()]
         return ", ".join(items) + (f" and {len(rows) - 6} more" if len(rows) > 6 else "")
 
     parts = []
     for head, prefix in (("not comparable", "not comparable"), ("overstated", "overstated"),
                          ("understated", "understated"), ("approximate", "approximate")):
-        rows = bad[bad["comparability"].str.startswith(prefix)]
+        rows = bad[bad["comparability"].astype(str).str.startswith(prefix)]
         if len(rows):
             parts.append(f"{head}: {names(rows)}")
-    warn_user(f"disproportionality: {len(bad)} of {len(out)} rows compare searches and Census populations whose ethnic "
-              f"categories differ (ethnicity_source={source!r}) — {'; '.join(parts)}. See the `like_for_like` and "
-              "`comparability` columns; Home Office figures use self-defined ethnicity (docs/methods/officer_ethnicity.md).")
+    warn_user(f"{who}: {len(bad)} of {len(out)} rows {compared} (ethnicity_source={source!r}) — {'; '.join(parts)}. "
+              f"{see}; Home Office figures use self-defined ethnicity (docs/methods/officer_ethnicity.md).")
+
+
+def _self_defined(searches: pd.DataFrame, mapping: Mapping[str, str] | None) -> np.ndarray:
+    """Each record's group by its self-defined ethnicity (labels not known read as Other), as objects."""
+    own: np.ndarray = assign_ethnicity(searches, source="self", mapping=mapping, unknown="other").to_numpy(object)
+    return own
+
+
+def _filled_from_officer(searches: pd.DataFrame, mapping: Mapping[str, str] | None, unknown: Any) -> np.ndarray:
+    """Per record, whether ``ethnicity_source="self_then_officer"`` takes its group from the
+    officer-defined ethnicity (the self-defined one is not stated)."""
+    own = assign_ethnicity(searches, source="self", mapping=mapping, unknown=unknown)
+    filled: np.ndarray = per_distinct(own, lambda g: g in ("", NOT_STATED)).to_numpy(bool)
+    return filled
+
+
+def _warn_officer_filled(out: pd.DataFrame, keys: list[str], recs: pd.DataFrame, filled: np.ndarray,
+                         group: str) -> list[dict[str, Any]]:
+    """:func:`outcome_test` with ``ethnicity_source="self_then_officer"``: say, once and in
+    :func:`disproportionality`'s words (:func:`_warn_comparability`), which rows hold searches whose
+    group is the officer-defined ethnicity (``filled``, per record of ``recs``, the searches
+    tested) and that Mixed lacks those officers could not record as Mixed. Returns, per row of
+    ``out``, its searches tested (``n``) and how many of them took the officer-defined group
+    (``from_officer``), as records."""
+    per = (recs[keys + [group]].assign(from_officer=filled.astype(np.int64))
+           .groupby(keys + [group], dropna=False, observed=True)["from_officer"].sum().reset_index())
+    frame = out[keys].assign(**{group: out["group"].astype(str).to_numpy(), "searches": out["n"].to_numpy()})
+    rows = frame.merge(per.assign(**{group: per[group].astype(str)}), on=keys + [group], how="left")
+    from_officer = rows["from_officer"].fillna(0).to_numpy(dtype=np.int64)
+    _, note = _comparability(frame, keys, group, "self_then_officer", from_officer.astype(float))
+    _warn_comparability(out[keys + ["group"]].assign(comparability=note), keys, "self_then_officer", who="outcome_test",
+                        compared="compare groups whose searches with no self-defined ethnicity are counted by the "
+                        "officer-defined one", see="Counts in .attrs['officer_filled']")
+    return [{**{k: plain(frame[k].iloc[i]) for k in keys}, "group": str(frame[group].iloc[i]),
+             "n": int(frame["searches"].iloc[i]), "from_officer": int(from_officer[i])} for i in range(len(frame))]
+
+
+def _self_defined_counts(searches: pd.DataFrame, keyed: pd.DataFrame, use: np.ndarray, cols: list[str],
+                         mapping: Mapping[str, str] | None) -> pd.DataFrame:
+    """Per ``cols`` of ``keyed`` (the strata and officer-defined group of the records in ``use``):
+    how many searches are of people who self-defined as Mixed (``self_mixed``) and as Asian
+    (``self_asian``)."""
+    own = _self_defined(searches, mapping)[use]
+    flags = keyed[cols].assign(self_mixed=(own == "Mixed").astype(np.int64), self_asian=(own == "Asian").astype(np.int64))
+    return flags.groupby(cols, dropna=False, observed=True)[["self_mixed", "self_asian"]].sum().reset_index()
+
+
+def _other_holds(frame: pd.DataFrame, keys: list[str], group: str,
+                 counts: pd.DataFrame) -> tuple[dict[int, str], list[dict[str, Any]]]:
+    """The officer-defined Other rows of ``frame`` (``ethnicity_source="officer"``) in figures: how
+    many of the stratum's searches of people who self-defined as Mixed, and as Asian, officers
+    recorded as Other (``counts``: :func:`_self_defined_counts`). Returns the words for each such
+    row's position (police.uk Essex, Dec 2019 - Feb 2020: "111 of the row's 185 searches are of
+    people who self-defined as Mixed (officers recorded 102 of the 117 searched as Other) or Asian
+    (9 of the 222)") and the figures as records."""
+    labels = frame[group].astype(str).to_numpy()
+    got = frame[keys].assign(**{group: labels}).merge(counts.assign(**{group: counts[group].astype(str)}),
+                                                      on=keys + [group], how="left")
+    m, a = (got[c].fillna(0).to_numpy(dtype=np.int64) for c in ("self_mixed", "self_asian"))
+    strata = (frame.groupby(keys, sort=False, dropna=False, observed=True).ngroup().to_numpy() if keys
+              else np.zeros(len(frame), dtype=np.int64))
+    mm, aa = (pd.Series(v).groupby(strata).transform("sum").to_numpy(dtype=np.int64) for v in (m, a))
+    n = frame["searches"].to_numpy(dtype=float)
+    said: dict[int, str] = {}
+    records: list[dict[str, Any]] = []
+    for i in np.flatnonzero((labels == "Other") & (mm + aa > 0)):
+        parts = []  # said where the row holds some (a row of none has nothing to say in figures)
+        if m[i]:
+            parts.append(f"Mixed (officers recorded {m[i]:,} of the {mm[i]:,} searched as Other)")
+        if a[i]:
+            parts.append(f"Asian ({a[i]:,} of the {aa[i]:,})" if parts else
+                         f"Asian (officers recorded {a[i]:,} of the {aa[i]:,} searched as Other)")
+        if parts:
+            said[int(i)] = (f"{m[i] + a[i]:,} of the row's {n[i]:,.0f} searches are of people who self-defined as "
+                            f"{' or '.join(parts)}")
+        records.append({**{k: plain(frame[k].iloc[i]) for k in keys}, "searches": plain(n[i]),
+                        "self_defined_mixed": int(m[i]), "mixed_searched": int(mm[i]),
+                        "self_defined_asian": int(a[i]), "asian_searched": int(aa[i])})
+    return said, records
 
 
 # ----------------------------------------------------------------- denominators and areas (issue 12)
@@ -1455,7 +1553,11 @@ def disproportionality(
     Other is overstated (officers' Other absorbs people who self-define as Mixed or Asian) and the
     other groups are approximate; with ``"self_then_officer"`` the rows holding officer-defined
     searches are flagged likewise. Every row says so in ``like_for_like`` and ``comparability``,
-    and a :class:`~saferstats.SaferstatsWarning` names the rows. Rows are not like for like either
+    and a :class:`~saferstats.SaferstatsWarning` names the rows. Where the records have
+    ``self_defined_ethnicity``, the officer-defined Other row's note and the warning say in figures
+    why it is overstated, and ``.attrs["officer_other"]`` holds them (police.uk Essex, Dec 2019 -
+    Feb 2020, Census 2011: ratio to White 10.18 on 185 searches, of which 111 are of people who
+    self-defined as Mixed, 102 of the 117 searched, or Asian, 9 of the 222). Rows are not like for like either
     when the Census is not the one the Home Office used for the searches' period (Census 2021
     populations for searches before April 2022): ``like_for_like`` is False and ``comparability``
     names both.
@@ -1622,6 +1724,7 @@ def disproportionality(
     min_count, min_population = _number(min_count, "min_count"), _number(min_population, "min_population")
     excluded: dict[str, int] = {}
     officer_counts: pd.DataFrame | None = None
+    self_counts: pd.DataFrame | None = None
     area_level: str | None = None
     located: dict[str, Any] = {}
     periods: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # first, last month, searches
@@ -1663,10 +1766,11 @@ def disproportionality(
             counts = keyed[use].groupby(keys + [group], dropna=False, observed=True).size().reset_index()
         counts = counts.rename(columns={"size": "searches", 0: "searches"})
         if group == "ethnicity" and source == "self_then_officer":
-            own = assign_ethnicity(searches, source="self", mapping=mapping, unknown=unknown)
-            filled = use & per_distinct(own, lambda g: g in ("", NOT_STATED)).to_numpy(bool)
+            filled = use & _filled_from_officer(searches, mapping, unknown)
             officer_counts = keyed[filled].groupby(keys + [group], dropna=False, observed=True).size()
             officer_counts = officer_counts.rename("from_officer").reset_index()
+        if group == "ethnicity" and source == "officer" and "self_defined_ethnicity" in searches.columns:
+            self_counts = _self_defined_counts(searches, keyed[use], use, keys + [group], mapping)
         months_missing, months_span = months_without_searches(searches, _months_read(searches), present=months_present)
         if "force" in keys:
             footprint = _small_footprint(searches, use)
@@ -1811,6 +1915,12 @@ def disproportionality(
         officer_rows = frame[keys + [group]].merge(officer_counts, on=keys + [group], how="left")["from_officer"]
         officer_rows = officer_rows.fillna(0).to_numpy(dtype=float)
     like, note = _comparability(frame, keys, group, source, officer_rows)
+    other_said: dict[int, str] = {}
+    officer_other: list[dict[str, Any]] = []
+    if self_counts is not None:
+        other_said, officer_other = _other_holds(frame, keys, group, self_counts)
+        for i, said in other_said.items():
+            note[i] = f"{note[i]} (here {said})"
     reference = _reference_label(frame[group], reference)
     ref_idx = _reference_index(frame, keys, group, reference)
     res = _ext.disproportionality(
@@ -1870,7 +1980,9 @@ def disproportionality(
             out.attrs["unassigned_by_force"] = located["unassigned_by_force"]
         _warn_unassigned(located, area_level, excluded.get("unassigned_location", 0),
                          excluded["searches_with_person"] - excluded["not_stated"])
-    _warn_comparability(out, keys, source)
+    if officer_other:
+        out.attrs["officer_other"] = officer_other
+    _warn_comparability(out, keys, source, other_said)
     if count is None and months_missing:
         warn_months_missing(months_missing, months_span, units=len(months_present))
     if count is None and periods is not None and np.isfinite(periods[0]).any():
@@ -2510,7 +2622,7 @@ def _officer_mixed(out: pd.DataFrame, searches: pd.DataFrame, stated: np.ndarray
     said: dict[str, Any] = {"self_defined_mixed": None, "searches": int(stated.sum()), "by_officer_group": {}}
     where = ""
     if "self_defined_ethnicity" in searches.columns:
-        own = assign_ethnicity(searches, source="self", mapping=mapping, unknown="other").to_numpy(object)[stated]
+        own = _self_defined(searches, mapping)[stated]
         mixed = own == "Mixed"
         per = pd.Series(officer.astype(str).to_numpy()[mixed]).value_counts()
         said.update(self_defined_mixed=int(mixed.sum()), by_officer_group={str(g): int(n) for g, n in per.items()})
@@ -2886,7 +2998,11 @@ def outcome_test(
     (``OFFICER_MIXED_NOTE``, not ``"no searches"``) and a :class:`~saferstats.SaferstatsWarning`
     counts the searches compared of people who self-defined as Mixed and the officer groups whose
     rows hold them (``.attrs["officer_mixed"]``; police.uk Merseyside, Dec 2019 - Feb 2020: 114 of
-    8,900, in Black 51, White 31, Other 18 and Asian 14). Exclusions in ``.attrs["excluded"]``.
+    8,900, in Black 51, White 31, Other 18 and Asian 14). With ``ethnicity_source="self_then_officer"``
+    a warning names, in :func:`disproportionality`'s words, the rows that hold searches whose group
+    came from officer-defined ethnicity (Other overstated, Mixed understated, the others
+    approximate); ``.attrs["officer_filled"]`` has each row's ``n`` and ``from_officer``.
+    Exclusions in ``.attrs["excluded"]``.
 
     Rows that pool the searches of several forces (no ``"force"`` in ``by``) also get each group's
     risk ratio *within* forces: forces differ in their outcome rates and in how their searches divide
@@ -3070,6 +3186,10 @@ def outcome_test(
     officer_mixed: dict[str, Any] = {}
     if group == "ethnicity" and group not in searches.columns and ethnicity_source == "officer":
         officer_mixed = _officer_mixed(out, searches, stated, records[group], mapping)
+    officer_filled: list[dict[str, Any]] = []
+    if group == "ethnicity" and group not in searches.columns and ethnicity_source == "self_then_officer":
+        filled = _filled_from_officer(searches, mapping, unknown)[stated][usable.to_numpy()]
+        officer_filled = _warn_officer_filled(out, keys, recs, filled, group)
     if outcome == "find":
         out["withheld"] = _withhold_finds(out, keys, reasons, pure)
     out = out[[c for c in out.columns if c != "note"] + ["note"]]  # why a row has no rate: last, as dsr's
@@ -3093,6 +3213,8 @@ def outcome_test(
     out.attrs["no_searches"] = [{**dict(zip(keys, k)), "group": g} for k, g in no_searches]
     if officer_mixed:
         out.attrs["officer_mixed"] = officer_mixed
+    if officer_filled:
+        out.attrs["officer_filled"] = officer_filled
     if outcome in ("arrest", "positive"):
         out.attrs["outcome_missing_by"] = outcome_missing
     if outcome == "find":

@@ -2223,9 +2223,20 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
         det = pd.DataFrame(recs, columns=["la_code", "la", "ethnicity", "population", "_line"])
     twice = det.duplicated(["la_code", "ethnicity"], keep=False)
     if twice.any():
-        r = det[twice]
-        raise InvalidInputError(f"{src}: {r['la_code'].iloc[0]} {r['ethnicity'].iloc[0]!r} is given twice (lines "
-                                f"{r['_line'].tolist()[:4]}); which is the population cannot be known", "path")
+        # each area given more than once, with the distinct lines that give it (a wide or LSOA table's row
+        # holds every group: its repeat is the area's, not one group's, and said once, not per group)
+        said = []
+        for code, d in det[twice].groupby("la_code", sort=False):
+            groups = list(dict.fromkeys(d["ethnicity"]))
+            lines_of = sorted(set(d.loc[d["ethnicity"] == groups[0], "_line"].tolist()))
+            what = "" if len(groups) == len(labels) else f" {groups[0]!r}" + (
+                f" (and {len(groups) - 1} more group{'s' if len(groups) > 2 else ''})" if len(groups) > 1 else "")
+            said.append((f"{code}{what}", lines_of))
+        times = ["twice" if len(ls) == 2 else f"{len(ls)} times" for _, ls in said]
+        more = "".join(f", {w} (lines {ls}, {t})" for (w, ls), t in zip(said[1:4], times[1:4]))
+        more += f" and {len(said) - 4} more areas" if len(said) > 4 else ""
+        raise InvalidInputError(f"{src}: {said[0][0]} is given {times[0]} (lines {said[0][1]}){';' if more else ''}"
+                                f"{' also' + more[1:] if more else ''}; which is the population cannot be known", "path")
     # the groups of each area counted (a set built per area, in Python, took 3 s of an LSOA table's read)
     per = det.groupby("la_code")["ethnicity"].nunique()
     short = per[per < len(labels)]
