@@ -1039,6 +1039,15 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     (subcategory "1": Age "All" 0 beside "18 to 34" 16,652, line 5788; its "All" row, 47,830 = the
     age bands' 47,827 + "Unknown" 3, is one).
 
+    Such a row keeps its published count, and a filter on its label (``breakdown == 'All'``) still
+    takes it: a warning (once a read) names the measure, how many rows, an example line and what to
+    use instead, the sum of the demographic's breakdowns, and ``.attrs["totals_below_breakdowns"]``
+    lists the rows (``source_line``, the labels, ``count``, ``largest``, the group it is below,
+    ``breakdowns`` summed, ``sum_of_breakdowns``, ``outside``, the rows of cases in no group, and
+    ``all_row``, the measure's "All" row). 2023-24, subcategory "1": Age's bands 47,827 (+ "Unknown"
+    3 = 47,830), Ethnicity's five broad groups 46,438 (+ "Unknown" 1,392), Gender's five genders
+    47,701 (+ "Missing" 129) where the rows say 0.
+
     **Jumbled labels put back in order.** A block of rows of one measure, subcategory and
     organisation whose labels are jumbled (a label repeated within a demographic, or one that is no
     label of its demographic) is put back in order by position where the file's own labels allow
@@ -1354,6 +1363,7 @@ def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
     attrs["totals_not_adding_up"] = _mha_totals_not_adding_up(out, lines)
     attrs["breakdowns_restored"] = _mha_restore_order(out, lines, name)
     total_row = _mha_total_row(out)
+    attrs["totals_below_breakdowns"] = _mha_totals_below_breakdowns(out, lines, name, total_row)
     attrs["breakdowns_short"] = _mha_breakdowns_short(out, lines, name, total_row)
     attrs["breakdowns_over"] = _mha_breakdowns_over(out, lines, name, total_row)
     rate_per, attrs["rates_fit_no_population"] = _mha_rate_per(out, lines)
@@ -1394,6 +1404,107 @@ def _mha_total_row(out: pd.DataFrame) -> np.ndarray:
     largest = frame.groupby(keys, sort=False, dropna=False)["_part"].transform("max").to_numpy(dtype=float)
     below = ~np.isnan(count) & ~np.isnan(largest) & (count < largest)
     found: np.ndarray = total & ~below
+    return found
+
+
+def _mha_groups_summed(demographic: str, labels: dict[str, int]) -> list[str] | None:
+    """The breakdowns of ``demographic`` whose counts make its total row, of the labels a block has
+    (label -> row): Ethnicity's broad groups but "Unknown" (:data:`_MHA_ETHNIC_GROUPS`; its other
+    labels are parts of these), IMD's every label (its "All" holds "Not stated/Not known/Invalid"),
+    else every label but the total one and those of cases not placed in a group
+    (:data:`_MHA_COVERING`, :data:`_MHA_NOT_PLACED`): Age's bands, Gender's genders but "Missing".
+    NHS England 2023-24, "All detentions": Gender "All genders" 50,389 = the five genders ("Not
+    stated" 40 among them), "Missing" 48 outside. ``None`` where Ethnicity lacks a broad group."""
+    total = _MHA_TOTAL_LABEL.get(demographic, "All")
+    if demographic == "Ethnicity":
+        broad = [g for g in _MHA_ETHNIC_GROUPS if g != "Unknown"]
+        return broad if all(g in labels for g in broad) else None
+    if demographic == "IMD":
+        return [b for b in labels if b != total]
+    outside = set(_MHA_COVERING.get(demographic, (total, *_MHA_NOT_PLACED)))
+    return [b for b in labels if b not in outside and b != total]
+
+
+def _mha_totals_below_breakdowns(out: pd.DataFrame, lines: np.ndarray, name: str,
+                                 total_row: np.ndarray) -> list[dict[str, Any]]:
+    """Rows labelled as their demographic's total (breakdown "All", Gender's "All genders") that are
+    no total: their count is below one of the groups they total (:func:`_mha_total_row`, whose
+    ``total_row`` is False on them). NHS England 2023-24: the 21 Age "All", Ethnicity "All" and
+    Gender "All genders" rows of "People subject to repeat detentions" (7 subcategories) hold 0;
+    subcategory "1", line 5788: Age "All" 0 beside "18 to 34" 16,652, where the age bands add up to
+    47,827 (with "Unknown" 3, the "All" row's 47,830, line 5790). A filter on the label still takes
+    the 0: warned about (once, by measure, with an example line and what to use instead) and listed
+    (``source_line``, the labels, ``count`` as published, ``largest`` (``breakdown``, ``count``,
+    ``source_line`` of the group it is below), ``breakdowns`` (label: count of the groups summed),
+    ``sum_of_breakdowns`` (``None`` where a group is suppressed or missing), ``outside`` (the rows
+    of cases in no group, such as Age "Unknown"), ``all_row`` and ``all_row_line`` (the measure's
+    "All" row of that organisation, ``None`` if none)). The counts are kept as published."""
+    need = {"measure", "subcategory", "demographic", "breakdown", "organisation_level", "org_id", "count"}
+    if not len(out) or not need <= set(out.columns):
+        return []
+    demo, brk = out["demographic"].astype(str), out["breakdown"].astype(str)
+    own = (brk == demo.map(lambda d: _MHA_TOTAL_LABEL.get(d, "All"))).to_numpy()
+    count = out["count"].to_numpy(dtype=float)
+    # a demographic "All" has no groups: a breakdown under it is a slip (breakdown_mislabelled)
+    odd = np.flatnonzero(own & ~np.asarray(total_row, dtype=bool) & ~np.isnan(count) & (demo != "All").to_numpy())
+    if not odd.size:
+        return []
+    keys = [c for c in ("year", "measure", "subcategory", "demographic", "organisation_level", "org_id")
+            if c in out.columns]
+    frame = out[keys].astype(str)
+    gid = frame.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    top = [c for c in keys if c != "demographic"]
+    where = list(zip(*(frame[c].to_numpy() for c in top)))
+    all_at = {where[i]: int(i) for i in np.flatnonzero(((demo == "All") & (brk == "All")).to_numpy())}
+    found: list[dict[str, Any]] = []
+    demo_of, brk_of = demo.to_numpy(dtype=object), brk.to_numpy(dtype=object)
+    for i in odd:
+        group = [int(r) for r in np.flatnonzero(gid == gid[i]) if r != i]
+        labels = {brk_of[r]: r for r in group}
+        parts = [r for r in group if brk_of[r] not in _MHA_NOT_PLACED and not np.isnan(count[r])]
+        big = max(parts, key=lambda r: count[r])
+        summed = _mha_groups_summed(demo_of[i], labels)
+        rows = {b: float(count[labels[b]]) for b in summed or []}
+        total = (float(sum(rows.values())) if summed and not np.isnan(list(rows.values())).any() else None)
+        outside = {b: float(count[r]) for b, r in labels.items() if b in _MHA_COVERING.get(demo_of[i], ())[1:]}
+        a = all_at.get(where[i])
+        found.append({"source_line": int(lines[i]), **{k: frame[k].iat[i] for k in keys},
+                      "breakdown": brk_of[i], "count": float(count[i]),
+                      "largest": {"breakdown": brk_of[big], "count": float(count[big]), "source_line": int(lines[big])},
+                      "breakdowns": rows, "sum_of_breakdowns": total, "outside": outside,
+                      "all_row": None if a is None or np.isnan(count[a]) else float(count[a]),
+                      "all_row_line": None if a is None else int(lines[a])})
+    by_measure: dict[str, list[dict[str, Any]]] = {}
+    for f in found:
+        by_measure.setdefault(f["measure"], []).append(f)
+
+    def measure(m: str, fs: list[dict[str, Any]]) -> str:
+        kinds: dict[str, int] = {}
+        for f in fs:
+            kinds[f"{f['demographic']} {f['breakdown']!r}"] = kinds.get(f"{f['demographic']} {f['breakdown']!r}", 0) + 1
+        held = sorted({f["count"] for f in fs})
+        subs = len({f["subcategory"] for f in fs})
+        return (f"{m}: {number_of(len(fs), 'row')} ({', '.join(f'{k} {v}' for k, v in kinds.items())}, in "
+                f"{subs} subcategor{'y' if subs == 1 else 'ies'}), holding "
+                + ("0" if held == [0.0] else ", ".join(f"{v:,.0f}" for v in held[:5]) + (" ..." if len(held) > 5 else "")))
+    e = found[0]
+    instead = (f", whose groups add up to {e['sum_of_breakdowns']:,.0f}" if e["sum_of_breakdowns"] is not None else "")
+    if instead and e["outside"]:
+        with_out = e["sum_of_breakdowns"] + sum(e["outside"].values())
+        instead += (" (with " + " + ".join(f"{b!r} {v:,.0f}" for b, v in e["outside"].items()) + f": {with_out:,.0f}"
+                    + (f", the 'All' row's count, line {e['all_row_line']}" if e["all_row"] == with_out else "") + ")")
+    example = (f"line {e['source_line']}, {e['measure']}, subcategory {e['subcategory']!r}, {e['demographic']} "
+               f"{e['breakdown']!r} {e['count']:,.0f} beside {e['largest']['breakdown']!r} {e['largest']['count']:,.0f}"
+               f"{instead}")
+    warn_user(f"read_mha_annual: {name}: {number_of(len(found), 'row')} labelled as {'its' if len(found) == 1 else 'their'} "
+              f"demographic's total {'holds' if len(found) == 1 else 'hold'} less than one of the groups "
+              f"{'it totals' if len(found) == 1 else 'they total'}, so {'it is no total' if len(found) == 1 else 'they are no totals'} "
+              f"({'; '.join(measure(m, fs) for m, fs in by_measure.items())}; e.g. {example}). total_row is "
+              "False on them, but a filter on the label (breakdown == 'All', or 'All genders') still takes the count "
+              "as published: use the sum of the demographic's breakdowns instead (sum_of_breakdowns, with the "
+              "groups summed, for each row). Their demographics' breakdowns are not checked against the measure's "
+              "total either (none of them is in .attrs['breakdowns_short'] or .attrs['breakdowns_over']). Listed in "
+              ".attrs['totals_below_breakdowns']; the counts are kept as published")
     return found
 
 
