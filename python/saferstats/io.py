@@ -1502,9 +1502,8 @@ def _mha_totals_below_breakdowns(out: pd.DataFrame, lines: np.ndarray, name: str
               f"({'; '.join(measure(m, fs) for m, fs in by_measure.items())}; e.g. {example}). total_row is "
               "False on them, but a filter on the label (breakdown == 'All', or 'All genders') still takes the count "
               "as published: use the sum of the demographic's breakdowns instead (sum_of_breakdowns, with the "
-              "groups summed, for each row). Their demographics' breakdowns are not checked against the measure's "
-              "total either (none of them is in .attrs['breakdowns_short'] or .attrs['breakdowns_over']). Listed in "
-              ".attrs['totals_below_breakdowns']; the counts are kept as published")
+              "groups summed, for each row). Listed in .attrs['totals_below_breakdowns']; the counts are kept as "
+              "published")
     return found
 
 

@@ -3922,7 +3922,7 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
     # England's rates not of their count (the reader names them): of rows the report does not use unless Section 136's
     unused = not any(d.get("subcategory") == "Section 136" for d in t.attrs.get("rates_not_of_count", []))
     _rewarn([w for w in seen if not (str(w.message).startswith("read_mha_annual: ") and (
-        (slips and any(k in str(w.message) for k in _MHA_SLIP_WORDS))
+        (slips and any(k in str(w.message) for k in (*_MHA_SLIP_WORDS, _MHA_TOTALS_BELOW)))
         or (unused and "of England's rates are not of their row's count" in str(w.message))
         # England's ethnicity rows short of the total: the words say Section 136's (_mha_without_ethnicity).
         # Matched by the attribute the warning lists them in, not its wording (one breakdown "covers",
@@ -4006,6 +4006,9 @@ _MHA_USED = {("Short term orders", "Section 136"), ("Uses of section 2", "Sectio
 #: ``["breakdown_mislabelled"]``), without their verbs: "1 row ... has an organisation level",
 #: "2 rows ... have" (session 32).
 _MHA_SLIP_WORDS = ("an organisation level that is not", "carry the same labels", "a breakdown that is no label")
+#: read_mha_annual's warning of rows labelled as a total that hold less than their groups (session 35:
+#: People subject to repeat detentions' 21 zeros), matched by the attribute it lists them in
+_MHA_TOTALS_BELOW = ".attrs['totals_below_breakdowns']"
 
 
 def _mha_label_slips(t: pd.DataFrame) -> str:
@@ -4028,13 +4031,18 @@ def _mha_label_slips(t: pd.DataFrame) -> str:
     >>> t.attrs["repeated_labels"][0]["subcategory"] = "Section 136"
     >>> _mha_label_slips(t)
     ''
+    >>> t.attrs.update(repeated_labels=[], national_mislabelled=[],  # a total below its groups in a row it uses
+    ...                totals_below_breakdowns=[{"measure": "Short term orders", "subcategory": "Section 136"}])
+    >>> _mha_label_slips(t)
+    ''
     """
     wrong = list(t.attrs.get("national_mislabelled") or [])
     again = list(t.attrs.get("repeated_labels") or [])
     odd = list(t.attrs.get("breakdown_mislabelled") or [])  # w33d: gender labels under IMD, Age, ...
-    if not (wrong or again or odd):
+    below = list(t.attrs.get("totals_below_breakdowns") or [])  # session 35: totals holding less than a group
+    if not (wrong or again or odd or below):
         return ""
-    if any((str(r.get("measure")), str(r.get("subcategory"))) in _MHA_USED for r in [*wrong, *again, *odd]):
+    if any((str(r.get("measure")), str(r.get("subcategory"))) in _MHA_USED for r in [*wrong, *again, *odd, *below]):
         return ""
     parts = []
     if wrong:
@@ -4049,6 +4057,9 @@ def _mha_label_slips(t: pd.DataFrame) -> str:
     if odd:
         parts.append(f"{len(odd)} row{'s' if len(odd) != 1 else ''} whose breakdown is no label of their demographic: "
                      + ", ".join(sorted({str(r.get("measure")) for r in odd})))
+    if below:
+        parts.append(f"{len(below)} row{'s' if len(below) != 1 else ''} labelled as a demographic's total holding less "
+                     "than one of its groups: " + ", ".join(sorted({str(r.get("measure")) for r in below})))
     return (" The published file also has label slips in rows this report does not use (" + "; ".join(parts)
             + "), so the figures here are not affected.")
 
