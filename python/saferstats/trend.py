@@ -183,32 +183,39 @@ def parse_periods_step(periods: Any, column: str) -> tuple[np.ndarray, float | N
         s = s.dt.to_timestamp()
     if pd.api.types.is_datetime64_any_dtype(s):
         return (s.dt.year + (s.dt.month - 1) / 12.0).to_numpy(dtype=np.float64), None
-    text = s.astype(str).tolist()
+    # each distinct label parsed once, in the order each first appears, then mapped back to the rows (a
+    # label was parsed for every row: Defra's 3,222 rows have 10 years); the first label a kind cannot
+    # read is first at the row where the row-by-row reading stopped, so the messages are the same
+    codes, found = pd.factorize(s.astype(str).to_numpy(dtype=object))
+    text = [str(v) for v in found]
+    first_row = np.unique(codes, return_index=True)[1]  # where each distinct label first appears
     # one kind per column: the kind that reads every label wins (financial years first, so
     # "2011-12" is a financial year when every label is one); otherwise the kind that reads the
     # most leading labels names the first label it cannot read
-    best_kind, best_row = "", -1
+    best_kind, best_row, best_label = "", -1, ""
     for kind, parse in _PARSERS.items():
         out = []
-        for row, v in enumerate(text):
+        for v in text:
             x = parse(v)
             if x is None:
                 break
             out.append(x)
         else:
+            values = np.asarray(out, dtype=np.float64)[codes]
             if kind == "month" and all(_FULL_DATE.match(v) for v in text):
                 # dates written as text ("2019-04-01"): like datetimes, the column's own spacing is the
                 # step (yearly dates are a year apart, not months with eleven missing between)
-                return np.asarray(out, dtype=np.float64), None
-            return np.asarray(out, dtype=np.float64), _STEPS[kind]
-        if len(out) > best_row:
-            best_kind, best_row = kind, len(out)
+                return values, None
+            return values, _STEPS[kind]
+        stop = int(first_row[len(out)])  # the row of the first label this kind cannot read
+        if stop > best_row:
+            best_kind, best_row, best_label = kind, stop, text[len(out)]
     row = best_row
     if row == 0:
-        raise refuse(0, f"cannot read period {text[0]!r} (use numbers, '2016/17', '2016', or '2016-03')")
+        raise refuse(0, f"cannot read period {best_label!r} (use numbers, '2016/17', '2016', or '2016-03')")
     first, before = label_of(periods, 0), label_of(periods, row - 1)
     rows = f"rows {first}-{before}" if (first, before) == (0, row - 1) else f"rows {first!r} to {before!r}"
-    raise refuse(row, f"cannot read period {text[row]!r} as {_KIND_HELP[best_kind]} ({rows} are {best_kind}s)")
+    raise refuse(row, f"cannot read period {best_label!r} as {_KIND_HELP[best_kind]} ({rows} are {best_kind}s)")
 
 
 def parse_periods(periods: Any, *, column: str = "period") -> np.ndarray:
@@ -1788,8 +1795,13 @@ def compare_trends(
                           _SPANS_TEXT)
                     # a comparator of the same table runs over the area's periods: their footnotes, said once
                     + (() if isinstance(comparator, pd.DataFrame) else ("a period the source footnotes",)))
+    # the two fits' columns read without their .attrs (each council's same-population figures, season checks,
+    # footnotes), which pandas deep-copied into every column read below: 32 copies of lists as long as the
+    # table's areas (Cardiff's comparison with England: 253 councils); the attrs are read once, at the end
+    a_attrs, b_attrs = a.attrs, b.attrs
+    a, b = bare(a), bare(b)
     _warn_comparator_season(f"compare_trends (the comparator, {name}{' less each area' if subtract else ''})",
-                            list(b.attrs.get("season", [])), keys, float(confidence))
+                            list(b_attrs.get("season", [])), keys, float(confidence))
     if choice_option("dispersion", dispersion, _DISPERSIONS, _DISPERSION_ALIASES) == "poisson":
         # the comparator's χ²/df, fitted over each area's periods: the comparator's figure, not the area's
         _warn_overdispersed(b["dispersion_ratio"].to_numpy(dtype=float), list(b[keys].itertuples(index=False, name=None)),
@@ -1835,15 +1847,15 @@ def compare_trends(
         _warn_few_df_compared(list(a[keys].itertuples(index=False, name=None)),
                               ma, a["n_periods"].to_numpy(dtype=int) - 2, mb, b["n_periods"].to_numpy(dtype=int) - 2,
                               f"{name} less each area" if subtract else name)
-    out.attrs["footnotes"] = {**b.attrs.get("footnotes", {}), **a.attrs.get("footnotes", {})}
-    out.attrs["same_population"] = [{**r, "series": side} for side, fit in (("area", a), ("comparator", b))
-                                    for r in fit.attrs.get("same_population", [])]
+    out.attrs["footnotes"] = {**b_attrs.get("footnotes", {}), **a_attrs.get("footnotes", {})}
+    out.attrs["same_population"] = [{**r, "series": side} for side, fit in (("area", a_attrs), ("comparator", b_attrs))
+                                    for r in fit.get("same_population", [])]
     out.attrs["recording_changes"] = recording
     # each side's season check (the warnings above name the side): the area's, then the comparator's
     # over the same periods, keyed by the by columns as the rows are
-    out.attrs["season"] = [{**c, "series": side} for side, fit in (("area", a), ("comparator", b))
-                           for c in fit.attrs.get("season", [])]
-    out.attrs["excluded"] = int(no_comp_row.sum()) + dropped + a.attrs.get("excluded", 0)
+    out.attrs["season"] = [{**c, "series": side} for side, fit in (("area", a_attrs), ("comparator", b_attrs))
+                           for c in fit.get("season", [])]
+    out.attrs["excluded"] = int(no_comp_row.sum()) + dropped + a_attrs.get("excluded", 0)
     out.attrs["excluded_rows"] = excluded_rows
     out.attrs["use_t"] = use_t
     out.attrs["intervals"] = "Student t on the Welch-Satterthwaite df" if use_t else _Z_INTERVALS
@@ -1954,46 +1966,76 @@ def like_for_like_others(everyone: pd.DataFrame, data: pd.DataFrame, fitted: Seq
     info: list[dict[str, Any]] = []
     # one panel per span of periods: its periods, their sums (a column per value column) and members
     panels: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, set[str], int]] = {}
-    names = data[area].astype(str)
-    rows = dict(tuple(data.groupby(names.to_numpy(), sort=False)))  # each area's rows, found once
+    # each column read once for the whole table, each area's rows found once as positions (a frame cut for
+    # each area, its columns read one by one, and a table sliced for each area's empty default were most of
+    # the time that is left: Cardiff's report, 253 councils)
+    at_rows = data.groupby(data[area].astype(str).to_numpy(), sort=False).indices
+    no_rows = np.array([], dtype=np.intp)
+    all_periods = data[period].astype(str).to_numpy()
+    all_values = np.column_stack([data[c].to_numpy(float) for c in value_cols])
+    taken: list[np.ndarray] = []  # each compared area's row positions, for the recording columns
     for a in dict.fromkeys(str(x) for x in fitted):
-        own = rows.get(a, data.iloc[:0])
-        own_periods = own[period].astype(str).to_numpy()
+        pos = at_rows.get(a, no_rows)
+        own_periods = all_periods[pos]
         window = tuple(sorted(own_periods))
         if window not in panels:
             panel, n_stepped = like_for_like(everyone, area, period, count, window)
-            sums = panel.groupby(panel[period].astype(str))[value_cols].sum()
+            # (the value columns alone grouped: the panel's every column was cut for each span)
+            sums = panel[value_cols].groupby(panel[period].astype(str).to_numpy()).sum()
             panels[window] = (sums.index.to_numpy(), np.column_stack([sums[c].to_numpy(float) for c in value_cols]),
                               set(panel[area].astype(str)), n_stepped)
         at, tot, members, n_stepped = panels[window]
         if len(members - {a}) < 2:
             continue
+        own = all_values[pos]
         if a in members:  # the area itself is taken out of its comparator
             if len(set(own_periods)) == len(own_periods):  # one row a period: its sum is its value
-                mine = np.nan_to_num(np.column_stack([own[c].to_numpy(float) for c in value_cols]), nan=0.0)
+                mine = np.nan_to_num(own, nan=0.0)
                 where = {p: i for i, p in enumerate(own_periods)}
                 take = np.array([where.get(p, -1) for p in at], dtype=int)
                 tot = tot - np.where((take >= 0)[:, None], mine[np.maximum(take, 0)], 0.0)
             else:
-                m = own.groupby(own[period].astype(str))[value_cols].sum().reindex(at, fill_value=0)
+                rows = data.iloc[pos]
+                m = rows.groupby(rows[period].astype(str))[value_cols].sum().reindex(at, fill_value=0)
                 tot = tot - np.column_stack([m[c].to_numpy(float) for c in value_cols])
         info.append({area: a, "other_areas": len(members - {a}), "stepped_left_out": n_stepped, "window": window})
-        pairs["_compared"].append(np.full(len(own), a, dtype=object))
+        pairs["_compared"].append(np.full(len(pos), a, dtype=object))
         pairs[period].append(own_periods)
-        for c in value_cols:
-            pairs[c].append(own[c].to_numpy(float))
-        for c in recorded:
-            kept[c].append(pd.Series(own[c].to_numpy()))
+        for j, c in enumerate(value_cols):
+            pairs[c].append(own[:, j].copy())
+        taken.append(pos)
         comps["_compared"].append(np.full(len(at), a, dtype=object))
         comps[period].append(at)
         comps[count].append(tot[:, 0].round())
         if population is not None:
             comps[population].append(tot[:, 1])
+    for c in recorded:
+        kept[c] = _recording_column_pieces(data[c], taken)
     if not info:
         return None
     return (pd.DataFrame({**{c: np.concatenate(v) for c, v in pairs.items()},
                           **{c: pd.concat(v, ignore_index=True) for c, v in kept.items()}}),
             pd.DataFrame({c: np.concatenate(v) for c, v in comps.items()}), pd.DataFrame(info))
+
+
+def _recording_column_pieces(column: pd.Series, taken: list[np.ndarray]) -> list[pd.Series]:
+    """The rows ``taken`` (each area's positions) of a recording column, as :func:`like_for_like_others`
+    has always given them: the column each area's own values would make, pandas inferring its type
+    area by area, then put together (a ``str`` reporting basis with an area whose every cell is
+    missing is ``object``, as that area's piece is). One piece, read once, where that gives the same
+    column: a column of numbers or booleans (their type is the column's), or of text with a value in
+    each area's rows; else a piece per area, as before."""
+    values = column.to_numpy()
+    if not taken:
+        return []
+    if column.dtype != object and all(len(t) for t in taken):
+        whole = pd.Series(values[np.concatenate(taken)])
+        if values.dtype != object or whole.dtype == object:
+            return [whole]
+        # text (missing cells NaN): an area with no value is an object piece, which makes the whole object
+        missing = pd.isna(values)
+        return [whole if all((~missing[t]).any() for t in taken) else whole.astype(object)]
+    return [pd.Series(values[t]) for t in taken]
 
 
 def _warn_inside_comparator(pair: pd.DataFrame, keys: list[str], within: list[str], count: str, c_count: str,
@@ -2120,12 +2162,13 @@ def t_where_quasi(res: pd.DataFrame, normal: Mapping[str, Any], estimate: str) -
     >>> t[["apc_lower", "apc_upper", "p_value"]].values.tolist()
     [[-1.0, 11.0, 0.2], [1.0, 9.0, 0.1]]
     """
-    est = res[estimate].notna().to_numpy()
-    quasi: np.ndarray = res["method"].astype(str).str.contains("quasi-poisson").to_numpy(dtype=bool) & est
+    cells = bare(res)  # (its columns read without deep-copying its .attrs: compare_trends' lists of every area)
+    est = cells[estimate].notna().to_numpy()
+    quasi: np.ndarray = cells["method"].astype(str).str.contains("quasi-poisson").to_numpy(dtype=bool) & est
     other = ~quasi & est
     if other.any():
         for c in [c for c in res.columns if c in normal and (c in ("p_value", "df") or c.endswith(("_lower", "_upper")))]:
-            res[c] = np.where(other, np.asarray(normal[c], dtype=float), res[c].to_numpy(dtype=float))
+            res[c] = np.where(other, np.asarray(normal[c], dtype=float), cells[c].to_numpy(dtype=float))
         res.attrs["intervals"] = (f"{res.attrs.get('intervals', _T_INTERVALS)} where a fit is quasi-Poisson; "
                                   f"{_Z_INTERVALS} where every fit is Poisson (R's summary.glm)")
     return quasi
@@ -2189,11 +2232,11 @@ def _t_or_z(res: pd.DataFrame, estimate: str, with_t: bool,
     (t throughout). With ``dispersion="auto"`` each group's fit is chosen from its data, so it has t
     and :func:`t_where_quasi` gives the rows whose fits are all Poisson the normal's limits,
     ``normal()``: derived from the same slopes and standard errors, not refitted."""
-    est = res[estimate].notna().to_numpy()
+    est = bare(res)[estimate].notna().to_numpy()
     # quasi-Poisson and "auto": t where a fit is quasi-Poisson (every row of a quasi fit: nothing to change)
     with_t_rows = t_where_quasi(res, normal(), estimate) if with_t else np.zeros(len(res), dtype=bool)
     res.insert(res.columns.get_loc("p_value") + 1, "intervals",
-               intervals_said(with_t_rows, res["df" if estimate == "ratio" else "df_resid"], est))
+               intervals_said(with_t_rows, bare(res)["df" if estimate == "ratio" else "df_resid"], est))
     res.attrs["use_t"] = "auto"
     return res
 
@@ -3747,6 +3790,25 @@ def _check_od_multiplier(fn: str, overdispersion: Any, kind: str, multiplier: fl
         f"estimate the over-dispersion with multiplier={multiplier:g}", "multiplier")
 
 
+def _check_od_target(fn: str, target: float, overdispersion: Any, kind: str, mult: float) -> None:
+    """A ``target`` on another scale than the :func:`saferstats.funnel_overdispersion` result passed
+    with it (0.1584 with a result whose own target is 15.84 per 100: the Home Office's use of force
+    on people with a mental health condition, 2019/20) draws limits around the wrong value, 0% to
+    6.79% around 0.16%, with nothing to say so (:func:`funnel_limits` has no numerators to compare
+    with): warned of by the rule of :func:`warn_target_scale`, against the result's own target
+    (Σ numerators / Σ denominators × its multiplier, or the target it was given), naming both and
+    the result's scale. (A multiplier other than the result's is refused before:
+    :func:`_check_od_multiplier`.)"""
+    if not isinstance(overdispersion, (pd.Series, Mapping)):
+        return
+    try:
+        own = float(overdispersion.get("target", np.nan))
+    except (TypeError, ValueError):
+        return
+    warn_target_off(fn, float(target), own, kind, mult, of="the overdispersion result's own target",
+                    scale=f"φ and τ² were estimated around {own:,.4g}, the result is")
+
+
 def warn_missing_points(fn: str, o: np.ndarray, d: np.ndarray, index: pd.Index | None, what: str) -> int:
     """Name the funnel points with a missing numerator or denominator (NaN: a population the
     source did not publish), which ``fn`` leaves out (``what`` says of what); their number."""
@@ -4351,7 +4413,10 @@ def funnel_limits(
     and an :class:`~saferstats.InvalidInputError` when ``target`` is above the multiplier (168.6
     hate crimes per 100,000 is no percentage), as :func:`saferstats.funnel_overdispersion` chooses.
     An ``overdispersion`` result estimated per another ``multiplier`` than the funnel's (per 1,000
-    against per 100,000: its target on another scale) is refused, naming both.
+    against per 100,000: its target on another scale) is refused, naming both; a ``target`` about the
+    multiplier or a power of ten away from that result's own target (0.1584 with a result whose target
+    is 15.84 per 100) is named in a :class:`~saferstats.SaferstatsWarning`, with both and the value
+    on the result's scale.
     ``overdispersion=`` (a :func:`saferstats.funnel_overdispersion` result, or a τ² number) gives
     limits widened for over-dispersion instead (Spiegelhalter 2005, as FunnelPlotR;
     ``docs/methods/monitoring.md``) — for a result only when φ > 1, the rule
@@ -4390,6 +4455,7 @@ def funnel_limits(
 
         od_parameters(overdispersion, fkind)
     _check_od_multiplier("funnel_limits", overdispersion, fkind, mult, given_mult is not None)
+    _check_od_target("funnel_limits", target, overdispersion, fkind, mult)
     missing = choice_option("missing", missing, ("error", "propagate"))
     cols, frame = funnel_frame("funnel_limits", data, denominators=denominators)
     column = denominators if frame is not None else None  # (data=: its column's name)
@@ -4426,29 +4492,52 @@ def warn_target_scale(fn: str, target: float, o: np.ndarray, d: np.ndarray, kind
     inside them: warn when it is within a factor 2 of the points' overall value divided or
     multiplied by the multiplier, giving the value on the right scale (walk-through 7)."""
     ok = ~(np.isnan(o) | np.isnan(d))
-    if kind == "ratio" or mult == 1 or not ok.any() or d[ok].sum() <= 0 or not target > 0:
+    if not ok.any() or d[ok].sum() <= 0:
         return
-    overall = float(o[ok].sum() / d[ok].sum() * mult)
+    warn_target_off(fn, target, float(o[ok].sum() / d[ok].sum() * mult), kind, mult)
+
+
+def warn_target_off(fn: str, target: float, overall: float, kind: str, mult: float, *,
+                    of: str = "the points' overall value", scale: str = "the values are") -> bool:
+    """The rule of :func:`warn_target_scale` against a value already known, ``overall`` per ``mult``
+    (``of`` and ``scale`` say whose: the points' overall value, or a
+    :func:`saferstats.funnel_overdispersion` result's own target, which :func:`funnel_limits` checks
+    its ``target`` against): warn when ``target`` is within a factor 2 of ``overall`` divided or
+    multiplied by the multiplier (a fraction for a percentage: 0.1584 for 15.84 per 100) or by a
+    power of ten (a value per another multiplier), giving the value on the right scale. Whether it
+    warned. Not for ratios (multiplier 1: there is no other scale).
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     warn_target_off("f", 0.1584, 15.84, "proportion", 100.0)
+    True
+    >>> " ".join(str(w[0].message).split())[:62]
+    "f: `target` 0.1584 is about 1/100 of the points' overall value"
+    """
+    if kind == "ratio" or mult == 1 or not target > 0 or not overall > 0 or not math.isfinite(overall):
+        return False
     for slip in (mult, 1 / mult):
-        if overall > 0 and abs(np.log(target * slip / overall)) < np.log(2):
-            warn_user(f"{fn}: `target` {target:g} is about 1/{slip:,.0f} of the points' overall value {overall:,.4g} "
-                      f"per {mult:,.0f}: it looks like a fraction or rate per 1 (the values are per {mult:,.0f}); give "
+        if abs(np.log(target * slip / overall)) < np.log(2):
+            warn_user(f"{fn}: `target` {target:g} is about 1/{slip:,.0f} of {of} {overall:,.4g} "
+                      f"per {mult:,.0f}: it looks like a fraction or rate per 1 ({scale} per {mult:,.0f}); give "
                       f"it per `multiplier` ({target * slip:,.4g})" if slip > 1 else
-                      f"{fn}: `target` {target:g} is about {1 / slip:,.0f} times the points' overall value "
+                      f"{fn}: `target` {target:g} is about {1 / slip:,.0f} times {of} "
                       f"{overall:,.4g} per {mult:,.0f}: give it per `multiplier` ({target * slip:,.4g})")
-            return
+            return True
     # a target per another multiplier (168.6 per 100,000 given to per-1,000 points): a power of ten
     # out, within the same factor 2
     for k in range(1, 7):
         for slip in (10.0 ** k, 10.0 ** -k):
-            if overall > 0 and abs(np.log(target * slip / overall)) < np.log(2):
+            if abs(np.log(target * slip / overall)) < np.log(2):
                 per = mult / slip
                 other = f"a value per {per:,.0f}" if per >= 1 and float(per).is_integer() else "on another scale"
                 how = f"1/{slip:,.0f} of" if slip > 1 else f"{1 / slip:,.0f} times"
-                warn_user(f"{fn}: `target` {target:g} is about {how} the points' overall value "
-                          f"{overall:,.4g} per {mult:,.0f}: it looks like {other} (the values are per {mult:,.0f}); "
+                warn_user(f"{fn}: `target` {target:g} is about {how} {of} "
+                          f"{overall:,.4g} per {mult:,.0f}: it looks like {other} ({scale} per {mult:,.0f}); "
                           f"give it per `multiplier` ({target * slip:,.4g})")
-                return
+                return True
+    return False
 
 
 @translates_core_errors("numerators", "denominators", frame="data",
