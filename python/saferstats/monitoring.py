@@ -2441,7 +2441,7 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
         if series not in names:
             raise InvalidInputError(f"`series` {series!r} is not in the result (series: {names[:10]})", "series")
         d = d[d["series"] == series]
-    from .plotting import axes_for, number_label
+    from .plotting import axes_for, fit_in_figure, number_label
 
     # the legend and the classification box sit beside the chart: a figure made here is wider to hold
     # them and lays itself out (constrained layout), as plot_disproportionality's forest plot does
@@ -2537,7 +2537,8 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
     # legend and classification beside the plot, never over it: inside, any corner can hold points
     # (low early values sat under the old lower-left legend, high ones under the box)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
-    _fit_beside(ax)
+    # a caller's figure without a layout engine: the axes narrow until both fit (its size is kept)
+    fit_in_figure(ax.figure, [ax.get_legend(), *ax.texts])
     return ax
 
 
@@ -2562,23 +2563,3 @@ def _spc_ylabel(result: pd.DataFrame) -> str:
     if isinstance(what, str) and what:
         return what if unit in (None, "count") else f"{what} ({unit})"
     return unit or "value"
-
-
-def _fit_beside(ax: Any) -> None:
-    """Narrow ``ax`` (the figure's right margin) until the legend and the classification box
-    :func:`plot_spc` puts beside it lie inside the figure: a plain ``fig.savefig`` of a caller's
-    figure cut them off (a figure with a layout engine, as one made by plot_spc, already fits
-    them when drawn)."""
-    fig = ax.figure
-    measure = getattr(fig.canvas, "get_renderer", None)  # none: a canvas that cannot measure text before saving
-    beside = [a for a in (ax.get_legend(), *ax.texts) if a is not None]
-    if fig.get_layout_engine() is not None or measure is None or not beside:
-        return
-    renderer, width = measure(), fig.bbox.width
-    for _ in range(3):
-        # (the box's pad round its text, 0.3 of the font size, is in the 8 pixels kept free)
-        over = max(a.get_window_extent(renderer).x1 for a in beside) + 8 - width
-        if over <= 0:
-            return
-        pars = fig.subplotpars
-        fig.subplots_adjust(right=max(pars.right - over / width, pars.left + 0.2))

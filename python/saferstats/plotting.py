@@ -53,28 +53,61 @@ def axes_for(ax: Any, **fig_kw: Any) -> Any:
     return ax
 
 
-def _fit_left_labels(ax: Any) -> None:
-    """Widen the figure's left margin until ``ax``'s y tick labels lie inside the figure (a figure
-    with a layout engine, e.g. constrained layout, already does this when drawn)."""
-    fig = ax.figure
-    if fig.get_layout_engine() is not None:
+def fit_in_figure(fig: Any, artists: Sequence[Any], *, grow: bool = False) -> None:
+    """Make room in ``fig`` until ``artists`` (a legend or a text box beside the axes, tick labels)
+    lie inside it, so a plain ``fig.savefig(path)`` (no ``bbox_inches="tight"``) does not cut them
+    off. A figure with a layout engine (constrained layout, as the plots make for themselves) is
+    left alone: it fits its axes' decorations when drawn. So is a canvas that cannot measure text.
+
+    Method: the artists' window extents are measured and the figure's subplot margins
+    (``fig.subplots_adjust``) are moved by the overflow on each side, 4 pixels kept free (8 on the
+    right, for a text box's pad), up to three times as the text moves with the axes. With
+    ``grow=False`` the figure keeps its size and the axes narrow (the left margin at most 0.8 of
+    the width, the axes at least 0.2 wide); with ``grow=True`` the figure grows by the overflow and
+    the axes keep their size and place in inches, so an image saved with ``bbox_inches="tight"``
+    (the report's) is the same as without the fitting. Reference: matplotlib's own measure, the
+    figure's bounding box (``fig.bbox``) against the artists' ``get_window_extent``.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(figsize=(4, 3), dpi=100)
+    >>> _ = ax.plot([0, 1], label="a long legend entry beside the axes")
+    >>> legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    >>> fit_in_figure(fig, [legend], grow=True)
+    >>> bool(legend.get_window_extent().x1 <= fig.bbox.x1)
+    True
+    """
+    measure = getattr(fig.canvas, "get_renderer", None)  # none: a canvas that cannot measure text before saving
+    shown = [a for a in artists if a is not None and (not hasattr(a, "get_text") or a.get_text())]
+    if fig.get_layout_engine() is not None or measure is None or not shown:
         return
-    try:
-        renderer = fig.canvas.get_renderer()
-    except AttributeError:  # a canvas that cannot measure text before saving: leave the layout alone
-        return
-    fig_width = fig.bbox.width
     for _ in range(3):
-        boxes = [t.get_window_extent(renderer) for t in ax.get_yticklabels() if t.get_text()]
-        if ax.yaxis.label.get_text():
-            boxes.append(ax.yaxis.label.get_window_extent(renderer))
-        if not boxes:
+        renderer, width, height = measure(), fig.bbox.width, fig.bbox.height
+        boxes = [a.get_window_extent(renderer) for a in shown]
+        left, bottom = 4 - min(b.x0 for b in boxes), 4 - min(b.y0 for b in boxes)
+        right, top = max(b.x1 for b in boxes) + 8 - width, max(b.y1 for b in boxes) + 4 - height
+        if max(left, right, bottom, top) <= 0:
             return
-        overflow = -min(b.x0 for b in boxes)
-        if overflow <= 0:
-            return
-        left = fig.subplotpars.left + (overflow + 4) / fig_width
-        fig.subplots_adjust(left=min(left, 0.8))
+        p = fig.subplotpars
+        if grow:
+            w, h = fig.get_size_inches()
+            dl, dr, db, dt = (max(v, 0.0) / fig.dpi for v in (left, right, bottom, top))
+            nw, nh = w + dl + dr, h + db + dt
+            pars = {"left": (p.left * w + dl) / nw, "right": (p.right * w + dl) / nw,
+                    "bottom": (p.bottom * h + db) / nh, "top": (p.top * h + db) / nh}
+            fig.set_size_inches(nw, nh)
+            fig.subplots_adjust(**pars)
+            continue
+        adjust = {}
+        if left > 0:
+            adjust["left"] = min(p.left + left / width, 0.8)
+        if right > 0:
+            adjust["right"] = max(p.right - right / width, p.left + 0.2)
+        if bottom > 0:
+            adjust["bottom"] = min(p.bottom + bottom / height, p.top - 0.2)
+        if top > 0:
+            adjust["top"] = max(p.top - top / height, p.bottom + 0.2)
+        fig.subplots_adjust(**adjust)
 
 
 def plot_funnel(
@@ -594,7 +627,8 @@ def plot_disproportionality(
     hits in a group, CI from 0) has no place on a log axis: it is drawn as a ``>`` marker at the
     axis's left edge, with its own legend entry. The labels fit in the figure: a figure made here
     uses constrained layout, and a caller's figure without a layout engine gets a wider left
-    margin when the labels need it. With ``period``: the ratio of each
+    margin when the labels need it and grows on the right to hold the legend beside the plot
+    (:func:`fit_in_figure`: a plain ``fig.savefig`` cut it off). With ``period``: the ratio of each
     group over periods with a CI band. Any other table raises
     :class:`~saferstats.InvalidInputError` naming the columns expected.
 
@@ -722,8 +756,11 @@ def plot_disproportionality(
         ax.set_yticks(y, names, fontsize=7)
         ax.set_xlabel(xlabel)
         # beside the chart, never over the last rows' intervals (walk-through 3: South Yorkshire / Black)
-        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
-        _fit_left_labels(ax)
+        legend = ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+        # a caller's figure without a layout engine: the group names fit by narrowing the axes (as
+        # before), the legend by widening the figure (a plain savefig cut it off on the right)
+        fit_in_figure(ax.figure, [*ax.get_yticklabels(), ax.yaxis.label])
+        fit_in_figure(ax.figure, [legend], grow=True)
     default = "Stop and search disproportionality" if est == "ratio" else "Stop and search outcomes by group"
     if census:
         default += f" ({census} denominators)"
@@ -1017,7 +1054,9 @@ def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None
     ``y`` on the British National Grid, ``areas="la"`` (``"csp"``, ``"force"``) draws the local
     authority (CSP, force) outlines and names over the cells. With ``mask`` (the one given to
     :meth:`Weights.lattice`, e.g. :meth:`StudyArea.grid_mask`) ``result`` has one value per kept
-    cell and the other cells are left blank, "outside the study area".
+    cell and the other cells are left blank, "outside the study area". The legend beside the map
+    stays inside the figure when it is saved: a figure made here uses constrained layout, and a
+    caller's figure without a layout engine grows on the right to hold it (:func:`fit_in_figure`).
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
@@ -1027,7 +1066,7 @@ def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None
     """
     from matplotlib.colors import ListedColormap
 
-    ax = axes_for(ax)
+    ax = axes_for(ax, layout="constrained")  # a figure made here fits the legend beside the map
     order = ["Cold spot 99%", "Cold spot 95%", "Cold spot 90%", "Not significant", "Hot spot 90%", "Hot spot 95%", "Hot spot 99%"]
     colours = ["#08306b", "#4f8fc0", "#a6cbe3", "#f2f2f2", "#f7b6a0", "#e3624a", "#99000d"]
     if getattr(result, "statistic", None) != "gi_star":
@@ -1072,7 +1111,8 @@ def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None
     if mask is not None and np.ma.is_masked(code):
         handles.append(Patch(facecolor="white", edgecolor="#999999", label="outside the study area"))
     # beside the map, not on it: inside, the legend hid the cells (and area names) in its corner
-    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+    legend = ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+    fit_in_figure(ax.figure, [legend], grow=True)  # a caller's figure: a plain savefig cut it off on the right
     # the labels are from the two-sided normal p of z (BH-adjusted with fdr=True), never p_sim
     adj = ", FDR-adjusted" if getattr(result, "fdr", False) else ""
     ax.set_title(title or f"Getis-Ord Gi* ({result.transform} weights{adj})", fontsize=10)
