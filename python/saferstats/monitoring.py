@@ -2420,7 +2420,8 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
     are: ``ylabel``, else the name of the Series :func:`spc` was given (with a u or p chart's unit,
     "detentions (rate per 100,000)"), else the unit ("count", "%", "value"). The legend and the box
     stay inside the figure when it is saved: a figure made here (9 by 5 inches) uses constrained
-    layout, and a caller's figure without a layout engine gets a narrower right margin.
+    layout, and a caller's figure without a layout engine grows on the right to hold them, its axes
+    keeping their size in inches (:func:`saferstats.plotting.fit_in_figure`, as the forest plot's legend).
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
@@ -2537,8 +2538,9 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
     # legend and classification beside the plot, never over it: inside, any corner can hold points
     # (low early values sat under the old lower-left legend, high ones under the box)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
-    # a caller's figure without a layout engine: the axes narrow until both fit (its size is kept)
-    fit_in_figure(ax.figure, [ax.get_legend(), *ax.texts])
+    # a caller's figure without a layout engine grows on the right until both fit, its axes kept in
+    # inches (as the forest plot's and the Gi* map's legends): the report's charts stay as they were
+    fit_in_figure(ax.figure, [ax.get_legend(), *ax.texts], grow=True)
     return ax
 
 

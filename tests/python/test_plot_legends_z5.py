@@ -97,6 +97,25 @@ def test_spc_legend_and_box_inside_a_plain_save() -> None:
     assert _both(lambda ax: saferstats.plot_spc(res, ax=ax)) == _clear()
 
 
+def test_spc_on_a_callers_axes_keeps_their_size_as_the_forest_plot_does() -> None:
+    """Before (z2, this session): plot_spc narrowed a caller's axes to fit its legend, where the
+    forest plot and the Gi* map grow the figure and keep the axes (fit_in_figure(grow=True)); in
+    the report, saved with bbox_inches="tight", that changed the SPC charts' images from the
+    session's start. Now the same as the others: the axes keep their size and place in inches
+    (reference: their position times the figure's size before and after), the legend fits."""
+    res = saferstats.spc([5, 6, 5, 7, 6, 5, 6, 7, 5, 6, 6, 5, 14], improvement="decrease")
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=60)
+    w, h = fig.get_size_inches()
+    before = ax.get_position()
+    saferstats.plot_spc(res, ax=ax)
+    w2, h2 = fig.get_size_inches()
+    after = ax.get_position()
+    assert w2 > w and h2 == h
+    np.testing.assert_allclose([after.x0 * w2, after.width * w2], [before.x0 * w, before.width * w], rtol=1e-9)
+    assert _cut_off(fig) == []
+    plt.close(fig)
+
+
 def test_growing_keeps_the_axes_in_inches() -> None:
     """With grow=True the figure widens by the legend's overflow and the axes keep their size and
     place in inches (so the report's bbox_inches="tight" images are unchanged). Reference: the axes'
