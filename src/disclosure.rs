@@ -51,10 +51,11 @@
 //! security", SIAM J. Comput. 17, 552–571; Hundepool et al. (2012) *Statistical Disclosure
 //! Control*, Wiley, ch. 4 (the ONS / NHS England rule: suppress 1–4).
 
-use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cancel::{Cancel, NEVER};
@@ -721,8 +722,9 @@ struct Problem<'a> {
     /// Polled by the securing loops (Ctrl-C from Python).
     cancel: &'a Cancel,
     /// [`Problem::pinned_block`]'s answers by block (a function of the block's cells alone): the
-    /// securing loops ask again about the blocks a trial hide left as they were.
-    pinned_memo: RefCell<PinnedMemo>,
+    /// securing loops ask again about the blocks a trial hide left as they were. Behind a mutex:
+    /// [`Problem::unpin`] runs its trial hides in parallel.
+    pinned_memo: Mutex<PinnedMemo>,
 }
 
 /// Blocks (sorted cells) and their pinned cells, holding at most [`PinnedMemo::MAX_CELLS`] cells.
@@ -832,7 +834,7 @@ impl<'a> Problem<'a> {
             vmax,
             cancel: &NEVER,
             sides: None,
-            pinned_memo: RefCell::default(),
+            pinned_memo: Mutex::default(),
         };
         p.sides = p.graph_sides();
         Ok(p)
@@ -1344,31 +1346,37 @@ impl<'a> Problem<'a> {
     /// cells the relations determine are recovered first, so a block holding a hidden zero is
     /// judged in the pieces left once its determined cells are taken as published (a determined
     /// secondary that merely links a block of 1s to a hidden zero elsewhere protects nothing).
+    ///
+    /// The blocks are independent: they are judged in parallel, and the first error in block
+    /// order is the one returned (as one by one).
     fn pinned(&self, hidden: &[bool], sensitive: &[bool]) -> Result<Vec<usize>> {
-        let mut out = Vec::new();
-        for block in self.blocks(hidden) {
-            if !block.iter().any(|&c| sensitive[c]) {
-                continue;
-            }
+        let sensitive_in = |cells: &[usize]| cells.iter().any(|&c| sensitive[c]);
+        let of_block = |block: Vec<usize>| -> Result<Vec<usize>> {
             let floor = self.floor_one(&block);
-            if let Some((determined, rest)) = self.split_determined(&block, &floor) {
-                out.extend(determined.into_iter().filter(|&c| sensitive[c]));
-                for piece in self.blocks(&rest) {
-                    if piece.iter().any(|&c| sensitive[c]) {
-                        out.extend(
-                            self.pinned_block(&piece)?
-                                .into_iter()
-                                .filter(|&c| sensitive[c]),
-                        );
+            let mut out = Vec::new();
+            match self.split_determined(&block, &floor) {
+                Some((determined, rest)) => {
+                    out.extend(determined);
+                    for piece in self.blocks(&rest) {
+                        if sensitive_in(&piece) {
+                            out.extend(self.pinned_block(&piece)?);
+                        }
                     }
                 }
-                continue;
+                None => out.extend(self.pinned_block(&block)?),
             }
-            out.extend(
-                self.pinned_block(&block)?
-                    .into_iter()
-                    .filter(|&c| sensitive[c]),
-            );
+            out.retain(|&c| sensitive[c]);
+            Ok(out)
+        };
+        let blocks: Vec<Vec<usize>> = self
+            .blocks(hidden)
+            .into_iter()
+            .filter(|b| sensitive_in(b))
+            .collect();
+        let judged: Vec<Result<Vec<usize>>> = blocks.into_par_iter().map(of_block).collect();
+        let mut out = Vec::new();
+        for cells in judged {
+            out.extend(cells?);
         }
         out.sort_unstable();
         out.dedup();
@@ -1421,7 +1429,7 @@ impl<'a> Problem<'a> {
     /// all); the others (the implicit equalities) can never move. Every cell they determine with
     /// the relations is pinned, and they are too.
     fn pinned_block(&self, block: &[usize]) -> Result<Vec<usize>> {
-        if let Some(known) = self.pinned_memo.borrow().blocks.get(block) {
+        if let Some(known) = self.memo().blocks.get(block) {
             return Ok(known.clone());
         }
         let floor_one = self.floor_one(block);
@@ -1429,12 +1437,20 @@ impl<'a> Problem<'a> {
             Some(sides) => self.pinned_graph_block(sides, block, &floor_one),
             None => self.pinned_block_lp(block, &floor_one)?,
         };
-        let mut memo = self.pinned_memo.borrow_mut();
+        let mut memo = self.memo();
         if memo.cells + block.len() + out.len() <= PinnedMemo::MAX_CELLS {
             memo.cells += block.len() + out.len();
             memo.blocks.insert(block.to_vec(), out.clone());
         }
         Ok(out)
+    }
+
+    /// The memo of [`Problem::pinned_block`] (its entries are whole answers, so one left by a
+    /// panicking thread is still right: a poisoned lock is taken as it is).
+    fn memo(&self) -> MutexGuard<'_, PinnedMemo> {
+        self.pinned_memo
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// [`Problem::pinned_block`] by linear programming (any relations).
@@ -1698,16 +1714,24 @@ impl<'a> Problem<'a> {
                     }
                     pinned?
                 };
-                let mut pick = None;
-                for &j in trial.iter().take(if together { 0 } else { TRIES }) {
-                    hidden[j] = true;
-                    let freed = !still_pinned(hidden, c)?;
-                    hidden[j] = false;
-                    if freed {
-                        pick = Some(j);
-                        break;
-                    }
-                }
+                // the first candidate (in cost order) that frees c alone: the trials are
+                // independent, so they run in parallel, and `find_first` keeps the sequential
+                // answer (an error counts where it stands in the order, as it would stop the loop)
+                let pick = if together {
+                    None
+                } else {
+                    let frozen: &[bool] = hidden;
+                    trial
+                        .par_iter()
+                        .map(|&j| {
+                            let mut h = frozen.to_vec();
+                            h[j] = true;
+                            still_pinned(&h, c).map(|pinned| (j, !pinned))
+                        })
+                        .find_first(|r| !matches!(r, Ok((_, false))))
+                        .transpose()?
+                        .map(|(j, _)| j)
+                };
                 let pick = pick.or_else(|| {
                     let own = self.cheapest_in(&self.cell_rels[c], |j| published(hidden, j));
                     own.first().copied().or_else(|| near.first().copied())
@@ -2293,12 +2317,12 @@ mod tests {
         let only_d: Vec<bool> = (0..10).map(|i| i < 2 || k[i] == L).collect();
         let audit = Problem::new(&v, &k, &rel, None, Zeros::Unknown).unwrap();
         assert_eq!(audit.pinned(&only_d, &sens).unwrap(), [8]);
-        let solved = audit.pinned_memo.borrow().blocks.len();
+        let solved = audit.memo().blocks.len();
         assert!(solved >= 1);
         for _ in 0..3 {
             assert_eq!(audit.pinned(&only_d, &sens).unwrap(), [8]);
         }
-        assert_eq!(audit.pinned_memo.borrow().blocks.len(), solved);
+        assert_eq!(audit.memo().blocks.len(), solved);
         // another pattern: new blocks solved, the same answers as a problem without a memo
         let d_and_u: Vec<bool> = (0..10).map(|i| i < 2 || i == 8 || k[i] == L).collect();
         let fresh = Problem::new(&v, &k, &rel, None, Zeros::Unknown).unwrap();
@@ -2313,8 +2337,9 @@ mod tests {
     /// cell is determined or pinned, and every secondary cell is needed: publishing it alone
     /// would give a sensitive cell back (the release pass; greedy securing alone left cells
     /// that protected nothing, e.g. Basildon's Asian 18 and Black 36 searches by CSP).
-    #[test]
-    fn every_secondary_cell_is_needed() {
+    /// `n` random tables shaped like the report's stop-and-search pair: searches by area x group
+    /// (4 x 4, with both margins), finds within searches, and their complement (latent).
+    fn stop_search_pairs(n: usize) -> Vec<(Vec<f64>, Vec<CellKind>, Relations)> {
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
         let mut next = |m: u64| {
             seed ^= seed << 13;
@@ -2323,28 +2348,70 @@ mod tests {
             seed % m
         };
         let (rows, cols) = (4, 4);
-        let mut released = 0;
-        for _ in 0..60 {
-            let s: Vec<f64> = (0..rows * cols)
-                .map(|_| [0, 1, 2, 3, 8, 12, 20, 40, 90][next(9) as usize] as f64)
-                .collect();
-            let hits: Vec<f64> = s
+        (0..n)
+            .map(|_| {
+                let s: Vec<f64> = (0..rows * cols)
+                    .map(|_| [0, 1, 2, 3, 8, 12, 20, 40, 90][next(9) as usize] as f64)
+                    .collect();
+                let hits: Vec<f64> = s
+                    .iter()
+                    .map(|&x| (x * next(5) as f64 / 4.0).floor())
+                    .collect();
+                let mut values = s.clone();
+                values.extend(&hits);
+                values.extend(s.iter().zip(&hits).map(|(a, b)| a - b));
+                let mut kinds = vec![CellKind::Count; 2 * rows * cols];
+                kinds.extend(vec![CellKind::Latent; rows * cols]);
+                let mut rel = Relations::margins(rows, cols);
+                for i in 0..rows * cols {
+                    rel.push([
+                        (rows * cols + i, 1.0),
+                        (2 * rows * cols + i, 1.0),
+                        (i, -1.0),
+                    ]);
+                }
+                (values, kinds, rel)
+            })
+            .collect()
+    }
+
+    /// [`Problem::unpin`] tries its candidate hides in parallel and keeps the first (in cost
+    /// order) that frees the cell: the same choice as trying them one by one. On these tables the
+    /// trials' picks fall at positions 0 to 6 of up to 10 candidates, and some free nothing alone;
+    /// one worker thread (the trials in order) and four give the same suppression, call for call.
+    #[test]
+    fn parallel_trials_keep_the_sequential_choice() {
+        let pool = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+        };
+        let (one, four) = (pool(1), pool(4));
+        let opts = DisclosureOptions::default();
+        let mut secondary = 0;
+        for (values, kinds, rel) in stop_search_pairs(24) {
+            let a = one
+                .install(|| protect(&values, &kinds, &rel, &opts))
+                .unwrap();
+            let b = four
+                .install(|| protect(&values, &kinds, &rel, &opts))
+                .unwrap();
+            assert_eq!(a.reason, b.reason, "{values:?}");
+            assert_eq!(a.unprotected, b.unprotected, "{values:?}");
+            secondary += a
+                .reason
                 .iter()
-                .map(|&x| (x * next(5) as f64 / 4.0).floor())
-                .collect();
-            let mut values = s.clone();
-            values.extend(&hits);
-            values.extend(s.iter().zip(&hits).map(|(a, b)| a - b));
-            let mut kinds = vec![CellKind::Count; 2 * rows * cols];
-            kinds.extend(vec![CellKind::Latent; rows * cols]);
-            let mut rel = Relations::margins(rows, cols);
-            for i in 0..rows * cols {
-                rel.push([
-                    (rows * cols + i, 1.0),
-                    (2 * rows * cols + i, 1.0),
-                    (i, -1.0),
-                ]);
-            }
+                .filter(|r| **r == Suppression::Secondary)
+                .count();
+        }
+        assert!(secondary > 0);
+    }
+
+    #[test]
+    fn every_secondary_cell_is_needed() {
+        let mut released = 0;
+        for (values, kinds, rel) in stop_search_pairs(60) {
             let opts = DisclosureOptions::default();
             let p = protect(&values, &kinds, &rel, &opts).unwrap();
             // safe against the attacker (zero counts known, unless the last-resort pass hid
