@@ -248,9 +248,14 @@ def assign_ethnicity(
         if unknown_labels and unknown != "other":
             text = searches[col].astype("string").fillna("").str.strip()
             i = int(np.flatnonzero(text.isin(unknown_labels).to_numpy(bool))[0])
+            where = f"row {label_of(searches, i)!r}"
+            if {"source_file", "source_line"} <= set(searches.columns):  # read_stop_search's records
+                name = str(searches["source_file"].iloc[i])
+                kind = "record" if re.search(r"\.json(\.gz)?$", name, flags=re.IGNORECASE) else "line"
+                where += f": {name} {kind} {searches['source_line'].iloc[i]}"
             raise InvalidInputError(
-                f"column {col!r} has ethnicity labels not in the mapping: {sorted(unknown_labels)} (first at row "
-                f"{label_of(searches, i)!r}); pass mapping={{label: group}} or unknown='other'",
+                f"column {col!r} has ethnicity labels not in the mapping: {sorted(unknown_labels)} (first at "
+                f"{where}); pass mapping={{label: group}} or unknown='other'{_older_labels_hint(unknown_labels)}",
                 col, label_of(searches, i), position=i
             )
         return out
@@ -261,6 +266,30 @@ def assign_ethnicity(
         a, b = first.to_numpy(object), second.to_numpy(object)
         first = pd.Series(pd.Categorical(np.where(a != NOT_STATED, a, b)), index=first.index)
     return first.rename("ethnicity")
+
+
+#: police.uk's older self-defined labels (the 16+1 codes of the 2001 Census: "White - White British
+#: (W1)", "Mixed - Any other Mixed ethnic background (M9)", as in the police.uk API's own examples of 2017)
+_OLDER_LABEL = re.compile(r"\((?P<letter>[WMABO])\d\)\s*$")
+
+
+def _older_labels_hint(labels: set[str]) -> str:
+    """What to do with police.uk's older 16+1 labels, where the unknown ``labels`` hold some: the
+    library does not map them itself, because where "Other - Chinese (O1)" goes is a choice (the
+    police's older five groups put Chinese with Other, the Census 2011 and 2021 groups with Asian).
+
+    >>> _older_labels_hint({"Martian"})
+    ''
+    >>> "Other - Chinese (O1)" in _older_labels_hint({"White - White British (W1)"})
+    True
+    """
+    older = sorted(x for x in labels if _OLDER_LABEL.search(x))
+    if not older:
+        return ""
+    return (f". {len(older)} of them are police.uk's older 16+1 labels (e.g. {older[0]!r}): map them by their code's "
+            "letter, e.g. mapping={x: {'W': 'White', 'M': 'Mixed', 'A': 'Asian', 'B': 'Black', 'O': 'Other'}[x.strip()[-3]] "
+            "for x in labels}, and say where 'Other - Chinese (O1)' goes (Other there; the Census populations count "
+            "Chinese people as Asian)")
 
 
 def _record_groups(
