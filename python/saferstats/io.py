@@ -377,7 +377,7 @@ def _json_as_csv(path: Path, folder: Path) -> Path:
             f"{path}: expected a JSON array of stop-and-search objects (the police.uk API response), "
             f"got {type(records).__name__}", "path_or_paths")
     flat = pd.json_normalize(records, sep="__") if records else pd.DataFrame()
-    flat = api_outcome_named(flat)
+    flat = _api_outcome_named(flat)
     for col in ("type", "datetime", "self_defined_ethnicity", "officer_defined_ethnicity", "outcome",
                 "location__latitude", "location__longitude"):
         if col not in flat.columns:  # absent from every record (e.g. all locations null)
@@ -390,7 +390,7 @@ def _json_as_csv(path: Path, folder: Path) -> Path:
     return out
 
 
-def api_outcome_named(flat: pd.DataFrame) -> pd.DataFrame:
+def _api_outcome_named(flat: pd.DataFrame) -> pd.DataFrame:
     """The ``outcome`` of flattened police.uk API records, named where the response gives it only in
     an object: ``outcome_object.name`` (the API's object beside ``outcome``) or ``outcome.name``
     (``outcome`` given as an object) fills an ``outcome`` that is missing, empty or ``false`` (the
@@ -399,7 +399,7 @@ def api_outcome_named(flat: pd.DataFrame) -> pd.DataFrame:
 
     >>> flat = pd.DataFrame({"outcome": [False, "Arrest", None],
     ...                      "outcome_object__name": [None, "Arrest", "Community resolution"]})
-    >>> api_outcome_named(flat)["outcome"].tolist()
+    >>> _api_outcome_named(flat)["outcome"].tolist()
     [False, 'Arrest', 'Community resolution']
     """
     out = flat.copy()
