@@ -248,9 +248,14 @@ def assign_ethnicity(
         if unknown_labels and unknown != "other":
             text = searches[col].astype("string").fillna("").str.strip()
             i = int(np.flatnonzero(text.isin(unknown_labels).to_numpy(bool))[0])
+            where = f"row {label_of(searches, i)!r}"
+            if {"source_file", "source_line"} <= set(searches.columns):  # read_stop_search's records
+                name = str(searches["source_file"].iloc[i])
+                kind = "record" if re.search(r"\.json(\.gz)?$", name, flags=re.IGNORECASE) else "line"
+                where += f": {name} {kind} {searches['source_line'].iloc[i]}"
             raise InvalidInputError(
-                f"column {col!r} has ethnicity labels not in the mapping: {sorted(unknown_labels)} (first at row "
-                f"{label_of(searches, i)!r}); pass mapping={{label: group}} or unknown='other'",
+                f"column {col!r} has ethnicity labels not in the mapping: {sorted(unknown_labels)} (first at "
+                f"{where}); pass mapping={{label: group}} or unknown='other'{_older_labels_hint(unknown_labels)}",
                 col, label_of(searches, i), position=i
             )
         return out
@@ -261,6 +266,30 @@ def assign_ethnicity(
         a, b = first.to_numpy(object), second.to_numpy(object)
         first = pd.Series(pd.Categorical(np.where(a != NOT_STATED, a, b)), index=first.index)
     return first.rename("ethnicity")
+
+
+#: police.uk's older self-defined labels (the 16+1 codes of the 2001 Census: "White - White British
+#: (W1)", "Mixed - Any other Mixed ethnic background (M9)", as in the police.uk API's own examples of 2017)
+_OLDER_LABEL = re.compile(r"\((?P<letter>[WMABO])\d\)\s*$")
+
+
+def _older_labels_hint(labels: set[str]) -> str:
+    """What to do with police.uk's older 16+1 labels, where the unknown ``labels`` hold some: the
+    library does not map them itself, because where "Other - Chinese (O1)" goes is a choice (the
+    police's older five groups put Chinese with Other, the Census 2011 and 2021 groups with Asian).
+
+    >>> _older_labels_hint({"Martian"})
+    ''
+    >>> "Other - Chinese (O1)" in _older_labels_hint({"White - White British (W1)"})
+    True
+    """
+    older = sorted(x for x in labels if _OLDER_LABEL.search(x))
+    if not older:
+        return ""
+    return (f". {len(older)} of them are police.uk's older 16+1 labels (e.g. {older[0]!r}): map them by their code's "
+            "letter, e.g. mapping={x: {'W': 'White', 'M': 'Mixed', 'A': 'Asian', 'B': 'Black', 'O': 'Other'}[x.strip()[-3]] "
+            "for x in labels}, and say where 'Other - Chinese (O1)' goes (Other there; the Census populations count "
+            "Chinese people as Asian)")
 
 
 def _record_groups(
@@ -1058,6 +1087,25 @@ _QUERY_SPREAD_KM = 3.3
 _QUERY_AREA_KM2 = 4 * np.pi * 1.609 ** 2  # an area four times the query's circle
 
 
+def _diameter_km(x: np.ndarray, y: np.ndarray, most: int = 4000) -> float:
+    """The greatest distance apart (km) of points given in metres (British National Grid), over
+    their distinct locations (police.uk snap points: a few hundred in a town centre); ``inf`` where
+    none is finite, or beyond ``most`` distinct locations (not judged: too many to compare in pairs).
+
+    >>> round(_diameter_km(np.array([0.0, 3000.0, 0.0]), np.array([0.0, 0.0, 2000.0])), 3)
+    3.606
+    """
+    pts = np.unique(np.column_stack([x, y])[np.isfinite(x) & np.isfinite(y)].round(0), axis=0)
+    if len(pts) == 0 or len(pts) > most:
+        return float("inf")
+    best = 0.0
+    for start in range(0, len(pts), 500):
+        block = pts[start:start + 500]
+        d = np.hypot(block[:, None, 0] - pts[None, :, 0], block[:, None, 1] - pts[None, :, 1])
+        best = max(best, float(d.max()))
+    return best / 1000
+
+
 def _small_footprint_areas(searches: pd.DataFrame, use: np.ndarray, found: pd.DataFrame,
                            level: str) -> dict[str, tuple[float, float]]:
     """By CSP / local authority: the searches all lie within a police.uk location query's footprint
@@ -1076,7 +1124,11 @@ def _small_footprint_areas(searches: pd.DataFrame, use: np.ndarray, found: pd.Da
         return {}
     x, y = to_bng(lat[ok], lon[ok], outside="nan")
     spread = float(np.hypot(np.nanmax(x) - np.nanmin(x), np.nanmax(y) - np.nanmin(y))) / 1000
-    if not np.isfinite(spread) or spread >= _QUERY_SPREAD_KM:
+    # judged on the points' greatest distance apart, not their box's diagonal: a one-mile query's
+    # points lie within 3.22 km of each other, but their box's diagonal can reach 4.55 km (police.uk
+    # API, Leicester city centre, Feb 2020: all 63 searches within 1.53 km of the query's point and
+    # 2.93 km of each other, a box of 3.44 km, so by officer-defined ethnicity it was not flagged)
+    if not np.isfinite(spread) or spread >= _QUERY_SPREAD_KM * np.sqrt(2) or _diameter_km(x, y) >= _QUERY_SPREAD_KM:
         return {}
     out: dict[str, tuple[float, float]] = {}
     names = found["name"].to_numpy()[ok]
@@ -1203,9 +1255,13 @@ def _implausible_rates(out: pd.DataFrame, keys: list[str], days: np.ndarray | No
     per_year = share * (365.25 / days) if days is not None else share
     high = (per_year >= _IMPLAUSIBLE_PER_RESIDENT) & (searches >= min_count)
     hit = np.isfinite(per_year) & (pop > 0) & (high | (searches > pop))
-    if not hit.any():
-        return []
+    # the rows of an area whose searches are mostly of non-residents (_non_resident_rows: the City)
+    city = out["comparability"].astype(str).str.contains(NON_RESIDENT_ROW, regex=False).to_numpy(bool)
     shown = [k for k in keys if k in out.columns and not k.endswith("_code")]
+    if not hit.any():
+        if city.any():
+            _warn_non_resident(out, shown, city)
+        return []
     rows: list[dict[str, Any]] = []
     for i in np.flatnonzero(hit):
         r = out.iloc[int(i)]
@@ -1232,8 +1288,57 @@ def _implausible_rates(out: pd.DataFrame, keys: list[str], days: np.ndarray | No
               "(the City of London has about 8,600 residents and hundreds of thousands of workers and visitors a day) "
               "- or the population is of a smaller area or group than the searches. Do not publish these rates or "
               "their ratios as disproportionality: give the counts and shares of searches, or use a population of the "
-              "people present (their like_for_like is False); listed in .attrs['implausible_rates']")
+              f"people present (their like_for_like is False); listed in .attrs['implausible_rates']"
+              f"{_non_resident_note(out, shown, city & ~hit)}")
     return rows
+
+
+def _non_resident_said(out: pd.DataFrame, shown: Sequence[str], rows: np.ndarray) -> tuple[str, str]:
+    """(the areas, their rows' rates and ratios) of ``out``'s ``rows`` in words, e.g. ("City of London",
+    "City of London / Asian: rate 110.57, ratio 1.09; City of London / White: rate 101.23, the reference")."""
+    areas = list(dict.fromkeys(" / ".join(_key_said(k, plain(out[k].iloc[int(i)])) for k in shown[:1])
+                               for i in np.flatnonzero(rows)))
+    said = []
+    for i in np.flatnonzero(rows)[:6]:
+        r = out.iloc[int(i)]
+        if not np.isfinite(float(r["rate"])):
+            continue
+        where = " / ".join([*(_key_said(k, plain(r[k])) for k in shown), str(r["group"])])
+        ratio = (", the reference" if str(r.get("ratio_method", "")) == "reference"
+                 else f", ratio {float(r['ratio']):.2f}" if np.isfinite(float(r["ratio"])) else "")
+        said.append(f"{where}: rate {float(r['rate']):,.2f}{ratio}")
+    more = f"; and {int(rows.sum()) - 6} more rows" if rows.sum() > 6 else ""
+    return ", ".join(a for a in areas if a) or "the area", "; ".join(said) + more
+
+
+def _non_resident_note(out: pd.DataFrame, shown: Sequence[str], rows: np.ndarray) -> str:
+    """The sentence the implausible-rates warning ends with where an area whose searches are mostly
+    of non-residents (the City of London) has rows it does not name: they are no better (City of
+    London 2023: only Black, 966 per 1,000 a year, was named, "1 of 5 rows", while Asian's ratio
+    1.09 and White's rate 101.2 per 1,000 rest on the same 8,600 residents)."""
+    if not rows.any():
+        return ""
+    areas, said = _non_resident_said(out, shown, rows)
+    return (f". Not only those rows: in {areas} every rate is per resident of searches mostly of people who do not "
+            f"live there, so its other rows ({said}) are not comparable with other areas' either, nor their ratios a "
+            "measure of disproportionality among the people searched there (like_for_like False); listed in "
+            ".attrs['non_resident_areas']")
+
+
+def _warn_non_resident(out: pd.DataFrame, shown: Sequence[str], rows: np.ndarray) -> None:
+    """Warn of the rows of an area whose searches are mostly of non-residents (the City of London:
+    about 8,600 residents, hundreds of thousands of workers and visitors a day) where no rate there
+    is implausible enough to be warned about on its own: its rates and ratios were given with the
+    caution only in the ``comparability`` and ``denominator`` columns (City of London 2023, Asian
+    and White searches: Asian 110.6 and White 101.2 per 1,000 residents, ratio 1.09, no warning)."""
+    areas, said = _non_resident_said(out, shown, rows)
+    reason = "; ".join(dict.fromkeys(v for k, v in NON_RESIDENT.items() if force_said(k) in areas)) or (
+        "most people searched there do not live there")
+    warn_user(f"disproportionality: {areas}: the rates are per resident, and {reason} ({said}): they are not rates "
+              "of the people at risk, not comparable with other areas' rates, and their ratios are no measure of "
+              "disproportionality among the people searched there. Do not publish them as such: give the counts and "
+              "shares of searches, or use a population of the people present (their like_for_like is False); listed "
+              "in .attrs['non_resident_areas']")
 
 
 _GROUP_HEAD = re.compile(r"(?i)\s*(?:ethnic group:\s*)?(white|black|asian|mixed|other|chinese)\b")
@@ -1626,7 +1731,8 @@ def disproportionality(
     or a public place, chosen to cover several addresses), so a search near a CSP boundary may be
     placed in the neighbouring CSP; CSP rates are those of the searches' snap points. Searches that
     all lie within a police.uk location query's footprint (``stops-street``: 20 or more, all within
-    3.3 km) in an area much larger than it are not that area's searches: the area is named in a
+    3.3 km of each other, however wide the box around them) in an area much larger than it are not
+    that area's searches: the area is named in a
     warning and ``.attrs["small_footprint"]`` (as forces are with ``by="force"``). Missing
     ``latitude``/``longitude`` columns raise :class:`~saferstats.InvalidInputError` naming them.
 
@@ -1662,7 +1768,10 @@ def disproportionality(
     rate per resident there, and its ratio to White, is not like for like with other forces'. With
     Census denominators its rows have ``like_for_like`` False and say so in ``comparability`` and
     ``denominator`` (by force, CSP or local authority), and ``.attrs["non_resident_areas"]`` names
-    such areas.
+    such areas. A :class:`~saferstats.SaferstatsWarning` names every such row with its rate and
+    ratio: the implausible-rates warning below where it names some of the area's rows (the others
+    are no better: City of London 2023, Black 966 per 1,000 a year named, Asian's ratio 1.09 too),
+    a warning of its own where it names none.
 
     **Implausible rates per resident** (any area, Census populations: bundled, or your own with
     ``census=``; a table of unknown kind is not judged): a row whose searches in a year number half its

@@ -377,6 +377,7 @@ def _json_as_csv(path: Path, folder: Path) -> Path:
             f"{path}: expected a JSON array of stop-and-search objects (the police.uk API response), "
             f"got {type(records).__name__}", "path_or_paths")
     flat = pd.json_normalize(records, sep="__") if records else pd.DataFrame()
+    flat = _api_outcome_named(flat)
     for col in ("type", "datetime", "self_defined_ethnicity", "officer_defined_ethnicity", "outcome",
                 "location__latitude", "location__longitude"):
         if col not in flat.columns:  # absent from every record (e.g. all locations null)
@@ -387,6 +388,42 @@ def _json_as_csv(path: Path, folder: Path) -> Path:
     out = folder / (path.name + ".csv")
     text.to_csv(out, index=False, lineterminator="\n")
     return out
+
+
+def _api_outcome_named(flat: pd.DataFrame) -> pd.DataFrame:
+    """The ``outcome`` of flattened police.uk API records, named where the response gives it only in
+    an object: ``outcome_object.name`` (the API's object beside ``outcome``) or ``outcome.name``
+    (``outcome`` given as an object) fills an ``outcome`` that is missing, empty or ``false`` (the
+    API's value for no outcome, as in its own examples for ``stops-force`` and ``stops-no-location``).
+    An ``outcome`` left ``false`` is no outcome: :func:`read_stop_search` reads it as missing.
+
+    >>> flat = pd.DataFrame({"outcome": [False, "Arrest", None],
+    ...                      "outcome_object__name": [None, "Arrest", "Community resolution"]})
+    >>> _api_outcome_named(flat)["outcome"].tolist()
+    [False, 'Arrest', 'Community resolution']
+    """
+    out = flat.copy()
+    outcome = out["outcome"] if "outcome" in out.columns else pd.Series(None, index=out.index, dtype=object)
+    for name in ("outcome__name", "outcome_object__name"):
+        if name not in out.columns:
+            continue
+        blank = outcome.map(lambda v: v is None or v is False or (isinstance(v, float) and np.isnan(v))
+                            or (isinstance(v, str) and not v.strip()))
+        named = out[name].map(lambda v: isinstance(v, str) and bool(v.strip()))
+        outcome = outcome.astype(object).where(~(blank & named), out[name])
+    out["outcome"] = outcome
+    return out
+
+
+def _outcome_false_as_missing(out: pd.DataFrame) -> None:
+    """``outcome`` ``false`` (any case) is the police.uk API's "no outcome" (``"outcome": false`` in
+    its JSON, ``FALSE`` / ``False`` once flattened to CSV): missing, in place, as an empty cell is,
+    never an outcome label of its own (``outcome_test`` counted such searches as not arrested and
+    not found, in the denominator)."""
+    cats = out["outcome"].cat.categories
+    false = [c for c in cats if str(c).strip().lower() == "false"]
+    if false:
+        out["outcome"] = out["outcome"].cat.remove_categories(false)
 
 
 def header_delimiter(header: str) -> str:
@@ -598,7 +635,10 @@ def read_stop_search(
     spreadsheet ("Oct-17" or "17-Oct", as in a police.uk API extract of Leicester, February 2020:
     17 of 63 searches) is read as "10-17", with a :class:`~saferstats.SaferstatsWarning`, and
     each such cell is listed in ``df.attrs["repaired"]`` (``source_file, source_line, column,
-    value, read_as``): otherwise the searches of children would be undercounted.
+    value, read_as``): otherwise the searches of children would be undercounted. The API's
+    ``"outcome": false`` (its value for a search with no outcome, ``FALSE`` once flattened to CSV)
+    is a missing outcome, as an empty cell is, not an outcome "False"; in a JSON response an
+    ``outcome`` given only in ``outcome_object`` is read from its ``name``.
 
     Nothing is dropped silently (see :mod:`saferstats.io` for the guarantees): values that cannot
     be used become missing and every such cell is listed in ``df.attrs["dropped"]`` (records
@@ -832,6 +872,7 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
     out = pd.DataFrame({c: data[c] for c in STOP_SEARCH_COLUMNS}, copy=False)
     out.attrs["dropped"] = Records(dropped)
     out.attrs["summary"] = _summary(len(out), res, dropped)
+    _outcome_false_as_missing(out)
     out.attrs["repaired"] = _repair_age_bands(out)
     rows_of = dict(zip(paths, res["rows_per_file"]))
     _check_months(out, [name_of[p] for p in files if not rows_of.get(p)])
