@@ -221,7 +221,9 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     ``"City of"`` (``"City of Westminster"``, ``"City of York"``), a trailing ``"Council"``
     (``"Watford Borough Council"``, ``"St Albans City and District Council"``; ``"North Herts"``
     and ``"East Herts"`` as the councils call themselves) and ``"Rhondda Cynon Taff"`` (the spelling of ONS's earlier
-    lookups and police.uk's LSOA names elsewhere) for ONS's ``"Rhondda Cynon Taf"``.
+    lookups and police.uk's LSOA names elsewhere) for ONS's ``"Rhondda Cynon Taf"``. A CSP's name
+    followed by ``"CSP"`` or ``"Community Safety Partnership"`` (``"Bolton CSP"``) is that CSP at
+    ``level="csp"``; at another level (or none) it is refused, naming the CSP and its force area.
 
     ``level``: ``"la"``, ``"csp"`` or ``"force"``. Without it (``None``), a police.uk force id
     (lower case and hyphenated: ``"north-yorkshire"``, ``"city-of-london"``) is the force; anything
@@ -235,6 +237,10 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     100,000 or more), and a county council and the force area of its name (``"Essex"``: the force adds
     Southend-on-Sea and Thurrock; ``"Leicestershire"``: Leicester and Rutland; ``"Hertfordshire"``:
     the same 10 districts, said so) - pass ``level="la"`` (a district) or ``level="force"``.
+
+    A CSP code of ONS's December 2016 lookup (the Census 2011 CSP table's) that is no December 2024
+    CSP (``"W14000016"``, Rhondda Cynon Taf; ``"W14000017"``, Merthyr Tydfil: both part of Cwm Taf,
+    W14000023, since 2019) is refused naming the CSP it is now part of.
 
     Raises :class:`UnknownAreaError` when there is no such area: when ``query`` names an area at
     the other level it says so (``find_area("Buckinghamshire", level="csp")``: a merged authority
@@ -292,6 +298,8 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     saferstats.exceptions.UnknownAreaError: no la named or coded 'Hemel Hempstead'; 'Hemel Hempstead' is not a local authority, CSP or police force area; if it is a town, use the local authority it is in (found from ward names, so a town's other wards may be missed): the ward 'Hemel Hempstead Town' is in Dacorum (E07000096), so find_area('Dacorum'); no close matches
     >>> find_area("Herts CC", level="force")
     {'level': 'force', 'code': 'E23000027', 'name': 'Hertfordshire'}
+    >>> find_area("Bolton Community Safety Partnership", level="csp")
+    {'level': 'csp', 'code': 'E22000099', 'name': 'Bolton'}
     """
     if level is None:
         if _is_force_slug(query):  # "north-yorkshire": police.uk's id of a force, not a council's name
@@ -313,6 +321,23 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     for code, name in names.items():
         if q in (str(code).lower(), str(name).lower()):
             return {"level": lvl, "code": str(code), "name": str(name)}
+    tail = _CSP_TAIL.search(str(query).strip())
+    if tail is not None and tail.start() > 0:  # "Bolton CSP", "Cardiff Community Safety Partnership"
+        bare = str(query).strip()[: tail.start()]
+        if lvl == "csp":  # the CSP's name (its errors as the name's: "Buckinghamshire" is no CSP)
+            return find_area(bare, level="csp")
+        try:
+            csp = find_area(bare, level="csp")
+        except AmbiguousAreaError:  # "Newcastle CSP": two CSPs, named
+            raise
+        except UnknownAreaError as err:  # "Buckinghamshire CSP": what the CSP lookup says of the name
+            raise UnknownAreaError(f"no {lvl} named or coded {query!r}, which names a CSP: {err}", "query") from None
+        if csp is not None:
+            f = bundled_table("lookup_la24_csp24_pfa24.csv.gz").set_index("csp_code").loc[[csp["code"]]].iloc[0]
+            raise UnknownAreaError(
+                f"no {lvl} named or coded {query!r}: it names the community safety partnership {csp['name']!r} "
+                f"({csp['code']}, in the police force area {f['force_name']!r}, {f['force_code']}): "
+                f"find_area({query!r}, level='csp')", "query")
     if lvl == "la" and _FORMER_COUNTY.fullmatch(_typed_key(str(query))):
         raise UnknownAreaError(f"no la named or coded {query!r}: {_former_dorset()}", "query")
     county = _county_council_of(query)  # "Herts CC", "Kent County Council", "Devon County Council"
@@ -347,7 +372,8 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
                                "which are the force areas saferstats knows (Census populations, boundaries)", "query")
     q = _canonical(query)  # "Folkestone & Hythe", "Barrow in Furness": the name the explanations know
     # "Carlisle" at level "la" is both a CSP and the district it follows, abolished in 2023: say both
-    other = "; ".join(h for h in (_other_level(q, lvl), _former_district(q, lvl)) if h) or _recoded(q, lvl)
+    other = ("; ".join(h for h in (_other_level(q, lvl), _former_district(q, lvl)) if h) or _recoded(q, lvl)
+             or _csp_2016(q, lvl))
     if other:
         raise UnknownAreaError(f"no {lvl} named or coded {query!r}: {other}", "query")
     codes = _aliases(lvl).get(q, ()) if lvl != "force" else ()
@@ -462,6 +488,12 @@ _COUNCIL_HEAD = re.compile(r"^(?:the\s+)?(?:london borough of|royal borough of|b
 #: name without the word "Council" (before session 30 only the "... Council" forms were taken).
 _KIND_TAIL = re.compile(r"\s+(?:city|district|borough|metropolitan borough|county borough|london borough|"
                         r"(?:city|borough) and district)$")
+
+
+#: "Bolton CSP", "Cardiff Community Safety Partnership": a CSP's name with what it is after it (as
+#: CSP analysts write it); :func:`find_area` takes the name at ``level="csp"`` (session 36; before,
+#: "Bolton CSP" got the wards with "Bolton" in their names, in Bradford and Bolton).
+_CSP_TAIL = re.compile(r"\s+(?:community\s+safety\s+partnerships?|csps?)$", re.IGNORECASE)
 
 
 def typed_forms(query: Any) -> list[str]:
@@ -1002,6 +1034,61 @@ def _former_district(q: str, level: str) -> str:
             "census=2011) has its 2011 population")
 
 
+@functools.lru_cache(maxsize=1)
+def _lookup_2016() -> pd.DataFrame:
+    """ONS's December 2016 LAD -> CSP -> PFA lookup (bundled; the areas of the Census 2011 tables)
+    with, for each 2016 district, the December 2024 local authority it is or became part of
+    (``la_code_2024``) and, for each 2016 CSP, the December 2024 CSP it is or lies in
+    (``csp_code_2024``). Cached: copy before changing it."""
+    with _path("lad16_csp16_pfa16_lookup.csv").open("rb") as fh:
+        old = pd.read_csv(fh, encoding="utf-8-sig", dtype=str)
+    lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
+    la24 = set(lk["la_code"])
+    former = bundled_table("census2021_former_la.csv.gz").drop_duplicates("la_code")
+    successor = {**dict(zip(former["la_code"], former["successor_code"])), **{c: v[1] for c, v in MERGED_2019.items()}}
+    la_2024 = [c if c in la24 else successor.get(c, "") for c in old["LAD16CD"]]
+    # a 2016 CSP keeps its code where its area is a December 2024 CSP; otherwise (Rhondda Cynon Taf,
+    # Merthyr Tydfil: Cwm Taf since 2019) the one CSP of its districts' authorities, none if they differ
+    csp24 = set(lk["csp_code"])
+    whole = lk[~lk["csp_split"]].set_index("la_code")["csp_code"]
+    by_csp: dict[str, set[str]] = {}
+    for csp16, la in zip(old["CSP16CD"], la_2024):
+        by_csp.setdefault(csp16, set()).add(str(whole.get(la, "")))
+    csp_2024 = {c: c if c in csp24 else (next(iter(v)) if len(v) == 1 else "") for c, v in by_csp.items()}
+    return pd.DataFrame({"la_code": old["LAD16CD"], "la": old["LAD16NM"], "csp_code": old["CSP16CD"],
+                         "csp": old["CSP16NM"], "la_code_2024": la_2024,
+                         "csp_code_2024": old["CSP16CD"].map(csp_2024).fillna("")})
+
+
+def _csp_2016(q: str, level: str) -> str:
+    """What the code of a CSP of ONS's December 2016 lookup that is no December 2024 CSP is
+    (``"w14000016"``: Rhondda Cynon Taf, part of Cwm Taf since 2019), as a sentence for the error;
+    ``""`` when ``q`` is none. The Census 2011 CSP table (``census_population("csp", census=2011)``)
+    carries these codes; until session 36 find_area said "no close matches; if 'W14000016' is a town
+    or a village, use the CSP it is in", as if the code were mistyped."""
+    old = _lookup_2016()
+    hit = old[(old["csp_code"].str.lower() == q) & (old["csp_code_2024"] != old["csp_code"])]
+    if not len(hit):
+        return ""
+    r = hit.iloc[0]
+    now = str(r["csp_code_2024"])
+    with_ = old[(old["csp_code_2024"] == now) & (old["csp_code"] != r["csp_code"])].drop_duplicates("csp_code")
+    others = "".join(f" with {c!r} ({k})" for c, k in zip(with_["csp"], with_["csp_code"]))
+    las = old[old["csp_code"] == r["csp_code"]].drop_duplicates("la_code_2024")
+    if level == "la":
+        where = "find_area(" + ", ".join(repr(c) for c in las["la_code_2024"]) + ", level='la') for its local authority"
+    elif level == "force":
+        f = bundled_table("lookup_la24_csp24_pfa24.csv.gz").set_index("csp_code").loc[now]
+        f = f.iloc[0] if isinstance(f, pd.DataFrame) else f
+        where = f"it is in the police force area {f['force_name']!r} ({f['force_code']})"
+    else:
+        where = f"find_area({now!r}, level='csp') for that CSP"
+    return (f"{str(r['csp_code'])} is the code of the CSP {r['csp']!r} in ONS's December 2016 lookup (the CSPs of "
+            f"census_population('csp', census=2011)); its area is now part of the CSP "
+            f"{area_names('csp')[now]!r} ({now}){others}: {where}; the 2011 table's csp_code_2024 column gives each "
+            "2016 CSP its December 2024 CSP, so that its rows can be summed to compare with Census 2021")
+
+
 #: ONS code prefixes (the first three characters of a GSS code) of the geographies find_area does
 #: not look up, for the error: an electoral ward or LSOA code passed as an area is told what it is.
 _GSS_KINDS = {"E01": "an LSOA", "W01": "an LSOA", "E02": "an MSOA", "W02": "an MSOA", "E05": "an electoral ward",
@@ -1197,8 +1284,16 @@ def census_population(
     published with 2011 denominators): ``level`` ``"force"`` (``force``, ``force_name`` as the 2011
     table spells it, e.g. ``"Avon & Somerset"``, ``force_code``), ``"la"`` (``la, la_code, csp,
     force``: the 348 districts of 2016) or ``"csp"`` (``csp, csp_code, force``: the CSPs of the ONS
-    December 2016 lookup), then ``ethnicity`` and ``population``. Hertfordshire force area: Black
-    31,401 (2011).
+    December 2016 lookup), then ``la_2024, la_code_2024`` (or ``csp_2024, csp_code_2024``: the
+    December 2024 area each 2016 area is or became part of), ``ethnicity`` and ``population``.
+    Hertfordshire force area: Black 31,401 (2011). The 2016 codes of the 41 districts merged since
+    (Allerdale, Carlisle and Copeland: Cumberland) and of the CSPs Rhondda Cynon Taf and Merthyr
+    Tydfil (Cwm Taf, W14000023, since 2019) find no row of the Census 2021 tables, so a merge of the
+    two Censuses on ``la_code``/``csp_code`` loses those areas (``.attrs["changed_by_2024"]`` maps
+    each such code to its successor): sum the 2011 rows on the ``_2024`` code first. Cwm Taf: 293,212
+    residents in 2011, 296,519 in 2021; Cumberland 274,549 and 273,279. Where a boundary moved after
+    the merger the 2024 area differs slightly (one LSOA, 1,914 residents in 2021, from West
+    Northamptonshire to Cherwell).
 
     Every level also has a ``census`` column, the Census year (2021 or 2011), last: unlike
     ``.attrs`` it survives a merge or groupby, so :func:`saferstats.add_rates` and
@@ -1253,6 +1348,9 @@ def census_population(
     >>> old = census_population("force", census=2011)
     >>> int(old.query("force == 'hertfordshire' and ethnicity == 'Black'")["population"].iloc[0])
     31401
+    >>> old = census_population("csp", census=2011, force="South Wales")
+    >>> int(old.loc[old.csp_code_2024 == "W14000023", "population"].sum()), old.attrs["changed_by_2024"]
+    (293212, {'W14000016': 'W14000023', 'W14000017': 'W14000023'})
     """
     if isinstance(census, bool) or not isinstance(census, (int, np.integer)) or census not in (2011, 2021):
         raise InvalidInputError(f"census must be 2021 or 2011, got {census!r}", "census")
@@ -1265,7 +1363,11 @@ def census_population(
         slug11 = None if force is None else force_id(force)
         if force is not None and slug11 is None:
             raise UnknownAreaError(f"force={force!r} is none of the 43 police force areas of England and Wales", "force")
-        return _selected(_stamp(_census2011(lvl11), 2011, lvl11), slug11)
+        out11 = _selected(_with_2024_areas(_stamp(_census2011(lvl11), 2011, lvl11), lvl11), slug11)
+        if slug11 is not None and "changed_by_2024" in out11.attrs:  # the force area's own
+            kept = set(out11[f"{lvl11}_code"])
+            out11.attrs["changed_by_2024"] = {k: v for k, v in out11.attrs["changed_by_2024"].items() if k in kept}
+        return out11
     if census != 2021:
         raise InvalidInputError(f"census must be 2021 or 2011, got {census!r}", "census")
     lvl = check_level(level, _LEVELS)
@@ -1543,6 +1645,28 @@ def _census2011(level: str) -> pd.DataFrame:
             keys = ["la", "la_code", "csp", "force"]
     long = wide.melt(id_vars=keys, value_vars=list(BROAD_GROUPS), var_name="ethnicity", value_name="population")
     return long.sort_values(keys + ["ethnicity"], kind="stable").reset_index(drop=True)
+
+
+def _with_2024_areas(out: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The Census 2011 table ``out`` (areas of ONS's December 2016 lookup) at ``level`` ``"la"`` or
+    ``"csp"`` with the December 2024 area each row's area is or became part of, before
+    ``ethnicity``: ``la_2024, la_code_2024`` (the 41 districts merged since 2016 into their
+    successor: Allerdale, Carlisle and Copeland into Cumberland) or ``csp_2024, csp_code_2024``
+    (Rhondda Cynon Taf and Merthyr Tydfil into Cwm Taf, W14000023); ``.attrs["changed_by_2024"]``
+    maps each 2016 code that is no December 2024 area to its successor. Until session 36 a merge of
+    the 2011 and 2021 tables on the code lost those areas without a word (Cwm Taf and the seven
+    authorities formed since 2016 found no 2011 row). ``"force"`` is returned as it is (police force
+    areas are unchanged)."""
+    if level not in ("la", "csp"):
+        return out
+    old = _lookup_2016().drop_duplicates(f"{level}_code").set_index(f"{level}_code")[f"{level}_code_2024"]
+    codes = out[f"{level}_code"].map(old).fillna("").astype(str)
+    at = list(out.columns).index("ethnicity")
+    out.insert(at, f"{level}_2024", codes.map(area_names(level)).fillna("").astype(str))
+    out.insert(at + 1, f"{level}_code_2024", codes)
+    changed = out.loc[out[f"{level}_code"] != codes, [f"{level}_code", f"{level}_code_2024"]].drop_duplicates()
+    out.attrs["changed_by_2024"] = dict(sorted(zip(changed[f"{level}_code"].astype(str), changed[f"{level}_code_2024"])))
+    return out
 
 
 def areas_2024(level: str, census: int) -> pd.DataFrame:
@@ -2715,7 +2839,7 @@ class StudyArea:
             # a district abolished by a merger (Harrogate, Christchurch) or a ward/LSOA code: say what it
             # is, as find_area does, instead of look-alikes ("close matches: 'Harrow'")
             q = str(query).strip().lower()
-            other = _former_district(q, "la") or _recoded(q, "la") or _other_code(q)
+            other = _former_district(q, "la") or _recoded(q, "la") or _csp_2016(q, "csp") or _other_code(q)
             council = _county_council_of(query)  # "Kent CC", and a town ("Hemel Hempstead"): what they are
             other = other or (_county_council_says(council) if council is not None else _town_wards(query, "la"))
             close = close_matches(query, [str(n) for lv in levels for n in area_names(lv).values])
