@@ -301,6 +301,9 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     >>> find_area("Bolton Community Safety Partnership", level="csp")
     {'level': 'csp', 'code': 'E22000099', 'name': 'Bolton'}
     """
+    if not isinstance(query, str) or not query.strip():  # None, "", 12: no name (it got "if '' is a town ...")
+        raise UnknownAreaError(f"query must be an area's name or ONS code (text, e.g. 'Bolton' or 'E22000099'), "
+                               f"got {query!r}", "query")
     if level is None:
         if _is_force_slug(query):  # "north-yorkshire": police.uk's id of a force, not a council's name
             return find_area(query, level="force")
@@ -1278,7 +1281,9 @@ def census_population(
     one police force area, at any level and Census; ``.attrs["force"]`` says which,
     ``.attrs["total"]`` is the sum of the rows returned (``force="Hertfordshire"``: 1,198,832) and
     ``.attrs["england_wales_total"]`` the whole table's (59,597,576). An unknown force raises
-    :class:`~saferstats.UnknownAreaError` (``argument`` ``"force"``).
+    :class:`~saferstats.UnknownAreaError` (``argument`` ``"force"``); one that names a CSP or local
+    authority (``force="Cwm Taf"``) says which force area it is in and the call and rows that give
+    it (``census_population('csp', force='south-wales')``, ``csp == 'Cwm Taf'``).
 
     ``census=2011`` (ONS QS201EW, bundled; for series before 2022/23, which the Home Office
     published with 2011 denominators): ``level`` ``"force"`` (``force``, ``force_name`` as the 2011
@@ -1362,7 +1367,8 @@ def census_population(
         lvl11 = check_level(level, ("force", "la", "csp"), census=2011)
         slug11 = None if force is None else force_id(force)
         if force is not None and slug11 is None:
-            raise UnknownAreaError(f"force={force!r} is none of the 43 police force areas of England and Wales", "force")
+            raise UnknownAreaError(f"force={force!r} is none of the 43 police force areas of England and Wales"
+                                   f"{_area_not_force(force, lvl11, 2011)}", "force")
         out11 = _selected(_with_2024_areas(_stamp(_census2011(lvl11), 2011, lvl11), lvl11), slug11)
         if slug11 is not None and "changed_by_2024" in out11.attrs:  # the force area's own
             kept = set(out11[f"{lvl11}_code"])
@@ -1376,7 +1382,8 @@ def census_population(
         slug = force_id(force)
         if slug is None:
             raise UnknownAreaError(f"force={force!r} is none of the 43 police force areas of England and Wales "
-                                   "(a police.uk id, ONS name or code, e.g. 'hertfordshire', 'E23000027')", "force")
+                                   "(a police.uk id, ONS name or code, e.g. 'hertfordshire', 'E23000027')"
+                                   f"{_area_not_force(force, lvl, 2021)}", "force")
     if detailed and lvl not in ("la", "force"):
         why = {"csp": "seven merged authorities lie across more than one CSP and the table cannot divide them; "
                       "census_population('csp') has the five broad groups by CSP",
@@ -1415,6 +1422,27 @@ def census_population(
         long.attrs["basis"] = ("wards: LSOAs 2021 summed by ONS's best-fit LSOA (2021) to ward (December 2024) lookup "
                                "(population-weighted centroids); approximate where a ward boundary cuts an LSOA")
     return _selected(long, slug)
+
+
+def _area_not_force(query: Any, level: str, census: int) -> str:
+    """For :func:`census_population`'s error when ``force=`` is no force area but names a CSP or
+    local authority (``force="Cwm Taf"``, ``force="Bolton"``, as an analyst asks for their own
+    area): which it is, its force area and the call that gives its rows; ``""`` otherwise. Until
+    session 36 the error said only that it was none of the 43 force areas."""
+    for lv, what in (("csp", "CSP"), ("la", "local authority")):
+        try:
+            hit = find_area(str(query), level=lv)  # type: ignore[arg-type]
+        except (UnknownAreaError, InvalidInputError):
+            continue
+        lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
+        row = lk[lk[f"{lv}_code"] == hit["code"]].iloc[0]
+        if census == 2011:  # the 2016 areas' December 2024 one
+            tgt, col, c = lv, f"{lv}_2024", ", census=2011"
+        else:
+            tgt, col, c = (level if level in ("ward", "lsoa", lv) else lv), lv, ""
+        return (f"; {hit['name']!r} is a {what} ({hit['code']}) in the police force area {row['force_name']!r}: "
+                f"census_population({tgt!r}{c}, force={row['force']!r}) and keep its rows, {col} == {hit['name']!r}")
+    return ""
 
 
 def _census2021_copy(level: str) -> pd.DataFrame:

@@ -137,3 +137,41 @@ def test_find_area_takes_a_csp_named_with_csp_after_it() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert ss.find_area("Bolton", level="csp")["code"] == "E22000099"  # the plain name as before
+
+
+def test_census_population_force_given_a_csp_names_its_force_and_the_call() -> None:
+    """Before: census_population("csp", force="Cwm Taf") (an analyst asking for their own CSP) said
+    only "force='Cwm Taf' is none of the 43 police force areas". Now the error says Cwm Taf is a CSP
+    (W14000023) in the force area South Wales and gives the call and the rows to keep; for Census
+    2011 the rows by the December 2024 CSP (csp_2024); a local authority (Bolton is both: the CSP is
+    named) likewise. Reference: the codes written out in the module docstring."""
+    with pytest.raises(UnknownAreaError) as e:
+        ss.census_population("csp", force="Cwm Taf")
+    text = str(e.value)
+    assert e.value.argument == "force" and "none of the 43 police force areas" in text
+    assert "'Cwm Taf' is a CSP (W14000023) in the police force area 'South Wales'" in text
+    assert "census_population('csp', force='south-wales') and keep its rows, csp == 'Cwm Taf'" in text
+    with pytest.raises(UnknownAreaError) as e:
+        ss.census_population("csp", census=2011, force="Cwm Taf")
+    assert "census_population('csp', census=2011, force='south-wales') and keep its rows, csp_2024 == 'Cwm Taf'" \
+        in str(e.value)
+    with pytest.raises(UnknownAreaError) as e:
+        ss.census_population("lsoa", force="Bolton")
+    assert "'Bolton' is a CSP (E22000099) in the police force area 'Greater Manchester'" in str(e.value)
+    assert "census_population('lsoa', force='greater-manchester')" in str(e.value)
+    with pytest.raises(UnknownAreaError) as e:
+        ss.census_population("csp", force="Buckinghamshire")
+    assert "local authority (E06000060) in the police force area 'Thames Valley'" in str(e.value)
+    with pytest.raises(UnknownAreaError) as e:
+        ss.census_population("csp", force="Nowhereshire")
+    assert "is a CSP" not in str(e.value) and "is a local authority" not in str(e.value)
+
+
+@pytest.mark.parametrize("query", [None, "", "   ", 12])
+def test_find_area_without_a_name_says_so(query) -> None:  # type: ignore[no-untyped-def]
+    """Before: find_area(None) / find_area("") said "if None is a town or a village, use the local
+    authority it is in". Now: the query must be an area's name or ONS code."""
+    with pytest.raises(UnknownAreaError) as e:
+        ss.find_area(query)
+    assert "must be an area's name or ONS code" in str(e.value) and "town" not in str(e.value)
+    assert e.value.argument == "query"
