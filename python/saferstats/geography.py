@@ -209,7 +209,8 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     Other names of one area find it, and the result gives its ONS name: the ONS inverted names either
     way round or without their tail (``"Bristol"``, ``"City of Bristol"``: ``"Bristol, City of"``),
     the short form before a join (``"Southend"``, ``"Stoke"``, ``"Brighton"``, ``"Durham"``), the
-    Welsh names of Welsh authorities and forces (``"Caerdydd"``, ``"Heddlu De Cymru"``) and ``"Hull"``.
+    Welsh names of Welsh authorities and forces (``"Caerdydd"``, ``"Heddlu De Cymru"``), the Welsh
+    councils' own names (``"Cyngor Bwrdeistref Sirol Wrecsam"``, ``"Cyngor Sir Gâr"``) and ``"Hull"``.
     A short form that two areas share (``"Newcastle"``, ``"Kingston"``) is refused, naming both
     (:class:`AmbiguousAreaError`). Short names analysts write find the one area they mean:
     ``"Bucks"`` (Buckinghamshire), ``"BCP"`` (Bournemouth, Christchurch and Poole), ``"RCT"``, and
@@ -496,6 +497,10 @@ _KIND_TAIL = re.compile(r"\s+(?:city|district|borough|metropolitan borough|count
 #: "Bolton CSP", "Cardiff Community Safety Partnership": a CSP's name with what it is after it (as
 #: CSP analysts write it); :func:`find_area` takes the name at ``level="csp"`` (session 36; before,
 #: "Bolton CSP" got the wards with "Bolton" in their names, in Bradford and Bolton).
+#: "Cyngor Caerdydd", "Cyngor Bwrdeistref Sirol Rhondda Cynon Taf", "Cyngor Dinas a Sir Abertawe":
+#: a Welsh council's name as the council writes it ("Cyngor": council; "Bwrdeistref Sirol": county
+#: borough; "Dinas a Sir": city and county; "Sir": county), on a typed key. Refused before session 36.
+_CYNGOR_HEAD = re.compile(r"^cyngor\s+(?:(?:bwrdeistref\s+sirol|dinas\s+a\s+sir|dinas|sir)\s+)?")
 _CSP_TAIL = re.compile(r"\s+(?:community\s+safety\s+partnerships?|csps?)$", re.IGNORECASE)
 
 
@@ -504,16 +509,22 @@ def typed_forms(query: Any) -> list[str]:
     (:func:`_typed_key`), then without a trailing ``"Council"`` (``"Watford Borough Council"``), a
     trailing kind of council (``"South Lakeland District"``, ``"Carlisle City"``) and a leading
     ``"Borough of"``, ``"City of"``, ``"London Borough of"`` (``"Borough of Poole"``), each once, in
-    that order, without repeats.
+    that order, without repeats; a Welsh council's name (``"Cyngor Sir Ddinbych"``) also without
+    ``"Cyngor"`` and without its kind (``"Sir"``, ``"Bwrdeistref Sirol"``, ``"Dinas"``).
 
     >>> typed_forms("Borough of Poole")
     ['borough of poole', 'poole']
     >>> typed_forms("South Lakeland District Council")
     ['south lakeland district council', 'south lakeland']
+    >>> typed_forms("Cyngor Bwrdeistref Sirol Rhondda Cynon Taf")[-1]
+    'rhondda cynon taf'
     """
     key = _typed_key(str(query))
     bare = _KIND_TAIL.sub("", _COUNCIL_TAIL.sub("", key))
     out = [key, _COUNCIL_TAIL.sub("", key), bare, _COUNCIL_HEAD.sub("", re.sub(r"^the\s+", "", bare))]
+    welsh = _CYNGOR_HEAD.match(key)
+    if welsh:  # "Cyngor Bwrdeistref Sirol Rhondda Cynon Taf": the council's Welsh name
+        out += [key[len("cyngor "):], key[welsh.end():]]
     return [f for f in dict.fromkeys(out) if f]
 
 
@@ -539,6 +550,9 @@ def _typed_match(query: Any, level: str) -> str | None:
     tries.append(bare)
     # "Watford Borough", "Carlisle City": the kind of council without "Council"
     tries.append(_KIND_TAIL.sub("", bare))
+    welsh = _CYNGOR_HEAD.match(key)
+    if welsh:  # "Cyngor Sir Ddinbych" (the county's Welsh name keeps "Sir"), "Cyngor Caerdydd"
+        tries += [key[len("cyngor "):], key[welsh.end():]]
     # "City of York", "London Borough of Camden": the authority's own name (exact names only, so a
     # former district's name ("City of Durham") does not become a look-alike's)
     stripped = _COUNCIL_HEAD.sub("", re.sub(r"^the\s+", "", tries[-1]))
@@ -879,6 +893,8 @@ _WELSH_LA = {
 }
 #: Names in everyday use that neither ONS form gives: 2024 LA code -> names.
 _LA_EVERYDAY = {"E06000010": ("Hull",), "W06000001": ("Anglesey", "Ynys Mon"), "W06000016": ("RCT", "Rhondda Cynon Taff"),
+                # the Welsh councils' own short and mutated forms ("Cyngor Sir Gâr", "Cyngor Sir Penfro")
+                "W06000010": ("Sir Gâr", "Sir Gar"), "W06000009": ("Sir Penfro",),
                 "E06000060": ("Bucks",), "E06000058": ("BCP",),
                 # the councils' own names: North Herts Council, East Herts Council
                 "E07000099": ("North Herts",), "E07000242": ("East Herts",),

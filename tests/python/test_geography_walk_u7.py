@@ -175,3 +175,28 @@ def test_find_area_without_a_name_says_so(query) -> None:  # type: ignore[no-unt
         ss.find_area(query)
     assert "must be an area's name or ONS code" in str(e.value) and "town" not in str(e.value)
     assert e.value.argument == "query"
+
+
+def test_find_area_reads_the_welsh_councils_own_names() -> None:
+    """Before: a Welsh council's name as the council writes it ("Cyngor Caerdydd", "Cyngor
+    Bwrdeistref Sirol Wrecsam") got "no close matches; if ... is a town or a village" although
+    "Caerdydd" and "Wrecsam" were read; "Cyngor Sir Gâr" and "Cyngor Sir Penfro" (the short and
+    mutated forms) too. Reference: the 22 ONS codes of the Welsh authorities, written out."""
+    councils = {
+        "Cyngor Caerdydd": "W06000015", "Cyngor Sir Ynys Môn": "W06000001", "Cyngor Gwynedd": "W06000002",
+        "Cyngor Bwrdeistref Sirol Conwy": "W06000003", "Cyngor Sir Ddinbych": "W06000004",
+        "Cyngor Sir y Fflint": "W06000005", "Cyngor Bwrdeistref Sirol Wrecsam": "W06000006",
+        "Cyngor Sir Ceredigion": "W06000008", "Cyngor Sir Penfro": "W06000009", "Cyngor Sir Gâr": "W06000010",
+        "Cyngor Dinas a Sir Abertawe": "W06000011", "Cyngor Castell-nedd Port Talbot": "W06000012",
+        "Cyngor Bwrdeistref Sirol Pen-y-bont ar Ogwr": "W06000013", "Cyngor Bro Morgannwg": "W06000014",
+        "Cyngor Bwrdeistref Sirol Rhondda Cynon Taf": "W06000016", "Cyngor Bwrdeistref Sirol Caerffili": "W06000018",
+        "Cyngor Bwrdeistref Sirol Blaenau Gwent": "W06000019", "Cyngor Bwrdeistref Sirol Torfaen": "W06000020",
+        "Cyngor Sir Fynwy": "W06000021", "Cyngor Dinas Casnewydd": "W06000022", "Cyngor Sir Powys": "W06000023",
+        "Cyngor Bwrdeistref Sirol Merthyr Tudful": "W06000024",
+    }
+    for name, code in councils.items():
+        assert ss.find_area(name)["code"] == code, name
+    assert ss.find_area("Cyngor Caerdydd", level="csp")["code"] == "W14000015"
+    with pytest.raises(UnknownAreaError) as e:  # part of Cwm Taf: said so, as for the English name
+        ss.find_area("Cyngor Bwrdeistref Sirol Rhondda Cynon Taf", level="csp")
+    assert "'Cwm Taf' (W14000023)" in str(e.value)
