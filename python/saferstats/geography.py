@@ -336,12 +336,11 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
             raise
         except UnknownAreaError as err:  # "Buckinghamshire CSP": what the CSP lookup says of the name
             raise UnknownAreaError(f"no {lvl} named or coded {query!r}, which names a CSP: {err}", "query") from None
-        if csp is not None:
-            f = bundled_table("lookup_la24_csp24_pfa24.csv.gz").set_index("csp_code").loc[[csp["code"]]].iloc[0]
-            raise UnknownAreaError(
-                f"no {lvl} named or coded {query!r}: it names the community safety partnership {csp['name']!r} "
-                f"({csp['code']}, in the police force area {f['force_name']!r}, {f['force_code']}): "
-                f"find_area({query!r}, level='csp')", "query")
+        f = bundled_table("lookup_la24_csp24_pfa24.csv.gz").set_index("csp_code").loc[[csp["code"]]].iloc[0]
+        raise UnknownAreaError(
+            f"no {lvl} named or coded {query!r}: it names the community safety partnership {csp['name']!r} "
+            f"({csp['code']}, in the police force area {f['force_name']!r}, {f['force_code']}): "
+            f"find_area({query!r}, level='csp')", "query")
     if lvl == "la" and _FORMER_COUNTY.fullmatch(_typed_key(str(query))):
         raise UnknownAreaError(f"no la named or coded {query!r}: {_former_dorset()}", "query")
     county = _county_council_of(query)  # "Herts CC", "Kent County Council", "Devon County Council"
@@ -494,13 +493,13 @@ _KIND_TAIL = re.compile(r"\s+(?:city|district|borough|metropolitan borough|count
                         r"(?:city|borough) and district)$")
 
 
-#: "Bolton CSP", "Cardiff Community Safety Partnership": a CSP's name with what it is after it (as
-#: CSP analysts write it); :func:`find_area` takes the name at ``level="csp"`` (session 36; before,
-#: "Bolton CSP" got the wards with "Bolton" in their names, in Bradford and Bolton).
 #: "Cyngor Caerdydd", "Cyngor Bwrdeistref Sirol Rhondda Cynon Taf", "Cyngor Dinas a Sir Abertawe":
 #: a Welsh council's name as the council writes it ("Cyngor": council; "Bwrdeistref Sirol": county
 #: borough; "Dinas a Sir": city and county; "Sir": county), on a typed key. Refused before session 36.
 _CYNGOR_HEAD = re.compile(r"^cyngor\s+(?:(?:bwrdeistref\s+sirol|dinas\s+a\s+sir|dinas|sir)\s+)?")
+#: "Bolton CSP", "Cardiff Community Safety Partnership": a CSP's name with what it is after it (as
+#: CSP analysts write it); :func:`find_area` takes the name at ``level="csp"`` (session 36; before,
+#: "Bolton CSP" got the wards with "Bolton" in their names, in Bradford and Bolton).
 _CSP_TAIL = re.compile(r"\s+(?:community\s+safety\s+partnerships?|csps?)$", re.IGNORECASE)
 
 
@@ -1698,8 +1697,9 @@ def _with_2024_areas(out: pd.DataFrame, level: str) -> pd.DataFrame:
     successor: Allerdale, Carlisle and Copeland into Cumberland) or ``csp_2024, csp_code_2024``
     (Rhondda Cynon Taf and Merthyr Tydfil into Cwm Taf, W14000023); ``.attrs["changed_by_2024"]``
     maps each 2016 code that is no December 2024 area to its successor. Until session 36 a merge of
-    the 2011 and 2021 tables on the code lost those areas without a word (Cwm Taf and the seven
-    authorities formed since 2016 found no 2011 row). ``"force"`` is returned as it is (police force
+    the 2011 and 2021 tables on the code lost those areas without a word (Cwm Taf and the 11
+    authorities formed since 2016, from Bournemouth, Christchurch and Poole to Somerset, found no 2011
+    row). ``"force"`` is returned as it is (police force
     areas are unchanged)."""
     if level not in ("la", "csp"):
         return out
