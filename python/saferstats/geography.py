@@ -894,6 +894,7 @@ _WELSH_LA = {
 _LA_EVERYDAY = {"E06000010": ("Hull",), "W06000001": ("Anglesey", "Ynys Mon"), "W06000016": ("RCT", "Rhondda Cynon Taff"),
                 # the Welsh councils' own short and mutated forms ("Cyngor Sir Gâr", "Cyngor Sir Penfro")
                 "W06000010": ("Sir Gâr", "Sir Gar"), "W06000009": ("Sir Penfro",),
+                "W06000024": ("Merthyr",),  # as "Hull": the town's everyday name for the county borough
                 "E06000060": ("Bucks",), "E06000058": ("BCP",),
                 # the councils' own names: North Herts Council, East Herts Council
                 "E07000099": ("North Herts",), "E07000242": ("East Herts",),

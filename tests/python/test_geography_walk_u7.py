@@ -181,7 +181,8 @@ def test_find_area_reads_the_welsh_councils_own_names() -> None:
     """Before: a Welsh council's name as the council writes it ("Cyngor Caerdydd", "Cyngor
     Bwrdeistref Sirol Wrecsam") got "no close matches; if ... is a town or a village" although
     "Caerdydd" and "Wrecsam" were read; "Cyngor Sir Gâr" and "Cyngor Sir Penfro" (the short and
-    mutated forms) too. Reference: the 22 ONS codes of the Welsh authorities, written out."""
+    mutated forms) too, and "Merthyr" (Merthyr Tydfil's everyday name). Reference: the 22 ONS codes of
+    the Welsh authorities, written out."""
     councils = {
         "Cyngor Caerdydd": "W06000015", "Cyngor Sir Ynys Môn": "W06000001", "Cyngor Gwynedd": "W06000002",
         "Cyngor Bwrdeistref Sirol Conwy": "W06000003", "Cyngor Sir Ddinbych": "W06000004",
@@ -197,6 +198,8 @@ def test_find_area_reads_the_welsh_councils_own_names() -> None:
     for name, code in councils.items():
         assert ss.find_area(name)["code"] == code, name
     assert ss.find_area("Cyngor Caerdydd", level="csp")["code"] == "W14000015"
+    # "Merthyr", as the county borough is called (it got the wards "Merthyr Vale" and Bridgend's "Merthyr Mawr")
+    assert ss.find_area("Merthyr") == {"level": "la", "code": "W06000024", "name": "Merthyr Tydfil"}
     with pytest.raises(UnknownAreaError) as e:  # part of Cwm Taf: said so, as for the English name
         ss.find_area("Cyngor Bwrdeistref Sirol Rhondda Cynon Taf", level="csp")
     assert "'Cwm Taf' (W14000023)" in str(e.value)
