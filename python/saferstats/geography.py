@@ -209,7 +209,8 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     Other names of one area find it, and the result gives its ONS name: the ONS inverted names either
     way round or without their tail (``"Bristol"``, ``"City of Bristol"``: ``"Bristol, City of"``),
     the short form before a join (``"Southend"``, ``"Stoke"``, ``"Brighton"``, ``"Durham"``), the
-    Welsh names of Welsh authorities and forces (``"Caerdydd"``, ``"Heddlu De Cymru"``) and ``"Hull"``.
+    Welsh names of Welsh authorities and forces (``"Caerdydd"``, ``"Heddlu De Cymru"``), the Welsh
+    councils' own names (``"Cyngor Bwrdeistref Sirol Wrecsam"``, ``"Cyngor Sir Gâr"``) and ``"Hull"``.
     A short form that two areas share (``"Newcastle"``, ``"Kingston"``) is refused, naming both
     (:class:`AmbiguousAreaError`). Short names analysts write find the one area they mean:
     ``"Bucks"`` (Buckinghamshire), ``"BCP"`` (Bournemouth, Christchurch and Poole), ``"RCT"``, and
@@ -221,7 +222,9 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     ``"City of"`` (``"City of Westminster"``, ``"City of York"``), a trailing ``"Council"``
     (``"Watford Borough Council"``, ``"St Albans City and District Council"``; ``"North Herts"``
     and ``"East Herts"`` as the councils call themselves) and ``"Rhondda Cynon Taff"`` (the spelling of ONS's earlier
-    lookups and police.uk's LSOA names elsewhere) for ONS's ``"Rhondda Cynon Taf"``.
+    lookups and police.uk's LSOA names elsewhere) for ONS's ``"Rhondda Cynon Taf"``. A CSP's name
+    followed by ``"CSP"`` or ``"Community Safety Partnership"`` (``"Bolton CSP"``) is that CSP at
+    ``level="csp"``; at another level (or none) it is refused, naming the CSP and its force area.
 
     ``level``: ``"la"``, ``"csp"`` or ``"force"``. Without it (``None``), a police.uk force id
     (lower case and hyphenated: ``"north-yorkshire"``, ``"city-of-london"``) is the force; anything
@@ -235,6 +238,10 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     100,000 or more), and a county council and the force area of its name (``"Essex"``: the force adds
     Southend-on-Sea and Thurrock; ``"Leicestershire"``: Leicester and Rutland; ``"Hertfordshire"``:
     the same 10 districts, said so) - pass ``level="la"`` (a district) or ``level="force"``.
+
+    A CSP code of ONS's December 2016 lookup (the Census 2011 CSP table's) that is no December 2024
+    CSP (``"W14000016"``, Rhondda Cynon Taf; ``"W14000017"``, Merthyr Tydfil: both part of Cwm Taf,
+    W14000023, since 2019) is refused naming the CSP it is now part of.
 
     Raises :class:`UnknownAreaError` when there is no such area: when ``query`` names an area at
     the other level it says so (``find_area("Buckinghamshire", level="csp")``: a merged authority
@@ -292,7 +299,12 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     saferstats.exceptions.UnknownAreaError: no la named or coded 'Hemel Hempstead'; 'Hemel Hempstead' is not a local authority, CSP or police force area; if it is a town, use the local authority it is in (found from ward names, so a town's other wards may be missed): the ward 'Hemel Hempstead Town' is in Dacorum (E07000096), so find_area('Dacorum'); no close matches
     >>> find_area("Herts CC", level="force")
     {'level': 'force', 'code': 'E23000027', 'name': 'Hertfordshire'}
+    >>> find_area("Bolton Community Safety Partnership", level="csp")
+    {'level': 'csp', 'code': 'E22000099', 'name': 'Bolton'}
     """
+    if not isinstance(query, str) or not query.strip():  # None, "", 12: no name (it got "if '' is a town ...")
+        raise UnknownAreaError(f"query must be an area's name or ONS code (text, e.g. 'Bolton' or 'E22000099'), "
+                               f"got {query!r}", "query")
     if level is None:
         if _is_force_slug(query):  # "north-yorkshire": police.uk's id of a force, not a council's name
             return find_area(query, level="force")
@@ -313,6 +325,22 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     for code, name in names.items():
         if q in (str(code).lower(), str(name).lower()):
             return {"level": lvl, "code": str(code), "name": str(name)}
+    tail = _CSP_TAIL.search(str(query).strip())
+    if tail is not None and tail.start() > 0:  # "Bolton CSP", "Cardiff Community Safety Partnership"
+        bare = str(query).strip()[: tail.start()]
+        if lvl == "csp":  # the CSP's name (its errors as the name's: "Buckinghamshire" is no CSP)
+            return find_area(bare, level="csp")
+        try:
+            csp = find_area(bare, level="csp")
+        except AmbiguousAreaError:  # "Newcastle CSP": two CSPs, named
+            raise
+        except UnknownAreaError as err:  # "Buckinghamshire CSP": what the CSP lookup says of the name
+            raise UnknownAreaError(f"no {lvl} named or coded {query!r}, which names a CSP: {err}", "query") from None
+        f = bundled_table("lookup_la24_csp24_pfa24.csv.gz").set_index("csp_code").loc[[csp["code"]]].iloc[0]
+        raise UnknownAreaError(
+            f"no {lvl} named or coded {query!r}: it names the community safety partnership {csp['name']!r} "
+            f"({csp['code']}, in the police force area {f['force_name']!r}, {f['force_code']}): "
+            f"find_area({query!r}, level='csp')", "query")
     if lvl == "la" and _FORMER_COUNTY.fullmatch(_typed_key(str(query))):
         raise UnknownAreaError(f"no la named or coded {query!r}: {_former_dorset()}", "query")
     county = _county_council_of(query)  # "Herts CC", "Kent County Council", "Devon County Council"
@@ -347,7 +375,8 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
                                "which are the force areas saferstats knows (Census populations, boundaries)", "query")
     q = _canonical(query)  # "Folkestone & Hythe", "Barrow in Furness": the name the explanations know
     # "Carlisle" at level "la" is both a CSP and the district it follows, abolished in 2023: say both
-    other = "; ".join(h for h in (_other_level(q, lvl), _former_district(q, lvl)) if h) or _recoded(q, lvl)
+    other = ("; ".join(h for h in (_other_level(q, lvl), _former_district(q, lvl)) if h) or _recoded(q, lvl)
+             or _csp_2016(q, lvl))
     if other:
         raise UnknownAreaError(f"no {lvl} named or coded {query!r}: {other}", "query")
     codes = _aliases(lvl).get(q, ()) if lvl != "force" else ()
@@ -464,21 +493,37 @@ _KIND_TAIL = re.compile(r"\s+(?:city|district|borough|metropolitan borough|count
                         r"(?:city|borough) and district)$")
 
 
+#: "Cyngor Caerdydd", "Cyngor Bwrdeistref Sirol Rhondda Cynon Taf", "Cyngor Dinas a Sir Abertawe":
+#: a Welsh council's name as the council writes it ("Cyngor": council; "Bwrdeistref Sirol": county
+#: borough; "Dinas a Sir": city and county; "Sir": county), on a typed key. Refused before session 36.
+_CYNGOR_HEAD = re.compile(r"^cyngor\s+(?:(?:bwrdeistref\s+sirol|dinas\s+a\s+sir|dinas|sir)\s+)?")
+#: "Bolton CSP", "Cardiff Community Safety Partnership": a CSP's name with what it is after it (as
+#: CSP analysts write it); :func:`find_area` takes the name at ``level="csp"`` (session 36; before,
+#: "Bolton CSP" got the wards with "Bolton" in their names, in Bradford and Bolton).
+_CSP_TAIL = re.compile(r"\s+(?:community\s+safety\s+partnerships?|csps?)$", re.IGNORECASE)
+
+
 def typed_forms(query: Any) -> list[str]:
     """The forms of ``query`` to look up, as analysts type a council's name: its typed key
     (:func:`_typed_key`), then without a trailing ``"Council"`` (``"Watford Borough Council"``), a
     trailing kind of council (``"South Lakeland District"``, ``"Carlisle City"``) and a leading
     ``"Borough of"``, ``"City of"``, ``"London Borough of"`` (``"Borough of Poole"``), each once, in
-    that order, without repeats.
+    that order, without repeats; a Welsh council's name (``"Cyngor Sir Ddinbych"``) also without
+    ``"Cyngor"`` and without its kind (``"Sir"``, ``"Bwrdeistref Sirol"``, ``"Dinas"``).
 
     >>> typed_forms("Borough of Poole")
     ['borough of poole', 'poole']
     >>> typed_forms("South Lakeland District Council")
     ['south lakeland district council', 'south lakeland']
+    >>> typed_forms("Cyngor Bwrdeistref Sirol Rhondda Cynon Taf")[-1]
+    'rhondda cynon taf'
     """
     key = _typed_key(str(query))
     bare = _KIND_TAIL.sub("", _COUNCIL_TAIL.sub("", key))
     out = [key, _COUNCIL_TAIL.sub("", key), bare, _COUNCIL_HEAD.sub("", re.sub(r"^the\s+", "", bare))]
+    welsh = _CYNGOR_HEAD.match(key)
+    if welsh:  # "Cyngor Bwrdeistref Sirol Rhondda Cynon Taf": the council's Welsh name
+        out += [key[len("cyngor "):], key[welsh.end():]]
     return [f for f in dict.fromkeys(out) if f]
 
 
@@ -504,6 +549,9 @@ def _typed_match(query: Any, level: str) -> str | None:
     tries.append(bare)
     # "Watford Borough", "Carlisle City": the kind of council without "Council"
     tries.append(_KIND_TAIL.sub("", bare))
+    welsh = _CYNGOR_HEAD.match(key)
+    if welsh:  # "Cyngor Sir Ddinbych" (the county's Welsh name keeps "Sir"), "Cyngor Caerdydd"
+        tries += [key[len("cyngor "):], key[welsh.end():]]
     # "City of York", "London Borough of Camden": the authority's own name (exact names only, so a
     # former district's name ("City of Durham") does not become a look-alike's)
     stripped = _COUNCIL_HEAD.sub("", re.sub(r"^the\s+", "", tries[-1]))
@@ -844,6 +892,9 @@ _WELSH_LA = {
 }
 #: Names in everyday use that neither ONS form gives: 2024 LA code -> names.
 _LA_EVERYDAY = {"E06000010": ("Hull",), "W06000001": ("Anglesey", "Ynys Mon"), "W06000016": ("RCT", "Rhondda Cynon Taff"),
+                # the Welsh councils' own short and mutated forms ("Cyngor Sir Gâr", "Cyngor Sir Penfro")
+                "W06000010": ("Sir Gâr", "Sir Gar"), "W06000009": ("Sir Penfro",),
+                "W06000024": ("Merthyr",),  # as "Hull": the town's everyday name for the county borough
                 "E06000060": ("Bucks",), "E06000058": ("BCP",),
                 # the councils' own names: North Herts Council, East Herts Council
                 "E07000099": ("North Herts",), "E07000242": ("East Herts",),
@@ -1000,6 +1051,61 @@ def _former_district(q: str, level: str) -> str:
     return (f"{r['la']} ({r['la_code']}) was a district until 2019-04-01, when it became part of {formed!r}{later}; "
             f"{where}. Its Census 2021 population cannot be separated exactly from LSOAs; census_population('la', "
             "census=2011) has its 2011 population")
+
+
+@functools.lru_cache(maxsize=1)
+def _lookup_2016() -> pd.DataFrame:
+    """ONS's December 2016 LAD -> CSP -> PFA lookup (bundled; the areas of the Census 2011 tables)
+    with, for each 2016 district, the December 2024 local authority it is or became part of
+    (``la_code_2024``) and, for each 2016 CSP, the December 2024 CSP it is or lies in
+    (``csp_code_2024``). Cached: copy before changing it."""
+    with _path("lad16_csp16_pfa16_lookup.csv").open("rb") as fh:
+        old = pd.read_csv(fh, encoding="utf-8-sig", dtype=str)
+    lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
+    la24 = set(lk["la_code"])
+    former = bundled_table("census2021_former_la.csv.gz").drop_duplicates("la_code")
+    successor = {**dict(zip(former["la_code"], former["successor_code"])), **{c: v[1] for c, v in MERGED_2019.items()}}
+    la_2024 = [c if c in la24 else successor.get(c, "") for c in old["LAD16CD"]]
+    # a 2016 CSP keeps its code where its area is a December 2024 CSP; otherwise (Rhondda Cynon Taf,
+    # Merthyr Tydfil: Cwm Taf since 2019) the one CSP of its districts' authorities, none if they differ
+    csp24 = set(lk["csp_code"])
+    whole = lk[~lk["csp_split"]].set_index("la_code")["csp_code"]
+    by_csp: dict[str, set[str]] = {}
+    for csp16, la in zip(old["CSP16CD"], la_2024):
+        by_csp.setdefault(csp16, set()).add(str(whole.get(la, "")))
+    csp_2024 = {c: c if c in csp24 else (next(iter(v)) if len(v) == 1 else "") for c, v in by_csp.items()}
+    return pd.DataFrame({"la_code": old["LAD16CD"], "la": old["LAD16NM"], "csp_code": old["CSP16CD"],
+                         "csp": old["CSP16NM"], "la_code_2024": la_2024,
+                         "csp_code_2024": old["CSP16CD"].map(csp_2024).fillna("")})
+
+
+def _csp_2016(q: str, level: str) -> str:
+    """What the code of a CSP of ONS's December 2016 lookup that is no December 2024 CSP is
+    (``"w14000016"``: Rhondda Cynon Taf, part of Cwm Taf since 2019), as a sentence for the error;
+    ``""`` when ``q`` is none. The Census 2011 CSP table (``census_population("csp", census=2011)``)
+    carries these codes; until session 36 find_area said "no close matches; if 'W14000016' is a town
+    or a village, use the CSP it is in", as if the code were mistyped."""
+    old = _lookup_2016()
+    hit = old[(old["csp_code"].str.lower() == q) & (old["csp_code_2024"] != old["csp_code"])]
+    if not len(hit):
+        return ""
+    r = hit.iloc[0]
+    now = str(r["csp_code_2024"])
+    with_ = old[(old["csp_code_2024"] == now) & (old["csp_code"] != r["csp_code"])].drop_duplicates("csp_code")
+    others = "".join(f" with {c!r} ({k})" for c, k in zip(with_["csp"], with_["csp_code"]))
+    las = old[old["csp_code"] == r["csp_code"]].drop_duplicates("la_code_2024")
+    if level == "la":
+        where = "find_area(" + ", ".join(repr(c) for c in las["la_code_2024"]) + ", level='la') for its local authority"
+    elif level == "force":
+        f = bundled_table("lookup_la24_csp24_pfa24.csv.gz").set_index("csp_code").loc[now]
+        f = f.iloc[0] if isinstance(f, pd.DataFrame) else f
+        where = f"it is in the police force area {f['force_name']!r} ({f['force_code']})"
+    else:
+        where = f"find_area({now!r}, level='csp') for that CSP"
+    return (f"{str(r['csp_code'])} is the code of the CSP {r['csp']!r} in ONS's December 2016 lookup (the CSPs of "
+            f"census_population('csp', census=2011)); its area is now part of the CSP "
+            f"{area_names('csp')[now]!r} ({now}){others}: {where}; the 2011 table's csp_code_2024 column gives each "
+            "2016 CSP its December 2024 CSP, so that its rows can be summed to compare with Census 2021")
 
 
 #: ONS code prefixes (the first three characters of a GSS code) of the geographies find_area does
@@ -1191,14 +1297,24 @@ def census_population(
     one police force area, at any level and Census; ``.attrs["force"]`` says which,
     ``.attrs["total"]`` is the sum of the rows returned (``force="Hertfordshire"``: 1,198,832) and
     ``.attrs["england_wales_total"]`` the whole table's (59,597,576). An unknown force raises
-    :class:`~saferstats.UnknownAreaError` (``argument`` ``"force"``).
+    :class:`~saferstats.UnknownAreaError` (``argument`` ``"force"``); one that names a CSP or local
+    authority (``force="Cwm Taf"``) says which force area it is in and the call and rows that give
+    it (``census_population('csp', force='south-wales')``, ``csp == 'Cwm Taf'``).
 
     ``census=2011`` (ONS QS201EW, bundled; for series before 2022/23, which the Home Office
     published with 2011 denominators): ``level`` ``"force"`` (``force``, ``force_name`` as the 2011
     table spells it, e.g. ``"Avon & Somerset"``, ``force_code``), ``"la"`` (``la, la_code, csp,
     force``: the 348 districts of 2016) or ``"csp"`` (``csp, csp_code, force``: the CSPs of the ONS
-    December 2016 lookup), then ``ethnicity`` and ``population``. Hertfordshire force area: Black
-    31,401 (2011).
+    December 2016 lookup), then ``la_2024, la_code_2024`` (or ``csp_2024, csp_code_2024``: the
+    December 2024 area each 2016 area is or became part of), ``ethnicity`` and ``population``.
+    Hertfordshire force area: Black 31,401 (2011). The 2016 codes of the 41 districts merged since
+    (Allerdale, Carlisle and Copeland: Cumberland) and of the CSPs Rhondda Cynon Taf and Merthyr
+    Tydfil (Cwm Taf, W14000023, since 2019) find no row of the Census 2021 tables, so a merge of the
+    two Censuses on ``la_code``/``csp_code`` loses those areas (``.attrs["changed_by_2024"]`` maps
+    each such code to its successor): sum the 2011 rows on the ``_2024`` code first. Cwm Taf: 293,212
+    residents in 2011, 296,519 in 2021; Cumberland 274,549 and 273,279. Where a boundary moved after
+    the merger the 2024 area differs slightly (one LSOA, 1,914 residents in 2021, from West
+    Northamptonshire to Cherwell).
 
     Every level also has a ``census`` column, the Census year (2021 or 2011), last: unlike
     ``.attrs`` it survives a merge or groupby, so :func:`saferstats.add_rates` and
@@ -1253,6 +1369,9 @@ def census_population(
     >>> old = census_population("force", census=2011)
     >>> int(old.query("force == 'hertfordshire' and ethnicity == 'Black'")["population"].iloc[0])
     31401
+    >>> old = census_population("csp", census=2011, force="South Wales")
+    >>> int(old.loc[old.csp_code_2024 == "W14000023", "population"].sum()), old.attrs["changed_by_2024"]
+    (293212, {'W14000016': 'W14000023', 'W14000017': 'W14000023'})
     """
     if isinstance(census, bool) or not isinstance(census, (int, np.integer)) or census not in (2011, 2021):
         raise InvalidInputError(f"census must be 2021 or 2011, got {census!r}", "census")
@@ -1264,8 +1383,13 @@ def census_population(
         lvl11 = check_level(level, ("force", "la", "csp"), census=2011)
         slug11 = None if force is None else force_id(force)
         if force is not None and slug11 is None:
-            raise UnknownAreaError(f"force={force!r} is none of the 43 police force areas of England and Wales", "force")
-        return _selected(_stamp(_census2011(lvl11), 2011, lvl11), slug11)
+            raise UnknownAreaError(f"force={force!r} is none of the 43 police force areas of England and Wales"
+                                   f"{_area_not_force(force, lvl11, 2011)}", "force")
+        out11 = _selected(_with_2024_areas(_stamp(_census2011(lvl11), 2011, lvl11), lvl11), slug11)
+        if slug11 is not None and "changed_by_2024" in out11.attrs:  # the force area's own
+            kept = set(out11[f"{lvl11}_code"])
+            out11.attrs["changed_by_2024"] = {k: v for k, v in out11.attrs["changed_by_2024"].items() if k in kept}
+        return out11
     if census != 2021:
         raise InvalidInputError(f"census must be 2021 or 2011, got {census!r}", "census")
     lvl = check_level(level, _LEVELS)
@@ -1274,7 +1398,8 @@ def census_population(
         slug = force_id(force)
         if slug is None:
             raise UnknownAreaError(f"force={force!r} is none of the 43 police force areas of England and Wales "
-                                   "(a police.uk id, ONS name or code, e.g. 'hertfordshire', 'E23000027')", "force")
+                                   "(a police.uk id, ONS name or code, e.g. 'hertfordshire', 'E23000027')"
+                                   f"{_area_not_force(force, lvl, 2021)}", "force")
     if detailed and lvl not in ("la", "force"):
         why = {"csp": "seven merged authorities lie across more than one CSP and the table cannot divide them; "
                       "census_population('csp') has the five broad groups by CSP",
@@ -1313,6 +1438,27 @@ def census_population(
         long.attrs["basis"] = ("wards: LSOAs 2021 summed by ONS's best-fit LSOA (2021) to ward (December 2024) lookup "
                                "(population-weighted centroids); approximate where a ward boundary cuts an LSOA")
     return _selected(long, slug)
+
+
+def _area_not_force(query: Any, level: str, census: int) -> str:
+    """For :func:`census_population`'s error when ``force=`` is no force area but names a CSP or
+    local authority (``force="Cwm Taf"``, ``force="Bolton"``, as an analyst asks for their own
+    area): which it is, its force area and the call that gives its rows; ``""`` otherwise. Until
+    session 36 the error said only that it was none of the 43 force areas."""
+    for lv, what in (("csp", "CSP"), ("la", "local authority")):
+        try:
+            hit = find_area(str(query), level=lv)  # type: ignore[arg-type]
+        except (UnknownAreaError, InvalidInputError):
+            continue
+        lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
+        row = lk[lk[f"{lv}_code"] == hit["code"]].iloc[0]
+        if census == 2011:  # the 2016 areas' December 2024 one
+            tgt, col, c = lv, f"{lv}_2024", ", census=2011"
+        else:
+            tgt, col, c = (level if level in ("ward", "lsoa", lv) else lv), lv, ""
+        return (f"; {hit['name']!r} is a {what} ({hit['code']}) in the police force area {row['force_name']!r}: "
+                f"census_population({tgt!r}{c}, force={row['force']!r}) and keep its rows, {col} == {hit['name']!r}")
+    return ""
 
 
 def _census2021_copy(level: str) -> pd.DataFrame:
@@ -1543,6 +1689,29 @@ def _census2011(level: str) -> pd.DataFrame:
             keys = ["la", "la_code", "csp", "force"]
     long = wide.melt(id_vars=keys, value_vars=list(BROAD_GROUPS), var_name="ethnicity", value_name="population")
     return long.sort_values(keys + ["ethnicity"], kind="stable").reset_index(drop=True)
+
+
+def _with_2024_areas(out: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The Census 2011 table ``out`` (areas of ONS's December 2016 lookup) at ``level`` ``"la"`` or
+    ``"csp"`` with the December 2024 area each row's area is or became part of, before
+    ``ethnicity``: ``la_2024, la_code_2024`` (the 41 districts merged since 2016 into their
+    successor: Allerdale, Carlisle and Copeland into Cumberland) or ``csp_2024, csp_code_2024``
+    (Rhondda Cynon Taf and Merthyr Tydfil into Cwm Taf, W14000023); ``.attrs["changed_by_2024"]``
+    maps each 2016 code that is no December 2024 area to its successor. Until session 36 a merge of
+    the 2011 and 2021 tables on the code lost those areas without a word (Cwm Taf and the 11
+    authorities formed since 2016, from Bournemouth, Christchurch and Poole to Somerset, found no 2011
+    row). ``"force"`` is returned as it is (police force
+    areas are unchanged)."""
+    if level not in ("la", "csp"):
+        return out
+    old = _lookup_2016().drop_duplicates(f"{level}_code").set_index(f"{level}_code")[f"{level}_code_2024"]
+    codes = out[f"{level}_code"].map(old).fillna("").astype(str)
+    at = list(out.columns).index("ethnicity")
+    out.insert(at, f"{level}_2024", codes.map(area_names(level)).fillna("").astype(str))
+    out.insert(at + 1, f"{level}_code_2024", codes)
+    changed = out.loc[out[f"{level}_code"] != codes, [f"{level}_code", f"{level}_code_2024"]].drop_duplicates()
+    out.attrs["changed_by_2024"] = dict(sorted(zip(changed[f"{level}_code"].astype(str), changed[f"{level}_code_2024"])))
+    return out
 
 
 def areas_2024(level: str, census: int) -> pd.DataFrame:
@@ -2715,7 +2884,7 @@ class StudyArea:
             # a district abolished by a merger (Harrogate, Christchurch) or a ward/LSOA code: say what it
             # is, as find_area does, instead of look-alikes ("close matches: 'Harrow'")
             q = str(query).strip().lower()
-            other = _former_district(q, "la") or _recoded(q, "la") or _other_code(q)
+            other = _former_district(q, "la") or _recoded(q, "la") or _csp_2016(q, "csp") or _other_code(q)
             council = _county_council_of(query)  # "Kent CC", and a town ("Hemel Hempstead"): what they are
             other = other or (_county_council_says(council) if council is not None else _town_wards(query, "la"))
             close = close_matches(query, [str(n) for lv in levels for n in area_names(lv).values])
