@@ -96,31 +96,105 @@ def test_prospective_hotspots_names_a_weighed_month_without_events() -> None:
 
 
 @pytest.fixture(scope="module")
-def watford_without_june(shared_data: Path) -> pd.DataFrame:
-    """Hertfordshire's ASB and criminal damage of 2021-01 to 2022-01 as published, June's file left
-    out, read with pandas: the records with a location."""
+def herts_asb_damage(shared_data: Path) -> pd.DataFrame:
+    """Hertfordshire's ASB and criminal damage of 2021-01 to 2022-01 as published (13 files), read
+    with pandas: the records with a location, each with whether it is in Watford."""
     folder = shared_path(shared_data, "street_crime")
-    files = sorted(f for f in folder.glob("*-hertfordshire-street.csv") if not f.name.startswith("2021-06"))
-    assert len(files) == 12
+    files = sorted(folder.glob("*-hertfordshire-street.csv"))
+    assert len(files) == 13
     df = pd.concat([pd.read_csv(f, usecols=["Month", "Latitude", "Longitude", "Crime type"]) for f in files])
     df = df[df["Crime type"].isin(["Anti-social behaviour", "Criminal damage and arson"])]
-    return df.dropna(subset=["Latitude", "Longitude"]).reset_index(drop=True)
+    df = df.dropna(subset=["Latitude", "Longitude"]).reset_index(drop=True)
+    return df.assign(watford=ss.StudyArea("Watford").contains(df["Latitude"], df["Longitude"]))
 
 
-def test_watford_clusters_without_junes_file(watford_without_june: pd.DataFrame) -> None:
-    """The walk itself: Watford's clusters from the 12 files (June's not read) name 2021-06.
+def test_watford_clusters_without_junes_file(herts_asb_damage: pd.DataFrame) -> None:
+    """The walk itself: Watford's clusters from 12 of the 13 files (June's not read) name 2021-06.
     Reference: the months the raw files hold (pandas), against ``pd.period_range`` over their span."""
-    d = watford_without_june
+    d = herts_asb_damage[herts_asb_damage["watford"] & (herts_asb_damage["Month"] != "2021-06")]
     span = {str(p) for p in pd.period_range(d["Month"].min(), d["Month"].max(), freq="M")}
     assert sorted(span - set(d["Month"])) == ["2021-06"] and len(span) == 13
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SaferstatsWarning)
-        lab = ss.dbscan(d["Latitude"], d["Longitude"], eps_m=100, min_samples=15, study_area="Watford")
-    inside = lab != -3
-    t, msgs = _said(ss.cluster_summary, d["Latitude"][inside], d["Longitude"][inside], lab[inside],
-                    times=d["Month"][inside])
+        lab = ss.dbscan(d["Latitude"], d["Longitude"], eps_m=100, min_samples=15)
+    t, msgs = _said(ss.cluster_summary, d["Latitude"], d["Longitude"], lab, times=d["Month"])
     assert t.attrs["months_missing"] == ["2021-06"]
     assert any("(2021-06)" in m and "cover 12 of the 13 months" in m for m in msgs)
+
+
+# -- one cluster chained across a town ---------------------------------------------------------
+
+_R = 6371008.8  # the haversine radius dbscan uses
+
+
+def _metres_apart(lat1, lon1, lat2, lon2):  # type: ignore[no-untyped-def]
+    """Haversine distance (m), written out as the reference."""
+    p1, p2, dl = np.radians(lat1), np.radians(lat2), np.radians(np.asarray(lon2) - np.asarray(lon1))
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * _R * np.arcsin(np.sqrt(h))
+
+
+def test_a_street_long_chain_is_said() -> None:
+    """Before: DBSCAN's chaining — 61 records every 50 m along a 3 km street, with ``eps_m=100,
+    min_samples=3`` one cluster of 75% of the points, 30 times ``eps_m`` long — was returned as a
+    "hotspot" with no word. Now a warning gives its share and size. A tight cluster of as many
+    points (all within 40 m) says nothing. Reference by hand: each point has its neighbours 50 and
+    100 m away (haversine written out here), so every point is a core point (at least 3 within
+    100 m, itself included) and all are joined; the street's ends are 3,000 m apart."""
+    lat0 = 51.9
+    step = 50 / (_R * np.pi / 180 * np.cos(np.radians(lat0)))  # 50 m of longitude
+    street_lon = -0.25 + step * np.arange(61)
+    street_lat = np.full(61, lat0)
+    gaps = _metres_apart(street_lat[:-1], street_lon[:-1], street_lat[1:], street_lon[1:])
+    assert np.allclose(gaps, 50, atol=0.01)
+    assert abs(_metres_apart(lat0, street_lon[0], lat0, street_lon[-1]) - 3000) < 1
+    far_lat = lat0 + 0.02 * (1 + np.arange(20))  # 20 records 2.2 km apart, north of it: noise
+    far_lon = np.full(20, -0.3)
+    lab, msgs = _said(ss.dbscan, np.r_[street_lat, far_lat], np.r_[street_lon, far_lon], eps_m=100, min_samples=3)
+    assert (lab[:61] == 0).all() and (lab[61:] == -1).all()
+    said = [m for m in msgs if "chains them" in m]
+    assert len(said) == 1 and said[0].startswith("dbscan: one cluster (label 0) holds 61 of the 81 points (75%) and "
+                                                 "spans about 3.0 × 0.0 km, 30 times eps_m=100")
+    rng = np.random.default_rng(7)
+    tight_lat = lat0 + rng.uniform(0, 0.0002, 61)  # 22 m north-south
+    tight_lon = -0.25 + rng.uniform(0, 0.0003, 61)  # 21 m east-west
+    lab, msgs = _said(ss.dbscan, np.r_[tight_lat, far_lat], np.r_[tight_lon, far_lon], eps_m=100, min_samples=3)
+    assert (lab[:61] == 0).all() and not [m for m in msgs if "chains them" in m]
+
+
+def test_watfords_chained_cluster_is_said(herts_asb_damage: pd.DataFrame) -> None:
+    """The walk: Watford's ASB and criminal damage with the command's defaults (``eps_m=150,
+    min_samples=15``) put 42% of the records in one cluster about 1.4 × 3.0 km. Reference: DBSCAN's
+    core points written out with scipy (neighbours within 150 m by the chord of the haversine
+    distance, itself included; 15 or more makes a core) and their connected components: the largest
+    holds a quarter or more of the records, spans more than 10 × 150 m, and the cluster said holds at
+    least its core points and at most those and the records within 150 m of them."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
+    d = herts_asb_damage[herts_asb_damage["watford"]]
+    la, lo = np.radians(d["Latitude"].to_numpy()), np.radians(d["Longitude"].to_numpy())
+    xyz = np.c_[np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)]
+    chord = 2 * np.sin(150 / _R / 2) * (1 + 1e-12)
+    tree = cKDTree(xyz)
+    near = tree.query_ball_point(xyz, chord)
+    core = np.array([len(v) >= 15 for v in near])
+    pairs = np.array([(i, j) for i in np.flatnonzero(core) for j in near[i] if core[j]])
+    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(d), len(d)))
+    _, comp = connected_components(graph, directed=False)
+    sizes = np.bincount(comp[core])
+    big = np.flatnonzero(core & (comp == np.argmax(sizes)))
+    reach = np.unique(np.concatenate([near[i] for i in big]))
+    assert len(big) >= 0.25 * len(d)
+    span = _metres_apart(d["Latitude"].iloc[big].min(), -0.4, d["Latitude"].iloc[big].max(), -0.4)
+    assert span > 1500
+    lab, msgs = _said(ss.dbscan, d["Latitude"], d["Longitude"], eps_m=150, min_samples=15)
+    said = [m for m in msgs if "chains them" in m]
+    n_top = int(np.bincount(lab[lab >= 0]).max())
+    assert len(big) <= n_top <= len(reach)
+    assert len(said) == 1 and f"holds {n_top:,} of the {len(d):,} points ({n_top / len(d):.0%})" in said[0]
+    assert "(42%)" in said[0] and "1.4 × 3.0 km" in said[0]
 
 
 # -- a PAI scored on the events the map was made from -----------------------------------------
