@@ -14,8 +14,8 @@ from .._periods import month_texts
 from .._periods import months_as_dates as _months_as_dates
 from .._results import PlainFrame
 from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, number_of, warn_user
-from ._common import (EARTH_RADIUS_M, _absent_months, _check_latlon, _choice, _coordinate, _core_terms, _excel_safe, _float_arg,
-                      _latlon, _row_error, _series)
+from ._common import (EARTH_RADIUS_M, _absent_months, _check_latlon, _choice, _coordinate, _core_terms, _excel_safe,
+                      _float_arg, _latlon, _row_error, _series)
 
 __all__ = ["cluster_summary", "ClusterTable"]
 

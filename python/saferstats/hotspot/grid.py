@@ -19,9 +19,9 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, number_of, warn_user
-from ._common import (_absent_months, _bounds, cells_said, _choice, _core_terms, _distinct_points, _drop_missing, _finite_xy,
-                      _float_arg, _given, _int_arg, _left_out_said, _points_in, _row_error, _seed, _series, _size_said,
-                      _warn_map_points, _warn_peak_one_location, _warn_stretched, _warn_wide_bandwidth,
+from ._common import (_absent_months, _bounds, cells_said, _choice, _core_terms, _distinct_points, _drop_missing,
+                      _finite_xy, _float_arg, _given, _int_arg, _left_out_said, _points_in, _row_error, _seed, _series,
+                      _size_said, _warn_map_points, _warn_peak_one_location, _warn_stretched, _warn_wide_bandwidth,
                       _weighted_points)
 
 __all__ = [
