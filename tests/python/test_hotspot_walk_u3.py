@@ -4,6 +4,7 @@ events the map was made from."""
 
 from __future__ import annotations
 
+import math
 import warnings
 from pathlib import Path
 
@@ -55,6 +56,12 @@ def test_cluster_summary_names_a_month_without_records() -> None:
         assert len(said) == 1 and "(2021-06)" in said[0] and "cover 8 of the 9 months" in said[0]
         assert "between 2021-01 and 2021-09" in said[0]
         assert "no record in 2021-06 (a month missing from the files?)" in t.headline()
+    # a rare crime type, 2 records a month: a month with none may be chance (Poisson: exp(-2) = 13.5%)
+    rare = pd.DataFrame({"lat": _LAT[:2] * 8, "lon": _LON[:2] * 8, "month": [m for m in given for _ in range(2)]})
+    t, msgs = _said(ss.cluster_summary, rare["lat"], rare["lon"], [0] * len(rare), times=rare["month"])
+    assert t.attrs["months_missing"] == expected
+    assert any(f"average 2 a month, so a month with none may be chance (a Poisson chance of {math.exp(-2):.0%})" in m
+               for m in msgs)
     # every month there: nothing said, no attrs
     full = _monthly([str(p) for p in pd.period_range("2021-01", "2021-09", freq="M")])
     t, msgs = _said(ss.cluster_summary, full["lat"], full["lon"], np.zeros(len(full), dtype=int), times=full["month"])

@@ -14,8 +14,8 @@ from .._periods import month_texts
 from .._periods import months_as_dates as _months_as_dates
 from .._results import PlainFrame
 from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, number_of, warn_user
-from ._common import (EARTH_RADIUS_M, _absent_months, _check_latlon, _choice, _coordinate, _core_terms, _excel_safe,
-                      _float_arg, _latlon, _row_error, _series)
+from ._common import (EARTH_RADIUS_M, _absent_months, _check_latlon, _choice, _coordinate, _core_terms,
+                      _empty_month_cause, _excel_safe, _float_arg, _latlon, _row_error, _series)
 
 __all__ = ["cluster_summary", "ClusterTable"]
 
@@ -247,8 +247,7 @@ def _warn_absent_months(out: pd.DataFrame, stamps: pd.DatetimeIndex, located: in
     span = (d.max().year - d.min().year) * 12 + d.max().month - d.min().month + 1
     named = ", ".join(absent[:6]) + (" ..." if len(absent) > 6 else "")
     warn_user(f"cluster_summary: no record at all in {number_of(len(absent), 'month')} between {first} and {last} "
-              f"({named}) among the {located:,} points given: police.uk publishes a file per month, so a month with "
-              f"none is most likely a file not read (or not downloaded). The clusters, their `n` and first/last months "
+              f"({named}) among the {located:,} points given: {_empty_month_cause(stamps)}. The clusters, their `n` and first/last months "
               f"cover {span - len(absent)} of the {span} months, and a cluster spanning the gap is not known to have "
               "gone quiet in it: read the missing month's file, or say which months the clusters cover; the months are "
               "in .attrs['months_missing']")

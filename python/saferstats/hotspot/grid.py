@@ -20,7 +20,7 @@ from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, number_of, warn_user
 from ._common import (_absent_months, _bounds, cells_said, _choice, _core_terms, _distinct_points, _drop_missing,
-                      _finite_xy, _float_arg, _given, _int_arg, _left_out_said, _points_in, _row_error, _seed, _series,
+                      _empty_month_cause, _finite_xy, _float_arg, _given, _int_arg, _left_out_said, _points_in, _row_error, _seed, _series,
                       _size_said, _warn_map_points, _warn_peak_one_location, _warn_stretched, _warn_wide_bandwidth,
                       _weighted_points)
 
@@ -1590,8 +1590,8 @@ def _warn_weighed_months_absent(g: HotspotGrid, ts: np.ndarray, pt: float, ct: f
     first, last = stamps.min().strftime("%Y-%m"), stamps.max().strftime("%Y-%m")
     warn_user(f"prospective_hotspots: no event at all in {', '.join(weighed[:6])}{' ...' if len(weighed) > 6 else ''} "
               f"(between {first} and {last}), {'a month' if len(weighed) == 1 else 'months'} the risk at predict_time "
-              "weighs: police.uk publishes a file per month, so a month with none is most likely a file not read, and the "
-              "map lacks its events (the most recent, weighed most, when it is the month before predict_time). Read "
+              f"weighs: {_empty_month_cause(stamps)}; if so the map lacks its events (the most recent, weighed most, "
+              "when it is the month before predict_time). Read "
               "the missing month's file, or say the map was made without it; the months are in "
               ".cells.attrs['months_missing']")
 
