@@ -97,6 +97,11 @@ def test_prospective_hotspots_names_a_weighed_month_without_events() -> None:
     assert "(no event in 2021-06: a month missing from the files?)" in g.headline()
     g, msgs = run(["2021-01", "2021-03", "2021-04", "2021-05", "2021-06", "2021-07"])
     assert "months_missing" not in g.cells.attrs and not [m for m in msgs if "no event at all" in m]
+    # months put on the 30th (February has none): the missing February is still placed and named
+    t = pd.to_datetime(pd.Series(["2021-01-30", "2021-03-30", "2021-04-30"] * 2))
+    g30, msgs = _said(ss.prospective_hotspots, np.full(6, 500.0), np.full(6, 500.0), t, predict_time="2021-05-30",
+                      cutoff_time="2021-05-29", cell_size=100, time_unit=30, time_bandwidth=6, bounds=(0, 999, 0, 999))
+    assert g30.cells.attrs["months_missing"] == ["2021-02"] and any("no event at all in 2021-02" in m for m in msgs)
     # a count on the prediction's cells is no map of its own: the months are not carried over
     c = ss.hotspot_count(x, y, grid=g)
     assert "months_missing" not in c.cells.attrs

@@ -1581,7 +1581,8 @@ def _warn_weighed_months_absent(g: HotspotGrid, ts: np.ndarray, pt: float, ct: f
     day = int(stamps[0].day)
     weighed = []
     for m in _absent_months(stamps):
-        at = (pd.Timestamp(f"{m}-{day:02d}") - pd.Timestamp(0)) / pd.Timedelta(days=1)
+        month = pd.Period(m, freq="M")  # the events' day of the month (the 30th: February's last)
+        at = (month.start_time + pd.Timedelta(days=min(day, month.days_in_month) - 1) - pd.Timestamp(0)) / pd.Timedelta(days=1)
         if at <= ct and (unit <= 0 or np.floor((pt - at) / unit) < tb):
             weighed.append(m)
     if not weighed:
