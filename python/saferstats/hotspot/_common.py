@@ -27,6 +27,40 @@ _BNG_XY = (700_000.0, 1_300_000.0)  # the British National Grid's eastings and n
 _row = row_named
 
 
+def _absent_months(stamps: Any) -> list[str]:
+    """The months ("2021-06") between the first and the last month of ``stamps`` (datetimes on the
+    first of their month, missing ones left out) in which there is none: with police.uk's monthly
+    files, a month with no record at all over a force or district is a file not read.
+
+    >>> _absent_months(pd.to_datetime(["2021-05", "2021-07", "2021-07", "2021-09"]))
+    ['2021-06', '2021-08']
+    """
+    d = pd.DatetimeIndex(pd.Series(stamps).dropna())
+    if len(d) == 0:
+        return []
+    present = np.unique(np.asarray(d.year * 12 + d.month - 1, dtype=np.int64))
+    absent = np.setdiff1d(np.arange(present[0], present[-1] + 1), present)
+    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in absent.tolist()]
+
+
+def _empty_month_cause(stamps: Any) -> str:
+    """Why a month between others holds no record, from the records' months (``stamps``, datetimes):
+    police.uk publishes a file per month, so with 5 or more records a month on average (a Poisson
+    chance of none below 1%) a file not read; with fewer, chance is as likely.
+
+    >>> _empty_month_cause(pd.to_datetime(["2021-01"] * 30 + ["2021-03"] * 30))
+    'police.uk publishes a file per month and these records average 30 a month, so a month with none is most likely a file not read (or not downloaded)'
+    """
+    d = pd.DatetimeIndex(pd.Series(stamps).dropna())
+    months = max(len(np.unique(np.asarray(d.year * 12 + d.month, dtype=np.int64))), 1)
+    mean = len(d) / months
+    if mean >= 5:
+        return (f"police.uk publishes a file per month and these records average {mean:,.0f} a month, so a month with "
+                "none is most likely a file not read (or not downloaded)")
+    return (f"these records average {mean:.1g} a month, so a month with none may be chance (a Poisson chance of "
+            f"{np.exp(-mean):.0%}) or a police.uk file not read")
+
+
 def _int_arg(name: str, v: Any, lo: int = 0, hi: int = 2**63 - 1) -> int:
     """A whole-number argument in [lo, hi], or InvalidInputError naming it (never a raw
     TypeError/OverflowError from the binding)."""

@@ -19,9 +19,9 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, number_of, warn_user
-from ._common import (_bounds, cells_said, _choice, _core_terms, _distinct_points, _drop_missing, _finite_xy,
-                      _float_arg, _given, _int_arg, _left_out_said, _points_in, _row_error, _seed, _series, _size_said,
-                      _warn_map_points, _warn_peak_one_location, _warn_stretched, _warn_wide_bandwidth,
+from ._common import (_absent_months, _bounds, cells_said, _choice, _core_terms, _distinct_points, _drop_missing,
+                      _empty_month_cause, _finite_xy, _float_arg, _given, _int_arg, _left_out_said, _points_in, _row_error, _seed, _series,
+                      _size_said, _warn_map_points, _warn_peak_one_location, _warn_stretched, _warn_wide_bandwidth,
                       _weighted_points)
 
 __all__ = [
@@ -277,6 +277,9 @@ class HotspotGrid(Result):
         if isinstance(window, list) and len(window) == 2:
             # a prospective map says which events it was made from (pai reads the same window as its train)
             g += f"; made from events of {window[0]}" + ("" if window[0] == window[1] else f" to {window[1]}")
+            gaps = self.cells.attrs.get(MONTHS_MISSING_TAG)
+            if gaps:
+                g += f" (no event in {', '.join(gaps[:3])}{' ...' if len(gaps) > 3 else ''}: a month missing from the files?)"
         return g + (f"; {events}" if events else "")
 
     def __repr__(self) -> str:
@@ -464,6 +467,10 @@ DUAL_TAG = "saferstats_dual_method"
 #: (first and last day used, ISO dates): :func:`saferstats.pai` checks it against ``test=``.
 WINDOW_TAG = "saferstats_train_window"
 
+#: Key of ``HotspotGrid.cells.attrs`` holding the police.uk months a :func:`prospective_hotspots`
+#: map weighs that hold no event at all (a monthly file not read): ``["2021-06"]``.
+MONTHS_MISSING_TAG = "months_missing"
+
 
 def array_digest(a: np.ndarray) -> str:
     """A short hash of an array's bytes and dtype, to tell whether two arrays are the same."""
@@ -536,6 +543,7 @@ def _new_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type
         cells.attrs.pop(WINDOW_TAG, None)
         cells.attrs.pop(DUAL_TAG, None)  # nor is a dual KDE's method the next layer's
         cells.attrs.pop(MISSING_TAG, None)  # nor the rows its points left out
+        cells.attrs.pop(MONTHS_MISSING_TAG, None)  # nor the months its events lacked
         return dataclasses.replace(grid, cells=cells, value=None, bandwidth=None, events=None)
     if bounds is None:
         if len(xs) == 0:
@@ -1563,6 +1571,32 @@ def _check_some_recent(ts: np.ndarray, ct: float, pt: float, unit: float, tb: fl
             "predict_time, or widen time_bandwidth / time_unit", "predict_time")
 
 
+def _warn_weighed_months_absent(g: HotspotGrid, ts: np.ndarray, pt: float, ct: float, unit: float, tb: float) -> None:
+    """police.uk months (``ts`` in days, each on one day of its month) between the first and the last
+    event with no event at all, that the risk at ``pt`` would weigh (at or before ``ct``, younger than
+    ``tb`` units): a monthly file not read, whose events the map lacks, said with a warning and kept in
+    ``g.cells.attrs["months_missing"]`` (the headline says so). Until session 36 silently: Watford ASB
+    and criminal damage without 2021-06, July's map from April-June was made from May alone."""
+    stamps = pd.to_datetime(np.asarray(ts, dtype=float) * 86400e9)
+    day = int(stamps[0].day)
+    weighed = []
+    for m in _absent_months(stamps):
+        month = pd.Period(m, freq="M")  # the events' day of the month (the 30th: February's last)
+        at = (month.start_time + pd.Timedelta(days=min(day, month.days_in_month) - 1) - pd.Timestamp(0)) / pd.Timedelta(days=1)
+        if at <= ct and (unit <= 0 or np.floor((pt - at) / unit) < tb):
+            weighed.append(m)
+    if not weighed:
+        return
+    g.cells.attrs[MONTHS_MISSING_TAG] = weighed
+    first, last = stamps.min().strftime("%Y-%m"), stamps.max().strftime("%Y-%m")
+    warn_user(f"prospective_hotspots: no event at all in {', '.join(weighed[:6])}{' ...' if len(weighed) > 6 else ''} "
+              f"(between {first} and {last}), {'a month' if len(weighed) == 1 else 'months'} the risk at predict_time "
+              f"weighs: {_empty_month_cause(stamps)}; if so the map lacks its events (the most recent, weighed most, "
+              "when it is the month before predict_time). Read "
+              "the missing month's file, or say the map was made without it; the months are in "
+              ".cells.attrs['months_missing']")
+
+
 def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_time: Any = None,
                          cell_size: float | None = None, bounds: tuple[float, float, float, float] | None = None,
                          grid: HotspotGrid | None = None, space_bandwidth: float = 8, time_bandwidth: float = 8,
@@ -1585,7 +1619,11 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     old) the surface would be all zeros, and an :class:`~saferstats.InvalidInputError` says so
     with the events' dates. With dates, the grid records the window of the events it used (their
     first and last dates): :func:`saferstats.pai` given ``test=`` (the months scored) warns when
-    they overlap it.
+    they overlap it. With police.uk months, a month between the first and the last event that holds
+    no event at all, and that the risk weighs, is most likely a monthly file not read: a
+    :class:`~saferstats.SaferstatsWarning` names it, ``cells.attrs["months_missing"]`` lists it and
+    the headline says so (Watford ASB and criminal damage of 2021 without June's file: July's map,
+    ``time_unit=30, time_bandwidth=3``, was made from May alone; until session 36 silently).
     See docs/methods/hotspot_intelligence.md.
 
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
@@ -1660,6 +1698,7 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
         g.cells.attrs[WINDOW_TAG] = [iso(used.min()), iso(used.max())]
         if _month_day(t) is not None:   # police.uk months: the window is of whole months (2021-05 to 2021-11)
             g.cells.attrs[WINDOW_TAG] = [w[:7] for w in g.cells.attrs[WINDOW_TAG]]
+            _warn_weighed_months_absent(g, ts, pt, ct, unit, tb)
     if gone:
         g.cells.attrs[MISSING_TAG] = gone
     return dataclasses.replace(g, value="risk")
