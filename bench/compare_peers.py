@@ -375,14 +375,16 @@ def main() -> None:
     ap.add_argument("--records", type=int, default=1_000_000, help="stop-and-search records to synthesise")
     ap.add_argument("--points", type=int, default=100_000, help="points for the DBSCAN benchmark")
     ap.add_argument("--seed", type=int, default=20261125)
-    ap.add_argument("--only", choices=["rates", "trend", "disproportionality", "hotspots", "knox"],
+    ap.add_argument("--only", choices=["rates", "trend", "funnel", "disproportionality", "hotspots", "knox"],
                     action="append", help="run only these sections (repeatable); default all")
     args = ap.parse_args()
-    only = set(args.only or ["rates", "trend", "disproportionality", "hotspots", "knox"])
+    only = set(args.only or ["rates", "trend", "funnel", "disproportionality", "hotspots", "knox"])
     if "rates" in only:
         bench_rates(args.rows)
     if "trend" in only:
         bench_trend(args.series, min(args.peer_series, args.series))
+    if "funnel" in only:
+        bench_funnel()
     if "disproportionality" in only:
         bench_disproportionality(args.records)
     if "hotspots" in only:
@@ -454,6 +456,34 @@ def bench_rates(n: int) -> None:
                    lambda: core.proportion_ci(counts, trials, multiplier=1.0), repeat=REPEAT)
     print("\nNote: Byar's and Wilson are a few flops per row, so both sides are bound by memory traffic;\n"
           "the exact-Poisson gains come from computing gamma quantiles once per distinct count.\n")
+
+
+def bench_funnel(n: int = 100) -> None:
+    """Exact Poisson funnel limits (rates per 1,000, target 5) at ``n`` populations from 1,000 to
+    10 million (the x axis of a funnel of councils), against scipy: for each population and each of
+    the four limits, ``brentq`` on ``gamma.ppf`` for the count whose exact limit is the expected count
+    (PHE's definition, as an analyst would write it with scipy)."""
+    import saferstats
+    from scipy import optimize, stats
+
+    pops = np.geomspace(1e3, 1e7, n)
+    expected = 5.0 / 1e3 * pops
+
+    def scipy_funnel():
+        out = {k: np.empty(n) for k in ("lower_998", "lower_95", "upper_95", "upper_998")}
+        for i, e in enumerate(expected):
+            for p, lo_key, hi_key in ((0.975, "lower_95", "upper_95"), (0.999, "lower_998", "upper_998")):
+                top = e + 20 * np.sqrt(e) + 50
+                hi = optimize.brentq(lambda o: stats.gamma.ppf(1 - p, o) - e, 1e-9, top, xtol=1e-12, rtol=1e-13)
+                lo = (0.0 if stats.gamma.ppf(p, 1.0) >= e else
+                      optimize.brentq(lambda o: stats.gamma.ppf(p, o + 1) - e, 0.0, top, xtol=1e-12, rtol=1e-13))
+                out[lo_key][i], out[hi_key][i] = lo / pops[i] * 1e3, hi / pops[i] * 1e3
+        return out
+
+    t_peer, peer = best_of(scipy_funnel, repeat=3)
+    t_ours, ours = best_of(lambda: saferstats.funnel_limits(pops, target=5.0, kind="rate", multiplier=1e3), repeat=3)
+    diff = max(rel_diff(ours[k].to_numpy(), peer[k]) for k in peer)
+    report(f"funnel_limits(kind='rate'), {n} pops", "scipy brentq on gamma.ppf", t_ours, t_peer, diff)
 
 
 if __name__ == "__main__":
