@@ -475,6 +475,88 @@ def _warn_recording_step(vs: np.ndarray, cs: np.ndarray, labels: list[Any], show
                   "with its cause (rebase={period: cause})")
 
 
+def _unlike_rows(values: Any, v: np.ndarray, shown: Any, codes: np.ndarray, labels: list[Any]) -> list[tuple[int, Any]]:
+    """The rows of ``values`` (positions, with their record) that :func:`saferstats.read_flytipping`
+    flags as not like for like (its Series' ``attrs["not_like_for_like"]``): by the row labels read
+    where each count is still the one read under its label (``ft["incidents"]``, filtered or
+    sorted), else by period and count (``ft.set_index("period")["incidents"]``) and, with ``by``,
+    the series named by the council's name or code. Empty for any other values."""
+    recs = values.attrs.get("not_like_for_like") if isinstance(values, pd.Series) else None
+    if not recs:
+        return []
+    read = values.attrs.get("incidents_as_read")
+    labs = [plain(x) for x in values.index]
+    whole = bool(read) and all(isinstance(x, (int, np.integer)) and 0 <= int(x) < len(read[0]) for x in labs)
+    if whole:
+        was = np.asarray(read[0], dtype=float)[np.asarray(labs, dtype=np.int64)]
+        whole = bool(np.all(was == v))
+    found: list[tuple[int, Any]] = []
+    if whole:
+        at = {lab: k for k, lab in enumerate(labs)}
+        for rec in recs:
+            if rec["row"] in at:
+                found.append((at[rec["row"]], rec))
+        return found
+    if shown is None:
+        return found
+    periods = [str(plain(p)).strip() for p in shown]
+    for rec in recs:
+        for k in (int(i) for i in np.flatnonzero(v == rec["incidents"])):
+            who = labels[codes[k]]
+            if periods[k] == rec["period"] and (who is None or plain(who) in (rec["la_name"], rec["la_code"])):
+                found.append((k, rec))
+    return found
+
+
+def _warn_unlike_points(values: Any, v: np.ndarray, shown: Any, codes: np.ndarray, labels: list[Any],
+                        order: np.ndarray, point_type: np.ndarray) -> list[dict[str, Any]]:
+    """Warn of points of an SPC chart that :func:`saferstats.read_flytipping` flags as not like for
+    like with the rest of their series (a council counting only the public's reports that year,
+    Defra's ``reporting_basis``, or a 4-fold step in recording: its ``not_all_incidents`` /
+    ``recording_step`` columns), naming each point and any special cause at it or at the period
+    next to it, which may be the change in recording rather than in fly-tipping (Welwyn Hatfield:
+    2019/20's 1,700 counted only the public's reports, 2020/21's 4,836 all incidents, a special
+    cause "high"). Returns the points (``row``, ``name``, ``column``, ``note``)."""
+    found = _unlike_rows(values, v, shown, codes, labels)
+    if not found:
+        return []
+    pos = np.empty(len(order), dtype=np.int64)
+    pos[order] = np.arange(len(order))
+    cs = codes[order]
+    names: list[str] = []
+    causes: list[str] = []
+    out: list[dict[str, Any]] = []
+    for k, rec in sorted(found, key=lambda f: int(pos[f[0]])):
+        name = f"{rec['la_name']} {rec['period']}"
+        note = str(rec["note"]) or rec["column"]
+        if name not in names:
+            names.append(name)
+            out.append({"row": plain(values.index[k]), "name": name, "column": rec["column"], "note": note})
+        j = int(pos[k])
+        for m in (j - 1, j, j + 1):
+            if 0 <= m < len(cs) and cs[m] == cs[j]:
+                i = int(order[m])
+                kind = str(point_type[i])
+                if kind != "common_cause":
+                    when = "" if shown is None else f" {plain(shown[i])}"
+                    what = f"{rec['la_name']}{when}: {kind.replace('_', ' ')}"
+                    if what not in causes:
+                        causes.append(what)
+    said = "; ".join(f"{f['name']} ({f['note']})" for f in out[:8]) + (
+        f" and {len(out) - 8} more" if len(out) > 8 else "")
+    shown_causes = "; ".join(causes[:8]) + (f" and {len(causes) - 8} more" if len(causes) > 8 else "")
+    then = (f"The special causes at or next to {'it' if len(out) == 1 else 'them'} ({shown_causes}) may be "
+            "that change, not a change in fly-tipping" if causes else
+            "A special cause there would be that change, not a change in fly-tipping")
+    warn_user(f"spc: {number_of(len(out), 'point')} not counted like for like with the rest of "
+              f"{'its' if len(out) == 1 else 'their'} series (read_flytipping's not_all_incidents / recording_step): "
+              f"{said}. {then}; and the limits are computed with {'it' if len(out) == 1 else 'them'}. Leave "
+              f"{'it' if len(out) == 1 else 'them'} out of the series, or recalculate the limits where the recording "
+              "changed with its cause (rebase={period: cause}), or say why not. Listed in "
+              ".attrs['not_like_for_like']")
+    return out
+
+
 SEASON_MONTHS = 24  # two years of months: fewer cannot show whether a pattern repeats
 SEASON_R = 0.5  # mean correlation of the years' month profiles that shows a seasonal pattern
 
@@ -700,6 +782,15 @@ def spc(
     ``denominators`` or a ``multiplier`` given to an XmR or c chart (which would not use them) and
     values that are not whole numbers on a c, u or p chart (its limits are for counts of events).
 
+    Defra's fly-tipping counts taken from :func:`saferstats.read_flytipping`'s table (``ft["incidents"]``,
+    filtered or sorted, or ``.set_index("period")["incidents"]`` of one council) carry its flags of
+    years not like for like (``not_all_incidents``: not counted on Defra's "All incidents" basis;
+    ``recording_step``): a point so flagged is named in a :class:`~saferstats.SaferstatsWarning`
+    with the special causes at it or next to it, which may be the change in recording rather than
+    in fly-tipping, and listed in ``.attrs["not_like_for_like"]`` (``row, name, column, note``;
+    ``[]`` when none). Welwyn Hatfield counted only the public's reports in 2019/20 (1,700) and all
+    incidents in 2020/21 (4,836, a special cause "high").
+
     >>> import saferstats
     >>> y = [0.56, -0.23, 1.56, 0.07, 0.13, 1.72, 0.46, -1.27, -0.69, -0.45, 1.22, 0.36, 6.0]
     >>> out = saferstats.spc(y, improvement="increase")
@@ -860,6 +951,9 @@ def spc(
         rec = rec.drop(columns="series")
     out.attrs["summary"] = summary
     out.attrs["rebase"] = rec
+    # Defra's counts of a year not like for like with the rest of the council's series (read_flytipping)
+    out.attrs["not_like_for_like"] = _warn_unlike_points(values, v, shown_periods, codes, labels, order,
+                                                         np.asarray(cols["point_type"], dtype=object))
     # what the values are, the name of the Series given ("detentions" from monthly_counts): plot_spc's y axis
     if isinstance(values, pd.Series) and isinstance(values.name, str) and values.name.strip():
         out.attrs["what"] = values.name.strip()
