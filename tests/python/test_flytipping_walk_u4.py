@@ -62,7 +62,7 @@ def test_raw_file_says_welwyn_hatfield_changed_basis(raw: pd.DataFrame) -> None:
     mean = x.mean()  # 2858.4
     amr = np.abs(np.diff(x)).mean()  # (38+344+450+621+249+308+407+3136+1114)/9 = 6667/9
     assert amr == pytest.approx(6667 / 9)
-    upl = mean + 2.66 * amr  # 4828.8... < 4836
+    upl = mean + 2.66 * amr  # 4828.87 < 4836
     assert x[8] > upl
 
 
