@@ -475,6 +475,89 @@ def _warn_recording_step(vs: np.ndarray, cs: np.ndarray, labels: list[Any], show
                   "with its cause (rebase={period: cause})")
 
 
+def _unlike_rows(values: Any, v: np.ndarray, shown: Any, codes: np.ndarray, labels: list[Any]) -> list[tuple[int, Any]]:
+    """The rows of ``values`` (positions, with their record) that :func:`saferstats.read_flytipping`
+    flags as not like for like (its Series' ``attrs["not_like_for_like"]``): by the row labels read
+    where each count is still the one read under its label (``ft["incidents"]``, filtered or
+    sorted), else by period and count (``ft.set_index("period")["incidents"]``) and, with ``by``,
+    the series named by the council's name or code. Empty for any other values."""
+    recs = values.attrs.get("not_like_for_like") if isinstance(values, pd.Series) else None
+    if not recs:
+        return []
+    read = values.attrs.get("incidents_as_read")
+    labs = [plain(x) for x in values.index]
+    whole = bool(read) and all(isinstance(x, (int, np.integer)) and 0 <= int(x) < len(read[0]) for x in labs)
+    if whole:
+        was = np.asarray(read[0], dtype=float)[np.asarray(labs, dtype=np.int64)]
+        whole = bool(np.all(was == v))
+    found: list[tuple[int, Any]] = []
+    if whole:
+        at = {lab: k for k, lab in enumerate(labs)}
+        for rec in recs:
+            if rec["row"] in at:
+                found.append((at[rec["row"]], rec))
+        return found
+    if shown is None:
+        return found
+    periods = [str(plain(p)).strip() for p in shown]
+    for rec in recs:
+        for k in (int(i) for i in np.flatnonzero(v == rec["incidents"])):
+            who = labels[codes[k]]
+            if periods[k] == rec["period"] and (who is None or plain(who) in (rec["la_name"], rec["la_code"])):
+                found.append((k, rec))
+    return found
+
+
+def _warn_unlike_points(fn: str, values: Any, v: np.ndarray, shown: Any, codes: np.ndarray, labels: list[Any],
+                        order: np.ndarray, marks: np.ndarray, *, reach: tuple[int, int] = (1, 1),
+                        signals: str = "special causes", uses: str = "the limits are computed with",
+                        mend: str = ", or recalculate the limits where the recording changed with its cause "
+                                    "(rebase={period: cause})") -> list[dict[str, Any]]:
+    """Warn of points of ``fn``'s series that :func:`saferstats.read_flytipping` flags as not like
+    for like with the rest of their series (a council counting only the public's reports that year,
+    Defra's ``reporting_basis``, or a 4-fold step in recording: its ``not_all_incidents`` /
+    ``recording_step`` columns), naming each point and the ``signals`` (``marks``: the text of each
+    row's signal, ``""`` for none) from ``reach[0]`` periods before it to ``reach[1]`` after it,
+    which may be the change in recording rather than in fly-tipping (Welwyn Hatfield: 2019/20's
+    1,700 counted only the public's reports, 2020/21's 4,836 all incidents, an SPC special cause
+    "high"). Returns the points (``row``, ``name``, ``column``, ``note``)."""
+    found = _unlike_rows(values, v, shown, codes, labels)
+    if not found:
+        return []
+    pos = np.empty(len(order), dtype=np.int64)
+    pos[order] = np.arange(len(order))
+    cs = codes[order]
+    names: list[str] = []
+    causes: list[str] = []
+    out: list[dict[str, Any]] = []
+    for k, rec in sorted(found, key=lambda f: int(pos[f[0]])):
+        name = f"{rec['la_name']} {rec['period']}"
+        note = str(rec["note"]) or rec["column"]
+        if name not in names:
+            names.append(name)
+            out.append({"row": plain(values.index[k]), "name": name, "column": rec["column"], "note": note})
+        j = int(pos[k])
+        for m in range(j - reach[0], j + reach[1] + 1):
+            if 0 <= m < len(cs) and cs[m] == cs[j] and marks[order[m]]:
+                i = int(order[m])
+                when = "" if shown is None else f" {plain(shown[i])}"
+                what = f"{rec['la_name']}{when}: {marks[i]}"
+                if what not in causes:
+                    causes.append(what)
+    one = len(out) == 1
+    said = "; ".join(f"{f['name']} ({f['note']})" for f in out[:8]) + (
+        f" and {len(out) - 8} more" if len(out) > 8 else "")
+    shown_causes = "; ".join(causes[:8]) + (f" and {len(causes) - 8} more" if len(causes) > 8 else "")
+    near = "at or next to" if reach == (1, 1) else "at or after"
+    then = (f"The {signals} {near} {'it' if one else 'them'} ({shown_causes}) may be that change, not a change "
+            "in fly-tipping" if causes else f"The {signals} {near} it would be that change, not a change in fly-tipping")
+    warn_user(f"{fn}: {number_of(len(out), 'point')} not counted like for like with the rest of "
+              f"{'its' if one else 'their'} series (read_flytipping's not_all_incidents / recording_step): "
+              f"{said}. {then}; and {uses} {'it' if one else 'them'}. Leave {'it' if one else 'them'} out of the "
+              f"series{mend}, or say why not. Listed in .attrs['not_like_for_like']")
+    return out
+
+
 SEASON_MONTHS = 24  # two years of months: fewer cannot show whether a pattern repeats
 SEASON_R = 0.5  # mean correlation of the years' month profiles that shows a seasonal pattern
 
@@ -700,6 +783,18 @@ def spc(
     ``denominators`` or a ``multiplier`` given to an XmR or c chart (which would not use them) and
     values that are not whole numbers on a c, u or p chart (its limits are for counts of events).
 
+    Defra's fly-tipping counts taken from :func:`saferstats.read_flytipping`'s table (``ft["incidents"]``,
+    filtered or sorted, or ``.set_index("period")["incidents"]`` of one council) carry its flags of
+    years not like for like (``not_all_incidents``: not counted on Defra's "All incidents" basis;
+    ``recording_step``): a point so flagged is named in a :class:`~saferstats.SaferstatsWarning`
+    with the special causes at it or next to it, which may be the change in recording rather than
+    in fly-tipping, and listed in ``.attrs["not_like_for_like"]`` (``row, name, column, note``;
+    ``[]`` when none). Welwyn Hatfield counted only the public's reports in 2019/20 (1,700) and all
+    incidents in 2020/21 (4,836, a special cause "high"). FixMyStreet's ``reports``
+    (:func:`saferstats.read_fixmystreet`, a column of its table) are reports by users, not incidents
+    (nor Defra's): one user can make many, and a special cause; a :class:`~saferstats.SaferstatsWarning`
+    says so and suggests its ``unique_users``.
+
     >>> import saferstats
     >>> y = [0.56, -0.23, 1.56, 0.07, 0.13, 1.72, 0.46, -1.27, -0.69, -0.45, 1.22, 0.36, 6.0]
     >>> out = saferstats.spc(y, improvement="increase")
@@ -860,6 +955,15 @@ def spc(
         rec = rec.drop(columns="series")
     out.attrs["summary"] = summary
     out.attrs["rebase"] = rec
+    # Defra's counts of a year not like for like with the rest of the council's series (read_flytipping)
+    kinds = np.asarray(cols["point_type"], dtype=object)
+    out.attrs["not_like_for_like"] = _warn_unlike_points(
+        "spc", values, v, shown_periods, codes, labels, order,
+        np.where(kinds == "common_cause", "", np.char.replace(kinds.astype(str), "_", " ")))
+    if isinstance(values, pd.Series):  # FixMyStreet's reports (read_fixmystreet) are no count of incidents
+        from .trend import warn_reports_by_users
+
+        warn_reports_by_users("spc", values, None, makes="a special cause")
     # what the values are, the name of the Series given ("detentions" from monthly_counts): plot_spc's y axis
     if isinstance(values, pd.Series) and isinstance(values.name, str) and values.name.strip():
         out.attrs["what"] = values.name.strip()
@@ -1082,6 +1186,14 @@ def e_test(k1: Any, k2: Any, *, n1: Any = 1, n2: Any = 1) -> Any:
     (NaN when both counts are 0: the test is not defined), else a Series ``p_value``.
 
     Raises :class:`InvalidInputError` for negative or fractional counts and exposures ≤ 0.
+
+    The test takes both counts as Poisson, with nothing to vary but chance. A council's yearly
+    count of recorded incidents varies far more from year to year, so with counts in the hundreds
+    or thousands a small p-value says "more than chance", not "a special cause": Dacorum's Defra
+    fly-tipping, 1,587 in 2021/22 against 1,470 in 2020/21, has p = 0.034, while its ten years vary
+    about 7 times as much as Poisson counts (:func:`saferstats.poisson_trend`'s quasi-Poisson
+    dispersion 7.3) and its XmR chart (:func:`spc`) has 1,587 inside the limits (875 to 1,597),
+    common cause. For "is this year's figure a special cause?" use :func:`spc`.
 
     >>> import saferstats
     >>> round(saferstats.e_test(0, 3), 4), round(saferstats.e_test(6, 2), 4)
@@ -2070,6 +2182,13 @@ def unusual_periods(
     (national monthly hate crime 2013-2019, baseline 12: 91.6, 41 of 60 months "unusual"); use
     :func:`spc` there, whose limits come from the series' own variation.
 
+    Defra's fly-tipping counts taken from :func:`saferstats.read_flytipping`'s table carry its flags of
+    years not like for like (``not_all_incidents`` / ``recording_step``), as in :func:`spc`: a point
+    so flagged is named in a :class:`~saferstats.SaferstatsWarning` with the unusual periods at it and
+    in the ``baseline`` periods after it (whose baselines include it), and listed in
+    ``.attrs["not_like_for_like"]`` (``[]`` when none). FixMyStreet's ``reports``
+    (:func:`saferstats.read_fixmystreet`) are reports by users, not incidents: warned, as by :func:`spc`.
+
     >>> import saferstats
     >>> x = [20, 22, 19, 25, 21, 18, 23, 20, 24, 22, 19, 21, 41, 20]
     >>> out = saferstats.unusual_periods(x, baseline=12)
@@ -2115,6 +2234,10 @@ def unusual_periods(
             raise type(e)(str(e).replace(f"position {e.index}", f"row {i}"), e.argument, i) from None
         raise
     _warn_untested(starts, n, baseline, labels, cs, p)
+    if isinstance(values, pd.Series):  # FixMyStreet's reports (read_fixmystreet) are no count of incidents
+        from .trend import warn_reports_by_users
+
+        warn_reports_by_users("unusual_periods", values, None, makes="an unusual period")
     padj = p.copy()
     if adjust is not None:
         for a, b in zip(starts, starts[1:] + [n]):
@@ -2139,6 +2262,12 @@ def unusual_periods(
     sig = out["p_adjusted"].to_numpy() < alpha
     out["unusual"] = np.where(sig & (v > out["expected"].to_numpy()), "high", np.where(sig, "low", ""))
     out["method"] = method + ("" if adjust is None else f", {adjust}")
+    # Defra's counts of a year not like for like with the rest of the council's series (read_flytipping)
+    flagged = out["unusual"].to_numpy(dtype=object)
+    out.attrs["not_like_for_like"] = _warn_unlike_points(
+        "unusual_periods", values, v, None if period_labels is None else _period_display(values, period_labels),
+        codes, labels, order, np.where(flagged != "", "unusual " + flagged.astype(str), ""), reach=(0, baseline),
+        signals="unusual periods", uses=f"the baselines of the next {baseline} periods include", mend="")
     return out if order0 is None else out.iloc[order0]
 
 

@@ -1305,7 +1305,7 @@ def poisson_trend(
     if population is not None:
         cols["population"] = population
     _require_with_population(data, cols, "poisson_trend")
-    _warn_reports_by_users("poisson_trend", count, data)
+    warn_reports_by_users("poisson_trend", count, data)
     missing = choice_option("missing", missing, ("error", "drop", "propagate"))
     y = _column_array(data, count, "count")
     pop = np.ones(len(y)) if population is None else _column_array(data, population, "population")
@@ -1639,7 +1639,7 @@ def compare_trends(
     if population is not None:
         cols["population"] = population
     _require_with_population(data, cols, "compare_trends")
-    _warn_reports_by_users("compare_trends", count, data)
+    warn_reports_by_users("compare_trends", count, data)
     value_cols = [count] + ([population] if population is not None else [])
     if population is not None:  # a calendar `year` beside financial years, in the areas' table and the comparator's
         warn_calendar_year_on_financial_years("compare_trends", data, population, period)
@@ -3507,7 +3507,7 @@ def year_on_year(
     if population is not None:
         cols["population"] = population
     _require_with_population(data, cols, "year_on_year")
-    _warn_reports_by_users("year_on_year", count, data)
+    warn_reports_by_users("year_on_year", count, data)
     dropped: list[dict[str, Any]] = []
     if missing == "drop":  # leave the rows out: each group's changes run between the periods it has
         y = _column_array(data, count, "count")
@@ -4084,12 +4084,21 @@ def _warn_flags_lost(fn: str, frame: pd.DataFrame | None, **named: Any) -> None:
         return
 
 
-def _warn_reports_by_users(fn: str, count: Any, frame: Any) -> None:
-    """The one rule of the funnels and trends on what a FixMyStreet count is: a count column named
-    ``reports`` with ``unique_users`` beside it (:func:`saferstats.read_fixmystreet`'s table, or a
-    column of it, whose ``attrs["fixmystreet"]`` marks it) counts reports by users, not incidents,
-    and one user can make a "hotspot" (Dacorum's top LSOA of 2019: 20 reports, one user). Warned,
-    with the single-user areas among the points, suggesting ``unique_users`` as the count."""
+def warn_reports_by_users(fn: str, count: Any, frame: Any, *, makes: str = "a 'hotspot'") -> None:
+    """The one rule of the funnels, trends and SPC charts on what a FixMyStreet count is: a count
+    column named ``reports`` with ``unique_users`` beside it (:func:`saferstats.read_fixmystreet`'s
+    table, or a column of it, whose ``attrs["fixmystreet"]`` marks it) counts reports by users, not
+    incidents (not Defra's fly-tipping incidents either), and one user can make ``makes`` (a
+    "hotspot": Dacorum's top LSOA of 2019, 20 reports, one user; or an SPC chart's special cause).
+    Warned, with the single-user areas among the points, suggesting ``unique_users`` as the count.
+
+    >>> import warnings, pandas as pd
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     warn_reports_by_users("f", "reports", pd.DataFrame({"reports": [3], "unique_users": [1]}))
+    >>> str(w[0].message)[:67]
+    "f: the counts are 'reports', FixMyStreet reports (read_fixmystreet)"
+    """
     name = count if isinstance(count, str) else count.name if isinstance(count, pd.Series) else None
     if name != "reports":
         return
@@ -4111,7 +4120,7 @@ def _warn_reports_by_users(fn: str, count: Any, frame: Any) -> None:
             said = (f" ({lone.size:,} of the {len(table):,} areas here have more than one report, all from one user: "
                     f"{who} has {reports[top]:g})")
     warn_user(f"{fn}: the counts are {name!r}, FixMyStreet reports (read_fixmystreet), not incidents: one user can "
-              f"make many, so one user can make a 'hotspot'{said}. Use 'unique_users' (the people who reported) as "
+              f"make many, so one user can make {makes}{said}. Use 'unique_users' (the people who reported) as "
               "the count beside 'reports', or say that the counts are reports")
 
 
@@ -4129,7 +4138,7 @@ def warn_unlike(fn: str, numerators: Any, denominators: Any, used: np.ndarray, f
     denominator (``used`` False) are left out: they are in no comparison. Counts named as
     read_flytipping names them that have lost its flags are warned of (:func:`_warn_flags_lost`)."""
     _warn_flags_lost(fn, frame, numerators=numerators, denominators=denominators)
-    _warn_reports_by_users(fn, numerators, frame)
+    warn_reports_by_users(fn, numerators, frame)
     found: list[dict[str, Any]] = []
     if frame is not None:
         shown = point_names(frame, None, names)
