@@ -989,7 +989,8 @@ def suppress(
     are hidden one at a time, so an early one can become unnecessary once later ones are hidden
     (by-CSP stop and search over seven forces: 124 secondary cells, 30 after this pass).
     ``round_to=5`` rounds the published counts to the nearest 5 (derived values still come from
-    the unrounded counts: a warning says so).
+    the unrounded counts: a warning says so; so does a published count rounded to 0, which reads as
+    none: with ``round_to=50`` and the default threshold a count of 15).
 
     Rows that are totals of other rows (subtotals, as NHS and ONS tables publish them: "White" =
     British + Irish + Any other White) are named in ``totals``, by their labels:
@@ -1421,11 +1422,15 @@ def suppress(
     # file, read_use_of_force's national totals) describe the table as read, with the counts it hides
     out.attrs = {}
     log: list[dict[str, Any]] = []
+    rounded_to_zero: list[tuple[int, Any, float]] = []  # (row, column, count) published as 0 by round_to
     for c in counts:
         cv = np.asarray(vals[c]).copy()
         shown = ~hidden[c] & ~np.isnan(cv)
         if round_to is not None:
+            was = cv.copy()
             cv[shown] = np.floor(cv[shown] / round_to + 0.5) * round_to
+            for i in np.flatnonzero(shown & (was > 0) & (cv == 0)).tolist():
+                rounded_to_zero.append((i, c, float(was[i])))
         integral = bool(np.all(cv[shown] % 1 == 0) and np.all(np.abs(cv[shown]) < 2**53))
         col = pd.Series(np.where(hidden[c], np.nan, cv), index=table.index)
         col = col.astype("Int64") if integral else col
@@ -1508,6 +1513,13 @@ def suppress(
                       f"{'; '.join(maybe[:4])}{' ...' if len(maybe) > 4 else ''}. If they are, name them: "
                       "totals={'<total label>': ['<part>', ...]}, or totals={'<column>': '<total label>'} where "
                       "every other row of its column is a part; totals={} if the table has no total rows")
+    if rounded_to_zero and round_to is not None:
+        # (until session 36 silently: round_to=50 published a count of 15 as 0, which reads as none, while
+        # every other published 0 is a true zero and the hidden counts are at least 1)
+        i, c, v = rounded_to_zero[0]
+        warn_user(f"round_to={round_to:g}: {number_of(len(rounded_to_zero), 'count')} at or above the threshold "
+                  f"({threshold:g}) rounded to 0, which reads as none (first: {_cell_in_words(table, keys, i, c)}, "
+                  f"{v:g}); take a threshold of at least half the base (threshold={round_to / 2:g}) or a smaller base")
     if round_to is not None and roles["derived"]:
         warn_user(f"round_to={round_to:g}: the derived columns {roles['derived']} still come from the unrounded "
                   "counts, from which the exact counts can be worked back; publish them from rounded counts or "

@@ -164,3 +164,20 @@ def test_shares_of_a_hidden_total_are_hidden() -> None:
         warnings.simplefilter("ignore")
         kept = ss.suppress(whole[["ethnicity", "count", "percent"]], totals={"All": BROAD}).set_index("ethnicity")
     assert kept.loc["All", "count"] == 111 and kept.loc["White", "percent"] == 72.1
+
+
+def test_a_count_rounded_to_zero_is_warned() -> None:
+    """Before: ``round_to=50`` with the default threshold (5) published a count of 15 as 0 with no
+    warning: floor(15 / 50 + 0.5) * 50 = 0, which reads as no detentions, where every other published
+    0 is a true zero. Now a SaferstatsWarning counts them (15 and 7: 2) and names the first; base 10
+    (15 -> 20, 7 -> 10) and a threshold of half the base (25: 15 and 7 hidden) say nothing."""
+    table = pd.DataFrame({"age": ["15 and under", "16 to 17", "18 to 34", "35 to 49", "50 to 64", "65 and over"],
+                          "count": [15, 7, 250, 105, 45, 35]})
+    with pytest.warns(SaferstatsWarning, match=r"round_to=50: 2 counts at or above the threshold \(5\) rounded to 0"):
+        out = ss.suppress(table, round_to=50, totals={})
+    assert out["count"].tolist()[:2] == [0, 0]
+    for kw in ({"round_to": 10}, {"round_to": 50, "threshold": 25}):
+        with warnings.catch_warnings(record=True) as rec:
+            warnings.simplefilter("always")
+            ss.suppress(table, totals={}, **kw)
+        assert not [m for m in _messages(rec) if "rounded to 0" in m], kw
