@@ -989,7 +989,8 @@ def suppress(
     are hidden one at a time, so an early one can become unnecessary once later ones are hidden
     (by-CSP stop and search over seven forces: 124 secondary cells, 30 after this pass).
     ``round_to=5`` rounds the published counts to the nearest 5 (derived values still come from
-    the unrounded counts: a warning says so).
+    the unrounded counts: a warning says so; so does a published count rounded to 0, which reads as
+    none: with ``round_to=50`` and the default threshold a count of 15).
 
     Rows that are totals of other rows (subtotals, as NHS and ONS tables publish them: "White" =
     British + Irish + Any other White) are named in ``totals``, by their labels:
@@ -1000,6 +1001,13 @@ def suppress(
     England's independent providers with their "All providers" row). Without ``totals`` a row whose count
     is exactly a small count plus one to three other rows of its stratum raises a
     :class:`SaferstatsWarning` naming them (it may be a subtotal); ``totals={}`` says there are none.
+    So does a row labelled ``All`` or ``Total`` that is every other row of its stratum but one to
+    three of unknown group ("Unknown", "Not known", "Not stated"), as NHS England lays out a
+    breakdown by ethnicity ("All" of the five broad groups, "Unknown" outside it), the warning
+    writing the ``totals=`` that names it: until session 36 such a table published "All" and every
+    group but a hidden one, which was "All" less the others, with no warning. Age bands are taken
+    as a possible total only of bands they hold ("Under 18" of "15 and under" and "16 to 17", not
+    "50 to 64", which shares only the word "to").
     A named total that is not the sum of its parts as given is warned of and listed in
     ``.attrs["totals_not_sums"]`` (there when ``totals`` names any; ``row``, ``column``, ``total``,
     ``parts_sum``, ``missing``, ``rounded_to``, ``missing_sum``): parts missing a count (hidden at
@@ -1414,11 +1422,15 @@ def suppress(
     # file, read_use_of_force's national totals) describe the table as read, with the counts it hides
     out.attrs = {}
     log: list[dict[str, Any]] = []
+    rounded_to_zero: list[tuple[int, Any, float]] = []  # (row, column, count) published as 0 by round_to
     for c in counts:
         cv = np.asarray(vals[c]).copy()
         shown = ~hidden[c] & ~np.isnan(cv)
         if round_to is not None:
+            was = cv.copy()
             cv[shown] = np.floor(cv[shown] / round_to + 0.5) * round_to
+            for i in np.flatnonzero(shown & (was > 0) & (cv == 0)).tolist():
+                rounded_to_zero.append((i, c, float(was[i])))
         integral = bool(np.all(cv[shown] % 1 == 0) and np.all(np.abs(cv[shown]) < 2**53))
         col = pd.Series(np.where(hidden[c], np.nan, cv), index=table.index)
         col = col.astype("Int64") if integral else col
@@ -1444,6 +1456,10 @@ def suppress(
             if not refs.any() or row_hidden[refs].any():
                 for c in comp:
                     blank[c] |= members
+    shares_of_hidden = _shares_of_hidden_totals(table, key_cols, total_rows or [], counts, vals, hidden,
+                                                roles["derived"])
+    for c, rows_ in shares_of_hidden.items():
+        blank[c] |= rows_
     notes: list[str] = []
     if period_totals:  # the detention rates and their ratio go with their period's detentions, on every row
         gone = {c[:-len("_detentions")]: bool(hidden[c].any()) for c in period_totals}
@@ -1497,6 +1513,13 @@ def suppress(
                       f"{'; '.join(maybe[:4])}{' ...' if len(maybe) > 4 else ''}. If they are, name them: "
                       "totals={'<total label>': ['<part>', ...]}, or totals={'<column>': '<total label>'} where "
                       "every other row of its column is a part; totals={} if the table has no total rows")
+    if rounded_to_zero and round_to is not None:
+        # (until session 36 silently: round_to=50 published a count of 15 as 0, which reads as none, while
+        # every other published 0 is a true zero and the hidden counts are at least 1)
+        i, c, v = rounded_to_zero[0]
+        warn_user(f"round_to={round_to:g}: {number_of(len(rounded_to_zero), 'count')} at or above the threshold "
+                  f"({threshold:g}) rounded to 0, which reads as none (first: {_cell_in_words(table, keys, i, c)}, "
+                  f"{v:g}); take a threshold of at least half the base (threshold={round_to / 2:g}) or a smaller base")
     if round_to is not None and roles["derived"]:
         warn_user(f"round_to={round_to:g}: the derived columns {roles['derived']} still come from the unrounded "
                   "counts, from which the exact counts can be worked back; publish them from rounded counts or "
@@ -1560,6 +1583,8 @@ def suppress(
         + ("; secondary suppression until no hidden count can be recovered from totals" if secondary
            else "; no secondary suppression (hidden counts may be recoverable from totals)")
         + ("; derived values of hidden counts blanked" if roles["derived"] else "")
+        + (f"; shares of a hidden total blanked on every row of its stratum ({', '.join(map(str, shares_of_hidden))})"
+           if shares_of_hidden else "")
         + ("; count columns that are sums of others tied to their parts ("
            + "; ".join(f"{t} = {' + '.join(str(c) for c in p)}"
                        + (f" where it holds (not in {number_of(len(x), 'row')})" if x else "")
@@ -1824,6 +1849,75 @@ def _total_rows(table: pd.DataFrame, totals: Any) -> list[tuple[Any, Any, list[A
             raise InvalidInputError(f"`totals`: {k!r} has no parts. {example}", "totals")
         else:
             out.append((None, k, list(v)))
+    return out
+
+
+def _decimals(values: np.ndarray) -> int:
+    """The fewest decimals (0 to 6) that every value is written to: 79.2 and 5.0 are to 1."""
+    for d in range(7):
+        if np.all(np.abs(values * 10**d - np.round(values * 10**d)) < 1e-6):
+            return d
+    return 7
+
+
+def _shares_of_hidden_totals(table: pd.DataFrame, keys: list[Any], totals: list[tuple[Any, Any, list[Any]]],
+                             counts: Sequence[Any], vals: Mapping[Any, np.ndarray], hidden: Mapping[Any, np.ndarray],
+                             derived: Sequence[Any]) -> dict[Any, np.ndarray]:
+    """Derived columns that are shares of a named total row (``totals=``) hidden in a stratum: each row's
+    count over the total's (as a percentage or a fraction, as written to its decimals), so a published
+    count beside its published share gives the hidden total back (80 at 79.2% of a hidden "All": 101;
+    then a hidden part is "All" less the others), and their confidence limits (at or below the share
+    on every row, or at or above it). Returns, per such column, the rows to blank: every row of the
+    stratum. Until session 36 a share was blanked only with its own row's counts.
+
+    >>> t = pd.DataFrame({"g": ["A", "B", "All"], "count": [80, 3, 83], "percent": [96.4, 3.6, 100.0]})
+    >>> hidden = {"count": np.array([False, True, True])}
+    >>> _shares_of_hidden_totals(t, ["g"], [(None, "All", ["A", "B"])], ["count"],
+    ...                          {"count": t["count"].to_numpy(float)}, hidden, ["percent"])["percent"].tolist()
+    [True, True, True]
+    """
+    out: dict[Any, np.ndarray] = {}
+    n = len(table)
+    numeric = [d for d in derived if pd.api.types.is_numeric_dtype(table[d])]
+    if not numeric:
+        return out
+    for given_col, total, parts in totals:
+        col = given_col if given_col is not None else _label_column(table, keys, [total, *parts])
+        if col is None:
+            continue
+        labels = np.array([str(x) for x in table[col].tolist()], dtype=object)
+        aliases = {k for k in keys if k != col and _attribute(table, col, k) and _attribute(table, k, col)}
+        strata = _groups(table, [k for k in keys if k != col and k not in aliases])
+        for g in np.unique(strata):
+            rows = np.flatnonzero(strata == g)
+            t = [int(i) for i in rows if labels[i] == str(total)]
+            if len(t) != 1:
+                continue
+            others = [int(i) for i in rows if i != t[0]]
+            for c in counts:
+                whole = vals[c][t[0]]
+                if not hidden[c][t[0]] or not np.isfinite(whole) or whole <= 0:
+                    continue
+                for d in numeric:
+                    dv = pd.to_numeric(table[d], errors="coerce").to_numpy(dtype=float)
+                    ok = [i for i in others if np.isfinite(dv[i]) and np.isfinite(vals[c][i]) and not hidden[c][i]]
+                    if not ok:
+                        continue
+                    tol = 0.5 * 10.0 ** -_decimals(dv[ok]) + 1e-9
+                    scale = next((sc for sc in (100.0, 1.0)
+                                  if all(abs(dv[i] - sc * vals[c][i] / whole) <= tol for i in ok)), None)
+                    if scale is None:
+                        continue
+                    out.setdefault(d, np.zeros(n, dtype=bool))[rows] = True
+                    # its confidence limits (at or below it on every row, or at or above, within 0 to the
+                    # scale): with the published count they give the total back as well
+                    for d2 in numeric:
+                        lv = pd.to_numeric(table[d2], errors="coerce").to_numpy(dtype=float)
+                        near = [i for i in ok if np.isfinite(lv[i])]
+                        if d2 == d or not near or not all(-tol <= lv[i] <= scale + tol for i in near):
+                            continue
+                        if all(lv[i] <= dv[i] + tol for i in near) or all(lv[i] >= dv[i] - tol for i in near):
+                            out.setdefault(d2, np.zeros(n, dtype=bool))[rows] = True
     return out
 
 
@@ -2128,13 +2222,23 @@ def _subtotal_candidates(table: pd.DataFrame, keys: list[Any], vals: dict[Any, n
     found: list[str] = []
     for col in keys:
         labels = np.array([str(x) for x in table[col].tolist()], dtype=object)
-        words = [label_words(x) for x in labels]
+        # ("British" is in two of the five broad groups, "Asian or Asian British" and "Black or Black British",
+        # neither of which totals the other: Black 8 = Mixed 5 + Asian 3 was said to be a total until session 36)
+        words = [label_words(x) - {"british"} for x in labels]
         if _one_kind_of_area(labels.tolist()):  # areas side by side: a word they share says no total
             words = [w & _TOTAL_WORDS for w in words]
         keyed = [x.strip().casefold() for x in labels]
         became = [_merged_into().get(x, frozenset()) for x in keyed]  # a former district's later authorities
 
+        spans = [age_band_span(x) for x in labels]
+
         def related(t: int, parts: Sequence[int]) -> bool:
+            if spans[t] is not None and all(spans[i] is not None for i in parts):
+                # age bands: a total of bands is a band that holds them ("Under 18" of "15 and under" and
+                # "16 to 17"), not one sharing a word ("50 to 64" = "15 and under" + "16 to 17" was said
+                # to be a total, on the word "to", until session 36)
+                return all(spans[t][0] <= spans[i][0] and spans[i][1] <= spans[t][1]  # type: ignore[index]
+                           for i in parts)
             return (bool(words[t] & _TOTAL_WORDS) or any(words[t] & words[i] - _TOTAL_WORDS for i in parts)
                     or any(keyed[t] in became[i] for i in parts))
 
@@ -2146,7 +2250,7 @@ def _subtotal_candidates(table: pd.DataFrame, keys: list[Any], vals: dict[Any, n
                     continue
                 small = [i for i in rows if v[i] < threshold]
                 for t in rows:
-                    if not related(t, [i for i in rows if i != t]):
+                    if not any(related(t, [i]) for i in rows if i != t):
                         continue  # no label it could total: `related` is False for every part
                     for s_ in small:
                         if s_ == t or v[s_] >= v[t]:
@@ -2167,7 +2271,87 @@ def _subtotal_candidates(table: pd.DataFrame, keys: list[Any], vals: dict[Any, n
                             found.append(f"{labels[t]!r} ({v[t]:g}) = " + " + ".join(
                                 f"{labels[i]!r} {v[i]:g}" for i in parts))
                             break
+                found += _total_but_unknown(labels, words, np.flatnonzero(strata == g).tolist(), rows, v, threshold)
     return list(dict.fromkeys(found))
+
+
+_BAND_RANGE = re.compile(r"^(\d+)\s*(?:-|–|—|to)\s*(\d+)$")
+_BAND_UNDER = re.compile(r"^(?:under|below|less than|younger than|<)\s*(\d+)$")
+_BAND_N_UNDER = re.compile(r"^(\d+)\s*(?:and|or|&)\s*(?:under|below|younger)$")
+_BAND_OVER = re.compile(r"^(?:over|above|older than|>)\s*(\d+)$")
+_BAND_N_OVER = re.compile(r"^(\d+)\s*(?:\+|plus|(?:and|or|&)\s*(?:over|older|above))$")
+
+
+def age_band_span(label: str) -> tuple[float, float] | None:
+    """The ages (whole years, first and last) an age band's label covers, or None for a label that is
+    no age band: "16 to 17" (16, 17), "10-17", "15 and under" (0, 15), "under 18" (0, 17), "over 64"
+    (65, inf), "65 and over" and "65+" (65, inf); "aged" before and "years" after are read. Used to tell
+    a total of age bands (a band that holds them) from bands that share a word.
+
+    >>> age_band_span("15 and under"), age_band_span("Aged 16 to 17 years"), age_band_span("65+")
+    ((0.0, 15.0), (16.0, 17.0), (65.0, inf))
+    >>> age_band_span("Unknown") is None
+    True
+    """
+    text = " ".join(str(label).strip().lower().split())
+    text = re.sub(r"^aged?\s+", "", text)
+    text = re.sub(r"\s*(?:years?|yrs?)(?:\s*old)?$", "", text)
+    if m := _BAND_RANGE.match(text):
+        lo, hi = float(m.group(1)), float(m.group(2))
+        return (lo, hi) if lo <= hi else None
+    if m := _BAND_UNDER.match(text):
+        return (0.0, float(m.group(1)) - 1)
+    if m := _BAND_N_UNDER.match(text):
+        return (0.0, float(m.group(1)))
+    if m := _BAND_OVER.match(text):
+        return (float(m.group(1)) + 1, float("inf"))
+    if m := _BAND_N_OVER.match(text):
+        return (float(m.group(1)), float("inf"))
+    return None
+
+
+#: words of a row of cases whose group is not known (``label_words`` drops "not": "Not known" is {"known"})
+_UNKNOWN_WORDS = {"unknown", "known", "stated", "missing", "recorded", "invalid"}
+
+
+def _total_but_unknown(labels: np.ndarray, words: Sequence[set[str]], stratum: list[int], rows: list[int],
+                       v: np.ndarray, threshold: float) -> list[str]:
+    """Rows labelled as a total (``All``, ``Total``) whose count is every other row of the stratum but
+    one to three rows of unknown group ("Unknown", "Not known", "Not stated", "Missing"): NHS England's
+    layout of a breakdown by ethnicity, whose "All" leaves out "Unknown" (Section 136, 2023-24: 13,156
+    of the five broad groups, beside "Unknown" 1,791). Such a total has more parts than
+    :func:`_subtotal_candidates` searches, and is no column total, so a small part hidden beside a
+    published "All" was "All" less the published parts, with no warning (until session 36), where a
+    small count is among them or the unknowns; each is said with the ``totals=`` that names it.
+    ``stratum``: the stratum's rows; ``rows``: those with a count above 0.
+
+    >>> lab = np.array(["White", "Asian", "Black", "All", "Unknown"], dtype=object)
+    >>> v = np.array([80.0, 3, 8, 91, 4])
+    >>> _total_but_unknown(lab, [label_words(x) for x in lab], [0, 1, 2, 3, 4], [0, 1, 2, 3, 4], v, 5)
+    ["'All' (91) = every other row but 'Unknown' 4 (totals={'All': ['White', 'Asian', 'Black']})"]
+    """
+    from itertools import combinations
+
+    found: list[str] = []
+    if not any(v[i] < threshold for i in rows):
+        return found
+    for t in rows:
+        if not words[t] & _TOTAL_WORDS:
+            continue
+        others = [i for i in rows if i != t]
+        excess = sum(v[i] for i in others) - v[t]
+        unknown = [i for i in others if words[i] & _UNKNOWN_WORDS and not words[i] & _TOTAL_WORDS]
+        if excess <= 0 or not unknown or not any(v[i] < threshold for i in others):
+            continue
+        left = next((combo for k in (1, 2, 3) for combo in combinations(unknown, k)
+                     if abs(sum(v[i] for i in combo) - excess) < 1e-9), None)
+        if left is None:
+            continue
+        parts = [str(labels[i]) for i in stratum if i != t and i not in left]
+        found.append(f"{labels[t]!r} ({v[t]:g}) = every other row but "
+                     + " and ".join(f"{labels[i]!r} {v[i]:g}" for i in left)
+                     + f" (totals={{{str(labels[t])!r}: {parts!r}}})")
+    return found
 
 
 _TOTAL_WORDS = {"all", "total", "totals", "subtotal"}
