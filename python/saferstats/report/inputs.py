@@ -58,6 +58,17 @@ class Scope:
         mine = {n.lower() for n in pool}
         return [n for n in names if n.lower() in mine]
 
+    @property
+    def in_wales(self) -> bool:
+        """Whether every local authority of the area is Welsh (ONS codes ``W06...``): tables of
+        England only (Defra's fly-tipping, NHS England's Mental Health Act statistics) have no
+        figures for it, which the report says rather than showing England's as if they were its own.
+
+        >>> scope_of("Cardiff").in_wales, scope_of("South Wales").in_wales, scope_of("Camden").in_wales
+        (True, True, False)
+        """
+        return bool(self.la_codes) and all(str(c).startswith("W") for c in self.la_codes)
+
     def wider_authorities(self, las: Any) -> list[str]:
         """Of ``las`` (local authority names), those that reach beyond this area when it is a CSP
         that is part of an authority (Poole, Bournemouth and Christchurch's part of Dorset CSP in
