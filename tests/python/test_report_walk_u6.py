@@ -104,15 +104,23 @@ _DEFRA_LAND = {f"{h} Incidents": re.sub(r"[^a-z]+", "_", f"{h} incidents".lower(
 
 
 @pytest.fixture(scope="module")
-def defra_2021_22(shared_data):
-    """Defra's 2021-22 rows of every authority (the raw CSV export of LA_incidents), with the land
-    types under the reader's names."""
+def defra(shared_data):
+    """Defra's rows of every authority and year (the raw CSV export of LA_incidents; the regional and
+    England totals left out), with the columns under the reader's names and years as "2021/22"."""
     t = pd.read_csv(shared_path(shared_data, DEFRA_CSV))
-    t = t[(t["Year"] == "2021-22") & ~t["ONS Code"].astype(str).str.startswith("*")]
-    t = t.rename(columns={"LA Name": "la_name", "Total Incidents": "incidents", **_DEFRA_LAND})
+    t = t[~t["ONS Code"].astype(str).str.startswith("*")]
+    t = t.rename(columns={"LA Name": "la_name", "ONS Code": "la_code", "Year": "year", "Total Incidents": "incidents",
+                          **_DEFRA_LAND})
+    t["year"] = t["year"].astype(str).str.replace("-", "/")
     for c in ["incidents", *_DEFRA_LAND.values()]:
         t[c] = pd.to_numeric(t[c], errors="coerce")
-    return t.dropna(subset=["incidents", *_DEFRA_LAND.values()])
+    return t
+
+
+@pytest.fixture(scope="module")
+def defra_2021_22(defra):
+    """2021/22, the authorities with every land type given."""
+    return defra[defra.year == "2021/22"].dropna(subset=["incidents", *_DEFRA_LAND.values()])
 
 
 def _land_finding(latest: pd.DataFrame, la: str) -> str:
@@ -159,3 +167,39 @@ def test_private_land_finding_without_unidentified_says_nothing_more(defra_2021_
     la = str(ok.la_name.iloc[0])
     said = _land_finding(defra_2021_22, la)
     assert "no land type recorded" not in said and "with a known land type, " in said, said
+
+
+def test_merged_district_says_whose_figures_the_rate_and_trend_are(defra):
+    """Before, the Kettering CSP report said "Kettering is part of North Northamptonshire: ... the
+    figures shown for it are for the whole authority, not Kettering alone" and then gave "Fly-tipping
+    in Kettering rose by an average of 8.8% a year from 2012/13 to 2020/21", the former district's
+    own series, with no word that it ends because the district merged on 1 April 2021. From the raw
+    rows: Kettering (E07000153) has counts 2012/13 to 2020/21 only, North Northamptonshire
+    (E06000061) 2021/22 only."""
+    from saferstats.report.sections import _flytipping
+    from saferstats.report.summary import _flytipping as findings
+
+    # North Northamptonshire, its four former districts, and neighbouring authorities for the funnel
+    nn = defra[defra.la_code.isin(["E07000150", "E07000152", "E07000153", "E07000156", "E06000061", "E06000016",
+                                   "E06000017", "E06000042", "E06000055", "E06000056", "E06000031", "E07000011",
+                                   "E07000131", "E07000133", "E07000129", "E07000130"])]
+    ket = nn[nn.la_code == "E07000153"].dropna(subset=["incidents"])
+    assert (ket.year.min(), ket.year.max()) == ("2012/13", "2020/21")
+    assert nn.loc[nn.la_code == "E06000061", "year"].dropna().tolist() == ["2021/22"]
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Kettering"}
+    s = _flytipping(cfg, {"data": nn[["la_name", "la_code", "year", "incidents"]], "area": "la_name",
+                          "code": "la_code", "period": "year", "count": "incidents",
+                          "funnel": "overdispersed"})  # (exact Poisson limits take seconds to draw)
+    said = ("Kettering's own fly-tipping figures end in 2020/21: the district (the area of the Kettering CSP) merged "
+            "into North Northamptonshire on 1 April 2021, so its trend is the former district's, to 2020/21, and the "
+            "latest rate North Northamptonshire's as a whole.")
+    intro = " ".join(s.intro.split())
+    assert ("Kettering is part of North Northamptonshire: Defra publishes fly-tipping by local authority, so the "
+            "figures shown for North Northamptonshire are for the whole authority, not Kettering alone. " + said) in intro
+    assert "the figures shown for it are" not in intro
+    text = findings(s, cfg)
+    assert said in text
+    # beside the rate (North Northamptonshire's) and before the trend (the district's)
+    i = text.index(said)
+    assert text[i - 1].startswith("North Northamptonshire's fly-tipping rate in 2021/22")
+    assert text[i + 1].startswith("Fly-tipping in Kettering")

@@ -2589,10 +2589,28 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         mine = sorted(set(mine) | set(data.loc[data[code].astype(str).isin(scope.la_codes), area].astype(str)))
     wider = scope.wider_authorities(mine)
     said = display_name(scope.label)  # in sentences: "Kingston upon Hull", not "Kingston upon Hull, City of"
+    # a CSP that was a district until a merger (Kettering, part of North Northamptonshire from 1 April 2021): the
+    # table has the district's own rows to its last year and the new authority's after; the Kettering report said
+    # "the figures shown for it are for the whole authority, not Kettering alone" beside the district's own trend
+    merged = [m for m in scope.merged_districts(mine) if m["successor"] in wider]
+    merged_words = ""
+    if merged:
+        bits = []
+        for m in merged:
+            yrs = data.loc[data[area].astype(str) == m["la"], period].astype(str)
+            day = pd.Timestamp(m["abolished"])
+            same = f" (the area of the {said} CSP)" if m["csp"].lower() == said.lower() else ""
+            bits.append(f"{place(display_name(m['la']))}'s own fly-tipping figures end in {yrs.max()}: the district"
+                        f"{same} merged into {place(m['successor'])} on {day.day} {day:%B %Y}, so its trend is the former "
+                        f"district's, to {yrs.max()}, and the latest rate {place(m['successor'])}'s as a whole")
+        merged_words = "; ".join(bits) + "."
+        merged_words = merged_words[0].upper() + merged_words[1:]
     if wider:  # a CSP that is part of an authority: Defra's figures are the whole authority's
+        shown_for = ("it" if len(wider) == 1 else "them") if not merged else " and ".join(map(place, wider))
         read_notes.append(f" {capitalise(place(said))} is part of {' and '.join(map(place, wider))}: Defra publishes "
-                          f"fly-tipping by local authority, so the figures shown for {'it' if len(wider) == 1 else 'them'} "
-                          f"are for the whole authorit{'y' if len(wider) == 1 else 'ies'}, not {place(said)} alone.")
+                          f"fly-tipping by local authority, so the figures shown for {shown_for} "
+                          f"are for the whole authorit{'y' if len(wider) == 1 else 'ies'}, not {place(said)} alone."
+                          + (f" {merged_words}" if merged_words else ""))
     absent = ""
     if scope.las and not mine:
         codes = data[code].astype(str).str.strip() if code is not None else pd.Series([], dtype=str)
@@ -2678,6 +2696,8 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     shown_rates.attrs["funnel_limits"] = limits
     if absent:  # the summary says so first, not a national finding as if it were the area's
         shown_rates.attrs["area_absent"] = absent
+    if merged_words:  # the summary says it beside the rate (the successor's) and the trend (the district's)
+        shown_rates.attrs["merged"] = merged_words
     s.period = str(last)
     s.tables.append(Table("flytipping_rates", f"Fly-tipping per 1,000 residents, {last}{where}", shown_rates))
     s.intro += "".join(read_notes)

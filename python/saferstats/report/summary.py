@@ -1543,6 +1543,10 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
         out.append(absent)
     if rates is not None and len(rates):
         out.extend(_funnel_sentence(rates, "fly-tipping", 1000, cfg.get("area") or ""))
+    if rates is not None and rates.attrs.get("merged") and not absent:
+        # a district merged into the authority whose rate is above (Kettering, North Northamptonshire): whose
+        # figures the rate and the trend below are
+        out.append(str(rates.attrs["merged"]))
     tr = _table(s, "flytipping_trend")
     unmodelled = [place(a) for a in (rates.attrs.get("no_trend") or [] if rates is not None else [])]
     if (tr is None or not len(tr)) and unmodelled and not absent:  # none left with a trend (one council's own report)
