@@ -203,3 +203,15 @@ def test_merged_district_says_whose_figures_the_rate_and_trend_are(defra):
     i = text.index(said)
     assert text[i - 1].startswith("North Northamptonshire's fly-tipping rate in 2021/22")
     assert text[i + 1].startswith("Fly-tipping in Kettering")
+
+
+def test_points_in_london_said_as_the_metropolitan_police_area():
+    """Before, the Kettering report's hotspot section (Hertfordshire's police.uk points, none in
+    Kettering) said "the Metropolitan Police police force area (16)". Points placed by hand: 6 in
+    Hertfordshire (Stevenage), 5 in London (Trafalgar Square)."""
+    from saferstats.report.sections import _none_inside
+
+    pts = pd.DataFrame({"lat": [51.90] * 6 + [51.508] * 5, "lon": [-0.20] * 6 + [-0.128] * 5})
+    said = " ".join(_none_inside(pts, "lat", "lon", "Kettering", 5, False).split())
+    assert "police police" not in said
+    assert "they lie in the Hertfordshire police force area (6); the Metropolitan Police area (5)" in said, said

@@ -3476,7 +3476,12 @@ def _none_inside(data: pd.DataFrame, lat: str, lon: str, study_area: str, thr: i
             whose += ")"
 
     def lies(name: str) -> str:
-        return name if name.startswith("no ") else f"the {display_name(name)} police force area"
+        if name.startswith("no "):
+            return name
+        # "the Metropolitan Police area" as every sentence says it (place), not "the Metropolitan Police
+        # police force area" (the Kettering report, of Hertfordshire's points in London)
+        said = place(name)
+        return said if said.endswith(" area") else f"the {display_name(name)} police force area"
 
     if len(counts) == 1 and n >= thr and not withheld:
         where = f"all {n:,} lie in {lies(str(counts.index[0]))}"
