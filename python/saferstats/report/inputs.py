@@ -58,6 +58,35 @@ class Scope:
         mine = {n.lower() for n in pool}
         return [n for n in names if n.lower() in mine]
 
+    @property
+    def in_wales(self) -> bool:
+        """Whether every local authority of the area is Welsh (ONS codes ``W06...``): tables of
+        England only (Defra's fly-tipping, NHS England's Mental Health Act statistics) have no
+        figures for it, which the report says rather than showing England's as if they were its own.
+
+        >>> scope_of("Cardiff").in_wales, scope_of("South Wales").in_wales, scope_of("Camden").in_wales
+        (True, True, False)
+        """
+        return bool(self.la_codes) and all(str(c).startswith("W") for c in self.la_codes)
+
+    def merged_districts(self, las: Any) -> list[dict[str, str]]:
+        """Of ``las`` (local authority names), the districts of this area abolished by a merger since
+        2018 whose successor is also among them: a table by local authority then has the district's
+        own rows up to the merger and the new authority's after it (Defra's: Kettering to 2020/21,
+        North Northamptonshire from 2021/22). Each as ``la``, ``successor``, ``abolished`` (the
+        successor's first day, ISO) and ``csp`` (the CSP the district was).
+
+        >>> scope_of("Kettering").merged_districts(["Kettering", "North Northamptonshire"])
+        [{'la': 'Kettering', 'successor': 'North Northamptonshire', 'abolished': '2021-04-01', 'csp': 'Kettering'}]
+        >>> scope_of("Stevenage").merged_districts(["Stevenage"])
+        []
+        """
+        names = {str(x) for x in las}
+        former = _former_las()
+        former = former[former["la"].astype(str).isin(names & self.las) & former["successor"].astype(str).isin(names)]
+        return [{"la": str(r.la), "successor": str(r.successor), "abolished": str(r.abolished)[:10], "csp": str(r.csp)}
+                for r in former.sort_values("la").itertuples()]
+
     def wider_authorities(self, las: Any) -> list[str]:
         """Of ``las`` (local authority names), those that reach beyond this area when it is a CSP
         that is part of an authority (Poole, Bournemouth and Christchurch's part of Dorset CSP in

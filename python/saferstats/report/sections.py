@@ -2589,15 +2589,32 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         mine = sorted(set(mine) | set(data.loc[data[code].astype(str).isin(scope.la_codes), area].astype(str)))
     wider = scope.wider_authorities(mine)
     said = display_name(scope.label)  # in sentences: "Kingston upon Hull", not "Kingston upon Hull, City of"
+    # a CSP that was a district until a merger (Kettering, part of North Northamptonshire from 1 April 2021): the
+    # table has the district's own rows to its last year and the new authority's after; the Kettering report said
+    # "the figures shown for it are for the whole authority, not Kettering alone" beside the district's own trend
+    merged = [m for m in scope.merged_districts(mine) if m["successor"] in wider]
+    merged_words = ""
+    if merged:
+        bits = []
+        for m in merged:
+            yrs = data.loc[data[area].astype(str) == m["la"], period].astype(str)
+            day = pd.Timestamp(m["abolished"])
+            same = f" (the area of the {said} CSP)" if m["csp"].lower() == said.lower() else ""
+            bits.append(f"{place(display_name(m['la']))}'s own fly-tipping figures end in {yrs.max()}: the district"
+                        f"{same} merged into {place(m['successor'])} on {day.day} {day:%B %Y}, so its trend is the former "
+                        f"district's, to {yrs.max()}, and the latest rate {place(m['successor'])}'s as a whole")
+        merged_words = "; ".join(bits) + "."
+        merged_words = merged_words[0].upper() + merged_words[1:]
     if wider:  # a CSP that is part of an authority: Defra's figures are the whole authority's
+        shown_for = ("it" if len(wider) == 1 else "them") if not merged else " and ".join(map(place, wider))
         read_notes.append(f" {capitalise(place(said))} is part of {' and '.join(map(place, wider))}: Defra publishes "
-                          f"fly-tipping by local authority, so the figures shown for {'it' if len(wider) == 1 else 'them'} "
-                          f"are for the whole authorit{'y' if len(wider) == 1 else 'ies'}, not {place(said)} alone.")
+                          f"fly-tipping by local authority, so the figures shown for {shown_for} "
+                          f"are for the whole authorit{'y' if len(wider) == 1 else 'ies'}, not {place(said)} alone."
+                          + (f" {merged_words}" if merged_words else ""))
     absent = ""
     if scope.las and not mine:
         codes = data[code].astype(str).str.strip() if code is not None else pd.Series([], dtype=str)
-        if (scope.la_codes and all(c.startswith("W") for c in scope.la_codes) and len(codes)
-                and not codes.str.startswith("W").any()):
+        if scope.in_wales and len(codes) and not codes.str.startswith("W").any():
             # Defra's table is England's only: a Welsh area is not in it at all (not a gap in its series)
             absent = (f"The fly-tipping table has no figures for {place(said)}: it covers local authorities in England "
                       "only (fly-tipping in Wales is published by the Welsh Government, not Defra), so the fly-tipping "
@@ -2679,6 +2696,8 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     shown_rates.attrs["funnel_limits"] = limits
     if absent:  # the summary says so first, not a national finding as if it were the area's
         shown_rates.attrs["area_absent"] = absent
+    if merged_words:  # the summary says it beside the rate (the successor's) and the trend (the district's)
+        shown_rates.attrs["merged"] = merged_words
     s.period = str(last)
     s.tables.append(Table("flytipping_rates", f"Fly-tipping per 1,000 residents, {last}{where}", shown_rates))
     s.intro += "".join(read_notes)
@@ -2981,8 +3000,11 @@ def _flytipping_land(latest: pd.DataFrame, area: str, count: str, mine: list[str
                 "floor, not a measure of it" + (f", and {_names(zero)} recorded none at all." if zero else "."))
     text += "".join(notes)
     frame = _mark(_round(t, 1), hidden)
+    # the share of the incidents with no land type, where the text says it (the key finding says it too:
+    # Camden 2021/22's "less than 0.5% on private land" was of 1,055 of its 32,517 incidents)
     frame.attrs["private_share"] = {"own": own_private, "england": nat_private, "who": who, "year": last,
-                                    "councils": len(t), "none": zero}
+                                    "councils": len(t), "none": zero,
+                                    "unidentified": unidentified if unknown_words else 0.0}
     return Table("flytipping_land", f"Fly-tipping incidents by land type, {last}: highways, footpaths and alleys; "
                  "council land; private land (residential, agricultural, commercial/industrial); other (railway, "
                  f"watercourse, unidentified); % on private land, of the incidents with a known land type (England: "
@@ -3454,7 +3476,12 @@ def _none_inside(data: pd.DataFrame, lat: str, lon: str, study_area: str, thr: i
             whose += ")"
 
     def lies(name: str) -> str:
-        return name if name.startswith("no ") else f"the {display_name(name)} police force area"
+        if name.startswith("no "):
+            return name
+        # "the Metropolitan Police area" as every sentence says it (place), not "the Metropolitan Police
+        # police force area" (the Kettering report, of Hertfordshire's points in London)
+        said = place(name)
+        return said if said.endswith(" area") else f"the {display_name(name)} police force area"
 
     if len(counts) == 1 and n >= thr and not withheld:
         where = f"all {n:,} lie in {lies(str(counts.index[0]))}"
@@ -3989,7 +4016,14 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
              "every Section 136 detention: the police's own count (Home Office, England and Wales) is another "
              "number; set the two side by side as two sources, not as one count." + slips)
     area = str(cfg.get("area") or "").strip()
-    if area and area.lower() != "england":
+    if area and scope_of(area).in_wales:
+        # a Welsh area is not in NHS England's statistics at all (not a level they are not published at):
+        # the Cardiff report said "figures for England, not Cardiff" as of an English CSP
+        words += (f" These are figures for England only: NHS England's statistics do not cover Wales, so none of "
+                  f"them is about {place(area)}, and they are shown for context, not as {place(area)}'s. Mental Health "
+                  "Act figures for Wales are published by the Welsh Government, and the police's Section 136 "
+                  "detentions by the Home Office for each police force area of England and Wales.")
+    elif area and area.lower() != "england":
         # a force or CSP report: say that these are not the area's own figures
         words += (f" These are figures for England, not {place(area)}: Section 136 uses are published for England and "
                   "by NHS provider (a trust or an independent provider, where the person was taken), not by "

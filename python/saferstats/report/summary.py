@@ -1543,6 +1543,10 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
         out.append(absent)
     if rates is not None and len(rates):
         out.extend(_funnel_sentence(rates, "fly-tipping", 1000, cfg.get("area") or ""))
+    if rates is not None and rates.attrs.get("merged") and not absent:
+        # a district merged into the authority whose rate is above (Kettering, North Northamptonshire): whose
+        # figures the rate and the trend below are
+        out.append(str(rates.attrs["merged"]))
     tr = _table(s, "flytipping_trend")
     unmodelled = [place(a) for a in (rates.attrs.get("no_trend") or [] if rates is not None else [])]
     if (tr is None or not len(tr)) and unmodelled and not absent:  # none left with a trend (one council's own report)
@@ -1621,14 +1625,23 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
             out.append(_like_england(eng, lab, since))
     land = _table(s, "flytipping_land")
     share = land.attrs.get("private_share") if land is not None else None
+    # how many incidents had no land type (Defra's 'other (unidentified)'), as the section says it: the
+    # share on private land is of the others only (Camden 2021/22: 3% of its 32,517 incidents)
+    unknown = float(share.get("unidentified") or 0.0) if share else 0.0
+    their = "their" if share and share["councils"] > 1 else "its"
+    unknown_said = (f"{whole_percent(100 * (1 - unknown))} of {their} incidents; {whole_percent(100 * unknown)} had no "
+                    "land type recorded" if unknown else "")
     if share and not absent and share["own"] == 0 and share["none"]:
         out.append(f"{place(share['who'])}'s {'councils' if share['councils'] > 1 else 'council'} recorded no fly-tipping on "
-                   f"private land in {share['year']} (England: {share['england']:.0f}% of incidents with a known land type); councils record "
+                   f"private land in {share['year']} (England: {share['england']:.0f}% of incidents with a known land type"
+                   + (f"; {whole_percent(100 * unknown)} of {their} incidents had no land type recorded" if unknown else "")
+                   + "); councils record "
                    "little of the fly-tipping on private land, which landowners clear, so this says nothing about how "
                    "much there is.")
     elif share and not absent and share["own"] == share["own"]:  # (NaN: no incidents)
         out.append(f"Of the fly-tipping {place(share['who'])}'s {'councils' if share['councils'] > 1 else 'council'} recorded "
-                   f"in {share['year']} with a known land type, {whole_percent(share['own'])} was on private land (England: {share['england']:.0f}%); councils record little of the fly-tipping on private land, "
+                   f"in {share['year']} with a known land type" + (f" ({unknown_said})" if unknown_said else "")
+                   + f", {whole_percent(share['own'])} was on private land (England: {share['england']:.0f}%); councils record little of the fly-tipping on private land, "
                    "which landowners clear, so this is a floor" + (f" ({len(share['none'])} of the "
                                                                  f"{share['councils']} recorded none; named in the "
                                                                  "section)" if share["none"] else "") + ".")
@@ -1713,8 +1726,14 @@ def _s136_mha(s: Section, cfg: dict) -> list[str]:
     out: list[str] = []
     area = str(cfg.get("area") or "")
     period = str(getattr(s, "period", "") or "")
-    where = (f"In England{' in ' + period if period else ''} (NHS England's figures; none are published for "
-             f"{place(area)})" if area else f"In England{' in ' + period if period else ''} (NHS England's figures)")
+    from .inputs import scope_of
+
+    when = f"In England{' in ' + period if period else ''}"
+    if area and scope_of(area).in_wales:  # not a level NHS England does not publish: a country it does not cover
+        where = f"{when} (NHS England's figures, which do not cover Wales, where {place(area)} is)"
+    else:
+        where = (f"{when} (NHS England's figures; none are published for {place(area)})" if area
+                 else f"{when} (NHS England's figures)")
     eth = _table(s, "s136_mha_ethnicity")
     cols = {"ethnic_group", "standardised_rate", "standardised_lower", "standardised_upper"}
     if eth is not None and len(eth) and cols <= set(eth.columns):
@@ -1757,7 +1776,7 @@ def _s136_mha(s: Section, cfg: dict) -> list[str]:
                                         f"detention under {what} ({k:,.0f} of {n:,.0f}" if not bits else
                                         f"by one under {what} ({k:,.0f}") + f"; {level_c} CI {lo:.1f}% to {hi:.1f}%)")
         if bits:
-            lead = where if not out else f"In England{' in ' + period if period else ''}"
+            lead = where if not out else when
             out.append(f"{lead}, " + " and ".join(bits) + ".")
     return out
 
