@@ -684,6 +684,17 @@ def _read_month_grid(rows: list[list[Any]], header_at: int, src: Path) -> pd.Dat
     out.attrs["summary"] = {"rows": len(out), "missing_cells": missing,
                             "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
                             "layout": "monthly", "file": src.name}
+    # what the figures count, as the table says it: Figure 2 is racially or religiously aggravated
+    # offences (five offence types), not all hate crime and not Table 2's race strand
+    title = next((" ".join(str(c).split()) for r in rows[:header_at] for c in r[:1] if c is not None and str(c).strip()),
+                 None)
+    notes = _footnotes(rows[header_at + 1:])
+    if title:  # without its notes' markers: "by the police1 by month" (a CSV export: "police1by month")
+        for mark in sorted(notes, key=len, reverse=True):
+            title = re.sub(rf"(?<=[a-z]){mark}(?=[a-z])", " ", re.sub(rf"(?<=[a-z]){mark}(?=[\s,;:.]|$)", "", title))
+        out.attrs["title"] = title
+    if notes:
+        out.attrs["notes"] = notes
     return out
 
 
@@ -751,7 +762,10 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
       "census"], as_index=False)["population"].sum(), on="force_code", how="left",
       validate="many_to_one")`` (the ``census`` column then makes :func:`saferstats.add_rates`
       warn of a Census far from the crime years). A force name
-      that matches none of the 43 forces is named in a warning and has no code;
+      that matches none of the 43 forces is named in a warning and has no code; a force given
+      more than one row for one year is kept as published, named in a warning with its lines and
+      in ``df.attrs["repeated"]``; a row whose Year is not a financial year (kept, ``period``
+      missing) or that has no force name (left out) is named by its line in a warning;
     - **the bulletin's Table 3, religious hate crimes by perceived religion of the victim**
       (``Perceived religion of the victim, Number of offences, %`` under the year) -> ``religion,
       period, count, published_percent``; the two totals (``targeted_religions``, ``offences``)
@@ -767,7 +781,11 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
       down, e.g. Figure 2: racially or religiously aggravated offences by month) -> one row per
       month from the first figure to the last: ``month`` (``"YYYY-MM"``), ``count`` (month rows named
       in full, short, ``"Sept"``, or with a footnote marker, ``"June3"``); a month
-      without a figure inside the series is kept as missing and reported.
+      without a figure inside the series is kept as missing and reported. What the figures count
+      is the table's title, kept in ``df.attrs["title"]``, with its numbered notes in
+      ``df.attrs["notes"]``: Figure 2 counts racially or religiously aggravated offences (note 1:
+      five offence types), not all hate crime and not the race strand of Table 2 (2018/19: 57,693
+      against 78,991 race hate crimes), so say "racially or religiously aggravated offences" beside its trend.
 
     Published cells are taken as they are: thousands separators (``"567,700"``), footnote
     markers on periods (``2017/18³``, or ``2017/183`` where a CSV export flattened the
@@ -869,6 +887,8 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
         cols = [c for c in dict.fromkeys(_HO_FORCE_COLUMNS.values()) if c in out.columns] + ["source_line"]
         out = out[cols]
         _add_force_codes(out, src.name)
+        _warn_repeated_force_years(out, src.name)
+        _warn_rows_off_the_years(out, dropped, src.name)
         set_population_note(out, src.name)  # as datasets.hate_crime_by_force() says it of the same file
         out.attrs["coverage"] = force_table_coverage(out)
     else:
@@ -940,6 +960,49 @@ def _strand_coverage(notes: dict[str, str]) -> str | None:
                 "2018/19, where the bulletin of that year gives 103,379), so these totals are not the sum of the forces: set a force against the "
                 "forces' own sum (the funnels' default target), not against these totals")
     return None
+
+
+def _warn_rows_off_the_years(out: pd.DataFrame, dropped: list[dict[str, Any]], name: str) -> None:
+    """Name the rows of a force table that no year's figures take in: a Year that is not a financial
+    year (kept, with ``period`` missing, so a selection by period or a table by year leaves it out)
+    and a row without a force name (left out). Both were listed only in ``attrs["dropped"]``."""
+    no_year = [d for d in dropped if d["column"] == "Year"]
+    no_force = [d for d in dropped if str(d["reason"]).startswith("row without a force name")]
+    said = []
+    if no_year:
+        force = dict(zip(out["source_line"], out["force"]))
+        shown = "; ".join(f"line {d['source_line']} ({force.get(d['source_line'])}, Year "
+                          f"{'blank' if not str(d['value'] or '').strip() else repr(d['value'])})" for d in no_year[:6])
+        said.append(f"{number_of(len(no_year), 'row')} whose Year is not a financial year (YYYY-YY) "
+                    f"{'is' if len(no_year) == 1 else 'are'} kept with period missing, so a selection by period, a "
+                    f"funnel of one year or a table by year leaves {'it' if len(no_year) == 1 else 'them'} out: "
+                    f"{shown}{' ...' if len(no_year) > 6 else ''}")
+    if no_force:
+        shown = ", ".join(f"line {d['source_line']}" for d in no_force[:6])
+        said.append(f"{number_of(len(no_force), 'row')} with cells but no force name "
+                    f"{'is' if len(no_force) == 1 else 'are'} left out: {shown}{' ...' if len(no_force) > 6 else ''}")
+    if said:
+        warn_user(f"read_hate_crime: {name}: {'; '.join(said)} (listed in .attrs['dropped'])")
+
+
+def _warn_repeated_force_years(out: pd.DataFrame, name: str) -> None:
+    """Name the forces given more than one row for one year in a force table (a row pasted twice,
+    or two versions of a force's figures): both are kept as published, so a sum over the rows, a
+    funnel or a rate table counts that force twice, while ``attrs["coverage"]`` counts each force
+    once a year. Listed in ``attrs["repeated"]`` (force, period, lines) and named in a warning."""
+    known = out[out["period"].notna()]
+    lines = known.groupby(["force", "period"], sort=False)["source_line"].agg(list)
+    lines = lines[lines.map(len) > 1]
+    if not len(lines):
+        return
+    out.attrs["repeated"] = [{"force": f, "period": p, "source_lines": [int(x) for x in ls]}
+                             for (f, p), ls in lines.items()]
+    shown = "; ".join(f"{f} {p} (lines {', '.join(str(x) for x in ls)})" for (f, p), ls in list(lines.items())[:6])
+    warn_user(f"read_hate_crime: {name}: {number_of(len(lines), 'force and year', 'forces and years')} on more than one row: {shown}"
+              f"{' ...' if len(lines) > 6 else ''}. Both rows are kept as published, so a sum over the rows, a "
+              "funnel or a table of rates counts that force twice in that year (attrs['coverage'] counts each force "
+              "once a year); keep the one row meant (e.g. df.drop_duplicates(['force', 'period'], keep='last')); "
+              "listed in .attrs['repeated']")
 
 
 def force_table_coverage(table: pd.DataFrame) -> str:

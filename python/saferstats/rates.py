@@ -132,6 +132,24 @@ def warn_paired_by_position(fn: str, *pairs: tuple[tuple[str, Any], tuple[str, A
         return
 
 
+def _said_population_note(fn: str, out: pd.DataFrame, *populations: Any, warn: bool = True) -> None:
+    """Keep the population note a population Series carries (:func:`saferstats.read_hate_crime`'s
+    and :func:`saferstats.datasets.hate_crime_by_force`'s ``attrs["population_note"]``, which pandas
+    copies onto the table's columns: one population figure, of an unstated year, for every year) in
+    the result's ``attrs["population_note"]`` and, with ``warn``, repeat it as a
+    :class:`~saferstats.SaferstatsWarning` from ``fn``, as :func:`saferstats.add_rates` does for
+    the table: a change made from ``df["population"]`` is otherwise given as a change in the rate
+    where it is the change in the count. Arrays, lists and scalars carry no note and get none."""
+    for p in populations:
+        attrs = p.attrs if isinstance(p, (pd.Series, pd.DataFrame)) else None
+        note = attrs.get("population_note") if isinstance(attrs, dict) else None
+        if isinstance(note, str) and note:
+            if warn:
+                warn_user(f"{fn}: {note}")
+            out.attrs["population_note"] = note
+            return
+
+
 def _paired_call(fn: str, kernel: Any, inputs: dict[str, ArrayLike], missing: str,
                  **options: Any) -> tuple[dict[str, Any], pd.Index | None]:
     """:func:`_aligned_call` for two groups' events and denominators, given in the order ``a``'s
@@ -182,10 +200,17 @@ def rate_ci(
     DataFrame with columns ``count, population, rate, lower, upper, confidence, method``
     (``method`` is the method used for that row: ``"exact"`` or ``"byar"``); ``.attrs["multiplier"]``
     is the multiplier, the unit of ``rate``, ``lower`` and ``upper`` (per that many people).
+    A ``population`` Series that carries a population note (``df["population"]`` of
+    :func:`saferstats.read_hate_crime`'s table by force or :func:`saferstats.datasets.hate_crime_by_force`:
+    one figure, of an unstated year, for both years) gets it kept in ``.attrs["population_note"]``
+    (say it beside the rates; :func:`saferstats.add_rates` on the table says it as a warning);
+    :func:`rate_ratio` and :func:`percent_change`, whose change is then the change in the count,
+    repeat it in a :class:`~saferstats.SaferstatsWarning` too.
 
     Examples
     --------
-    Hertfordshire hate crime, 2018-19 (Home Office): 1,600 offences, population 1,184,400.
+    Hertfordshire hate crime, 2018-19 (Home Office): 1,600 offences, population 1,184,400 (the
+    table's one figure for both 2017-18 and 2018-19, of a year it does not state).
 
     >>> import saferstats
     >>> saferstats.rate_ci(1600, 1_184_400).round(4)
@@ -204,8 +229,10 @@ def rate_ci(
     0  1623.48639  11668.332079  739.371732  16454.745204  95%, 99.8%
     """
     method = choice_option("method", method, ("phe", "exact", "byar"), ("byars",))
-    return _two_column_ci(_ext.rate_ci, ("count", "population", "rate"), count, population,
-                          multiplier, confidence, method, missing)
+    out = _two_column_ci(_ext.rate_ci, ("count", "population", "rate"), count, population,
+                         multiplier, confidence, method, missing)
+    _said_population_note("rate_ci", out, population, warn=False)
+    return out
 
 
 @confidence_levels("lower", "upper", allow_one=True)
@@ -270,6 +297,12 @@ def rate_ratio(
     (``set_index("force")``) are checked for order instead. So for :func:`percent_change` and
     :func:`proportion_difference`.
 
+    A population Series carrying a population note (``df["population"]`` of
+    :func:`saferstats.read_hate_crime`'s table by force: one figure, of an unstated year, for both
+    years, so the ratio of the rates is the ratio of the counts) gets the note repeated in a
+    :class:`~saferstats.SaferstatsWarning` and kept in ``.attrs["population_note"]``; so for
+    :func:`percent_change`.
+
     Returns
     -------
     DataFrame with columns ``ratio, lower, upper, z, p_value, method, confidence`` (the order
@@ -310,7 +343,9 @@ def _rate_ratio_frame(
     }
     if percent:
         columns.update({k: res[k] for k in ("percent_change", "percent_lower", "percent_upper")})
-    return _frame(columns, index)
+    out = _frame(columns, index)
+    _said_population_note("percent_change" if percent else "rate_ratio", out, population_a, population_b)
+    return out
 
 
 @renamed_keywords(count_new="count_a", population_new="population_a", count_old="count_b",
