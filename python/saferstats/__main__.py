@@ -1985,6 +1985,60 @@ def _street_files_in(p: Path) -> list[Path]:
     return street
 
 
+def _street_months_not_read(args: argparse.Namespace, df: pd.DataFrame) -> list[str]:
+    """The months of the period asked for (``--from``/``--to``; an open end, or no period, is the
+    files' first or last month) of which no police.uk file was read: none of them holds a record of
+    any crime type (``df["month"]``'s categories) and :func:`saferstats.read_street_crime` found no
+    file of them (``.attrs["months_missing"]``). Warned about naming them, so that a gap at the edge
+    of the period (``--from 2021-06`` without June's file), which the clusters' points cannot show, is
+    said; when no month asked for was read, an :class:`InvalidInputError` says so (until session 36:
+    "none of the 25,123 police.uk records falls in the period (they run 2021-01 to 2022-01)").
+
+    >>> df = pd.DataFrame({"month": pd.Categorical(["2021-05", "2021-07"], ordered=True)})
+    >>> df.attrs["months_missing"] = ["2021-06"]
+    >>> _street_months_not_read(argparse.Namespace(date_from="2021-06", date_to="2021-06"), df)
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.InvalidInputError: --from 2021-06 --to 2021-06: no police.uk file of 2021-06 was read (the files read hold 2021-05 to 2021-07, without 2021-06)
+    """
+    if "month" not in df.columns or not isinstance(df["month"].dtype, pd.CategoricalDtype):
+        return []
+    known = [str(m) for m in df["month"].cat.categories if re.fullmatch(r"\d{4}-\d{2}", str(m))]
+    if not known:
+        return []
+    gone = {str(m) for m in (df.attrs.get("months_missing") or [])}
+    first, last = pd.Period(min(known), freq="M"), pd.Period(max(known), freq="M")
+    start, end = _period(args, months=True)
+    lo = pd.Period(start, freq="M") if start is not None else first
+    hi = pd.Period(end, freq="M") - 1 if end is not None else last
+    if hi < lo or (hi - lo).n > 600:
+        return []  # the period lies beyond the files (said when the rows are kept), or is not a run of months
+    asked = [str(p) for p in pd.period_range(lo, hi, freq="M")]
+    read = {m for m in asked if first <= pd.Period(m, freq="M") <= last and m not in gone}
+    missing = [m for m in asked if m not in read]
+    if not missing:
+        return []
+
+    def names(ms: list[str]) -> str:
+        if len(ms) > 2 and len(ms) == (pd.Period(ms[-1], freq="M") - pd.Period(ms[0], freq="M")).n + 1:
+            return f"{ms[0]} to {ms[-1]}"
+        return ", ".join(ms[:6]) + (f" and {len(ms) - 6} more" if len(ms) > 6 else "")
+
+    said = " ".join(f"{o} {t}" for o, t in (("--from", args.date_from), ("--to", args.date_to)) if t is not None)
+    held = f"{first} to {last}" if first != last else str(first)
+    held += f", without {names(sorted(gone))}" if gone else ""
+    if not read:
+        raise InvalidInputError(f"{said}: no police.uk file of {names(missing)} was read (the files read hold {held})",
+                                "from" if args.date_from is not None else "to")
+    period = f"{asked[0]} to {asked[-1]}" if len(asked) > 1 else asked[0]
+    warnings.warn(SaferstatsWarning(f"hotspots: no police.uk file of {names(missing)} was read ({number_of(len(missing), 'month')} of the "
+          f"{len(asked)} {'asked for, ' + said if said else 'the files span'}: {period}; the files read hold {held}): "
+          f"the clusters, their `n` and first/last months cover {len(read)} of the {len(asked)} months, and a cluster "
+          "is not known to have been quiet in a month not read. Read the missing file" + ("s" if len(missing) > 1 else "") + ", or say which months the "
+          "clusters cover"))
+    return missing
+
+
 def _hotspots(args: argparse.Namespace) -> int:
     from .hotspot import cluster_summary, dbscan
     from .hotspot.bng import refuse_swapped_names
@@ -2023,6 +2077,8 @@ def _hotspots(args: argparse.Namespace) -> int:
         with warnings.catch_warnings():
             # clusters are of coordinates: LSOA codes of another Census do not matter here
             warnings.filterwarnings("ignore", message=LSOA_CODES_NOTE)
+            # a month not read: said below of the months asked for (--from/--to), not of the files' span
+            warnings.filterwarnings("ignore", message="read_street_crime: no file of ")
             df = read_street_crime([str(p) for p in paths], crime_type=args.crime_type)
         lat, lon = "latitude", "longitude"
         summ = df.attrs.get("summary", {})
@@ -2041,6 +2097,9 @@ def _hotspots(args: argparse.Namespace) -> int:
         lat, lon = args.lat, args.lon
         if args.date is not None:  # read before the clustering: an unreadable date is found out first
             dates = _read_dates(df[args.date], paths[0], "--date")
+    not_read: list[str] = []
+    if police_uk:  # the months asked for (else the files' span) without a file read: an error when all are
+        not_read = _street_months_not_read(args, df)
     if args.date_from is not None or args.date_to is not None:  # the period: rows outside it counted, left out
         if police_uk:
             keep = _in_period(args, pd.to_datetime(df["month"].astype("string"), format="%Y-%m", errors="coerce"),
@@ -2100,9 +2159,16 @@ def _hotspots(args: argparse.Namespace) -> int:
                  "of the clusters' first and last dates (missing_times)")
     else:
         times = None
-    with warnings.catch_warnings():  # (points without a date: said above, with their lines)
+    with warnings.catch_warnings(record=True) as said:  # (points without a date: said above, with their lines)
+        warnings.simplefilter("always", SaferstatsWarning)
         warnings.filterwarnings("ignore", message=r"[\d,]+ clustered points? (has|have) no time")
         table = cluster_summary(pts[lat][inside], pts[lon][inside], labels[inside], times=times)
+    gaps = table.attrs.get("months_missing") or []
+    for w in said:  # its months without a record, when all are months not read: said above (the files)
+        if not (not_read and gaps and set(gaps) <= set(not_read) and str(w.message).startswith("cluster_summary: no record at all in")):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if not_read:  # the months asked for with no file read, at the edge too: cluster_summary sees only the points
+        table.attrs["months_missing"] = sorted(set(gaps) | set(not_read))
     if times is not None and len(table) and police_uk:
         # police.uk months, parsed as YYYY-MM above: months even when all records are of one month (the
         # library infers months only from two or more; "2021-04-01" read as a day)

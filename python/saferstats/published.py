@@ -331,6 +331,8 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
                 parts.append(_read_street(plain, wanted, skip))
             batch, size = ([m], m.file_size) if m is not None else ([], 0)
     out = _concat(parts)
+    names = [p.name for p in csv_files] + [m.filename for a in archives for m in _zip_members(a)]
+    missing = _street_months_missing(out, names)
     if "lsoa_code" in out.columns:
         # counted over all the input (files and archive batches together: _concat sums the other counts)
         out.attrs["summary"]["lsoa_codes_not_2021"] = _lsoa_codes_not_2021(out["lsoa_code"])
@@ -338,8 +340,79 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
 
         note = lsoa11_note(out["lsoa_code"], out["month"] if "month" in out.columns else None)
         if note:
-            warn_user(note)
+            warn_user(_spans_without(note, missing))
     return out.drop(columns=drop_after) if drop_after else out
+
+
+_FILE_MONTH = re.compile(r"(?:^|[/\\:])(\d{4})-(\d{2})-[^/\\:]*street\.csv(?:\.gz)?$", re.IGNORECASE)
+_SPAN = re.compile(r"(\d{4}-\d{2}) to (\d{4}-\d{2})(?: \((\d+) months\))?")
+
+
+def _street_months_missing(out: pd.DataFrame, names: Sequence[str]) -> list[str]:
+    """The months between the first and the last month read with no record at all (of any crime
+    type, before ``crime_type`` keeps some) and no file named for them (police.uk's
+    ``YYYY-MM-<force>-street.csv``: a file with only its header is a month read): police.uk
+    publishes a file per force and month, so such a month is a file not read. Kept in
+    ``out.attrs["months_missing"]`` (the name :func:`saferstats.cluster_summary` uses) and warned
+    about, naming them; ``[]`` (and no attribute) when none is.
+
+    >>> df = pd.DataFrame({"month": pd.Categorical(["2021-05", "2021-07"], ordered=True)})
+    >>> _street_months_missing(df, ["2021-05-x-street.csv", "2021-07-x-street.csv"])
+    ['2021-06']
+    """
+    read: set[str] = set()
+    if "month" in out.columns and isinstance(out["month"].dtype, pd.CategoricalDtype):
+        read |= {str(m) for m in out["month"].cat.categories}  # every month read, whatever crime_type kept
+    elif "month" in out.columns:
+        read |= {str(m) for m in out["month"].dropna().unique()}
+    for name in names:
+        m = _FILE_MONTH.search(str(name))
+        if m and 1 <= int(m.group(2)) <= 12:
+            read.add(f"{m.group(1)}-{m.group(2)}")
+    index = sorted(int(m[:4]) * 12 + int(m[5:7]) - 1 for m in read if re.fullmatch(r"\d{4}-\d{2}", m))
+    if len(index) < 2 or index[-1] - index[0] > 600:  # not a run of months: nothing to check
+        return []
+    missing = [f"{k // 12:04d}-{k % 12 + 1:02d}" for k in range(index[0], index[-1] + 1) if k not in set(index)]
+    if not missing:
+        return []
+    out.attrs["months_missing"] = missing
+    first, last = f"{index[0] // 12:04d}-{index[0] % 12 + 1:02d}", f"{index[-1] // 12:04d}-{index[-1] % 12 + 1:02d}"
+    span = index[-1] - index[0] + 1
+    named = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
+    warn_user(f"read_street_crime: no file of {named} was read ({number_of(len(missing), 'month')} between {first} and "
+              f"{last} without any record): police.uk publishes a file per force and month, so the records cover "
+              f"{len(index)} of the {span} months from {first} to {last}, and counts or clusters over that span lack "
+              f"{'that month' if len(missing) == 1 else 'those months'}. Read the missing file (or say which months "
+              "the figures cover); the months are in .attrs['months_missing']")
+    return missing
+
+
+def _spans_without(note: str, missing: Sequence[str]) -> str:
+    """``note`` with each span of months it names ("2021-01 to 2022-01 (12 months)") saying the
+    months of it that were not read, so that its words stay true of a span with a file missing.
+
+    >>> print(_spans_without("records of 2021-01 to 2022-01 (12 months), with", ["2021-06"]))
+    records of 2021-01 to 2022-01 (12 of its 13 months: no file of 2021-06 was read), with
+    >>> print(_spans_without("the 2 later months (2021-05 to 2021-07) carry", ["2021-06"]))
+    the 2 later months (2021-05 to 2021-07; no file of 2021-06 was read) carry
+    """
+    if not missing:
+        return note
+
+    def said(m: re.Match[str]) -> str:
+        a, b, k = m.group(1), m.group(2), m.group(3)
+        gone = [x for x in missing if a <= x <= b]
+        if not gone:
+            return m.group(0)
+        names = ", ".join(gone[:6]) + (f" and {len(gone) - 6} more" if len(gone) > 6 else "")
+        span = (int(b[:4]) - int(a[:4])) * 12 + int(b[5:7]) - int(a[5:7]) + 1
+        if k is not None:
+            return f"{a} to {b} ({k} of its {span} months: no file of {names} was read)"
+        if m.string[m.end():m.end() + 1] == ")":
+            return f"{a} to {b}; no file of {names} was read"
+        return f"{a} to {b} ({span - len(gone)} of its {span} months: no file of {names} was read)"
+
+    return _SPAN.sub(said, note)
 
 
 #: A regular expression matching the start of :func:`read_street_crime`'s warning that records carry
