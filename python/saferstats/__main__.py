@@ -1996,10 +1996,12 @@ def _street_months_not_read(args: argparse.Namespace, df: pd.DataFrame) -> list[
 
     >>> df = pd.DataFrame({"month": pd.Categorical(["2021-05", "2021-07"], ordered=True)})
     >>> df.attrs["months_missing"] = ["2021-06"]
-    >>> _street_months_not_read(argparse.Namespace(date_from="2021-06", date_to="2021-06"), df)
-    Traceback (most recent call last):
-    ...
-    saferstats.exceptions.InvalidInputError: --from 2021-06 --to 2021-06: no police.uk file of 2021-06 was read (the files read hold 2021-05 to 2021-07, without 2021-06)
+    >>> try:
+    ...     _street_months_not_read(argparse.Namespace(date_from="2021-06", date_to="2021-06"), df)
+    ... except InvalidInputError as exc:
+    ...     print(exc)
+    --from 2021-06 --to 2021-06: no police.uk file of 2021-06 was read (the files read hold 2021-05 to 2021-07,
+    without 2021-06)
     """
     if "month" not in df.columns or not isinstance(df["month"].dtype, pd.CategoricalDtype):
         return []
@@ -2031,11 +2033,13 @@ def _street_months_not_read(args: argparse.Namespace, df: pd.DataFrame) -> list[
         raise InvalidInputError(f"{said}: no police.uk file of {names(missing)} was read (the files read hold {held})",
                                 "from" if args.date_from is not None else "to")
     period = f"{asked[0]} to {asked[-1]}" if len(asked) > 1 else asked[0]
-    warnings.warn(SaferstatsWarning(f"hotspots: no police.uk file of {names(missing)} was read ({number_of(len(missing), 'month')} of the "
-          f"{len(asked)} {'asked for, ' + said if said else 'the files span'}: {period}; the files read hold {held}): "
-          f"the clusters, their `n` and first/last months cover {len(read)} of the {len(asked)} months, and a cluster "
-          "is not known to have been quiet in a month not read. Read the missing file" + ("s" if len(missing) > 1 else "") + ", or say which months the "
-          "clusters cover"))
+    files = "files" if len(missing) > 1 else "file"
+    warnings.warn(SaferstatsWarning(
+        f"hotspots: no police.uk file of {names(missing)} was read ({number_of(len(missing), 'month')} of the "
+        f"{len(asked)} {'asked for, ' + said if said else 'the files span'}: {period}; the files read hold {held}): "
+        f"the clusters, their `n` and first/last months cover {len(read)} of the {len(asked)} months, and a cluster "
+        f"is not known to have been quiet in a month not read. Read the missing {files}, or say which months the "
+        "clusters cover"))
     return missing
 
 
@@ -2165,7 +2169,8 @@ def _hotspots(args: argparse.Namespace) -> int:
         table = cluster_summary(pts[lat][inside], pts[lon][inside], labels[inside], times=times)
     gaps = table.attrs.get("months_missing") or []
     for w in said:  # its months without a record, when all are months not read: said above (the files)
-        if not (not_read and gaps and set(gaps) <= set(not_read) and str(w.message).startswith("cluster_summary: no record at all in")):
+        same = not_read and gaps and set(gaps) <= set(not_read)
+        if not (same and str(w.message).startswith("cluster_summary: no record at all in")):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if not_read:  # the months asked for with no file read, at the edge too: cluster_summary sees only the points
         table.attrs["months_missing"] = sorted(set(gaps) | set(not_read))
