@@ -1632,6 +1632,34 @@ def _refuse_no_area(searches: pd.DataFrame, count: str | None, keys: Sequence[st
                             f"ethnic group, so the searches need an area to be set against; {how}", "by")
 
 
+def _merged_las_2011(pop: pd.DataFrame) -> pd.DataFrame:
+    """The Census 2011 local authority denominators ``pop`` (:func:`~saferstats.geography.areas_2024`,
+    ``"la"``, 2011) with the authorities merged since 2016 added: each one's 2011 districts summed
+    (``census_population("la", census=2011)``'s ``la_code_2024``), the Census 2011 residents of the
+    same area, as a unitary authority is the union of the districts it replaced (North Yorkshire,
+    E06000065: Craven, Hambleton, Harrogate, Richmondshire, Ryedale, Scarborough and Selby, 598,376 -
+    the 2011 figure by="csp" already gives the North Yorkshire CSP, the same area). The summed
+    authorities and their districts are in ``.attrs["summed_2011"]``.
+
+    >>> pop = _merged_las_2011(areas_2024("la", 2011))
+    >>> int(pop.loc[pop["la"] == "North Yorkshire", "population"].sum()), len(pop.attrs["summed_2011"]["North Yorkshire"])
+    (598376, 7)
+    """
+    old = census_population("la", census=2011)
+    merged = old[~old["la_code_2024"].isin(pop["la_code"])]
+    one_force = merged.groupby("la_code_2024")["force"].transform("nunique") == 1  # (every merger was within a force)
+    merged = merged[one_force]
+    if merged.empty:
+        return pop
+    sums = (merged.groupby(["la_2024", "la_code_2024", "force", "ethnicity"], as_index=False, sort=False)["population"]
+            .sum().rename(columns={"la_2024": "la", "la_code_2024": "la_code"}))
+    out = pd.concat([pop, sums[list(pop.columns)]], ignore_index=True)
+    out = out.sort_values(["la", "la_code", "ethnicity"], kind="stable").reset_index(drop=True)
+    out.attrs = {**pop.attrs, "summed_2011": {str(k): sorted(map(str, g.unique()))
+                                              for k, g in merged.groupby("la_2024", sort=True)["la"]}}
+    return out
+
+
 def _default_level(keys: list[str]) -> str:
     if {"lsoa", "lsoa_code"} & set(keys):
         return "lsoa"
@@ -1761,7 +1789,10 @@ def disproportionality(
     column, each search is placed in the Community Safety Partnership / local authority (December
     2024) containing its ``latitude``/``longitude`` (:func:`~saferstats.assign_area`, bundled ONS
     boundaries) and compared with that area's Census population; the output has ``csp`` and
-    ``csp_code`` (``la``, ``la_code``). Searches that cannot be placed are never dropped silently:
+    ``csp_code`` (``la``, ``la_code``). With ``census=2011`` an authority merged since 2016 (North
+    Yorkshire, Cumberland, Somerset, ...) has its former districts' 2011 residents summed, the same
+    area (North Yorkshire: its seven districts, 598,376), named in ``.attrs["summed_2011"]``.
+    Searches that cannot be placed are never dropped silently:
     ``.attrs["unassigned"]`` counts them by reason - ``missing_coordinates``, ``no_area`` (beyond
     the generalised coastline or river outline, e.g. on a bridge), ``outside_england_and_wales`` and
     ``outside_force`` (placed in another force's area than the force of the record) - with
@@ -1969,6 +2000,8 @@ def disproportionality(
         vintage = bundled = 2021 if wanted is None else wanted
         if area_level is not None:
             population = areas_2024(area_level, bundled)
+            if area_level == "la" and bundled == 2011:
+                population = _merged_las_2011(population)
         elif not set(keys) & _AREA_KEYS:
             _refuse_no_area(searches, count, keys)
         else:
@@ -2033,7 +2066,8 @@ def disproportionality(
             row = known[known["_merge"] == "left_only"].iloc[0]
             hint = ""
             if area_level is not None and vintage == 2011:
-                hint = (f" (Census 2011 has no population for {_AREA_NAMES[area_level]}s created since at their 2024 "
+                plural = "local authorities" if area_level == "la" else f"{_AREA_NAMES[area_level]}s"
+                hint = (f" (Census 2011 has no population for {plural} created since at their 2024 "
                         "boundaries; use census=2021, or by='csp' for the merged authorities)")
             raise _no_population(row, join, pop, hint,
                                  population.attrs.get("dropped") if isinstance(population, pd.DataFrame) else None)
@@ -2122,6 +2156,9 @@ def disproportionality(
         with_person = excluded["searches_with_person"]
         out.attrs["not_stated_percent"] = 100.0 * excluded["not_stated"] / with_person if with_person else float("nan")
     out.attrs["denominator"] = denominator
+    summed = population.attrs.get("summed_2011", {}) if isinstance(population, pd.DataFrame) else {}
+    if summed and "la" in out.columns:  # merged authorities' 2011 districts, summed (_merged_las_2011)
+        out.attrs["summed_2011"] = {k: v for k, v in summed.items() if k in set(out["la"].astype(str))}
     out.attrs["census"] = vintage
     if count is None:
         out.attrs["months_missing"] = months_missing

@@ -109,3 +109,28 @@ def test_record_level_group_column_is_suggested() -> None:
     with pytest.raises(ss.InvalidInputError) as e:
         ss.disproportionality(recs, {"White": 10, "Black": 10}, group="race")
     assert e.value.argument == "group" and _words(e.value).endswith("did you mean group='Ethnicity '?")
+
+
+def test_merged_authority_has_its_districts_2011_population() -> None:
+    """Before: disproportionality(by="la", census=2011) refused searches in the unitary North
+    Yorkshire (E06000065, 2023) - "Census 2011 has no population for local authoritys created
+    since". It is the union of seven 2011 districts, so their Census 2011 residents are the same
+    area's: now summed, 598,376 (the North Yorkshire CSP's figure with by="csp"). Reference: the
+    bundled QS201EW table read with pandas, the seven districts' rows by name."""
+    raw = pd.read_csv(Path(ss.__file__).parent / "data" / "census2011_ethnic_group_by_la.csv")
+    seven = ["Craven", "Hambleton", "Harrogate", "Richmondshire", "Ryedale", "Scarborough", "Selby"]
+    rows = raw[raw["geography"].isin(seven)]
+    assert len(rows) == 7
+    total = int(rows["Ethnic Group: All categories: Ethnic group; measures: Value"].sum())
+    black = int(rows["Ethnic Group: Black; measures: Value"].sum())
+    assert total == 598_376
+    york = pd.DataFrame({"latitude": [54.0, 54.0], "longitude": [-1.55, -1.55], "type": "Person search",
+                         "self_defined_ethnicity": ["White - Irish", "Black/African/Caribbean/Black British - African"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = ss.disproportionality(york, by="la", census=2011)
+        csp = ss.disproportionality(york, by="csp", census=2011)
+    assert set(out["la_code"]) == {"E06000065"} and out["population"].sum() == total
+    assert out.set_index("group").loc["Black", "population"] == black
+    assert out["population"].tolist() == csp["population"].tolist()
+    assert out.attrs["summed_2011"] == {"North Yorkshire": seven}
