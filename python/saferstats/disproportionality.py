@@ -19,7 +19,8 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
-from ._frames import accepts_frames, as_float_array, count_by_codes, label_of, per_distinct, plain, require_columns
+from ._frames import (accepts_frames, as_float_array, count_by_codes, label_of, near_column, per_distinct, plain,
+                      require_columns)
 from .exceptions import InvalidInputError, SaferstatsWarning, UnknownAreaError, warn_user
 from .geography import areas_2024, close_matches, assign_area, census_population, force_id
 from .rates import method_labels
@@ -105,7 +106,7 @@ def force_said(label: Any) -> str:
 def _unit_said(unit: Any) -> str:
     """A force's name and a colon before its counts in a message (``"Durham: "``); "the searches"
     where the records name no force (``"all searches: 346 of 346"`` read as if some were left out)."""
-    return "the searches: " if str(unit) in ("", "all searches") else f"{force_said(unit)}: "
+    return "the searches: " if str(unit) in ("", "all searches", NO_FORCE) else f"{force_said(unit)}: "
 
 
 def _key_said(key: Any, value: Any) -> str:
@@ -304,7 +305,8 @@ def _record_groups(
     elif group == "ethnicity":
         groups = assign_ethnicity(searches, source=source, mapping=mapping, unknown=unknown)  # type: ignore[arg-type]
     else:
-        raise InvalidInputError(f"searches has no column {group!r} (keyword `group`)", "group")
+        raise InvalidInputError(f"searches has no column {group!r} (keyword `group`){_group_hint(searches.columns, group)}",
+                                "group")
     use = _with_person(searches, include_vehicle)
     if not include_vehicle and "type" in searches.columns:
         excluded["vehicle_only"] = int((~use).sum())
@@ -315,11 +317,46 @@ def _record_groups(
     return groups, use, excluded
 
 
+def _group_hint(columns: Any, group: Any) -> str:
+    """"; did you mean group='...'?" for a ``group`` column that is not there: the columns whose name
+    says ethnicity or race (West Midlands' published shares: ``ethnic_group``, which difflib finds
+    too far from ``ethnicity``) - the one of them spelt like it
+    (:func:`~saferstats._frames.near_column`) if any - else the column spelt like it (not where
+    columns name an ethnicity: ``race`` is spelt like ``force``); "" when none looks like it.
+
+    >>> _group_hint(["ethnic_group", "searches_share", "pop_share"], "ethnicity")
+    "; did you mean group='ethnic_group'?"
+    >>> _group_hint(["force", "searches"], "ethnicity")
+    ''
+    """
+    near = near_column(columns, group)
+    ethnic = [c for c in columns if isinstance(c, str) and re.search(r"ethnic|race", c, flags=re.I)]
+    said = [near] if near is not None and (near in ethnic or not ethnic) else ethnic[:3]
+    return f"; did you mean {' or '.join(f'group={c!r}' for c in said)}?" if said else ""
+
+
+#: How the attributes name the records that give no force (police.uk API responses): not ``''``.
+NO_FORCE = "no force given"
+
+
+def force_units(force: pd.Series) -> np.ndarray:
+    """Each record's force as the attributes key it (``not_stated_by``, ``unassigned_by_force``):
+    its ``force`` as text, and :data:`NO_FORCE` where it gives none (blank or missing, as in a
+    police.uk API response read without ``force=``).
+
+    >>> force_units(pd.Series(["durham", "", None, " "])).tolist()
+    ['durham', 'no force given', 'no force given', 'no force given']
+    """
+    units: np.ndarray = per_distinct(force, lambda f: f if f.strip() else NO_FORCE).to_numpy(object)
+    return units
+
+
 def _not_stated_by(searches: pd.DataFrame, use: np.ndarray, include_vehicle: bool) -> dict[str, tuple[int, int]]:
-    """``{force: (not stated, searches with a person)}`` for each force (else ``"all searches"``),
-    from the counted searches ``use`` of :func:`_record_groups`."""
+    """``{force: (not stated, searches with a person)}`` for each force (else ``"all searches"``;
+    :data:`NO_FORCE` for records that give none), from the counted searches ``use`` of
+    :func:`_record_groups`."""
     person = _with_person(searches, include_vehicle)
-    unit = searches["force"].astype(str).to_numpy() if "force" in searches.columns else np.full(len(searches), "all searches")
+    unit = force_units(searches["force"]) if "force" in searches.columns else np.full(len(searches), "all searches")
     frame = pd.DataFrame({"unit": unit, "ns": person & ~use, "n": person})
     per = frame.groupby("unit", sort=True)[["ns", "n"]].sum()
     return {str(u): (int(r.ns), int(r.n)) for u, r in per.iterrows() if r.n > 0}
@@ -346,7 +383,7 @@ def _warn_not_stated(not_stated_by: dict[str, tuple[int, int]], source: str) -> 
     high = {f: (ns, n) for f, (ns, n) in not_stated_by.items() if n >= 10 and ns >= NOT_STATED_WARN * n}
     if not high:
         return
-    where = "; ".join(f"{force_said(f) if str(f).strip() else 'the records (which name no force)'} ({100 * ns / n:.0f}% "
+    where = "; ".join(f"{force_said(f) if str(f).strip() and f != NO_FORCE else 'the records (which name no force)'} ({100 * ns / n:.0f}% "
                       f"of {n:,})" for f, (ns, n) in sorted(high.items(), key=lambda x: -x[1][0] / x[1][1]))
     fill = (" ethnicity_source='self_then_officer' counts them by the officer-defined ethnicity instead (not the "
             "Home Office's measure: say so);" if source == "self" else "")
@@ -446,7 +483,7 @@ def _warn_not_stated_strata(per: pd.DataFrame, cols: Sequence[str], keys: Sequen
     high = over_fifth(per)
     if "force" in cols:
         warned = {f for f, (ns, n) in not_stated_by.items() if n >= 10 and ns >= NOT_STATED_WARN * n}
-        high = high[~high["force"].astype(str).isin(warned)]
+        high = high[~pd.Series(force_units(high["force"]), index=high.index).isin(warned)]
     if not len(high):
         return
     names = [f"{s} ({100 * r.not_stated / r.searches:.0f}% of {r.searches:,})"
@@ -609,6 +646,9 @@ _APPROX = "approximate: officer-perceived ethnicity against self-defined Census 
 _OTHER_OVER = ("overstated: officers' Other includes people who self-define as Mixed or Asian, whom the Census "
                "Other denominator does not")
 _MIXED_NA = "not comparable: officers cannot record Mixed, so Mixed searches are counted in other groups"
+_OTHER_NONE = ("not comparable: officers recorded no search as Other here; officers' Other is not the Census Other "
+               "(people who self-define as Other can be recorded as White, Asian or Black), so the 0 does not say "
+               "that no one in the Census Other group was searched")
 _MIXED_UNDER = ("understated: searches whose self-defined ethnicity was not stated use officer-defined "
                 "ethnicity, which has no Mixed")
 
@@ -628,6 +668,8 @@ def _comparability(frame: pd.DataFrame, keys: list[str], group: str, source: str
     if source == "officer":
         note[:] = _APPROX
         note[labels == "Other"] = _OTHER_OVER
+        if "searches" in frame:  # a row of no searches cannot overstate: it holds no one
+            note[(labels == "Other") & (frame["searches"].to_numpy(dtype=float) == 0)] = _OTHER_NONE
         note[labels == "Mixed"] = _MIXED_NA
     elif source == "self_then_officer":
         filled = np.zeros(n) if officer_rows is None else officer_rows
@@ -870,7 +912,7 @@ def _locate(searches: pd.DataFrame, level: str, use: np.ndarray) -> tuple[pd.Dat
     rows = searches.index[np.flatnonzero(lost)[:20]]
     report: dict[str, Any] = {"unassigned": counts, "unassigned_rows": list(rows)}
     if checked_force and lost.any():
-        fcodes, flabels = pd.factorize(searches["force"].astype(str)[lost])
+        fcodes, flabels = pd.factorize(force_units(searches["force"])[lost])
         tally = np.bincount(fcodes * len(_UNASSIGNED) + lost_reason, minlength=len(flabels) * len(_UNASSIGNED))
         by_force: dict[str, dict[str, int]] = {}
         for k in np.flatnonzero(tally):
@@ -878,7 +920,7 @@ def _locate(searches: pd.DataFrame, level: str, use: np.ndarray) -> tuple[pd.Dat
             by_force.setdefault(str(flabels[f]), {})[_UNASSIGNED[r]] = int(tally[k])
         report["unassigned_by_force"] = by_force
         report["counted_by_force"] = {str(f): int(n) for f, n in
-                                      searches["force"].astype(str)[use].value_counts(sort=False).items() if n}
+                                      pd.Series(force_units(searches["force"])[use]).value_counts(sort=False).items() if n}
     where_txt = []
     if lost.any() and {"source_file", "source_line"} <= set(searches.columns):
         for i in np.flatnonzero(lost)[:3]:
@@ -1590,6 +1632,34 @@ def _refuse_no_area(searches: pd.DataFrame, count: str | None, keys: Sequence[st
                             f"ethnic group, so the searches need an area to be set against; {how}", "by")
 
 
+def _merged_las_2011(pop: pd.DataFrame) -> pd.DataFrame:
+    """The Census 2011 local authority denominators ``pop`` (:func:`~saferstats.geography.areas_2024`,
+    ``"la"``, 2011) with the authorities merged since 2016 added: each one's 2011 districts summed
+    (``census_population("la", census=2011)``'s ``la_code_2024``), the Census 2011 residents of the
+    same area, as a unitary authority is the union of the districts it replaced (North Yorkshire,
+    E06000065: Craven, Hambleton, Harrogate, Richmondshire, Ryedale, Scarborough and Selby, 598,376 -
+    the 2011 figure by="csp" already gives the North Yorkshire CSP, the same area). The summed
+    authorities and their districts are in ``.attrs["summed_2011"]``.
+
+    >>> pop = _merged_las_2011(areas_2024("la", 2011))
+    >>> int(pop.loc[pop["la"] == "North Yorkshire", "population"].sum()), len(pop.attrs["summed_2011"]["North Yorkshire"])
+    (598376, 7)
+    """
+    old = census_population("la", census=2011)
+    merged = old[~old["la_code_2024"].isin(pop["la_code"])]
+    one_force = merged.groupby("la_code_2024")["force"].transform("nunique") == 1  # (every merger was within a force)
+    merged = merged[one_force]
+    if merged.empty:
+        return pop
+    sums = (merged.groupby(["la_2024", "la_code_2024", "force", "ethnicity"], as_index=False, sort=False)["population"]
+            .sum().rename(columns={"la_2024": "la", "la_code_2024": "la_code"}))
+    out = pd.concat([pop, sums[list(pop.columns)]], ignore_index=True)
+    out = out.sort_values(["la", "la_code", "ethnicity"], kind="stable").reset_index(drop=True)
+    out.attrs = {**pop.attrs, "summed_2011": {str(k): sorted(map(str, g.unique()))
+                                              for k, g in merged.groupby("la_2024", sort=True)["la"]}}
+    return out
+
+
 def _default_level(keys: list[str]) -> str:
     if {"lsoa", "lsoa_code"} & set(keys):
         return "lsoa"
@@ -1655,8 +1725,10 @@ def disproportionality(
     **Like for like** (docs/methods/officer_ethnicity.md): Census denominators are self-defined.
     Officers record only White, Black, Asian and Other — never Mixed — so with
     ``ethnicity_source="officer"`` the Mixed row is not comparable (its rate and ratio are NaN),
-    Other is overstated (officers' Other absorbs people who self-define as Mixed or Asian) and the
-    other groups are approximate; with ``"self_then_officer"`` the rows holding officer-defined
+    Other is overstated (officers' Other absorbs people who self-define as Mixed or Asian) - an
+    Other row of no searches holds no one to overstate and is "not comparable" instead (its 0 keeps
+    its rate and ratio of 0, but people who self-define as Other can be recorded as White, Asian or
+    Black: police.uk API, Leicester, Feb 2020) - and the other groups are approximate; with ``"self_then_officer"`` the rows holding officer-defined
     searches are flagged likewise. Every row says so in ``like_for_like`` and ``comparability``,
     and a :class:`~saferstats.SaferstatsWarning` names the rows. Where the records have
     ``self_defined_ethnicity``, the officer-defined Other row's note and the warning say in figures
@@ -1717,7 +1789,10 @@ def disproportionality(
     column, each search is placed in the Community Safety Partnership / local authority (December
     2024) containing its ``latitude``/``longitude`` (:func:`~saferstats.assign_area`, bundled ONS
     boundaries) and compared with that area's Census population; the output has ``csp`` and
-    ``csp_code`` (``la``, ``la_code``). Searches that cannot be placed are never dropped silently:
+    ``csp_code`` (``la``, ``la_code``). With ``census=2011`` an authority merged since 2016 (North
+    Yorkshire, Cumberland, Somerset, ...) has its former districts' 2011 residents summed, the same
+    area (North Yorkshire: its seven districts, 598,376), named in ``.attrs["summed_2011"]``.
+    Searches that cannot be placed are never dropped silently:
     ``.attrs["unassigned"]`` counts them by reason - ``missing_coordinates``, ``no_area`` (beyond
     the generalised coastline or river outline, e.g. on a bridge), ``outside_england_and_wales`` and
     ``outside_force`` (placed in another force's area than the force of the record) - with
@@ -1890,7 +1965,13 @@ def disproportionality(
     else:
         if not isinstance(count, str):
             raise InvalidInputError(f"`count` must be a column name, not {count!r}", "count")
-        require_columns(searches, {"count": count, "group": group, **{f"by[{i}]": k for i, k in enumerate(keys)}}, "searches")
+        try:
+            require_columns(searches, {"count": count, "group": group, **{f"by[{i}]": k for i, k in enumerate(keys)}},
+                            "searches")
+        except InvalidInputError as e:
+            if e.argument != "group" or "did you mean" in str(e):
+                raise
+            raise InvalidInputError(f"{e}{_group_hint(searches.columns, group)}", "group") from None
         vals = _numbers(searches, count, "counts")
         _refuse_shares(searches, keys, vals, count)
         labels = _relabel(searches[group], mapping)
@@ -1919,6 +2000,8 @@ def disproportionality(
         vintage = bundled = 2021 if wanted is None else wanted
         if area_level is not None:
             population = areas_2024(area_level, bundled)
+            if area_level == "la" and bundled == 2011:
+                population = _merged_las_2011(population)
         elif not set(keys) & _AREA_KEYS:
             _refuse_no_area(searches, count, keys)
         else:
@@ -1983,7 +2066,8 @@ def disproportionality(
             row = known[known["_merge"] == "left_only"].iloc[0]
             hint = ""
             if area_level is not None and vintage == 2011:
-                hint = (f" (Census 2011 has no population for {_AREA_NAMES[area_level]}s created since at their 2024 "
+                plural = "local authorities" if area_level == "la" else f"{_AREA_NAMES[area_level]}s"
+                hint = (f" (Census 2011 has no population for {plural} created since at their 2024 "
                         "boundaries; use census=2021, or by='csp' for the merged authorities)")
             raise _no_population(row, join, pop, hint,
                                  population.attrs.get("dropped") if isinstance(population, pd.DataFrame) else None)
@@ -2059,8 +2143,9 @@ def disproportionality(
     out["like_for_like"] = like
     out["comparability"] = note
     out["denominator"] = denominator
-    # not comparable: no rate or ratio to print (officers cannot record Mixed)
-    na = np.asarray([str(c).startswith("not comparable") for c in note])
+    # not comparable: no rate or ratio to print (officers cannot record Mixed); an officer-defined
+    # Other of no searches keeps its true count of 0 (its note says what the 0 is not)
+    na = np.asarray([str(c).startswith(_MIXED_NA) for c in note])
     if na.any():
         out.loc[na, ["rate", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper"]] = np.nan
         out.loc[na, "reliable"] = False
@@ -2071,6 +2156,9 @@ def disproportionality(
         with_person = excluded["searches_with_person"]
         out.attrs["not_stated_percent"] = 100.0 * excluded["not_stated"] / with_person if with_person else float("nan")
     out.attrs["denominator"] = denominator
+    summed = population.attrs.get("summed_2011", {}) if isinstance(population, pd.DataFrame) else {}
+    if summed and "la" in out.columns:  # merged authorities' 2011 districts, summed (_merged_las_2011)
+        out.attrs["summed_2011"] = {k: v for k, v in summed.items() if k in set(out["la"].astype(str))}
     out.attrs["census"] = vintage
     if count is None:
         out.attrs["months_missing"] = months_missing
