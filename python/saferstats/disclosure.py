@@ -2266,12 +2266,13 @@ def _subtotal_candidates(table: pd.DataFrame, keys: list[Any], vals: dict[Any, n
         ethnic = [_ethnic_group(x) for x in labels]
 
         def related(t: int, parts: Sequence[int]) -> bool:
-            if ethnic[t] is not None and ethnic[t][0] == "broad" and all(ethnic[i] is not None for i in parts):
+            whole = ethnic[t]
+            if whole is not None and whole[0] == "broad" and all(ethnic[i] is not None for i in parts):
                 # a broad ethnic group is a total of its own detailed groups whatever their words ("Black or
                 # Black British" 8 = "Caribbean" 3 + "African" 5 was not said, no word shared, until session 36),
                 # and of no other group's
-                return all(ethnic[i][0] == "detailed" and ethnic[t][1] <= ethnic[i][1]  # type: ignore[index]
-                           for i in parts)
+                return all(e is not None and e[0] == "detailed" and whole[1] <= e[1]
+                           for e in (ethnic[i] for i in parts))
             if spans[t] is not None and all(spans[i] is not None for i in parts):
                 # age bands: a total of bands is a band that holds them ("Under 18" of "15 and under" and
                 # "16 to 17"), not one sharing a word ("50 to 64" = "15 and under" + "16 to 17" was said

@@ -61,8 +61,8 @@ def test_whole_floats_and_fractional_derived_columns_still_accepted() -> None:
 
 def test_broad_ethnic_group_said_total_of_its_detailed_groups() -> None:
     """Before: no warning ("Black or Black British" shares no word with "Caribbean" or "African"),
-    so "Black or Black British" 8 published beside "African" 5 gave the hidden "Caribbean" 3 back:
-    8 - 5 = 3. Reference: 8 = 3 + 5 (+ "Any other Black background" 0)."""
+    so "Black or Black British" 8 published beside the hidden "Caribbean" 3 and "African" 5 gave
+    their sum back unsaid. Reference: 8 = 3 + 5 (+ "Any other Black background" 0)."""
     t = pd.DataFrame({"ethnicity": ["White", "Black or Black British", "Caribbean", "African",
                                     "Any other Black background", "Asian or Asian British"],
                       "count": [100, 8, 3, 5, 0, 40]})
