@@ -2352,7 +2352,7 @@ def age_band_span(label: str) -> tuple[float, float] | None:
 
 #: the detailed ethnic groups of the Census (2011: 18, 2021: 19 with Roma) and of NHS England's data
 #: dictionary (16, "Chinese" among the "Other Ethnic Groups"), as :func:`_ethnic_group` writes them
-#: (lower case, words only, "any" before and "background" after dropped) -> their broad group(s)
+#: (lower case, words only, "any" before and "background" / "group(s)" after dropped) -> their broad group(s)
 _ETHNIC_DETAILED: dict[str, frozenset[str]] = {
     **dict.fromkeys(("british", "english welsh scottish northern irish or british",
                      "english welsh scottish northern irish british", "irish", "gypsy or irish traveller", "roma",
@@ -2364,7 +2364,7 @@ _ETHNIC_DETAILED: dict[str, frozenset[str]] = {
     "chinese": frozenset({"asian", "other"}),
     **dict.fromkeys(("african", "caribbean", "other black", "black other", "other black african caribbean"),
                     frozenset({"black"})),
-    **dict.fromkeys(("arab", "other ethnic group", "other ethnic", "other"), frozenset({"other"})),
+    **dict.fromkeys(("arab", "other ethnic", "other"), frozenset({"other"})),
 }
 #: the words of a broad group's label, fillers dropped ("Black or Black British", "Black/African/Caribbean/
 #: Black British", "Black, Black British, Black Welsh, Caribbean or African", "Other Ethnic Groups")
@@ -2401,7 +2401,7 @@ def _ethnic_group(label: str) -> tuple[str, frozenset[str]] | None:
         return ("broad", frozenset({_ETHNIC_BROAD[key_words]}))
     if words and words[0] == "any":
         words = words[1:]
-    if words and words[-1] == "background":
+    while words and words[-1] in ("background", "group", "groups"):  # "Other Mixed or Multiple ethnic groups"
         words = words[:-1]
     name = " ".join(words)
     found = _ETHNIC_DETAILED.get(name)

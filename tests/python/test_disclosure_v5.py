@@ -100,6 +100,38 @@ def test_ethnic_group_labels(label: str, expected: tuple[str, set[str]] | None) 
     assert (got if got is None else (got[0], set(got[1]))) == expected
 
 
+CENSUS_2021 = {  # the 19 detailed groups of Census 2021 (TS021), as ONS writes them, under their broad group
+    "Asian, Asian British or Asian Welsh": ["Bangladeshi", "Chinese", "Indian", "Pakistani", "Other Asian"],
+    "Black, Black British, Black Welsh, Caribbean or African": ["African", "Caribbean", "Other Black"],
+    "Mixed or Multiple ethnic groups": ["White and Asian", "White and Black African", "White and Black Caribbean",
+                                        "Other Mixed or Multiple ethnic groups"],
+    "White": ["English, Welsh, Scottish, Northern Irish or British", "Irish", "Gypsy or Irish Traveller", "Roma",
+              "Other White"],
+    "Other ethnic group": ["Arab", "Any other ethnic group"],
+}
+
+
+def test_census_2021_and_2011_detailed_groups_under_their_broad_group() -> None:
+    """Every one of the 19 (2021) and 18 (2011: the package's census2011_ethnic_group_by_force.csv
+    header) detailed groups is a detailed group of the broad group it is written under, and each
+    broad group is one: counted by hand, 5 + 3 + 4 + 5 + 2 = 19 and 4 + 4 + 5 + 3 + 2 = 18."""
+    labels21 = [(b, f"{b}: {d}") for b, ds in CENSUS_2021.items() for d in ds]
+    assert len(labels21) == 5 + 3 + 4 + 5 + 2 == 19
+    header = pd.read_csv(Path(__file__).parents[2] / "python/saferstats/data/census2011_ethnic_group_by_force.csv",
+                         nrows=0).columns[1:]
+    names = [c.removeprefix("Ethnic Group: ").removesuffix("; measures: Value") for c in header]
+    broad11 = [x for x in names if ":" not in x]
+    assert broad11 == ["White", "Mixed", "Asian", "Black", "Other"]
+    labels11 = [(x.split(":")[0], x) for x in names if ":" in x and not x.startswith("All categories")]
+    assert len(labels11) == 4 + 4 + 5 + 3 + 2 == 18
+    for b, lab in labels21 + labels11:
+        of, got = _ethnic_group(b), _ethnic_group(lab)
+        assert of is not None and of[0] == "broad", b
+        assert got is not None and got == ("detailed", of[1]), lab
+    for b in [*CENSUS_2021, *broad11]:
+        assert _ethnic_group(b) in [("broad", frozenset({w})) for w in ("white", "mixed", "asian", "black", "other")]
+
+
 def test_ethnic_groups_against_raw_mha_file(mha_raw: pd.DataFrame) -> None:
     """Reference: NHS England's MHA annual file read with pandas (all detentions, England, by
     ethnicity): each broad group's count is the sum of the rows ``_ethnic_group`` calls its detailed
