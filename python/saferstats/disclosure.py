@@ -261,6 +261,17 @@ def _numeric_text(s: pd.Series) -> bool:
     return bool(pd.to_numeric(present.astype(str).str.strip(), errors="coerce").notna().all())
 
 
+def _numbers_and_marks(s: pd.Series) -> bool:
+    """A text column of numbers and a publisher's marks of figures withheld (NHS England's ``*``,
+    ``[c]``, ``x``, ``..``): a count column as published, the marks to be given as NaN."""
+    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+        return False
+    text = s.dropna().astype(str).str.strip()
+    marks = text.str.lower().isin(NO_FIGURE - {""})
+    return bool(marks.any()) and bool(pd.to_numeric(text[~marks], errors="coerce").notna().all()) \
+        and bool((~marks & (text != "")).any())
+
+
 def _numeric(s: pd.Series) -> bool:
     return (pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)) or _numeric_text(s)
 
@@ -329,7 +340,10 @@ def column_roles(
     der = as_list(derived, "derived")
     numeric = [c for c in names if _numeric(table[c])]
     if cols is None:
-        cols = [c for c in numeric if (str(c).lower() in _COUNT_NAMES or _is_count_name(str(c))) and c not in oth
+        # (a count column as published with '*' for the counts withheld is one, refused below with what '*' is:
+        # until session 36 it was taken for a label, "table has no count columns")
+        cols = [c for c in names if (c in numeric or _numbers_and_marks(table[c]))
+                and (str(c).lower() in _COUNT_NAMES or _is_count_name(str(c))) and c not in oth
                 and c not in (der or [])]
         # a "Total" column alone among saferstats' count names is the row total of a table of counts
         # (NHS England, ONS), not the count of a saferstats table: its parts are counts too (taken for
@@ -377,13 +391,29 @@ def _as_counts(table: pd.DataFrame, col: Any, marker: str | None) -> np.ndarray:
             v = as_float_array(str(col), text.astype(object).where(text.notna() & (text != ""), None))
         except InvalidInputError as exc:
             pos = exc.position if exc.position is not None else 0
+            # a publisher's mark for a figure withheld (NHS England's '*', ONS '[c]', 'x', '..'): say what it
+            # is and what to give instead (until session 36 only "'*' is not a number")
+            said = str(s.iloc[pos]).strip()
+            why = (f": {said!r} marks a count the publisher suppressed (withheld at source), not a count; give "
+                   f"NaN for it (table[{col!r}].replace({said!r}, np.nan)), which suppress lists in "
+                   ".attrs['missing_counts'] and warns of (a total that still includes it gives it back)"
+                   if said.lower() in NO_FIGURE and said != "" else "")
             raise _at_row(InvalidInputError(f"count column {col!r} row {label_of(s, pos)!r}: {s.iloc[pos]!r} is "
-                                            "not a number", str(col), label_of(s, pos)), pos) from None
+                                            f"not a number{why}", str(col), label_of(s, pos)), pos) from None
     bad = np.flatnonzero(np.isinf(v) | (v < 0))
     if bad.size:
         row = int(bad[0])
         raise _at_row(InvalidInputError(f"count column {col!r} row {label_of(s, row)!r}: {float(v[row]):g} is not a "
                                         "count (finite and non-negative)", str(col), label_of(s, row)), row)
+    # a count is a whole number: 10.5 was taken as a count above the threshold and published (until session 36)
+    frac = np.flatnonzero(np.isfinite(v) & (np.abs(v - np.round(v)) > 1e-9))
+    if frac.size:
+        row = int(frac[0])
+        raise _at_row(InvalidInputError(
+            f"count column {col!r} row {label_of(s, row)!r}: {float(v[row]):g} is not a whole number, so not a count"
+            f"{f' ({frac.size} such rows)' if frac.size > 1 else ''}: give the counts, or, if the column is a rate, "
+            f"share, mean or estimate, pass derived=[{col!r}] (blanked with the hidden counts of its row)",
+            str(col), label_of(s, row)), row)
     return np.asarray(v)
 
 
@@ -2216,7 +2246,9 @@ def _subtotal_candidates(table: pd.DataFrame, keys: list[Any], vals: dict[Any, n
     1, Chesterfield's and Derbyshire Dales'), so there only ``All`` / ``Total`` labels say a total.
     An authority beside districts it was made of (:func:`_merged_into`) may be their total whatever
     its words: "West Suffolk" (2019) 5 = "Forest Heath" 2 + "St Edmundsbury" 3 (until session 29 not
-    said: no word shared)."""
+    said: no word shared); and a broad ethnic group of the Census / NHS England may be a total of its own
+    detailed groups (:func:`_ethnic_group`) whatever their words, never of another group's: "Black or
+    Black British" 8 = "Caribbean" 3 + "African" 5 (until session 36 not said: no word shared)."""
     from itertools import combinations
 
     found: list[str] = []
@@ -2231,8 +2263,16 @@ def _subtotal_candidates(table: pd.DataFrame, keys: list[Any], vals: dict[Any, n
         became = [_merged_into().get(x, frozenset()) for x in keyed]  # a former district's later authorities
 
         spans = [age_band_span(x) for x in labels]
+        ethnic = [_ethnic_group(x) for x in labels]
 
         def related(t: int, parts: Sequence[int]) -> bool:
+            whole = ethnic[t]
+            if whole is not None and whole[0] == "broad" and all(ethnic[i] is not None for i in parts):
+                # a broad ethnic group is a total of its own detailed groups whatever their words ("Black or
+                # Black British" 8 = "Caribbean" 3 + "African" 5 was not said, no word shared, until session 36),
+                # and of no other group's
+                return all(e is not None and e[0] == "detailed" and whole[1] <= e[1]
+                           for e in (ethnic[i] for i in parts))
             if spans[t] is not None and all(spans[i] is not None for i in parts):
                 # age bands: a total of bands is a band that holds them ("Under 18" of "15 and under" and
                 # "16 to 17"), not one sharing a word ("50 to 64" = "15 and under" + "16 to 17" was said
@@ -2308,6 +2348,71 @@ def age_band_span(label: str) -> tuple[float, float] | None:
     if m := _BAND_N_OVER.match(text):
         return (float(m.group(1)), float("inf"))
     return None
+
+
+#: the detailed ethnic groups of the Census (2011: 18, 2021: 19 with Roma) and of NHS England's data
+#: dictionary (16, "Chinese" among the "Other Ethnic Groups"), as :func:`_ethnic_group` writes them
+#: (lower case, words only, "any" before and "background" / "group(s)" after dropped) -> their broad group(s)
+_ETHNIC_DETAILED: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("british", "english welsh scottish northern irish or british",
+                     "english welsh scottish northern irish british", "irish", "gypsy or irish traveller", "roma",
+                     "other white", "white other"), frozenset({"white"})),
+    **dict.fromkeys(("white and black caribbean", "white and black african", "white and asian", "other mixed",
+                     "other mixed multiple", "other mixed or multiple", "other mixed multiple ethnic",
+                     "other mixed or multiple ethnic", "mixed other"), frozenset({"mixed"})),
+    **dict.fromkeys(("indian", "pakistani", "bangladeshi", "other asian", "asian other"), frozenset({"asian"})),
+    "chinese": frozenset({"asian", "other"}),
+    **dict.fromkeys(("african", "caribbean", "other black", "black other", "other black african caribbean"),
+                    frozenset({"black"})),
+    **dict.fromkeys(("arab", "other ethnic", "other"), frozenset({"other"})),
+}
+#: the words of a broad group's label, fillers dropped ("Black or Black British", "Black/African/Caribbean/
+#: Black British", "Black, Black British, Black Welsh, Caribbean or African", "Other Ethnic Groups")
+_ETHNIC_BROAD: dict[frozenset[str], str] = {
+    frozenset({"white"}): "white", frozenset({"mixed"}): "mixed", frozenset({"asian"}): "asian",
+    frozenset({"black"}): "black", frozenset({"black", "african", "caribbean"}): "black",
+    frozenset({"other"}): "other",
+}
+_ETHNIC_FILLER = frozenset({"or", "and", "ethnic", "group", "groups", "british", "welsh", "multiple", "total", "all"})
+
+
+def _ethnic_group(label: str) -> tuple[str, frozenset[str]] | None:
+    """``("broad", {group})`` for a label of one of the five broad ethnic groups of the Census / NHS
+    England ("Black or Black British", "Mixed/Multiple ethnic groups", "Other Ethnic Groups"),
+    ``("detailed", {its broad group(s)})`` for one of their detailed groups ("Caribbean", "Any Other
+    Black background", "Black or Black British - African", "White Irish"; "Chinese" is Asian in the
+    Census and among NHS England's "Other Ethnic Groups"), None for any other label ("Unknown",
+    "All"). Used to tell a broad group, a total of its own detailed groups whatever their words, from
+    groups that only share a word.
+
+    >>> _ethnic_group("Black or Black British"), _ethnic_group("Any Other Black background")
+    (('broad', frozenset({'black'})), ('detailed', frozenset({'black'})))
+    >>> _ethnic_group("Asian/Asian British: Indian"), _ethnic_group("Not Stated") is None
+    (('detailed', frozenset({'asian'})), True)
+    """
+    text = str(label).strip().lower()
+    parts = re.split(r"\s*(?::|\s-\s|\u2013|\u2014)\s*", text)
+    head, tail = (parts[-2], parts[-1]) if len(parts) > 1 else ("", text)  # "Asian/Asian British - Indian"
+    under = _ethnic_group(head) if head else None
+    under_broad = under[1] if under is not None and under[0] == "broad" else None
+    words = re.findall(r"[a-z]+", tail)
+    key_words = frozenset(words) - _ETHNIC_FILLER
+    if key_words in _ETHNIC_BROAD and under_broad is None and words != ["white", "british"]:
+        return ("broad", frozenset({_ETHNIC_BROAD[key_words]}))
+    if words and words[0] == "any":
+        words = words[1:]
+    while words and words[-1] in ("background", "group", "groups"):  # "Other Mixed or Multiple ethnic groups"
+        words = words[:-1]
+    name = " ".join(words)
+    found = _ETHNIC_DETAILED.get(name)
+    if found is None and len(words) > 1 and words[0] in ("white", "mixed", "asian", "black", "other"):
+        rest = _ETHNIC_DETAILED.get(" ".join(words[1:]))  # "White Irish", "Black African", "Asian Indian"
+        found = frozenset({words[0]}) if rest is not None and words[0] in rest else None
+    if found is None:
+        return None
+    if under_broad is not None:  # the broad group it is written under decides ("Other ethnic group: Chinese")
+        return ("detailed", under_broad) if under_broad <= found or name == "other" else None
+    return ("detailed", found)
 
 
 #: words of a row of cases whose group is not known (``label_words`` drops "not": "Not known" is {"known"})
