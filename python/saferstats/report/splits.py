@@ -11,7 +11,6 @@ say a split the same way.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Container, Sequence
 from typing import Any
 
