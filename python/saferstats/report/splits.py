@@ -57,11 +57,14 @@ def _names(items: Sequence[str], limit: int = 5) -> str:
 
 def _has_and(item: str) -> bool:
     """Whether ``item`` has an " and " a list's could be mistaken for: not one inside its own
-    brackets ("Black people in Essex (Police and Criminal Evidence Act 1984 (section 1): ...)"), nor
-    an item already quoted."""
-    if item.startswith("'") or item[:5].lower() == "the '":
-        return False
-    bare, before = item, ""
+    brackets ("Black people in Essex (Police and Criminal Evidence Act 1984 (section 1): ...)") or
+    quotes ("Asian people in 'Barking and Dagenham'"; an apostrophe, "King's Lynn and West Norfolk",
+    opens no quote).
+
+    >>> [_has_and(x) for x in ["King's Lynn and West Norfolk", "the 'Isle of Man and Sark'", "Asian (A and B)"]]
+    [True, False, False]
+    """
+    bare, before = re.sub(r"(?<![\w'])'[^']*'(?![\w])", "", item), ""
     while bare != before:  # the innermost brackets first
         bare, before = re.sub(r"\([^()]*\)", "", bare), bare
     return " and " in bare
