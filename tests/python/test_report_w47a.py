@@ -88,7 +88,7 @@ def test_la_table_of_2021_summed_to_the_authorities_the_searches_are_placed_in(t
     page = _page_text(out)
     assert ("from ts021_ethnic_group_detailed_ltla21.csv, summed from its local authorities to local authorities of "
             "December 2024, where the searches are placed (17 districts abolished since 2021 summed into Cumberland, "
-            "North Yorkshire, Somerset and Westmorland and Furness).") in page
+            "North Yorkshire, Somerset and 'Westmorland and Furness').") in page
 
 
 def test_both_census_tables_give_the_same_authorities(shared_data):

@@ -20,6 +20,7 @@ from ..disproportionality import left_out_csp
 from ..geography import display_name
 from ..io import read_once
 from .config import ConfigError
+from .splits import _names
 from .tables import number_of
 
 __all__ = ["Scope", "scope_of", "read_table", "population_by_code", "points_in_study_area", "study_area_named", "stop_search_population",
@@ -543,9 +544,7 @@ def _successor_las(pop: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str]:
     out.attrs.update(pop.attrs)
     names = sorted(set(now.loc[succ, "la"]))
     words = (f" of December 2024, where the searches are placed ({len(codes)} districts abolished since 2021 summed "
-             f"into {', '.join(names[:-1])} and {names[-1]})" if len(names) > 1 else
-             f" of December 2024, where the searches are placed ({len(codes)} districts abolished since 2021 summed "
-             f"into {names[0]})")
+             f"into {_names(names, limit=len(names))})")  # ("Somerset and 'Westmorland and Furness'")
     return out, words
 
 

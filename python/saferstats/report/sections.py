@@ -24,7 +24,8 @@ from .config import ConfigError
 from .inputs import (ons_la_names, points_in_study_area, population_by_code, read_table, scope_of, stop_search_period,
                      study_area_named,
                      stop_search_population, refuse_left_out_csp, over_months)
-from .splits import _READ_AS_DATA, _is_area, _not_recorded_keys, _stratum_said, all_residents_words, by_outcome_words
+from .splits import (_READ_AS_DATA, _is_area, _names, _not_recorded_keys, _stratum_said, all_residents_words,
+                     by_outcome_words)
 from .tables import AREA_COLUMNS, RATE_PER, bare, capitalise, number_of, place
 
 __all__ = ["Table", "Figure", "Section", "MARKER"]
@@ -2478,6 +2479,25 @@ def _shown_apart() -> Iterator[None]:
         yield
 
 
+@contextlib.contextmanager
+def _others_quiet(others: Container[str], names: Sequence[str]) -> Iterator[None]:
+    """Keep the console to the report's area: the warnings raised inside that name (as the library
+    quotes a group, ``'Isles of Scilly'``) only authorities of ``others`` (the table's authorities
+    that are not the report's area's) are left out; every other warning, one naming an authority of
+    the area or none, is warned again. ``names``: the table's authorities, each looked for in a
+    message. A Welsh CSP's report (Cardiff), whose fly-tipping trends are England's councils' for
+    context (Defra's table is England's only), printed "'Isles of Scilly': all counts are zero" and
+    the spans of 264 English councils' trends, where an English area's report prints none."""
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        yield
+
+    def named(text: str) -> set[str]:
+        return {n for n in names if repr(n) in text or f"'{n}'" in text}
+
+    _rewarn([w for w in seen if not ((said := named(str(w.message))) and all(n in others for n in said))])
+
+
 def _flag(data: pd.DataFrame, column: str) -> pd.Series:
     """A boolean column of :func:`saferstats.read_flytipping` (``not_all_incidents``,
     ``recording_step``) as a mask over ``data``; all False for a table without it."""
@@ -2621,7 +2641,8 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                       f"rates and trends in this report are for authorities in England, for context, not {place(said)}.")
         else:
             # e.g. Cumbria: its districts' codes (merged in 2023) have no Census 2021 population of December 2024
-            absent = (f"None of {place(said)}'s local authorities ({', '.join(sorted(map(display_name, scope.las)))}) has "
+            las = sorted(map(display_name, scope.las))  # ("South Lakeland and 'Westmorland and Furness'")
+            absent = (f"None of {place(said)}'s local authorities ({_names(las, limit=len(las))}) has "
                       "a row in this table with a population, so the fly-tipping rates and trends in this report are for "
                       f"every authority in it, not {place(said)}.")
         read_notes.insert(0, " " + absent)
@@ -2729,11 +2750,15 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     data, basis_note, basis_none = _basis_changes(data, area, period, count)
     no_trend += basis_none
     s.intro += basis_note
+    # the console keeps to the report's area: a Welsh CSP's report fits every English council's trend for context
+    # (Defra's table is England's only), and the library's warnings about those councils are not its area's
+    table_names = list(dict.fromkeys(everyone[area].astype(str))) if scope.label else []
+    others = set(table_names) - set(mine)
     if len(data):
         # with one population for every year (Census 2021 by code) the model's offset is constant: the
         # trend is the change in the count, and a caption saying "per resident" would claim more
         fixed = bool((data.groupby(area, observed=True)["population"].nunique(dropna=True) <= 1).all())
-        with warnings.catch_warnings():  # the gaps are named in the section's text (_series_gaps below)
+        with warnings.catch_warnings(), _others_quiet(others, table_names):  # the gaps: in the text (_series_gaps)
             warnings.filterwarnings("ignore", message="poisson_trend: .* periods missing inside")
             if fixed:  # the caption says it (poisson_trend's warning of one population, not repeated)
                 warnings.filterwarnings("ignore", message="poisson_trend: .*the population is the same figure")
@@ -2769,13 +2794,15 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                                      "recording): see the annual % change since the step")
             # a trend across the step is not like for like (the City of London's +21% a year, "higher than England",
             # was mostly its 627 to 1,731 of 2016/17): the trend since it, and England over those years
-            since, words, compared, fits = _since_steps(data, trend, steps, area, period, count, conf,
-                                                        england=everyone[area].nunique() >= _ENGLAND_COUNCILS)
+            with _others_quiet(others, table_names):
+                since, words, compared, fits = _since_steps(data, trend, steps, area, period, count, conf,
+                                                            england=everyone[area].nunique() >= _ENGLAND_COUNCILS)
             s.intro += words
             if since is not None:
                 s.tables.append(since)
         # (after the trend table's own attrs, which are set on s.tables[-1])
-        against = _against_england(everyone, compared, fits, area, period, count, conf)
+        with _others_quiet(others, table_names):
+            against = _against_england(everyone, compared, fits, area, period, count, conf)
         if against is not None:
             s.tables.append(against[0])
             s.intro += against[1]
@@ -2924,7 +2951,6 @@ def _flytipping_land(latest: pd.DataFrame, area: str, count: str, mine: list[str
     for "the number and types of incidents". None when the table has no land-type columns or more
     than 20 authorities to show."""
     from ..disclosure import suppress
-    from .summary import _names
 
     cols = {g: [f"{c}_incidents" for c in parts] for g, parts in _LAND_GROUPS.items()}
     if not all(c in latest.columns for parts in cols.values() for c in parts):

@@ -10,6 +10,7 @@ say a split the same way.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Sequence
 from typing import Any
 
@@ -30,7 +31,53 @@ def _is_area(column: str) -> bool:
 
 
 def _names(items: Sequence[str], limit: int = 5) -> str:
+    """Items (areas, groups, findings) as a sentence lists them, each area named by :func:`place`:
+    "A, B and C", the first ``limit`` and how many more. An item with an " and " of its own
+    (Bournemouth, Christchurch and Poole; Barking and Dagenham) is quoted, as the report quotes names
+    elsewhere (and :func:`split_names` its splits), so that the "and" joining the items cannot be
+    read as part of one: the Poole report's fly-tipping finding read "no statistically significant
+    trend in Bournemouth, Christchurch and Poole and Poole" (two authorities, or three places?).
+    Quotes, not semicolons: the report's sentences part their clauses by semicolons.
+
+    >>> _names(["Stevenage", "London, City of", "Three Rivers"])
+    'Stevenage, the City of London and Three Rivers'
+    >>> _names(["Bournemouth, Christchurch and Poole", "Poole"])
+    "'Bournemouth, Christchurch and Poole' and Poole"
+    >>> _names(["Barking and Dagenham", "Brent", "Camden", "Ealing"], limit=2)
+    "'Barking and Dagenham', Brent and 2 more"
+
+    An "and" inside an item's own brackets is not mistaken for the list's:
+
+    >>> _names(["Black people in Essex (Police and Criminal Evidence Act 1984 (section 1): higher)", "Mixed people"])
+    'Black people in Essex (Police and Criminal Evidence Act 1984 (section 1): higher) and Mixed people'
+    """
     items = [place(x) for x in items]  # in a sentence: "Kingston upon Hull", "the City of London" (tables.place)
+    return _joined([_quoted(x) if _has_and(x) else x for x in items], limit)
+
+
+def _has_and(item: str) -> bool:
+    """Whether ``item`` has an " and " a list's could be mistaken for: not one inside its own
+    brackets ("Black people in Essex (Police and Criminal Evidence Act 1984 (section 1): ...)") or
+    quotes ("Asian people in 'Barking and Dagenham'"; an apostrophe, "King's Lynn and West Norfolk",
+    opens no quote).
+
+    >>> [_has_and(x) for x in ["King's Lynn and West Norfolk", "the 'Isle of Man and Sark'", "Asian (A and B)"]]
+    [True, False, False]
+    """
+    bare, before = re.sub(r"(?<![\w'])'[^']*'(?![\w])", "", item), ""
+    while bare != before:  # the innermost brackets first
+        bare, before = re.sub(r"\([^()]*\)", "", bare), bare
+    return " and " in bare
+
+
+def _quoted(name: str) -> str:
+    """``name`` in single quotes, a leading "the" (:func:`place`) left outside them."""
+    return f"the '{name[4:]}'" if name[:4].lower() == "the " else f"'{name}'"
+
+
+def _joined(items: Sequence[str], limit: int) -> str:
+    """``items`` parted by commas, the last by " and "; past ``limit``, the first ``limit`` and how
+    many more."""
     if len(items) > limit:
         return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
@@ -49,8 +96,8 @@ def split_names(labels: Sequence[str], limit: int = 8) -> str:
     >>> split_names(["18-24 / Male", "25-34 / Female"])
     '18-24 / Male and 25-34 / Female'
     """
-    if any(" and " in str(x) for x in labels):
-        labels = [f"'{x}'" for x in labels]
+    if any(" and " in str(x) for x in labels):  # every label quoted (and not quoted twice by _names)
+        return _joined([place(f"'{x}'") for x in labels], limit)
     return _names(labels, limit=limit)
 
 
