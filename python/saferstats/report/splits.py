@@ -70,6 +70,17 @@ def _has_and(item: str) -> bool:
     return " and " in bare
 
 
+def quoted_if_and(name: str) -> str:
+    """``name`` (an area as a sentence says it, :func:`place`) quoted where it has an " and " of its
+    own, so that a list of items that hold it (a finding, "Asian people in 'Barking and Dagenham' (38%
+    against 28%, higher)") quotes the name, not the whole item (:func:`_names`).
+
+    >>> quoted_if_and("Barking and Dagenham"), quoted_if_and("Essex")
+    ("'Barking and Dagenham'", 'Essex')
+    """
+    return _quoted(name) if _has_and(name) else name
+
+
 def _quoted(name: str) -> str:
     """``name`` in single quotes, a leading "the" (:func:`place`) left outside them."""
     return f"the '{name[4:]}'" if name[:4].lower() == "the " else f"'{name}'"

@@ -29,7 +29,8 @@ import pandas as pd
 from .._periods import month_label
 from ..exceptions import warn_user
 from .sections import Section, implausible_rows, implausible_words, whole_percent
-from .splits import _groups_in_splits, _names, by_outcome_words, caveats_in_order, said_splits, split_label, sub_strata
+from .splits import (_groups_in_splits, _names, by_outcome_words, caveats_in_order, quoted_if_and, said_splits, split_label,
+                     sub_strata)
 from .tables import _num, bare, capitalise, place
 
 __all__ = ["MIN_COUNT", "Summary", "describe_change", "describe_ratio", "describe_trend", "fmt_pct",
@@ -1502,6 +1503,9 @@ def _find_item(f: pd.DataFrame, r: pd.Series) -> str:
     ...                   "diff": [0.104, 0.0]})
     >>> _find_item(f, f.iloc[0])
     'Asian people in Essex (38% against 28%, higher)'
+    >>> _names([_find_item(f.assign(force="Barking and Dagenham"), f.iloc[0].rename({}).replace("Essex", "Barking and Dagenham")),
+    ...         "Black people in Brent (20% against 28%, lower)"])
+    "Asian people in 'Barking and Dagenham' (38% against 28%, higher) and Black people in Brent (20% against 28%, lower)"
 
     By area and month, the month's row and White people's in the same month (police.uk South Yorkshire
     by ``["force", "month"]``: Jan 2020's 25% was set against December's White 12%, not January's 11%):
@@ -1513,7 +1517,8 @@ def _find_item(f: pd.DataFrame, r: pd.Series) -> str:
     """
     nested = _area_columns(f)  # by force and CSP: the CSP's name, and White people's there (not the force's first)
     area = bool(nested) or r.index[0] != "group"
-    where = f" in {place(r[nested[-1]] if nested else r.iloc[0])}" if area else ""
+    # (a name with an "and" of its own quoted: the findings are listed "A, B and C", :func:`_names`)
+    where = f" in {quoted_if_and(place(r[nested[-1]] if nested else r.iloc[0]))}" if area else ""
     # the row's other labels (a month, a period): said, and White people's row taken from the same
     labels = list(f.columns[:list(f.columns).index("group")]) if "group" in f.columns else []
     when = [c for c in labels if c in ("month", "period", "year") and c not in nested and c != f.columns[0]]
