@@ -1721,7 +1721,9 @@ def areas_2024(level: str, census: int) -> pd.DataFrame:
     ``census=2011``: the 2011 table's areas whose code is unchanged in 2024 (an ONS code changes
     when its boundary does), plus each 2024 CSP that is a union of unchanged 2011 local authorities
     (Cwm Taf = Merthyr Tydfil + Rhondda Cynon Taf). Areas created by later mergers (e.g. the
-    unitary North Yorkshire) have no 2011 row: searches there find no population and are refused."""
+    unitary North Yorkshire) have no 2011 row here; :func:`saferstats.disproportionality` with
+    ``by="la"`` sums their former districts' 2011 residents (North Yorkshire's seven: 598,376) and
+    lists them in ``.attrs["summed_2011"]``."""
     code = f"{level}_code"
     lk = bundled_table("lookup_la24_csp24_pfa24.csv.gz")
     names = area_names(level)
